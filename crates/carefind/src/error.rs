@@ -1,0 +1,267 @@
+//! Errors: each names what was wrong, where, and what would be right.
+
+use std::fmt;
+
+/// A word that is not in a closed vocabulary, with the closest valid name.
+///
+/// ```
+/// use carefind::CareLevel;
+///
+/// let error = CareLevel::parse("intensive").unwrap_err();
+/// assert_eq!(error.suggestion, Some("iop"));
+/// assert!(error.to_string().starts_with(r#"unknown care level "intensive"; did you mean "iop"?"#));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownTerm {
+    /// What the vocabulary is called, such as `"care level"`.
+    pub kind: &'static str,
+    /// The word as given.
+    pub value: String,
+    /// The canonical name most likely meant, if any is close.
+    pub suggestion: Option<&'static str>,
+    /// Every canonical name (and group name) the vocabulary accepts.
+    pub valid: Vec<&'static str>,
+}
+
+impl fmt::Display for UnknownTerm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unknown {} {:?}", self.kind, self.value)?;
+        if let Some(suggestion) = self.suggestion {
+            write!(f, "; did you mean {suggestion:?}?")?;
+        }
+        write!(f, " (valid: {})", self.valid.join(", "))
+    }
+}
+
+impl std::error::Error for UnknownTerm {}
+
+/// A latitude or longitude outside its range, or not a finite number.
+///
+/// ```
+/// use carefind::LatLon;
+///
+/// let error = LatLon::new(91.0, 0.0).unwrap_err();
+/// assert_eq!(error.to_string(), "latitude 91 is outside [-90, 90]");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, thiserror::Error)]
+pub enum CoordinateError {
+    /// The latitude is not within [-90, 90].
+    #[error("latitude {0} is outside [-90, 90]")]
+    Latitude(f64),
+    /// The longitude is not within [-180, 180].
+    #[error("longitude {0} is outside [-180, 180]")]
+    Longitude(f64),
+}
+
+/// A distance that does not parse, such as `5parsecs` or `-3mi`.
+///
+/// ```
+/// use carefind::Distance;
+///
+/// let error = "5parsecs".parse::<Distance>().unwrap_err();
+/// assert!(error.to_string().contains("unknown unit \"parsecs\""));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum DistanceError {
+    /// Nothing was given.
+    #[error("a distance is empty; write a number and a unit, such as 25mi")]
+    Empty,
+    /// The number part is not a number.
+    #[error("distance {0:?} does not start with a number; write it like 25mi or 40km")]
+    Number(String),
+    /// The unit is not one of m, km, mi, ft.
+    #[error("distance {value:?} has unknown unit {unit:?}; use m, km, mi or ft")]
+    Unit {
+        /// The distance as given.
+        value: String,
+        /// The unit part.
+        unit: String,
+    },
+    /// The number is negative or not finite.
+    #[error("distance {0:?} must be a finite number of at least zero")]
+    Negative(String),
+}
+
+/// Why a row was rejected.
+///
+/// ```
+/// use carefind::error::Problem;
+///
+/// assert_eq!(Problem::Empty.to_string(), "is empty");
+/// ```
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Problem {
+    /// A required field is empty.
+    #[error("is empty")]
+    Empty,
+    /// A number field does not hold a number.
+    #[error("is not a number")]
+    NotANumber,
+    /// A coordinate is out of range or not finite.
+    #[error("{0}")]
+    Coordinate(CoordinateError),
+    /// The id was already used by an earlier row.
+    #[error("repeats the id of line {first_line}")]
+    DuplicateId {
+        /// The line of the row that first used the id.
+        first_line: u64,
+    },
+    /// The care field names no level of care.
+    #[error("names no level of care (every facility needs at least one)")]
+    NoCareLevel,
+    /// A word is not in the column's vocabulary.
+    #[error("{0}")]
+    Unknown(Box<UnknownTerm>),
+    /// The field is not valid UTF-8.
+    #[error("is not valid UTF-8")]
+    InvalidUtf8,
+    /// The row has a different number of fields than the header.
+    #[error("has {found} fields where the header has {expected}")]
+    FieldCount {
+        /// Fields in the header.
+        expected: usize,
+        /// Fields in the row.
+        found: usize,
+    },
+}
+
+/// A rejected row: its line, the column and value at fault, and the problem.
+///
+/// ```
+/// use carefind::error::{Problem, RowError};
+///
+/// let error = RowError {
+///     line: 12,
+///     column: Some("name".into()),
+///     value: String::new(),
+///     problem: Problem::Empty,
+/// };
+/// assert_eq!(error.to_string(), r#"line 12, column "name": is empty"#);
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct RowError {
+    /// The line on which the row starts (the header is line 1).
+    pub line: u64,
+    /// The column at fault, when one is.
+    pub column: Option<String>,
+    /// The value at fault, as read (empty when the problem is about the whole row).
+    pub value: String,
+    /// What is wrong.
+    pub problem: Problem,
+}
+
+impl fmt::Display for RowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}", self.line)?;
+        if let Some(column) = &self.column {
+            write!(f, ", column {column:?}")?;
+        }
+        if !self.value.is_empty() {
+            write!(f, ", value {:?}", self.value)?;
+        }
+        write!(f, ": {}", self.problem)
+    }
+}
+
+impl std::error::Error for RowError {}
+
+/// A query that cannot be answered as asked.
+///
+/// ```
+/// use carefind::{Distance, Index, LatLon, Query, QueryError};
+///
+/// let index = Index::new(vec![]).unwrap();
+/// let origin = LatLon::new(40.0, -75.0).unwrap();
+/// let error = index.search(&Query::within(origin, Distance::miles(-3.0))).unwrap_err();
+/// assert!(matches!(error, QueryError::InvalidDistance(_)));
+/// ```
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum QueryError {
+    /// A maximum distance was given without an origin to measure it from.
+    #[error("a maximum distance needs an origin to measure from")]
+    MissingOrigin,
+    /// A distance is negative or not finite.
+    #[error("distance {0} m must be a finite number of at least zero")]
+    InvalidDistance(f64),
+    /// A bounding box is malformed.
+    #[error("bounding box: {0}")]
+    InvalidBox(String),
+    /// A polygon is malformed.
+    #[error("polygon: {0}")]
+    InvalidPolygon(String),
+    /// A cursor from a query ordered by distance was used without an origin, or the reverse.
+    #[error("the cursor does not fit this query: {0}")]
+    InvalidCursor(String),
+}
+
+/// Any error of the library: loading, building an index, writing, or querying.
+///
+/// ```
+/// use carefind::load::{self, LoadOptions};
+///
+/// let csv = "id,name,lat,lon,care\nf1,Hope House,91.5,-73.9,iop\n";
+/// let error = load::native::from_reader(csv.as_bytes(), "facilities.csv", &LoadOptions::strict())
+///     .unwrap_err();
+/// assert_eq!(
+///     error.to_string(),
+///     r#"facilities.csv: line 2, column "lat", value "91.5": latitude 91.5 is outside [-90, 90]"#
+/// );
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Reading or writing failed.
+    #[error("{file}: {source}")]
+    Io {
+        /// The file (or stream) being read or written.
+        file: String,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The input has no header row.
+    #[error("{file}: the file is empty; it needs a header row with at least id,name,lat,lon,care")]
+    EmptyFile {
+        /// The file.
+        file: String,
+    },
+    /// A required column is missing from the header.
+    #[error("{file}: missing required column {column:?} (the header has: {found})")]
+    MissingColumn {
+        /// The file.
+        file: String,
+        /// The missing column.
+        column: &'static str,
+        /// The header as found, comma-separated.
+        found: String,
+    },
+    /// A column appears twice in the header.
+    #[error("{file}: column {column:?} appears twice in the header")]
+    DuplicateColumn {
+        /// The file.
+        file: String,
+        /// The repeated column.
+        column: String,
+    },
+    /// A row is bad (in strict mode, the first bad row stops the load).
+    #[error("{file}: {row}")]
+    Row {
+        /// The file.
+        file: String,
+        /// Where and what.
+        row: RowError,
+    },
+    /// A facility cannot go into an index or a file as it is.
+    #[error("facility {id:?}: {reason}")]
+    InvalidFacility {
+        /// The facility's id.
+        id: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A query cannot be answered.
+    #[error(transparent)]
+    Query(#[from] QueryError),
+}

@@ -1,0 +1,138 @@
+//! The facility record.
+
+use serde::{Deserialize, Serialize};
+
+use crate::age::AgeSet;
+use crate::care::CareSet;
+use crate::language::LanguageSet;
+use crate::medication::MedicationSet;
+use crate::payment::PaymentSet;
+use crate::population::PopulationSet;
+use crate::sphere::LatLon;
+
+/// A treatment facility: who it is, where it is, and what it offers.
+///
+/// Text fields are empty when unknown. The location is checked on construction (see
+/// [`LatLon`]), so every facility has a valid position. Serialized, the location appears as
+/// top-level `lat` and `lon` fields and the sets as arrays of canonical names.
+///
+/// ```
+/// use carefind::{CareLevel, Facility, LatLon};
+///
+/// let mut facility = Facility::new("f1", "Harbor Recovery", LatLon::new(41.3, -72.9).unwrap());
+/// facility.care = "iop;outpatient".parse().unwrap();
+/// facility.city = "New Haven".into();
+/// assert!(facility.care.contains(CareLevel::Iop));
+///
+/// let json = serde_json::to_value(&facility).unwrap();
+/// assert_eq!(json["lat"], 41.3);
+/// assert_eq!(json["care"][0], "iop");
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Facility {
+    /// A stable identifier, unique within a dataset.
+    pub id: String,
+    /// The facility's name.
+    pub name: String,
+    /// A second name (a program or parent organisation), or empty.
+    #[serde(default)]
+    pub name2: String,
+    /// Street address.
+    #[serde(default)]
+    pub street: String,
+    /// City.
+    #[serde(default)]
+    pub city: String,
+    /// State or territory, as a two-letter USPS code.
+    #[serde(default)]
+    pub state: String,
+    /// ZIP code.
+    #[serde(default)]
+    pub zip: String,
+    /// Main phone number.
+    #[serde(default)]
+    pub phone: String,
+    /// Intake phone number.
+    #[serde(default)]
+    pub intake_phone: String,
+    /// Website.
+    #[serde(default)]
+    pub website: String,
+    /// Where the facility is.
+    #[serde(flatten)]
+    pub location: LatLon,
+    /// Levels of care offered.
+    #[serde(default)]
+    pub care: CareSet,
+    /// Ways of paying accepted.
+    #[serde(default)]
+    pub payment: PaymentSet,
+    /// Age groups served.
+    #[serde(default)]
+    pub ages: AgeSet,
+    /// Client groups with dedicated programs.
+    #[serde(default)]
+    pub populations: PopulationSet,
+    /// Languages care is offered in.
+    #[serde(default)]
+    pub languages: LanguageSet,
+    /// Medications used in treatment.
+    #[serde(default)]
+    pub medications: MedicationSet,
+    /// Other services, free text (group counselling, 12-step, ...).
+    #[serde(default)]
+    pub services: Vec<String>,
+}
+
+impl Facility {
+    /// A facility with an id, a name and a location, and every other field empty.
+    ///
+    /// ```
+    /// use carefind::{Facility, LatLon};
+    ///
+    /// let facility = Facility::new("a", "Alpha", LatLon::new(0.0, 0.0).unwrap());
+    /// assert!(facility.care.is_empty() && facility.city.is_empty());
+    /// ```
+    pub fn new(id: impl Into<String>, name: impl Into<String>, location: LatLon) -> Self {
+        Facility {
+            id: id.into(),
+            name: name.into(),
+            name2: String::new(),
+            street: String::new(),
+            city: String::new(),
+            state: String::new(),
+            zip: String::new(),
+            phone: String::new(),
+            intake_phone: String::new(),
+            website: String::new(),
+            location,
+            care: CareSet::default(),
+            payment: PaymentSet::default(),
+            ages: AgeSet::default(),
+            populations: PopulationSet::default(),
+            languages: LanguageSet::default(),
+            medications: MedicationSet::default(),
+            services: Vec::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_round_trips_and_checks_coordinates() {
+        let mut facility = Facility::new("x", "X", LatLon::new(-33.9, 151.2).unwrap());
+        facility.payment = "medicaid;cash".parse().unwrap();
+        facility.services = vec!["12-step".into()];
+        let json = serde_json::to_string(&facility).unwrap();
+        assert_eq!(serde_json::from_str::<Facility>(&json).unwrap(), facility);
+
+        let bad = json.replace("-33.9", "-133.9");
+        let error = serde_json::from_str::<Facility>(&bad)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("latitude -133.9"), "{error}");
+    }
+}

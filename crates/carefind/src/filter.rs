@@ -1,0 +1,246 @@
+//! Attribute filters: any of the wanted values within a group, all groups together.
+
+use std::fmt;
+use std::sync::Arc;
+
+use crate::age::AgeSet;
+use crate::care::CareSet;
+use crate::facility::Facility;
+use crate::language::LanguageSet;
+use crate::medication::MedicationSet;
+use crate::payment::PaymentSet;
+use crate::population::PopulationSet;
+use crate::set::Set;
+use crate::vocabulary::Term;
+
+type Predicate = Arc<dyn Fn(&Facility) -> bool + Send + Sync>;
+
+/// Which facilities a query keeps.
+///
+/// Within a group a facility passes when it offers any of the wanted values (care in
+/// {iop, php}); across groups every non-empty group must pass (care AND payment AND ...).
+/// An empty group does not filter. An optional predicate runs last, for anything else.
+///
+/// ```
+/// use carefind::{CareLevel, Facility, Filter, LatLon, Payment};
+///
+/// let filter = Filter::new()
+///     .care([CareLevel::Iop, CareLevel::Php])
+///     .payment(Payment::Medicaid);
+///
+/// let mut facility = Facility::new("f", "F", LatLon::new(0.0, 0.0).unwrap());
+/// facility.care = "iop;outpatient".parse().unwrap();
+/// assert!(!filter.matches(&facility)); // no Medicaid yet
+/// facility.payment = "medicaid".parse().unwrap();
+/// assert!(filter.matches(&facility));
+///
+/// let open_late = filter.predicate(|f| f.services.iter().any(|s| s == "evening hours"));
+/// assert!(!open_late.matches(&facility));
+/// ```
+#[derive(Clone, Default)]
+pub struct Filter {
+    /// Levels of care, any of which will do.
+    pub care: CareSet,
+    /// Ways to pay, any of which will do.
+    pub payment: PaymentSet,
+    /// Age groups, any of which will do.
+    pub ages: AgeSet,
+    /// Client groups, any of which will do.
+    pub populations: PopulationSet,
+    /// Languages, any of which will do.
+    pub languages: LanguageSet,
+    /// Medications, any of which will do.
+    pub medications: MedicationSet,
+    predicate: Option<Predicate>,
+}
+
+impl Filter {
+    /// A filter that keeps everything.
+    ///
+    /// ```
+    /// use carefind::Filter;
+    ///
+    /// assert!(Filter::new().is_empty());
+    /// ```
+    pub fn new() -> Self {
+        Filter::default()
+    }
+
+    /// Also accepts these levels of care (a level, an array of levels, a set or a group).
+    ///
+    /// ```
+    /// use carefind::{CareGroup, Filter};
+    ///
+    /// assert_eq!(Filter::new().care(CareGroup::Detox).care.len(), 3);
+    /// ```
+    pub fn care(mut self, care: impl Into<CareSet>) -> Self {
+        self.care = self.care | care.into();
+        self
+    }
+
+    /// Also accepts these ways to pay.
+    ///
+    /// ```
+    /// use carefind::{Filter, Payment};
+    ///
+    /// assert_eq!(Filter::new().payment([Payment::Medicaid, Payment::Free]).payment.len(), 2);
+    /// ```
+    pub fn payment(mut self, payment: impl Into<PaymentSet>) -> Self {
+        self.payment = self.payment | payment.into();
+        self
+    }
+
+    /// Also accepts these age groups.
+    ///
+    /// ```
+    /// use carefind::{AgeGroup, Filter};
+    ///
+    /// assert!(Filter::new().ages(AgeGroup::Seniors).ages.contains(AgeGroup::Seniors));
+    /// ```
+    pub fn ages(mut self, ages: impl Into<AgeSet>) -> Self {
+        self.ages = self.ages | ages.into();
+        self
+    }
+
+    /// Also accepts these client groups.
+    ///
+    /// ```
+    /// use carefind::{Filter, Population};
+    ///
+    /// assert!(!Filter::new().populations(Population::Veterans).is_empty());
+    /// ```
+    pub fn populations(mut self, populations: impl Into<PopulationSet>) -> Self {
+        self.populations = self.populations | populations.into();
+        self
+    }
+
+    /// Also accepts these languages.
+    ///
+    /// ```
+    /// use carefind::{Filter, Language};
+    ///
+    /// assert!(Filter::new().languages(Language::Spanish).languages.contains(Language::Spanish));
+    /// ```
+    pub fn languages(mut self, languages: impl Into<LanguageSet>) -> Self {
+        self.languages = self.languages | languages.into();
+        self
+    }
+
+    /// Also accepts these medications.
+    ///
+    /// ```
+    /// use carefind::{Filter, Medication};
+    ///
+    /// assert!(!Filter::new().medications(Medication::Methadone).is_empty());
+    /// ```
+    pub fn medications(mut self, medications: impl Into<MedicationSet>) -> Self {
+        self.medications = self.medications | medications.into();
+        self
+    }
+
+    /// Also requires `keep` to return true; it runs after every other test. It replaces any
+    /// earlier predicate.
+    ///
+    /// ```
+    /// use carefind::{Facility, Filter, LatLon};
+    ///
+    /// let in_ohio = Filter::new().predicate(|f| f.state == "OH");
+    /// let mut facility = Facility::new("f", "F", LatLon::new(40.0, -83.0).unwrap());
+    /// facility.state = "OH".into();
+    /// assert!(in_ohio.matches(&facility));
+    /// ```
+    pub fn predicate(mut self, keep: impl Fn(&Facility) -> bool + Send + Sync + 'static) -> Self {
+        self.predicate = Some(Arc::new(keep));
+        self
+    }
+
+    /// Whether the filter keeps everything.
+    ///
+    /// ```
+    /// use carefind::{CareLevel, Filter};
+    ///
+    /// assert!(!Filter::new().care(CareLevel::Otp).is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.predicate.is_none() && self.wants_nothing_in_particular()
+    }
+
+    fn wants_nothing_in_particular(&self) -> bool {
+        self.care.is_empty()
+            && self.payment.is_empty()
+            && self.ages.is_empty()
+            && self.populations.is_empty()
+            && self.languages.is_empty()
+            && self.medications.is_empty()
+    }
+
+    /// Whether the filter keeps `facility`.
+    ///
+    /// ```
+    /// use carefind::{CareLevel, Facility, Filter, LatLon};
+    ///
+    /// let facility = Facility::new("f", "F", LatLon::new(0.0, 0.0).unwrap());
+    /// assert!(Filter::new().matches(&facility));
+    /// assert!(!Filter::new().care(CareLevel::Iop).matches(&facility));
+    /// ```
+    pub fn matches(&self, facility: &Facility) -> bool {
+        self.matches_attributes(&Attributes::of(facility)) && self.matches_predicate(facility)
+    }
+
+    /// The bitmask part of the test, on the index's compact copy of the sets.
+    pub(crate) fn matches_attributes(&self, offered: &Attributes) -> bool {
+        any_of(self.care, offered.care)
+            && any_of(self.payment, offered.payment)
+            && any_of(self.ages, offered.ages)
+            && any_of(self.populations, offered.populations)
+            && any_of(self.languages, offered.languages)
+            && any_of(self.medications, offered.medications)
+    }
+
+    pub(crate) fn matches_predicate(&self, facility: &Facility) -> bool {
+        self.predicate.as_ref().is_none_or(|keep| keep(facility))
+    }
+}
+
+fn any_of<T: Term>(wanted: Set<T>, offered: Set<T>) -> bool {
+    wanted.is_empty() || wanted.intersects(offered)
+}
+
+impl fmt::Debug for Filter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Filter")
+            .field("care", &self.care)
+            .field("payment", &self.payment)
+            .field("ages", &self.ages)
+            .field("populations", &self.populations)
+            .field("languages", &self.languages)
+            .field("medications", &self.medications)
+            .field("predicate", &self.predicate.as_ref().map(|_| "<closure>"))
+            .finish()
+    }
+}
+
+/// A facility's sets, copied into a compact array so that filtering never touches the
+/// (much larger) facility records.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Attributes {
+    pub(crate) care: CareSet,
+    pub(crate) payment: PaymentSet,
+    pub(crate) ages: AgeSet,
+    pub(crate) populations: PopulationSet,
+    pub(crate) languages: LanguageSet,
+    pub(crate) medications: MedicationSet,
+}
+
+impl Attributes {
+    pub(crate) fn of(facility: &Facility) -> Self {
+        Attributes {
+            care: facility.care,
+            payment: facility.payment,
+            ages: facility.ages,
+            populations: facility.populations,
+            languages: facility.languages,
+            medications: facility.medications,
+        }
+    }
+}

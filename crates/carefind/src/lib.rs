@@ -1,0 +1,71 @@
+//! Find addiction-treatment facilities near a place, by level of care.
+//!
+//! carefind indexes facility records in R-trees of 3D unit vectors and answers nearest-k,
+//! radius, bounding-box and polygon queries combined with attribute filters, with exact
+//! great-circle (haversine) distances: correct across the antimeridian and at the poles,
+//! checked against brute force by property tests.
+//!
+//! ```
+//! use carefind::{CareLevel, Distance, Filter, Index, LatLon, Payment, Query};
+//!
+//! let index = Index::sample(); // or Index::new(facilities) from carefind::load
+//! let origin = LatLon::new(40.7506, -73.9972).unwrap(); // ZIP 10001
+//! let query = Query::nearest(origin, 5)
+//!     .max_distance(Distance::miles(25.0))
+//!     .filter(Filter::new().care(CareLevel::Iop).payment(Payment::Medicaid));
+//! for hit in index.search(&query).unwrap() {
+//!     let miles = hit.distance_m.unwrap() / 1609.344;
+//!     println!("{miles:5.1} mi  {}  {}", hit.facility.name, hit.facility.care);
+//! }
+//! ```
+//!
+//! The pieces, one concept per module: [`Facility`] records with typed [`Set`]s of
+//! [`CareLevel`], [`Payment`], [`AgeGroup`], [`Population`], [`Language`] and
+//! [`Medication`]; [`LatLon`] and [`Distance`]; the [`Index`] and its [`Query`] with a
+//! [`Filter`], giving [`Hit`]s; the loaders in [`load`] and the writer in [`save`].
+//!
+//! The library never prints and never panics on input; every error is a typed value that
+//! names what was wrong and where.
+
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+mod age;
+mod bbox;
+mod care;
+mod distance;
+pub mod error;
+mod facility;
+mod filter;
+mod index;
+mod language;
+pub mod load;
+mod medication;
+mod payment;
+mod population;
+mod query;
+#[cfg(feature = "sample")]
+pub mod sample;
+pub mod save;
+mod search;
+mod set;
+mod sphere;
+mod vocabulary;
+
+pub use age::{AgeGroup, AgeSet};
+pub use bbox::BBox;
+pub use care::{CareGroup, CareLevel, CareSet};
+pub use distance::{Distance, Unit};
+pub use error::{Error, QueryError};
+pub use facility::Facility;
+pub use filter::Filter;
+pub use index::Index;
+pub use language::{Language, LanguageSet};
+pub use medication::{Medication, MedicationSet};
+pub use payment::{Payment, PaymentSet};
+pub use population::{Population, PopulationSet};
+pub use query::{Area, Cursor, Query};
+pub use search::Hit;
+pub use set::Set;
+pub use sphere::{EARTH_RADIUS_M, LatLon};
+pub use vocabulary::{Group, Term};

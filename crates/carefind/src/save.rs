@@ -1,0 +1,107 @@
+//! Writing facilities in the native carefind CSV format.
+//!
+//! The writer writes what the loader reads back: every column of
+//! [`load::native::COLUMNS`](crate::load::native::COLUMNS), text trimmed as the loader trims
+//! it, sets as canonical names, coordinates as the shortest decimals that parse back to the
+//! same numbers. So load → save → load gives the same facilities.
+
+use std::io;
+use std::path::Path;
+
+use crate::error::Error;
+use crate::facility::Facility;
+use crate::load::native::COLUMNS;
+
+/// Writes facilities as native CSV to `writer`; `target` names it in errors.
+///
+/// Fails, before writing the row, on a facility whose service contains `;` (the list
+/// separator), which could not be read back as written.
+///
+/// ```
+/// use carefind::{Facility, LatLon, save};
+///
+/// let mut facility = Facility::new("f1", "Hope, Inc.", LatLon::new(40.7, -74.0).unwrap());
+/// facility.care = "iop;otp".parse().unwrap();
+/// let mut out = Vec::new();
+/// save::to_writer(&mut out, "memory", [&facility]).unwrap();
+/// let text = String::from_utf8(out).unwrap();
+/// assert!(text.starts_with("id,name,name2,"));
+/// assert!(text.contains("f1,\"Hope, Inc.\","));
+/// assert!(text.contains(",40.7,-74,iop;otp,"));
+/// ```
+pub fn to_writer<'a>(
+    writer: impl io::Write,
+    target: &str,
+    facilities: impl IntoIterator<Item = &'a Facility>,
+) -> Result<(), Error> {
+    let io_error = |error: csv::Error| Error::Io {
+        file: target.to_string(),
+        source: error.into(),
+    };
+    let mut csv = csv::Writer::from_writer(writer);
+    csv.write_record(COLUMNS).map_err(io_error)?;
+    for facility in facilities {
+        if let Some(service) = facility.services.iter().find(|s| s.contains(';')) {
+            return Err(Error::InvalidFacility {
+                id: facility.id.clone(),
+                reason: format!(
+                    "service {service:?} contains ';', the list separator of the format"
+                ),
+            });
+        }
+        let services: Vec<&str> = facility
+            .services
+            .iter()
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty())
+            .collect();
+        let record: [String; COLUMNS.len()] = [
+            facility.id.trim().to_string(),
+            facility.name.trim().to_string(),
+            facility.name2.trim().to_string(),
+            facility.street.trim().to_string(),
+            facility.city.trim().to_string(),
+            facility.state.trim().to_string(),
+            facility.zip.trim().to_string(),
+            facility.phone.trim().to_string(),
+            facility.intake_phone.trim().to_string(),
+            facility.website.trim().to_string(),
+            facility.location.lat().to_string(),
+            facility.location.lon().to_string(),
+            facility.care.to_string(),
+            facility.payment.to_string(),
+            facility.ages.to_string(),
+            facility.populations.to_string(),
+            facility.languages.to_string(),
+            facility.medications.to_string(),
+            services.join(";"),
+        ];
+        csv.write_record(&record).map_err(io_error)?;
+    }
+    csv.flush().map_err(|error| Error::Io {
+        file: target.to_string(),
+        source: error,
+    })
+}
+
+/// Writes facilities as native CSV to a file, replacing it.
+///
+/// ```no_run
+/// use carefind::{Index, save};
+///
+/// let index = Index::sample();
+/// save::to_path("copy.csv", index.facilities())?;
+/// # Ok::<(), carefind::Error>(())
+/// ```
+pub fn to_path<'a>(
+    path: impl AsRef<Path>,
+    facilities: impl IntoIterator<Item = &'a Facility>,
+) -> Result<(), Error> {
+    let path = path.as_ref();
+    let target = path.display().to_string();
+    let file = std::fs::File::create(path).map_err(|error| Error::Io {
+        file: target.clone(),
+        source: error,
+    })?;
+    to_writer(io::BufWriter::new(file), &target, facilities)
+}

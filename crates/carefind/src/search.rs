@@ -1,0 +1,401 @@
+//! Answering a query: candidates from the trees, exact tests, ordering and paging.
+
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+
+use geo::{CoordinatePosition, coordinate_position::CoordPos};
+use rstar::AABB;
+
+use crate::bbox::BBox;
+use crate::care::{CareLevel, CareSet};
+use crate::distance::Distance;
+use crate::error::QueryError;
+use crate::facility::Facility;
+use crate::index::{Index, Tree};
+use crate::query::{Area, Cursor, Query};
+use crate::sphere::{LatLon, chord2_bound};
+
+/// One result: a facility, with its distance and bearing from the query's origin.
+///
+/// ```
+/// use carefind::{Index, LatLon, Query};
+///
+/// let index = Index::sample();
+/// let origin = LatLon::new(39.95, -75.16).unwrap();
+/// let hit = index.search(&Query::nearest(origin, 1)).unwrap()[0];
+/// let metres = hit.distance_m.unwrap();
+/// assert_eq!(metres, origin.distance_m(hit.facility.location));
+/// assert!((0.0..360.0).contains(&hit.bearing_deg.unwrap()));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Hit<'a> {
+    /// The facility.
+    pub facility: &'a Facility,
+    /// Great-circle distance from the origin in metres; `None` without an origin.
+    pub distance_m: Option<f64>,
+    /// Initial bearing from the origin in degrees from north; `None` without an origin.
+    pub bearing_deg: Option<f64>,
+}
+
+impl Hit<'_> {
+    /// The distance as a [`Distance`], for conversion to any unit.
+    ///
+    /// ```
+    /// use carefind::{Index, LatLon, Query, Unit};
+    ///
+    /// let index = Index::sample();
+    /// let hit = index.search(&Query::nearest(LatLon::new(33.45, -112.07).unwrap(), 1)).unwrap()[0];
+    /// let miles = hit.distance().unwrap().in_unit(Unit::Miles);
+    /// assert!(miles >= 0.0);
+    /// ```
+    pub fn distance(&self) -> Option<Distance> {
+        self.distance_m.map(Distance::from_meters)
+    }
+
+    /// A cursor that resumes right after this result.
+    ///
+    /// ```
+    /// use carefind::{Index, LatLon, Query};
+    ///
+    /// let index = Index::sample();
+    /// let hit = index.search(&Query::nearest(LatLon::new(33.45, -112.07).unwrap(), 1)).unwrap()[0];
+    /// assert_eq!(hit.cursor().id, hit.facility.id);
+    /// ```
+    pub fn cursor(&self) -> Cursor {
+        Cursor {
+            distance_m: self.distance_m,
+            id: self.facility.id.clone(),
+        }
+    }
+}
+
+impl Index {
+    /// Answers a query: see [`Query`] for what it means.
+    ///
+    /// ```
+    /// use carefind::{CareLevel, Distance, Filter, Index, LatLon, Query};
+    ///
+    /// let index = Index::sample();
+    /// let origin = LatLon::new(42.36, -71.06).unwrap();
+    /// let query = Query::within(origin, Distance::miles(30.0))
+    ///     .filter(Filter::new().care(CareLevel::SoberLiving));
+    /// for hit in index.search(&query).unwrap() {
+    ///     assert!(hit.facility.care.contains(CareLevel::SoberLiving));
+    ///     assert!(hit.distance_m.unwrap() <= Distance::miles(30.0).meters());
+    /// }
+    /// ```
+    pub fn search(&self, query: &Query) -> Result<Vec<Hit<'_>>, QueryError> {
+        let plan = Plan::new(self, query)?;
+        let need = query.limit.map(|limit| limit.saturating_add(query.offset));
+        let keys = match need {
+            Some(0) => Vec::new(),
+            Some(need) if plan.origin.is_some() && matches!(plan.region, Region::Everywhere) => {
+                plan.nearest(need)
+            }
+            _ => {
+                let mut keys = Vec::new();
+                plan.each_match(|key| {
+                    if plan.is_after_cursor(key) {
+                        keys.push(key);
+                    }
+                });
+                if let Some(need) = need.filter(|need| *need < keys.len()) {
+                    keys.select_nth_unstable(need);
+                    keys.truncate(need);
+                }
+                keys.sort_unstable();
+                keys
+            }
+        };
+        let page = keys
+            .into_iter()
+            .skip(query.offset)
+            .take(query.limit.unwrap_or(usize::MAX));
+        Ok(page.map(|key| plan.hit(key)).collect())
+    }
+
+    /// Counts every match of the query's area, maximum distance and filter, ignoring the
+    /// cursor, offset and limit, without building the results.
+    ///
+    /// ```
+    /// use carefind::{Distance, Index, LatLon, Query};
+    ///
+    /// let index = Index::sample();
+    /// let query = Query::within(LatLon::new(32.78, -96.8).unwrap(), Distance::miles(50.0));
+    /// assert_eq!(index.count(&query).unwrap(), index.search(&query).unwrap().len());
+    /// assert_eq!(index.count(&query.clone().limit(1)).unwrap(), index.count(&query).unwrap());
+    /// ```
+    pub fn count(&self, query: &Query) -> Result<usize, QueryError> {
+        let plan = Plan::new(self, query)?;
+        let mut count = 0;
+        plan.each_match(|_| count += 1);
+        Ok(count)
+    }
+}
+
+/// Where a match falls in the order: distance (0 without an origin), then position, which is
+/// id order.
+#[derive(Clone, Copy, Debug)]
+struct Key {
+    distance: f64,
+    position: u32,
+}
+
+impl Ord for Key {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.distance
+            .total_cmp(&other.distance)
+            .then(self.position.cmp(&other.position))
+    }
+}
+impl PartialOrd for Key {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl PartialEq for Key {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for Key {}
+
+/// The area's exact test and, for bounded areas, the 3D envelope that yields candidates.
+enum Region<'q> {
+    Everywhere,
+    Box(BBox),
+    Polygon(&'q geo::Polygon<f64>, BBox),
+}
+
+impl Region<'_> {
+    fn contains(&self, point: LatLon) -> bool {
+        match self {
+            Region::Everywhere => true,
+            Region::Box(bbox) => bbox.contains(point),
+            Region::Polygon(polygon, bbox) => {
+                bbox.contains(point)
+                    && polygon.coordinate_position(&geo::coord! { x: point.lon(), y: point.lat() })
+                        != CoordPos::Outside
+            }
+        }
+    }
+
+    fn envelope(&self) -> Option<AABB<[f64; 3]>> {
+        match self {
+            Region::Everywhere => None,
+            Region::Box(bbox) | Region::Polygon(_, bbox) => Some(bbox.envelope()),
+        }
+    }
+}
+
+/// Which trees yield candidates: the tree of all facilities (the filter then tests care
+/// like any other mask), or the trees of the wanted levels alone.
+enum Sources {
+    All,
+    Levels(CareSet),
+}
+
+/// A validated query, ready to run against one index.
+struct Plan<'i, 'q> {
+    index: &'i Index,
+    query: &'q Query,
+    origin: Option<(LatLon, [f64; 3])>,
+    max_distance_m: Option<f64>,
+    region: Region<'q>,
+    sources: Sources,
+    /// Matches at or beyond this key come after the cursor.
+    resume_at: Option<Key>,
+}
+
+impl<'i, 'q> Plan<'i, 'q> {
+    fn new(index: &'i Index, query: &'q Query) -> Result<Self, QueryError> {
+        query.validate()?;
+        let region = match &query.area {
+            Area::Everywhere => Region::Everywhere,
+            Area::Box(bbox) => Region::Box(*bbox),
+            Area::Polygon(polygon) => Region::Polygon(polygon, bounding_box(polygon)?),
+        };
+        let resume_at = query.after.as_ref().map(|cursor| Key {
+            distance: cursor.distance_m.unwrap_or(0.0),
+            position: index.facilities.partition_point(|f| f.id <= cursor.id) as u32,
+        });
+        Ok(Plan {
+            index,
+            query,
+            origin: query.origin.map(|origin| (origin, origin.unit_vector())),
+            max_distance_m: query.max_distance.map(Distance::meters),
+            region,
+            sources: choose_sources(index, query.filter.care),
+            resume_at,
+        })
+    }
+
+    fn trees(&self) -> Vec<(&'i Tree, Option<CareLevel>)> {
+        match self.sources {
+            Sources::All => vec![(&self.index.all, None)],
+            Sources::Levels(care) => care
+                .iter()
+                .map(|level| (&self.index.by_care[level as usize], Some(level)))
+                .collect(),
+        }
+    }
+
+    /// Whether the facility at `position`, met in the tree of level `from`, is a match
+    /// (before the distance test).
+    fn accepts(&self, position: u32, from: Option<CareLevel>) -> bool {
+        let position = position as usize;
+        let attributes = &self.index.attributes[position];
+        let filter = &self.query.filter;
+        // A facility sits in the tree of each level it offers; take it from the first
+        // wanted one only, so that it is met once.
+        if from.is_some() && (attributes.care & filter.care).first() != from {
+            return false;
+        }
+        filter.matches_attributes(attributes)
+            && self.region.contains(self.index.locations[position])
+            && filter.matches_predicate(&self.index.facilities[position])
+    }
+
+    /// The match's key, or `None` when it lies beyond the maximum distance.
+    fn key(&self, position: u32) -> Option<Key> {
+        let distance = match self.origin {
+            Some((origin, _)) => origin.distance_m(self.index.locations[position as usize]),
+            None => 0.0,
+        };
+        let within = self.max_distance_m.is_none_or(|max| distance <= max);
+        within.then_some(Key { distance, position })
+    }
+
+    fn is_after_cursor(&self, key: Key) -> bool {
+        self.resume_at.is_none_or(|resume_at| key >= resume_at)
+    }
+
+    fn consider(&self, position: u32, from: Option<CareLevel>, found: &mut impl FnMut(Key)) {
+        if self.accepts(position, from)
+            && let Some(key) = self.key(position)
+        {
+            found(key);
+        }
+    }
+
+    /// Calls `found` once for every match, in no particular order.
+    fn each_match(&self, mut found: impl FnMut(Key)) {
+        let max_chord2 = self.max_distance_m.map(chord2_bound);
+        match (self.region.envelope(), self.origin, max_chord2) {
+            (Some(envelope), _, _) => {
+                for (tree, level) in self.trees() {
+                    for entry in tree.locate_in_envelope(&envelope) {
+                        self.consider(entry.data, level, &mut found);
+                    }
+                }
+            }
+            (None, Some((_, xyz)), Some(chord2)) => {
+                for (tree, level) in self.trees() {
+                    for entry in tree.locate_within_distance(xyz, chord2) {
+                        self.consider(entry.data, level, &mut found);
+                    }
+                }
+            }
+            _ => {
+                for position in 0..self.index.len() as u32 {
+                    self.consider(position, None, &mut found);
+                }
+            }
+        }
+    }
+
+    /// The first `need` matches after the cursor, nearest first, for an origin with no
+    /// bounded area: trees are walked nearest-first (merged when there are several) and the
+    /// walk stops once no unseen point can be closer than the worst of the best `need`.
+    fn nearest(&self, need: usize) -> Vec<Key> {
+        let Some((_, xyz)) = self.origin else {
+            return Vec::new();
+        };
+        let mut streams: Vec<_> = self
+            .trees()
+            .into_iter()
+            .map(|(tree, level)| {
+                (
+                    tree.nearest_neighbor_iter_with_distance_2(&xyz).peekable(),
+                    level,
+                )
+            })
+            .collect();
+        let mut stop_chord2 = self.max_distance_m.map_or(f64::INFINITY, chord2_bound);
+        let mut best: BinaryHeap<Key> = BinaryHeap::with_capacity(need.min(4096) + 1);
+        loop {
+            let next = streams
+                .iter_mut()
+                .enumerate()
+                .filter_map(|(i, (stream, _))| stream.peek().map(|(_, chord2)| (i, *chord2)))
+                .min_by(|a, b| a.1.total_cmp(&b.1));
+            let Some((stream, chord2)) = next else { break };
+            if chord2 > stop_chord2 {
+                break;
+            }
+            let (iterator, level) = &mut streams[stream];
+            let Some((entry, _)) = iterator.next() else {
+                break;
+            };
+            if !self.accepts(entry.data, *level) {
+                continue;
+            }
+            let Some(key) = self
+                .key(entry.data)
+                .filter(|key| self.is_after_cursor(*key))
+            else {
+                continue;
+            };
+            if best.len() < need {
+                best.push(key);
+            } else if best.peek().is_some_and(|worst| key < *worst) {
+                best.pop();
+                best.push(key);
+            } else {
+                continue;
+            }
+            if best.len() == need
+                && let Some(worst) = best.peek()
+            {
+                stop_chord2 = stop_chord2.min(chord2_bound(worst.distance));
+            }
+        }
+        best.into_sorted_vec()
+    }
+
+    fn hit(&self, key: Key) -> Hit<'i> {
+        let position = key.position as usize;
+        let location = self.index.locations[position];
+        Hit {
+            facility: &self.index.facilities[position],
+            distance_m: self.origin.map(|_| key.distance),
+            bearing_deg: self.origin.map(|(origin, _)| origin.bearing_deg(location)),
+        }
+    }
+}
+
+/// Per-level trees hold only candidates of the wanted levels, but several of them must be
+/// walked and merged; when the wanted levels cover much of the index, one walk of the tree
+/// of all facilities with a mask test is cheaper.
+fn choose_sources(index: &Index, care: CareSet) -> Sources {
+    if care.is_empty() {
+        return Sources::All;
+    }
+    let in_level_trees: usize = care.iter().map(|level| index.count_offering(level)).sum();
+    if care.len() == 1 || in_level_trees * 2 <= index.len() {
+        Sources::Levels(care)
+    } else {
+        Sources::All
+    }
+}
+
+fn bounding_box(polygon: &geo::Polygon<f64>) -> Result<BBox, QueryError> {
+    let (mut west, mut south, mut east, mut north) = (180.0_f64, 90.0_f64, -180.0_f64, -90.0_f64);
+    for coord in &polygon.exterior().0 {
+        west = west.min(coord.x);
+        east = east.max(coord.x);
+        south = south.min(coord.y);
+        north = north.max(coord.y);
+    }
+    BBox::new(west, south, east, north)
+}

@@ -1,0 +1,207 @@
+//! Points on the sphere: coordinates, great-circle distance, bearing and the 3D unit vectors
+//! the index is built on.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::CoordinateError;
+
+/// The mean Earth radius in metres (IUGG), the sphere every distance is measured on.
+pub const EARTH_RADIUS_M: f64 = 6_371_008.8;
+
+/// Slack added to chord bounds so that rounding can never prune a point whose haversine
+/// distance is within the bound: about 6 mm on the ground, orders of magnitude above the
+/// rounding of either formula.
+const CHORD_SLACK: f64 = 1e-9;
+
+/// A WGS84 position in degrees, checked on construction: latitude within [-90, 90] and
+/// longitude within [-180, 180], both finite.
+///
+/// ```
+/// use carefind::LatLon;
+///
+/// let times_square = LatLon::new(40.758, -73.9855).unwrap();
+/// let empire_state = LatLon::new(40.7484, -73.9857).unwrap();
+/// let metres = times_square.distance_m(empire_state);
+/// assert!((metres - 1067.4).abs() < 1.0);
+/// assert!(LatLon::new(f64::NAN, 0.0).is_err());
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "Unchecked")]
+pub struct LatLon {
+    lat: f64,
+    lon: f64,
+}
+
+#[derive(Deserialize)]
+struct Unchecked {
+    lat: f64,
+    lon: f64,
+}
+
+impl TryFrom<Unchecked> for LatLon {
+    type Error = CoordinateError;
+    fn try_from(raw: Unchecked) -> Result<Self, Self::Error> {
+        LatLon::new(raw.lat, raw.lon)
+    }
+}
+
+impl LatLon {
+    /// A position from latitude and longitude in degrees.
+    ///
+    /// ```
+    /// use carefind::LatLon;
+    ///
+    /// assert!(LatLon::new(64.84, -147.72).is_ok());
+    /// assert!(LatLon::new(0.0, 180.5).is_err());
+    /// ```
+    pub fn new(lat: f64, lon: f64) -> Result<Self, CoordinateError> {
+        // Written so that NaN fails both tests.
+        if !(-90.0..=90.0).contains(&lat) {
+            return Err(CoordinateError::Latitude(lat));
+        }
+        if !(-180.0..=180.0).contains(&lon) {
+            return Err(CoordinateError::Longitude(lon));
+        }
+        Ok(LatLon { lat, lon })
+    }
+
+    /// The latitude in degrees.
+    ///
+    /// ```
+    /// use carefind::LatLon;
+    ///
+    /// assert_eq!(LatLon::new(12.5, 3.0).unwrap().lat(), 12.5);
+    /// ```
+    pub const fn lat(self) -> f64 {
+        self.lat
+    }
+
+    /// The longitude in degrees.
+    ///
+    /// ```
+    /// use carefind::LatLon;
+    ///
+    /// assert_eq!(LatLon::new(12.5, 3.0).unwrap().lon(), 3.0);
+    /// ```
+    pub const fn lon(self) -> f64 {
+        self.lon
+    }
+
+    /// The great-circle (haversine) distance to `other` in metres, on a sphere of radius
+    /// [`EARTH_RADIUS_M`]; the same formula as `geo::Haversine`.
+    ///
+    /// ```
+    /// use carefind::LatLon;
+    ///
+    /// // Across the antimeridian, Fiji to Samoa's neighbour: short, not around the world.
+    /// let a = LatLon::new(-17.0, 179.9).unwrap();
+    /// let b = LatLon::new(-17.0, -179.9).unwrap();
+    /// assert!(a.distance_m(b) < 25_000.0);
+    /// ```
+    pub fn distance_m(self, other: LatLon) -> f64 {
+        let lat1 = self.lat.to_radians();
+        let lat2 = other.lat.to_radians();
+        let half_dlat = (other.lat - self.lat).to_radians() / 2.0;
+        let half_dlon = (other.lon - self.lon).to_radians() / 2.0;
+        let h = half_dlat.sin().powi(2) + lat1.cos() * lat2.cos() * half_dlon.sin().powi(2);
+        2.0 * EARTH_RADIUS_M * h.sqrt().min(1.0).asin()
+    }
+
+    /// The initial bearing towards `other`, in degrees clockwise from north, in [0, 360).
+    ///
+    /// ```
+    /// use carefind::LatLon;
+    ///
+    /// let origin = LatLon::new(0.0, 0.0).unwrap();
+    /// let east = LatLon::new(0.0, 1.0).unwrap();
+    /// assert!((origin.bearing_deg(east) - 90.0).abs() < 1e-9);
+    /// ```
+    pub fn bearing_deg(self, other: LatLon) -> f64 {
+        let lat1 = self.lat.to_radians();
+        let lat2 = other.lat.to_radians();
+        let dlon = (other.lon - self.lon).to_radians();
+        let y = dlon.sin() * lat2.cos();
+        let x = lat1.cos() * lat2.sin() - lat1.sin() * lat2.cos() * dlon.cos();
+        let degrees = y.atan2(x).to_degrees().rem_euclid(360.0);
+        // rem_euclid can round a tiny negative angle up to exactly 360.
+        if degrees >= 360.0 { 0.0 } else { degrees }
+    }
+
+    /// The point as a 3D unit vector (x towards lon 0, z towards the north pole).
+    pub(crate) fn unit_vector(self) -> [f64; 3] {
+        let (lat, lon) = (self.lat.to_radians(), self.lon.to_radians());
+        [lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()]
+    }
+}
+
+impl std::fmt::Display for LatLon {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{},{}", self.lat, self.lon)
+    }
+}
+
+/// The squared chord between unit vectors that bounds every point within `distance_m`
+/// along the great circle, with slack for rounding. Chord length grows monotonically with
+/// great-circle distance, which is what makes Euclidean R-tree pruning exact.
+pub(crate) fn chord2_bound(distance_m: f64) -> f64 {
+    let angle = (distance_m / EARTH_RADIUS_M).min(std::f64::consts::PI);
+    let chord = 2.0 * (angle / 2.0).sin() + CHORD_SLACK;
+    chord * chord
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::{Distance, Haversine, Point};
+
+    fn point(lat: f64, lon: f64) -> LatLon {
+        LatLon::new(lat, lon).unwrap()
+    }
+
+    #[test]
+    fn distance_matches_geo_haversine() {
+        let pairs = [
+            (point(40.7, -74.0), point(34.05, -118.25)),
+            (point(-17.0, 179.99), point(-17.2, -179.99)),
+            (point(89.99, 10.0), point(89.99, -170.0)),
+            (point(0.0, 0.0), point(0.0, 180.0)),
+            (point(12.0, 12.0), point(12.0, 12.0)),
+        ];
+        for (a, b) in pairs {
+            let geo =
+                Haversine.distance(Point::new(a.lon(), a.lat()), Point::new(b.lon(), b.lat()));
+            assert!((a.distance_m(b) - geo).abs() < 1e-6, "{a} {b}");
+        }
+    }
+
+    #[test]
+    fn chord_bound_covers_the_distance() {
+        for metres in [0.0, 1.0, 1_000.0, 1e6, 2e7, 1e9] {
+            let a = point(10.0, 20.0);
+            let bound = chord2_bound(metres);
+            assert!(bound.is_finite() && bound > 0.0);
+            assert!(bound <= 4.0 + 1e-8, "{metres}");
+            let _ = a;
+        }
+    }
+
+    #[test]
+    fn unit_vectors_have_unit_length_and_agree_across_the_antimeridian() {
+        let east = point(-17.0, 180.0).unit_vector();
+        let west = point(-17.0, -180.0).unit_vector();
+        for axis in 0..3 {
+            assert!((east[axis] - west[axis]).abs() < 1e-12);
+        }
+        let norm: f64 = east.iter().map(|c| c * c).sum();
+        assert!((norm - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn bearings_point_the_right_way() {
+        let origin = point(10.0, 10.0);
+        assert!((origin.bearing_deg(point(11.0, 10.0)) - 0.0).abs() < 1e-9);
+        assert!((origin.bearing_deg(point(9.0, 10.0)) - 180.0).abs() < 1e-9);
+        assert!((origin.bearing_deg(point(10.0, 9.0)) - 270.0).abs() < 0.2);
+        assert_eq!(origin.bearing_deg(origin), 0.0);
+    }
+}

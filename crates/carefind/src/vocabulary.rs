@@ -1,0 +1,358 @@
+//! Closed vocabularies: terms with a canonical name, a label, FindTreatment codes and aliases.
+//!
+//! Every attribute with a fixed list of values (levels of care, payment, ages, populations,
+//! languages, medications) is a [`Term`]. Terms parse case-insensitively from their canonical
+//! name, any FindTreatment code, their label or an alias, and an unknown word gets an
+//! [`UnknownTerm`] error that lists the valid names and suggests the closest one.
+
+use crate::error::UnknownTerm;
+use crate::set::Set;
+
+/// A term of a closed vocabulary, such as [`CareLevel`](crate::CareLevel) or
+/// [`Payment`](crate::Payment).
+///
+/// The trait is what [`Set`] and the parsers are generic over; each vocabulary also has the
+/// same methods as inherent ones, so callers rarely need to import it.
+///
+/// ```
+/// use carefind::{CareLevel, Term};
+///
+/// assert_eq!(CareLevel::parse("IOP").unwrap(), CareLevel::Iop);
+/// assert_eq!(<CareLevel as Term>::KIND, "care level");
+/// ```
+pub trait Term:
+    Copy + Eq + Ord + std::hash::Hash + std::fmt::Debug + Send + Sync + 'static
+{
+    /// What the vocabulary is called in messages, such as `"care level"`.
+    const KIND: &'static str;
+    /// Every term, in canonical order; a term's position is its bit in a [`Set`].
+    const ALL: &'static [Self];
+    /// Names that stand for several terms at once (the care groups); empty elsewhere.
+    const GROUPS: &'static [Group<Self>] = &[];
+
+    /// The term's position in [`Term::ALL`].
+    fn index(self) -> usize;
+    /// The canonical kebab-case name, used in the CSV format, the CLI and JSON.
+    fn name(self) -> &'static str;
+    /// A short human label.
+    fn label(self) -> &'static str;
+    /// The FindTreatment codes for this term (may be empty).
+    fn codes(self) -> &'static [&'static str];
+    /// Other accepted spellings.
+    fn aliases(self) -> &'static [&'static str];
+
+    /// Parses one word: a canonical name, a code, the label or an alias, in any case, with
+    /// `_` or spaces in place of `-`.
+    ///
+    /// ```
+    /// use carefind::{Payment, Term};
+    ///
+    /// assert_eq!(<Payment as Term>::parse_one("MD").unwrap(), Payment::Medicaid);
+    /// assert_eq!(<Payment as Term>::parse_one("Sliding fee").unwrap(), Payment::SlidingFee);
+    /// assert!(<Payment as Term>::parse_one("bitcoin").is_err());
+    /// ```
+    fn parse_one(word: &str) -> Result<Self, UnknownTerm> {
+        let word = word.trim();
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|term| spellings(*term).any(|s| same_word(word, s)))
+            .ok_or_else(|| unknown::<Self>(word))
+    }
+}
+
+/// A name for several terms at once, such as the care group `detox`.
+///
+/// ```
+/// use carefind::{CareLevel, Term};
+///
+/// let detox = CareLevel::GROUPS.iter().find(|g| g.name == "detox").unwrap();
+/// assert!(detox.members.contains(&CareLevel::ResidentialDetox));
+/// ```
+#[derive(Debug)]
+pub struct Group<T: 'static> {
+    /// The group's canonical name.
+    pub name: &'static str,
+    /// A short human label.
+    pub label: &'static str,
+    /// FindTreatment codes that name the whole group.
+    pub codes: &'static [&'static str],
+    /// The terms the group stands for.
+    pub members: &'static [T],
+}
+
+/// Parses one word that may also name a group: the set of terms it stands for.
+pub(crate) fn parse_word<T: Term>(word: &str) -> Result<Set<T>, UnknownTerm> {
+    let word = word.trim();
+    if let Some(group) = T::GROUPS.iter().find(|group| names_group(group, word)) {
+        return Ok(group.members.iter().copied().collect());
+    }
+    T::parse_one(word).map(Set::from)
+}
+
+/// Whether `word` is the group's name, label or one of its codes.
+pub(crate) fn names_group<T>(group: &Group<T>, word: &str) -> bool {
+    let word = word.trim();
+    same_word(word, group.name)
+        || same_word(word, group.label)
+        || group.codes.iter().any(|code| same_word(word, code))
+}
+
+fn spellings<T: Term>(term: T) -> impl Iterator<Item = &'static str> {
+    [term.name(), term.label()]
+        .into_iter()
+        .chain(term.codes().iter().copied())
+        .chain(term.aliases().iter().copied())
+}
+
+/// Compares a user's word with a known spelling, ignoring ASCII case and treating `_` and
+/// spaces as `-`, without allocating (this runs for every list item of every loaded row).
+fn same_word(word: &str, known: &str) -> bool {
+    word.len() == known.len()
+        && word
+            .bytes()
+            .zip(known.bytes())
+            .all(|(a, b)| fold(a) == fold(b))
+}
+
+fn fold(byte: u8) -> u8 {
+    match byte {
+        b'_' | b' ' => b'-',
+        other => other.to_ascii_lowercase(),
+    }
+}
+
+fn folded(word: &str) -> String {
+    word.bytes().map(|b| fold(b) as char).collect()
+}
+
+/// Builds the error for an unknown word, with the closest valid name as a suggestion.
+fn unknown<T: Term>(word: &str) -> UnknownTerm {
+    let mut valid: Vec<&'static str> = T::ALL.iter().map(|t| t.name()).collect();
+    valid.extend(T::GROUPS.iter().map(|g| g.name));
+    UnknownTerm {
+        kind: T::KIND,
+        value: word.to_string(),
+        suggestion: suggest::<T>(word),
+        valid,
+    }
+}
+
+/// The canonical name most likely meant: first a word found inside a label or alias
+/// ("intensive" → iop), then the smallest edit distance to any spelling, within reason.
+fn suggest<T: Term>(word: &str) -> Option<&'static str> {
+    let word = folded(word.trim());
+    if word.is_empty() {
+        return None;
+    }
+    let named = T::ALL
+        .iter()
+        .map(|t| (t.name(), spellings(*t).collect::<Vec<_>>()))
+        .chain(T::GROUPS.iter().map(|g| {
+            let mut all = vec![g.name, g.label];
+            all.extend(g.codes);
+            (g.name, all)
+        }))
+        .collect::<Vec<_>>();
+    if word.len() >= 3 {
+        for (name, spellings) in &named {
+            if spellings.iter().any(|s| folded(s).contains(&word)) {
+                return Some(name);
+            }
+        }
+    }
+    let limit = (word.len() / 3).max(1);
+    let word = word.as_str();
+    named
+        .iter()
+        .flat_map(|(name, spellings)| {
+            spellings
+                .iter()
+                .map(move |s| (name, edit_distance(word, &folded(s))))
+        })
+        .filter(|(_, d)| *d <= limit)
+        .min_by_key(|(_, d)| *d)
+        .map(|(name, _)| *name)
+}
+
+/// Levenshtein distance over bytes; inputs are short ASCII words.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b = b.as_bytes();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.bytes().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let substitution = diagonal + usize::from(ca != cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(diagonal + 1);
+        }
+    }
+    row[b.len()]
+}
+
+/// Declares a closed vocabulary: the enum, its inherent accessors, [`Term`], `Display`,
+/// `FromStr` and serde as the canonical name.
+macro_rules! vocabulary {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident : $kind:literal $(, groups = $groups:ident)? {
+            $(
+                $(#[$vmeta:meta])*
+                $variant:ident = $canon:literal, $label:literal,
+                    codes [$($code:literal),*], aliases [$($alias:literal),*];
+            )+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum $name {
+            $( $(#[$vmeta])* $variant, )+
+        }
+
+        impl $name {
+            /// Every term, in canonical order.
+            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
+
+            /// The canonical kebab-case name.
+            pub const fn name(self) -> &'static str {
+                match self { $(Self::$variant => $canon,)+ }
+            }
+
+            /// A short human label.
+            pub const fn label(self) -> &'static str {
+                match self { $(Self::$variant => $label,)+ }
+            }
+
+            /// The FindTreatment codes for this term (may be empty).
+            pub const fn codes(self) -> &'static [&'static str] {
+                match self { $(Self::$variant => &[$($code),*],)+ }
+            }
+
+            /// Parses a canonical name, code, label or alias, ignoring case.
+            pub fn parse(word: &str) -> Result<Self, $crate::error::UnknownTerm> {
+                <Self as $crate::vocabulary::Term>::parse_one(word)
+            }
+        }
+
+        impl $crate::vocabulary::Term for $name {
+            const KIND: &'static str = $kind;
+            const ALL: &'static [Self] = $name::ALL;
+            $(const GROUPS: &'static [$crate::vocabulary::Group<Self>] = $groups;)?
+
+            fn index(self) -> usize { self as usize }
+            fn name(self) -> &'static str { $name::name(self) }
+            fn label(self) -> &'static str { $name::label(self) }
+            fn codes(self) -> &'static [&'static str] { $name::codes(self) }
+            fn aliases(self) -> &'static [&'static str] {
+                match self { $(Self::$variant => &[$($alias),*],)+ }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.name())
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = $crate::error::UnknownTerm;
+            fn from_str(word: &str) -> Result<Self, Self::Err> {
+                Self::parse(word)
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.name())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let word = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+                Self::parse(&word).map_err(serde::de::Error::custom)
+            }
+        }
+    };
+}
+
+pub(crate) use vocabulary;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{AgeGroup, CareLevel, Language, Medication, Payment, Population};
+    use std::collections::HashMap;
+
+    fn no_spelling_is_ambiguous<T: Term>() {
+        let mut seen: HashMap<String, String> = HashMap::new();
+        let mut claim = |spelling: &str, owner: &str| {
+            if let Some(previous) = seen.insert(folded(spelling), owner.to_string()) {
+                assert_eq!(
+                    previous,
+                    owner,
+                    "{} spelling {spelling:?} is ambiguous",
+                    T::KIND
+                );
+            }
+        };
+        for term in T::ALL {
+            for spelling in spellings(*term) {
+                claim(spelling, term.name());
+            }
+        }
+        for group in T::GROUPS {
+            claim(group.name, group.name);
+            claim(group.label, group.name);
+            for code in group.codes {
+                claim(code, group.name);
+            }
+        }
+    }
+
+    #[test]
+    fn every_spelling_names_one_term() {
+        no_spelling_is_ambiguous::<CareLevel>();
+        no_spelling_is_ambiguous::<Payment>();
+        no_spelling_is_ambiguous::<AgeGroup>();
+        no_spelling_is_ambiguous::<Population>();
+        no_spelling_is_ambiguous::<Language>();
+        no_spelling_is_ambiguous::<Medication>();
+    }
+
+    #[test]
+    fn every_spelling_parses_back_to_its_term() {
+        for level in CareLevel::ALL {
+            for spelling in spellings(*level) {
+                assert_eq!(CareLevel::parse(spelling).unwrap(), *level, "{spelling}");
+                assert_eq!(CareLevel::parse(&spelling.to_uppercase()).unwrap(), *level);
+            }
+        }
+    }
+
+    #[test]
+    fn suggestions_find_the_intended_term() {
+        let error = CareLevel::parse("intensive").unwrap_err();
+        assert_eq!(error.suggestion, Some("iop"));
+        assert_eq!(
+            CareLevel::parse("sober-livng").unwrap_err().suggestion,
+            Some("sober-living")
+        );
+        assert_eq!(
+            Payment::parse("medicad").unwrap_err().suggestion,
+            Some("medicaid")
+        );
+        assert_eq!(CareLevel::parse("zzzzzzzz").unwrap_err().suggestion, None);
+        let message = error.to_string();
+        assert!(message.contains("did you mean \"iop\""), "{message}");
+        assert!(message.contains("outpatient-any"), "{message}");
+    }
+
+    #[test]
+    fn edit_distance_counts_single_edits() {
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("iop", "iop"), 0);
+    }
+}

@@ -1,0 +1,3 @@
+fn main() {
+    println!("carefind: the command-line interface is not built yet");
+}

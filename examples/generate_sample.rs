@@ -1,0 +1,316 @@
+//! Regenerates datasets/sample.csv, the embedded sample of fictitious facilities.
+//!
+//! ```text
+//! cargo run --example generate_sample            # writes datasets/sample.csv
+//! cargo run --example generate_sample -- out.csv # writes elsewhere
+//! ```
+//!
+//! The output depends only on SEED, COUNT and the ZIP table of the pinned `zipcodes`
+//! crate: the generator has its own small random number generator, so no crate update can
+//! change the file. A test regenerates it and compares.
+
+use carefind::{Facility, LatLon, save};
+
+const SEED: u64 = 0x5A3D_1E00_CA2E_F14D;
+const COUNT: usize = 8_000;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let path = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| concat!(env!("CARGO_MANIFEST_DIR"), "/datasets/sample.csv").to_string());
+    let facilities = generate();
+    save::to_path(&path, &facilities)?;
+    eprintln!("wrote {} fictitious facilities to {path}", facilities.len());
+    Ok(())
+}
+
+/// The sample's facilities, in id order.
+pub fn generate() -> Vec<Facility> {
+    let zips = zip_centroids();
+    let mut rng = SplitMix64(SEED);
+    (0..COUNT)
+        .map(|n| facility(n, &zips[rng.below(zips.len())], &mut rng))
+        .collect()
+}
+
+struct Zip {
+    zip: String,
+    city: String,
+    state: String,
+    area_code: String,
+    lat: f64,
+    lon: f64,
+}
+
+/// Active standard ZIP codes of the states, DC and Puerto Rico, sorted by code.
+fn zip_centroids() -> Vec<Zip> {
+    let mut zips: Vec<Zip> = zipcodes::database()
+        .iter()
+        .filter(|z| z.active && z.zip_code_type == "STANDARD" && z.state.len() == 2)
+        .filter(|z| {
+            !["AS", "GU", "MP", "VI", "FM", "MH", "PW", "AA", "AE", "AP"]
+                .contains(&z.state.as_str())
+        })
+        .filter_map(|z| {
+            Some(Zip {
+                zip: z.zip_code.clone(),
+                city: z.city.clone(),
+                state: z.state.clone(),
+                area_code: z
+                    .area_codes
+                    .first()
+                    .cloned()
+                    .unwrap_or_else(|| "800".into()),
+                lat: z.lat.parse().ok()?,
+                lon: z.long.parse().ok()?,
+            })
+        })
+        .filter(|z| z.lat != 0.0 && LatLon::new(z.lat, z.lon).is_ok())
+        .collect();
+    zips.sort_by(|a, b| a.zip.cmp(&b.zip));
+    zips
+}
+
+/// What kind of place a facility is; it decides the levels of care it offers.
+fn care_levels(rng: &mut SplitMix64) -> (&'static str, Vec<&'static str>) {
+    let mut care = Vec::new();
+    let offer = |rng: &mut SplitMix64, p: f64, level: &'static str, care: &mut Vec<_>| {
+        if rng.chance(p) {
+            care.push(level);
+        }
+    };
+    let roll = rng.unit();
+    let kind = if roll < 0.08 {
+        care.push("sober-living");
+        "Sober Living House"
+    } else if roll < 0.15 {
+        care.push("otp");
+        offer(rng, 0.5, "outpatient", &mut care);
+        offer(rng, 0.3, "outpatient-detox", &mut care);
+        offer(rng, 0.2, "iop", &mut care);
+        "Opioid Treatment Program"
+    } else if roll < 0.17 {
+        care.extend(["hospital-detox", "hospital-inpatient"]);
+        offer(rng, 0.4, "php", &mut care);
+        offer(rng, 0.3, "iop", &mut care);
+        "Hospital Behavioral Health Unit"
+    } else if roll < 0.30 {
+        care.push(if rng.chance(0.6) {
+            "residential-short"
+        } else {
+            "residential-long"
+        });
+        offer(rng, 0.5, "residential-detox", &mut care);
+        offer(rng, 0.3, "iop", &mut care);
+        offer(rng, 0.2, "outpatient", &mut care);
+        offer(rng, 0.15, "sober-living", &mut care);
+        "Residential Recovery Center"
+    } else {
+        offer(rng, 0.9, "outpatient", &mut care);
+        offer(rng, 0.5, "iop", &mut care);
+        offer(rng, 0.15, "php", &mut care);
+        offer(rng, 0.12, "outpatient-detox", &mut care);
+        offer(rng, 0.04, "otp", &mut care);
+        if care.is_empty() {
+            care.push("iop");
+        }
+        [
+            "Counseling Services",
+            "Treatment Center",
+            "Outpatient Clinic",
+        ][rng.below(3)]
+    };
+    if kind != "Sober Living House" {
+        offer(rng, 0.3, "telehealth", &mut care);
+    }
+    (kind, care)
+}
+
+fn facility(n: usize, zip: &Zip, rng: &mut SplitMix64) -> Facility {
+    let id = format!("S{n:05}");
+    // About 2 km around the ZIP centroid, rounded to 1e-5 degree (about 1 m).
+    let lat = round5((zip.lat + (rng.unit() - 0.5) * 0.03).clamp(-90.0, 90.0));
+    let lon = round5(
+        (zip.lon + (rng.unit() - 0.5) * 0.03 / zip.lat.to_radians().cos()).clamp(-180.0, 180.0),
+    );
+    let location = LatLon::new(lat, lon).expect("jittered ZIP centroid is on the globe");
+    let (kind, care) = care_levels(rng);
+    let mut f = Facility::new(&id, format!("Sample {kind} {:04}", n % 10_000), location);
+    if rng.chance(0.1) {
+        f.name2 = format!("Sample Health Network {}", rng.below(40) + 1);
+    }
+    let streets = [
+        "Sample Way",
+        "Example Ave",
+        "Placeholder Rd",
+        "Fiction Blvd",
+    ];
+    f.street = format!(
+        "{} {}",
+        100 + rng.below(9900),
+        streets[rng.below(streets.len())]
+    );
+    f.city = zip.city.clone();
+    f.state = zip.state.clone();
+    f.zip = zip.zip.clone();
+    f.phone = format!("{}-555-01{:02}", zip.area_code, rng.below(100));
+    if rng.chance(0.4) {
+        f.intake_phone = format!("{}-555-01{:02}", zip.area_code, rng.below(100));
+    }
+    f.website = format!("https://example.org/{id}");
+    f.care = care
+        .join(";")
+        .parse()
+        .expect("generator uses canonical names");
+
+    let sober_home = kind == "Sober Living House";
+    let pay = |rng: &mut SplitMix64, p: f64, q: f64, name: &'static str| {
+        rng.chance(if sober_home { q } else { p }).then_some(name)
+    };
+    let mut payment: Vec<&str> = [
+        pay(rng, 0.65, 0.05, "medicaid"),
+        pay(rng, 0.35, 0.0, "medicare"),
+        pay(rng, 0.7, 0.05, "private-insurance"),
+        pay(rng, 0.85, 0.95, "cash"),
+        pay(rng, 0.45, 0.3, "sliding-fee"),
+        pay(rng, 0.08, 0.05, "free"),
+        pay(rng, 0.25, 0.0, "military"),
+        pay(rng, 0.3, 0.05, "state-financed"),
+        pay(rng, 0.04, 0.0, "ihs-tribal"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if payment.is_empty() {
+        payment.push("cash");
+    }
+    f.payment = payment.join(";").parse().expect("canonical names");
+    f.ages = pick(
+        rng,
+        &[
+            (0.18, "children"),
+            (0.6, "young-adults"),
+            (0.95, "adults"),
+            (0.55, "seniors"),
+        ],
+        "adults",
+    );
+    f.populations = pick(
+        rng,
+        &[
+            (0.25, "veterans"),
+            (0.3, "women"),
+            (0.12, "pregnant-women"),
+            (0.25, "men"),
+            (0.15, "lgbtq"),
+            (0.2, "criminal-justice"),
+            (0.4, "co-occurring"),
+            (0.2, "trauma"),
+        ],
+        "",
+    );
+    f.languages = pick(
+        rng,
+        &[
+            (0.45, "es"),
+            (0.25, "asl"),
+            (0.03, "zh"),
+            (0.03, "vi"),
+            (0.02, "ru"),
+            (0.02, "ko"),
+            (0.02, "ar"),
+            (0.02, "ht"),
+            (0.02, "fr"),
+            (0.01, "nv"),
+        ],
+        "",
+    );
+    let otp = f.care.contains(carefind::CareLevel::Otp);
+    f.medications = if otp {
+        pick(
+            rng,
+            &[
+                (0.9, "methadone"),
+                (0.8, "buprenorphine"),
+                (0.4, "naltrexone"),
+                (0.3, "naltrexone-xr"),
+            ],
+            "methadone",
+        )
+    } else {
+        pick(
+            rng,
+            &[
+                (0.3, "buprenorphine"),
+                (0.2, "naltrexone"),
+                (0.15, "naltrexone-xr"),
+                (0.12, "acamprosate"),
+                (0.08, "disulfiram"),
+            ],
+            "",
+        )
+    };
+    let services = [
+        "group counseling",
+        "12-step facilitation",
+        "relapse prevention",
+        "case management",
+        "peer support",
+        "family counseling",
+    ];
+    f.services = (0..rng.below(3))
+        .map(|_| services[rng.below(services.len())].to_string())
+        .collect();
+    f.services.sort();
+    f.services.dedup();
+    f
+}
+
+/// Each name with its probability, joined and parsed; `fallback` when none is drawn.
+fn pick<T: std::str::FromStr>(rng: &mut SplitMix64, choices: &[(f64, &str)], fallback: &str) -> T
+where
+    T::Err: std::fmt::Debug,
+{
+    let mut names: Vec<&str> = choices
+        .iter()
+        .filter(|(p, _)| rng.chance(*p))
+        .map(|(_, name)| *name)
+        .collect();
+    if names.is_empty() && !fallback.is_empty() {
+        names.push(fallback);
+    }
+    names
+        .join(";")
+        .parse()
+        .expect("generator uses canonical names")
+}
+
+fn round5(degrees: f64) -> f64 {
+    (degrees * 1e5).round() / 1e5
+}
+
+/// SplitMix64 (Steele, Lea and Flood 2014): tiny, fast, and fixed forever.
+struct SplitMix64(u64);
+
+impl SplitMix64 {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in [0, 1), from the top 53 bits.
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.unit() * n as f64) as usize
+    }
+
+    fn chance(&mut self, p: f64) -> bool {
+        self.unit() < p
+    }
+}

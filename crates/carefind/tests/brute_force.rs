@@ -1,0 +1,389 @@
+//! Every query kind, on random facility sets and random filters, gives exactly what a linear
+//! scan gives: the same ids in the same order, the same distances.
+//!
+//! The random points include duplicates, points within 0.1 degree of longitude ±180 and of
+//! the poles, and empty sets. The scan orders by the library's haversine (the definition of
+//! the order), and every distance is also checked against `geo::Haversine`.
+
+use carefind::{
+    Area, BBox, CareLevel, CareSet, Cursor, Distance, Facility, Filter, Index, Language,
+    LanguageSet, LatLon, Payment, PaymentSet, Query, Set, Term,
+};
+use geo::{CoordinatePosition, Distance as _, Haversine, Point, coordinate_position::CoordPos};
+use proptest::prelude::*;
+
+const CASES: u32 = 384;
+
+// ---------------------------------------------------------------------------------------
+// Random data.
+
+fn any_point() -> impl Strategy<Value = (f64, f64)> {
+    prop_oneof![
+        3 => (-90.0..=90.0, -180.0..=180.0),
+        // Near the antimeridian, on both sides.
+        2 => (-80.0..=80.0f64, prop_oneof![179.9..=180.0, -180.0..=-179.9]),
+        // Near the poles.
+        2 => (prop_oneof![89.9..=90.0, -90.0..=-89.9], -180.0..=180.0),
+        // A dense city-sized cluster.
+        3 => (40.0..41.0f64, -75.0..-74.0f64),
+    ]
+}
+
+fn sparse_bits(width: u32) -> impl Strategy<Value = u64> {
+    let mask = (1u64 << width) - 1;
+    (any::<u64>(), any::<u64>()).prop_map(move |(a, b)| a & b & mask)
+}
+
+fn set_from_bits<T: Term>(bits: u64) -> Set<T> {
+    T::ALL
+        .iter()
+        .copied()
+        .filter(|t| bits & (1 << t.index()) != 0)
+        .collect()
+}
+
+/// Facilities with random points (some duplicated) and random attributes; ids are unique but
+/// not in insertion order.
+fn facilities() -> impl Strategy<Value = Vec<Facility>> {
+    let one = (
+        any_point(),
+        any::<Option<prop::sample::Index>>(),
+        sparse_bits(12),
+        sparse_bits(4),
+        sparse_bits(3),
+    );
+    prop::collection::vec(one, 0..120).prop_map(|rows| {
+        let mut points: Vec<(f64, f64)> = Vec::with_capacity(rows.len());
+        rows.into_iter()
+            .enumerate()
+            .map(|(i, (point, duplicate_of, care, payment, languages))| {
+                let point = match duplicate_of {
+                    Some(earlier) if !points.is_empty() => points[earlier.index(points.len())],
+                    _ => point,
+                };
+                points.push(point);
+                let id = format!("f{:05}", (i * 7919) % 10007);
+                let mut facility = Facility::new(
+                    id,
+                    format!("Facility {i}"),
+                    LatLon::new(point.0, point.1).unwrap(),
+                );
+                facility.care = set_from_bits(care);
+                facility.payment = set_from_bits(payment);
+                facility.languages = set_from_bits(languages);
+                facility
+            })
+            .collect()
+    })
+}
+
+fn filters() -> impl Strategy<Value = Filter> {
+    let care = prop_oneof![
+        2 => Just(CareSet::EMPTY),
+        3 => prop::sample::select(CareLevel::ALL.to_vec()).prop_map(CareSet::from),
+        2 => prop::collection::vec(prop::sample::select(CareLevel::ALL.to_vec()), 2..5)
+            .prop_map(|levels| levels.into_iter().collect::<CareSet>()),
+    ];
+    let payment = prop_oneof![
+        Just(PaymentSet::EMPTY),
+        prop::sample::select(Payment::ALL[..4].to_vec()).prop_map(PaymentSet::from)
+    ];
+    let languages = prop_oneof![3 => Just(LanguageSet::EMPTY), 1 => prop::sample::select(Language::ALL[..3].to_vec()).prop_map(LanguageSet::from)];
+    (care, payment, languages, prop::bool::weighted(0.15)).prop_map(
+        |(care, payment, languages, odd_only)| {
+            let mut filter = Filter::new()
+                .care(care)
+                .payment(payment)
+                .languages(languages);
+            if odd_only {
+                filter = filter.predicate(|f| f.id.ends_with(['1', '3', '5', '7', '9']));
+            }
+            filter
+        },
+    )
+}
+
+fn origin() -> impl Strategy<Value = LatLon> {
+    any_point().prop_map(|(lat, lon)| LatLon::new(lat, lon).unwrap())
+}
+
+fn radius() -> impl Strategy<Value = Distance> {
+    prop_oneof![
+        Just(Distance::from_meters(0.0)),
+        (0.0..50_000.0).prop_map(Distance::from_meters),
+        (0.0..3_000_000.0).prop_map(Distance::from_meters),
+        (0.0..25_000_000.0).prop_map(Distance::from_meters),
+    ]
+}
+
+fn bbox() -> impl Strategy<Value = BBox> {
+    let lats = (-90.0..=90.0f64, -90.0..=90.0f64).prop_map(|(a, b)| (a.min(b), a.max(b)));
+    let lons = prop_oneof![
+        (-180.0..=180.0f64, -180.0..=180.0f64),
+        // Boxes around the antimeridian, crossing it.
+        (170.0..=180.0f64, -180.0..=-170.0f64),
+        // Boxes around the dense cluster.
+        (-75.5..-74.5f64, -74.5..-73.5f64),
+    ];
+    let cluster_lats = (39.5..40.5f64, 40.5..41.5f64);
+    prop_oneof![(lons.clone(), lats), (lons, cluster_lats)]
+        .prop_map(|((west, east), (south, north))| BBox::new(west, south, east, north).unwrap())
+}
+
+/// A star-shaped polygon with a star-shaped hole around the same centre.
+fn polygon() -> impl Strategy<Value = geo::Polygon<f64>> {
+    let centre = prop_oneof![
+        (-60.0..60.0f64, -170.0..170.0f64),
+        (40.0..41.0f64, -75.0..-74.0f64)
+    ];
+    let vertices = prop::collection::vec(0.3..1.0f64, 3..14);
+    let hole = prop::collection::vec(0.05..0.25f64, 3..8);
+    (centre, 0.1..8.0f64, vertices, prop::option::of(hole)).prop_map(
+        |((lat, lon), size, outer, hole)| {
+            let ring = |radii: &[f64], turn: f64| -> Vec<(f64, f64)> {
+                let n = radii.len() as f64;
+                radii
+                    .iter()
+                    .enumerate()
+                    .map(|(i, r)| {
+                        let angle = turn + std::f64::consts::TAU * i as f64 / n;
+                        (
+                            (lon + size * r * angle.cos()).clamp(-180.0, 180.0),
+                            (lat + size * r * angle.sin()).clamp(-90.0, 90.0),
+                        )
+                    })
+                    .collect()
+            };
+            let holes = hole
+                .map(|radii| vec![geo::LineString::from(ring(&radii, 0.3))])
+                .unwrap_or_default();
+            geo::Polygon::new(geo::LineString::from(ring(&outer, 0.0)), holes)
+        },
+    )
+}
+
+// ---------------------------------------------------------------------------------------
+// The linear scan.
+
+fn offers_any<T: Term>(wanted: Set<T>, offered: Set<T>) -> bool {
+    wanted.is_empty() || wanted.iter().any(|term| offered.iter().any(|o| o == term))
+}
+
+fn in_area(area: &Area, point: LatLon) -> bool {
+    let (lat, lon) = (point.lat(), point.lon());
+    match area {
+        Area::Everywhere => true,
+        Area::Box(b) => {
+            let lon_ok = if b.min_lon() <= b.max_lon() {
+                b.min_lon() <= lon && lon <= b.max_lon()
+            } else {
+                lon >= b.min_lon() || lon <= b.max_lon()
+            };
+            lon_ok && b.min_lat() <= lat && lat <= b.max_lat()
+        }
+        Area::Polygon(polygon) => {
+            polygon.coordinate_position(&geo::coord! { x: lon, y: lat }) != CoordPos::Outside
+        }
+    }
+}
+
+/// Every match of the area, distance and filter, ordered by (distance, id), before paging.
+fn scan<'a>(facilities: &'a [Facility], query: &Query) -> Vec<(&'a Facility, Option<f64>)> {
+    let filter = &query.filter;
+    let mut matches: Vec<(&Facility, Option<f64>)> = facilities
+        .iter()
+        .filter(|f| {
+            offers_any(filter.care, f.care)
+                && offers_any(filter.payment, f.payment)
+                && offers_any(filter.languages, f.languages)
+                && filter.matches(f)
+                && in_area(&query.area, f.location)
+        })
+        .map(|f| (f, query.origin.map(|o| o.distance_m(f.location))))
+        .filter(|(_, d)| match (query.max_distance, d) {
+            (Some(max), Some(d)) => *d <= max.meters(),
+            _ => true,
+        })
+        .collect();
+    matches.sort_by(|a, b| {
+        a.1.unwrap_or(0.0)
+            .total_cmp(&b.1.unwrap_or(0.0))
+            .then(a.0.id.cmp(&b.0.id))
+    });
+    matches
+}
+
+fn page<'a>(
+    matches: Vec<(&'a Facility, Option<f64>)>,
+    query: &Query,
+) -> Vec<(&'a Facility, Option<f64>)> {
+    let after_cursor = |(f, d): &(&Facility, Option<f64>)| match &query.after {
+        None => true,
+        Some(Cursor { distance_m, id }) => {
+            let (d, cd) = (d.unwrap_or(0.0), distance_m.unwrap_or(0.0));
+            d > cd || (d == cd && f.id.as_str() > id.as_str())
+        }
+    };
+    matches
+        .into_iter()
+        .filter(after_cursor)
+        .skip(query.offset)
+        .take(query.limit.unwrap_or(usize::MAX))
+        .collect()
+}
+
+fn assert_same(facilities: &[Facility], query: &Query) -> Result<(), TestCaseError> {
+    let index = Index::new(facilities.to_vec()).unwrap();
+    let hits = index.search(query).unwrap();
+    let matches = scan(facilities, query);
+    let expected_count = matches.len();
+    let expected = page(matches, query);
+
+    let got: Vec<&str> = hits.iter().map(|h| h.facility.id.as_str()).collect();
+    let want: Vec<&str> = expected.iter().map(|(f, _)| f.id.as_str()).collect();
+    prop_assert_eq!(got, want);
+    for (hit, (facility, distance)) in hits.iter().zip(&expected) {
+        prop_assert_eq!(hit.distance_m, *distance);
+        if let (Some(origin), Some(d)) = (query.origin, hit.distance_m) {
+            let loc = facility.location;
+            let geo = Haversine.distance(
+                Point::new(origin.lon(), origin.lat()),
+                Point::new(loc.lon(), loc.lat()),
+            );
+            // geo's formula has no clamp: antipodal rounding can make it NaN where ours is π R.
+            prop_assert!(
+                geo.is_nan() || (d - geo).abs() <= 1e-6,
+                "{} vs geo {}",
+                d,
+                geo
+            );
+        }
+    }
+    prop_assert_eq!(index.count(query).unwrap(), expected_count);
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------
+// The suites.
+
+fn paging() -> impl Strategy<Value = (usize, usize)> {
+    prop_oneof![3 => Just(0usize), 1 => 0..8usize]
+        .prop_flat_map(|offset| (Just(offset), 0..25usize))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(CASES))]
+
+    #[test]
+    fn nearest_k(facilities in facilities(), origin in origin(), (offset, k) in paging(), filter in filters()) {
+        assert_same(&facilities, &Query::nearest(origin, k).offset(offset).filter(filter))?;
+    }
+
+    #[test]
+    fn within_radius(facilities in facilities(), origin in origin(), radius in radius(), filter in filters()) {
+        assert_same(&facilities, &Query::within(origin, radius).filter(filter))?;
+    }
+
+    #[test]
+    fn nearest_k_within_radius(
+        facilities in facilities(), origin in origin(), radius in radius(), (offset, k) in paging(), filter in filters()
+    ) {
+        assert_same(&facilities, &Query::nearest(origin, k).offset(offset).max_distance(radius).filter(filter))?;
+    }
+
+    #[test]
+    fn in_box(
+        facilities in facilities(), bbox in bbox(), origin in prop::option::of(origin()),
+        limit in prop::option::of(0..20usize), filter in filters()
+    ) {
+        let mut query = Query::in_box(bbox).filter(filter);
+        query.origin = origin;
+        query.limit = limit;
+        assert_same(&facilities, &query)?;
+    }
+
+    #[test]
+    fn in_polygon_with_hole(
+        facilities in facilities(), polygon in polygon(), origin in prop::option::of(origin()),
+        radius in prop::option::of(radius()), filter in filters()
+    ) {
+        let mut query = Query::in_polygon(polygon).filter(filter);
+        query.origin = origin;
+        query.max_distance = radius.filter(|_| origin.is_some());
+        assert_same(&facilities, &query)?;
+    }
+
+    #[test]
+    fn every_listing_without_origin(facilities in facilities(), (offset, limit) in paging(), filter in filters()) {
+        assert_same(&facilities, &Query::default().offset(offset).limit(limit).filter(filter))?;
+    }
+
+    #[test]
+    fn cursors_resume_where_the_page_ended(
+        facilities in facilities(), origin in prop::option::of(origin()), split in 0..30usize, filter in filters()
+    ) {
+        let mut query = Query::default().filter(filter);
+        query.origin = origin;
+        let all = scan(&facilities, &query);
+        if let Some((facility, distance)) = all.get(split) {
+            let cursor = Cursor { distance_m: *distance, id: facility.id.clone() };
+            assert_same(&facilities, &query.clone().after(cursor.clone()))?;
+            assert_same(&facilities, &query.limit(5).after(cursor))?;
+        }
+    }
+}
+
+#[test]
+fn antimeridian_neighbours_are_found_on_both_sides() {
+    let east = Facility::new("east", "East", LatLon::new(0.0, 179.99).unwrap());
+    let west = Facility::new("west", "West", LatLon::new(0.0, -179.99).unwrap());
+    let far = Facility::new("far", "Far", LatLon::new(0.0, 170.0).unwrap());
+    let index = Index::new(vec![east, west, far]).unwrap();
+    let query = Query::within(
+        LatLon::new(0.0, 179.95).unwrap(),
+        Distance::kilometers(50.0),
+    );
+    let ids: Vec<&str> = index
+        .search(&query)
+        .unwrap()
+        .iter()
+        .map(|h| h.facility.id.as_str())
+        .collect();
+    assert_eq!(ids, ["east", "west"]);
+}
+
+#[test]
+fn ties_are_broken_by_id() {
+    let here = LatLon::new(35.0, -80.0).unwrap();
+    let facilities: Vec<Facility> = ["c", "a", "b"]
+        .iter()
+        .map(|id| Facility::new(*id, "Same place", here))
+        .collect();
+    let index = Index::new(facilities).unwrap();
+    let ids: Vec<&str> = index
+        .search(&Query::nearest(here, 3))
+        .unwrap()
+        .iter()
+        .map(|h| h.facility.id.as_str())
+        .collect();
+    assert_eq!(ids, ["a", "b", "c"]);
+}
+
+#[test]
+fn the_poles_are_close_to_each_other_across_every_longitude() {
+    let facilities: Vec<Facility> = (0..8)
+        .map(|i| {
+            Facility::new(
+                format!("p{i}"),
+                "Polar",
+                LatLon::new(89.95, -180.0 + 45.0 * f64::from(i)).unwrap(),
+            )
+        })
+        .collect();
+    let index = Index::new(facilities).unwrap();
+    let pole = LatLon::new(90.0, 0.0).unwrap();
+    let hits = index
+        .search(&Query::within(pole, Distance::kilometers(6.0)))
+        .unwrap();
+    assert_eq!(hits.len(), 8);
+}

@@ -244,7 +244,7 @@ impl std::str::FromStr for CareGroup {
     fn from_str(word: &str) -> Result<Self, Self::Err> {
         GROUPS
             .iter()
-            .position(|group| names_group(group, word))
+            .position(|group| names_group(group, word.trim()))
             .map(|position| CareGroup::ALL[position])
             .ok_or_else(|| crate::error::UnknownTerm {
                 kind: "care group",

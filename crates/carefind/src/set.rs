@@ -189,7 +189,8 @@ impl<T: Term> Set<T> {
     /// ```
     pub fn parse_list(list: &str) -> Result<Self, UnknownTerm> {
         list.split([';', ','])
-            .filter(|word| !word.trim().is_empty())
+            .map(str::trim)
+            .filter(|word| !word.is_empty())
             .try_fold(Self::EMPTY, |set, word| Ok(set | parse_word::<T>(word)?))
     }
 }

@@ -53,10 +53,8 @@ pub trait Term:
     /// ```
     fn parse_one(word: &str) -> Result<Self, UnknownTerm> {
         let word = word.trim();
-        Self::ALL
-            .iter()
-            .copied()
-            .find(|term| spellings(*term).any(|s| same_word(word, s)))
+        canonical::<Self>(word)
+            .or_else(|| spelled::<Self>(word))
             .ok_or_else(|| unknown::<Self>(word))
     }
 }
@@ -81,18 +79,35 @@ pub struct Group<T: 'static> {
     pub members: &'static [T],
 }
 
-/// Parses one word that may also name a group: the set of terms it stands for.
+/// Parses one trimmed word that may also name a group: the set of terms it stands for.
 pub(crate) fn parse_word<T: Term>(word: &str) -> Result<Set<T>, UnknownTerm> {
-    let word = word.trim();
+    if let Some(term) = canonical::<T>(word) {
+        return Ok(Set::from(term));
+    }
     if let Some(group) = T::GROUPS.iter().find(|group| names_group(group, word)) {
         return Ok(group.members.iter().copied().collect());
     }
-    T::parse_one(word).map(Set::from)
+    spelled::<T>(word)
+        .map(Set::from)
+        .ok_or_else(|| unknown::<T>(word))
+}
+
+/// The term whose canonical name is exactly `word`: what the writer writes, so the common
+/// case when loading, and checked first because it is a plain comparison.
+fn canonical<T: Term>(word: &str) -> Option<T> {
+    T::ALL.iter().copied().find(|term| term.name() == word)
+}
+
+/// The term with any spelling equal to `word`, ignoring case and `-`/`_`/space.
+fn spelled<T: Term>(word: &str) -> Option<T> {
+    T::ALL
+        .iter()
+        .copied()
+        .find(|term| spellings(*term).any(|s| same_word(word, s)))
 }
 
 /// Whether `word` is the group's name, label or one of its codes.
 pub(crate) fn names_group<T>(group: &Group<T>, word: &str) -> bool {
-    let word = word.trim();
     same_word(word, group.name)
         || same_word(word, group.label)
         || group.codes.iter().any(|code| same_word(word, code))

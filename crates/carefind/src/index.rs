@@ -1,5 +1,7 @@
 //! The index: facilities stored once, and R-trees of their 3D unit vectors.
 
+use std::sync::OnceLock;
+
 use rstar::RTree;
 use rstar::primitives::GeomWithData;
 
@@ -21,6 +23,9 @@ pub(crate) type Tree = RTree<Entry>;
 /// level it offers. The straight-line (chord) distance between unit vectors grows with the
 /// great-circle distance, so the trees prune exactly, with no special case at the
 /// antimeridian or the poles.
+///
+/// Each tree is bulk loaded the first time a query needs it, so a one-off query (a command
+/// line run) pays only for the trees it uses; [`Index::warm_up`] builds them all at once.
 ///
 /// The index is `Send + Sync` and answers through `&self`: share it with an `Arc` and
 /// replace the `Arc` to update.
@@ -45,12 +50,13 @@ pub struct Index {
     pub(crate) facilities: Vec<Facility>,
     pub(crate) locations: Vec<LatLon>,
     pub(crate) attributes: Vec<Attributes>,
-    pub(crate) all: Tree,
-    pub(crate) by_care: Vec<Tree>,
+    offering: [usize; CareLevel::COUNT],
+    all: OnceLock<Tree>,
+    by_care: [OnceLock<Tree>; CareLevel::COUNT],
 }
 
 impl Index {
-    /// Builds an index, bulk loading every tree.
+    /// Builds an index (its trees are built when first needed).
     ///
     /// Fails when an id is empty or used twice, or when there are more than `u32::MAX`
     /// facilities.
@@ -85,25 +91,56 @@ impl Index {
 
         let locations: Vec<LatLon> = facilities.iter().map(|f| f.location).collect();
         let attributes: Vec<Attributes> = facilities.iter().map(Attributes::of).collect();
-        let entries: Vec<Entry> = locations
-            .iter()
-            .enumerate()
-            .map(|(position, location)| Entry::new(location.unit_vector(), position as u32))
-            .collect();
-
-        let mut per_level: Vec<Vec<Entry>> = vec![Vec::new(); CareLevel::COUNT];
-        for entry in &entries {
-            for level in attributes[entry.data as usize].care.iter() {
-                per_level[level as usize].push(*entry);
-            }
+        let mut offering = [0; CareLevel::COUNT];
+        for level in attributes.iter().flat_map(|a| a.care.iter()) {
+            offering[level as usize] += 1;
         }
         Ok(Index {
             facilities,
             locations,
             attributes,
-            all: RTree::bulk_load(entries),
-            by_care: per_level.into_iter().map(RTree::bulk_load).collect(),
+            offering,
+            all: OnceLock::new(),
+            by_care: std::array::from_fn(|_| OnceLock::new()),
         })
+    }
+
+    /// The tree of every facility.
+    pub(crate) fn all_tree(&self) -> &Tree {
+        self.all.get_or_init(|| self.bulk_load(|_| true))
+    }
+
+    /// The tree of the facilities that offer `level`.
+    pub(crate) fn level_tree(&self, level: CareLevel) -> &Tree {
+        self.by_care[level as usize].get_or_init(|| self.bulk_load(|a| a.care.contains(level)))
+    }
+
+    fn bulk_load(&self, keep: impl Fn(&Attributes) -> bool) -> Tree {
+        let entries = self
+            .attributes
+            .iter()
+            .zip(&self.locations)
+            .enumerate()
+            .filter(|(_, (attributes, _))| keep(attributes))
+            .map(|(position, (_, location))| Entry::new(location.unit_vector(), position as u32))
+            .collect();
+        RTree::bulk_load(entries)
+    }
+
+    /// Builds every tree now rather than on first use, for steady latency from the first
+    /// query (a service warming up before it takes traffic).
+    ///
+    /// ```
+    /// use carefind::Index;
+    ///
+    /// let index = Index::sample();
+    /// index.warm_up();
+    /// ```
+    pub fn warm_up(&self) {
+        self.all_tree();
+        for level in CareLevel::ALL {
+            self.level_tree(*level);
+        }
     }
 
     /// The index of the embedded sample of fictitious facilities (feature `sample`, on by
@@ -180,7 +217,7 @@ impl Index {
     /// assert!(index.count_offering(CareLevel::HospitalInpatient) < index.count_offering(CareLevel::Outpatient));
     /// ```
     pub fn count_offering(&self, level: CareLevel) -> usize {
-        self.by_care[level as usize].size()
+        self.offering[level as usize]
     }
 
     /// Takes the facilities back out, sorted by id.
@@ -220,8 +257,12 @@ mod tests {
         let mut facility = Facility::new("a", "A", LatLon::new(0.0, 0.0).unwrap());
         facility.care = "detox;iop".parse().unwrap();
         let index = Index::new(vec![facility]).unwrap();
-        let sizes: Vec<usize> = index.by_care.iter().map(|tree| tree.size()).collect();
+        let sizes: Vec<usize> = CareLevel::ALL
+            .iter()
+            .map(|level| index.level_tree(*level).size())
+            .collect();
         assert_eq!(sizes.iter().sum::<usize>(), 4);
-        assert_eq!(index.all.size(), 1);
+        assert_eq!(index.all_tree().size(), 1);
+        assert_eq!(index.count_offering(CareLevel::Iop), 1);
     }
 }

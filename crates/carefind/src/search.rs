@@ -232,10 +232,10 @@ impl<'i, 'q> Plan<'i, 'q> {
 
     fn trees(&self) -> Vec<(&'i Tree, Option<CareLevel>)> {
         match self.sources {
-            Sources::All => vec![(&self.index.all, None)],
+            Sources::All => vec![(self.index.all_tree(), None)],
             Sources::Levels(care) => care
                 .iter()
-                .map(|level| (&self.index.by_care[level as usize], Some(level)))
+                .map(|level| (self.index.level_tree(level), Some(level)))
                 .collect(),
         }
     }

@@ -1,3 +1,74 @@
-fn main() {
-    println!("carefind: the command-line interface is not built yet");
+//! The `carefind` command: a thin shell over the carefind library.
+
+mod args;
+mod dataset;
+mod failure;
+mod find;
+mod origins;
+mod output;
+mod place;
+
+use std::io;
+use std::process::ExitCode;
+
+use clap::{CommandFactory, Parser, error::ErrorKind};
+
+use crate::args::{Cli, Command};
+use crate::failure::Failure;
+use crate::find::Outcome;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return clap_failure(error),
+    };
+    let result = match cli.command {
+        Command::Find(args) => find::run(&args),
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "carefind", &mut io::stdout());
+            Ok(Outcome::Found)
+        }
+        Command::Man => clap_mangen::Man::new(Cli::command())
+            .render(&mut io::stdout())
+            .map(|()| Outcome::Found)
+            .map_err(Failure::from),
+    };
+    match result {
+        Ok(Outcome::Found) | Err(Failure::ClosedPipe) => ExitCode::SUCCESS,
+        Ok(Outcome::NothingFound) => ExitCode::from(1),
+        Err(failure) => {
+            eprintln!("carefind: error: {failure}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Help and version print as clap writes them; a usage error becomes one line.
+fn clap_failure(error: clap::Error) -> ExitCode {
+    match error.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = error.print();
+            ExitCode::SUCCESS
+        }
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = error.print();
+            ExitCode::from(2)
+        }
+        _ => {
+            let text = error.render().to_string();
+            let mut lines = text.lines().map(str::trim).filter(|line| !line.is_empty());
+            let first = lines
+                .next()
+                .unwrap_or("invalid arguments")
+                .trim_start_matches("error: ");
+            let tip = lines
+                .find_map(|line| line.strip_prefix("tip: "))
+                .map(|tip| format!("; {tip}"));
+            eprintln!(
+                "carefind: error: {first}{} (see carefind --help)",
+                tip.unwrap_or_default()
+            );
+            ExitCode::from(2)
+        }
+    }
 }

@@ -1,0 +1,191 @@
+//! `carefind find`: one query, or one per origin of a batch.
+
+use std::io::{self, BufWriter, IsTerminal, Write};
+
+use carefind::{Area, BBox, Distance, Filter, Index, Query, Set, Term, Unit};
+use rayon::prelude::*;
+
+use crate::args::{FindArgs, Format};
+use crate::failure::Failure;
+use crate::output::{Output, Style};
+use crate::{dataset, origins, place};
+
+/// Whether anything was found, for the exit code.
+pub enum Outcome {
+    Found,
+    NothingFound,
+}
+
+pub fn run(args: &FindArgs) -> Result<Outcome, Failure> {
+    // Check every argument before the data is loaded, so mistakes fail fast.
+    let template = query(args)?;
+    let origins_source = match (&args.origins, args.near.as_deref()) {
+        (Some(source), _) => Some(source.as_str()),
+        (None, Some("-")) => Some("-"),
+        _ => None,
+    };
+    let origin = match (origins_source, &args.near) {
+        (None, Some(near)) => Some(place::resolve(near).map_err(|e| Failure::flag("--near", e))?),
+        _ => None,
+    };
+    if origins_source.is_none() && origin.is_none() && matches!(template.area, Area::Everywhere) {
+        return Err(Failure::usage(
+            "nothing to search around: give --near PLACE, --origins FILE, --bbox or --polygon",
+        ));
+    }
+    let index = dataset::load(args.data.as_deref())?;
+    let stdout = io::stdout();
+    let style = Style {
+        format: args.format.unwrap_or(if stdout.is_terminal() {
+            Format::Table
+        } else {
+            Format::Csv
+        }),
+        unit: args.units.into(),
+        batch: origins_source.is_some(),
+        width: terminal_size::terminal_size_of(&stdout)
+            .map_or(100, |(width, _)| usize::from(width.0)),
+    };
+    let out = BufWriter::with_capacity(1 << 16, stdout.lock());
+    match origins_source {
+        Some(source) => batch(&index, &template, style, source, args.strict, out),
+        None => single(&index, Query { origin, ..template }, style, out),
+    }
+}
+
+/// The query every origin shares: area, distance, filter, paging.
+fn query(args: &FindArgs) -> Result<Query, Failure> {
+    let unit: Unit = args.units.into();
+    let mut query = Query::default().filter(filter(args)?).offset(args.offset);
+    query.limit = (!args.all).then_some(args.limit);
+    if let Some(within) = &args.within {
+        let distance =
+            Distance::parse(within, Some(unit)).map_err(|e| Failure::flag("--within", e))?;
+        query = query.max_distance(distance);
+    }
+    if let Some(bbox) = &args.bbox {
+        query.area = Area::Box(
+            bbox.parse::<BBox>()
+                .map_err(|e| Failure::flag("--bbox", e))?,
+        );
+    }
+    if let Some(path) = &args.polygon {
+        query.area = Area::Polygon(polygon(path)?);
+    }
+    Ok(query)
+}
+
+fn filter(args: &FindArgs) -> Result<Filter, Failure> {
+    fn set<T: Term>(flag: &str, lists: &[String]) -> Result<Set<T>, Failure> {
+        Set::parse_list(&lists.join(",")).map_err(|e| Failure::flag(flag, e))
+    }
+    Ok(Filter::new()
+        .care(set("--care", &args.care)?)
+        .payment(set("--payment", &args.payment)?)
+        .ages(set("--age", &args.age)?)
+        .populations(set("--population", &args.population)?)
+        .languages(set("--language", &args.language)?)
+        .medications(set("--medication", &args.medication)?))
+}
+
+/// The polygon of a GeoJSON Polygon geometry, or of a Feature or a one-feature collection
+/// holding one.
+fn polygon(path: &std::path::Path) -> Result<geo::Polygon<f64>, Failure> {
+    let name = path.display();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Failure::usage(format!("--polygon {name}: {e}")))?;
+    let geojson: geojson::GeoJson = text
+        .parse()
+        .map_err(|e| Failure::usage(format!("--polygon {name}: not GeoJSON: {e}")))?;
+    let geometry = match geojson {
+        geojson::GeoJson::Geometry(geometry) => Some(geometry),
+        geojson::GeoJson::Feature(feature) => feature.geometry,
+        geojson::GeoJson::FeatureCollection(collection) => match &collection.features[..] {
+            [feature] => feature.geometry.clone(),
+            features => {
+                return Err(Failure::usage(format!(
+                    "--polygon {name}: the collection has {} features; give a file with one polygon",
+                    features.len()
+                )));
+            }
+        },
+    };
+    let geometry = geometry
+        .ok_or_else(|| Failure::usage(format!("--polygon {name}: the feature has no geometry")))?;
+    geo::Polygon::<f64>::try_from(geometry)
+        .map_err(|e| Failure::usage(format!("--polygon {name}: not a Polygon: {e}")))
+}
+
+fn single(index: &Index, query: Query, style: Style, out: impl Write) -> Result<Outcome, Failure> {
+    let hits = index.search(&query)?;
+    let mut output = Output::begin(style, out)?;
+    output.block(&style.render(None, &hits, query.offset + 1), hits.len())?;
+    output.end()?;
+    Ok(if hits.is_empty() {
+        Outcome::NothingFound
+    } else {
+        Outcome::Found
+    })
+}
+
+/// Origins are answered in chunks, each spread over every core, and written in input order.
+fn batch(
+    index: &Index,
+    template: &Query,
+    style: Style,
+    source: &str,
+    strict: bool,
+    out: impl Write,
+) -> Result<Outcome, Failure> {
+    let origins = origins::read(source, strict)?;
+    let progress = (io::stderr().is_terminal() && origins.origins.len() > 1_000).then(|| {
+        let bar = indicatif::ProgressBar::new(origins.origins.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} origins ({eta} left)")
+                .expect("valid template"),
+        );
+        bar
+    });
+    let mut output = Output::begin(style, out)?;
+    let mut found = 0;
+    for chunk in origins.origins.chunks(2_048) {
+        let blocks: Vec<Result<(Vec<u8>, usize), Failure>> = chunk
+            .par_iter()
+            .with_min_len(64)
+            .map(|origin| {
+                let query = Query {
+                    origin: Some(origin.point),
+                    ..template.clone()
+                };
+                let hits = index.search(&query)?;
+                Ok((
+                    style.render(Some(&origin.id), &hits, query.offset + 1),
+                    hits.len(),
+                ))
+            })
+            .collect();
+        for block in blocks {
+            let (bytes, count) = block?;
+            output.block(&bytes, count)?;
+            found += count;
+        }
+        if let Some(bar) = &progress {
+            bar.inc(chunk.len() as u64);
+        }
+    }
+    output.end()?;
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
+    eprintln!(
+        "carefind: origins: {} read, {} answered, {} rejected",
+        origins.read,
+        origins.origins.len(),
+        origins.rejected
+    );
+    Ok(if found > 0 {
+        Outcome::Found
+    } else {
+        Outcome::NothingFound
+    })
+}

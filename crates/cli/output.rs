@@ -1,0 +1,427 @@
+//! Results as text: an aligned table for people, CSV/TSV/JSON/NDJSON/GeoJSON for programs.
+//!
+//! Each origin's results render into a block of bytes on their own (so that batch work can
+//! render on every core); `Output` writes the blocks in order with what goes around them.
+
+use std::io::{self, Write};
+
+use carefind::{AgeSet, CareSet, Hit, LanguageSet, MedicationSet, PaymentSet, PopulationSet, Unit};
+use serde::Serialize;
+
+use crate::args::Format;
+
+/// The CSV/TSV columns, after `origin_id` in batch mode.
+const COLUMNS: [&str; 24] = [
+    "rank",
+    "id",
+    "name",
+    "name2",
+    "street",
+    "city",
+    "state",
+    "zip",
+    "phone",
+    "intake_phone",
+    "website",
+    "lat",
+    "lon",
+    "care",
+    "payment",
+    "ages",
+    "populations",
+    "languages",
+    "medications",
+    "services",
+    "distance_m",
+    "distance",
+    "units",
+    "bearing_deg",
+];
+
+/// One result as every machine format shows it.
+#[derive(Serialize)]
+struct Record<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    origin_id: Option<&'a str>,
+    rank: usize,
+    id: &'a str,
+    name: &'a str,
+    name2: &'a str,
+    street: &'a str,
+    city: &'a str,
+    state: &'a str,
+    zip: &'a str,
+    phone: &'a str,
+    intake_phone: &'a str,
+    website: &'a str,
+    lat: f64,
+    lon: f64,
+    care: CareSet,
+    payment: PaymentSet,
+    ages: AgeSet,
+    populations: PopulationSet,
+    languages: LanguageSet,
+    medications: MedicationSet,
+    services: &'a [String],
+    distance_m: Option<f64>,
+    distance: Option<f64>,
+    units: &'static str,
+    bearing_deg: Option<f64>,
+}
+
+impl<'a> Record<'a> {
+    fn new(origin_id: Option<&'a str>, rank: usize, hit: &Hit<'a>, unit: Unit) -> Self {
+        let f = hit.facility;
+        Record {
+            origin_id,
+            rank,
+            id: &f.id,
+            name: &f.name,
+            name2: &f.name2,
+            street: &f.street,
+            city: &f.city,
+            state: &f.state,
+            zip: &f.zip,
+            phone: &f.phone,
+            intake_phone: &f.intake_phone,
+            website: &f.website,
+            lat: f.location.lat(),
+            lon: f.location.lon(),
+            care: f.care,
+            payment: f.payment,
+            ages: f.ages,
+            populations: f.populations,
+            languages: f.languages,
+            medications: f.medications,
+            services: &f.services,
+            distance_m: hit.distance_m.map(|d| round(d, 3)),
+            distance: hit.distance().map(|d| round(d.in_unit(unit), 3)),
+            units: unit.symbol(),
+            bearing_deg: hit.bearing_deg.map(|b| round(b, 1)),
+        }
+    }
+
+    fn fields(&self) -> Vec<String> {
+        let number = |x: Option<f64>| x.map(|x| x.to_string()).unwrap_or_default();
+        let mut fields = Vec::with_capacity(26);
+        if let Some(origin_id) = self.origin_id {
+            fields.push(origin_id.to_string());
+        }
+        fields.extend([
+            self.rank.to_string(),
+            self.id.into(),
+            self.name.into(),
+            self.name2.into(),
+            self.street.into(),
+            self.city.into(),
+            self.state.into(),
+            self.zip.into(),
+            self.phone.into(),
+            self.intake_phone.into(),
+            self.website.into(),
+            self.lat.to_string(),
+            self.lon.to_string(),
+            self.care.to_string(),
+            self.payment.to_string(),
+            self.ages.to_string(),
+            self.populations.to_string(),
+            self.languages.to_string(),
+            self.medications.to_string(),
+            self.services.join(";"),
+            number(self.distance_m),
+            number(self.distance),
+            self.units.into(),
+            number(self.bearing_deg),
+        ]);
+        fields
+    }
+}
+
+#[derive(Serialize)]
+struct Feature<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    geometry: Point,
+    properties: &'a Record<'a>,
+}
+
+#[derive(Serialize)]
+struct Point {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    coordinates: [f64; 2],
+}
+
+fn round(x: f64, decimals: i32) -> f64 {
+    let scale = 10f64.powi(decimals);
+    (x * scale).round() / scale
+}
+
+/// How results are shown.
+#[derive(Clone, Copy)]
+pub struct Style {
+    pub format: Format,
+    pub unit: Unit,
+    /// Batch mode: rows carry `origin_id`.
+    pub batch: bool,
+    /// Columns of the terminal, for the table.
+    pub width: usize,
+}
+
+/// Items of JSON and GeoJSON blocks start with this separator; the first item written drops it.
+const SEPARATOR: &[u8] = b",\n";
+
+impl Style {
+    /// Renders one origin's results (ranked from `first_rank`) into a block.
+    pub fn render(&self, origin_id: Option<&str>, hits: &[Hit], first_rank: usize) -> Vec<u8> {
+        let mut block = Vec::with_capacity(256 * hits.len() + 64);
+        let records = hits
+            .iter()
+            .enumerate()
+            .map(|(i, hit)| Record::new(origin_id, first_rank + i, hit, self.unit));
+        match self.format {
+            Format::Table => self.table(&mut block, origin_id, hits, first_rank),
+            Format::Csv | Format::Tsv => {
+                let mut writer = self.delimited(&mut block);
+                for record in records {
+                    let fields = record.fields();
+                    if self.format == Format::Tsv {
+                        let clean: Vec<String> = fields
+                            .iter()
+                            .map(|f| f.replace(['\t', '\n', '\r'], " "))
+                            .collect();
+                        writer.write_record(&clean).expect("writing to memory");
+                    } else {
+                        writer.write_record(&fields).expect("writing to memory");
+                    }
+                }
+                writer.flush().expect("writing to memory");
+            }
+            Format::Json | Format::Ndjson => {
+                for record in records {
+                    if self.format == Format::Json {
+                        block.extend_from_slice(SEPARATOR);
+                    }
+                    serde_json::to_writer(&mut block, &record).expect("records serialize");
+                    if self.format == Format::Ndjson {
+                        block.push(b'\n');
+                    }
+                }
+            }
+            Format::Geojson => {
+                for record in records {
+                    block.extend_from_slice(SEPARATOR);
+                    let feature = Feature {
+                        kind: "Feature",
+                        geometry: Point {
+                            kind: "Point",
+                            coordinates: [record.lon, record.lat],
+                        },
+                        properties: &record,
+                    };
+                    serde_json::to_writer(&mut block, &feature).expect("features serialize");
+                }
+            }
+        }
+        block
+    }
+
+    fn delimited<'w>(&self, block: &'w mut Vec<u8>) -> csv::Writer<&'w mut Vec<u8>> {
+        let mut builder = csv::WriterBuilder::new();
+        builder.has_headers(false);
+        if self.format == Format::Tsv {
+            builder.delimiter(b'\t').quote_style(csv::QuoteStyle::Never);
+        }
+        builder.from_writer(block)
+    }
+
+    fn header(&self) -> Vec<u8> {
+        let mut names: Vec<&str> = Vec::new();
+        if self.batch {
+            names.push("origin_id");
+        }
+        names.extend(COLUMNS);
+        let mut block = Vec::new();
+        let mut writer = self.delimited(&mut block);
+        writer.write_record(&names).expect("writing to memory");
+        writer.flush().expect("writing to memory");
+        drop(writer);
+        block
+    }
+
+    /// Rank, distance, name, levels of care, city/state and phone, aligned and cut to fit
+    /// the terminal.
+    fn table(&self, block: &mut Vec<u8>, origin_id: Option<&str>, hits: &[Hit], first_rank: usize) {
+        if let Some(origin_id) = origin_id {
+            let _ = writeln!(block, "origin {origin_id}:");
+        }
+        if hits.is_empty() {
+            let _ = writeln!(block, "  (nothing found)");
+            return;
+        }
+        let distance_title = format!("{} {}", "dist", self.unit.symbol());
+        let rows: Vec<[String; 6]> = hits
+            .iter()
+            .enumerate()
+            .map(|(i, hit)| {
+                let f = hit.facility;
+                let distance = hit
+                    .distance()
+                    .map_or_else(|| "-".into(), |d| format!("{:.1}", d.in_unit(self.unit)));
+                let place = match (f.city.as_str(), f.state.as_str()) {
+                    ("", state) => state.to_string(),
+                    (city, "") => city.to_string(),
+                    (city, state) => format!("{city}, {state}"),
+                };
+                [
+                    (first_rank + i).to_string(),
+                    distance,
+                    f.name.clone(),
+                    f.care.to_string(),
+                    place,
+                    f.phone.clone(),
+                ]
+            })
+            .collect();
+        let titles = [
+            "#".to_string(),
+            distance_title,
+            "name".into(),
+            "care".into(),
+            "city".into(),
+            "phone".into(),
+        ];
+        let mut widths: [usize; 6] = std::array::from_fn(|c| {
+            rows.iter()
+                .map(|r| r[c].chars().count())
+                .chain([titles[c].chars().count()])
+                .max()
+                .unwrap_or(0)
+        });
+        // Name and care give way when the line would not fit: name keeps at least 20
+        // characters, care at least 12.
+        let fixed = widths[0] + widths[1] + widths[4] + widths[5] + 2 * 5 + 2;
+        let room = self.width.saturating_sub(fixed).max(32);
+        if widths[2] + widths[3] > room {
+            let care = widths[3].min((room * 2 / 5).max(12));
+            widths[2] = widths[2].min(room.saturating_sub(care).max(20));
+            widths[3] = care.min(room.saturating_sub(widths[2]).max(12));
+        }
+        let mut line = |cells: &[String; 6]| {
+            let mut text = String::from("  ");
+            for (c, cell) in cells.iter().enumerate() {
+                let cell = fit(cell, widths[c]);
+                let pad = widths[c] - cell.chars().count();
+                if c <= 1 {
+                    text.extend(std::iter::repeat_n(' ', pad));
+                    text.push_str(&cell);
+                } else {
+                    text.push_str(&cell);
+                    if c < 5 {
+                        text.extend(std::iter::repeat_n(' ', pad));
+                    }
+                }
+                if c < 5 {
+                    text.push_str("  ");
+                }
+            }
+            let _ = writeln!(block, "{}", text.trim_end());
+        };
+        line(&titles);
+        for row in &rows {
+            line(row);
+        }
+    }
+}
+
+/// Cuts `text` to `width` characters, ending with "…" when cut.
+fn fit(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_string();
+    }
+    let mut cut: String = text.chars().take(width.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
+
+/// Writes the blocks in order, with the header or the opening and closing of the document.
+pub struct Output<W: Write> {
+    style: Style,
+    out: W,
+    items: usize,
+    blocks: usize,
+}
+
+impl<W: Write> Output<W> {
+    pub fn begin(style: Style, mut out: W) -> io::Result<Self> {
+        match style.format {
+            Format::Csv | Format::Tsv => out.write_all(&style.header())?,
+            Format::Json => out.write_all(b"[")?,
+            Format::Geojson => out.write_all(br#"{"type":"FeatureCollection","features":["#)?,
+            Format::Table | Format::Ndjson => {}
+        }
+        Ok(Output {
+            style,
+            out,
+            items: 0,
+            blocks: 0,
+        })
+    }
+
+    /// Writes a rendered block holding `items` results.
+    pub fn block(&mut self, block: &[u8], items: usize) -> io::Result<()> {
+        let separated = matches!(self.style.format, Format::Json | Format::Geojson);
+        if self.style.format == Format::Table && self.blocks > 0 {
+            self.out.write_all(b"\n")?;
+        }
+        if separated && self.items == 0 && items > 0 {
+            // The document's first item: drop the comma of its separator.
+            self.out.write_all(&block[1..])?;
+        } else {
+            self.out.write_all(block)?;
+        }
+        self.items += items;
+        self.blocks += 1;
+        Ok(())
+    }
+
+    pub fn end(mut self) -> io::Result<()> {
+        match self.style.format {
+            Format::Json => self.out.write_all(b"\n]\n")?,
+            Format::Geojson => self.out.write_all(b"\n]}\n")?,
+            _ => {}
+        }
+        self.out.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_cuts_with_an_ellipsis() {
+        assert_eq!(fit("abcdef", 4), "abc…");
+        assert_eq!(fit("abc", 4), "abc");
+    }
+
+    #[test]
+    fn columns_match_the_record_fields() {
+        let index = carefind::Index::sample();
+        let origin = carefind::LatLon::new(40.0, -75.0).unwrap();
+        let hits = index.search(&carefind::Query::nearest(origin, 1)).unwrap();
+        let record = Record::new(None, 1, &hits[0], Unit::Miles);
+        assert_eq!(record.fields().len(), COLUMNS.len());
+        let json = serde_json::to_value(&record).unwrap();
+        let mut keys: Vec<&str> = json
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut columns = COLUMNS.to_vec();
+        keys.sort_unstable();
+        columns.sort_unstable();
+        assert_eq!(keys, columns);
+    }
+}

@@ -1,0 +1,235 @@
+//! Places a person types: `LAT,LON`, a ZIP code, or `City, ST`, resolved offline from the
+//! tables build.rs embeds.
+
+use carefind::LatLon;
+
+use crate::failure::Failure;
+
+static ZIPS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/zips.bin"));
+static CITIES: &str = include_str!(concat!(env!("OUT_DIR"), "/cities.tsv"));
+const ZIP_RECORD: usize = 12;
+
+/// Resolves a place to a point.
+pub fn resolve(text: &str) -> Result<LatLon, Failure> {
+    let text = text.trim();
+    if let Some(point) = coordinates(text)? {
+        return Ok(point);
+    }
+    if let Some(zip) = zip_code(text) {
+        return zip_centroid(zip);
+    }
+    if text.is_empty() || !text.chars().any(char::is_alphabetic) {
+        return Err(Failure::usage(format!(
+            "place {text:?} is not LAT,LON, a 5-digit ZIP code or City, ST"
+        )));
+    }
+    city(text)
+}
+
+/// `LAT,LON` or `LAT LON`; `None` when the text is not two numbers.
+fn coordinates(text: &str) -> Result<Option<LatLon>, Failure> {
+    let parts: Vec<&str> = text.split([',', ' ']).filter(|p| !p.is_empty()).collect();
+    let [lat, lon] = parts[..] else {
+        return Ok(None);
+    };
+    let (Ok(lat), Ok(lon)) = (lat.parse::<f64>(), lon.parse::<f64>()) else {
+        return Ok(None);
+    };
+    LatLon::new(lat, lon)
+        .map(Some)
+        .map_err(|error| Failure::usage(format!("place {text:?}: {error} (write LAT,LON)")))
+}
+
+/// The 5-digit code of `12345` or `12345-6789`.
+fn zip_code(text: &str) -> Option<u32> {
+    let digits = text.split_once('-').map_or(text, |(five, four)| {
+        if four.len() == 4 && four.bytes().all(|b| b.is_ascii_digit()) {
+            five
+        } else {
+            ""
+        }
+    });
+    (digits.len() == 5 && digits.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| digits.parse().ok())?
+}
+
+fn zip_at(i: usize) -> (u32, i32, i32) {
+    let record = &ZIPS[i * ZIP_RECORD..(i + 1) * ZIP_RECORD];
+    let word = |at: usize| <[u8; 4]>::try_from(&record[at..at + 4]).expect("4 bytes");
+    (
+        u32::from_le_bytes(word(0)),
+        i32::from_le_bytes(word(4)),
+        i32::from_le_bytes(word(8)),
+    )
+}
+
+fn zip_centroid(zip: u32) -> Result<LatLon, Failure> {
+    let count = ZIPS.len() / ZIP_RECORD;
+    let position = partition_point(count, |i| zip_at(i).0 < zip);
+    if position < count && zip_at(position).0 == zip {
+        let (_, lat, lon) = zip_at(position);
+        return LatLon::new(f64::from(lat) / 1e6, f64::from(lon) / 1e6)
+            .map_err(|error| Failure::usage(format!("ZIP {zip:05} has bad coordinates: {error}")));
+    }
+    let near: Vec<String> = (position.saturating_sub(2)..(position + 2).min(count))
+        .map(|i| format!("{:05}", zip_at(i).0))
+        .collect();
+    Err(Failure::usage(format!(
+        "ZIP code {zip:05} is not in the embedded table of {count} ZIP codes; the nearest codes are {}",
+        near.join(", ")
+    )))
+}
+
+fn partition_point(count: usize, below: impl Fn(usize) -> bool) -> usize {
+    let (mut lo, mut hi) = (0, count);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if below(mid) { lo = mid + 1 } else { hi = mid }
+    }
+    lo
+}
+
+struct City<'a> {
+    state: &'a str,
+    name: &'a str,
+    lat: f64,
+    lon: f64,
+}
+
+fn cities() -> impl Iterator<Item = City<'static>> {
+    CITIES.lines().filter_map(|line| {
+        let mut fields = line.split('\t');
+        Some(City {
+            state: fields.next()?,
+            name: fields.next()?,
+            lat: fields.next()?.parse().ok()?,
+            lon: fields.next()?.parse().ok()?,
+        })
+    })
+}
+
+/// `City, ST`, or a bare city name found in exactly one state.
+fn city(text: &str) -> Result<LatLon, Failure> {
+    let (name, state) = match text.rsplit_once(',') {
+        Some((name, state)) => (name.trim(), Some(state.trim())),
+        None => (text, None),
+    };
+    let matches: Vec<City> = cities()
+        .filter(|c| c.name.eq_ignore_ascii_case(name))
+        .filter(|c| state.is_none_or(|s| c.state.eq_ignore_ascii_case(s)))
+        .collect();
+    match (&matches[..], state) {
+        ([one], _) => LatLon::new(one.lat, one.lon).map_err(|error| {
+            Failure::usage(format!(
+                "{}, {} has bad coordinates: {error}",
+                one.name, one.state
+            ))
+        }),
+        ([], _) => Err(Failure::usage(format!(
+            "place {text:?} is not a known city{}",
+            suggest_cities(name, state)
+        ))),
+        (many, _) => {
+            let states: Vec<String> = many
+                .iter()
+                .take(8)
+                .map(|c| format!("{}, {}", c.name, c.state))
+                .collect();
+            let more = if many.len() > 8 {
+                format!(" and {} more", many.len() - 8)
+            } else {
+                String::new()
+            };
+            Err(Failure::usage(format!(
+                "place {text:?} is ambiguous: add the state, as in {}{more}",
+                states.join("; ")
+            )))
+        }
+    }
+}
+
+/// "; did you mean ..." with the closest city names (in the state, when one was given).
+fn suggest_cities(name: &str, state: Option<&str>) -> String {
+    let name = name.to_ascii_lowercase();
+    let mut scored: Vec<(usize, String)> = cities()
+        .filter(|c| state.is_none_or(|s| c.state.eq_ignore_ascii_case(s)))
+        .map(|c| {
+            (
+                edit_distance(&name, &c.name.to_ascii_lowercase()),
+                format!("{}, {}", c.name, c.state),
+            )
+        })
+        .filter(|(d, _)| *d <= (name.len() / 3).max(1))
+        .collect();
+    scored.sort();
+    match &scored[..] {
+        [] if state.is_some_and(|s| !cities().any(|c| c.state.eq_ignore_ascii_case(s))) => {
+            format!(
+                "; {:?} is not a state code (write City, ST as in \"Columbus, OH\")",
+                state.unwrap_or_default()
+            )
+        }
+        [] => " (write City, ST as in \"Columbus, OH\", a ZIP code or LAT,LON)".to_string(),
+        some => format!(
+            "; did you mean {}?",
+            some.iter()
+                .take(3)
+                .map(|(_, c)| c.as_str())
+                .collect::<Vec<_>>()
+                .join(" or ")
+        ),
+    }
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b = b.as_bytes();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.bytes().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let substitution = diagonal + usize::from(ca != cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(diagonal + 1);
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn coordinates_in_both_spellings() {
+        let a = resolve("40.75,-73.99").unwrap();
+        let b = resolve(" 40.75  -73.99 ").unwrap();
+        assert_eq!(a, b);
+        assert!(resolve("91,0").is_err());
+    }
+
+    #[test]
+    fn zip_codes_resolve_offline() {
+        let manhattan = resolve("10001").unwrap();
+        assert!((manhattan.lat() - 40.75).abs() < 0.05 && (manhattan.lon() + 73.99).abs() < 0.05);
+        assert_eq!(resolve("10001-1234").unwrap(), manhattan);
+        let error = resolve("00000").unwrap_err().to_string();
+        assert!(error.contains("not in the embedded table"), "{error}");
+        assert!(resolve("1000").is_err());
+    }
+
+    #[test]
+    fn cities_resolve_and_ambiguity_is_an_error() {
+        let columbus = resolve("Columbus, OH").unwrap();
+        assert!((columbus.lat() - 39.96).abs() < 0.3, "{columbus}");
+        assert_eq!(resolve("columbus,oh").unwrap(), columbus);
+        let error = resolve("Springfield").unwrap_err().to_string();
+        assert!(
+            error.contains("ambiguous") && error.contains("Springfield, IL"),
+            "{error}"
+        );
+        let error = resolve("Clumbus, OH").unwrap_err().to_string();
+        assert!(error.contains("did you mean Columbus, OH"), "{error}");
+        assert!(resolve("abc").is_err());
+    }
+}

@@ -359,3 +359,15 @@ fn the_format_documentation_names_every_term() {
     documented::<carefind::Language>(readme);
     documented::<carefind::Medication>(readme);
 }
+
+/// csv's default CRLF handling put record positions one line early; lines must be the
+/// editor's lines in CRLF files too, blank lines and quoted line breaks included.
+#[test]
+fn crlf_files_report_the_right_lines() {
+    let csv = "id,name,lat,lon,care,city\r\na,A,1,1,iop,x\r\n\r\nb,B,1,1,iop,\"two\r\nlines\"\r\nc,C,95,1,iop,y\r\n";
+    let error = row_error(csv);
+    assert_eq!((error.line, error.column.as_deref()), (6, Some("lat")));
+    let loaded = lenient(csv.as_bytes());
+    assert_eq!((loaded.report.read, loaded.report.loaded), (3, 2));
+    assert_eq!(loaded.facilities[1].city, "two\r\nlines");
+}

@@ -99,9 +99,14 @@ pub fn from_reader(
     source: &str,
     options: &LoadOptions,
 ) -> Result<Loaded, Error> {
+    // Records end at `\n`: with csv's default CRLF terminator a record's position points at
+    // the `\n` of the previous `\r\n`, before its line is counted, so every line number in a
+    // CRLF file came out one too low. The `\r` left at the end of the last field is trimmed
+    // with the rest of the field's white space.
     let mut csv = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
+        .terminator(csv::Terminator::Any(b'\n'))
         .from_reader(reader);
     let mut record = ByteRecord::new();
     if !read_record(&mut csv, &mut record, source)? {
@@ -151,27 +156,35 @@ pub fn from_reader(
     Ok(Loaded { facilities, report })
 }
 
+/// Reads the next record that is not a blank line (one holding only white space, such as
+/// the `\r` of an empty CRLF line).
 fn read_record<R: io::Read>(
     csv: &mut csv::Reader<R>,
     record: &mut ByteRecord,
     source: &str,
 ) -> Result<bool, Error> {
-    csv.read_byte_record(record).map_err(|error| {
-        let line = error.position().map_or(0, |p| p.line());
-        match error.into_kind() {
-            csv::ErrorKind::Io(io) => Error::Io {
-                file: source.to_string(),
-                source: io,
-            },
-            other => Error::Io {
-                file: source.to_string(),
-                source: io::Error::new(
-                    io::ErrorKind::InvalidData,
-                    format!("line {line}: {other:?}"),
-                ),
-            },
+    loop {
+        let more = csv.read_byte_record(record).map_err(|error| {
+            let line = error.position().map_or(0, |p| p.line());
+            match error.into_kind() {
+                csv::ErrorKind::Io(io) => Error::Io {
+                    file: source.to_string(),
+                    source: io,
+                },
+                other => Error::Io {
+                    file: source.to_string(),
+                    source: io::Error::new(
+                        io::ErrorKind::InvalidData,
+                        format!("line {line}: {other:?}"),
+                    ),
+                },
+            }
+        })?;
+        let blank = record.len() == 1 && record[0].trim_ascii().is_empty();
+        if !more || !blank {
+            return Ok(more);
         }
-    })
+    }
 }
 
 /// Where each known column sits in the file.

@@ -21,7 +21,7 @@ pub const CSV: &str = include_str!("../../../datasets/sample.csv");
 /// assert!(facilities.iter().all(|f| f.name.starts_with("Sample ")));
 /// ```
 pub fn facilities() -> Vec<Facility> {
-    native::from_reader(CSV.as_bytes(), "sample.csv", &LoadOptions::strict())
+    native::from_slice(CSV.as_bytes(), "sample.csv", &LoadOptions::strict())
         .expect("the embedded sample is valid; a test checks it")
         .facilities
 }

@@ -99,61 +99,213 @@ pub fn from_reader(
     source: &str,
     options: &LoadOptions,
 ) -> Result<Loaded, Error> {
-    // Records end at `\n`: with csv's default CRLF terminator a record's position points at
-    // the `\n` of the previous `\r\n`, before its line is counted, so every line number in a
-    // CRLF file came out one too low. The `\r` left at the end of the last field is trimmed
-    // with the rest of the field's white space.
-    let mut csv = csv::ReaderBuilder::new()
+    let mut csv = reader_builder().from_reader(reader);
+    let mut record = ByteRecord::new();
+    let header = read_header(&mut csv, &mut record, source)?;
+    let mut tally = Tally::new(&header, source, options);
+    while read_record(&mut csv, &mut record, source)? {
+        let line = record.position().map_or(0, |position| position.line());
+        let parsed = header.read(&mut record, line);
+        tally.take(line, parsed)?;
+    }
+    Ok(tally.finish())
+}
+
+/// Loads native CSV held in memory, parsing on every core when it is large; the result is
+/// the same as [`from_reader`]'s, rejections, lines and first error included.
+///
+/// The input is cut at record boundaries (found by a scan that tracks quotes, far cheaper
+/// than parsing), each part is parsed on its own thread, and the rows are then accounted
+/// for in input order, where duplicate ids are found.
+///
+/// ```
+/// use carefind::load::{self, LoadOptions};
+///
+/// let csv = "id,name,lat,lon,care\na,A,1,2,iop\nb,B,3,4,\"detox;otp\"\n";
+/// let loaded = load::native::from_slice(csv.as_bytes(), "memory", &LoadOptions::strict()).unwrap();
+/// assert_eq!(loaded.facilities.len(), 2);
+/// ```
+pub fn from_slice(bytes: &[u8], source: &str, options: &LoadOptions) -> Result<Loaded, Error> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    load_slice(
+        bytes,
+        source,
+        options,
+        threads.min(bytes.len() / PARALLEL_CHUNK + 1),
+    )
+}
+
+/// [`from_slice`] in at most `parts` parts.
+fn load_slice(
+    bytes: &[u8],
+    source: &str,
+    options: &LoadOptions,
+    parts: usize,
+) -> Result<Loaded, Error> {
+    let mut csv = reader_builder().from_reader(bytes);
+    let mut record = ByteRecord::new();
+    let header = read_header(&mut csv, &mut record, source)?;
+    let data_start = usize::try_from(csv.position().byte())
+        .unwrap_or(bytes.len())
+        .min(bytes.len());
+    let parts = record_boundaries(bytes, data_start, parts);
+
+    let parse =
+        |range: std::ops::Range<usize>| -> Result<Vec<(u64, Result<Facility, RowError>)>, Error> {
+            // Lines in a part count from 1; add the newlines before it.
+            let lines_before = bytes[..range.start].iter().filter(|&&b| b == b'\n').count() as u64;
+            let mut csv = reader_builder().from_reader(&bytes[range]);
+            let mut record = ByteRecord::new();
+            let mut rows = Vec::new();
+            while read_record(&mut csv, &mut record, source)? {
+                let line = lines_before + record.position().map_or(0, |position| position.line());
+                rows.push((line, header.read(&mut record, line)));
+            }
+            Ok(rows)
+        };
+    let parsed: Vec<Result<Vec<_>, Error>> = if parts.len() > 1 {
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = parts
+                .iter()
+                .map(|part| scope.spawn(|| parse(part.clone())))
+                .collect();
+            workers
+                .into_iter()
+                .map(|worker| {
+                    worker
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect()
+        })
+    } else {
+        parts.into_iter().map(parse).collect()
+    };
+
+    let mut tally = Tally::new(&header, source, options);
+    for rows in parsed {
+        for (line, row) in rows? {
+            tally.take(line, row)?;
+        }
+    }
+    Ok(tally.finish())
+}
+
+/// Below this many bytes a part is not worth a thread.
+const PARALLEL_CHUNK: usize = 256 * 1024;
+
+/// Cuts `bytes[start..]` into up to `parts` ranges that each begin at a record boundary: a
+/// line start outside any quoted field.
+fn record_boundaries(bytes: &[u8], start: usize, parts: usize) -> Vec<std::ops::Range<usize>> {
+    let parts = parts.max(1);
+    let mut cuts = vec![start];
+    let mut in_quotes = false;
+    let mut next_target = start + (bytes.len() - start) / parts;
+    for (i, &byte) in bytes.iter().enumerate().skip(start) {
+        if cuts.len() == parts {
+            break;
+        }
+        match byte {
+            b'"' => in_quotes = !in_quotes,
+            b'\n' if !in_quotes && i + 1 >= next_target && i + 1 < bytes.len() => {
+                cuts.push(i + 1);
+                next_target = i + 1 + (bytes.len() - start) / parts;
+            }
+            _ => {}
+        }
+    }
+    cuts.push(bytes.len());
+    cuts.windows(2).map(|pair| pair[0]..pair[1]).collect()
+}
+
+/// Records end at `\n`: with csv's default CRLF terminator a record's position points at
+/// the `\n` of the previous `\r\n`, before its line is counted, so every line number in a
+/// CRLF file came out one too low. The `\r` left at the end of the last field is trimmed
+/// with the rest of the field's white space.
+fn reader_builder() -> csv::ReaderBuilder {
+    let mut builder = csv::ReaderBuilder::new();
+    builder
         .has_headers(false)
         .flexible(true)
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_reader(reader);
-    let mut record = ByteRecord::new();
-    if !read_record(&mut csv, &mut record, source)? {
+        .terminator(csv::Terminator::Any(b'\n'));
+    builder
+}
+
+fn read_header<R: io::Read>(
+    csv: &mut csv::Reader<R>,
+    record: &mut ByteRecord,
+    source: &str,
+) -> Result<Header, Error> {
+    if !read_record(csv, record, source)? {
         return Err(Error::EmptyFile {
             file: source.to_string(),
         });
     }
-    let header = Header::parse(&record, source)?;
-    let mut report = LoadReport {
-        source: source.to_string(),
-        ignored_columns: header.ignored.clone(),
-        ..LoadReport::default()
-    };
-    let mut facilities = Vec::new();
-    let mut first_line_of_id: HashMap<String, u64> = HashMap::new();
-    while read_record(&mut csv, &mut record, source)? {
-        report.read += 1;
-        let line = record.position().map_or(0, |position| position.line());
-        let parsed = header.read(&mut record, line).and_then(|facility| {
-            match first_line_of_id.get(&facility.id) {
-                Some(&first_line) => Err(RowError {
-                    line,
-                    column: Some("id".into()),
-                    value: facility.id,
-                    problem: Problem::DuplicateId { first_line },
-                }),
-                None => {
-                    first_line_of_id.insert(facility.id.clone(), line);
-                    Ok(facility)
-                }
-            }
-        });
-        match parsed {
-            Ok(facility) => {
-                facilities.push(facility);
-                report.loaded += 1;
-            }
-            Err(row) if options.mode == Mode::Lenient => report.rejected.push(row),
-            Err(row) => {
-                return Err(Error::Row {
-                    file: source.to_string(),
-                    row,
-                });
-            }
+    Header::parse(record, source)
+}
+
+/// Accounts for every parsed row in input order: finds duplicate ids, and either stops at
+/// the first bad row (strict) or reports it (lenient).
+struct Tally<'a> {
+    source: &'a str,
+    mode: Mode,
+    report: LoadReport,
+    facilities: Vec<Facility>,
+    first_line_of_id: HashMap<String, u64>,
+}
+
+impl<'a> Tally<'a> {
+    fn new(header: &Header, source: &'a str, options: &LoadOptions) -> Self {
+        Tally {
+            source,
+            mode: options.mode,
+            report: LoadReport {
+                source: source.to_string(),
+                ignored_columns: header.ignored.clone(),
+                ..LoadReport::default()
+            },
+            facilities: Vec::new(),
+            first_line_of_id: HashMap::new(),
         }
     }
-    Ok(Loaded { facilities, report })
+
+    fn take(&mut self, line: u64, parsed: Result<Facility, RowError>) -> Result<(), Error> {
+        self.report.read += 1;
+        let checked = parsed.and_then(|facility| match self.first_line_of_id.get(&facility.id) {
+            Some(&first_line) => Err(RowError {
+                line,
+                column: Some("id".into()),
+                value: facility.id,
+                problem: Problem::DuplicateId { first_line },
+            }),
+            None => {
+                self.first_line_of_id.insert(facility.id.clone(), line);
+                Ok(facility)
+            }
+        });
+        match checked {
+            Ok(facility) => {
+                self.facilities.push(facility);
+                self.report.loaded += 1;
+                Ok(())
+            }
+            Err(row) if self.mode == Mode::Lenient => {
+                self.report.rejected.push(row);
+                Ok(())
+            }
+            Err(row) => Err(Error::Row {
+                file: self.source.to_string(),
+                row,
+            }),
+        }
+    }
+
+    fn finish(self) -> Loaded {
+        Loaded {
+            facilities: self.facilities,
+            report: self.report,
+        }
+    }
 }
 
 /// Reads the next record that is not a blank line (one holding only white space, such as
@@ -373,5 +525,59 @@ impl Row<'_> {
     fn list<T: Term>(&self, column: usize) -> Result<Set<T>, RowError> {
         Set::parse_list(self.text(column))
             .map_err(|error| self.error(column, Problem::Unknown(Box::new(error))))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Rows good and bad: quoted fields with commas, quotes and line breaks, CRLF, repeated
+    /// ids, bad coordinates, unknown levels, short rows.
+    fn row() -> impl Strategy<Value = String> {
+        prop_oneof![
+            (0..30u32, -90.0..90.0f64, -180.0..180.0f64)
+                .prop_map(|(id, lat, lon)| format!("f{id},Name {id},{lat},{lon},iop")),
+            (0..30u32).prop_map(|id| format!(
+                "q{id},\"Hope, \"\"Inc\"\"\nUnit {id}\",1,2,\"otp;\r\nHH\""
+            )),
+            (0..30u32).prop_map(|id| format!("b{id},Bad,95,0,iop")),
+            (0..30u32).prop_map(|id| format!("u{id},Unknown,1,1,spa")),
+            Just("short,row".to_string()),
+        ]
+    }
+
+    fn outcome(result: Result<Loaded, Error>) -> Result<(Vec<Facility>, LoadReport), String> {
+        result
+            .map(|loaded| (loaded.facilities, loaded.report))
+            .map_err(|error| error.to_string())
+    }
+
+    proptest! {
+        #[test]
+        fn parts_parse_like_one_stream(
+            rows in prop::collection::vec(row(), 0..60), crlf: bool, parts in 1..6usize
+        ) {
+            let end = if crlf { "\r\n" } else { "\n" };
+            let csv = format!("id,name,lat,lon,care{end}{}", rows.join(end));
+            for options in [LoadOptions::strict(), LoadOptions::lenient()] {
+                let streamed = outcome(from_reader(csv.as_bytes(), "in", &options));
+                let split = outcome(load_slice(csv.as_bytes(), "in", &options, parts));
+                prop_assert_eq!(split, streamed);
+            }
+        }
+    }
+
+    #[test]
+    fn boundaries_start_records_outside_quotes() {
+        let bytes = b"h\na\n\"x\ny\"\nb\nc\n";
+        let parts = record_boundaries(bytes, 2, 4);
+        assert!(parts.len() > 1);
+        for part in &parts {
+            assert!(part.start == 2 || bytes[part.start - 1] == b'\n');
+            assert_ne!(part.start, 7, "inside the quoted field");
+        }
+        assert_eq!(parts.last().unwrap().end, bytes.len());
     }
 }

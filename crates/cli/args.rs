@@ -43,7 +43,7 @@ Examples:
   carefind find --near 'Columbus, OH' --care detox,residential --payment medicaid --format json
 
   # Every sober-living home in a box (west,south,east,north), for QGIS
-  carefind find --bbox -122.6,37.6,-122.3,37.9 --care sober-living --all --format geojson > homes.geojson
+  carefind find --bbox -118.7,33.7,-117.9,34.3 --care sober-living --all --format geojson > homes.geojson
 
   # Nearest 3 opioid treatment programs from every origin in a CSV (id,lat,lon or id,place)
   carefind find --origins origins.csv --care otp --limit 3 > nearest_otp.csv

@@ -150,19 +150,18 @@ fn load_slice(
         .min(bytes.len());
     let parts = record_boundaries(bytes, data_start, parts);
 
-    let parse =
-        |range: std::ops::Range<usize>| -> Result<Vec<(u64, Result<Facility, RowError>)>, Error> {
-            // Lines in a part count from 1; add the newlines before it.
-            let lines_before = bytes[..range.start].iter().filter(|&&b| b == b'\n').count() as u64;
-            let mut csv = reader_builder().from_reader(&bytes[range]);
-            let mut record = ByteRecord::new();
-            let mut rows = Vec::new();
-            while read_record(&mut csv, &mut record, source)? {
-                let line = lines_before + record.position().map_or(0, |position| position.line());
-                rows.push((line, header.read(&mut record, line)));
-            }
-            Ok(rows)
-        };
+    let parse = |range: std::ops::Range<usize>| -> Result<Vec<ParsedRow>, Error> {
+        // Lines in a part count from 1; add the newlines before it.
+        let lines_before = bytes[..range.start].iter().filter(|&&b| b == b'\n').count() as u64;
+        let mut csv = reader_builder().from_reader(&bytes[range]);
+        let mut record = ByteRecord::new();
+        let mut rows = Vec::new();
+        while read_record(&mut csv, &mut record, source)? {
+            let line = lines_before + record.position().map_or(0, |position| position.line());
+            rows.push((line, header.read(&mut record, line)));
+        }
+        Ok(rows)
+    };
     let parsed: Vec<Result<Vec<_>, Error>> = if parts.len() > 1 {
         std::thread::scope(|scope| {
             let workers: Vec<_> = parts
@@ -190,6 +189,9 @@ fn load_slice(
     }
     Ok(tally.finish())
 }
+
+/// A data row's line and what it parsed to, before duplicate ids are checked.
+type ParsedRow = (u64, Result<Facility, RowError>);
 
 /// Below this many bytes a part is not worth a thread.
 const PARALLEL_CHUNK: usize = 256 * 1024;

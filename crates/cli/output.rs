@@ -10,33 +10,13 @@ use serde::Serialize;
 
 use crate::args::Format;
 
-/// The CSV/TSV columns, after `origin_id` in batch mode.
-const COLUMNS: [&str; 24] = [
-    "rank",
-    "id",
-    "name",
-    "name2",
-    "street",
-    "city",
-    "state",
-    "zip",
-    "phone",
-    "intake_phone",
-    "website",
-    "lat",
-    "lon",
-    "care",
-    "payment",
-    "ages",
-    "populations",
-    "languages",
-    "medications",
-    "services",
-    "distance_m",
-    "distance",
-    "units",
-    "bearing_deg",
-];
+/// The CSV/TSV columns, after `origin_id` in batch mode: the rank, every column of the
+/// native format, then where the facility lies from the origin.
+fn columns() -> impl Iterator<Item = &'static str> {
+    std::iter::once("rank")
+        .chain(carefind::load::native::COLUMNS)
+        .chain(["distance_m", "distance", "units", "bearing_deg"])
+}
 
 /// One result as every machine format shows it.
 #[derive(Serialize)]
@@ -240,7 +220,7 @@ impl Style {
         if self.batch {
             names.push("origin_id");
         }
-        names.extend(COLUMNS);
+        names.extend(columns());
         let mut block = Vec::new();
         let mut writer = self.delimited(&mut block);
         writer.write_record(&names).expect("writing to memory");
@@ -411,7 +391,7 @@ mod tests {
         let origin = carefind::LatLon::new(40.0, -75.0).unwrap();
         let hits = index.search(&carefind::Query::nearest(origin, 1)).unwrap();
         let record = Record::new(None, 1, &hits[0], Unit::Miles);
-        assert_eq!(record.fields().len(), COLUMNS.len());
+        assert_eq!(record.fields().len(), columns().count());
         let json = serde_json::to_value(&record).unwrap();
         let mut keys: Vec<&str> = json
             .as_object()
@@ -419,7 +399,7 @@ mod tests {
             .keys()
             .map(String::as_str)
             .collect();
-        let mut columns = COLUMNS.to_vec();
+        let mut columns: Vec<&str> = columns().collect();
         keys.sort_unstable();
         columns.sort_unstable();
         assert_eq!(keys, columns);

@@ -155,7 +155,7 @@ fn suggest_cities(name: &str, state: Option<&str>) -> String {
         .filter(|c| state.is_none_or(|s| c.state.eq_ignore_ascii_case(s)))
         .map(|c| {
             (
-                edit_distance(&name, &c.name.to_ascii_lowercase()),
+                strsim::levenshtein(&name, &c.name.to_ascii_lowercase()),
                 format!("{}, {}", c.name, c.state),
             )
         })
@@ -179,21 +179,6 @@ fn suggest_cities(name: &str, state: Option<&str>) -> String {
                 .join(" or ")
         ),
     }
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b = b.as_bytes();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.bytes().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let substitution = diagonal + usize::from(ca != cb);
-            diagonal = row[j + 1];
-            row[j + 1] = substitution.min(row[j] + 1).min(diagonal + 1);
-        }
-    }
-    row[b.len()]
 }
 
 #[cfg(test)]

@@ -68,21 +68,46 @@ impl BBox {
     }
 
     /// The western edge.
+    ///
+    /// ```
+    /// use carefind::BBox;
+    ///
+    /// let fiji = BBox::new(177.0, -19.0, -178.0, -16.0).unwrap();
+    /// assert_eq!((fiji.min_lon(), fiji.max_lon()), (177.0, -178.0));
+    /// ```
     pub const fn min_lon(&self) -> f64 {
         self.min_lon
     }
 
     /// The southern edge.
+    ///
+    /// ```
+    /// use carefind::BBox;
+    ///
+    /// assert_eq!(BBox::new(-75.0, 39.0, -73.0, 41.0).unwrap().min_lat(), 39.0);
+    /// ```
     pub const fn min_lat(&self) -> f64 {
         self.min_lat
     }
 
     /// The eastern edge.
+    ///
+    /// ```
+    /// use carefind::BBox;
+    ///
+    /// assert_eq!(BBox::new(-75.0, 39.0, -73.0, 41.0).unwrap().max_lon(), -73.0);
+    /// ```
     pub const fn max_lon(&self) -> f64 {
         self.max_lon
     }
 
     /// The northern edge.
+    ///
+    /// ```
+    /// use carefind::BBox;
+    ///
+    /// assert_eq!(BBox::new(-75.0, 39.0, -73.0, 41.0).unwrap().max_lat(), 41.0);
+    /// ```
     pub const fn max_lat(&self) -> f64 {
         self.max_lat
     }

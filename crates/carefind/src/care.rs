@@ -114,6 +114,12 @@ pub type CareSet = Set<CareLevel>;
 
 impl CareLevel {
     /// The number of levels.
+    ///
+    /// ```
+    /// use carefind::CareLevel;
+    ///
+    /// assert_eq!(CareLevel::COUNT, 12);
+    /// ```
     pub const COUNT: usize = Self::ALL.len();
 
     /// The ASAM level of care, as the criteria write it; `None` for telehealth.
@@ -197,6 +203,13 @@ pub enum CareGroup {
 
 impl CareGroup {
     /// Every group.
+    ///
+    /// ```
+    /// use carefind::CareGroup;
+    ///
+    /// let names: Vec<&str> = CareGroup::ALL.iter().map(|g| g.name()).collect();
+    /// assert_eq!(names, ["detox", "hospital", "residential", "inpatient", "outpatient-any"]);
+    /// ```
     pub const ALL: &'static [CareGroup] = &[
         CareGroup::Detox,
         CareGroup::Hospital,

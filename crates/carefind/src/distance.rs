@@ -32,6 +32,14 @@ pub enum Unit {
 
 impl Unit {
     /// Every unit.
+    ///
+    /// ```
+    /// use carefind::Unit;
+    ///
+    /// for unit in Unit::ALL {
+    ///     assert_eq!(unit.symbol().parse::<Unit>().unwrap(), *unit);
+    /// }
+    /// ```
     pub const ALL: &'static [Unit] = &[Unit::Meters, Unit::Kilometers, Unit::Miles, Unit::Feet];
 
     /// The unit's symbol: `m`, `km`, `mi` or `ft`.

@@ -6,6 +6,14 @@ use serde::{Deserialize, Serialize};
 use crate::error::CoordinateError;
 
 /// The mean Earth radius in metres (IUGG), the sphere every distance is measured on.
+///
+/// ```
+/// use carefind::{EARTH_RADIUS_M, LatLon};
+///
+/// // Half way round the equator is half the circumference.
+/// let (a, b) = (LatLon::new(0.0, 0.0).unwrap(), LatLon::new(0.0, 180.0).unwrap());
+/// assert!((a.distance_m(b) - std::f64::consts::PI * EARTH_RADIUS_M).abs() < 1e-6);
+/// ```
 pub const EARTH_RADIUS_M: f64 = 6_371_008.8;
 
 /// Slack added to chord bounds so that rounding can never prune a point whose haversine

@@ -227,24 +227,46 @@ macro_rules! vocabulary {
 
         impl $name {
             /// Every term, in canonical order.
+            ///
+            #[doc = concat!("```\nuse carefind::", stringify!($name), ";\n")]
+            #[doc = concat!("assert!(!", stringify!($name), "::ALL.is_empty());\n```")]
             pub const ALL: &'static [Self] = &[$(Self::$variant),+];
 
             /// The canonical kebab-case name.
+            ///
+            #[doc = concat!("```\nuse carefind::", stringify!($name), ";\n")]
+            #[doc = concat!("for term in ", stringify!($name), "::ALL {")]
+            #[doc = "    assert_eq!(term.name(), term.to_string());"]
+            #[doc = "    assert!(!term.name().contains(' '));\n}\n```"]
             pub const fn name(self) -> &'static str {
                 match self { $(Self::$variant => $canon,)+ }
             }
 
             /// A short human label.
+            ///
+            #[doc = concat!("```\nuse carefind::", stringify!($name), ";\n")]
+            #[doc = concat!("for term in ", stringify!($name), "::ALL {")]
+            #[doc = concat!("    assert_eq!(", stringify!($name), "::parse(term.label()).unwrap(), *term);\n}\n```")]
             pub const fn label(self) -> &'static str {
                 match self { $(Self::$variant => $label,)+ }
             }
 
             /// The FindTreatment codes for this term (may be empty).
+            ///
+            #[doc = concat!("```\nuse carefind::", stringify!($name), ";\n")]
+            #[doc = concat!("for term in ", stringify!($name), "::ALL {")]
+            #[doc = "    for code in term.codes() {"]
+            #[doc = concat!("        assert_eq!(", stringify!($name), "::parse(code).unwrap(), *term);\n    }\n}\n```")]
             pub const fn codes(self) -> &'static [&'static str] {
                 match self { $(Self::$variant => &[$($code),*],)+ }
             }
 
             /// Parses a canonical name, code, label or alias, ignoring case.
+            ///
+            #[doc = concat!("```\nuse carefind::", stringify!($name), ";\n")]
+            #[doc = concat!("let first = ", stringify!($name), "::ALL[0];")]
+            #[doc = concat!("assert_eq!(", stringify!($name), "::parse(&first.name().to_uppercase()).unwrap(), first);")]
+            #[doc = concat!("assert!(", stringify!($name), "::parse(\"no such thing\").is_err());\n```")]
             pub fn parse(word: &str) -> Result<Self, $crate::error::UnknownTerm> {
                 <Self as $crate::vocabulary::Term>::parse_one(word)
             }

@@ -19,6 +19,12 @@ use crate::sphere::LatLon;
 use crate::vocabulary::Term;
 
 /// Every column of the format, in the order the writer uses.
+///
+/// ```
+/// use carefind::load::native::{COLUMNS, REQUIRED};
+///
+/// assert!(REQUIRED.iter().all(|column| COLUMNS.contains(column)));
+/// ```
 pub const COLUMNS: [&str; 19] = [
     "id",
     "name",
@@ -42,6 +48,12 @@ pub const COLUMNS: [&str; 19] = [
 ];
 
 /// The columns a file must have.
+///
+/// ```
+/// use carefind::load::native::REQUIRED;
+///
+/// assert_eq!(REQUIRED.join(","), "id,name,lat,lon,care");
+/// ```
 pub const REQUIRED: [&str; 5] = ["id", "name", "lat", "lon", "care"];
 
 // Positions in COLUMNS.

@@ -69,3 +69,8 @@ pub use search::Hit;
 pub use set::Set;
 pub use sphere::{EARTH_RADIUS_M, LatLon};
 pub use vocabulary::{Group, Term};
+
+// The README's library example compiles and runs as a doc test.
+#[cfg(all(doctest, feature = "sample"))]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeExamples;

@@ -114,9 +114,10 @@ fn city(text: &str) -> Result<LatLon, Failure> {
         Some((name, state)) => (name.trim(), Some(state.trim())),
         None => (text, None),
     };
+    let wanted = city_key(name);
     let matches: Vec<City> = cities()
-        .filter(|c| c.name.eq_ignore_ascii_case(name))
         .filter(|c| state.is_none_or(|s| c.state.eq_ignore_ascii_case(s)))
+        .filter(|c| city_key(c.name) == wanted)
         .collect();
     match (&matches[..], state) {
         ([one], _) => LatLon::new(one.lat, one.lon).map_err(|error| {
@@ -146,6 +147,22 @@ fn city(text: &str) -> Result<LatLon, Failure> {
             )))
         }
     }
+}
+
+/// A city name as compared: lower case, single spaces, and the abbreviations people write
+/// spelled out as the table spells them ("St. Louis" is "Saint Louis").
+fn city_key(name: &str) -> String {
+    let words =
+        name.split_whitespace().map(
+            |word| match word.to_ascii_lowercase().trim_end_matches('.') {
+                "st" => "saint".to_string(),
+                "ste" => "sainte".to_string(),
+                "ft" => "fort".to_string(),
+                "mt" => "mount".to_string(),
+                other => other.to_string(),
+            },
+        );
+    words.collect::<Vec<_>>().join(" ")
 }
 
 /// "; did you mean ..." with the closest city names (in the state, when one was given).
@@ -216,5 +233,13 @@ mod tests {
         let error = resolve("Clumbus, OH").unwrap_err().to_string();
         assert!(error.contains("did you mean Columbus, OH"), "{error}");
         assert!(resolve("abc").is_err());
+        assert_eq!(
+            resolve("St. Louis, MO").unwrap(),
+            resolve("Saint Louis, MO").unwrap()
+        );
+        assert_eq!(
+            resolve("ft worth, tx").unwrap(),
+            resolve("Fort Worth, TX").unwrap()
+        );
     }
 }

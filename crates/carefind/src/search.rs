@@ -4,16 +4,16 @@ use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
 use geo::{CoordinatePosition, coordinate_position::CoordPos};
-use rstar::AABB;
+use rstar::{AABB, ParentNode, RTreeNode};
 
 use crate::bbox::BBox;
 use crate::care::{CareLevel, CareSet};
 use crate::distance::Distance;
 use crate::error::QueryError;
 use crate::facility::Facility;
-use crate::index::{Index, Tree};
+use crate::index::{Entry, Index, Tree};
 use crate::query::{Area, Cursor, Query};
-use crate::sphere::{LatLon, chord2_bound};
+use crate::sphere::{LatLon, chord2 as sphere_chord2, chord2_bound, chord2_floor, widen_chord2};
 
 /// One result: a facility, with its distance and bearing from the query's origin.
 ///
@@ -160,6 +160,47 @@ impl PartialEq for Key {
 }
 impl Eq for Key {}
 
+/// A tree node waiting in the best-first walk, nearest envelope first.
+struct Pending<'i> {
+    chord2: f64,
+    node: &'i ParentNode<Entry>,
+    level: Option<CareLevel>,
+}
+
+impl Ord for Pending<'_> {
+    fn cmp(&self, other: &Self) -> Ordering {
+        // BinaryHeap pops the greatest: the nearest must compare greatest.
+        other.chord2.total_cmp(&self.chord2)
+    }
+}
+impl PartialOrd for Pending<'_> {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl PartialEq for Pending<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for Pending<'_> {}
+
+/// A squared chord, totally ordered.
+#[derive(Clone, Copy, PartialEq)]
+struct Chord2(f64);
+
+impl Eq for Chord2 {}
+impl Ord for Chord2 {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.0.total_cmp(&other.0)
+    }
+}
+impl PartialOrd for Chord2 {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
 /// The area's exact test and, for bounded areas, the 3D envelope that yields candidates.
 enum Region<'q> {
     Everywhere,
@@ -305,62 +346,100 @@ impl<'i, 'q> Plan<'i, 'q> {
     }
 
     /// The first `need` matches after the cursor, nearest first, for an origin with no
-    /// bounded area: trees are walked nearest-first (merged when there are several) and the
-    /// walk stops once no unseen point can be closer than the worst of the best `need`.
+    /// bounded area.
+    ///
+    /// One best-first walk covers every tree involved: nodes wait in a queue by the chord
+    /// to their envelope, and the walk stops once no node can hold a point within the
+    /// `need`-th best chord (plus rounding slack). Chords order points as great-circle
+    /// distances do, so haversine is only computed at the end, for the few candidates within
+    /// that bound, which then sort by (distance, id) exactly as a scan would. Cursor and
+    /// maximum distance are decided by chord where it is clear and by haversine within the
+    /// slack.
     fn nearest(&self, need: usize) -> Vec<Key> {
         let Some((_, xyz)) = self.origin else {
             return Vec::new();
         };
-        let mut streams: Vec<_> = self
-            .trees()
-            .into_iter()
-            .map(|(tree, level)| {
-                (
-                    tree.nearest_neighbor_iter_with_distance_2(&xyz).peekable(),
-                    level,
-                )
-            })
-            .collect();
-        let mut stop_chord2 = self.max_distance_m.map_or(f64::INFINITY, chord2_bound);
-        let mut best: BinaryHeap<Key> = BinaryHeap::with_capacity(need.min(4096) + 1);
-        loop {
-            let next = streams
-                .iter_mut()
-                .enumerate()
-                .filter_map(|(i, (stream, _))| stream.peek().map(|(_, chord2)| (i, *chord2)))
-                .min_by(|a, b| a.1.total_cmp(&b.1));
-            let Some((stream, chord2)) = next else { break };
-            if chord2 > stop_chord2 {
+        let mut bound2 = self.max_distance_m.map_or(f64::INFINITY, chord2_bound);
+        // Below `before` a point is surely before the cursor; above `after`, surely after it.
+        let cursor = self
+            .resume_at
+            .map(|key| (chord2_floor(key.distance), chord2_bound(key.distance)));
+
+        let mut queue: BinaryHeap<Pending<'i>> = BinaryHeap::with_capacity(64);
+        for (tree, level) in self.trees() {
+            let root = tree.root();
+            let chord2 = root.envelope().distance_2(&xyz);
+            queue.push(Pending {
+                chord2,
+                node: root,
+                level,
+            });
+        }
+        // The best `need` chords so far (a max-heap), and every candidate within the bound.
+        let mut best: BinaryHeap<Chord2> = BinaryHeap::with_capacity(need.min(4096) + 1);
+        let mut near: Vec<(f64, u32)> = Vec::with_capacity(need.min(4096) * 2);
+        while let Some(Pending {
+            chord2,
+            node,
+            level,
+        }) = queue.pop()
+        {
+            if chord2 > bound2 {
                 break;
             }
-            let (iterator, level) = &mut streams[stream];
-            let Some((entry, _)) = iterator.next() else {
-                break;
-            };
-            if !self.accepts(entry.data, *level) {
-                continue;
-            }
-            let Some(key) = self
-                .key(entry.data)
-                .filter(|key| self.is_after_cursor(*key))
-            else {
-                continue;
-            };
-            if best.len() < need {
-                best.push(key);
-            } else if best.peek().is_some_and(|worst| key < *worst) {
-                best.pop();
-                best.push(key);
-            } else {
-                continue;
-            }
-            if best.len() == need
-                && let Some(worst) = best.peek()
-            {
-                stop_chord2 = stop_chord2.min(chord2_bound(worst.distance));
+            for child in node.children() {
+                match child {
+                    RTreeNode::Parent(parent) => {
+                        let chord2 = parent.envelope().distance_2(&xyz);
+                        if chord2 <= bound2 {
+                            queue.push(Pending {
+                                chord2,
+                                node: parent,
+                                level,
+                            });
+                        }
+                    }
+                    RTreeNode::Leaf(entry) => {
+                        let chord2 = sphere_chord2(entry.geom(), &xyz);
+                        if chord2 > bound2 || !self.accepts(entry.data, level) {
+                            continue;
+                        }
+                        if let Some((before, after)) = cursor {
+                            let resumed = chord2 > after
+                                || (chord2 >= before
+                                    && self
+                                        .key(entry.data)
+                                        .is_some_and(|k| self.is_after_cursor(k)));
+                            if !resumed {
+                                continue;
+                            }
+                        }
+                        near.push((chord2, entry.data));
+                        best.push(Chord2(chord2));
+                        if best.len() > need {
+                            best.pop();
+                        }
+                        if best.len() == need
+                            && let Some(worst) = best.peek()
+                        {
+                            bound2 = bound2.min(widen_chord2(worst.0));
+                        }
+                        if near.len() >= 4 * need + 64 {
+                            near.retain(|(chord2, _)| *chord2 <= bound2);
+                        }
+                    }
+                }
             }
         }
-        best.into_sorted_vec()
+        let mut keys: Vec<Key> = near
+            .into_iter()
+            .filter(|(chord2, _)| *chord2 <= bound2)
+            .filter_map(|(_, position)| self.key(position))
+            .filter(|key| self.is_after_cursor(*key))
+            .collect();
+        keys.sort_unstable();
+        keys.truncate(need);
+        keys
     }
 
     fn hit(&self, key: Key) -> Hit<'i> {

@@ -157,6 +157,27 @@ pub(crate) fn chord2_bound(distance_m: f64) -> f64 {
     chord * chord
 }
 
+/// The squared chord below which every point is nearer than `distance_m` along the great
+/// circle, with slack for rounding: the counterpart of [`chord2_bound`].
+pub(crate) fn chord2_floor(distance_m: f64) -> f64 {
+    let angle = (distance_m / EARTH_RADIUS_M).min(std::f64::consts::PI);
+    let chord = (2.0 * (angle / 2.0).sin() - CHORD_SLACK).max(0.0);
+    chord * chord
+}
+
+/// A squared chord widened by the rounding slack: every point whose great-circle distance
+/// is at most that of a point at `chord2` lies within it.
+pub(crate) fn widen_chord2(chord2: f64) -> f64 {
+    let chord = chord2.sqrt() + CHORD_SLACK;
+    chord * chord
+}
+
+/// The squared straight-line distance between two unit vectors.
+pub(crate) fn chord2(a: &[f64; 3], b: &[f64; 3]) -> f64 {
+    let (dx, dy, dz) = (a[0] - b[0], a[1] - b[1], a[2] - b[2]);
+    dx * dx + dy * dy + dz * dz
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,7 +13,20 @@ use crate::sphere::LatLon;
 
 /// A tree entry: a facility's unit vector and its position in the index.
 pub(crate) type Entry = GeomWithData<[f64; 3], u32>;
-pub(crate) type Tree = RTree<Entry>;
+pub(crate) type Tree = RTree<Entry, NodeSize>;
+
+/// Bulk-loaded trees are only queried, never updated, so the node size is chosen for
+/// queries alone (rstar's default, 6, balances insertion too); see BENCHMARKS.md.
+pub(crate) struct NodeSize;
+
+impl rstar::RTreeParams for NodeSize {
+    const MIN_SIZE: usize = MAX_NODE / 2;
+    const MAX_SIZE: usize = MAX_NODE;
+    const REINSERTION_COUNT: usize = MAX_NODE / 3;
+    type DefaultInsertionStrategy = rstar::RStarInsertionStrategy;
+}
+
+const MAX_NODE: usize = 16;
 
 /// An immutable spatial index of facilities, answering [`Query`](crate::Query) values.
 ///
@@ -124,7 +137,7 @@ impl Index {
             .filter(|(_, (attributes, _))| keep(attributes))
             .map(|(position, (_, location))| Entry::new(location.unit_vector(), position as u32))
             .collect();
-        RTree::bulk_load(entries)
+        RTree::bulk_load_with_params(entries)
     }
 
     /// Builds every tree now rather than on first use, for steady latency from the first

@@ -3,6 +3,7 @@
 //! ```text
 //! cargo run --example generate_sample            # writes datasets/sample.csv
 //! cargo run --example generate_sample -- out.csv # writes elsewhere
+//! cargo run --release --example generate_sample -- /tmp/1m.csv 1000000 # more rows, for benchmarks
 //! ```
 //!
 //! The output depends only on SEED, COUNT and the ZIP table of the pinned `zipcodes`
@@ -18,7 +19,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let path = std::env::args()
         .nth(1)
         .unwrap_or_else(|| concat!(env!("CARGO_MANIFEST_DIR"), "/datasets/sample.csv").to_string());
-    let facilities = generate();
+    let count = match std::env::args().nth(2) {
+        Some(count) => count.parse()?,
+        None => COUNT,
+    };
+    let facilities = generate_n(count);
     save::to_path(&path, &facilities)?;
     eprintln!("wrote {} fictitious facilities to {path}", facilities.len());
     Ok(())
@@ -26,9 +31,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 /// The sample's facilities, in id order.
 pub fn generate() -> Vec<Facility> {
+    generate_n(COUNT)
+}
+
+/// `count` facilities made the same way; the first ones are the sample's.
+pub fn generate_n(count: usize) -> Vec<Facility> {
     let zips = zip_centroids();
     let mut rng = SplitMix64(SEED);
-    (0..COUNT)
+    (0..count)
         .map(|n| facility(n, &zips[rng.below(zips.len())], &mut rng))
         .collect()
 }

@@ -3,7 +3,9 @@
 //! - `zips.bin`: every ZIP code with coordinates, sorted, 12 bytes each (u32 code, i32
 //!   latitude and i32 longitude in micro-degrees, little-endian), binary-searched in place;
 //! - `cities.tsv`: `ST<TAB>City<TAB>lat<TAB>lon<TAB>zips` per city, at the centroid of its
-//!   ZIP centroids, sorted by state and city.
+//!   ZIP centroids, sorted by state and city;
+//! - `states.tsv`: `ST<TAB>start<TAB>end`, each state's byte range in `cities.tsv`, so a
+//!   lookup with a state reads only that state's cities.
 //!
 //! Done here because parsing the crate's compressed JSON costs about half a second, which
 //! every `carefind find --near 10001` would otherwise pay.
@@ -51,8 +53,10 @@ fn main() {
     std::fs::write(out.join("zips.bin"), bytes).expect("write zips.bin");
 
     let mut tsv = String::new();
+    let mut ranges: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     for ((state, city), (lat, lon, count)) in &cities {
         let n = f64::from(*count);
+        let start = tsv.len();
         writeln!(
             tsv,
             "{state}\t{city}\t{:.6}\t{:.6}\t{count}",
@@ -60,6 +64,13 @@ fn main() {
             lon / n
         )
         .expect("write to string");
+        let range = ranges.entry(state.as_str()).or_insert((start, start));
+        range.1 = tsv.len();
     }
-    std::fs::write(out.join("cities.tsv"), tsv).expect("write cities.tsv");
+    std::fs::write(out.join("cities.tsv"), &tsv).expect("write cities.tsv");
+    let states: String = ranges
+        .iter()
+        .map(|(state, (start, end))| format!("{state}\t{start}\t{end}\n"))
+        .collect();
+    std::fs::write(out.join("states.tsv"), states).expect("write states.tsv");
 }

@@ -7,6 +7,7 @@ use crate::failure::Failure;
 
 static ZIPS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/zips.bin"));
 static CITIES: &str = include_str!(concat!(env!("OUT_DIR"), "/cities.tsv"));
+static STATES: &str = include_str!(concat!(env!("OUT_DIR"), "/states.tsv"));
 const ZIP_RECORD: usize = 12;
 
 /// Resolves a place to a point.
@@ -92,19 +93,51 @@ fn partition_point(count: usize, below: impl Fn(usize) -> bool) -> usize {
 struct City<'a> {
     state: &'a str,
     name: &'a str,
-    lat: f64,
-    lon: f64,
+    // Kept as text: a lookup scans every city, and only a match needs numbers.
+    lat: &'a str,
+    lon: &'a str,
 }
 
-fn cities() -> impl Iterator<Item = City<'static>> {
-    CITIES.lines().filter_map(|line| {
+impl City<'_> {
+    fn point(&self) -> Result<LatLon, Failure> {
+        let bad = |what: &str| {
+            Failure::usage(format!(
+                "{}, {} has bad coordinates: {what}",
+                self.name, self.state
+            ))
+        };
+        let lat = self.lat.parse().map_err(|_| bad(self.lat))?;
+        let lon = self.lon.parse().map_err(|_| bad(self.lon))?;
+        LatLon::new(lat, lon).map_err(|error| bad(&error.to_string()))
+    }
+}
+
+/// The cities of `state` (every city when `None`; none for an unknown state).
+fn cities(state: Option<&str>) -> impl Iterator<Item = City<'static>> {
+    let text = match state {
+        None => CITIES,
+        Some(state) => state_range(state).map_or("", |(start, end)| &CITIES[start..end]),
+    };
+    text.lines().filter_map(|line| {
         let mut fields = line.split('\t');
         Some(City {
             state: fields.next()?,
             name: fields.next()?,
-            lat: fields.next()?.parse().ok()?,
-            lon: fields.next()?.parse().ok()?,
+            lat: fields.next()?,
+            lon: fields.next()?,
         })
+    })
+}
+
+/// The byte range of a state's cities in CITIES.
+fn state_range(state: &str) -> Option<(usize, usize)> {
+    STATES.lines().find_map(|line| {
+        let mut fields = line.split('\t');
+        let code = fields.next()?;
+        if !code.eq_ignore_ascii_case(state) {
+            return None;
+        }
+        Some((fields.next()?.parse().ok()?, fields.next()?.parse().ok()?))
     })
 }
 
@@ -114,18 +147,9 @@ fn city(text: &str) -> Result<LatLon, Failure> {
         Some((name, state)) => (name.trim(), Some(state.trim())),
         None => (text, None),
     };
-    let wanted = city_key(name);
-    let matches: Vec<City> = cities()
-        .filter(|c| state.is_none_or(|s| c.state.eq_ignore_ascii_case(s)))
-        .filter(|c| city_key(c.name) == wanted)
-        .collect();
+    let matches: Vec<City> = cities(state).filter(|c| same_city(c.name, name)).collect();
     match (&matches[..], state) {
-        ([one], _) => LatLon::new(one.lat, one.lon).map_err(|error| {
-            Failure::usage(format!(
-                "{}, {} has bad coordinates: {error}",
-                one.name, one.state
-            ))
-        }),
+        ([one], _) => one.point(),
         ([], _) => Err(Failure::usage(format!(
             "place {text:?} is not a known city{}",
             suggest_cities(name, state)
@@ -149,38 +173,50 @@ fn city(text: &str) -> Result<LatLon, Failure> {
     }
 }
 
-/// A city name as compared: lower case, single spaces, and the abbreviations people write
-/// spelled out as the table spells them ("St. Louis" is "Saint Louis").
-fn city_key(name: &str) -> String {
-    let words =
-        name.split_whitespace().map(
-            |word| match word.to_ascii_lowercase().trim_end_matches('.') {
-                "st" => "saint".to_string(),
-                "ste" => "sainte".to_string(),
-                "ft" => "fort".to_string(),
-                "mt" => "mount".to_string(),
-                other => other.to_string(),
-            },
-        );
-    words.collect::<Vec<_>>().join(" ")
+/// Whether two city names are the same, word by word, ignoring case and spacing, with
+/// the abbreviations people write spelled out as the table spells them ("St. Louis" is
+/// "Saint Louis"). Allocation-free: it runs against every city of the table.
+fn same_city(a: &str, b: &str) -> bool {
+    let mut a = a.split_whitespace().map(spelled_out);
+    let mut b = b.split_whitespace().map(spelled_out);
+    loop {
+        match (a.next(), b.next()) {
+            (None, None) => return true,
+            (Some(x), Some(y)) if x.eq_ignore_ascii_case(y) => {}
+            _ => return false,
+        }
+    }
+}
+
+fn spelled_out(word: &str) -> &str {
+    let bare = word.trim_end_matches('.');
+    [
+        ("st", "saint"),
+        ("ste", "sainte"),
+        ("ft", "fort"),
+        ("mt", "mount"),
+    ]
+    .iter()
+    .find(|(short, _)| bare.eq_ignore_ascii_case(short))
+    .map_or(bare, |(_, long)| long)
 }
 
 /// "; did you mean ..." with the closest city names (in the state, when one was given).
 fn suggest_cities(name: &str, state: Option<&str>) -> String {
     let name = name.to_ascii_lowercase();
-    let mut scored: Vec<(usize, String)> = cities()
-        .filter(|c| state.is_none_or(|s| c.state.eq_ignore_ascii_case(s)))
+    let limit = (name.len() / 3).max(1);
+    let mut scored: Vec<(usize, String)> = cities(state)
+        // Names whose lengths differ by more than the limit cannot be within it.
+        .filter(|c| c.name.len().abs_diff(name.len()) <= limit)
         .map(|c| {
-            (
-                strsim::levenshtein(&name, &c.name.to_ascii_lowercase()),
-                format!("{}, {}", c.name, c.state),
-            )
+            let distance = strsim::levenshtein(&name, &c.name.to_ascii_lowercase());
+            (distance, format!("{}, {}", c.name, c.state))
         })
-        .filter(|(d, _)| *d <= (name.len() / 3).max(1))
+        .filter(|(distance, _)| *distance <= limit)
         .collect();
     scored.sort();
     match &scored[..] {
-        [] if state.is_some_and(|s| !cities().any(|c| c.state.eq_ignore_ascii_case(s))) => {
+        [] if state.is_some_and(|s| state_range(s).is_none()) => {
             format!(
                 "; {:?} is not a state code (write City, ST as in \"Columbus, OH\")",
                 state.unwrap_or_default()
@@ -201,6 +237,19 @@ fn suggest_cities(name: &str, state: Option<&str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        // Each unknown name scans the whole city table for suggestions: 128 cases keep
+        // the debug-build test near ten seconds.
+        #![proptest_config(ProptestConfig::with_cases(128))]
+
+        /// Whatever is typed, the answer is a place or an error, never a panic.
+        #[test]
+        fn any_text_resolves_or_errs(text in "\\PC{0,30}|[0-9 ,.+-]{0,16}|[A-Za-z .]{1,12}, ?[A-Z]{2}") {
+            let _ = resolve(&text);
+        }
+    }
 
     #[test]
     fn coordinates_in_both_spellings() {

@@ -176,16 +176,24 @@ fn load_slice(
     };
     let parsed: Vec<Result<Vec<_>, Error>> = if parts.len() > 1 {
         std::thread::scope(|scope| {
+            // A part whose thread cannot be started (the system refused one) is parsed on
+            // this thread instead of panicking as `scope.spawn` would.
             let workers: Vec<_> = parts
                 .iter()
-                .map(|part| scope.spawn(|| parse(part.clone())))
+                .map(|part| {
+                    let range = part.clone();
+                    std::thread::Builder::new()
+                        .spawn_scoped(scope, || parse(range))
+                        .map_err(|_| part.clone())
+                })
                 .collect();
             workers
                 .into_iter()
-                .map(|worker| {
-                    worker
+                .map(|worker| match worker {
+                    Ok(thread) => thread
                         .join()
-                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                    Err(part) => parse(part),
                 })
                 .collect()
         })

@@ -5,7 +5,9 @@
 
 use std::io::{self, Write};
 
-use carefind::{AgeSet, CareSet, Hit, LanguageSet, MedicationSet, PaymentSet, PopulationSet, Unit};
+use carefind::{
+    AgeSet, CareSet, Facility, Hit, LanguageSet, MedicationSet, PaymentSet, PopulationSet, Unit,
+};
 use serde::Serialize;
 
 use crate::args::Format;
@@ -21,6 +23,8 @@ fn columns() -> impl Iterator<Item = &'static str> {
 /// One result as every machine format shows it.
 #[derive(Serialize)]
 struct Record<'a> {
+    #[serde(skip)]
+    facility: &'a Facility,
     #[serde(skip_serializing_if = "Option::is_none")]
     origin_id: Option<&'a str>,
     rank: usize,
@@ -53,6 +57,7 @@ impl<'a> Record<'a> {
     fn new(origin_id: Option<&'a str>, rank: usize, hit: &Hit<'a>, unit: Unit) -> Self {
         let f = hit.facility;
         Record {
+            facility: f,
             origin_id,
             rank,
             id: &f.id,
@@ -87,27 +92,10 @@ impl<'a> Record<'a> {
         if let Some(origin_id) = self.origin_id {
             fields.push(origin_id.to_string());
         }
+        fields.push(self.rank.to_string());
+        // The native format's columns, as its writer writes them.
+        fields.extend(carefind::save::row(self.facility));
         fields.extend([
-            self.rank.to_string(),
-            self.id.into(),
-            self.name.into(),
-            self.name2.into(),
-            self.street.into(),
-            self.city.into(),
-            self.state.into(),
-            self.zip.into(),
-            self.phone.into(),
-            self.intake_phone.into(),
-            self.website.into(),
-            self.lat.to_string(),
-            self.lon.to_string(),
-            self.care.to_string(),
-            self.payment.to_string(),
-            self.ages.to_string(),
-            self.populations.to_string(),
-            self.languages.to_string(),
-            self.medications.to_string(),
-            self.services.join(";"),
             number(self.distance_m),
             number(self.distance),
             self.units.into(),

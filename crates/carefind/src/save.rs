@@ -49,39 +49,55 @@ pub fn to_writer<'a>(
                 ),
             });
         }
-        let services: Vec<&str> = facility
-            .services
-            .iter()
-            .map(|s| s.trim())
-            .filter(|s| !s.is_empty())
-            .collect();
-        let record: [String; COLUMNS.len()] = [
-            facility.id.trim().to_string(),
-            facility.name.trim().to_string(),
-            facility.name2.trim().to_string(),
-            facility.street.trim().to_string(),
-            facility.city.trim().to_string(),
-            facility.state.trim().to_string(),
-            facility.zip.trim().to_string(),
-            facility.phone.trim().to_string(),
-            facility.intake_phone.trim().to_string(),
-            facility.website.trim().to_string(),
-            facility.location.lat().to_string(),
-            facility.location.lon().to_string(),
-            facility.care.to_string(),
-            facility.payment.to_string(),
-            facility.ages.to_string(),
-            facility.populations.to_string(),
-            facility.languages.to_string(),
-            facility.medications.to_string(),
-            services.join(";"),
-        ];
-        csv.write_record(&record).map_err(io_error)?;
+        csv.write_record(row(facility)).map_err(io_error)?;
     }
     csv.flush().map_err(|error| Error::Io {
         file: target.to_string(),
         source: error,
     })
+}
+
+/// A facility as the writer writes it: one field per column of
+/// [`COLUMNS`](crate::load::native::COLUMNS), text trimmed, sets as canonical names joined
+/// by `;`, services joined by `;`. (A service containing `;` would not read back as one;
+/// [`to_writer`] refuses such a facility.)
+///
+/// ```
+/// use carefind::{Facility, LatLon, save};
+///
+/// let mut facility = Facility::new("f1", "Hope", LatLon::new(40.7, -74.0).unwrap());
+/// facility.care = "otp;iop".parse().unwrap();
+/// let row = save::row(&facility);
+/// assert_eq!((row[0].as_str(), row[10].as_str(), row[12].as_str()), ("f1", "40.7", "iop;otp"));
+/// ```
+pub fn row(facility: &Facility) -> [String; COLUMNS.len()] {
+    let services: Vec<&str> = facility
+        .services
+        .iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .collect();
+    [
+        facility.id.trim().to_string(),
+        facility.name.trim().to_string(),
+        facility.name2.trim().to_string(),
+        facility.street.trim().to_string(),
+        facility.city.trim().to_string(),
+        facility.state.trim().to_string(),
+        facility.zip.trim().to_string(),
+        facility.phone.trim().to_string(),
+        facility.intake_phone.trim().to_string(),
+        facility.website.trim().to_string(),
+        facility.location.lat().to_string(),
+        facility.location.lon().to_string(),
+        facility.care.to_string(),
+        facility.payment.to_string(),
+        facility.ages.to_string(),
+        facility.populations.to_string(),
+        facility.languages.to_string(),
+        facility.medications.to_string(),
+        services.join(";"),
+    ]
 }
 
 /// Writes facilities as native CSV to a file, replacing it.

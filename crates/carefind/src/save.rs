@@ -58,7 +58,7 @@ pub fn to_writer<'a>(
 }
 
 /// A facility as the writer writes it: one field per column of
-/// [`COLUMNS`](crate::load::native::COLUMNS), text trimmed, sets as canonical names joined
+/// [`COLUMNS`], text trimmed, sets as canonical names joined
 /// by `;`, services joined by `;`. (A service containing `;` would not read back as one;
 /// [`to_writer`] refuses such a facility.)
 ///

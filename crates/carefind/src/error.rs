@@ -107,6 +107,16 @@ pub enum Problem {
         /// The line of the row that first used the id.
         first_line: u64,
     },
+    /// The row repeats an earlier row field for field (in a file without ids); it is
+    /// reported and skipped, as nothing in it is lost.
+    #[error("repeats line {first_line} field for field")]
+    DuplicateRow {
+        /// The line of the row that listed it first.
+        first_line: u64,
+    },
+    /// A JSON value has the wrong type, such as a number where a list belongs.
+    #[error("is not {0}")]
+    WrongType(&'static str),
     /// The care field names no level of care.
     #[error("names no level of care (every facility needs at least one)")]
     NoCareLevel,
@@ -244,6 +254,51 @@ pub enum Error {
         file: String,
         /// The repeated column.
         column: String,
+    },
+    /// No column of the header holds a field the format needs.
+    #[error(
+        "{file}: no column for {field} (looked for {looked_for}; the header has: {found}); name the column that holds it"
+    )]
+    UndetectedColumn {
+        /// The file.
+        file: String,
+        /// The field, such as `"lat"`.
+        field: &'static str,
+        /// The header names that would have been taken for it, comma-separated.
+        looked_for: String,
+        /// The header as found, comma-separated.
+        found: String,
+    },
+    /// A column named in the options is not in the header.
+    #[error("{file}: there is no column {column:?} (the header has: {found})")]
+    NoSuchColumn {
+        /// The file.
+        file: String,
+        /// The column as named.
+        column: String,
+        /// The header as found, comma-separated.
+        found: String,
+    },
+    /// The format says nothing of levels of care and none were given for the file.
+    #[error(
+        "{file}: the file names no levels of care; say which levels all its facilities offer (such as otp)"
+    )]
+    CareNotGiven {
+        /// The file.
+        file: String,
+    },
+    /// The input is not well-formed (JSON that does not parse), so no row past the fault
+    /// can be read.
+    #[error("{file}: line {line}, column {column}: {message}")]
+    Syntax {
+        /// The file.
+        file: String,
+        /// The line of the fault.
+        line: u64,
+        /// The column of the fault.
+        column: u64,
+        /// What is wrong.
+        message: String,
     },
     /// A row is bad (in strict mode, the first bad row stops the load).
     #[error("{file}: {row}")]

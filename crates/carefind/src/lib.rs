@@ -22,7 +22,8 @@
 //! The pieces, one concept per module: [`Facility`] records with typed [`Set`]s of
 //! [`CareLevel`], [`Payment`], [`AgeGroup`], [`Population`], [`Language`] and
 //! [`Medication`]; [`LatLon`] and [`Distance`]; the [`Index`] and its [`Query`] with a
-//! [`Filter`], giving [`Hit`]s; the loaders in [`load`] and the writer in [`save`].
+//! [`Filter`], giving [`Hit`]s; the loaders of every input format in [`load`], [`merge`] to
+//! combine sources, and the writer in [`save`].
 //!
 //! The library never prints and never panics on input; every error is a typed value that
 //! names what was wrong and where.
@@ -41,6 +42,7 @@ mod index;
 mod language;
 pub mod load;
 mod medication;
+pub mod merge;
 mod payment;
 mod population;
 mod query;

@@ -122,7 +122,7 @@ fn spellings<T: Term>(term: T) -> impl Iterator<Item = &'static str> {
 
 /// Compares a user's word with a known spelling, ignoring ASCII case and treating `_` and
 /// spaces as `-`, without allocating (this runs for every list item of every loaded row).
-fn same_word(word: &str, known: &str) -> bool {
+pub(crate) fn same_word(word: &str, known: &str) -> bool {
     word.len() == known.len()
         && word
             .bytes()
@@ -191,7 +191,7 @@ fn suggest<T: Term>(word: &str) -> Option<&'static str> {
 }
 
 /// Levenshtein distance over bytes; inputs are short ASCII words.
-fn edit_distance(a: &str, b: &str) -> usize {
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     let b = b.as_bytes();
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.bytes().enumerate() {

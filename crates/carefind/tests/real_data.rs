@@ -6,24 +6,10 @@
 
 use std::path::PathBuf;
 
-use carefind::{CareLevel, Distance, Facility, Filter, Index, LatLon, Query};
+mod common;
 
-fn datasets() -> Option<PathBuf> {
-    let dir = std::env::var_os("CAREFIND_DATASETS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/datasets")
-        });
-    if dir.join("samhsa_sa_facilities_2021.csv").is_file() {
-        Some(dir)
-    } else {
-        println!(
-            "skipped: real datasets not found in {} (set CAREFIND_DATASETS)",
-            dir.display()
-        );
-        None
-    }
-}
+use carefind::{CareLevel, Distance, Facility, Filter, Index, LatLon, Query};
+use common::datasets;
 
 /// Every row of a geocoded CSV as (row number, name, lat, lon); the files' bytes are not all
 /// UTF-8, so names are decoded lossily. Panics on a row without usable coordinates, which

@@ -1,17 +1,35 @@
 //! Loading facilities: one module per input format, one report for all.
 //!
+//! - [`native`]: the carefind CSV format;
+//! - [`findtreatment_json`]: the FindTreatment locator API's JSON;
+//! - [`label_csv`]: CSV exports with the locator's service labels as text;
+//! - [`geocoded`]: plain lists of names, addresses and coordinates.
+//!
 //! Every loader streams its input and accounts for every row: it is either loaded or
 //! rejected with its line, column and reason, so `read == loaded + rejected` always. In
 //! strict mode (the default) the first bad row stops the load with an
 //! [`Error::Row`](crate::Error::Row); in lenient mode the load goes on and the report lists
-//! every rejection.
+//! every rejection. Labels that map to nothing and fields repaired on the way (text that
+//! was not UTF-8) are in the report too. To combine sources, see [`merge`](crate::merge).
 
 use std::fmt;
 
+use crate::care::CareSet;
 use crate::error::RowError;
 use crate::facility::Facility;
 
+mod columns;
+pub mod findtreatment_json;
+pub mod geocoded;
+pub mod label_csv;
+mod labels;
 pub mod native;
+mod records;
+mod table;
+mod tally;
+
+pub use columns::Field;
+pub(crate) use table::words;
 
 /// What to do with a bad row.
 ///
@@ -41,6 +59,13 @@ pub enum Mode {
 pub struct LoadOptions {
     /// What to do with a bad row.
     pub mode: Mode,
+    /// Levels of care every facility of the input offers: required for a [`geocoded`]
+    /// list, which names none, and added to what the other importers read. The native
+    /// format ignores it.
+    pub care: CareSet,
+    /// Columns named by the user, `(field, header name)`, over the detected ones
+    /// ([`label_csv`] and [`geocoded`] only).
+    pub columns: Vec<(Field, String)>,
 }
 
 impl LoadOptions {
@@ -52,7 +77,7 @@ impl LoadOptions {
     /// assert_eq!(LoadOptions::strict().mode, Mode::Strict);
     /// ```
     pub fn strict() -> Self {
-        LoadOptions { mode: Mode::Strict }
+        LoadOptions::default()
     }
 
     /// Reject bad rows and go on.
@@ -65,7 +90,74 @@ impl LoadOptions {
     pub fn lenient() -> Self {
         LoadOptions {
             mode: Mode::Lenient,
+            ..LoadOptions::default()
         }
+    }
+
+    /// These options, with `care` for every facility.
+    ///
+    /// ```
+    /// use carefind::CareLevel;
+    /// use carefind::load::LoadOptions;
+    ///
+    /// let options = LoadOptions::strict().with_care(CareLevel::Otp.into());
+    /// assert!(options.care.contains(CareLevel::Otp));
+    /// ```
+    pub fn with_care(mut self, care: CareSet) -> Self {
+        self.care = care;
+        self
+    }
+
+    /// These options, reading `field` from the column named `column`.
+    ///
+    /// ```
+    /// use carefind::load::{Field, LoadOptions};
+    ///
+    /// let options = LoadOptions::strict().map_column(Field::Name, "ID");
+    /// assert_eq!(options.columns, [(Field::Name, "ID".to_string())]);
+    /// ```
+    pub fn map_column(mut self, field: Field, column: impl Into<String>) -> Self {
+        self.columns.push((field, column.into()));
+        self
+    }
+}
+
+/// A field that was repaired rather than rejected, such as text that was not UTF-8 and was
+/// read as Windows-1252.
+///
+/// ```
+/// use carefind::load::Repair;
+///
+/// let repair = Repair {
+///     line: 423,
+///     column: "ID".into(),
+///     value: "Peña Clinic".into(),
+///     what: "not UTF-8; read as Windows-1252",
+/// };
+/// assert_eq!(
+///     repair.to_string(),
+///     r#"line 423, column "ID", value "Peña Clinic": not UTF-8; read as Windows-1252"#
+/// );
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Repair {
+    /// The line on which the row starts.
+    pub line: u64,
+    /// The column repaired.
+    pub column: String,
+    /// The value as repaired.
+    pub value: String,
+    /// What was done.
+    pub what: &'static str,
+}
+
+impl fmt::Display for Repair {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "line {}, column {:?}, value {:?}: {}",
+            self.line, self.column, self.value, self.what
+        )
     }
 }
 
@@ -93,6 +185,11 @@ pub struct LoadReport {
     pub rejected: Vec<RowError>,
     /// Header columns that the format does not know and that were not read.
     pub ignored_columns: Vec<String>,
+    /// Labels that map to no attribute and are no known service, with how many rows had
+    /// each, most frequent first. They are kept in the facilities' services.
+    pub unknown_labels: Vec<(String, u64)>,
+    /// Fields repaired rather than rejected, in input order.
+    pub repairs: Vec<Repair>,
 }
 
 impl LoadReport {
@@ -117,7 +214,14 @@ impl fmt::Display for LoadReport {
             self.read,
             self.loaded,
             self.rejected.len()
-        )
+        )?;
+        if !self.unknown_labels.is_empty() {
+            write!(f, ", {} unknown labels", self.unknown_labels.len())?;
+        }
+        if !self.repairs.is_empty() {
+            write!(f, ", {} fields repaired", self.repairs.len())?;
+        }
+        Ok(())
     }
 }
 

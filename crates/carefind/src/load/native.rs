@@ -5,7 +5,6 @@
 //! in the report. Fields are trimmed. List fields are separated by `;` and take canonical
 //! names, FindTreatment codes, labels, aliases or groups.
 
-use std::collections::HashMap;
 use std::io;
 use std::path::Path;
 
@@ -13,7 +12,9 @@ use csv::{ByteRecord, StringRecord};
 
 use crate::error::{Error, Problem, RowError};
 use crate::facility::Facility;
-use crate::load::{LoadOptions, LoadReport, Loaded, Mode};
+use crate::load::records::{open, read_record, reader_builder};
+use crate::load::tally::Tally;
+use crate::load::{LoadOptions, Loaded};
 use crate::set::Set;
 use crate::sphere::LatLon;
 use crate::vocabulary::Term;
@@ -87,13 +88,8 @@ const SERVICES: usize = 18;
 /// # Ok::<(), carefind::Error>(())
 /// ```
 pub fn from_path(path: impl AsRef<Path>, options: &LoadOptions) -> Result<Loaded, Error> {
-    let path = path.as_ref();
-    let source = path.display().to_string();
-    let file = std::fs::File::open(path).map_err(|error| Error::Io {
-        file: source.clone(),
-        source: error,
-    })?;
-    from_reader(io::BufReader::new(file), &source, options)
+    let (reader, source) = open(path.as_ref())?;
+    from_reader(reader, &source, options)
 }
 
 /// Loads native CSV from any reader; `source` names it in errors and in the report.
@@ -114,7 +110,7 @@ pub fn from_reader(
     let mut csv = reader_builder().from_reader(reader);
     let mut record = ByteRecord::new();
     let header = read_header(&mut csv, &mut record, source)?;
-    let mut tally = Tally::new(&header, source, options);
+    let mut tally = Tally::new(source, options, header.ignored.clone());
     while read_record(&mut csv, &mut record, source)? {
         let line = record.position().map_or(0, |position| position.line());
         let parsed = header.read(&mut record, line);
@@ -201,7 +197,7 @@ fn load_slice(
         parts.into_iter().map(parse).collect()
     };
 
-    let mut tally = Tally::new(&header, source, options);
+    let mut tally = Tally::new(source, options, header.ignored.clone());
     for rows in parsed {
         for (line, row) in rows? {
             tally.take(line, row)?;
@@ -240,19 +236,6 @@ fn record_boundaries(bytes: &[u8], start: usize, parts: usize) -> Vec<std::ops::
     cuts.windows(2).map(|pair| pair[0]..pair[1]).collect()
 }
 
-/// Records end at `\n`: with csv's default CRLF terminator a record's position points at
-/// the `\n` of the previous `\r\n`, before its line is counted, so every line number in a
-/// CRLF file came out one too low. The `\r` left at the end of the last field is trimmed
-/// with the rest of the field's white space.
-fn reader_builder() -> csv::ReaderBuilder {
-    let mut builder = csv::ReaderBuilder::new();
-    builder
-        .has_headers(false)
-        .flexible(true)
-        .terminator(csv::Terminator::Any(b'\n'));
-    builder
-}
-
 fn read_header<R: io::Read>(
     csv: &mut csv::Reader<R>,
     record: &mut ByteRecord,
@@ -264,101 +247,6 @@ fn read_header<R: io::Read>(
         });
     }
     Header::parse(record, source)
-}
-
-/// Accounts for every parsed row in input order: finds duplicate ids, and either stops at
-/// the first bad row (strict) or reports it (lenient).
-struct Tally<'a> {
-    source: &'a str,
-    mode: Mode,
-    report: LoadReport,
-    facilities: Vec<Facility>,
-    first_line_of_id: HashMap<String, u64>,
-}
-
-impl<'a> Tally<'a> {
-    fn new(header: &Header, source: &'a str, options: &LoadOptions) -> Self {
-        Tally {
-            source,
-            mode: options.mode,
-            report: LoadReport {
-                source: source.to_string(),
-                ignored_columns: header.ignored.clone(),
-                ..LoadReport::default()
-            },
-            facilities: Vec::new(),
-            first_line_of_id: HashMap::new(),
-        }
-    }
-
-    fn take(&mut self, line: u64, parsed: Result<Facility, RowError>) -> Result<(), Error> {
-        self.report.read += 1;
-        let checked = parsed.and_then(|facility| match self.first_line_of_id.get(&facility.id) {
-            Some(&first_line) => Err(RowError {
-                line,
-                column: Some("id".into()),
-                value: facility.id,
-                problem: Problem::DuplicateId { first_line },
-            }),
-            None => {
-                self.first_line_of_id.insert(facility.id.clone(), line);
-                Ok(facility)
-            }
-        });
-        match checked {
-            Ok(facility) => {
-                self.facilities.push(facility);
-                self.report.loaded += 1;
-                Ok(())
-            }
-            Err(row) if self.mode == Mode::Lenient => {
-                self.report.rejected.push(row);
-                Ok(())
-            }
-            Err(row) => Err(Error::Row {
-                file: self.source.to_string(),
-                row,
-            }),
-        }
-    }
-
-    fn finish(self) -> Loaded {
-        Loaded {
-            facilities: self.facilities,
-            report: self.report,
-        }
-    }
-}
-
-/// Reads the next record that is not a blank line (one holding only white space, such as
-/// the `\r` of an empty CRLF line).
-fn read_record<R: io::Read>(
-    csv: &mut csv::Reader<R>,
-    record: &mut ByteRecord,
-    source: &str,
-) -> Result<bool, Error> {
-    loop {
-        let more = csv.read_byte_record(record).map_err(|error| {
-            let line = error.position().map_or(0, |p| p.line());
-            match error.into_kind() {
-                csv::ErrorKind::Io(io) => Error::Io {
-                    file: source.to_string(),
-                    source: io,
-                },
-                other => Error::Io {
-                    file: source.to_string(),
-                    source: io::Error::new(
-                        io::ErrorKind::InvalidData,
-                        format!("line {line}: {other:?}"),
-                    ),
-                },
-            }
-        })?;
-        let blank = record.len() == 1 && record[0].trim_ascii().is_empty();
-        if !more || !blank {
-            return Ok(more);
-        }
-    }
 }
 
 /// Where each known column sits in the file.
@@ -553,6 +441,7 @@ impl Row<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::load::LoadReport;
     use proptest::prelude::*;
 
     /// Rows good and bad: quoted fields with commas, quotes and line breaks, CRLF, repeated

@@ -1,0 +1,317 @@
+//! The reader behind the label and geocoded CSV formats: columns found by
+//! [`Columns`], rows turned into facilities, ids derived when the file has none.
+
+use std::borrow::Cow;
+use std::io;
+
+use csv::ByteRecord;
+
+use crate::error::{Error, Problem, RowError};
+use crate::facility::Facility;
+use crate::load::columns::{Columns, Field};
+use crate::load::labels::{Category, Labels};
+use crate::load::records::{decode, read_record, reader_builder};
+use crate::load::tally::{IdSource, Tally};
+use crate::load::{LoadOptions, Loaded, Repair};
+use crate::sphere::LatLon;
+
+/// Which of the two formats is read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Format {
+    /// Service labels name the levels of care; `LoadOptions::care` adds to them.
+    Labels,
+    /// `LoadOptions::care` is the levels of care of every row.
+    Geocoded,
+}
+
+pub(crate) fn load(
+    reader: impl io::Read,
+    source: &str,
+    options: &LoadOptions,
+    format: Format,
+) -> Result<Loaded, Error> {
+    if format == Format::Geocoded && options.care.is_empty() {
+        return Err(Error::CareNotGiven {
+            file: source.to_string(),
+        });
+    }
+    let mut csv = reader_builder().from_reader(reader);
+    let mut record = ByteRecord::new();
+    if !read_record(&mut csv, &mut record, source)? {
+        return Err(Error::EmptyFile {
+            file: source.to_string(),
+        });
+    }
+    let names = record
+        .iter()
+        .map(|raw| decode(raw).0.trim().to_string())
+        .collect();
+    let columns = Columns::find(names, &options.columns, source)?;
+    if format == Format::Labels && columns.services.is_empty() {
+        return Err(Error::UndetectedColumn {
+            file: source.to_string(),
+            field: Field::Services.name(),
+            looked_for: "services, or any name ending in \"services\"".into(),
+            found: columns.names.join(","),
+        });
+    }
+    let derive_ids = columns.position(Field::Id).is_none();
+    let mut tally = Tally::new(source, options, columns.ignored());
+    while read_record(&mut csv, &mut record, source)? {
+        let line = record.position().map_or(0, |position| position.line());
+        let row = Row::decode(&columns, &record, line, &mut tally);
+        let parsed = row.facility(options);
+        if let Ok((_, unknown)) = &parsed {
+            tally.unknown_labels(unknown.clone());
+        }
+        let ids = match derive_ids {
+            true => IdSource::Derived {
+                content: content_hash(&record),
+            },
+            false => IdSource::Given,
+        };
+        tally.take_from(line, parsed.map(|(facility, _)| facility), ids)?;
+    }
+    Ok(tally.finish())
+}
+
+/// One data row, its fields decoded.
+struct Row<'a> {
+    columns: &'a Columns,
+    fields: Vec<Cow<'a, str>>,
+    line: u64,
+}
+
+impl<'a> Row<'a> {
+    /// Decodes every field, noting each that had to be read as Windows-1252.
+    fn decode(
+        columns: &'a Columns,
+        record: &'a ByteRecord,
+        line: u64,
+        tally: &mut Tally<'_>,
+    ) -> Row<'a> {
+        let mut fields = Vec::with_capacity(record.len());
+        for (i, raw) in record.iter().enumerate() {
+            let (text, repaired) = decode(raw);
+            if repaired {
+                tally.repaired(Repair {
+                    line,
+                    column: columns.names.get(i).cloned().unwrap_or_default(),
+                    value: text.trim().to_string(),
+                    what: "not UTF-8; read as Windows-1252",
+                });
+            }
+            fields.push(text);
+        }
+        Row {
+            columns,
+            fields,
+            line,
+        }
+    }
+
+    fn error(&self, column: Option<usize>, problem: Problem) -> RowError {
+        RowError {
+            line: self.line,
+            column: column.and_then(|i| self.columns.names.get(i).cloned()),
+            value: column.map(|i| self.at(i).to_string()).unwrap_or_default(),
+            problem,
+        }
+    }
+
+    fn at(&self, i: usize) -> &str {
+        self.fields.get(i).map_or("", |text| text.trim())
+    }
+
+    /// The trimmed text of a field, empty when no column holds it.
+    fn text(&self, field: Field) -> &str {
+        self.columns.position(field).map_or("", |i| self.at(i))
+    }
+
+    fn required(&self, field: Field) -> Result<&str, RowError> {
+        match self.text(field) {
+            "" => Err(self.error(self.columns.position(field), Problem::Empty)),
+            text => Ok(text),
+        }
+    }
+
+    fn number(&self, field: Field) -> Result<f64, RowError> {
+        self.required(field)?
+            .parse()
+            .map_err(|_| self.error(self.columns.position(field), Problem::NotANumber))
+    }
+
+    fn location(&self) -> Result<LatLon, RowError> {
+        let (lat, lon) = (self.number(Field::Lat)?, self.number(Field::Lon)?);
+        LatLon::new(lat, lon).map_err(|error| {
+            let field = match error {
+                crate::error::CoordinateError::Latitude(_) => Field::Lat,
+                crate::error::CoordinateError::Longitude(_) => Field::Lon,
+            };
+            self.error(self.columns.position(field), Problem::Coordinate(error))
+        })
+    }
+
+    /// The facility, and the labels no table knows.
+    fn facility(&self, options: &LoadOptions) -> Result<(Facility, Vec<String>), RowError> {
+        if self.fields.len() != self.columns.names.len() {
+            return Err(RowError {
+                line: self.line,
+                column: None,
+                value: String::new(),
+                problem: Problem::FieldCount {
+                    expected: self.columns.names.len(),
+                    found: self.fields.len(),
+                },
+            });
+        }
+        let name = self.required(Field::Name)?;
+        let location = self.location()?;
+        let mut facility = Facility::new(String::new(), name, location);
+        facility.name2 = self.text(Field::Name2).to_string();
+        facility.street = join_street(self.text(Field::Street), self.text(Field::Street2));
+        facility.city = self.text(Field::City).to_string();
+        facility.state = self.text(Field::State).to_string();
+        facility.zip = zip(self.text(Field::Zip));
+        facility.phone = self.text(Field::Phone).to_string();
+        facility.intake_phone = self.text(Field::IntakePhone).to_string();
+        facility.website = self.text(Field::Website).to_string();
+        facility.id = match self.columns.position(Field::Id) {
+            Some(_) => self.required(Field::Id)?.to_string(),
+            None => derived_id(&facility),
+        };
+
+        let mut labels = Labels::default();
+        for &column in &self.columns.services {
+            for label in self.at(column).split(';') {
+                labels.add(label, Category::Mapped, &mut facility);
+            }
+        }
+        let unknown = labels.apply(&mut facility);
+        facility.care = facility.care | options.care;
+        if facility.care.is_empty() {
+            return Err(self.error(self.columns.services.first().copied(), Problem::NoCareLevel));
+        }
+        Ok((facility, unknown))
+    }
+}
+
+fn join_street(street: &str, street2: &str) -> String {
+    match (street, street2) {
+        (street, "") => street.to_string(),
+        ("", street2) => street2.to_string(),
+        (street, street2) => format!("{street}, {street2}"),
+    }
+}
+
+/// A ZIP code with the leading zeros a spreadsheet dropped put back (`2134` → `02134`).
+fn zip(text: &str) -> String {
+    if (3..5).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit()) {
+        format!("{text:0>5}")
+    } else {
+        text.to_string()
+    }
+}
+
+/// An id from what identifies a listing, so a re-import of the same list gives the same
+/// ids: `g-` and 16 hex digits of a 64-bit FNV-1a hash of the words of the name, second
+/// name, street, city, state, ZIP and phone (in lower case; punctuation and spacing do
+/// not count) and of the point to 5 decimals (about a meter). The point and phone are in
+/// it because exports leave out addresses: one organisation's programs in one city differ
+/// only by them.
+pub(crate) fn derived_id(facility: &Facility) -> String {
+    let mut hash = Fnv::default();
+    let mut eat = |byte: u8| hash.eat(byte);
+    for part in [
+        &facility.name,
+        &facility.name2,
+        &facility.street,
+        &facility.city,
+        &facility.state,
+        &facility.zip,
+        &facility.phone,
+        &point(facility),
+    ] {
+        for word in words(part) {
+            word.bytes().for_each(&mut eat);
+            eat(b' ');
+        }
+        eat(0x1f);
+    }
+    format!("g-{:016x}", hash.0)
+}
+
+/// A hash of every field of a record, as read.
+fn content_hash(record: &ByteRecord) -> u64 {
+    let mut hash = Fnv::default();
+    for field in record {
+        field.iter().for_each(|&byte| hash.eat(byte));
+        hash.eat(0x1f);
+    }
+    hash.0
+}
+
+/// 64-bit FNV-1a: tiny, and fixed forever, unlike the standard library's hasher.
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv {
+    fn eat(&mut self, byte: u8) {
+        self.0 = (self.0 ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+}
+
+fn point(facility: &Facility) -> String {
+    let (lat, lon) = (facility.location.lat(), facility.location.lon());
+    format!("{:.5} {:.5}", lat + 0.0, lon + 0.0)
+}
+
+/// The lower-case alphanumeric words of a text.
+pub(crate) fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .map(str::to_lowercase)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn derived_ids_ignore_case_and_punctuation_but_not_words() {
+        let point = LatLon::new(1.0, 2.0).unwrap();
+        let mut a = Facility::new("", "Hope House, Inc.", point);
+        a.street = "12 Main St".into();
+        let mut b = Facility::new("", "HOPE HOUSE INC", point);
+        b.street = "12  main st.".into();
+        assert_eq!(derived_id(&a), derived_id(&b));
+        assert!(derived_id(&a).starts_with("g-") && derived_id(&a).len() == 18);
+        b.street = "14 Main St".into();
+        assert_ne!(derived_id(&a), derived_id(&b));
+        let mut c = a.clone();
+        c.name2 = "Hope House".into();
+        c.name = "Inc".into();
+        assert_ne!(derived_id(&a), derived_id(&c), "fields do not run together");
+        let mut d = a.clone();
+        d.location = LatLon::new(1.0001, 2.0).unwrap();
+        assert_ne!(
+            derived_id(&a),
+            derived_id(&d),
+            "another site of the same name"
+        );
+    }
+
+    #[test]
+    fn zips_get_their_leading_zeros_back() {
+        assert_eq!(zip("2134"), "02134");
+        assert_eq!(zip("501"), "00501");
+        assert_eq!(zip("10001"), "10001");
+        assert_eq!(zip("10001-1234"), "10001-1234");
+        assert_eq!(zip("K1A"), "K1A");
+    }
+}

@@ -1,0 +1,28 @@
+//! What the integration tests share.
+
+use std::path::PathBuf;
+
+/// The real datasets: `shared/datasets` beside the repository, or $CAREFIND_DATASETS;
+/// `None`, with a "skipped" line, when they are absent, so a fresh clone still passes.
+/// (The binary's tests include this file too, from another manifest directory.)
+pub fn datasets() -> Option<PathBuf> {
+    const PROBE: &str = "samhsa_sa_facilities_2021.csv";
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let dir = match std::env::var_os("CAREFIND_DATASETS") {
+        Some(dir) => PathBuf::from(dir),
+        None => manifest
+            .ancestors()
+            .map(|dir| dir.join("shared/datasets"))
+            .find(|dir| dir.join(PROBE).is_file())
+            .unwrap_or_else(|| manifest.join("../shared/datasets")),
+    };
+    if dir.join(PROBE).is_file() {
+        Some(dir)
+    } else {
+        println!(
+            "skipped: real datasets not found in {} (set CAREFIND_DATASETS)",
+            dir.display()
+        );
+        None
+    }
+}

@@ -1,0 +1,264 @@
+//! The importers on the real directories in ../shared/datasets (or $CAREFIND_DATASETS):
+//! every row accounted for, labels mapped or reported, sources merged without loss. When
+//! the data is absent these tests print "skipped: ..." and pass.
+
+mod common;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use carefind::error::Problem;
+use carefind::load::{self, LoadOptions, Loaded};
+use carefind::merge::{MergeOptions, MergeReason, merge};
+use carefind::{CareLevel, CareSet, Payment};
+use common::datasets;
+
+fn geocoded(dir: &Path, file: &str, care: CareSet) -> Loaded {
+    let options = LoadOptions::lenient().with_care(care);
+    load::geocoded::from_path(dir.join(file), &options).unwrap()
+}
+
+/// Each data row's line and (lat, lon) text, read with the csv crate alone.
+fn raw_points(path: &Path, lat: &str, lon: &str) -> Vec<(u64, f64, f64)> {
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    let headers = reader.byte_headers().unwrap().clone();
+    let column = |wanted: &str| headers.iter().position(|h| h == wanted.as_bytes()).unwrap();
+    let (lat, lon) = (column(lat), column(lon));
+    reader
+        .byte_records()
+        .map(|record| {
+            let record = record.unwrap();
+            let number = |i: usize| {
+                std::str::from_utf8(&record[i])
+                    .unwrap()
+                    .trim()
+                    .parse()
+                    .unwrap()
+            };
+            (record.position().unwrap().line(), number(lat), number(lon))
+        })
+        .collect()
+}
+
+#[test]
+fn samhsa_directory_rows_are_all_accounted_for_at_their_own_coordinates() {
+    let Some(dir) = datasets() else { return };
+    let loaded = geocoded(
+        &dir,
+        "samhsa_sa_facilities_2021.csv",
+        CareLevel::Outpatient.into(),
+    );
+    let report = &loaded.report;
+    println!("{report}");
+    assert_eq!(report.read, 14_034);
+    assert_eq!(report.loaded + report.rejected.len() as u64, 14_034);
+    for rejected in &report.rejected {
+        assert!(
+            matches!(rejected.problem, Problem::DuplicateRow { .. }),
+            "unexpected rejection {rejected}"
+        );
+    }
+    let rejected_lines: Vec<u64> = report.rejected.iter().map(|r| r.line).collect();
+    let kept: Vec<_> = raw_points(
+        &dir.join("samhsa_sa_facilities_2021.csv"),
+        "latitude",
+        "longitude",
+    )
+    .into_iter()
+    .filter(|(line, _, _)| !rejected_lines.contains(line))
+    .collect();
+    assert_eq!(kept.len(), loaded.facilities.len());
+    for ((line, lat, lon), facility) in kept.iter().zip(&loaded.facilities) {
+        assert_eq!(
+            (facility.location.lat(), facility.location.lon()),
+            (*lat, *lon),
+            "line {line}"
+        );
+    }
+    // Re-importing gives the same ids.
+    let again = geocoded(
+        &dir,
+        "samhsa_sa_facilities_2021.csv",
+        CareLevel::Outpatient.into(),
+    );
+    assert!(
+        again
+            .facilities
+            .iter()
+            .zip(&loaded.facilities)
+            .all(|(a, b)| a.id == b.id)
+    );
+}
+
+#[test]
+fn otp_directory_merges_into_the_samhsa_directory_without_loss() {
+    let Some(dir) = datasets() else { return };
+    let otp = geocoded(&dir, "samhsa_otp_directory.csv", CareLevel::Otp.into());
+    println!("{}", otp.report);
+    assert_eq!(otp.report.read, 1_831);
+    assert_eq!(otp.report.loaded + otp.report.rejected.len() as u64, 1_831);
+    // The one Latin-1 byte (data row 422, line 423) is repaired, not lost.
+    assert_eq!(otp.report.repairs.len(), 1, "{:?}", otp.report.repairs);
+    assert_eq!(otp.report.repairs[0].line, 423);
+    assert!(
+        otp.facilities
+            .iter()
+            .all(|f| f.care == CareLevel::Otp.into())
+    );
+
+    let sa = geocoded(
+        &dir,
+        "samhsa_sa_facilities_2021.csv",
+        CareLevel::Outpatient.into(),
+    );
+    let listings = sa.facilities.len() + otp.facilities.len();
+    let otp_ids: Vec<String> = otp.facilities.iter().map(|f| f.id.clone()).collect();
+    let merged = merge(vec![sa, otp], &MergeOptions::default());
+    let by_reason = merged.merges.iter().fold([0; 2], |mut counts, merge| {
+        counts[usize::from(merge.reason != MergeReason::SameNameAndAddress)] += 1;
+        counts
+    });
+    println!(
+        "merged: {} facilities, {} merges ({} same name and address, {} nearby), {} renamed",
+        merged.facilities.len(),
+        merged.merges.len(),
+        by_reason[0],
+        by_reason[1],
+        merged.renamed.len()
+    );
+    assert_eq!(merged.facilities.len() + merged.merges.len(), listings);
+    assert!(merged.merges.len() > 500, "the directories overlap heavily");
+    let by_id: HashMap<&str, _> = merged
+        .facilities
+        .iter()
+        .map(|f| (f.id.as_str(), f))
+        .collect();
+    for merge in &merged.merges {
+        let kept = by_id[merge.kept.as_str()];
+        assert!(kept.care.contains(CareLevel::Otp) && kept.care.contains(CareLevel::Outpatient));
+        if let MergeReason::Nearby { distance_m } = merge.reason {
+            assert!(distance_m <= 50.0);
+        }
+    }
+    // Every OTP listing is a facility of its own or a reported merge.
+    for id in &otp_ids {
+        let own = by_id.contains_key(id.as_str());
+        let reported = merged.merges.iter().any(|m| &m.merged == id);
+        assert!(own || reported, "{id} was lost");
+    }
+}
+
+#[test]
+fn california_label_export_maps_every_label_or_reports_it() {
+    let Some(dir) = datasets() else { return };
+    let path = dir.join("findtreatment_ca_residential_2025.csv");
+    let loaded = load::label_csv::from_path(&path, &LoadOptions::lenient()).unwrap();
+    let report = &loaded.report;
+    println!("{report}; unknown labels: {:?}", report.unknown_labels);
+    assert_eq!(report.read, 478);
+    assert_eq!(report.loaded + report.rejected.len() as u64, 478);
+
+    // Count rows by label straight from the file, and compare with what the labels mapped to.
+    let mut reader = csv::Reader::from_path(&path).unwrap();
+    let rows: Vec<Vec<String>> = reader
+        .records()
+        .map(|record| {
+            record.unwrap()[10]
+                .split("; ")
+                .map(|l| l.trim().to_string())
+                .collect()
+        })
+        .collect();
+    let mut rows_with: HashMap<&str, usize> = HashMap::new();
+    for labels in &rows {
+        let mut labels: Vec<&str> = labels.iter().map(String::as_str).collect();
+        labels.sort_unstable();
+        labels.dedup();
+        for label in labels {
+            *rows_with.entry(label).or_default() += 1;
+        }
+    }
+    let count = |test: &dyn Fn(&carefind::Facility) -> bool| {
+        loaded.facilities.iter().filter(|f| test(f)).count()
+    };
+    let levels = [
+        ("Long-term residential", CareLevel::ResidentialLong),
+        ("Short-term residential", CareLevel::ResidentialShort),
+        ("Residential detoxification", CareLevel::ResidentialDetox),
+        ("Intensive outpatient treatment", CareLevel::Iop),
+        (
+            "Outpatient day treatment or partial hospitalization",
+            CareLevel::Php,
+        ),
+        (
+            "Transitional housing, halfway house, or sober home",
+            CareLevel::SoberLiving,
+        ),
+    ];
+    for (label, level) in levels {
+        assert_eq!(
+            count(&|f| f.care.contains(level)),
+            rows_with[label],
+            "{label}"
+        );
+    }
+    // A bare "Hospital inpatient" setting, with no hospital level named, means treatment.
+    let has = |labels: &Vec<String>, label: &str| labels.iter().any(|l| l == label);
+    let hospital_inpatient = rows
+        .iter()
+        .filter(|labels| {
+            has(labels, "Hospital inpatient treatment")
+                || (has(labels, "Hospital inpatient/24-hour hospital inpatient")
+                    && !has(labels, "Hospital inpatient detoxification"))
+        })
+        .count();
+    assert_eq!(
+        count(&|f| f.care.contains(CareLevel::HospitalInpatient)),
+        hospital_inpatient
+    );
+    assert_eq!(
+        count(&|f| f.payment.contains(Payment::Medicaid)),
+        rows_with["Medicaid"]
+    );
+    let approach = "Cognitive behavioral therapy";
+    assert_eq!(
+        count(&|f| f.services.iter().any(|s| s == approach)),
+        rows_with[approach]
+    );
+    // A label the tables do not know would be in the services and in the report.
+    for (label, rows) in &report.unknown_labels {
+        assert_eq!(count(&|f| f.services.contains(label)), *rows as usize);
+    }
+}
+
+#[test]
+fn findtreatment_listing_page_loads_all_thirty_facilities() {
+    let Some(dir) = datasets() else { return };
+    let path = dir.join("findtreatment_listing_2019.json");
+    let loaded = load::findtreatment_json::from_path(&path, &LoadOptions::strict()).unwrap();
+    println!("{}", loaded.report);
+    assert_eq!(loaded.facilities.len(), 30);
+    assert!(loaded.report.is_clean());
+    let mohr = loaded
+        .facilities
+        .iter()
+        .find(|f| f.id.starts_with("811a908f"))
+        .unwrap();
+    assert!(
+        mohr.care.contains(CareLevel::ResidentialShort),
+        "{}",
+        mohr.care
+    );
+    assert!(mohr.payment.contains(Payment::Medicaid));
+    for approach in [
+        "Cognitive behavioral therapy",
+        "Relapse prevention",
+        "Motivational interviewing",
+    ] {
+        assert!(mohr.services.iter().any(|s| s == approach), "{approach}");
+    }
+    assert_eq!(
+        (mohr.name.as_str(), mohr.name2.as_str()),
+        ("Region Ten Community Services Board", "Mohr Center")
+    );
+}

@@ -24,6 +24,12 @@ pub struct Cli {
 pub enum Command {
     /// Find facilities near a place, in a box or in a polygon, with filters.
     Find(Box<FindArgs>),
+    /// Turn directories (FindTreatment JSON, label CSV, geocoded CSV) into one carefind CSV.
+    Import(ImportArgs),
+    /// Check files and list every problem; exit 0 when clean, 2 otherwise.
+    Validate(ValidateArgs),
+    /// Count facilities by level of care, state, payment or language.
+    Stats(StatsArgs),
     /// Print a shell completion script.
     Completions {
         /// The shell to complete for.
@@ -172,4 +178,133 @@ pub enum Format {
     Json,
     Ndjson,
     Geojson,
+}
+
+const IMPORT_EXAMPLES: &str = "\
+Examples:
+  # A FindTreatment API page, and a label CSV export, into carefind CSV
+  carefind import findtreatment_listing_2019.json -o ft.csv
+  carefind import --from findtreatment-labels ca_residential.csv -o ca.csv
+
+  # Two geocoded directories stating their levels, merged into one dataset
+  carefind import --lenient --care outpatient samhsa_sa_facilities_2021.csv -o sa.csv
+  carefind import --lenient --care otp samhsa_otp_directory.csv -o otp.csv
+  carefind import sa.csv otp.csv -o merged.csv --report merges.csv
+
+  # Columns under other names
+  carefind import --care sober-living --map name=Home --map lat=Y --map lon=X homes.csv -o homes.csv
+
+The format is detected when --from is not given: .json is FindTreatment JSON; a CSV with
+id,name,lat,lon,care is carefind CSV; one with a column ending in \"services\" is a label
+CSV; any other is a geocoded list, which needs --care. Several inputs are merged: a facility
+listed by a later input at the same name and address, or within --merge-within with a similar
+name, is kept once with the levels and attributes of both. The tally goes to stderr.";
+
+/// Input formats that `import` and `validate` read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum InputFormat {
+    /// Detect from the file name and header
+    Auto,
+    /// carefind CSV
+    Native,
+    /// The FindTreatment locator API's JSON (a listing page or an array of rows)
+    FindtreatmentJson,
+    /// CSV with FindTreatment service labels as text
+    FindtreatmentLabels,
+    /// CSV of names, addresses and coordinates; --care says what care they offer
+    Geocoded,
+}
+
+/// How to read inputs: shared by `import` and `validate`.
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// The input format
+    #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
+    pub from: InputFormat,
+
+    /// Levels of care every facility of a geocoded or label input offers (comma-separated)
+    #[arg(long, value_name = "LIST")]
+    pub care: Vec<String>,
+
+    /// Read FIELD from COLUMN (fields: id, name, name2, street, street2, city, state, zip,
+    /// phone, intake_phone, website, lat, lon, services)
+    #[arg(long = "map", value_name = "FIELD=COLUMN")]
+    pub map: Vec<String>,
+}
+
+/// The arguments of `carefind import`.
+#[derive(Debug, Args)]
+#[command(after_help = IMPORT_EXAMPLES)]
+pub struct ImportArgs {
+    /// Input files ("-" for stdin)
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<String>,
+
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Where to write the carefind CSV ("-" for stdout)
+    #[arg(short, long, value_name = "OUT.csv", default_value = "-")]
+    pub output: String,
+
+    /// Skip bad rows (each is reported) instead of stopping at the first
+    #[arg(long)]
+    pub lenient: bool,
+
+    /// Listings of different inputs with similar names this close are one facility
+    #[arg(long, value_name = "DIST", default_value = "50m")]
+    pub merge_within: String,
+
+    /// Write every rejection, repair, unknown label and merge to this CSV file
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+}
+
+/// The arguments of `carefind validate`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  carefind validate merged.csv\n  carefind validate --from geocoded --care otp samhsa_otp_directory.csv"
+)]
+pub struct ValidateArgs {
+    /// Files to check
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<String>,
+
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// List at most N problems per file (the totals count them all)
+    #[arg(long, value_name = "N", default_value_t = 50)]
+    pub max_problems: usize,
+}
+
+/// What `stats` counts by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum StatsBy {
+    Care,
+    State,
+    Payment,
+    Language,
+    Age,
+    Population,
+    Medication,
+}
+
+/// The arguments of `carefind stats`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  carefind stats\n  carefind stats --data merged.csv --by state --format csv"
+)]
+pub struct StatsArgs {
+    /// A carefind CSV file ("-" for stdin); without it, the embedded sample
+    #[arg(long, value_name = "FILE")]
+    pub data: Option<String>,
+
+    /// What to count by
+    #[arg(long, value_enum, default_value_t = StatsBy::Care)]
+    pub by: StatsBy,
+
+    /// Output format [default: table when stdout is a terminal, csv otherwise]
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
 }

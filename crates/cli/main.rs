@@ -4,9 +4,13 @@ mod args;
 mod dataset;
 mod failure;
 mod find;
+mod import;
+mod input;
 mod origins;
 mod output;
 mod place;
+mod stats;
+mod validate;
 
 use std::io;
 use std::process::ExitCode;
@@ -24,6 +28,9 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Find(args) => find::run(&args),
+        Command::Import(args) => import::run(&args),
+        Command::Validate(args) => validate::run(&args),
+        Command::Stats(args) => stats::run(&args),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "carefind", &mut io::stdout());
             Ok(Outcome::Found)

@@ -79,13 +79,8 @@ enum Meaning {
     Medication(Medication),
 }
 
-/// What the labels of one facility add up to, filled label by label and then applied.
-///
-/// ```ignore
-/// let mut labels = Labels::default();
-/// labels.add("Residential/24-hour residential", Category::Mapped);
-/// labels.apply(&mut facility);
-/// ```
+/// What the labels of one facility add up to: [`Labels::add`] takes them one by one, and
+/// [`Labels::apply`] then settles the levels of care, which depend on all of them.
 #[derive(Debug, Default)]
 pub(crate) struct Labels {
     care: CareSet,

@@ -1,0 +1,214 @@
+//! `carefind import`: other formats into one carefind CSV, with the tally on stderr.
+
+use std::io;
+use std::path::Path;
+
+use carefind::load::LoadReport;
+use carefind::merge::{self, MergeOptions, Merged};
+use carefind::{Distance, Unit};
+
+use crate::args::ImportArgs;
+use crate::failure::Failure;
+use crate::find::Outcome;
+use crate::input;
+
+/// How many of each kind of note the tally on stderr lists; --report lists all.
+const SHOWN: usize = 10;
+
+pub fn run(args: &ImportArgs) -> Result<Outcome, Failure> {
+    let options = input::options(&args.input, args.lenient)?;
+    let within = Distance::parse(&args.merge_within, Some(Unit::Meters))
+        .map_err(|e| Failure::flag("--merge-within", e))?;
+    let mut sources = Vec::with_capacity(args.inputs.len());
+    let mut reports = Vec::with_capacity(args.inputs.len());
+    for path in &args.inputs {
+        let loaded = input::load(path, args.input.from, &options)?;
+        tell(&loaded.report, args.report.is_some());
+        reports.push(loaded.report.clone());
+        sources.push(loaded);
+    }
+    let mut merge_options = MergeOptions::default();
+    merge_options.within = within;
+    let merged = merge::merge(sources, &merge_options);
+    if args.inputs.len() > 1 {
+        tell_merges(&merged, args.report.is_some());
+    }
+    if let Some(path) = &args.report {
+        write_report(path, &reports, &merged)?;
+    }
+    write(&args.output, &merged)?;
+    eprintln!(
+        "carefind: wrote {} facilities to {}",
+        merged.facilities.len(),
+        if args.output == "-" {
+            "stdout"
+        } else {
+            &args.output
+        }
+    );
+    Ok(if merged.facilities.is_empty() {
+        Outcome::NothingFound
+    } else {
+        Outcome::Found
+    })
+}
+
+/// Writes the dataset; a file is written whole or not at all (through a temporary file).
+fn write(output: &str, merged: &Merged) -> Result<(), Failure> {
+    if output == "-" {
+        let stdout = io::stdout();
+        return match carefind::save::to_writer(
+            io::BufWriter::new(stdout.lock()),
+            "stdout",
+            &merged.facilities,
+        ) {
+            Err(carefind::Error::Io { source, .. }) => Err(Failure::from(source)),
+            other => other.map_err(Failure::from),
+        };
+    }
+    let temporary = format!("{output}.partial");
+    carefind::save::to_path(&temporary, &merged.facilities)?;
+    std::fs::rename(&temporary, output)
+        .map_err(|e| Failure::usage(format!("{output}: cannot write: {e}")))
+}
+
+fn more(total: usize, with_report: bool) -> String {
+    let hint = if with_report {
+        ""
+    } else {
+        "; --report FILE lists all"
+    };
+    format!("    ... and {} more{hint}", total - SHOWN)
+}
+
+/// The tally of one input, on stderr.
+fn tell(report: &LoadReport, with_report: bool) {
+    eprintln!("carefind: {report}");
+    for (total, lines) in [
+        (
+            report.rejected.len(),
+            report
+                .rejected
+                .iter()
+                .map(|row| format!("    rejected: {row}"))
+                .collect::<Vec<_>>(),
+        ),
+        (
+            report.repairs.len(),
+            report
+                .repairs
+                .iter()
+                .map(|r| format!("    repaired: {r}"))
+                .collect(),
+        ),
+        (
+            report.unknown_labels.len(),
+            report
+                .unknown_labels
+                .iter()
+                .map(|(label, rows)| {
+                    format!("    unknown label, kept as a service: {label:?} ({rows} rows)")
+                })
+                .collect(),
+        ),
+    ] {
+        for line in lines.iter().take(SHOWN) {
+            eprintln!("{line}");
+        }
+        if total > SHOWN {
+            eprintln!("{}", more(total, with_report));
+        }
+    }
+    if !report.ignored_columns.is_empty() {
+        eprintln!(
+            "    columns not read: {}",
+            report.ignored_columns.join(", ")
+        );
+    }
+}
+
+fn tell_merges(merged: &Merged, with_report: bool) {
+    eprintln!(
+        "carefind: merged {} listings into facilities of earlier inputs; {} ids renamed",
+        merged.merges.len(),
+        merged.renamed.len()
+    );
+    for merge in merged.merges.iter().take(SHOWN) {
+        eprintln!("    merged: {merge}");
+    }
+    if merged.merges.len() > SHOWN {
+        eprintln!("{}", more(merged.merges.len(), with_report));
+    }
+    for renamed in &merged.renamed {
+        eprintln!(
+            "    renamed: {} {} is {} (the id was taken)",
+            renamed.source, renamed.id, renamed.new_id
+        );
+    }
+}
+
+/// Every note of the import as CSV: kind,source,line,column,value,detail.
+fn write_report(path: &Path, reports: &[LoadReport], merged: &Merged) -> Result<(), Failure> {
+    let fail = |e: &dyn std::fmt::Display| Failure::usage(format!("{}: {e}", path.display()));
+    let mut out = csv::Writer::from_path(path).map_err(|e| fail(&e))?;
+    out.write_record(["kind", "source", "line", "column", "value", "detail"])
+        .map_err(|e| fail(&e))?;
+    let mut rows: Vec<[String; 6]> = Vec::new();
+    for report in reports {
+        let source = &report.source;
+        for row in &report.rejected {
+            rows.push([
+                "rejected".into(),
+                source.clone(),
+                row.line.to_string(),
+                row.column.clone().unwrap_or_default(),
+                row.value.clone(),
+                row.problem.to_string(),
+            ]);
+        }
+        for repair in &report.repairs {
+            rows.push([
+                "repaired".into(),
+                source.clone(),
+                repair.line.to_string(),
+                repair.column.clone(),
+                repair.value.clone(),
+                repair.what.to_string(),
+            ]);
+        }
+        for (label, count) in &report.unknown_labels {
+            rows.push([
+                "unknown-label".into(),
+                source.clone(),
+                String::new(),
+                String::new(),
+                label.clone(),
+                format!("{count} rows; kept as a service"),
+            ]);
+        }
+    }
+    for merge in &merged.merges {
+        rows.push([
+            "merged".into(),
+            merge.source.clone(),
+            String::new(),
+            "id".into(),
+            merge.merged.clone(),
+            merge.to_string(),
+        ]);
+    }
+    for renamed in &merged.renamed {
+        rows.push([
+            "renamed".into(),
+            renamed.source.clone(),
+            String::new(),
+            "id".into(),
+            renamed.id.clone(),
+            format!("now {}", renamed.new_id),
+        ]);
+    }
+    for row in rows {
+        out.write_record(&row).map_err(|e| fail(&e))?;
+    }
+    out.flush().map_err(|e| fail(&e))
+}

@@ -1,0 +1,118 @@
+//! Reading the inputs of `import` and `validate`: the format detected or given, options
+//! from the flags, a progress bar on a terminal for large files.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, IsTerminal, Read};
+
+use carefind::CareSet;
+use carefind::load::{self, Field, LoadOptions, Loaded};
+
+use crate::args::{InputArgs, InputFormat};
+use crate::failure::Failure;
+
+/// Files larger than this get a progress bar (when stderr is a terminal).
+const PROGRESS_BYTES: u64 = 8 << 20;
+
+/// The load options the flags ask for.
+pub fn options(args: &InputArgs, lenient: bool) -> Result<LoadOptions, Failure> {
+    let care: CareSet = args
+        .care
+        .join(",")
+        .replace(',', ";")
+        .parse()
+        .map_err(|e| Failure::flag("--care", e))?;
+    let mut options = if lenient {
+        LoadOptions::lenient()
+    } else {
+        LoadOptions::strict()
+    }
+    .with_care(care);
+    for mapping in &args.map {
+        let (field, column) = mapping.split_once('=').ok_or_else(|| {
+            Failure::flag(
+                "--map",
+                format!("{mapping:?} is not FIELD=COLUMN, such as lat=Y"),
+            )
+        })?;
+        let field: Field = field.parse().map_err(|e| Failure::flag("--map", e))?;
+        options = options.map_column(field, column.trim());
+    }
+    Ok(options)
+}
+
+/// Loads one input in `format` (detected when `Auto`).
+pub fn load(path: &str, format: InputFormat, options: &LoadOptions) -> Result<Loaded, Failure> {
+    let (name, size, reader): (String, u64, Box<dyn Read>) = if path == "-" {
+        ("<stdin>".into(), 0, Box::new(io::stdin().lock()))
+    } else {
+        let file = File::open(path).map_err(|e| Failure::usage(format!("{path}: {e}")))?;
+        let size = file.metadata().map_or(0, |m| m.len());
+        (path.to_string(), size, Box::new(file))
+    };
+    let progress = (size > PROGRESS_BYTES && io::stderr().is_terminal()).then(|| {
+        let bar = indicatif::ProgressBar::new(size).with_style(
+            indicatif::ProgressStyle::with_template("{msg} {wide_bar} {bytes}/{total_bytes} {eta}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar.set_message(name.clone());
+        bar
+    });
+    let reader: Box<dyn Read> = match &progress {
+        Some(bar) => Box::new(bar.wrap_read(reader)),
+        None => reader,
+    };
+    let mut reader = BufReader::with_capacity(1 << 16, reader);
+    let format = match format {
+        InputFormat::Auto => detect(&name, &mut reader)?,
+        given => given,
+    };
+    let loaded = match format {
+        InputFormat::Native => load::native::from_reader(reader, &name, options),
+        InputFormat::FindtreatmentJson => {
+            load::findtreatment_json::from_reader(reader, &name, options)
+        }
+        InputFormat::FindtreatmentLabels => load::label_csv::from_reader(reader, &name, options),
+        InputFormat::Geocoded | InputFormat::Auto => {
+            load::geocoded::from_reader(reader, &name, options)
+        }
+    };
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
+    loaded.map_err(|error| match error {
+        carefind::Error::CareNotGiven { file } => Failure::usage(format!(
+            "{file}: a geocoded list names no levels of care; say which its facilities offer with --care (such as --care otp)"
+        )),
+        other => Failure::from(other),
+    })
+}
+
+/// The format of an input, from its name and first line, which stay in the reader.
+fn detect(name: &str, reader: &mut impl BufRead) -> Result<InputFormat, Failure> {
+    if name.to_ascii_lowercase().ends_with(".json") {
+        return Ok(InputFormat::FindtreatmentJson);
+    }
+    let start = reader
+        .fill_buf()
+        .map_err(|e| Failure::usage(format!("{name}: {e}")))?;
+    let text = String::from_utf8_lossy(start);
+    let text = text.trim_start_matches('\u{feff}').trim_start();
+    if text.starts_with('{') || text.starts_with('[') {
+        return Ok(InputFormat::FindtreatmentJson);
+    }
+    let header: Vec<String> = text
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .split(',')
+        .map(|column| column.trim().trim_matches('"').to_ascii_lowercase())
+        .collect();
+    let has = |column: &str| header.iter().any(|c| c == column);
+    Ok(if load::native::REQUIRED.iter().all(|column| has(column)) {
+        InputFormat::Native
+    } else if header.iter().any(|column| column.ends_with("services")) {
+        InputFormat::FindtreatmentLabels
+    } else {
+        InputFormat::Geocoded
+    })
+}

@@ -1,0 +1,295 @@
+//! `carefind import`, `validate` and `stats`, run as a user runs them: every real directory
+//! imports into a dataset that `find --data` answers from, problems are listed with their
+//! lines, exit codes follow the rule (0 done, 1 nothing, 2 error).
+
+mod common;
+
+use common::{TempFile, carefind, datasets, stderr, stdout};
+
+const LABELS: &str = "Name,City,State,Latitude,Longitude,All Services\n\
+    Hope House,Oakland,CA,37.80,-122.27,\"Residential/24-hour residential; Short-term residential; Medicaid; Equine therapy\"\n\
+    Bay Detox,Oakland,CA,37.81,-122.26,\"Hospital inpatient detoxification; Cash or self-payment\"\n";
+
+const GEOCODED: &str = "ID,ADDRESS,CITY,STATE,POSTAL,Latitude,Longitude\n\
+    Hope House Inc,1 Main St,Oakland,CA,94601,37.80001,-122.27001\n\
+    Lake OTP,9 Lake St,Oakland,CA,94610,37.81,-122.25\n";
+
+#[test]
+fn imports_merge_sources_and_find_reads_the_result() {
+    let labels = TempFile::new("labels.csv", LABELS.as_bytes());
+    let geocoded = TempFile::new("otp.csv", GEOCODED.as_bytes());
+    let out = TempFile::new("out.csv", b"");
+    let report = TempFile::new("report.csv", b"");
+    let run = carefind(&[
+        "import",
+        "--care",
+        "otp",
+        labels.path(),
+        geocoded.path(),
+        "-o",
+        out.path(),
+        "--report",
+        report.path(),
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let tally = stderr(&run);
+    assert!(
+        tally.contains("2 rows read, 2 loaded, 0 rejected, 1 unknown labels"),
+        "{tally}"
+    );
+    assert!(
+        tally.contains("unknown label, kept as a service: \"Equine therapy\" (1 rows)"),
+        "{tally}"
+    );
+    assert!(tally.contains("merged 1 listings"), "{tally}");
+    assert!(tally.contains("wrote 3 facilities"), "{tally}");
+
+    let report = std::fs::read_to_string(report.path()).unwrap();
+    assert!(
+        report.starts_with("kind,source,line,column,value,detail\n"),
+        "{report}"
+    );
+    assert!(
+        report.contains("unknown-label,") && report.contains("merged,"),
+        "{report}"
+    );
+
+    // Hope House is one facility now: residential (its labels) and otp (the list's --care).
+    let found = carefind(&[
+        "find",
+        "--data",
+        out.path(),
+        "--near",
+        "37.8,-122.27",
+        "--care",
+        "otp",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(found.status.code(), Some(0), "{}", stderr(&found));
+    let hits: serde_json::Value = serde_json::from_str(&stdout(&found)).unwrap();
+    let first = &hits[0];
+    assert_eq!(first["name"], "Hope House");
+    assert_eq!(
+        first["care"],
+        serde_json::json!(["residential-short", "otp"])
+    );
+    assert_eq!(
+        hits.as_array().unwrap().len(),
+        3,
+        "the labels' care plus --care otp"
+    );
+
+    let validated = carefind(&["validate", out.path()]);
+    assert_eq!(validated.status.code(), Some(0), "{}", stderr(&validated));
+    assert!(stdout(&validated).contains("3 rows read, 3 loaded, 0 rejected: clean"));
+}
+
+#[test]
+fn a_geocoded_list_needs_care_and_bad_rows_stop_a_strict_import() {
+    let geocoded = TempFile::new("list.csv", GEOCODED.as_bytes());
+    let run = carefind(&["import", geocoded.path()]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(
+        stderr(&run)
+            .contains("names no levels of care; say which its facilities offer with --care")
+    );
+
+    let bad = TempFile::new("bad.csv", b"name,lat,lon\nA,95,1\nB,1,1\n");
+    let run = carefind(&["import", "--care", "iop", bad.path()]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(
+        stderr(&run)
+            .contains(r#"line 2, column "lat", value "95": latitude 95 is outside [-90, 90]"#),
+        "{}",
+        stderr(&run)
+    );
+    let run = carefind(&["import", "--lenient", "--care", "iop", bad.path()]);
+    assert_eq!(run.status.code(), Some(0));
+    assert_eq!(stdout(&run).lines().count(), 2, "a header and one facility");
+    assert!(stderr(&run).contains("2 rows read, 1 loaded, 1 rejected"));
+
+    let run = carefind(&[
+        "import",
+        "--care",
+        "iop",
+        "--map",
+        "lattitude=Y",
+        bad.path(),
+    ]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(stderr(&run).contains("--map: unknown field \"lattitude\"; did you mean \"lat\"?"));
+    let run = carefind(&["import", "--care", "iop", "--map", "lat=Y", bad.path()]);
+    assert!(
+        stderr(&run).contains("there is no column \"Y\""),
+        "{}",
+        stderr(&run)
+    );
+}
+
+#[test]
+fn validate_lists_every_problem_with_totals_and_exits_2() {
+    let bad = TempFile::new(
+        "bad.csv",
+        b"id,name,lat,lon,care\na,A,1,2,iop\na,A2,1,2,iop\nb,B,91,2,iop\nc,C,1,2,intensive\nd,,1,2,otp\ne,E,x,2,otp\n",
+    );
+    let run = carefind(&["validate", bad.path(), "--max-problems", "3"]);
+    assert_eq!(run.status.code(), Some(2));
+    let text = stdout(&run);
+    assert!(text.contains("6 rows read, 1 loaded, 5 rejected"), "{text}");
+    assert!(
+        text.contains(r#"line 3, column "id", value "a": repeats the id of line 2"#),
+        "{text}"
+    );
+    assert!(text.contains("... and 2 more"), "{text}");
+    assert!(
+        text.contains("totals: 1 coordinate out of range, 1 empty field, 1 not a number, 1 repeated id, 1 unknown term"),
+        "{text}"
+    );
+    assert!(stderr(&run).contains("1 of 1 files have problems"));
+
+    let broken = TempFile::new("broken.json", b"{\"rows\": [\n{\"frid\": }]}");
+    let run = carefind(&["validate", broken.path()]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(
+        stdout(&run).contains("line 2, column 10: expected value"),
+        "{}",
+        stdout(&run)
+    );
+}
+
+#[test]
+fn stats_count_in_every_format() {
+    let table = carefind(&["stats", "--format", "table"]);
+    assert_eq!(table.status.code(), Some(0));
+    assert!(stdout(&table).starts_with("care "), "{}", stdout(&table));
+    let text = stdout(&table);
+    let total: Vec<&str> = text
+        .lines()
+        .last()
+        .unwrap()
+        .split_whitespace()
+        .take(2)
+        .collect();
+    assert_eq!(total, ["total", "8000"]);
+
+    let csv = carefind(&["stats", "--by", "payment", "--format", "csv"]);
+    let text = stdout(&csv);
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(&rows[0][0], "payment");
+    assert_eq!(&rows[0][1], "medicaid");
+
+    for format in ["json", "ndjson", "geojson", "tsv"] {
+        let run = carefind(&["stats", "--by", "state", "--format", format]);
+        assert_eq!(run.status.code(), Some(0), "{format}");
+        let text = stdout(&run);
+        match format {
+            "json" => assert!(
+                serde_json::from_str::<serde_json::Value>(&text)
+                    .unwrap()
+                    .is_array()
+            ),
+            "ndjson" => {
+                for line in text.lines() {
+                    serde_json::from_str::<serde_json::Value>(line).unwrap();
+                }
+            }
+            "geojson" => {
+                let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+                assert_eq!(value["type"], "FeatureCollection");
+            }
+            _ => assert!(text.starts_with("by\tkey\tcount\tshare\n")),
+        }
+    }
+    let empty = TempFile::new("empty.csv", b"id,name,lat,lon,care\n");
+    assert_eq!(
+        carefind(&["stats", "--data", empty.path()]).status.code(),
+        Some(1)
+    );
+}
+
+#[test]
+fn every_real_directory_imports_into_a_dataset_find_answers_from() {
+    let Some(dir) = datasets() else { return };
+    let path = |file: &str| dir.join(file).to_str().unwrap().to_string();
+    let imports: [(&str, &[&str]); 4] = [
+        ("findtreatment_listing_2019.json", &[]),
+        ("findtreatment_ca_residential_2025.csv", &[]),
+        (
+            "samhsa_sa_facilities_2021.csv",
+            &["--lenient", "--care", "outpatient"],
+        ),
+        ("samhsa_otp_directory.csv", &["--lenient", "--care", "otp"]),
+    ];
+    let mut outputs = Vec::new();
+    for (file, flags) in imports {
+        let out = TempFile::new(&format!("{file}.csv"), b"");
+        let mut args = vec![
+            "import".to_string(),
+            path(file),
+            "-o".into(),
+            out.path().into(),
+        ];
+        args.extend(flags.iter().map(|f| f.to_string()));
+        let run = carefind(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        println!("{}", stderr(&run));
+        assert_eq!(run.status.code(), Some(0), "{file}: {}", stderr(&run));
+        let validated = carefind(&["validate", out.path()]);
+        assert_eq!(validated.status.code(), Some(0), "{}", stdout(&validated));
+        let stats = carefind(&["stats", "--data", out.path(), "--format", "csv"]);
+        assert_eq!(stats.status.code(), Some(0));
+        outputs.push(out);
+    }
+    let near = [
+        ("22902", "residential"),
+        ("94103", "residential"),
+        ("10001", "outpatient"),
+        ("10001", "otp"),
+    ];
+    for (out, (zip, care)) in outputs.iter().zip(near) {
+        let found = carefind(&[
+            "find",
+            "--data",
+            out.path(),
+            "--near",
+            zip,
+            "--care",
+            care,
+            "--format",
+            "csv",
+        ]);
+        assert_eq!(found.status.code(), Some(0), "{}", stderr(&found));
+        assert!(stdout(&found).lines().count() > 1);
+    }
+    // The two SAMHSA directories merged: nothing lost.
+    let merged = TempFile::new("merged.csv", b"");
+    let run = carefind(&[
+        "import",
+        outputs[2].path(),
+        outputs[3].path(),
+        "-o",
+        merged.path(),
+    ]);
+    let tally = stderr(&run);
+    println!("{tally}");
+    assert_eq!(run.status.code(), Some(0));
+    let merges: usize = tally
+        .split("merged ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .unwrap()
+        .parse()
+        .unwrap();
+    let rows = |file: &TempFile| {
+        std::fs::read_to_string(file.path())
+            .unwrap()
+            .lines()
+            .count()
+            - 1
+    };
+    assert_eq!(
+        rows(&merged) + merges,
+        rows(&outputs[2]) + rows(&outputs[3])
+    );
+}

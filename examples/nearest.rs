@@ -7,7 +7,7 @@
 
 use carefind::{CareLevel, Distance, Filter, Index, LatLon, Payment, Query, Unit};
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+pub fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<f64> = std::env::args()
         .skip(1)
         .map(|a| a.parse())

@@ -201,6 +201,14 @@ pub enum QueryError {
     /// A polygon is malformed.
     #[error("polygon: {0}")]
     InvalidPolygon(String),
+    /// An origin's weight is negative or not finite.
+    #[error("origin {origin:?}: weight {weight} must be a finite number of at least zero")]
+    InvalidWeight {
+        /// The origin's id.
+        origin: String,
+        /// The weight given.
+        weight: f64,
+    },
     /// A cursor from a query ordered by distance was used without an origin, or the reverse.
     #[error("the cursor does not fit this query: {0}")]
     InvalidCursor(String),

@@ -23,7 +23,8 @@
 //! [`CareLevel`], [`Payment`], [`AgeGroup`], [`Population`], [`Language`] and
 //! [`Medication`]; [`LatLon`] and [`Distance`]; the [`Index`] and its [`Query`] with a
 //! [`Filter`], giving [`Hit`]s; the loaders of every input format in [`load`], [`merge`] to
-//! combine sources, and the writer in [`save`].
+//! combine sources, and the writer in [`save`]; step-down pathways and population coverage
+//! in [`analysis`].
 //!
 //! The library never prints and never panics on input; every error is a typed value that
 //! names what was wrong and where.
@@ -32,6 +33,7 @@
 #![forbid(unsafe_code)]
 
 mod age;
+pub mod analysis;
 mod bbox;
 mod care;
 mod distance;

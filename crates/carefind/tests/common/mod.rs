@@ -2,9 +2,12 @@
 
 use std::path::PathBuf;
 
+pub mod random;
+
 /// The real datasets: `shared/datasets` beside the repository, or $CAREFIND_DATASETS;
 /// `None`, with a "skipped" line, when they are absent, so a fresh clone still passes.
 /// (The binary's tests include this file too, from another manifest directory.)
+#[allow(dead_code)] // the property tests do not read the datasets
 pub fn datasets() -> Option<PathBuf> {
     const PROBE: &str = "samhsa_sa_facilities_2021.csv";
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));

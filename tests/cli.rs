@@ -307,7 +307,8 @@ fn bad_origins_are_reported_with_their_line_and_skipped() {
     let output = carefind(&["find", "--origins", no_columns.path()]);
     assert_eq!(output.status.code(), Some(2));
     assert!(
-        stderr(&output).contains("need a column id"),
+        stderr(&output)
+            .contains("origins need lat and lon columns (or place) (the header has: name,x)"),
         "{}",
         stderr(&output)
     );

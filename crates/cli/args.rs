@@ -30,6 +30,10 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Count facilities by level of care, state, payment or language.
     Stats(StatsArgs),
+    /// Step-down options near a place: each later stage of care, and IOPs with sober living nearby.
+    Pathway(Box<PathwayArgs>),
+    /// Distance from many origins to the nearest facility of each level, and population shares.
+    Coverage(Box<CoverageArgs>),
     /// Print a shell completion script.
     Completions {
         /// The shell to complete for.
@@ -68,7 +72,7 @@ pub struct FindArgs {
     #[arg(long, value_name = "PLACE", allow_hyphen_values = true)]
     pub near: Option<String>,
 
-    /// A CSV of many origins: a column `id` and either `lat`,`lon` or `place` ("-" for stdin)
+    /// A CSV of many origins: an id column (id, GEOID, zip...) and either lat,lon (latitude, Y...) or place ("-" for stdin)
     #[arg(long, value_name = "FILE", conflicts_with = "near")]
     pub origins: Option<String>,
 
@@ -114,25 +118,8 @@ pub struct FindArgs {
     #[arg(long, value_name = "LIST")]
     pub care: Vec<String>,
 
-    /// Ways to pay, any of which will do (medicaid, medicare, private-insurance, cash, sliding-fee, ...)
-    #[arg(long, value_name = "LIST")]
-    pub payment: Vec<String>,
-
-    /// Age groups, any of which will do (children, young-adults, adults, seniors)
-    #[arg(long, value_name = "LIST")]
-    pub age: Vec<String>,
-
-    /// Client groups, any of which will do (veterans, women, pregnant-women, lgbtq, ...)
-    #[arg(long, value_name = "LIST")]
-    pub population: Vec<String>,
-
-    /// Languages, any of which will do: ISO codes or names (es, asl, Spanish, ...)
-    #[arg(long, value_name = "LIST")]
-    pub language: Vec<String>,
-
-    /// Medications, any of which will do (methadone, buprenorphine, naltrexone-xr, ...)
-    #[arg(long, value_name = "LIST")]
-    pub medication: Vec<String>,
+    #[command(flatten)]
+    pub attributes: AttributeArgs,
 
     /// A carefind CSV file to search ("-" for stdin); without it, the embedded sample of fictitious facilities
     #[arg(long, value_name = "FILE")]
@@ -303,6 +290,177 @@ pub struct StatsArgs {
     /// What to count by
     #[arg(long, value_enum, default_value_t = StatsBy::Care)]
     pub by: StatsBy,
+
+    /// Output format [default: table when stdout is a terminal, csv otherwise]
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+}
+
+/// Filters on what a facility offers besides its level of care: shared by `pathway` and
+/// `coverage`.
+#[derive(Debug, Args)]
+pub struct AttributeArgs {
+    /// Ways to pay, any of which will do (medicaid, medicare, private-insurance, cash, sliding-fee, ...)
+    #[arg(long, value_name = "LIST")]
+    pub payment: Vec<String>,
+
+    /// Age groups, any of which will do (children, young-adults, adults, seniors)
+    #[arg(long, value_name = "LIST")]
+    pub age: Vec<String>,
+
+    /// Client groups, any of which will do (veterans, women, pregnant-women, lgbtq, ...)
+    #[arg(long, value_name = "LIST")]
+    pub population: Vec<String>,
+
+    /// Languages, any of which will do: ISO codes or names (es, asl, Spanish, ...)
+    #[arg(long, value_name = "LIST")]
+    pub language: Vec<String>,
+
+    /// Medications, any of which will do (methadone, buprenorphine, naltrexone-xr, ...)
+    #[arg(long, value_name = "LIST")]
+    pub medication: Vec<String>,
+}
+
+const PATHWAY_EXAMPLES: &str = "\
+Examples:
+  # After detox near Columbus, every later stage taking Medicaid, and IOPs with sober living
+  carefind pathway --near 43215 --from detox --payment medicaid
+
+  # Straight from inpatient: sober-living homes within 5 miles of their program, as JSON
+  carefind pathway --near 'Denver, CO' --from inpatient --pair-within 5mi --format json
+
+Stages, most intensive first: detox, inpatient (hospital), residential, php, iop,
+outpatient. Every stage after --from is shown (all of them without it), nearest first;
+the pairs are IOP or PHP programs with a sober-living home within --pair-within, ranked by
+the whole trip: to the program, then from it to the home.";
+
+/// The arguments of `carefind pathway`.
+#[derive(Debug, Args)]
+#[command(after_help = PATHWAY_EXAMPLES)]
+pub struct PathwayArgs {
+    /// Where the person is: LAT,LON, a ZIP code, or "City, ST"
+    #[arg(long, value_name = "PLACE", allow_hyphen_values = true)]
+    pub near: String,
+
+    /// The stage the person is in or finishing: detox, inpatient, residential, php or iop
+    #[arg(long, value_name = "STAGE")]
+    pub from: Option<String>,
+
+    /// Options per stage
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub limit: usize,
+
+    /// Only options within this distance (a bare number is in --units)
+    #[arg(long, value_name = "DIST", allow_hyphen_values = true)]
+    pub within: Option<String>,
+
+    /// How far a sober-living home may be from its IOP or PHP program
+    #[arg(
+        long,
+        value_name = "DIST",
+        default_value = "10mi",
+        allow_hyphen_values = true
+    )]
+    pub pair_within: String,
+
+    /// How many program and home pairs to show
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub pairs: usize,
+
+    #[command(flatten)]
+    pub attributes: AttributeArgs,
+
+    /// A carefind CSV file ("-" for stdin); without it, the embedded sample
+    #[arg(long, value_name = "FILE")]
+    pub data: Option<String>,
+
+    /// Unit for shown distances and for bare numbers
+    #[arg(long, value_enum, default_value_t = UnitArg::Mi)]
+    pub units: UnitArg,
+
+    /// Output format [default: table when stdout is a terminal, json otherwise]
+    #[arg(long, value_enum)]
+    pub format: Option<PathwayFormat>,
+}
+
+/// How `pathway` shows its answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum PathwayFormat {
+    /// A block per stage, for people
+    Table,
+    /// One document, for programs
+    Json,
+}
+
+const COVERAGE_EXAMPLES: &str = "\
+Examples:
+  # Share of the population within 10, 25 and 50 miles of an opioid treatment program
+  carefind coverage --origins zcta_population_2010.csv --weight-col POP --care otp --data otp.csv
+
+  # Every level, a map of the deserts, and each origin's nearest facility
+  carefind coverage --origins zips.csv --plot coverage.png --per-origin nearest.csv
+
+The origins file needs an id and latitude and longitude columns, found by common names
+(id, GEOID, zcta; lat, latitude, Y, INTPTLAT; lon, longitude, X, INTPTLONG; weight, POP) or
+named with the --*-col flags; without a weight column every origin counts once. Bad rows
+are reported with their line and skipped. --care takes levels or groups (detox,
+residential...), each measured on its own; by default every level but telehealth.";
+
+/// The arguments of `carefind coverage`.
+#[derive(Debug, Args)]
+#[command(after_help = COVERAGE_EXAMPLES)]
+pub struct CoverageArgs {
+    /// A CSV of origins ("-" for stdin)
+    #[arg(long, value_name = "FILE")]
+    pub origins: String,
+
+    /// The column of origin ids
+    #[arg(long, value_name = "C")]
+    pub id_col: Option<String>,
+
+    /// The column of latitudes
+    #[arg(long, value_name = "C")]
+    pub lat_col: Option<String>,
+
+    /// The column of longitudes
+    #[arg(long, value_name = "C")]
+    pub lon_col: Option<String>,
+
+    /// The column of weights, such as population
+    #[arg(long, value_name = "C")]
+    pub weight_col: Option<String>,
+
+    /// Levels or groups to measure, each on its own (comma-separated)
+    #[arg(long, value_name = "LIST")]
+    pub care: Vec<String>,
+
+    /// Ring distances (a bare number is in --units)
+    #[arg(
+        long,
+        value_name = "LIST",
+        default_value = "10mi,25mi,50mi",
+        allow_hyphen_values = true
+    )]
+    pub rings: String,
+
+    #[command(flatten)]
+    pub attributes: AttributeArgs,
+
+    /// Write each origin's nearest facility of each level to this CSV
+    #[arg(long, value_name = "OUT.csv")]
+    pub per_origin: Option<PathBuf>,
+
+    /// Draw a map of the origins by distance, and the ring shares (.svg or .png)
+    #[arg(long, value_name = "OUT.svg|OUT.png")]
+    pub plot: Option<PathBuf>,
+
+    /// A carefind CSV file ("-" for stdin); without it, the embedded sample
+    #[arg(long, value_name = "FILE")]
+    pub data: Option<String>,
+
+    /// Unit for shown distances and for bare numbers
+    #[arg(long, value_enum, default_value_t = UnitArg::Mi)]
+    pub units: UnitArg,
 
     /// Output format [default: table when stdout is a terminal, csv otherwise]
     #[arg(long, value_enum)]

@@ -2,10 +2,10 @@
 
 use std::io::{self, BufWriter, IsTerminal, Write};
 
-use carefind::{Area, BBox, Distance, Filter, Index, Query, Set, Term, Unit};
+use carefind::{Area, BBox, CareLevel, Distance, Filter, Index, Query, Set, Term, Unit};
 use rayon::prelude::*;
 
-use crate::args::{FindArgs, Format};
+use crate::args::{AttributeArgs, FindArgs, Format};
 use crate::failure::Failure;
 use crate::output::{Output, Style};
 use crate::{dataset, origins, place};
@@ -76,11 +76,16 @@ fn query(args: &FindArgs) -> Result<Query, Failure> {
 }
 
 fn filter(args: &FindArgs) -> Result<Filter, Failure> {
-    fn set<T: Term>(flag: &str, lists: &[String]) -> Result<Set<T>, Failure> {
-        Set::parse_list(&lists.join(",")).map_err(|e| Failure::flag(flag, e))
-    }
+    Ok(attribute_filter(&args.attributes)?.care(set::<CareLevel>("--care", &args.care)?))
+}
+
+fn set<T: Term>(flag: &str, lists: &[String]) -> Result<Set<T>, Failure> {
+    Set::parse_list(&lists.join(",")).map_err(|e| Failure::flag(flag, e))
+}
+
+/// The filter of --payment, --age, --population, --language and --medication.
+pub fn attribute_filter(args: &AttributeArgs) -> Result<Filter, Failure> {
     Ok(Filter::new()
-        .care(set("--care", &args.care)?)
         .payment(set("--payment", &args.payment)?)
         .ages(set("--age", &args.age)?)
         .populations(set("--population", &args.population)?)

@@ -1,6 +1,7 @@
 //! The `carefind` command: a thin shell over the carefind library.
 
 mod args;
+mod coverage;
 mod dataset;
 mod failure;
 mod find;
@@ -8,7 +9,9 @@ mod import;
 mod input;
 mod origins;
 mod output;
+mod pathway;
 mod place;
+mod plot;
 mod stats;
 mod validate;
 
@@ -31,6 +34,8 @@ fn main() -> ExitCode {
         Command::Import(args) => import::run(&args),
         Command::Validate(args) => validate::run(&args),
         Command::Stats(args) => stats::run(&args),
+        Command::Pathway(args) => pathway::run(&args),
+        Command::Coverage(args) => coverage::run(&args),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "carefind", &mut io::stdout());
             Ok(Outcome::Found)

@@ -1,4 +1,5 @@
-//! The origins of a batch: a CSV with a column `id` and either `lat`,`lon` or `place`.
+//! Origins from a CSV: an id column and either latitude and longitude or a place, and
+//! optionally a weight (population). Columns are found by common names or named by flags.
 
 use std::io::{self, Read};
 
@@ -11,7 +12,25 @@ use crate::place;
 pub struct Origin {
     pub id: String,
     pub point: LatLon,
+    /// The weight column's value; 1 when the file has none.
+    pub weight: f64,
 }
+
+/// Columns named by the user; the others are detected.
+#[derive(Default)]
+pub struct Columns<'a> {
+    pub id: Option<&'a str>,
+    pub lat: Option<&'a str>,
+    pub lon: Option<&'a str>,
+    pub weight: Option<&'a str>,
+    /// Whether the command has the --*-col flags, for the hint in messages.
+    pub flags: bool,
+}
+
+const ID_NAMES: &[&str] = &["id", "geoid", "zcta", "zcta5", "zip", "zipcode", "name"];
+const LAT_NAMES: &[&str] = &["lat", "latitude", "y", "intptlat"];
+const LON_NAMES: &[&str] = &["lon", "lng", "long", "longitude", "x", "intptlong"];
+const WEIGHT_NAMES: &[&str] = &["weight", "pop", "population"];
 
 /// Every good origin, and how many rows were read and rejected. Bad rows are reported on
 /// stderr with their line and skipped, or, when `strict`, stop the run.
@@ -22,6 +41,11 @@ pub struct Origins {
 }
 
 pub fn read(source: &str, strict: bool) -> Result<Origins, Failure> {
+    read_columns(source, strict, &Columns::default())
+}
+
+/// [`read`], with columns named by the user.
+pub fn read_columns(source: &str, strict: bool, named: &Columns) -> Result<Origins, Failure> {
     let reader: Box<dyn Read> = if source == "-" {
         Box::new(io::stdin().lock())
     } else {
@@ -40,16 +64,44 @@ pub fn read(source: &str, strict: bool) -> Result<Origins, Failure> {
         .iter()
         .map(|name| String::from_utf8_lossy(name).trim().to_ascii_lowercase())
         .collect();
-    let column = |name: &str| header.iter().position(|h| h == name);
-    let shape = match (column("id"), column("lat"), column("lon"), column("place")) {
-        (Some(id), Some(lat), Some(lon), _) => Shape::Coordinates { id, lat, lon },
-        (Some(id), _, _, Some(place)) => Shape::Place { id, place },
+    let missing = |what: &str, flag: &str| {
+        let hint = match named.flags {
+            true => format!("; name the column with {flag}"),
+            false => String::new(),
+        };
+        Failure::usage(format!(
+            "{source}: origins need {what} (the header has: {}){hint}",
+            header.join(",")
+        ))
+    };
+    let find = |given: Option<&str>, names: &[&str], flag: &str| match given {
+        Some(name) => header
+            .iter()
+            .position(|h| h.eq_ignore_ascii_case(name.trim()))
+            .map(Some)
+            .ok_or_else(|| Failure::usage(format!("{flag}: {source} has no column {name:?}"))),
+        None => Ok(names
+            .iter()
+            .find_map(|name| header.iter().position(|h| h == name))),
+    };
+    let id =
+        find(named.id, ID_NAMES, "--id-col")?.ok_or_else(|| missing("an id column", "--id-col"))?;
+    let lat = find(named.lat, LAT_NAMES, "--lat-col")?;
+    let lon = find(named.lon, LON_NAMES, "--lon-col")?;
+    let weight = find(named.weight, WEIGHT_NAMES, "--weight-col")?;
+    let shape = match (lat, lon, header.iter().position(|h| h == "place")) {
+        (Some(lat), Some(lon), _) => Shape::Coordinates { id, lat, lon },
+        (_, _, Some(place)) => Shape::Place { id, place },
         _ => {
-            return Err(Failure::usage(format!(
-                "{source}: origins need a column id and either lat,lon or place (the header has: {})",
-                header.join(",")
-            )));
+            return Err(missing(
+                "lat and lon columns (or place)",
+                "--lat-col and --lon-col",
+            ));
         }
+    };
+    let names = Names {
+        id: header[id].clone(),
+        weight: weight.map(|w| (w, header[w].clone())),
     };
 
     let mut origins = Origins {
@@ -61,7 +113,7 @@ pub fn read(source: &str, strict: bool) -> Result<Origins, Failure> {
         let record = record.map_err(|error| Failure::usage(format!("{source}: {error}")))?;
         origins.read += 1;
         let line = record.position().map_or(0, |p| p.line());
-        match shape.origin(&record) {
+        match shape.origin(&record, &names) {
             Ok(origin) => origins.origins.push(origin),
             Err(reason) if strict => {
                 return Err(Failure::usage(format!("{source}: line {line}: {reason}")));
@@ -75,13 +127,19 @@ pub fn read(source: &str, strict: bool) -> Result<Origins, Failure> {
     Ok(origins)
 }
 
+/// The header's names of the id and weight columns, for messages.
+struct Names {
+    id: String,
+    weight: Option<(usize, String)>,
+}
+
 enum Shape {
     Coordinates { id: usize, lat: usize, lon: usize },
     Place { id: usize, place: usize },
 }
 
 impl Shape {
-    fn origin(&self, record: &csv::ByteRecord) -> Result<Origin, String> {
+    fn origin(&self, record: &csv::ByteRecord, names: &Names) -> Result<Origin, String> {
         let field = |i: usize, name: &str| -> Result<&str, String> {
             let raw = record
                 .get(i)
@@ -105,11 +163,26 @@ impl Shape {
             }
         };
         if id.is_empty() {
-            return Err("column id is empty".into());
+            return Err(format!("column {} is empty", names.id));
         }
+        let weight = match &names.weight {
+            None => 1.0,
+            Some((i, name)) => {
+                let text = field(*i, name)?;
+                match text.parse::<f64>() {
+                    Ok(weight) if weight >= 0.0 && weight.is_finite() => weight,
+                    _ => {
+                        return Err(format!(
+                            "column {name}: {text:?} is not a weight (a number of at least 0)"
+                        ));
+                    }
+                }
+            }
+        };
         Ok(Origin {
             id: id.to_string(),
             point,
+            weight,
         })
     }
 }

@@ -22,7 +22,7 @@ fn columns() -> impl Iterator<Item = &'static str> {
 
 /// One result as every machine format shows it.
 #[derive(Serialize)]
-struct Record<'a> {
+pub struct Record<'a> {
     #[serde(skip)]
     facility: &'a Facility,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -54,7 +54,7 @@ struct Record<'a> {
 }
 
 impl<'a> Record<'a> {
-    fn new(origin_id: Option<&'a str>, rank: usize, hit: &Hit<'a>, unit: Unit) -> Self {
+    pub fn new(origin_id: Option<&'a str>, rank: usize, hit: &Hit<'a>, unit: Unit) -> Self {
         let f = hit.facility;
         Record {
             facility: f,
@@ -303,7 +303,7 @@ impl Style {
 }
 
 /// Cuts `text` to `width` characters, ending with "…" when cut.
-fn fit(text: &str, width: usize) -> String {
+pub fn fit(text: &str, width: usize) -> String {
     if text.chars().count() <= width {
         return text.to_string();
     }

@@ -262,3 +262,89 @@ fn findtreatment_listing_page_loads_all_thirty_facilities() {
         ("Region Ten Community Services Board", "Mohr Center")
     );
 }
+
+#[test]
+fn otp_coverage_of_the_population_equals_brute_force() {
+    use carefind::analysis::coverage::{self, CoverageQuery, Origin, Target};
+    use carefind::{Index, LatLon};
+
+    let Some(dir) = datasets() else { return };
+    let otp = geocoded(&dir, "samhsa_otp_directory.csv", CareLevel::Otp.into());
+    let mut reader = csv::Reader::from_path(dir.join("zcta_population_2010.csv")).unwrap();
+    let origins: Vec<Origin> = reader
+        .records()
+        .map(|record| {
+            let record = record.unwrap();
+            let number = |i: usize| record[i].parse::<f64>().unwrap();
+            Origin::new(
+                &record[0],
+                LatLon::new(number(1), number(2)).unwrap(),
+                number(3),
+            )
+        })
+        .collect();
+    assert_eq!(origins.len(), 32_936);
+
+    let points: Vec<LatLon> = otp.facilities.iter().map(|f| f.location).collect();
+    let index = Index::new(otp.facilities).unwrap();
+    let query = CoverageQuery::default().targets(vec![Target::level(CareLevel::Otp)]);
+    let answer = coverage::coverage(&index, &origins, &query).unwrap();
+    let summary = &answer.summaries[0];
+
+    // Brute force, on every core: each origin's nearest OTP by a scan.
+    let nearest: Vec<f64> = std::thread::scope(|scope| {
+        let parts: Vec<_> = origins
+            .chunks(origins.len().div_ceil(4))
+            .map(|chunk| {
+                let points = &points;
+                scope.spawn(move || {
+                    chunk
+                        .iter()
+                        .map(|o| {
+                            points
+                                .iter()
+                                .map(|p| o.location.distance_m(*p))
+                                .fold(f64::INFINITY, f64::min)
+                        })
+                        .collect::<Vec<f64>>()
+                })
+            })
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|part| part.join().unwrap())
+            .collect()
+    });
+    let total: f64 = origins.iter().map(|o| o.weight).sum();
+    println!("OTP coverage of {total} people in {} ZCTAs:", origins.len());
+    for (ring, share) in query.rings.iter().zip(&summary.rings) {
+        let within: f64 = origins
+            .iter()
+            .zip(&nearest)
+            .filter(|(_, d)| **d <= ring.meters())
+            .map(|(o, _)| o.weight)
+            .sum();
+        println!(
+            "  within {:.0} mi: {:.2}% (brute force {:.2}%)",
+            ring.in_unit(carefind::Unit::Miles),
+            share.share * 100.0,
+            within / total * 100.0
+        );
+        assert_eq!(share.weight, within);
+        assert!((share.share - within / total).abs() < 1e-12);
+    }
+    for (o, row) in answer.nearest.iter().enumerate() {
+        assert_eq!(
+            row[0].unwrap().distance_m,
+            nearest[o],
+            "origin {}",
+            origins[o].id
+        );
+    }
+    println!(
+        "  median {:.1} mi, 90th percentile {:.1} mi, {} ZCTAs beyond 50 mi",
+        summary.median_m.unwrap() / 1609.344,
+        summary.p90_m.unwrap() / 1609.344,
+        summary.deserts.len()
+    );
+}

@@ -1,0 +1,301 @@
+//! `carefind pathway` and `carefind coverage` as a user runs them: formats, exit codes,
+//! bad origins reported with their lines and counted, plots written.
+
+mod common;
+
+use common::{TempFile, carefind, datasets, stderr, stdout};
+
+#[test]
+fn pathway_json_has_every_later_stage_and_ranked_pairs() {
+    let run = carefind(&[
+        "pathway",
+        "--near",
+        "43215",
+        "--from",
+        "detox",
+        "--payment",
+        "medicaid",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&run)).unwrap();
+    let stages: Vec<&str> = doc["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["stage"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        stages,
+        ["inpatient", "residential", "php", "iop", "outpatient"]
+    );
+    for step in doc["steps"].as_array().unwrap() {
+        let mut last = 0.0;
+        for option in step["options"].as_array().unwrap() {
+            assert!(
+                option["payment"]
+                    .as_array()
+                    .unwrap()
+                    .contains(&"medicaid".into())
+            );
+            let distance = option["distance"].as_f64().unwrap();
+            assert!(distance >= last);
+            last = distance;
+        }
+    }
+    let pairs = doc["pairs"].as_array().unwrap();
+    assert!(!pairs.is_empty());
+    let mut last = 0.0;
+    for pair in pairs {
+        let trip = pair["trip"].as_f64().unwrap();
+        assert!(trip >= last);
+        last = trip;
+        assert!(
+            pair["home"]["care"]
+                .as_array()
+                .unwrap()
+                .contains(&"sober-living".into())
+        );
+        assert!(pair["home"]["distance"].as_f64().unwrap() <= 10.0);
+        let program = pair["program"]["care"].as_array().unwrap();
+        assert!(program.contains(&"iop".into()) || program.contains(&"php".into()));
+    }
+}
+
+#[test]
+fn pathway_table_has_a_block_per_stage_and_errors_exit_2() {
+    let run = carefind(&[
+        "pathway",
+        "--near",
+        "Columbus, OH",
+        "--from",
+        "residential",
+        "--format",
+        "table",
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let text = stdout(&run);
+    assert!(
+        text.starts_with("After residential, the nearest options of each later stage:"),
+        "{text}"
+    );
+    for heading in [
+        "\nphp (php)\n",
+        "\niop (iop)\n",
+        "\noutpatient (outpatient)\n",
+        "\nIOP or PHP with a sober-living home within 10 mi",
+    ] {
+        assert!(text.contains(heading), "{heading:?} in {text}");
+    }
+    let bad = carefind(&["pathway", "--near", "43215", "--from", "rehab"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        stderr(&bad).contains("--from: unknown stage \"rehab\""),
+        "{}",
+        stderr(&bad)
+    );
+    let bad = carefind(&["pathway", "--near", "43215", "--pair-within", "-2mi"]);
+    assert_eq!(bad.status.code(), Some(2));
+    // Nothing of any stage within 1 m of a point in the ocean: exit 1.
+    let none = carefind(&[
+        "pathway", "--near", "0,-140", "--within", "1m", "--pairs", "0", "--format", "json",
+    ]);
+    assert_eq!(none.status.code(), Some(1), "{}", stderr(&none));
+}
+
+const ORIGINS: &str = "GEOID,Y,X,POP\n10001,40.7506,-73.9972,21102\n43215,39.9612,-82.9988,11000\n\
+    99999,95.0,-73.0,5\nbadx,40.0,east,7\n59001,45.5,-109.5,0\n";
+
+#[test]
+fn coverage_reports_bad_origins_by_line_and_counts_them() {
+    let origins = TempFile::new("origins.csv", ORIGINS.as_bytes());
+    let per_origin = TempFile::new("per.csv", b"");
+    let run = carefind(&[
+        "coverage",
+        "--origins",
+        origins.path(),
+        "--care",
+        "otp,detox",
+        "--per-origin",
+        per_origin.path(),
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let err = stderr(&run);
+    assert!(
+        err.contains("line 4: latitude 95 is outside [-90, 90]; skipped"),
+        "{err}"
+    );
+    assert!(
+        err.contains("line 5: column lon: \"east\" is not a number; skipped"),
+        "{err}"
+    );
+    assert!(err.contains("5 origins read, 3 used, 2 rejected"), "{err}");
+    let text = stdout(&run);
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    assert_eq!(
+        header.iter().collect::<Vec<_>>(),
+        [
+            "level",
+            "origins",
+            "weight",
+            "share_within_10mi",
+            "share_within_25mi",
+            "share_within_50mi",
+            "median",
+            "p90",
+            "units",
+            "deserts",
+            "desert_weight"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(
+        (&rows[0][0], &rows[0][1], &rows[0][2]),
+        ("otp", "3", "32102")
+    );
+    let per = std::fs::read_to_string(per_origin.path()).unwrap();
+    assert_eq!(per.lines().count(), 1 + 3 * 2, "{per}");
+    assert!(per.starts_with("origin_id,level,facility_id,distance_m,distance,units\n10001,otp,"));
+
+    for format in ["json", "ndjson", "geojson", "tsv", "table"] {
+        let run = carefind(&[
+            "coverage",
+            "--origins",
+            origins.path(),
+            "--care",
+            "otp",
+            "--format",
+            format,
+        ]);
+        assert_eq!(run.status.code(), Some(0), "{format}");
+        let text = stdout(&run);
+        match format {
+            "json" => assert_eq!(
+                serde_json::from_str::<serde_json::Value>(&text).unwrap()[0]["level"],
+                "otp"
+            ),
+            "ndjson" => assert_eq!(text.lines().count(), 1),
+            "geojson" => assert_eq!(
+                serde_json::from_str::<serde_json::Value>(&text).unwrap()["type"],
+                "FeatureCollection"
+            ),
+            "tsv" => assert!(text.starts_with("level\torigins\t")),
+            _ => assert!(text.starts_with("level "), "{text}"),
+        }
+    }
+}
+
+#[test]
+fn coverage_needs_its_columns_and_draws_plots() {
+    let no_lat = TempFile::new("nolat.csv", b"id,where,POP\na,x,1\n");
+    let run = carefind(&["coverage", "--origins", no_lat.path()]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(
+        stderr(&run).contains("origins need lat and lon columns (or place)"),
+        "{}",
+        stderr(&run)
+    );
+    let named = TempFile::new("named.csv", b"code,north,east,people\na,40.75,-73.99,3\n");
+    let run = carefind(&[
+        "coverage",
+        "--origins",
+        named.path(),
+        "--id-col",
+        "code",
+        "--lat-col",
+        "nope",
+    ]);
+    assert!(stderr(&run).contains("--lat-col: "), "{}", stderr(&run));
+    let run = carefind(&[
+        "coverage",
+        "--origins",
+        named.path(),
+        "--id-col",
+        "code",
+        "--lat-col",
+        "north",
+        "--lon-col",
+        "east",
+        "--weight-col",
+        "people",
+        "--care",
+        "iop",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&run)).unwrap();
+    assert_eq!(doc[0]["weight"], 3.0);
+
+    let origins = TempFile::new("origins.csv", ORIGINS.as_bytes());
+    for name in ["map.svg", "map.png"] {
+        let plot = TempFile::new(name, b"");
+        let run = carefind(&[
+            "coverage",
+            "--origins",
+            origins.path(),
+            "--care",
+            "otp",
+            "--plot",
+            plot.path(),
+        ]);
+        assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+        let bytes = std::fs::read(plot.path()).unwrap();
+        if name.ends_with(".png") {
+            assert!(bytes.starts_with(b"\x89PNG"), "a PNG");
+        } else {
+            let svg = String::from_utf8(bytes).unwrap();
+            assert!(svg.contains("<svg") && svg.contains("Share within each ring"));
+        }
+    }
+    let run = carefind(&["coverage", "--origins", origins.path(), "--plot", "map.jpg"]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(stderr(&run).contains("name an .svg or a .png file"));
+}
+
+#[test]
+fn real_otp_coverage_runs_on_the_population_centroids() {
+    let Some(dir) = datasets() else { return };
+    let path = |file: &str| dir.join(file).to_str().unwrap().to_string();
+    let otp = TempFile::new("otp.csv", b"");
+    let run = carefind(&[
+        "import",
+        "--lenient",
+        "--care",
+        "otp",
+        &path("samhsa_otp_directory.csv"),
+        "-o",
+        otp.path(),
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let run = carefind(&[
+        "coverage",
+        "--origins",
+        &path("zcta_population_2010.csv"),
+        "--care",
+        "otp",
+        "--data",
+        otp.path(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&run)).unwrap();
+    println!("{}", serde_json::to_string(&doc[0]["rings"]).unwrap());
+    assert_eq!(doc[0]["origins"], 32_936);
+    let shares: Vec<f64> = doc[0]["rings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["share"].as_f64().unwrap())
+        .collect();
+    assert!(
+        shares.windows(2).all(|w| w[0] <= w[1]) && shares[2] > 0.9,
+        "{shares:?}"
+    );
+}

@@ -308,6 +308,14 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// A snapshot file cannot be read.
+    #[error("{file}: {error}")]
+    Snapshot {
+        /// The file.
+        file: String,
+        /// What is wrong with it.
+        error: crate::snapshot::SnapshotError,
+    },
     /// A row is bad (in strict mode, the first bad row stops the load).
     #[error("{file}: {row}")]
     Row {

@@ -68,6 +68,27 @@ impl<T: Term> Set<T> {
         self.bits
     }
 
+    /// The set of a raw mask, or `None` when the mask has a bit no term stands for.
+    ///
+    /// ```
+    /// use carefind::{Payment, PaymentSet};
+    ///
+    /// assert_eq!(PaymentSet::from_bits(1), Some(Payment::Medicaid.into()));
+    /// assert_eq!(PaymentSet::from_bits(1 << 63), None);
+    /// ```
+    pub fn from_bits(bits: u64) -> Option<Self> {
+        let width = T::ALL.len();
+        let valid = if width >= 64 {
+            u64::MAX
+        } else {
+            (1u64 << width) - 1
+        };
+        (bits & !valid == 0).then_some(Set {
+            bits,
+            marker: PhantomData,
+        })
+    }
+
     /// Adds a term.
     ///
     /// ```

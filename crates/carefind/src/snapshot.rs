@@ -1,0 +1,403 @@
+//! A compact binary snapshot of a dataset, for services that must start fast.
+//!
+//! The file is a header and the facilities, checked by a CRC-32:
+//!
+//! | bytes | what |
+//! |---|---|
+//! | 8 | the magic `CFSNAP\r\n` (the `\r\n` catches a text-mode copy) |
+//! | 4 | the format version, little-endian (now 1) |
+//! | 8 | the number of facilities |
+//! | 8 | the payload's length in bytes |
+//! | 4 | the CRC-32 of the payload |
+//! | payload | each facility: ten strings (id, name, name2, street, city, state, zip, phone, intake phone, website) as a u32 length and UTF-8 bytes; lat and lon as f64; the six attribute sets as u64 masks; the services as a u32 count and strings |
+//!
+//! Reading checks everything it reads, so a truncated, corrupted or other-version file is
+//! a typed [`SnapshotError`], never a panic or a wrong dataset.
+
+use std::io::{self, Write};
+use std::path::Path;
+
+use crate::error::Error;
+use crate::facility::Facility;
+use crate::set::Set;
+use crate::sphere::LatLon;
+use crate::vocabulary::Term;
+
+/// The file's first bytes.
+pub const MAGIC: &[u8; 8] = b"CFSNAP\r\n";
+/// The version this library writes and reads.
+pub const VERSION: u32 = 1;
+const HEADER: usize = 8 + 4 + 8 + 8 + 4;
+
+/// Why a snapshot cannot be read.
+///
+/// ```
+/// use carefind::snapshot::{self, SnapshotError};
+///
+/// let error = snapshot::from_slice(b"id,name,lat,lon,care\n").unwrap_err();
+/// assert_eq!(error, SnapshotError::NotASnapshot);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SnapshotError {
+    /// The file does not start with the magic bytes.
+    #[error("not a carefind snapshot (it does not start with CFSNAP)")]
+    NotASnapshot,
+    /// Another version of the format.
+    #[error(
+        "snapshot format version {found}; this carefind reads version {VERSION}: write it again with `carefind snapshot`"
+    )]
+    Version {
+        /// The version in the file.
+        found: u32,
+    },
+    /// The file ends early.
+    #[error("the snapshot is truncated: {expected} bytes expected, {found} found")]
+    Truncated {
+        /// Bytes the header promises.
+        expected: u64,
+        /// Bytes there are.
+        found: u64,
+    },
+    /// The payload does not match its checksum.
+    #[error("the snapshot is corrupted: its checksum does not match")]
+    Checksum,
+    /// The payload passed the checksum but does not decode (written by something else).
+    #[error("the snapshot is corrupted at byte {offset}: {reason}")]
+    Corrupt {
+        /// Where in the payload.
+        offset: usize,
+        /// What is wrong.
+        reason: &'static str,
+    },
+}
+
+/// Writes `facilities` as a snapshot.
+///
+/// ```
+/// use carefind::{Index, snapshot};
+///
+/// let index = Index::sample();
+/// let mut bytes = Vec::new();
+/// snapshot::to_writer(&mut bytes, index.facilities())?;
+/// let facilities = snapshot::from_slice(&bytes)?;
+/// assert_eq!(facilities, index.facilities());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn to_writer<'a>(
+    mut writer: impl Write,
+    facilities: impl IntoIterator<Item = &'a Facility>,
+) -> io::Result<()> {
+    let mut payload = Vec::new();
+    let mut count: u64 = 0;
+    for facility in facilities {
+        encode(&mut payload, facility);
+        count += 1;
+    }
+    writer.write_all(MAGIC)?;
+    writer.write_all(&VERSION.to_le_bytes())?;
+    writer.write_all(&count.to_le_bytes())?;
+    writer.write_all(&(payload.len() as u64).to_le_bytes())?;
+    writer.write_all(&crc32fast::hash(&payload).to_le_bytes())?;
+    writer.write_all(&payload)?;
+    writer.flush()
+}
+
+/// Writes a snapshot file, whole or not at all (through a temporary file beside it).
+///
+/// ```no_run
+/// use carefind::{Index, snapshot};
+///
+/// snapshot::to_path("facilities.snap", Index::sample().facilities())?;
+/// # Ok::<(), carefind::Error>(())
+/// ```
+pub fn to_path<'a>(
+    path: impl AsRef<Path>,
+    facilities: impl IntoIterator<Item = &'a Facility>,
+) -> Result<(), Error> {
+    let path = path.as_ref();
+    let io_error = |source| Error::Io {
+        file: path.display().to_string(),
+        source,
+    };
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(".partial");
+    let file = std::fs::File::create(&partial).map_err(io_error)?;
+    to_writer(io::BufWriter::new(file), facilities).map_err(io_error)?;
+    std::fs::rename(&partial, path).map_err(io_error)
+}
+
+/// Whether `bytes` start like a snapshot.
+///
+/// ```
+/// assert!(!carefind::snapshot::is_snapshot(b"id,name,lat,lon,care\n"));
+/// ```
+pub fn is_snapshot(bytes: &[u8]) -> bool {
+    bytes.starts_with(MAGIC)
+}
+
+/// Reads a snapshot file.
+///
+/// ```no_run
+/// use carefind::{Index, snapshot};
+///
+/// let index = Index::new(snapshot::from_path("facilities.snap")?)?;
+/// # Ok::<(), carefind::Error>(())
+/// ```
+pub fn from_path(path: impl AsRef<Path>) -> Result<Vec<Facility>, Error> {
+    let path = path.as_ref();
+    let file = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|source| Error::Io {
+        file: file.clone(),
+        source,
+    })?;
+    from_slice(&bytes).map_err(|error| Error::Snapshot { file, error })
+}
+
+/// Reads a snapshot held in memory.
+pub fn from_slice(bytes: &[u8]) -> Result<Vec<Facility>, SnapshotError> {
+    if !bytes.starts_with(MAGIC) {
+        return Err(if MAGIC.starts_with(bytes) && !bytes.is_empty() {
+            SnapshotError::Truncated {
+                expected: HEADER as u64,
+                found: bytes.len() as u64,
+            }
+        } else {
+            SnapshotError::NotASnapshot
+        });
+    }
+    if bytes.len() < HEADER {
+        return Err(SnapshotError::Truncated {
+            expected: HEADER as u64,
+            found: bytes.len() as u64,
+        });
+    }
+    let word = |at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().expect("4 bytes"));
+    let long = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().expect("8 bytes"));
+    let version = word(8);
+    if version != VERSION {
+        return Err(SnapshotError::Version { found: version });
+    }
+    let (count, length, checksum) = (long(12), long(20), word(28));
+    let payload = &bytes[HEADER..];
+    if (payload.len() as u64) < length {
+        return Err(SnapshotError::Truncated {
+            expected: HEADER as u64 + length,
+            found: bytes.len() as u64,
+        });
+    }
+    let payload = &payload[..length as usize];
+    if crc32fast::hash(payload) != checksum {
+        return Err(SnapshotError::Checksum);
+    }
+    let mut reader = Reader {
+        bytes: payload,
+        at: 0,
+    };
+    // Every facility takes more than 100 bytes, which bounds what the count may ask for.
+    let mut facilities = Vec::with_capacity((count as usize).min(payload.len() / 100 + 1));
+    for _ in 0..count {
+        facilities.push(reader.facility()?);
+    }
+    if reader.at != payload.len() {
+        return Err(reader.corrupt("bytes after the last facility"));
+    }
+    Ok(facilities)
+}
+
+fn encode(out: &mut Vec<u8>, facility: &Facility) {
+    let mut text = |text: &str| {
+        out.extend_from_slice(&(text.len() as u32).to_le_bytes());
+        out.extend_from_slice(text.as_bytes());
+    };
+    for field in [
+        &facility.id,
+        &facility.name,
+        &facility.name2,
+        &facility.street,
+        &facility.city,
+        &facility.state,
+        &facility.zip,
+        &facility.phone,
+        &facility.intake_phone,
+        &facility.website,
+    ] {
+        text(field);
+    }
+    out.extend_from_slice(&facility.location.lat().to_le_bytes());
+    out.extend_from_slice(&facility.location.lon().to_le_bytes());
+    for bits in [
+        facility.care.bits(),
+        facility.payment.bits(),
+        facility.ages.bits(),
+        facility.populations.bits(),
+        facility.languages.bits(),
+        facility.medications.bits(),
+    ] {
+        out.extend_from_slice(&bits.to_le_bytes());
+    }
+    out.extend_from_slice(&(facility.services.len() as u32).to_le_bytes());
+    for service in &facility.services {
+        out.extend_from_slice(&(service.len() as u32).to_le_bytes());
+        out.extend_from_slice(service.as_bytes());
+    }
+}
+
+/// Reads the payload, checking every length and value.
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn corrupt(&self, reason: &'static str) -> SnapshotError {
+        SnapshotError::Corrupt {
+            offset: self.at,
+            reason,
+        }
+    }
+
+    fn take(&mut self, n: usize) -> Result<&'a [u8], SnapshotError> {
+        let end = self
+            .at
+            .checked_add(n)
+            .filter(|end| *end <= self.bytes.len())
+            .ok_or_else(|| self.corrupt("a field runs past the end"))?;
+        let taken = &self.bytes[self.at..end];
+        self.at = end;
+        Ok(taken)
+    }
+
+    fn u32(&mut self) -> Result<u32, SnapshotError> {
+        Ok(u32::from_le_bytes(
+            self.take(4)?.try_into().expect("4 bytes"),
+        ))
+    }
+
+    fn u64(&mut self) -> Result<u64, SnapshotError> {
+        Ok(u64::from_le_bytes(
+            self.take(8)?.try_into().expect("8 bytes"),
+        ))
+    }
+
+    fn text(&mut self) -> Result<String, SnapshotError> {
+        let length = self.u32()? as usize;
+        let bytes = self.take(length)?;
+        std::str::from_utf8(bytes)
+            .map(str::to_string)
+            .map_err(|_| self.corrupt("text that is not UTF-8"))
+    }
+
+    fn set<T: Term>(&mut self) -> Result<Set<T>, SnapshotError> {
+        let bits = self.u64()?;
+        Set::from_bits(bits).ok_or_else(|| self.corrupt("an unknown attribute"))
+    }
+
+    fn facility(&mut self) -> Result<Facility, SnapshotError> {
+        let mut texts: [String; 10] = Default::default();
+        for text in &mut texts {
+            *text = self.text()?;
+        }
+        let lat = f64::from_bits(self.u64()?);
+        let lon = f64::from_bits(self.u64()?);
+        let location = LatLon::new(lat, lon).map_err(|_| self.corrupt("a point off the globe"))?;
+        let [
+            id,
+            name,
+            name2,
+            street,
+            city,
+            state,
+            zip,
+            phone,
+            intake_phone,
+            website,
+        ] = texts;
+        let mut facility = Facility::new(id, name, location);
+        (
+            facility.name2,
+            facility.street,
+            facility.city,
+            facility.state,
+        ) = (name2, street, city, state);
+        (
+            facility.zip,
+            facility.phone,
+            facility.intake_phone,
+            facility.website,
+        ) = (zip, phone, intake_phone, website);
+        facility.care = self.set()?;
+        facility.payment = self.set()?;
+        facility.ages = self.set()?;
+        facility.populations = self.set()?;
+        facility.languages = self.set()?;
+        facility.medications = self.set()?;
+        let services = self.u32()? as usize;
+        facility.services = Vec::with_capacity(services.min(self.bytes.len() - self.at));
+        for _ in 0..services {
+            facility.services.push(self.text()?);
+        }
+        Ok(facility)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample_bytes() -> Vec<u8> {
+        let mut bytes = Vec::new();
+        to_writer(
+            &mut bytes,
+            crate::Index::sample().facilities().iter().take(50),
+        )
+        .unwrap();
+        bytes
+    }
+
+    #[test]
+    fn every_truncation_and_every_flipped_byte_is_an_error() {
+        let bytes = sample_bytes();
+        assert_eq!(from_slice(&bytes).unwrap().len(), 50);
+        for cut in (0..bytes.len()).step_by(97) {
+            assert!(from_slice(&bytes[..cut]).is_err(), "cut at {cut}");
+        }
+        for at in (0..bytes.len()).step_by(89) {
+            let mut bad = bytes.clone();
+            bad[at] ^= 0x40;
+            assert!(from_slice(&bad).is_err(), "flipped byte {at}");
+        }
+    }
+
+    #[test]
+    fn errors_say_what_is_wrong() {
+        let bytes = sample_bytes();
+        let mut other = bytes.clone();
+        other[8] = 2;
+        assert_eq!(from_slice(&other), Err(SnapshotError::Version { found: 2 }));
+        assert!(matches!(
+            from_slice(&bytes[..40]),
+            Err(SnapshotError::Truncated { .. })
+        ));
+        assert!(matches!(
+            from_slice(&bytes[..5]),
+            Err(SnapshotError::Truncated { .. })
+        ));
+        let mut flipped = bytes.clone();
+        *flipped.last_mut().unwrap() ^= 1;
+        assert_eq!(from_slice(&flipped), Err(SnapshotError::Checksum));
+        // A payload that passes its checksum but claims a huge string.
+        let mut payload = 1_000_000u32.to_le_bytes().to_vec();
+        payload.extend(b"abc");
+        let mut forged = MAGIC.to_vec();
+        forged.extend(VERSION.to_le_bytes());
+        forged.extend(1u64.to_le_bytes());
+        forged.extend((payload.len() as u64).to_le_bytes());
+        forged.extend(crc32fast::hash(&payload).to_le_bytes());
+        forged.extend(&payload);
+        assert!(matches!(
+            from_slice(&forged),
+            Err(SnapshotError::Corrupt { .. })
+        ));
+    }
+}

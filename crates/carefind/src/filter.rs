@@ -197,6 +197,23 @@ impl Filter {
             && any_of(self.medications, offered.medications)
     }
 
+    /// The filter's masks, as a key for counts that depend on nothing else.
+    pub(crate) fn masks(&self) -> [u64; 6] {
+        [
+            self.care.bits(),
+            self.payment.bits(),
+            self.ages.bits(),
+            self.populations.bits(),
+            self.languages.bits(),
+            self.medications.bits(),
+        ]
+    }
+
+    /// Whether the filter is its masks alone.
+    pub(crate) fn has_no_predicate(&self) -> bool {
+        self.predicate.is_none()
+    }
+
     pub(crate) fn matches_predicate(&self, facility: &Facility) -> bool {
         self.predicate.as_ref().is_none_or(|keep| keep(facility))
     }

@@ -66,6 +66,9 @@ pub struct Index {
     offering: [usize; CareLevel::COUNT],
     all: OnceLock<Tree>,
     by_care: [OnceLock<Tree>; CareLevel::COUNT],
+    /// Counts of unbounded queries by filter (see `Index::count`): a services's `total`
+    /// for "nearest, anywhere" would otherwise cost a pass over every facility.
+    pub(crate) totals: std::sync::Mutex<std::collections::HashMap<[u64; 6], usize>>,
 }
 
 impl Index {
@@ -115,6 +118,7 @@ impl Index {
             offering,
             all: OnceLock::new(),
             by_care: std::array::from_fn(|_| OnceLock::new()),
+            totals: Default::default(),
         })
     }
 

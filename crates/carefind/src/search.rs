@@ -69,6 +69,9 @@ impl Hit<'_> {
     }
 }
 
+/// Filters whose unbounded counts an index keeps; past this the cache starts over.
+const MAX_CACHED_TOTALS: usize = 4096;
+
 impl Index {
     /// Answers a query: see [`Query`] for what it means.
     ///
@@ -127,8 +130,28 @@ impl Index {
     /// ```
     pub fn count(&self, query: &Query) -> Result<usize, QueryError> {
         let plan = Plan::new(self, query)?;
+        let unbounded = matches!(plan.region, Region::Everywhere) && plan.max_distance_m.is_none();
         let mut count = 0;
-        plan.each_match(|_| count += 1);
+        if !unbounded {
+            plan.each_match(|_| count += 1);
+            return Ok(count);
+        }
+        // Everywhere and at any distance: the count depends on the filter alone, and is
+        // kept for the next such query when the filter has no predicate.
+        let filter = &query.filter;
+        let key = filter.masks();
+        let cacheable = filter.has_no_predicate();
+        if cacheable && let Some(count) = self.totals.lock().ok().and_then(|t| t.get(&key).copied())
+        {
+            return Ok(count);
+        }
+        plan.each_candidate(|position, level| count += usize::from(plan.accepts(position, level)));
+        if cacheable && let Ok(mut totals) = self.totals.lock() {
+            if totals.len() >= MAX_CACHED_TOTALS {
+                totals.clear();
+            }
+            totals.insert(key, count);
+        }
         Ok(count)
     }
 }
@@ -321,25 +344,31 @@ impl<'i, 'q> Plan<'i, 'q> {
 
     /// Calls `found` once for every match, in no particular order.
     fn each_match(&self, mut found: impl FnMut(Key)) {
+        self.each_candidate(|position, level| self.consider(position, level, &mut found));
+    }
+
+    /// Calls `visit` with every facility the trees offer for the query's area (each with
+    /// the level whose tree it came from), before any test.
+    fn each_candidate(&self, mut visit: impl FnMut(u32, Option<CareLevel>)) {
         let max_chord2 = self.max_distance_m.map(chord2_bound);
         match (self.region.envelope(), self.origin, max_chord2) {
             (Some(envelope), _, _) => {
                 for (tree, level) in self.trees() {
                     for entry in tree.locate_in_envelope(&envelope) {
-                        self.consider(entry.data, level, &mut found);
+                        visit(entry.data, level);
                     }
                 }
             }
             (None, Some((_, xyz)), Some(chord2)) => {
                 for (tree, level) in self.trees() {
                     for entry in tree.locate_within_distance(xyz, chord2) {
-                        self.consider(entry.data, level, &mut found);
+                        visit(entry.data, level);
                     }
                 }
             }
             _ => {
                 for position in 0..self.index.len() as u32 {
-                    self.consider(position, None, &mut found);
+                    visit(position, None);
                 }
             }
         }

@@ -30,6 +30,10 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Count facilities by level of care, state, payment or language.
     Stats(StatsArgs),
+    /// Write a dataset as a binary snapshot, which loads several times faster than CSV.
+    Snapshot(SnapshotArgs),
+    /// Serve the locator as a JSON HTTP API.
+    Serve(ServeArgs),
     /// Step-down options near a place: each later stage of care, and IOPs with sober living nearby.
     Pathway(Box<PathwayArgs>),
     /// Distance from many origins to the nearest facility of each level, and population shares.
@@ -245,6 +249,10 @@ pub struct ImportArgs {
     /// Write every rejection, repair, unknown label and merge to this CSV file
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
+
+    /// Also write the dataset as a binary snapshot (for `carefind serve`)
+    #[arg(long, value_name = "OUT.snap")]
+    pub snapshot: Option<PathBuf>,
 }
 
 /// The arguments of `carefind validate`.
@@ -466,3 +474,51 @@ pub struct CoverageArgs {
     #[arg(long, value_enum)]
     pub format: Option<Format>,
 }
+
+/// The arguments of `carefind snapshot`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Example:\n  carefind snapshot --data merged.csv -o merged.snap\n  carefind serve --data merged.snap"
+)]
+pub struct SnapshotArgs {
+    /// A carefind CSV (or snapshot) file; without it, the embedded sample
+    #[arg(long, value_name = "FILE")]
+    pub data: Option<String>,
+
+    /// Where to write the snapshot
+    #[arg(short, long, value_name = "OUT.snap")]
+    pub output: PathBuf,
+}
+
+/// The arguments of `carefind serve`.
+#[derive(Debug, Args)]
+#[command(after_help = SERVE_HELP)]
+pub struct ServeArgs {
+    /// A carefind CSV or snapshot file, read again on reload; without it, the embedded sample
+    #[arg(long, value_name = "FILE|SNAPSHOT")]
+    pub data: Option<String>,
+
+    /// The address to listen on (port 0 picks a free port)
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: String,
+
+    /// Seconds a request may take before it is answered 408
+    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    pub timeout: u64,
+
+    /// Do not write the access log to stderr
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+const SERVE_HELP: &str = "\
+Endpoints (JSON): GET /v1/facilities?near=10001&care=iop&within=25mi, POST
+/v1/facilities/search, GET /v1/facilities/{id}, GET /v1/pathway?near=..., GET /v1/stats,
+GET /healthz, GET /openapi.json, POST /v1/admin/reload.
+
+Reload (the --data file read again, with no request dropped): POST /v1/admin/reload with
+\"Authorization: Bearer $CAREFIND_ADMIN_TOKEN\" (refused when the variable is not set), or
+send SIGHUP. SIGTERM or Ctrl-C stops after the requests in flight.
+
+The access log on stderr has the method, the path without its query string, the status
+and the latency: never a place, a ZIP code or coordinates.";

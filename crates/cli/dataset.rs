@@ -1,15 +1,16 @@
-//! The facilities a command searches: a native CSV file, stdin, or the embedded sample.
+//! The facilities a command searches: a carefind CSV or snapshot file, stdin, or the
+//! embedded sample.
 
-use std::io;
+use std::io::{self, Read};
 
-use carefind::Index;
 use carefind::load::{LoadOptions, native};
+use carefind::{Facility, Index, snapshot};
 
 use crate::failure::Failure;
 
 /// Loads `--data FILE` (`-` for stdin), or the embedded sample with a notice on stderr.
 pub fn load(data: Option<&str>) -> Result<Index, Failure> {
-    let loaded = match data {
+    let facilities = match data {
         None => {
             let index = Index::sample();
             eprintln!(
@@ -18,8 +19,29 @@ pub fn load(data: Option<&str>) -> Result<Index, Failure> {
             );
             return Ok(index);
         }
-        Some("-") => native::from_reader(io::stdin().lock(), "<stdin>", &LoadOptions::strict())?,
-        Some(path) => native::from_path(path, &LoadOptions::strict())?,
+        Some(source) => facilities(source)?,
     };
-    Ok(Index::new(loaded.facilities)?)
+    Ok(Index::new(facilities)?)
+}
+
+/// The facilities of a carefind CSV or snapshot file (told apart by their first bytes).
+pub fn facilities(source: &str) -> Result<Vec<Facility>, Failure> {
+    if source == "-" {
+        let mut bytes = Vec::new();
+        io::stdin().lock().read_to_end(&mut bytes)?;
+        if snapshot::is_snapshot(&bytes) {
+            return snapshot::from_slice(&bytes)
+                .map_err(|error| Failure::usage(format!("<stdin>: {error}")));
+        }
+        return Ok(native::from_slice(&bytes, "<stdin>", &LoadOptions::strict())?.facilities);
+    }
+    let mut start = [0u8; snapshot::MAGIC.len()];
+    let is_snapshot = std::fs::File::open(source)
+        .and_then(|mut file| file.read_exact(&mut start))
+        .is_ok_and(|()| snapshot::is_snapshot(&start));
+    if is_snapshot {
+        Ok(snapshot::from_path(source)?)
+    } else {
+        Ok(native::from_path(source, &LoadOptions::strict())?.facilities)
+    }
 }

@@ -93,32 +93,33 @@ pub fn attribute_filter(args: &AttributeArgs) -> Result<Filter, Failure> {
         .medications(set("--medication", &args.medication)?))
 }
 
-/// The polygon of a GeoJSON Polygon geometry, or of a Feature or a one-feature collection
-/// holding one.
+/// The polygon of a GeoJSON file.
 fn polygon(path: &std::path::Path) -> Result<geo::Polygon<f64>, Failure> {
     let name = path.display();
     let text = std::fs::read_to_string(path)
         .map_err(|e| Failure::usage(format!("--polygon {name}: {e}")))?;
-    let geojson: geojson::GeoJson = text
-        .parse()
-        .map_err(|e| Failure::usage(format!("--polygon {name}: not GeoJSON: {e}")))?;
+    polygon_of(&text).map_err(|e| Failure::usage(format!("--polygon {name}: {e}")))
+}
+
+/// The polygon of a GeoJSON Polygon geometry, or of a Feature or a one-feature collection
+/// holding one.
+pub fn polygon_of(text: &str) -> Result<geo::Polygon<f64>, String> {
+    let geojson: geojson::GeoJson = text.parse().map_err(|e| format!("not GeoJSON: {e}"))?;
     let geometry = match geojson {
         geojson::GeoJson::Geometry(geometry) => Some(geometry),
         geojson::GeoJson::Feature(feature) => feature.geometry,
         geojson::GeoJson::FeatureCollection(collection) => match &collection.features[..] {
             [feature] => feature.geometry.clone(),
             features => {
-                return Err(Failure::usage(format!(
-                    "--polygon {name}: the collection has {} features; give a file with one polygon",
+                return Err(format!(
+                    "the collection has {} features; give one polygon",
                     features.len()
-                )));
+                ));
             }
         },
     };
-    let geometry = geometry
-        .ok_or_else(|| Failure::usage(format!("--polygon {name}: the feature has no geometry")))?;
-    geo::Polygon::<f64>::try_from(geometry)
-        .map_err(|e| Failure::usage(format!("--polygon {name}: not a Polygon: {e}")))
+    let geometry = geometry.ok_or("the feature has no geometry")?;
+    geo::Polygon::<f64>::try_from(geometry).map_err(|e| format!("not a Polygon: {e}"))
 }
 
 fn single(index: &Index, query: Query, style: Style, out: impl Write) -> Result<Outcome, Failure> {

@@ -37,6 +37,10 @@ pub fn run(args: &ImportArgs) -> Result<Outcome, Failure> {
         write_report(path, &reports, &merged)?;
     }
     write(&args.output, &merged)?;
+    if let Some(path) = &args.snapshot {
+        carefind::snapshot::to_path(path, &merged.facilities)?;
+        eprintln!("carefind: wrote the snapshot {}", path.display());
+    }
     eprintln!(
         "carefind: wrote {} facilities to {}",
         merged.facilities.len(),

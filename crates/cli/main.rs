@@ -12,6 +12,7 @@ mod output;
 mod pathway;
 mod place;
 mod plot;
+mod serve;
 mod stats;
 mod validate;
 
@@ -34,6 +35,8 @@ fn main() -> ExitCode {
         Command::Import(args) => import::run(&args),
         Command::Validate(args) => validate::run(&args),
         Command::Stats(args) => stats::run(&args),
+        Command::Snapshot(args) => snapshot(&args),
+        Command::Serve(args) => serve::run(&args),
         Command::Pathway(args) => pathway::run(&args),
         Command::Coverage(args) => coverage::run(&args),
         Command::Completions { shell } => {
@@ -53,6 +56,18 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `carefind snapshot`: a dataset as a binary snapshot.
+fn snapshot(args: &args::SnapshotArgs) -> Result<Outcome, Failure> {
+    let index = dataset::load(args.data.as_deref())?;
+    carefind::snapshot::to_path(&args.output, index.facilities())?;
+    eprintln!(
+        "carefind: wrote {} facilities to {}",
+        index.len(),
+        args.output.display()
+    );
+    Ok(Outcome::Found)
 }
 
 /// Help and version print as clap writes them; a usage error becomes one line.

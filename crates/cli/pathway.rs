@@ -163,7 +163,7 @@ fn table(
 }
 
 #[derive(Serialize)]
-struct Document<'a> {
+pub struct Document<'a> {
     from: Option<&'static str>,
     units: &'static str,
     steps: Vec<StepDocument<'a>>,
@@ -187,7 +187,7 @@ struct PairDocument<'a> {
     home: Record<'a>,
 }
 
-fn document<'a>(path: &'a Pathway, query: &PathwayQuery, unit: Unit) -> Document<'a> {
+pub fn document<'a>(path: &'a Pathway, query: &PathwayQuery, unit: Unit) -> Document<'a> {
     Document {
         from: query.from.map(Stage::name),
         units: unit.symbol(),

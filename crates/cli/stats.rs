@@ -14,7 +14,7 @@ use crate::find::Outcome;
 
 /// One line of the counts.
 #[derive(Debug, PartialEq, Serialize)]
-struct Count {
+pub struct Count {
     by: &'static str,
     key: String,
     count: usize,
@@ -41,7 +41,7 @@ pub fn run(args: &StatsArgs) -> Result<Outcome, Failure> {
     })
 }
 
-fn count(facilities: &[Facility], by: StatsBy) -> Vec<Count> {
+pub fn count(facilities: &[Facility], by: StatsBy) -> Vec<Count> {
     let total = facilities.len();
     let (name, counts): (&'static str, Vec<(String, usize)>) = match by {
         StatsBy::Care => ("care", terms(facilities, |f| f.care)),

@@ -1,0 +1,55 @@
+//! Loading a dataset from its binary snapshot against loading it from the carefind CSV it
+//! came from (the streaming reader `--data FILE` uses, and the parallel in-memory one), on
+//! the embedded sample and on 100,000 generated facilities.
+//!
+//! ```text
+//! cargo bench --bench snapshot
+//! ```
+
+use std::hint::black_box;
+
+use carefind::load::{LoadOptions, native};
+use carefind::{Facility, save, snapshot};
+use criterion::{Criterion, criterion_group, criterion_main};
+
+#[allow(dead_code)]
+#[path = "../examples/generate_sample.rs"]
+mod generate_sample;
+
+fn bench(c: &mut Criterion) {
+    let datasets: [(&str, Vec<Facility>); 2] = [
+        ("sample_8000", carefind::Index::sample().into_facilities()),
+        ("generated_100000", generate_sample::generate_n(100_000)),
+    ];
+    for (name, facilities) in datasets {
+        let mut csv = Vec::new();
+        save::to_writer(&mut csv, "memory", &facilities).expect("writing to memory");
+        let mut snap = Vec::new();
+        snapshot::to_writer(&mut snap, &facilities).expect("writing to memory");
+        eprintln!(
+            "{name}: CSV {} bytes, snapshot {} bytes",
+            csv.len(),
+            snap.len()
+        );
+        let mut group = c.benchmark_group(format!("load_{name}"));
+        group.sample_size(20);
+        group.bench_function("csv_streaming", |b| {
+            b.iter(|| {
+                native::from_reader(black_box(&csv[..]), "csv", &LoadOptions::strict())
+                    .expect("valid")
+            })
+        });
+        group.bench_function("csv_parallel", |b| {
+            b.iter(|| {
+                native::from_slice(black_box(&csv), "csv", &LoadOptions::strict()).expect("valid")
+            })
+        });
+        group.bench_function("snapshot", |b| {
+            b.iter(|| snapshot::from_slice(black_box(&snap)).expect("valid"))
+        });
+        group.finish();
+    }
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

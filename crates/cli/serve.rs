@@ -1,0 +1,718 @@
+//! `carefind serve`: the locator as a JSON HTTP API, with hot reload and an access log that
+//! never records where anybody searched from.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, Path, RawQuery, Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use carefind::analysis::pathway::{self as library_pathway, PathwayQuery, Stage};
+use carefind::{
+    Area, BBox, CareLevel, Cursor, Distance, Filter, Hit, Index, Locator, Query, Set, Term, Unit,
+};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::args::{ServeArgs, StatsBy};
+use crate::failure::Failure;
+use crate::find::{Outcome, polygon_of};
+use crate::output::Record;
+use crate::{dataset, pathway, place, stats};
+
+/// Limits on what one request may ask for.
+const MAX_LIMIT: usize = 1_000;
+const MAX_QUERY_BYTES: usize = 8 * 1024;
+const MAX_BODY_BYTES: usize = 1024 * 1024;
+const MAX_POLYGON_VERTICES: usize = 10_000;
+const DEFAULT_LIMIT: usize = 10;
+
+/// The OpenAPI 3 description of this API, served at /openapi.json.
+pub const OPENAPI: &str = include_str!("openapi.json");
+
+struct Shared {
+    locator: Locator,
+    /// The file read again on reload; `None` for the embedded sample.
+    data: Option<String>,
+    /// The admin token from CAREFIND_ADMIN_TOKEN; reload over HTTP is refused without one.
+    token: Option<String>,
+    access_log: bool,
+    timeout: Duration,
+    /// One reload at a time.
+    reloading: tokio::sync::Mutex<()>,
+}
+
+pub fn run(args: &ServeArgs) -> Result<Outcome, Failure> {
+    let index = dataset::load(args.data.as_deref())?;
+    index.warm_up();
+    let facilities = index.len();
+    let shared = Arc::new(Shared {
+        locator: Locator::new(index),
+        data: args.data.clone(),
+        token: std::env::var("CAREFIND_ADMIN_TOKEN")
+            .ok()
+            .filter(|t| !t.is_empty()),
+        access_log: !args.quiet,
+        timeout: Duration::from_secs(args.timeout.max(1)),
+        reloading: tokio::sync::Mutex::new(()),
+    });
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::usage(format!("cannot start the server: {e}")))?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(&args.addr)
+            .await
+            .map_err(|e| Failure::flag("--addr", format!("cannot listen on {}: {e}", args.addr)))?;
+        let address: SocketAddr = listener
+            .local_addr()
+            .map_err(|e| Failure::usage(format!("cannot listen: {e}")))?;
+        eprintln!("carefind: serving {facilities} facilities on http://{address}");
+        if shared.token.is_none() {
+            eprintln!("carefind: POST /v1/admin/reload is refused: CAREFIND_ADMIN_TOKEN is not set (SIGHUP reloads)");
+        }
+        tokio::spawn(reload_on_hangup(Arc::clone(&shared)));
+        axum::serve(listener, router(shared))
+            .with_graceful_shutdown(shutdown())
+            .await
+            .map_err(|e| Failure::usage(format!("the server stopped: {e}")))?;
+        eprintln!("carefind: stopped");
+        Ok(Outcome::Found)
+    })
+}
+
+fn router(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/openapi.json", get(openapi))
+        .route("/v1/facilities", get(list))
+        .route("/v1/facilities/search", post(search))
+        .route("/v1/facilities/{id}", get(one))
+        .route("/v1/pathway", get(pathway_route))
+        .route("/v1/stats", get(stats_route))
+        .route("/v1/admin/reload", post(reload_route))
+        .fallback(|| async {
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                None,
+                "no such endpoint; see /openapi.json",
+            )
+        })
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                None,
+                "this endpoint does not take that method",
+            )
+        })
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn_with_state(Arc::clone(&shared), guard))
+        .with_state(shared)
+}
+
+/// Times each request out, and logs it: method, path without the query string, status and
+/// latency. The query string and bodies hold places, so they are never written.
+async fn guard(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().clone();
+    let path = request.uri().path().to_string();
+    let response = match tokio::time::timeout(shared.timeout, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => ApiError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            None,
+            "the request took too long",
+        )
+        .into_response(),
+    };
+    if shared.access_log {
+        let micros = started.elapsed().as_micros();
+        eprintln!(
+            "{method} {path} {} {}.{:03}ms",
+            response.status().as_u16(),
+            micros / 1000,
+            micros % 1000
+        );
+    }
+    response
+}
+
+async fn shutdown() {
+    let terminate = async {
+        #[cfg(unix)]
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            signal.recv().await;
+            return;
+        }
+        std::future::pending::<()>().await
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {},
+        () = terminate => {},
+    }
+    eprintln!("carefind: stopping after the requests in flight");
+}
+
+async fn reload_on_hangup(shared: Arc<Shared>) {
+    #[cfg(unix)]
+    if let Ok(mut hangup) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()) {
+        while hangup.recv().await.is_some() {
+            match reload(&shared).await {
+                Ok(count) => eprintln!("carefind: reloaded {count} facilities (SIGHUP)"),
+                Err(error) => eprintln!(
+                    "carefind: reload failed, still serving the old data: {}",
+                    error.message
+                ),
+            }
+        }
+    }
+}
+
+/// Reads the data file again and swaps it in; queries in flight finish on the old data.
+async fn reload(shared: &Arc<Shared>) -> Result<usize, ApiError> {
+    let Some(data) = shared.data.clone() else {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            None,
+            "started on the embedded sample: there is no file to reload",
+        ));
+    };
+    let _one_at_a_time = shared.reloading.lock().await;
+    let index = tokio::task::spawn_blocking(move || -> Result<Index, Failure> {
+        let index = dataset::load(Some(&data))?;
+        index.warm_up();
+        Ok(index)
+    })
+    .await
+    .map_err(|_| {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            None,
+            "the reload did not finish",
+        )
+    })?
+    .map_err(|failure| {
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, None, &failure.to_string())
+    })?;
+    let count = index.len();
+    shared.locator.replace(index);
+    Ok(count)
+}
+
+/// A 4xx (or 5xx) answer with a JSON body naming the parameter at fault.
+#[derive(Debug)]
+struct ApiError {
+    status: StatusCode,
+    parameter: Option<String>,
+    message: String,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, parameter: Option<&str>, message: &str) -> Self {
+        ApiError {
+            status,
+            parameter: parameter.map(String::from),
+            message: message.to_string(),
+        }
+    }
+
+    fn bad(parameter: &str, message: impl std::fmt::Display) -> Self {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            Some(parameter),
+            &message.to_string(),
+        )
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = json!({"error": self.message, "parameter": self.parameter, "status": self.status.as_u16()});
+        (self.status, Json(body)).into_response()
+    }
+}
+
+async fn healthz(State(shared): State<Arc<Shared>>) -> Json<Value> {
+    Json(json!({"status": "ok", "facilities": shared.locator.index().len()}))
+}
+
+async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
+}
+
+/// What a search asks, from a query string or a JSON body.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Params {
+    near: Option<String>,
+    within: Option<String>,
+    limit: Option<usize>,
+    offset: Option<usize>,
+    after: Option<String>,
+    #[serde(default)]
+    care: Words,
+    #[serde(default)]
+    payment: Words,
+    #[serde(default)]
+    age: Words,
+    #[serde(default)]
+    population: Words,
+    #[serde(default)]
+    language: Words,
+    #[serde(default)]
+    medication: Words,
+    bbox: Option<String>,
+    /// GeoJSON (bodies only).
+    polygon: Option<Value>,
+    units: Option<String>,
+}
+
+/// A list given as `"a,b"` or `["a", "b"]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(untagged)]
+enum Words {
+    #[default]
+    None,
+    Text(String),
+    List(Vec<String>),
+}
+
+impl Words {
+    fn joined(&self) -> String {
+        match self {
+            Words::None => String::new(),
+            Words::Text(text) => text.clone(),
+            Words::List(words) => words.join(","),
+        }
+    }
+
+    fn push(&mut self, word: String) {
+        *self = match std::mem::take(self) {
+            Words::None => Words::Text(word),
+            Words::Text(text) => Words::Text(format!("{text},{word}")),
+            Words::List(mut words) => {
+                words.push(word);
+                Words::List(words)
+            }
+        };
+    }
+}
+
+/// The pairs of a query string, refusing one that is too long.
+fn pairs(raw: Option<&str>) -> Result<Vec<(String, String)>, ApiError> {
+    let raw = raw.unwrap_or_default();
+    if raw.len() > MAX_QUERY_BYTES {
+        return Err(ApiError::new(
+            StatusCode::URI_TOO_LONG,
+            Some("query"),
+            &format!(
+                "the query string is {} bytes; at most {MAX_QUERY_BYTES}",
+                raw.len()
+            ),
+        ));
+    }
+    serde_urlencoded::from_str(raw).map_err(|e| ApiError::bad("query", e))
+}
+
+fn number(parameter: &str, value: &str) -> Result<usize, ApiError> {
+    value.trim().parse().map_err(|_| {
+        ApiError::bad(
+            parameter,
+            format!("{value:?} is not a whole number of at least 0"),
+        )
+    })
+}
+
+impl Params {
+    fn from_pairs(pairs: &[(String, String)]) -> Result<Params, ApiError> {
+        let mut params = Params::default();
+        for (key, value) in pairs {
+            let value = value.clone();
+            match key.as_str() {
+                "near" => params.near = Some(value),
+                "within" => params.within = Some(value),
+                "limit" => params.limit = Some(number("limit", &value)?),
+                "offset" => params.offset = Some(number("offset", &value)?),
+                "after" => params.after = Some(value),
+                "care" => params.care.push(value),
+                "payment" => params.payment.push(value),
+                "age" => params.age.push(value),
+                "population" => params.population.push(value),
+                "language" => params.language.push(value),
+                "medication" => params.medication.push(value),
+                "bbox" => params.bbox = Some(value),
+                "units" => params.units = Some(value),
+                "polygon" => {
+                    return Err(ApiError::bad(
+                        "polygon",
+                        "send polygons in the body of POST /v1/facilities/search",
+                    ));
+                }
+                other => return Err(ApiError::bad(other, "unknown parameter; see /openapi.json")),
+            }
+        }
+        Ok(params)
+    }
+
+    fn unit(&self) -> Result<Unit, ApiError> {
+        unit(self.units.as_deref())
+    }
+
+    fn filter(&self) -> Result<Filter, ApiError> {
+        fn set<T: Term>(parameter: &str, words: &Words) -> Result<Set<T>, ApiError> {
+            Set::parse_list(&words.joined()).map_err(|e| ApiError::bad(parameter, e))
+        }
+        Ok(Filter::new()
+            .care(set::<CareLevel>("care", &self.care)?)
+            .payment(set("payment", &self.payment)?)
+            .ages(set("age", &self.age)?)
+            .populations(set("population", &self.population)?)
+            .languages(set("language", &self.language)?)
+            .medications(set("medication", &self.medication)?))
+    }
+
+    /// The library query, and the page size asked for.
+    fn query(&self) -> Result<(Query, usize), ApiError> {
+        let unit = self.unit()?;
+        let limit = self.limit.unwrap_or(DEFAULT_LIMIT);
+        if limit > MAX_LIMIT {
+            return Err(ApiError::bad(
+                "limit",
+                format!("{limit} is more than {MAX_LIMIT}; page with next"),
+            ));
+        }
+        let mut query = Query::default()
+            .filter(self.filter()?)
+            .offset(self.offset.unwrap_or(0));
+        query.limit = Some(limit);
+        if let Some(near) = &self.near {
+            query.origin = Some(place::resolve(near).map_err(|e| ApiError::bad("near", e))?);
+        }
+        if let Some(within) = &self.within {
+            let distance =
+                Distance::parse(within, Some(unit)).map_err(|e| ApiError::bad("within", e))?;
+            query = query.max_distance(distance);
+        }
+        if let Some(bbox) = &self.bbox {
+            query.area = Area::Box(bbox.parse::<BBox>().map_err(|e| ApiError::bad("bbox", e))?);
+        }
+        if let Some(polygon) = &self.polygon {
+            if self.bbox.is_some() {
+                return Err(ApiError::bad("polygon", "give bbox or polygon, not both"));
+            }
+            let polygon =
+                polygon_of(&polygon.to_string()).map_err(|e| ApiError::bad("polygon", e))?;
+            let vertices = polygon.exterior().0.len()
+                + polygon.interiors().iter().map(|r| r.0.len()).sum::<usize>();
+            if vertices > MAX_POLYGON_VERTICES {
+                return Err(ApiError::bad(
+                    "polygon",
+                    format!("{vertices} vertices; at most {MAX_POLYGON_VERTICES}"),
+                ));
+            }
+            query.area = Area::Polygon(polygon);
+        }
+        if let Some(after) = &self.after {
+            query = query.after(
+                after
+                    .parse::<Cursor>()
+                    .map_err(|e| ApiError::bad("after", e))?,
+            );
+        }
+        if query.origin.is_none() && matches!(query.area, Area::Everywhere) {
+            return Err(ApiError::bad(
+                "near",
+                "give near (a place), bbox or polygon",
+            ));
+        }
+        Ok((query, limit))
+    }
+}
+
+fn unit(units: Option<&str>) -> Result<Unit, ApiError> {
+    match units.unwrap_or("mi") {
+        "mi" => Ok(Unit::Miles),
+        "km" => Ok(Unit::Kilometers),
+        "m" => Ok(Unit::Meters),
+        "ft" => Ok(Unit::Feet),
+        other => Err(ApiError::bad(
+            "units",
+            format!("{other:?}: use mi, km, m or ft"),
+        )),
+    }
+}
+
+/// A page of results, serialized straight from the records (a `serde_json::Value` per
+/// record cost more than the search itself).
+#[derive(serde::Serialize)]
+struct Page<'a> {
+    total: usize,
+    count: usize,
+    results: Vec<Record<'a>>,
+    next_cursor: Option<String>,
+    next: Option<String>,
+}
+
+impl IntoResponse for Page<'_> {
+    fn into_response(self) -> Response {
+        match serde_json::to_vec(&self) {
+            Ok(bytes) => ([(header::CONTENT_TYPE, "application/json")], bytes).into_response(),
+            Err(_) => ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                None,
+                "the answer did not serialize",
+            )
+            .into_response(),
+        }
+    }
+}
+
+/// The page of results, with the total and the cursor of the next page.
+fn answer<'a>(index: &'a Index, params: &Params) -> Result<Page<'a>, ApiError> {
+    let (query, limit) = params.query()?;
+    let unit = params.unit()?;
+    let mut total_query = query.clone();
+    (total_query.limit, total_query.offset, total_query.after) = (None, 0, None);
+    let total = index
+        .count(&total_query)
+        .map_err(|e| ApiError::bad("query", e))?;
+    // One more than the page tells whether there is a next one.
+    let mut page_query = query;
+    page_query.limit = Some(limit + 1);
+    let mut hits: Vec<Hit> = index
+        .search(&page_query)
+        .map_err(|e| ApiError::bad("after", e))?;
+    let more = hits.len() > limit;
+    hits.truncate(limit);
+    let next_cursor = more
+        .then(|| hits.last().map(|hit| hit.cursor().to_string()))
+        .flatten();
+    let first_rank = page_query.offset + 1;
+    let results: Vec<Record> = hits
+        .iter()
+        .enumerate()
+        .map(|(i, hit)| Record::new(None, first_rank + i, hit, unit))
+        .collect();
+    Ok(Page {
+        total,
+        count: results.len(),
+        results,
+        next_cursor,
+        next: None,
+    })
+}
+
+async fn list(
+    State(shared): State<Arc<Shared>>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let pairs = pairs(raw.as_deref())?;
+    let params = Params::from_pairs(&pairs)?;
+    let index = shared.locator.index();
+    let mut page = answer(&index, &params)?;
+    if let Some(cursor) = &page.next_cursor {
+        let mut kept: Vec<(String, String)> = pairs
+            .into_iter()
+            .filter(|(k, _)| k != "after" && k != "offset")
+            .collect();
+        kept.push(("after".into(), cursor.clone()));
+        let query = serde_urlencoded::to_string(&kept).unwrap_or_default();
+        page.next = Some(format!("/v1/facilities?{query}"));
+    }
+    Ok(page.into_response())
+}
+
+async fn search(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let body = body.map_err(|rejection| {
+        let status = rejection.status();
+        let message = match status {
+            StatusCode::PAYLOAD_TOO_LARGE => {
+                format!("the body is larger than {MAX_BODY_BYTES} bytes")
+            }
+            _ => rejection.body_text(),
+        };
+        ApiError::new(status, Some("body"), &message)
+    })?;
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|v| v.starts_with("application/json"));
+    if !is_json {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Some("body"),
+            "send the search as application/json",
+        ));
+    }
+    let params: Params = serde_json::from_slice(&body).map_err(|e| {
+        let parameter = e.to_string().split('`').nth(1).map(String::from);
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            Some(parameter.as_deref().unwrap_or("body")),
+            &format!("body: {e}"),
+        )
+    })?;
+    let index = shared.locator.index();
+    Ok(answer(&index, &params)?.into_response())
+}
+
+async fn one(
+    State(shared): State<Arc<Shared>>,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    let pairs = pairs(raw.as_deref())?;
+    let mut units = None;
+    for (key, value) in &pairs {
+        match key.as_str() {
+            "units" => units = Some(value.as_str()),
+            other => {
+                return Err(ApiError::bad(
+                    other,
+                    "unknown parameter; this endpoint takes units",
+                ));
+            }
+        }
+    }
+    let unit = unit(units)?;
+    let index = shared.locator.index();
+    let facility = index.get(&id).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            Some("id"),
+            &format!("no facility has id {id:?}"),
+        )
+    })?;
+    let hit = Hit {
+        facility,
+        distance_m: None,
+        bearing_deg: None,
+    };
+    Ok(Json(
+        serde_json::to_value(Record::new(None, 1, &hit, unit)).unwrap_or(Value::Null),
+    ))
+}
+
+async fn pathway_route(
+    State(shared): State<Arc<Shared>>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    let pairs = pairs(raw.as_deref())?;
+    let mut filters: Vec<(String, String)> = Vec::new();
+    let (mut near, mut from, mut within, mut pair_within, mut units) =
+        (None, None, None, None, None);
+    let (mut limit, mut pairs_wanted) = (3, 5);
+    for (key, value) in &pairs {
+        match key.as_str() {
+            "near" => near = Some(value.clone()),
+            "from" => from = Some(value.clone()),
+            "within" => within = Some(value.clone()),
+            "pair_within" => pair_within = Some(value.clone()),
+            "units" => units = Some(value.clone()),
+            "limit" => limit = number("limit", value)?,
+            "pairs" => pairs_wanted = number("pairs", value)?,
+            "payment" | "age" | "population" | "language" | "medication" => {
+                filters.push((key.clone(), value.clone()))
+            }
+            other => return Err(ApiError::bad(other, "unknown parameter; see /openapi.json")),
+        }
+    }
+    if limit > MAX_LIMIT || pairs_wanted > MAX_LIMIT {
+        let parameter = if limit > MAX_LIMIT { "limit" } else { "pairs" };
+        return Err(ApiError::bad(parameter, format!("at most {MAX_LIMIT}")));
+    }
+    let unit = unit(units.as_deref())?;
+    let near = near.ok_or_else(|| ApiError::bad("near", "give near, a place"))?;
+    let origin = place::resolve(&near).map_err(|e| ApiError::bad("near", e))?;
+    let filter = Params::from_pairs(&filters)?.filter()?;
+    let mut query = PathwayQuery::new(origin)
+        .filter(filter)
+        .per_step(limit)
+        .pairs(pairs_wanted);
+    if let Some(from) = from {
+        let stage: Stage = from.parse().map_err(|e| ApiError::bad("from", e))?;
+        query = query.from(stage);
+    }
+    if let Some(within) = within {
+        query = query
+            .within(Distance::parse(&within, Some(unit)).map_err(|e| ApiError::bad("within", e))?);
+    }
+    if let Some(pair_within) = pair_within {
+        query = query.pair_within(
+            Distance::parse(&pair_within, Some(unit))
+                .map_err(|e| ApiError::bad("pair_within", e))?,
+        );
+    }
+    let index = shared.locator.index();
+    let path = library_pathway::pathway(&index, &query).map_err(|e| ApiError::bad("query", e))?;
+    Ok(Json(
+        serde_json::to_value(pathway::document(&path, &query, unit)).unwrap_or(Value::Null),
+    ))
+}
+
+async fn stats_route(
+    State(shared): State<Arc<Shared>>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    let mut by = StatsBy::Care;
+    for (key, value) in pairs(raw.as_deref())? {
+        match key.as_str() {
+            "by" => {
+                by = clap::ValueEnum::from_str(&value, true)
+                    .map_err(|_| ApiError::bad("by", format!("{value:?}: use care, state, payment, language, age, population or medication")))?;
+            }
+            other => {
+                return Err(ApiError::bad(
+                    other,
+                    "unknown parameter; this endpoint takes by",
+                ));
+            }
+        }
+    }
+    let index = shared.locator.index();
+    let counts = stats::count(index.facilities(), by);
+    Ok(Json(json!({"facilities": index.len(), "counts": counts})))
+}
+
+async fn reload_route(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ApiError> {
+    let Some(token) = &shared.token else {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            Some("authorization"),
+            "reload over HTTP is off: the server has no CAREFIND_ADMIN_TOKEN",
+        ));
+    };
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    if !given.is_some_and(|given| constant_time_eq(given.as_bytes(), token.as_bytes())) {
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            Some("authorization"),
+            "give Authorization: Bearer <CAREFIND_ADMIN_TOKEN>",
+        ));
+    }
+    let count = reload(&shared).await?;
+    Ok(Json(json!({"reloaded": true, "facilities": count})))
+}
+
+/// Compares secrets in time that does not depend on where they differ.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}

@@ -1,0 +1,130 @@
+//! A bounded load test of `carefind serve` on loopback: 64 keep-alive connections send
+//! nearest-10 queries from random US points for 30 s, then the throughput and the latency
+//! percentiles are printed. It starts the release binary itself (on a free port) and stops it.
+//!
+//! ```text
+//! cargo build --release && cargo run --release --example load_test
+//! cargo run --release --example load_test -- --seconds 10 --connections 16 --quiet-server
+//! ```
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+fn option(args: &[String], name: &str, default: u64) -> u64 {
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1)?.parse().ok())
+        .unwrap_or(default)
+}
+
+/// Sends requests on one connection until the deadline; returns each latency in µs.
+async fn connection(address: String, seed: u64, deadline: Instant) -> std::io::Result<Vec<u32>> {
+    let mut stream = TcpStream::connect(&address).await?;
+    stream.set_nodelay(true)?;
+    let (mut state, mut latencies, mut buffer) = (seed | 1, Vec::new(), vec![0u8; 1 << 16]);
+    while Instant::now() < deadline {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let (lat, lon) = (
+            25.0 + (state % 24_000) as f64 / 1000.0,
+            -124.0 + (state >> 20) as f64 % 57_000.0 / 1000.0,
+        );
+        let request = format!(
+            "GET /v1/facilities?near={lat:.3},{lon:.3}&limit=10 HTTP/1.1\r\nHost: load\r\n\r\n"
+        );
+        let started = Instant::now();
+        stream.write_all(request.as_bytes()).await?;
+        let (mut filled, mut wanted) = (0, None);
+        loop {
+            let n = stream.read(&mut buffer[filled..]).await?;
+            if n == 0 {
+                return Err(std::io::Error::other("the server closed the connection"));
+            }
+            filled += n;
+            if wanted.is_none()
+                && let Some(end) = buffer[..filled].windows(4).position(|w| w == b"\r\n\r\n")
+            {
+                let head = String::from_utf8_lossy(&buffer[..end]).to_ascii_lowercase();
+                assert!(head.starts_with("http/1.1 200"), "{head}");
+                let length: usize = head
+                    .lines()
+                    .find_map(|l| l.strip_prefix("content-length: ")?.trim().parse().ok())
+                    .expect("a content-length");
+                wanted = Some(end + 4 + length);
+            }
+            if wanted.is_some_and(|w| filled >= w) {
+                break;
+            }
+        }
+        latencies.push(started.elapsed().as_micros() as u32);
+    }
+    Ok(latencies)
+}
+
+pub fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().collect();
+    let (seconds, connections) = (
+        option(&args, "--seconds", 30),
+        option(&args, "--connections", 64),
+    );
+    let binary = std::env::current_exe()?
+        .parent()
+        .and_then(|p| p.parent())
+        .map(|p| p.join("carefind"))
+        .ok_or("no binary")?;
+    let mut command = Command::new(&binary);
+    command.args(["serve", "--addr", "127.0.0.1:0"]);
+    if args.iter().any(|a| a == "--quiet-server") {
+        command.arg("--quiet");
+    }
+    let mut server = command.stderr(Stdio::piped()).spawn()?;
+    let mut log = BufReader::new(server.stderr.take().ok_or("no stderr")?);
+    let address = loop {
+        let mut line = String::new();
+        if log.read_line(&mut line)? == 0 {
+            return Err("the server did not start".into());
+        }
+        if let Some(at) = line.trim().split("on http://").nth(1) {
+            break at.to_string();
+        }
+    };
+    // Drain the access log as a terminal would take it.
+    std::thread::spawn(move || std::io::copy(&mut log, &mut std::io::sink()));
+
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let started = Instant::now();
+    let deadline = started + Duration::from_secs(seconds);
+    let mut latencies: Vec<u32> = runtime.block_on(async {
+        let tasks: Vec<_> = (0..connections)
+            .map(|i| tokio::spawn(connection(address.clone(), 0x9E37_79B9 * (i + 1), deadline)))
+            .collect();
+        let mut all = Vec::new();
+        for task in tasks {
+            all.extend(task.await.expect("a task")?);
+        }
+        Ok::<_, std::io::Error>(all)
+    })?;
+    let elapsed = started.elapsed().as_secs_f64();
+    server.kill()?;
+    server.wait()?;
+    latencies.sort_unstable();
+    let percentile = |q: f64| {
+        latencies[((latencies.len() as f64 * q) as usize).min(latencies.len() - 1)] as f64 / 1000.0
+    };
+    println!(
+        "{} requests in {elapsed:.1} s over {connections} connections: {:.0} requests/s; latency p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        latencies.len(),
+        latencies.len() as f64 / elapsed,
+        percentile(0.5),
+        percentile(0.99),
+        percentile(1.0),
+    );
+    Ok(())
+}

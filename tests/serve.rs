@@ -1,0 +1,619 @@
+//! `carefind serve` on 127.0.0.1 (an ephemeral port): every endpoint answers what the library
+//! answers, every bad request is a 4xx with a JSON body naming the parameter, responses
+//! match the OpenAPI document, reloads under load drop nothing and mix nothing, the log
+//! holds no place, and SIGTERM stops it cleanly.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use carefind::analysis::pathway::{PathwayQuery, Stage};
+use carefind::{CareLevel, Filter, Index, LatLon, Payment, Query};
+use common::TempFile;
+use serde_json::{Value, json};
+
+/// A running server, stopped on drop; its stderr is collected.
+struct Server {
+    child: Child,
+    address: String,
+    log: Arc<Mutex<Vec<String>>>,
+}
+
+impl Server {
+    fn start(args: &[&str], token: Option<&str>) -> Server {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_carefind"));
+        command
+            .args(["serve", "--addr", "127.0.0.1:0"])
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .env_remove("CAREFIND_ADMIN_TOKEN");
+        if let Some(token) = token {
+            command.env("CAREFIND_ADMIN_TOKEN", token);
+        }
+        let mut child = command.spawn().unwrap();
+        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+        let address = loop {
+            let line = lines
+                .next()
+                .expect("the server printed its address")
+                .unwrap();
+            if let Some(at) = line.split("on http://").nth(1) {
+                break at.to_string();
+            }
+        };
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let sink = Arc::clone(&log);
+        std::thread::spawn(move || {
+            for line in lines.map_while(Result::ok) {
+                sink.lock().unwrap().push(line);
+            }
+        });
+        Server {
+            child,
+            address,
+            log,
+        }
+    }
+
+    fn get(&self, path: &str) -> (u16, Value) {
+        request(&self.address, "GET", path, &[], b"")
+    }
+
+    fn post(&self, path: &str, headers: &[(&str, &str)], body: &[u8]) -> (u16, Value) {
+        request(&self.address, "POST", path, headers, body)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One HTTP/1.1 exchange on a fresh connection; the body parsed as JSON.
+fn request(
+    address: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> (u16, Value) {
+    let mut stream = TcpStream::connect(address).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let mut head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: test\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).unwrap();
+    let _ = stream.write_all(body);
+    let mut response = Vec::new();
+    let _ = stream.read_to_end(&mut response);
+    let text = String::from_utf8_lossy(&response);
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = text.split_once("\r\n\r\n").map_or("", |(_, body)| body);
+    (status, serde_json::from_str(body).unwrap_or(Value::Null))
+}
+
+fn ids(page: &Value) -> Vec<String> {
+    page["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn facilities_answer_like_the_library_and_page_with_next() {
+    let server = Server::start(&[], None);
+    let index = Index::sample();
+    let origin = LatLon::new(40.7506, -73.9972).unwrap(); // ZIP 10001's centroid in the table
+    let (status, page) =
+        server.get("/v1/facilities?near=40.7506,-73.9972&care=iop,php&payment=medicaid&limit=7");
+    assert_eq!(status, 200, "{page}");
+    let filter = Filter::new()
+        .care([CareLevel::Iop, CareLevel::Php])
+        .payment(Payment::Medicaid);
+    let expected: Vec<String> = index
+        .search(&Query::nearest(origin, 7).filter(filter.clone()))
+        .unwrap()
+        .iter()
+        .map(|h| h.facility.id.clone())
+        .collect();
+    assert_eq!(ids(&page), expected);
+    let total = index
+        .count(&Query::default().near(origin).filter(filter.clone()))
+        .unwrap();
+    assert_eq!(page["total"], total);
+
+    // The next link continues exactly where the page ended.
+    let next = page["next"].as_str().unwrap().to_string();
+    assert!(next.starts_with("/v1/facilities?"), "{next}");
+    let (_, second) = server.get(&next);
+    let expected: Vec<String> = index
+        .search(&Query::nearest(origin, 14).filter(filter))
+        .unwrap()
+        .iter()
+        .skip(7)
+        .map(|h| h.facility.id.clone())
+        .collect();
+    assert_eq!(ids(&second), expected);
+
+    // One facility by id, and an unknown id.
+    let (status, one) = server.get(&format!("/v1/facilities/{}", expected[0]));
+    assert_eq!(
+        (status, one["id"].as_str()),
+        (200, Some(expected[0].as_str()))
+    );
+    let (status, missing) = server.get("/v1/facilities/nope");
+    assert_eq!((status, &missing["parameter"]), (404, &json!("id")));
+}
+
+#[test]
+fn a_polygon_search_in_the_body_equals_the_library() {
+    let server = Server::start(&[], None);
+    let ring = json!([
+        [-74.1, 40.6],
+        [-73.8, 40.6],
+        [-73.8, 40.9],
+        [-74.1, 40.9],
+        [-74.1, 40.6]
+    ]);
+    let body = json!({"polygon": {"type": "Polygon", "coordinates": [ring]}, "care": ["otp"], "limit": 1000});
+    let (status, page) = server.post(
+        "/v1/facilities/search",
+        &[("Content-Type", "application/json")],
+        body.to_string().as_bytes(),
+    );
+    assert_eq!(status, 200, "{page}");
+    let polygon = geo::Polygon::new(
+        geo::LineString::from(vec![
+            (-74.1, 40.6),
+            (-73.8, 40.6),
+            (-73.8, 40.9),
+            (-74.1, 40.9),
+            (-74.1, 40.6),
+        ]),
+        vec![],
+    );
+    let index = Index::sample();
+    let expected: Vec<String> = index
+        .search(&Query::in_polygon(polygon).filter(Filter::new().care(CareLevel::Otp)))
+        .unwrap()
+        .iter()
+        .map(|h| h.facility.id.clone())
+        .collect();
+    assert!(!expected.is_empty());
+    assert_eq!(ids(&page), expected);
+}
+
+#[test]
+fn pathway_and_stats_answer_like_the_library() {
+    let server = Server::start(&[], None);
+    let (status, doc) =
+        server.get("/v1/pathway?near=39.9612,-82.9988&from=detox&payment=medicaid&limit=2&pairs=3");
+    assert_eq!(status, 200, "{doc}");
+    let index = Index::sample();
+    let query = PathwayQuery::new(LatLon::new(39.9612, -82.9988).unwrap())
+        .from(Stage::Detox)
+        .filter(Filter::new().payment(Payment::Medicaid))
+        .per_step(2)
+        .pairs(3);
+    let path = carefind::analysis::pathway::pathway(&index, &query).unwrap();
+    for (step, expected) in doc["steps"].as_array().unwrap().iter().zip(&path.steps) {
+        assert_eq!(step["stage"], expected.stage.name());
+        let got: Vec<&str> = step["options"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["id"].as_str().unwrap())
+            .collect();
+        let want: Vec<&str> = expected
+            .options
+            .iter()
+            .map(|h| h.facility.id.as_str())
+            .collect();
+        assert_eq!(got, want);
+    }
+    let got: Vec<&str> = doc["pairs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["home"]["id"].as_str().unwrap())
+        .collect();
+    let want: Vec<&str> = path.pairs.iter().map(|p| p.home.id.as_str()).collect();
+    assert_eq!(got, want);
+
+    let (status, stats) = server.get("/v1/stats?by=care");
+    assert_eq!(status, 200);
+    let iop = stats["counts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["key"] == "iop")
+        .unwrap();
+    assert_eq!(iop["count"], index.count_offering(CareLevel::Iop));
+    let (status, health) = server.get("/healthz");
+    assert_eq!((status, health["facilities"].as_u64()), (200, Some(8000)));
+}
+
+#[test]
+fn every_bad_request_is_a_4xx_naming_its_parameter() {
+    let server = Server::start(&[], None);
+    let json = [("Content-Type", "application/json")];
+    let cases: Vec<(u16, Value, &str)> = vec![
+        {
+            let (s, b) = server.get("/v1/facilities?near=10001&limit=1001");
+            (s, b, "limit")
+        },
+        {
+            let (s, b) = server.get("/v1/facilities?near=10001&limit=ten");
+            (s, b, "limit")
+        },
+        {
+            let (s, b) = server.get("/v1/facilities?near=99999");
+            (s, b, "near")
+        },
+        {
+            let (s, b) = server.get("/v1/facilities?care=iop");
+            (s, b, "near")
+        },
+        {
+            let (s, b) = server.get("/v1/facilities?near=10001&within=5parsecs");
+            (s, b, "within")
+        },
+        {
+            let (s, b) = server.get("/v1/facilities?near=10001&care=intensive");
+            (s, b, "care")
+        },
+        {
+            let (s, b) = server.get("/v1/facilities?near=10001&units=furlongs");
+            (s, b, "units")
+        },
+        {
+            let (s, b) = server.get("/v1/facilities?bbox=1,2,3");
+            (s, b, "bbox")
+        },
+        {
+            let (s, b) = server.get("/v1/facilities?near=10001&after=garbage");
+            (s, b, "after")
+        },
+        {
+            let (s, b) = server.get("/v1/facilities?near=10001&colour=blue");
+            (s, b, "colour")
+        },
+        {
+            let long = "x".repeat(9000);
+            let (s, b) = server.get(&format!("/v1/facilities?near=10001&care={long}"));
+            (s, b, "query")
+        },
+        {
+            let (s, b) = server.post("/v1/facilities/search", &json, b"{\"near\": ");
+            (s, b, "body")
+        },
+        {
+            let (s, b) = server.post(
+                "/v1/facilities/search",
+                &json,
+                br#"{"near": "10001", "limt": 3}"#,
+            );
+            (s, b, "limt")
+        },
+        {
+            let (s, b) = server.post("/v1/facilities/search", &json, &vec![b' '; 1_100_000]);
+            (s, b, "body")
+        },
+        {
+            let ring: Vec<[f64; 2]> = (0..=10_001)
+                .map(|i| {
+                    let a = i as f64 / 10_001.0 * std::f64::consts::TAU;
+                    [a.cos() - 74.0, a.sin() + 40.0]
+                })
+                .collect();
+            let body = json!({"polygon": {"type": "Polygon", "coordinates": [ring]}});
+            let (s, b) = server.post("/v1/facilities/search", &json, body.to_string().as_bytes());
+            (s, b, "polygon")
+        },
+        {
+            let (s, b) = server.get("/v1/pathway?near=10001&from=rehab");
+            (s, b, "from")
+        },
+        {
+            let (s, b) = server.get("/v1/pathway?from=detox");
+            (s, b, "near")
+        },
+        {
+            let (s, b) = server.get("/v1/stats?by=colour");
+            (s, b, "by")
+        },
+    ];
+    for (status, body, parameter) in &cases {
+        assert!((400..500).contains(status), "{parameter}: {status} {body}");
+        assert_eq!(body["parameter"], *parameter, "{body}");
+        assert!(
+            body["error"].as_str().is_some_and(|e| !e.is_empty()),
+            "{body}"
+        );
+    }
+    let (status, body) = server.get("/v2/nothing");
+    assert_eq!((status, body["status"].as_u64()), (404, Some(404)));
+    let (status, body) = server.post("/v1/facilities", &[], b"");
+    assert_eq!((status, body["status"].as_u64()), (405, Some(405)));
+}
+
+/// Checks `value` against an OpenAPI 3.0 schema (the subset the document uses).
+fn conforms(value: &Value, schema: &Value, spec: &Value, at: &str) -> Result<(), String> {
+    if let Some(reference) = schema["$ref"].as_str() {
+        let name = reference.rsplit('/').next().unwrap();
+        return conforms(value, &spec["components"]["schemas"][name], spec, at);
+    }
+    if value.is_null() {
+        return match schema["nullable"].as_bool() {
+            Some(true) => Ok(()),
+            _ => Err(format!("{at}: null where the schema does not allow it")),
+        };
+    }
+    if let Some(choices) = schema["oneOf"].as_array() {
+        return choices
+            .iter()
+            .find(|choice| conforms(value, choice, spec, at).is_ok())
+            .map(|_| ())
+            .ok_or_else(|| format!("{at}: fits none of oneOf"));
+    }
+    let fits = match schema["type"].as_str() {
+        Some("object") => value.is_object(),
+        Some("array") => value.is_array(),
+        Some("string") => value.is_string(),
+        Some("integer") => value.is_u64() || value.is_i64(),
+        Some("number") => value.is_number(),
+        Some("boolean") => value.is_boolean(),
+        _ => true,
+    };
+    if !fits {
+        return Err(format!("{at}: {value} is not {}", schema["type"]));
+    }
+    if let Some(allowed) = schema["enum"].as_array()
+        && !allowed.contains(value)
+    {
+        return Err(format!("{at}: {value} is not one of {allowed:?}"));
+    }
+    if let Some(object) = value.as_object() {
+        for required in schema["required"].as_array().into_iter().flatten() {
+            let key = required.as_str().unwrap();
+            if !object.contains_key(key) {
+                return Err(format!("{at}: no {key}"));
+            }
+        }
+        for (key, item) in object {
+            match schema["properties"].get(key) {
+                Some(property) => conforms(item, property, spec, &format!("{at}.{key}"))?,
+                None if schema["additionalProperties"] == json!(false) => {
+                    return Err(format!("{at}: {key} is not in the schema"));
+                }
+                None => {}
+            }
+        }
+    }
+    if let Some(items) = value.as_array() {
+        for (i, item) in items.iter().enumerate() {
+            conforms(item, &schema["items"], spec, &format!("{at}[{i}]"))?;
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn responses_match_the_openapi_document() {
+    let server = Server::start(&[], Some("s3cret"));
+    let (status, spec) = server.get("/openapi.json");
+    assert_eq!(status, 200);
+    assert_eq!(spec["openapi"], "3.0.3");
+    let schema = |path: &str, method: &str, status: &str| -> Value {
+        let response = &spec["paths"][path][method]["responses"][status];
+        let response = match response["$ref"].as_str() {
+            Some(reference) => {
+                &spec["components"]["responses"][reference.rsplit('/').next().unwrap()]
+            }
+            None => response,
+        };
+        response["content"]["application/json"]["schema"].clone()
+    };
+    let exchanges = [
+        ("/healthz", "get", server.get("/healthz")),
+        (
+            "/v1/facilities",
+            "get",
+            server.get("/v1/facilities?near=10001&limit=3&within=50mi"),
+        ),
+        (
+            "/v1/facilities",
+            "get",
+            server.get("/v1/facilities?near=10001&limit=5000"),
+        ),
+        (
+            "/v1/facilities/search",
+            "post",
+            server.post(
+                "/v1/facilities/search",
+                &[("Content-Type", "application/json")],
+                br#"{"bbox": "-74.1,40.6,-73.8,40.9", "care": "iop"}"#,
+            ),
+        ),
+        (
+            "/v1/facilities/{id}",
+            "get",
+            server.get("/v1/facilities/S00001"),
+        ),
+        (
+            "/v1/facilities/{id}",
+            "get",
+            server.get("/v1/facilities/nope"),
+        ),
+        ("/v1/pathway", "get", server.get("/v1/pathway?near=43215")),
+        ("/v1/stats", "get", server.get("/v1/stats?by=language")),
+        (
+            "/v1/admin/reload",
+            "post",
+            server.post(
+                "/v1/admin/reload",
+                &[("Authorization", "Bearer wrong")],
+                b"",
+            ),
+        ),
+    ];
+    for (path, method, (status, body)) in exchanges {
+        let schema = schema(path, method, &status.to_string());
+        assert!(
+            !schema.is_null(),
+            "{method} {path} {status} is not documented"
+        );
+        conforms(&body, &schema, &spec, path)
+            .unwrap_or_else(|e| panic!("{method} {path} {status}: {e}\n{body}"));
+    }
+    // Every documented path is served.
+    for path in spec["paths"].as_object().unwrap().keys() {
+        let concrete = path.replace("{id}", "S00001");
+        let (status, _) = if path.contains("admin") || path.ends_with("search") {
+            server.post(&concrete, &[("Content-Type", "application/json")], b"{}")
+        } else {
+            server.get(&concrete)
+        };
+        assert_ne!(status, 404, "{path}");
+    }
+}
+
+fn dataset(prefix: &str, count: usize) -> Vec<u8> {
+    let mut csv = b"id,name,lat,lon,care\n".to_vec();
+    for i in 0..count {
+        let (lat, lon) = (
+            40.0 + (i % 50) as f64 * 0.01,
+            -75.0 + (i / 50) as f64 * 0.01,
+        );
+        csv.extend(format!("{prefix}-{i:04},{prefix} {i},{lat},{lon},iop\n").bytes());
+    }
+    csv
+}
+
+#[test]
+fn reloads_under_load_drop_nothing_and_mix_nothing() {
+    let file = TempFile::new("data.csv", &dataset("a", 400));
+    let server = Server::start(&["--data", file.path(), "--quiet"], Some("s3cret"));
+    let (status, refused) =
+        server.post("/v1/admin/reload", &[("Authorization", "Bearer nope")], b"");
+    assert_eq!(
+        (status, &refused["parameter"]),
+        (401, &json!("authorization"))
+    );
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let answered = Arc::new(AtomicUsize::new(0));
+    let clients: Vec<_> = (0..4)
+        .map(|_| {
+            let (address, stop, answered) = (
+                server.address.clone(),
+                Arc::clone(&stop),
+                Arc::clone(&answered),
+            );
+            std::thread::spawn(move || {
+                let mut prefixes = Vec::new();
+                while !stop.load(Ordering::Relaxed) {
+                    let (status, page) = request(
+                        &address,
+                        "GET",
+                        "/v1/facilities?near=40.2,-74.8&limit=50",
+                        &[],
+                        b"",
+                    );
+                    assert_eq!(status, 200, "{page}");
+                    let ids = ids(&page);
+                    assert_eq!(ids.len(), 50);
+                    let prefix = &ids[0][..2];
+                    assert!(
+                        ids.iter().all(|id| id.starts_with(prefix)),
+                        "a mixed answer: {ids:?}"
+                    );
+                    prefixes.push(prefix.to_string());
+                    answered.fetch_add(1, Ordering::Relaxed);
+                }
+                prefixes
+            })
+        })
+        .collect();
+    let started = Instant::now();
+    for round in 0..6 {
+        std::thread::sleep(Duration::from_millis(150));
+        let prefix = if round % 2 == 0 { "b" } else { "a" };
+        std::fs::write(&file.0, dataset(prefix, 400 + round)).unwrap();
+        let (status, body) = server.post(
+            "/v1/admin/reload",
+            &[("Authorization", "Bearer s3cret")],
+            b"",
+        );
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["facilities"], 400 + round);
+    }
+    std::thread::sleep(Duration::from_millis(150));
+    stop.store(true, Ordering::Relaxed);
+    let seen: Vec<String> = clients
+        .into_iter()
+        .flat_map(|c| c.join().unwrap())
+        .collect();
+    println!(
+        "{} answers in {:?} across 6 reloads",
+        answered.load(Ordering::Relaxed),
+        started.elapsed()
+    );
+    assert!(seen.iter().any(|p| p == "a-") && seen.iter().any(|p| p == "b-"));
+}
+
+#[test]
+fn the_log_has_no_places_and_sigterm_stops_cleanly() {
+    let mut server = Server::start(&[], None);
+    let (status, _) = server.get("/v1/facilities?near=10001&care=otp");
+    assert_eq!(status, 200);
+    let (status, _) = server.get("/v1/pathway?near=Columbus,%20OH");
+    assert_eq!(status, 200);
+    std::thread::sleep(Duration::from_millis(200));
+    let log = server.log.lock().unwrap().join("\n");
+    assert!(log.contains("GET /v1/facilities 200 "), "{log}");
+    assert!(log.contains("GET /v1/pathway 200 "), "{log}");
+    for secret in ["10001", "Columbus", "near", "otp"] {
+        assert!(!log.contains(secret), "the log holds {secret:?}: {log}");
+    }
+    let pid = server.child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let status = server.child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    std::thread::sleep(Duration::from_millis(100));
+    assert!(
+        server
+            .log
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|line| line.contains("stopped"))
+    );
+}

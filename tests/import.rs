@@ -302,7 +302,9 @@ fn snapshots_answer_like_the_csv_and_damage_is_an_error() {
     assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
     assert!(stderr(&run).contains("wrote 8000 facilities"));
     let args = |data: &str| {
-        carefind(&["find", "--data", data, "--near", "10001", "--care", "otp", "--format", "csv"])
+        carefind(&[
+            "find", "--data", data, "--near", "10001", "--care", "otp", "--format", "csv",
+        ])
     };
     assert_eq!(stdout(&args(snap.path())), stdout(&args(csv.path())));
 
@@ -310,18 +312,33 @@ fn snapshots_answer_like_the_csv_and_damage_is_an_error() {
     let truncated = TempFile::new("cut.snap", &bytes[..bytes.len() / 2]);
     let run = args(truncated.path());
     assert_eq!(run.status.code(), Some(2));
-    assert!(stderr(&run).contains("the snapshot is truncated"), "{}", stderr(&run));
+    assert!(
+        stderr(&run).contains("the snapshot is truncated"),
+        "{}",
+        stderr(&run)
+    );
     let mut flipped = bytes.clone();
     flipped[1000] ^= 0x20;
     let flipped = TempFile::new("flipped.snap", &flipped);
     let run = args(flipped.path());
     assert_eq!(run.status.code(), Some(2));
-    assert!(stderr(&run).contains("checksum does not match"), "{}", stderr(&run));
+    assert!(
+        stderr(&run).contains("checksum does not match"),
+        "{}",
+        stderr(&run)
+    );
 
     let labels = TempFile::new("labels.csv", LABELS.as_bytes());
     let out = TempFile::new("out.csv", b"");
     let snap = TempFile::new("out.snap", b"");
-    let run = carefind(&["import", labels.path(), "-o", out.path(), "--snapshot", snap.path()]);
+    let run = carefind(&[
+        "import",
+        labels.path(),
+        "-o",
+        out.path(),
+        "--snapshot",
+        snap.path(),
+    ]);
     assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
     let stats = |data: &str| stdout(&carefind(&["stats", "--data", data, "--format", "csv"]));
     assert_eq!(stats(snap.path()), stats(out.path()));

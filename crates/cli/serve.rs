@@ -42,7 +42,8 @@ struct Shared {
     data: Option<String>,
     /// The admin token from CAREFIND_ADMIN_TOKEN; reload over HTTP is refused without one.
     token: Option<String>,
-    access_log: bool,
+    /// `None` with --quiet.
+    access_log: Option<AccessLog>,
     timeout: Duration,
     /// One reload at a time.
     reloading: tokio::sync::Mutex<()>,
@@ -58,7 +59,7 @@ pub fn run(args: &ServeArgs) -> Result<Outcome, Failure> {
         token: std::env::var("CAREFIND_ADMIN_TOKEN")
             .ok()
             .filter(|t| !t.is_empty()),
-        access_log: !args.quiet,
+        access_log: (!args.quiet).then(AccessLog::default),
         timeout: Duration::from_secs(args.timeout.max(1)),
         reloading: tokio::sync::Mutex::new(()),
     });
@@ -78,10 +79,22 @@ pub fn run(args: &ServeArgs) -> Result<Outcome, Failure> {
             eprintln!("carefind: POST /v1/admin/reload is refused: CAREFIND_ADMIN_TOKEN is not set (SIGHUP reloads)");
         }
         tokio::spawn(reload_on_hangup(Arc::clone(&shared)));
-        axum::serve(listener, router(shared))
+        let flusher = Arc::clone(&shared);
+        std::thread::spawn(move || {
+            loop {
+                std::thread::sleep(Duration::from_millis(100));
+                if let Some(log) = &flusher.access_log {
+                    log.flush();
+                }
+            }
+        });
+        let served = axum::serve(listener, router(Arc::clone(&shared)))
             .with_graceful_shutdown(shutdown())
-            .await
-            .map_err(|e| Failure::usage(format!("the server stopped: {e}")))?;
+            .await;
+        if let Some(log) = &shared.access_log {
+            log.flush();
+        }
+        served.map_err(|e| Failure::usage(format!("the server stopped: {e}")))?;
         eprintln!("carefind: stopped");
         Ok(Outcome::Found)
     })
@@ -131,16 +144,41 @@ async fn guard(State(shared): State<Arc<Shared>>, request: Request, next: Next) 
         )
         .into_response(),
     };
-    if shared.access_log {
+    if let Some(log) = &shared.access_log {
         let micros = started.elapsed().as_micros();
-        eprintln!(
+        log.record(format_args!(
             "{method} {path} {} {}.{:03}ms",
             response.status().as_u16(),
             micros / 1000,
             micros % 1000
-        );
+        ));
     }
     response
+}
+
+/// Access log lines, written to stderr in batches every 100 ms by a thread of their own:
+/// a write per request would put a system call on every request's path.
+#[derive(Default)]
+struct AccessLog {
+    pending: std::sync::Mutex<String>,
+}
+
+impl AccessLog {
+    fn record(&self, line: std::fmt::Arguments) {
+        use std::fmt::Write as _;
+        if let Ok(mut pending) = self.pending.lock() {
+            let _ = writeln!(pending, "{line}");
+        }
+    }
+
+    fn flush(&self) {
+        use std::io::Write as _;
+        let text = match self.pending.lock() {
+            Ok(mut pending) if !pending.is_empty() => std::mem::take(&mut *pending),
+            _ => return,
+        };
+        let _ = std::io::stderr().lock().write_all(text.as_bytes());
+    }
 }
 
 async fn shutdown() {

@@ -581,6 +581,21 @@ fn reloads_under_load_drop_nothing_and_mix_nothing() {
         started.elapsed()
     );
     assert!(seen.iter().any(|p| p == "a-") && seen.iter().any(|p| p == "b-"));
+
+    // SIGHUP reloads too.
+    std::fs::write(&file.0, dataset("c", 300)).unwrap();
+    let pid = server.child.id().to_string();
+    assert!(Command::new("kill").args(["-HUP", &pid]).status().unwrap().success());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let (_, page) = server.get("/v1/facilities?near=40.2,-74.8&limit=5");
+        if ids(&page)[0].starts_with("c-") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "SIGHUP did not reload");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(server.get("/healthz").1["facilities"], 300);
 }
 
 #[test]

@@ -34,18 +34,18 @@ fn bench(c: &mut Criterion) {
         let mut group = c.benchmark_group(format!("load_{name}"));
         group.sample_size(20);
         group.bench_function("csv_streaming", |b| {
-            b.iter(|| {
+            b.iter_with_large_drop(|| {
                 native::from_reader(black_box(&csv[..]), "csv", &LoadOptions::strict())
                     .expect("valid")
             })
         });
         group.bench_function("csv_parallel", |b| {
-            b.iter(|| {
+            b.iter_with_large_drop(|| {
                 native::from_slice(black_box(&csv), "csv", &LoadOptions::strict()).expect("valid")
             })
         });
         group.bench_function("snapshot", |b| {
-            b.iter(|| snapshot::from_slice(black_box(&snap)).expect("valid"))
+            b.iter_with_large_drop(|| snapshot::from_slice(black_box(&snap)).expect("valid"))
         });
         group.finish();
     }

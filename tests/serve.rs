@@ -585,7 +585,13 @@ fn reloads_under_load_drop_nothing_and_mix_nothing() {
     // SIGHUP reloads too.
     std::fs::write(&file.0, dataset("c", 300)).unwrap();
     let pid = server.child.id().to_string();
-    assert!(Command::new("kill").args(["-HUP", &pid]).status().unwrap().success());
+    assert!(
+        Command::new("kill")
+            .args(["-HUP", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         let (_, page) = server.get("/v1/facilities?near=40.2,-74.8&limit=5");

@@ -9,13 +9,21 @@
 //! | 8 | the number of facilities |
 //! | 8 | the payload's length in bytes |
 //! | 4 | the CRC-32 of the payload |
-//! | payload | each facility: ten strings (id, name, name2, street, city, state, zip, phone, intake phone, website) as a u32 length and UTF-8 bytes; lat and lon as f64; the six attribute sets as u64 masks; the services as a u32 count and strings |
+//! | payload | a u32 count of chunks; per chunk its length in bytes (u64) and its number of facilities (u32); then the chunks |
+//!
+//! A chunk holds up to 2,048 facilities, each as ten strings (id, name, name2, street, city,
+//! state, zip, phone, intake phone, website) of a u32 length and UTF-8 bytes; lat and lon
+//! as f64; the six attribute sets as u64 masks; the services as a u32 count and strings.
+//! Chunks are decoded on every core: decoding is allocating strings, and one core did it
+//! only about three times as fast as parsing the CSV.
 //!
 //! Reading checks everything it reads, so a truncated, corrupted or other-version file is
 //! a typed [`SnapshotError`], never a panic or a wrong dataset.
 
 use std::io::{self, Write};
 use std::path::Path;
+
+use rayon::prelude::*;
 
 use crate::error::Error;
 use crate::facility::Facility;
@@ -28,6 +36,8 @@ pub const MAGIC: &[u8; 8] = b"CFSNAP\r\n";
 /// The version this library writes and reads.
 pub const VERSION: u32 = 1;
 const HEADER: usize = 8 + 4 + 8 + 8 + 4;
+/// Facilities per chunk: small enough to share out, large enough to be worth a task.
+const CHUNK: usize = 2048;
 
 /// Why a snapshot cannot be read.
 ///
@@ -88,11 +98,27 @@ pub fn to_writer<'a>(
     mut writer: impl Write,
     facilities: impl IntoIterator<Item = &'a Facility>,
 ) -> io::Result<()> {
-    let mut payload = Vec::new();
-    let mut count: u64 = 0;
-    for facility in facilities {
-        encode(&mut payload, facility);
-        count += 1;
+    let facilities: Vec<&Facility> = facilities.into_iter().collect();
+    let count = facilities.len() as u64;
+    let chunks: Vec<Vec<u8>> = facilities
+        .chunks(CHUNK)
+        .map(|chunk| {
+            let mut bytes = Vec::new();
+            for facility in chunk {
+                encode(&mut bytes, facility);
+            }
+            bytes
+        })
+        .collect();
+    let body: usize = chunks.iter().map(Vec::len).sum();
+    let mut payload = Vec::with_capacity(4 + 12 * chunks.len() + body);
+    payload.extend_from_slice(&(chunks.len() as u32).to_le_bytes());
+    for (bytes, facilities) in chunks.iter().zip(facilities.chunks(CHUNK)) {
+        payload.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+        payload.extend_from_slice(&(facilities.len() as u32).to_le_bytes());
+    }
+    for bytes in &chunks {
+        payload.extend_from_slice(bytes);
     }
     writer.write_all(MAGIC)?;
     writer.write_all(&VERSION.to_le_bytes())?;
@@ -190,17 +216,51 @@ pub fn from_slice(bytes: &[u8]) -> Result<Vec<Facility>, SnapshotError> {
     if crc32fast::hash(payload) != checksum {
         return Err(SnapshotError::Checksum);
     }
-    let mut reader = Reader {
+    let mut table = Reader {
         bytes: payload,
         at: 0,
     };
-    // Every facility takes more than 100 bytes, which bounds what the count may ask for.
-    let mut facilities = Vec::with_capacity((count as usize).min(payload.len() / 100 + 1));
-    for _ in 0..count {
-        facilities.push(reader.facility()?);
+    let chunk_count = table.u32()? as usize;
+    let mut chunks = Vec::with_capacity(chunk_count.min(payload.len() / 12));
+    let mut start = 4usize.saturating_add(chunk_count.saturating_mul(12));
+    let mut total: u64 = 0;
+    for _ in 0..chunk_count {
+        let length =
+            usize::try_from(table.u64()?).map_err(|_| table.corrupt("a chunk too long"))?;
+        let facilities = table.u32()?;
+        let end = start
+            .checked_add(length)
+            .filter(|end| *end <= payload.len())
+            .ok_or_else(|| table.corrupt("a chunk runs past the end"))?;
+        chunks.push((start, end, facilities));
+        total += u64::from(facilities);
+        start = end;
     }
-    if reader.at != payload.len() {
-        return Err(reader.corrupt("bytes after the last facility"));
+    if start != payload.len() || total != count {
+        return Err(table.corrupt("the chunks do not add up to the payload"));
+    }
+    let decoded: Vec<Vec<Facility>> = chunks
+        .par_iter()
+        .map(|&(start, end, count)| {
+            let mut reader = Reader {
+                bytes: &payload[..end],
+                at: start,
+            };
+            // Every facility takes more than 100 bytes, which bounds what a count may ask.
+            let room = (end - start) / 100 + 1;
+            let mut facilities = Vec::with_capacity((count as usize).min(room));
+            for _ in 0..count {
+                facilities.push(reader.facility()?);
+            }
+            if reader.at != end {
+                return Err(reader.corrupt("bytes after the last facility of a chunk"));
+            }
+            Ok(facilities)
+        })
+        .collect::<Result<_, _>>()?;
+    let mut facilities = Vec::with_capacity(total as usize);
+    for chunk in decoded {
+        facilities.extend(chunk);
     }
     Ok(facilities)
 }

@@ -171,6 +171,17 @@ pub enum Format {
     Geojson,
 }
 
+impl Format {
+    /// The format asked for, or a table for a person at a terminal and CSV for a pipe.
+    pub fn chosen(given: Option<Format>, stdout: &impl std::io::IsTerminal) -> Format {
+        given.unwrap_or(if stdout.is_terminal() {
+            Format::Table
+        } else {
+            Format::Csv
+        })
+    }
+}
+
 const IMPORT_EXAMPLES: &str = "\
 Examples:
   # A FindTreatment API page, and a label CSV export, into carefind CSV

@@ -88,11 +88,7 @@ pub fn run(args: &CoverageArgs) -> Result<Outcome, Failure> {
         eprintln!("carefind: drew {}", path.display());
     }
     let stdout = io::stdout();
-    let format = args.format.unwrap_or(if stdout.is_terminal() {
-        Format::Table
-    } else {
-        Format::Csv
-    });
+    let format = Format::chosen(args.format, &stdout);
     let mut out = io::BufWriter::new(stdout.lock());
     render(&mut out, format, &origins, &answer, unit)?;
     out.flush()?;

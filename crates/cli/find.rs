@@ -36,11 +36,7 @@ pub fn run(args: &FindArgs) -> Result<Outcome, Failure> {
     let index = dataset::load(args.data.as_deref())?;
     let stdout = io::stdout();
     let style = Style {
-        format: args.format.unwrap_or(if stdout.is_terminal() {
-            Format::Table
-        } else {
-            Format::Csv
-        }),
+        format: Format::chosen(args.format, &stdout),
         unit: args.units.into(),
         batch: origins_source.is_some(),
         width: terminal_size::terminal_size_of(&stdout)

@@ -2,7 +2,7 @@
 //! lie in each state...
 
 use std::collections::BTreeMap;
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 
 use carefind::{Facility, Set, Term};
 use serde::Serialize;
@@ -26,11 +26,7 @@ pub fn run(args: &StatsArgs) -> Result<Outcome, Failure> {
     let index = dataset::load(args.data.as_deref())?;
     let counts = count(index.facilities(), args.by);
     let stdout = io::stdout();
-    let format = args.format.unwrap_or(if stdout.is_terminal() {
-        Format::Table
-    } else {
-        Format::Csv
-    });
+    let format = Format::chosen(args.format, &stdout);
     let mut out = io::BufWriter::new(stdout.lock());
     render(&mut out, &counts, format, index.len())?;
     out.flush()?;

@@ -174,6 +174,27 @@ impl Index {
         Index::new(crate::sample::facilities()).expect("the embedded sample has unique ids")
     }
 
+    /// Where a facility of this index sits in [`Index::facilities`], found from its address
+    /// in constant time (a [`Hit`](crate::Hit) borrows its facility from the index); `None`
+    /// for a facility that is not one of the index's own.
+    ///
+    /// ```
+    /// use carefind::{Index, LatLon, Query};
+    ///
+    /// let index = Index::sample();
+    /// let hits = index.search(&Query::nearest(LatLon::new(40.0, -75.0)?, 3))?;
+    /// let at = index.position_of(hits[0].facility).unwrap();
+    /// assert_eq!(index.facilities()[at].id, hits[0].facility.id);
+    /// assert_eq!(index.position_of(&hits[0].facility.clone()), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn position_of(&self, facility: &Facility) -> Option<usize> {
+        let size = std::mem::size_of::<Facility>();
+        let offset =
+            (facility as *const Facility as usize).checked_sub(self.facilities.as_ptr() as usize)?;
+        (offset % size == 0 && offset / size < self.facilities.len()).then_some(offset / size)
+    }
+
     /// How many facilities the index holds.
     ///
     /// ```

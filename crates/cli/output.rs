@@ -105,6 +105,56 @@ impl<'a> Record<'a> {
     }
 }
 
+/// What a record's JSON says of the query: the distance and bearing from the origin.
+#[derive(Serialize)]
+struct QueryPart {
+    distance_m: Option<f64>,
+    distance: Option<f64>,
+    units: &'static str,
+    bearing_deg: Option<f64>,
+}
+
+impl Record<'_> {
+    /// The JSON of the facility's own fields as the record writes them, `"id":…` through
+    /// `"services":[…]`: the same for every query, so a server prepares it once per
+    /// facility and writes records with [`Record::write_prepared`].
+    pub fn facility_json(facility: &Facility) -> String {
+        let hit = Hit {
+            facility,
+            distance_m: None,
+            bearing_deg: None,
+        };
+        let json = serde_json::to_string(&Record::new(None, 0, &hit, Unit::Miles))
+            .expect("records serialize");
+        let start = json.find(",\"id\":").map_or(0, |at| at + 1);
+        let end = json.rfind(",\"distance_m\":").unwrap_or(json.len());
+        json[start..end].to_string()
+    }
+
+    /// Writes the JSON [`Record::new`] would serialize to, from the facility's prepared part.
+    pub fn write_prepared(
+        out: &mut Vec<u8>,
+        rank: usize,
+        facility_json: &str,
+        hit: &Hit,
+        unit: Unit,
+    ) {
+        out.extend_from_slice(b"{\"rank\":");
+        out.extend_from_slice(rank.to_string().as_bytes());
+        out.push(b',');
+        out.extend_from_slice(facility_json.as_bytes());
+        let query = QueryPart {
+            distance_m: hit.distance_m.map(|d| round(d, 3)),
+            distance: hit.distance().map(|d| round(d.in_unit(unit), 3)),
+            units: unit.symbol(),
+            bearing_deg: hit.bearing_deg.map(|b| round(b, 1)),
+        };
+        let start = out.len();
+        serde_json::to_writer(&mut *out, &query).expect("numbers serialize");
+        out[start] = b',';
+    }
+}
+
 #[derive(Serialize)]
 struct Feature<'a> {
     #[serde(rename = "type")]
@@ -371,6 +421,29 @@ mod tests {
     fn fit_cuts_with_an_ellipsis() {
         assert_eq!(fit("abcdef", 4), "abc…");
         assert_eq!(fit("abc", 4), "abc");
+    }
+
+    #[test]
+    fn prepared_records_write_what_serde_writes() {
+        let index = carefind::Index::sample();
+        let origin = carefind::LatLon::new(40.0, -75.0).unwrap();
+        let hits = index
+            .search(&carefind::Query::nearest(origin, 300))
+            .unwrap();
+        let by_id = carefind::Query::in_box("-80,35,-70,45".parse().unwrap());
+        let unmeasured = index.search(&by_id.limit(50)).unwrap();
+        for (i, hit) in hits.iter().chain(&unmeasured).enumerate() {
+            for unit in [Unit::Miles, Unit::Kilometers] {
+                let expected = serde_json::to_vec(&Record::new(None, i + 1, hit, unit)).unwrap();
+                let mut written = Vec::new();
+                let prepared = Record::facility_json(hit.facility);
+                Record::write_prepared(&mut written, i + 1, &prepared, hit, unit);
+                assert_eq!(
+                    String::from_utf8(written).unwrap(),
+                    String::from_utf8(expected).unwrap()
+                );
+            }
+        }
     }
 
     #[test]

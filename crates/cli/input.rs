@@ -68,9 +68,7 @@ pub fn load(path: &str, format: InputFormat, options: &LoadOptions) -> Result<Lo
     };
     let loaded = match format {
         InputFormat::Native => load::native::from_reader(reader, &name, options),
-        InputFormat::FindtreatmentJson => {
-            load::findtreatment_json::from_reader(reader, &name, options)
-        }
+        InputFormat::FindtreatmentJson => load::findtreatment::from_reader(reader, &name, options),
         InputFormat::FindtreatmentLabels => load::label_csv::from_reader(reader, &name, options),
         InputFormat::Geocoded | InputFormat::Auto => {
             load::geocoded::from_reader(reader, &name, options)

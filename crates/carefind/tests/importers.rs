@@ -149,7 +149,7 @@ proptest! {
             .map(|f| if matches!(f, Fault::Latin1Name) { Fault::None } else { f })
             .collect();
         let input = json(&faults);
-        let loaded = load::findtreatment_json::from_reader(input.as_bytes(), "page.json", &LoadOptions::lenient()).unwrap();
+        let loaded = load::findtreatment::from_reader(input.as_bytes(), "page.json", &LoadOptions::lenient()).unwrap();
         check(&loaded, &faults)?;
     }
 
@@ -171,9 +171,9 @@ proptest! {
         }
         let mut input = b"{\"rows\": [".to_vec();
         input.extend(&bytes);
-        if let Ok(loaded) = load::findtreatment_json::from_reader(&input[..], "fuzz", &options) {
+        if let Ok(loaded) = load::findtreatment::from_reader(&input[..], "fuzz", &options) {
             prop_assert_eq!(loaded.report.loaded + loaded.report.rejected.len() as u64, loaded.report.read);
         }
-        let _ = load::findtreatment_json::from_reader(&bytes[..], "fuzz", &options);
+        let _ = load::findtreatment::from_reader(&bytes[..], "fuzz", &options);
     }
 }

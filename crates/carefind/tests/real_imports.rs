@@ -235,7 +235,7 @@ fn california_label_export_maps_every_label_or_reports_it() {
 fn findtreatment_listing_page_loads_all_thirty_facilities() {
     let Some(dir) = datasets() else { return };
     let path = dir.join("findtreatment_listing_2019.json");
-    let loaded = load::findtreatment_json::from_path(&path, &LoadOptions::strict()).unwrap();
+    let loaded = load::findtreatment::from_path(&path, &LoadOptions::strict()).unwrap();
     println!("{}", loaded.report);
     assert_eq!(loaded.facilities.len(), 30);
     assert!(loaded.report.is_clean());

@@ -1,7 +1,7 @@
 //! Loading facilities: one module per input format, one report for all.
 //!
 //! - [`native`]: the carefind CSV format;
-//! - [`findtreatment_json`]: the FindTreatment locator API's JSON;
+//! - [`findtreatment`]: the FindTreatment locator API's JSON;
 //! - [`label_csv`]: CSV exports with the locator's service labels as text;
 //! - [`geocoded`]: plain lists of names, addresses and coordinates.
 //!
@@ -19,7 +19,7 @@ use crate::error::RowError;
 use crate::facility::Facility;
 
 mod columns;
-pub mod findtreatment_json;
+pub mod findtreatment;
 pub mod geocoded;
 pub mod label_csv;
 mod labels;

@@ -36,7 +36,7 @@ use crate::sphere::LatLon;
 /// ```no_run
 /// use carefind::load::{self, LoadOptions};
 ///
-/// let loaded = load::findtreatment_json::from_path("listing.json", &LoadOptions::lenient())?;
+/// let loaded = load::findtreatment::from_path("listing.json", &LoadOptions::lenient())?;
 /// println!("{}", loaded.report);
 /// # Ok::<(), carefind::Error>(())
 /// ```
@@ -58,7 +58,7 @@ pub fn from_path(path: impl AsRef<Path>, options: &LoadOptions) -> Result<Loaded
 ///         {"f1": "Payment", "f2": "PAY", "f3": "Medicaid; Cash or self-payment"},
 ///         {"f1": "Treatment Approaches", "f2": "TAP", "f3": "Relapse prevention"}
 ///     ]}]}"#;
-/// let loaded = load::findtreatment_json::from_reader(json.as_bytes(), "page.json", &LoadOptions::strict())?;
+/// let loaded = load::findtreatment::from_reader(json.as_bytes(), "page.json", &LoadOptions::strict())?;
 /// let mohr = &loaded.facilities[0];
 /// assert_eq!(mohr.id, "811a");
 /// assert_eq!(mohr.care.iter().collect::<Vec<_>>(), [CareLevel::ResidentialShort]);

@@ -76,53 +76,33 @@ fn write(output: &str, merged: &Merged) -> Result<(), Failure> {
         .map_err(|e| Failure::usage(format!("{output}: cannot write: {e}")))
 }
 
-fn more(total: usize, with_report: bool) -> String {
-    let hint = if with_report {
-        ""
-    } else {
-        "; --report FILE lists all"
-    };
-    format!("    ... and {} more{hint}", total - SHOWN)
+/// Prints the first few of `total` lines, and how many more there are.
+fn list(total: usize, lines: impl Iterator<Item = String>, with_report: bool) {
+    for line in lines.take(SHOWN) {
+        eprintln!("    {line}");
+    }
+    if total > SHOWN {
+        let hint = if with_report {
+            ""
+        } else {
+            "; --report FILE lists all"
+        };
+        eprintln!("    ... and {} more{hint}", total - SHOWN);
+    }
 }
 
 /// The tally of one input, on stderr.
 fn tell(report: &LoadReport, with_report: bool) {
     eprintln!("carefind: {report}");
-    for (total, lines) in [
-        (
-            report.rejected.len(),
-            report
-                .rejected
-                .iter()
-                .map(|row| format!("    rejected: {row}"))
-                .collect::<Vec<_>>(),
-        ),
-        (
-            report.repairs.len(),
-            report
-                .repairs
-                .iter()
-                .map(|r| format!("    repaired: {r}"))
-                .collect(),
-        ),
-        (
-            report.unknown_labels.len(),
-            report
-                .unknown_labels
-                .iter()
-                .map(|(label, rows)| {
-                    format!("    unknown label, kept as a service: {label:?} ({rows} rows)")
-                })
-                .collect(),
-        ),
-    ] {
-        for line in lines.iter().take(SHOWN) {
-            eprintln!("{line}");
-        }
-        if total > SHOWN {
-            eprintln!("{}", more(total, with_report));
-        }
-    }
+    let rejected = report.rejected.iter().map(|row| format!("rejected: {row}"));
+    list(report.rejected.len(), rejected, with_report);
+    let repaired = report.repairs.iter().map(|r| format!("repaired: {r}"));
+    list(report.repairs.len(), repaired, with_report);
+    let unknown = report
+        .unknown_labels
+        .iter()
+        .map(|(label, rows)| format!("unknown label, kept as a service: {label:?} ({rows} rows)"));
+    list(report.unknown_labels.len(), unknown, with_report);
     if !report.ignored_columns.is_empty() {
         eprintln!(
             "    columns not read: {}",
@@ -137,12 +117,8 @@ fn tell_merges(merged: &Merged, with_report: bool) {
         merged.merges.len(),
         merged.renamed.len()
     );
-    for merge in merged.merges.iter().take(SHOWN) {
-        eprintln!("    merged: {merge}");
-    }
-    if merged.merges.len() > SHOWN {
-        eprintln!("{}", more(merged.merges.len(), with_report));
-    }
+    let merges = merged.merges.iter().map(|merge| format!("merged: {merge}"));
+    list(merged.merges.len(), merges, with_report);
     for renamed in &merged.renamed {
         eprintln!(
             "    renamed: {} {} is {} (the id was taken)",

@@ -1,7 +1,7 @@
 //! The facilities a command searches: a carefind CSV or snapshot file, stdin, or the
 //! embedded sample.
 
-use std::io::{self, Read};
+use std::io::{self, BufRead, Read};
 
 use carefind::load::{LoadOptions, native};
 use carefind::{Facility, Index, snapshot};
@@ -35,13 +35,22 @@ pub fn facilities(source: &str) -> Result<Vec<Facility>, Failure> {
         }
         return Ok(native::from_slice(&bytes, "<stdin>", &LoadOptions::strict())?.facilities);
     }
-    let mut start = [0u8; snapshot::MAGIC.len()];
-    let is_snapshot = std::fs::File::open(source)
-        .and_then(|mut file| file.read_exact(&mut start))
-        .is_ok_and(|()| snapshot::is_snapshot(&start));
-    if is_snapshot {
-        Ok(snapshot::from_path(source)?)
-    } else {
-        Ok(native::from_path(source, &LoadOptions::strict())?.facilities)
+    let io_error = |error: io::Error| carefind::Error::Io {
+        file: source.to_string(),
+        source: error,
+    };
+    let file = std::fs::File::open(source).map_err(io_error)?;
+    let mut reader = io::BufReader::with_capacity(1 << 16, file);
+    // Opened once: the first bytes say which reader to hand the stream to.
+    if snapshot::is_snapshot(reader.fill_buf().map_err(io_error)?) {
+        let mut bytes = Vec::new();
+        reader.read_to_end(&mut bytes).map_err(io_error)?;
+        let facilities =
+            snapshot::from_slice(&bytes).map_err(|error| carefind::Error::Snapshot {
+                file: source.to_string(),
+                error,
+            })?;
+        return Ok(facilities);
     }
+    Ok(native::from_reader(reader, source, &LoadOptions::strict())?.facilities)
 }

@@ -56,11 +56,7 @@ pub fn run(args: &CoverageArgs) -> Result<Outcome, Failure> {
         read.origins.len(),
         read.rejected
     );
-    let origins: Vec<Origin> = read
-        .origins
-        .into_iter()
-        .map(|o| Origin::new(o.id, o.point, o.weight))
-        .collect();
+    let origins = read.origins;
     let index = dataset::load(args.data.as_deref())?;
 
     let bar = (io::stderr().is_terminal() && origins.len() > 1000).then(|| {

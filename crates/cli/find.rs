@@ -156,7 +156,7 @@ fn batch(
             .with_min_len(64)
             .map(|origin| {
                 let query = Query {
-                    origin: Some(origin.point),
+                    origin: Some(origin.location),
                     ..template.clone()
                 };
                 let hits = index.search(&query)?;

@@ -8,13 +8,8 @@ use carefind::LatLon;
 use crate::failure::Failure;
 use crate::place;
 
-/// One origin to search from.
-pub struct Origin {
-    pub id: String,
-    pub point: LatLon,
-    /// The weight column's value; 1 when the file has none.
-    pub weight: f64,
-}
+/// One origin to search from, with the weight column's value (1 when the file has none).
+pub use carefind::analysis::coverage::Origin;
 
 /// Columns named by the user; the others are detected.
 #[derive(Default)]
@@ -179,10 +174,6 @@ impl Shape {
                 }
             }
         };
-        Ok(Origin {
-            id: id.to_string(),
-            point,
-            weight,
-        })
+        Ok(Origin::new(id, point, weight))
     }
 }

@@ -272,7 +272,6 @@ pub fn coverage_with_progress<'a>(
             filter
         })
         .collect();
-    index.warm_up();
     const CHUNK: usize = 256;
     let nearest: Vec<Vec<Option<Nearest<'a>>>> = origins
         .par_chunks(CHUNK)

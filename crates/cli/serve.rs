@@ -518,17 +518,11 @@ impl Params {
     }
 }
 
+/// The `units` parameter, parsed as `Distance` parses units (mi by default).
 fn unit(units: Option<&str>) -> Result<Unit, ApiError> {
-    match units.unwrap_or("mi") {
-        "mi" => Ok(Unit::Miles),
-        "km" => Ok(Unit::Kilometers),
-        "m" => Ok(Unit::Meters),
-        "ft" => Ok(Unit::Feet),
-        other => Err(ApiError::bad(
-            "units",
-            format!("{other:?}: use mi, km, m or ft"),
-        )),
-    }
+    units
+        .map_or(Ok(Unit::Miles), str::parse)
+        .map_err(|e| ApiError::bad("units", e))
 }
 
 /// A page of results as JSON, written into one buffer that becomes the response body.

@@ -660,7 +660,7 @@ async fn one(
     State(shared): State<Arc<Shared>>,
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     let pairs = pairs(raw.as_deref())?;
     let mut units = None;
     for (key, value) in &pairs {
@@ -688,15 +688,13 @@ async fn one(
         distance_m: None,
         bearing_deg: None,
     };
-    Ok(Json(
-        serde_json::to_value(Record::new(None, 1, &hit, unit)).unwrap_or(Value::Null),
-    ))
+    Ok(json_body(&Record::new(None, 1, &hit, unit)))
 }
 
 async fn pathway_route(
     State(shared): State<Arc<Shared>>,
     RawQuery(raw): RawQuery,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     let pairs = pairs(raw.as_deref())?;
     let mut filters: Vec<(String, String)> = Vec::new();
     let (mut near, mut from, mut within, mut pair_within, mut units) =
@@ -745,9 +743,21 @@ async fn pathway_route(
     }
     let index = shared.locator.index();
     let path = library_pathway::pathway(&index, &query).map_err(|e| ApiError::bad("query", e))?;
-    Ok(Json(
-        serde_json::to_value(pathway::document(&path, &query, unit)).unwrap_or(Value::Null),
-    ))
+    Ok(json_body(&pathway::document(&path, &query, unit)))
+}
+
+/// A JSON response serialized straight from `value` (answers that borrow the index cannot
+/// outlive the handler as `Json<T>`, and a `serde_json::Value` is a copy for nothing).
+fn json_body(value: &impl serde::Serialize) -> Response {
+    match serde_json::to_vec(value) {
+        Ok(bytes) => ([(header::CONTENT_TYPE, "application/json")], bytes).into_response(),
+        Err(_) => ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            None,
+            "the answer did not serialize",
+        )
+        .into_response(),
+    }
 }
 
 async fn stats_route(

@@ -107,12 +107,7 @@ impl LatLon {
     /// assert!(a.distance_m(b) < 25_000.0);
     /// ```
     pub fn distance_m(self, other: LatLon) -> f64 {
-        let lat1 = self.lat.to_radians();
-        let lat2 = other.lat.to_radians();
-        let half_dlat = (other.lat - self.lat).to_radians() / 2.0;
-        let half_dlon = (other.lon - self.lon).to_radians() / 2.0;
-        let h = half_dlat.sin().powi(2) + lat1.cos() * lat2.cos() * half_dlon.sin().powi(2);
-        2.0 * EARTH_RADIUS_M * h.sqrt().min(1.0).asin()
+        Trig::of(self).distance_m(&Trig::of(other))
     }
 
     /// The initial bearing towards `other`, in degrees clockwise from north, in [0, 360).
@@ -125,20 +120,53 @@ impl LatLon {
     /// assert!((origin.bearing_deg(east) - 90.0).abs() < 1e-9);
     /// ```
     pub fn bearing_deg(self, other: LatLon) -> f64 {
-        let lat1 = self.lat.to_radians();
-        let lat2 = other.lat.to_radians();
-        let dlon = (other.lon - self.lon).to_radians();
-        let y = dlon.sin() * lat2.cos();
-        let x = lat1.cos() * lat2.sin() - lat1.sin() * lat2.cos() * dlon.cos();
-        let degrees = y.atan2(x).to_degrees().rem_euclid(360.0);
-        // rem_euclid can round a tiny negative angle up to exactly 360.
-        if degrees >= 360.0 { 0.0 } else { degrees }
+        Trig::of(self).bearing_deg(&Trig::of(other))
     }
 
     /// The point as a 3D unit vector (x towards lon 0, z towards the north pole).
     pub(crate) fn unit_vector(self) -> [f64; 3] {
         let (lat, lon) = (self.lat.to_radians(), self.lon.to_radians());
         [lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()]
+    }
+}
+
+/// A point with the sine and cosine of its latitude worked out once, for the many distances
+/// and bearings a query measures from one origin to facilities whose values the index keeps.
+/// [`LatLon::distance_m`] and [`LatLon::bearing_deg`] go through it too, so every distance
+/// is computed by the same operations in the same order, to the last bit.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Trig {
+    pub(crate) point: LatLon,
+    cos_lat: f64,
+    sin_lat: f64,
+}
+
+impl Trig {
+    pub(crate) fn of(point: LatLon) -> Self {
+        let (sin_lat, cos_lat) = point.lat.to_radians().sin_cos();
+        Trig {
+            point,
+            cos_lat,
+            sin_lat,
+        }
+    }
+
+    /// The haversine distance in metres.
+    pub(crate) fn distance_m(&self, other: &Trig) -> f64 {
+        let half_dlat = (other.point.lat - self.point.lat).to_radians() / 2.0;
+        let half_dlon = (other.point.lon - self.point.lon).to_radians() / 2.0;
+        let h = half_dlat.sin().powi(2) + self.cos_lat * other.cos_lat * half_dlon.sin().powi(2);
+        2.0 * EARTH_RADIUS_M * h.sqrt().min(1.0).asin()
+    }
+
+    /// The initial bearing in degrees from north, in [0, 360).
+    pub(crate) fn bearing_deg(&self, other: &Trig) -> f64 {
+        let (sin_dlon, cos_dlon) = (other.point.lon - self.point.lon).to_radians().sin_cos();
+        let y = sin_dlon * other.cos_lat;
+        let x = self.cos_lat * other.sin_lat - self.sin_lat * other.cos_lat * cos_dlon;
+        let degrees = y.atan2(x).to_degrees().rem_euclid(360.0);
+        // rem_euclid can round a tiny negative angle up to exactly 360.
+        if degrees >= 360.0 { 0.0 } else { degrees }
     }
 }
 

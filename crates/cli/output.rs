@@ -82,7 +82,7 @@ impl<'a> Record<'a> {
             distance_m: hit.distance_m.map(|d| round(d, 3)),
             distance: hit.distance().map(|d| round(d.in_unit(unit), 3)),
             units: unit.symbol(),
-            bearing_deg: hit.bearing_deg.map(|b| round(b, 1)),
+            bearing_deg: hit.bearing_deg().map(|b| round(b, 1)),
         }
     }
 
@@ -122,7 +122,7 @@ impl Record<'_> {
         let hit = Hit {
             facility,
             distance_m: None,
-            bearing_deg: None,
+            origin: None,
         };
         let json = serde_json::to_string(&Record::new(None, 0, &hit, Unit::Miles))
             .expect("records serialize");
@@ -147,7 +147,7 @@ impl Record<'_> {
             distance_m: hit.distance_m.map(|d| round(d, 3)),
             distance: hit.distance().map(|d| round(d.in_unit(unit), 3)),
             units: unit.symbol(),
-            bearing_deg: hit.bearing_deg.map(|b| round(b, 1)),
+            bearing_deg: hit.bearing_deg().map(|b| round(b, 1)),
         };
         let start = out.len();
         serde_json::to_writer(&mut *out, &query).expect("numbers serialize");

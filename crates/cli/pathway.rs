@@ -213,12 +213,7 @@ pub fn document<'a>(path: &'a Pathway, query: &PathwayQuery, unit: Unit) -> Docu
                 let home = Hit {
                     facility: pair.home,
                     distance_m: Some(pair.home_distance_m),
-                    bearing_deg: Some(
-                        pair.program
-                            .facility
-                            .location
-                            .bearing_deg(pair.home.location),
-                    ),
+                    origin: Some(pair.program.facility.location),
                 };
                 PairDocument {
                     rank: i + 1,

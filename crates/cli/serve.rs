@@ -686,7 +686,7 @@ async fn one(
     let hit = Hit {
         facility,
         distance_m: None,
-        bearing_deg: None,
+        origin: None,
     };
     Ok(json_body(&Record::new(None, 1, &hit, unit)))
 }

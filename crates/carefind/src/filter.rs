@@ -166,8 +166,11 @@ impl Filter {
     }
 
     fn wants_nothing_in_particular(&self) -> bool {
-        self.care.is_empty()
-            && self.payment.is_empty()
+        self.care.is_empty() && self.wants_nothing_but_care()
+    }
+
+    fn wants_nothing_but_care(&self) -> bool {
+        self.payment.is_empty()
             && self.ages.is_empty()
             && self.populations.is_empty()
             && self.languages.is_empty()
@@ -207,6 +210,11 @@ impl Filter {
             self.languages.bits(),
             self.medications.bits(),
         ]
+    }
+
+    /// Whether the filter asks for levels of care and nothing else.
+    pub(crate) fn is_care_only(&self) -> bool {
+        self.predicate.is_none() && self.wants_nothing_but_care()
     }
 
     /// Whether the filter is its masks alone.

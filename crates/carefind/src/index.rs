@@ -2,31 +2,12 @@
 
 use std::sync::OnceLock;
 
-use rstar::RTree;
-use rstar::primitives::GeomWithData;
-
 use crate::care::CareLevel;
 use crate::error::Error;
 use crate::facility::Facility;
 use crate::filter::Attributes;
-use crate::sphere::LatLon;
-
-/// A tree entry: a facility's unit vector and its position in the index.
-pub(crate) type Entry = GeomWithData<[f64; 3], u32>;
-pub(crate) type Tree = RTree<Entry, NodeSize>;
-
-/// Bulk-loaded trees are only queried, never updated, so the node size is chosen for
-/// queries alone (rstar's default, 6, balances insertion too); see BENCHMARKS.md.
-pub(crate) struct NodeSize;
-
-impl rstar::RTreeParams for NodeSize {
-    const MIN_SIZE: usize = MAX_NODE / 2;
-    const MAX_SIZE: usize = MAX_NODE;
-    const REINSERTION_COUNT: usize = MAX_NODE / 3;
-    type DefaultInsertionStrategy = rstar::RStarInsertionStrategy;
-}
-
-const MAX_NODE: usize = 16;
+use crate::sphere::Trig;
+use crate::tree::PackedTree as Tree;
 
 /// An immutable spatial index of facilities, answering [`Query`](crate::Query) values.
 ///
@@ -61,7 +42,8 @@ const MAX_NODE: usize = 16;
 /// ```
 pub struct Index {
     pub(crate) facilities: Vec<Facility>,
-    pub(crate) locations: Vec<LatLon>,
+    /// Each facility's location, with the trigonometry every distance to it needs.
+    pub(crate) locations: Vec<Trig>,
     pub(crate) attributes: Vec<Attributes>,
     offering: [usize; CareLevel::COUNT],
     all: OnceLock<Tree>,
@@ -105,7 +87,7 @@ impl Index {
             });
         }
 
-        let locations: Vec<LatLon> = facilities.iter().map(|f| f.location).collect();
+        let locations: Vec<Trig> = facilities.iter().map(|f| Trig::of(f.location)).collect();
         let attributes: Vec<Attributes> = facilities.iter().map(Attributes::of).collect();
         let mut offering = [0; CareLevel::COUNT];
         for level in attributes.iter().flat_map(|a| a.care.iter()) {
@@ -139,9 +121,9 @@ impl Index {
             .zip(&self.locations)
             .enumerate()
             .filter(|(_, (attributes, _))| keep(attributes))
-            .map(|(position, (_, location))| Entry::new(location.unit_vector(), position as u32))
+            .map(|(position, (_, location))| (location.point.unit_vector(), position as u32))
             .collect();
-        RTree::bulk_load_with_params(entries)
+        Tree::new(entries)
     }
 
     /// Builds every tree now rather than on first use, for steady latency from the first
@@ -158,6 +140,31 @@ impl Index {
         for level in CareLevel::ALL {
             self.level_tree(*level);
         }
+    }
+
+    /// What the trees built so far hold: how many trees, how many entries in all (a
+    /// facility is an entry in the tree of every facility and in the tree of each of its
+    /// levels), and the bytes of heap memory they use.
+    ///
+    /// ```
+    /// use carefind::Index;
+    ///
+    /// let index = Index::sample();
+    /// assert_eq!(index.tree_memory().entries, 0); // trees are built on first use
+    /// index.warm_up();
+    /// let memory = index.tree_memory();
+    /// assert!(memory.entries > index.len());
+    /// assert!(memory.bytes / memory.entries <= 48);
+    /// ```
+    pub fn tree_memory(&self) -> TreeMemory {
+        let built = std::iter::once(&self.all)
+            .chain(&self.by_care)
+            .filter_map(OnceLock::get);
+        built.fold(TreeMemory::default(), |memory, tree| TreeMemory {
+            trees: memory.trees + 1,
+            entries: memory.entries + tree.len(),
+            bytes: memory.bytes + tree.heap_bytes(),
+        })
     }
 
     /// The index of the embedded sample of fictitious facilities (feature `sample`, on by
@@ -271,6 +278,23 @@ impl Index {
     }
 }
 
+/// The memory an index's trees hold, from [`Index::tree_memory`].
+///
+/// ```
+/// use carefind::TreeMemory;
+///
+/// assert_eq!(TreeMemory::default().bytes, 0);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TreeMemory {
+    /// Trees built.
+    pub trees: usize,
+    /// Entries in all of them.
+    pub entries: usize,
+    /// Heap bytes they hold.
+    pub bytes: usize,
+}
+
 impl std::fmt::Debug for Index {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Index")
@@ -282,6 +306,7 @@ impl std::fmt::Debug for Index {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sphere::LatLon;
 
     #[test]
     fn empty_ids_are_refused() {
@@ -297,10 +322,10 @@ mod tests {
         let index = Index::new(vec![facility]).unwrap();
         let sizes: Vec<usize> = CareLevel::ALL
             .iter()
-            .map(|level| index.level_tree(*level).size())
+            .map(|level| index.level_tree(*level).len())
             .collect();
         assert_eq!(sizes.iter().sum::<usize>(), 4);
-        assert_eq!(index.all_tree().size(), 1);
+        assert_eq!(index.all_tree().len(), 1);
         assert_eq!(index.count_offering(CareLevel::Iop), 1);
     }
 }

@@ -56,6 +56,7 @@ mod search;
 mod set;
 pub mod snapshot;
 mod sphere;
+mod tree;
 mod vocabulary;
 
 pub use age::{AgeGroup, AgeSet};
@@ -65,7 +66,7 @@ pub use distance::{Distance, Unit};
 pub use error::{Error, QueryError};
 pub use facility::Facility;
 pub use filter::Filter;
-pub use index::Index;
+pub use index::{Index, TreeMemory};
 pub use language::{Language, LanguageSet};
 pub use locator::Locator;
 pub use medication::{Medication, MedicationSet};

@@ -1,19 +1,21 @@
 //! Answering a query: candidates from the trees, exact tests, ordering and paging.
 
+use std::cell::Cell;
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
 use geo::{CoordinatePosition, coordinate_position::CoordPos};
-use rstar::{AABB, ParentNode, RTreeNode};
+use rstar::AABB;
 
 use crate::bbox::BBox;
 use crate::care::{CareLevel, CareSet};
 use crate::distance::Distance;
 use crate::error::QueryError;
 use crate::facility::Facility;
-use crate::index::{Entry, Index, Tree};
+use crate::index::Index;
 use crate::query::{Area, Cursor, Query};
-use crate::sphere::{LatLon, chord2 as sphere_chord2, chord2_bound, chord2_floor, widen_chord2};
+use crate::sphere::{LatLon, Trig, chord2_bound, chord2_floor, widen_chord2};
+use crate::tree::{Collector, PackedTree};
 
 /// One result: a facility, with its distance and bearing from the query's origin.
 ///
@@ -25,7 +27,7 @@ use crate::sphere::{LatLon, chord2 as sphere_chord2, chord2_bound, chord2_floor,
 /// let hit = index.search(&Query::nearest(origin, 1)).unwrap()[0];
 /// let metres = hit.distance_m.unwrap();
 /// assert_eq!(metres, origin.distance_m(hit.facility.location));
-/// assert!((0.0..360.0).contains(&hit.bearing_deg.unwrap()));
+/// assert!((0.0..360.0).contains(&hit.bearing_deg().unwrap()));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Hit<'a> {
@@ -33,11 +35,28 @@ pub struct Hit<'a> {
     pub facility: &'a Facility,
     /// Great-circle distance from the origin in metres; `None` without an origin.
     pub distance_m: Option<f64>,
-    /// Initial bearing from the origin in degrees from north; `None` without an origin.
-    pub bearing_deg: Option<f64>,
+    /// Where the distance was measured from: the query's origin, if it had one.
+    pub origin: Option<LatLon>,
 }
 
 impl Hit<'_> {
+    /// The initial bearing from the origin in degrees from north, in [0, 360); `None`
+    /// without an origin. Worked out when asked for: a bearing costs an arctangent, which
+    /// the many callers that only list distances would pay for nothing.
+    ///
+    /// ```
+    /// use carefind::{Index, LatLon, Query};
+    ///
+    /// let index = Index::sample();
+    /// let origin = LatLon::new(39.95, -75.16).unwrap();
+    /// let hit = index.search(&Query::nearest(origin, 1)).unwrap()[0];
+    /// assert_eq!(hit.bearing_deg(), Some(origin.bearing_deg(hit.facility.location)));
+    /// ```
+    pub fn bearing_deg(&self) -> Option<f64> {
+        self.origin
+            .map(|origin| origin.bearing_deg(self.facility.location))
+    }
+
     /// The distance as a [`Distance`], for conversion to any unit.
     ///
     /// ```
@@ -88,33 +107,43 @@ impl Index {
     /// }
     /// ```
     pub fn search(&self, query: &Query) -> Result<Vec<Hit<'_>>, QueryError> {
+        let mut hits = Vec::new();
+        self.search_into(query, &mut hits)?;
+        Ok(hits)
+    }
+
+    /// Answers a query like [`Index::search`], writing the page into `hits` in place of
+    /// what it held. Reusing one buffer across queries, a caller answering many of them
+    /// allocates nothing per query (the index keeps its working buffers per thread).
+    ///
+    /// ```
+    /// use carefind::{Index, LatLon, Query};
+    ///
+    /// let index = Index::sample();
+    /// let mut hits = Vec::new();
+    /// for (lat, lon) in [(40.7, -74.0), (34.05, -118.24)] {
+    ///     let query = Query::nearest(LatLon::new(lat, lon).unwrap(), 5);
+    ///     index.search_into(&query, &mut hits).unwrap();
+    ///     assert_eq!(hits, index.search(&query).unwrap());
+    /// }
+    /// ```
+    pub fn search_into<'i>(
+        &'i self,
+        query: &Query,
+        hits: &mut Vec<Hit<'i>>,
+    ) -> Result<(), QueryError> {
+        hits.clear();
         let plan = Plan::new(self, query)?;
-        let need = query.limit.map(|limit| limit.saturating_add(query.offset));
-        let keys = match need {
-            Some(0) => Vec::new(),
-            Some(need) if plan.origin.is_some() && matches!(plan.region, Region::Everywhere) => {
-                plan.nearest(need)
-            }
-            _ => {
-                let mut keys = Vec::new();
-                plan.each_match(|key| {
-                    if plan.is_after_cursor(key) {
-                        keys.push(key);
-                    }
-                });
-                if let Some(need) = need.filter(|need| *need < keys.len()) {
-                    keys.select_nth_unstable(need);
-                    keys.truncate(need);
-                }
-                keys.sort_unstable();
-                keys
-            }
-        };
-        let page = keys
-            .into_iter()
+        let mut scratch = Scratch::take();
+        plan.keys(&mut scratch);
+        let page = scratch
+            .keys
+            .iter()
             .skip(query.offset)
             .take(query.limit.unwrap_or(usize::MAX));
-        Ok(page.map(|key| plan.hit(key)).collect())
+        hits.extend(page.map(|key| plan.hit(*key)));
+        scratch.put_back();
+        Ok(())
     }
 
     /// Counts every match of the query's area, maximum distance and filter, ignoring the
@@ -183,30 +212,96 @@ impl PartialEq for Key {
 }
 impl Eq for Key {}
 
-/// A tree node waiting in the best-first walk, nearest envelope first.
-struct Pending<'i> {
-    chord2: f64,
-    node: &'i ParentNode<Entry>,
-    level: Option<CareLevel>,
+/// Buffers a query works in, kept per thread between queries so that answering allocates
+/// nothing but the answer.
+#[derive(Default)]
+struct Scratch {
+    /// The best chords so far of a nearest walk.
+    best: Best,
+    /// Every candidate of a nearest walk within the bound when it was met.
+    near: Vec<(f64, u32)>,
+    /// The matches, in order, before paging.
+    keys: Vec<Key>,
 }
 
-impl Ord for Pending<'_> {
-    fn cmp(&self, other: &Self) -> Ordering {
-        // BinaryHeap pops the greatest: the nearest must compare greatest.
-        other.chord2.total_cmp(&self.chord2)
+thread_local! {
+    static SCRATCH: Cell<Scratch> = Cell::new(Scratch::default());
+}
+
+/// Buffers grown past this many entries by a large query are freed rather than kept.
+const MAX_KEPT_SCRATCH: usize = 1 << 16;
+
+impl Scratch {
+    /// The thread's buffers, taken out while in use: a filter predicate that queries an
+    /// index again finds none and works in fresh ones.
+    fn take() -> Scratch {
+        SCRATCH.with(Cell::take)
+    }
+
+    fn put_back(mut self) {
+        if self.keys.capacity().max(self.near.capacity()) > MAX_KEPT_SCRATCH {
+            return;
+        }
+        self.best.clear();
+        self.near.clear();
+        self.keys.clear();
+        SCRATCH.with(|kept| kept.set(self));
     }
 }
-impl PartialOrd for Pending<'_> {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
+
+/// The `need` smallest chords met so far: a sorted array for the common small `need`
+/// (cheaper than a heap when a few dozen entries fit in a cache line or two), a max-heap
+/// beyond.
+#[derive(Default)]
+struct Best {
+    sorted: Vec<f64>,
+    heap: BinaryHeap<Chord2>,
+}
+
+/// Up to this `need`, [`Best`] keeps a sorted array.
+const SORTED_BEST: usize = 64;
+
+impl Best {
+    /// Takes in a chord; returns the `need`-th smallest when `need` are held and it changed.
+    fn admit(&mut self, need: usize, chord2: f64) -> Option<f64> {
+        if need <= SORTED_BEST {
+            let sorted = &mut self.sorted;
+            if sorted.len() == need {
+                if sorted.last().is_some_and(|worst| chord2 >= *worst) {
+                    return None;
+                }
+                sorted.pop();
+            }
+            // An insertion step by hand: `Vec::insert` calls memmove for a few words.
+            sorted.push(chord2);
+            let mut at = sorted.len() - 1;
+            while at > 0 && sorted[at - 1] > chord2 {
+                sorted[at] = sorted[at - 1];
+                at -= 1;
+            }
+            sorted[at] = chord2;
+            return (sorted.len() == need).then(|| sorted[need - 1]);
+        }
+        if self.heap.len() < need {
+            self.heap.push(Chord2(chord2));
+            if self.heap.len() < need {
+                return None;
+            }
+        } else if let Some(mut worst) = self.heap.peek_mut()
+            && chord2 < worst.0
+        {
+            *worst = Chord2(chord2);
+        } else {
+            return None;
+        }
+        self.heap.peek().map(|worst| worst.0)
+    }
+
+    fn clear(&mut self) {
+        self.sorted.clear();
+        self.heap.clear();
     }
 }
-impl PartialEq for Pending<'_> {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-impl Eq for Pending<'_> {}
 
 /// A squared chord, totally ordered.
 #[derive(Clone, Copy, PartialEq)]
@@ -263,10 +358,13 @@ enum Sources {
 struct Plan<'i, 'q> {
     index: &'i Index,
     query: &'q Query,
-    origin: Option<(LatLon, [f64; 3])>,
+    origin: Option<(Trig, [f64; 3])>,
     max_distance_m: Option<f64>,
     region: Region<'q>,
     sources: Sources,
+    /// Whether every facility the trees yield is a match before the distance test, so that
+    /// `accepts` need not look at it.
+    accepts_all: bool,
     /// Matches at or beyond this key come after the cursor.
     resume_at: Option<Key>,
 }
@@ -283,30 +381,45 @@ impl<'i, 'q> Plan<'i, 'q> {
             distance: cursor.distance_m.unwrap_or(0.0),
             position: index.facilities.partition_point(|f| f.id <= cursor.id) as u32,
         });
+        let sources = choose_sources(index, query.filter.care);
+        let accepts_all = matches!(region, Region::Everywhere)
+            && query.filter.is_care_only()
+            && match sources {
+                Sources::All => query.filter.care.is_empty(),
+                Sources::Levels(care) => care.len() == 1,
+            };
         Ok(Plan {
             index,
             query,
-            origin: query.origin.map(|origin| (origin, origin.unit_vector())),
+            origin: query
+                .origin
+                .map(|origin| (Trig::of(origin), origin.unit_vector())),
             max_distance_m: query.max_distance.map(Distance::meters),
             region,
-            sources: choose_sources(index, query.filter.care),
+            sources,
+            accepts_all,
             resume_at,
         })
     }
 
-    fn trees(&self) -> Vec<(&'i Tree, Option<CareLevel>)> {
-        match self.sources {
-            Sources::All => vec![(self.index.all_tree(), None)],
-            Sources::Levels(care) => care
-                .iter()
-                .map(|level| (self.index.level_tree(level), Some(level)))
-                .collect(),
-        }
+    fn trees(&self) -> impl Iterator<Item = (&'i PackedTree, Option<CareLevel>)> + use<'i> {
+        let index = self.index;
+        let (all, levels) = match self.sources {
+            Sources::All => (Some(index.all_tree()), CareSet::EMPTY),
+            Sources::Levels(care) => (None, care),
+        };
+        let levels = levels
+            .iter()
+            .map(move |level| (index.level_tree(level), Some(level)));
+        all.map(|tree| (tree, None)).into_iter().chain(levels)
     }
 
     /// Whether the facility at `position`, met in the tree of level `from`, is a match
     /// (before the distance test).
     fn accepts(&self, position: u32, from: Option<CareLevel>) -> bool {
+        if self.accepts_all {
+            return true;
+        }
         let position = position as usize;
         let attributes = &self.index.attributes[position];
         let filter = &self.query.filter;
@@ -316,14 +429,14 @@ impl<'i, 'q> Plan<'i, 'q> {
             return false;
         }
         filter.matches_attributes(attributes)
-            && self.region.contains(self.index.locations[position])
+            && self.region.contains(self.index.locations[position].point)
             && filter.matches_predicate(&self.index.facilities[position])
     }
 
     /// The match's key, or `None` when it lies beyond the maximum distance.
     fn key(&self, position: u32) -> Option<Key> {
         let distance = match self.origin {
-            Some((origin, _)) => origin.distance_m(self.index.locations[position as usize]),
+            Some((origin, _)) => origin.distance_m(&self.index.locations[position as usize]),
             None => 0.0,
         };
         let within = self.max_distance_m.is_none_or(|max| distance <= max);
@@ -342,6 +455,34 @@ impl<'i, 'q> Plan<'i, 'q> {
         }
     }
 
+    /// Fills `scratch.keys` with the matches after the cursor, in order: all of them, or
+    /// the first `limit + offset` when the query has a limit.
+    fn keys(&self, scratch: &mut Scratch) {
+        let need = self
+            .query
+            .limit
+            .map(|limit| limit.saturating_add(self.query.offset));
+        match need {
+            Some(0) => {}
+            Some(need) if self.origin.is_some() && matches!(self.region, Region::Everywhere) => {
+                self.nearest(need, scratch);
+            }
+            _ => {
+                let keys = &mut scratch.keys;
+                self.each_match(|key| {
+                    if self.is_after_cursor(key) {
+                        keys.push(key);
+                    }
+                });
+                if let Some(need) = need.filter(|need| *need < keys.len()) {
+                    keys.select_nth_unstable(need);
+                    keys.truncate(need);
+                }
+                keys.sort_unstable();
+            }
+        }
+    }
+
     /// Calls `found` once for every match, in no particular order.
     fn each_match(&self, mut found: impl FnMut(Key)) {
         self.each_candidate(|position, level| self.consider(position, level, &mut found));
@@ -354,130 +495,114 @@ impl<'i, 'q> Plan<'i, 'q> {
         match (self.region.envelope(), self.origin, max_chord2) {
             (Some(envelope), _, _) => {
                 for (tree, level) in self.trees() {
-                    for entry in tree.locate_in_envelope(&envelope) {
-                        visit(entry.data, level);
-                    }
+                    tree.each_in_envelope(&envelope, &mut |position| visit(position, level));
                 }
             }
             (None, Some((_, xyz)), Some(chord2)) => {
                 for (tree, level) in self.trees() {
-                    for entry in tree.locate_within_distance(xyz, chord2) {
-                        visit(entry.data, level);
-                    }
+                    tree.each_within(&xyz, chord2, &mut |position| visit(position, level));
                 }
             }
             _ => {
-                for position in 0..self.index.len() as u32 {
-                    visit(position, None);
+                for (tree, level) in self.trees() {
+                    tree.each(&mut |position| visit(position, level));
                 }
             }
         }
     }
 
-    /// The first `need` matches after the cursor, nearest first, for an origin with no
-    /// bounded area.
+    /// Fills `scratch.keys` with the first `need` matches after the cursor, nearest first,
+    /// for an origin with no bounded area.
     ///
-    /// One best-first walk covers every tree involved: nodes wait in a queue by the chord
-    /// to their envelope, and the walk stops once no node can hold a point within the
-    /// `need`-th best chord (plus rounding slack). Chords order points as great-circle
-    /// distances do, so haversine is only computed at the end, for the few candidates within
-    /// that bound, which then sort by (distance, id) exactly as a scan would. Cursor and
-    /// maximum distance are decided by chord where it is clear and by haversine within the
-    /// slack.
-    fn nearest(&self, need: usize) -> Vec<Key> {
+    /// Each tree involved is walked nearest node first, and the walk prunes every node that
+    /// cannot hold a point within the `need`-th best chord so far (plus rounding slack).
+    /// Chords order points as great-circle distances do, so haversine is only computed at
+    /// the end, for the few candidates within that bound, which then sort by (distance, id)
+    /// exactly as a scan would. Cursor and maximum distance are decided by chord where it is
+    /// clear and by haversine within the slack.
+    fn nearest(&self, need: usize, scratch: &mut Scratch) {
         let Some((_, xyz)) = self.origin else {
-            return Vec::new();
+            return;
         };
-        let mut bound2 = self.max_distance_m.map_or(f64::INFINITY, chord2_bound);
-        // Below `before` a point is surely before the cursor; above `after`, surely after it.
-        let cursor = self
-            .resume_at
-            .map(|key| (chord2_floor(key.distance), chord2_bound(key.distance)));
-
-        let mut queue: BinaryHeap<Pending<'i>> = BinaryHeap::with_capacity(64);
+        let mut nearest = Nearest {
+            plan: self,
+            level: None,
+            need,
+            bound2: self.max_distance_m.map_or(f64::INFINITY, chord2_bound),
+            // Below `before` a point is surely before the cursor; above `after`, surely
+            // after it.
+            cursor: self
+                .resume_at
+                .map(|key| (chord2_floor(key.distance), chord2_bound(key.distance))),
+            best: &mut scratch.best,
+            near: &mut scratch.near,
+        };
         for (tree, level) in self.trees() {
-            let root = tree.root();
-            let chord2 = root.envelope().distance_2(&xyz);
-            queue.push(Pending {
-                chord2,
-                node: root,
-                level,
-            });
+            nearest.level = level;
+            tree.nearest(&xyz, &mut nearest);
         }
-        // The best `need` chords so far (a max-heap), and every candidate within the bound.
-        let mut best: BinaryHeap<Chord2> = BinaryHeap::with_capacity(need.min(4096) + 1);
-        let mut near: Vec<(f64, u32)> = Vec::with_capacity(need.min(4096) * 2);
-        while let Some(Pending {
-            chord2,
-            node,
-            level,
-        }) = queue.pop()
-        {
-            if chord2 > bound2 {
-                break;
-            }
-            for child in node.children() {
-                match child {
-                    RTreeNode::Parent(parent) => {
-                        let chord2 = parent.envelope().distance_2(&xyz);
-                        if chord2 <= bound2 {
-                            queue.push(Pending {
-                                chord2,
-                                node: parent,
-                                level,
-                            });
-                        }
-                    }
-                    RTreeNode::Leaf(entry) => {
-                        let chord2 = sphere_chord2(entry.geom(), &xyz);
-                        if chord2 > bound2 || !self.accepts(entry.data, level) {
-                            continue;
-                        }
-                        if let Some((before, after)) = cursor {
-                            let resumed = chord2 > after
-                                || (chord2 >= before
-                                    && self
-                                        .key(entry.data)
-                                        .is_some_and(|k| self.is_after_cursor(k)));
-                            if !resumed {
-                                continue;
-                            }
-                        }
-                        near.push((chord2, entry.data));
-                        best.push(Chord2(chord2));
-                        if best.len() > need {
-                            best.pop();
-                        }
-                        if best.len() == need
-                            && let Some(worst) = best.peek()
-                        {
-                            bound2 = bound2.min(widen_chord2(worst.0));
-                        }
-                        if near.len() >= 4 * need + 64 {
-                            near.retain(|(chord2, _)| *chord2 <= bound2);
-                        }
-                    }
-                }
-            }
-        }
-        let mut keys: Vec<Key> = near
-            .into_iter()
-            .filter(|(chord2, _)| *chord2 <= bound2)
-            .filter_map(|(_, position)| self.key(position))
-            .filter(|key| self.is_after_cursor(*key))
-            .collect();
+        let bound2 = nearest.bound2;
+        let keys = &mut scratch.keys;
+        keys.extend(
+            scratch
+                .near
+                .iter()
+                .filter(|(chord2, _)| *chord2 <= bound2)
+                .filter_map(|(_, position)| self.key(*position))
+                .filter(|key| self.is_after_cursor(*key)),
+        );
         keys.sort_unstable();
         keys.truncate(need);
-        keys
     }
 
     fn hit(&self, key: Key) -> Hit<'i> {
-        let position = key.position as usize;
-        let location = self.index.locations[position];
         Hit {
-            facility: &self.index.facilities[position],
+            facility: &self.index.facilities[key.position as usize],
             distance_m: self.origin.map(|_| key.distance),
-            bearing_deg: self.origin.map(|(origin, _)| origin.bearing_deg(location)),
+            origin: self.query.origin,
+        }
+    }
+}
+
+/// The candidates of a nearest walk, offered by the trees one after another.
+struct Nearest<'p, 'i, 'q, 's> {
+    plan: &'p Plan<'i, 'q>,
+    /// The level whose tree is being walked.
+    level: Option<CareLevel>,
+    need: usize,
+    bound2: f64,
+    cursor: Option<(f64, f64)>,
+    best: &'s mut Best,
+    near: &'s mut Vec<(f64, u32)>,
+}
+
+impl Collector for Nearest<'_, '_, '_, '_> {
+    fn bound2(&self) -> f64 {
+        self.bound2
+    }
+
+    fn offer(&mut self, chord2: f64, position: u32) {
+        let plan = self.plan;
+        if !plan.accepts(position, self.level) {
+            return;
+        }
+        if let Some((before, after)) = self.cursor {
+            let resumed = chord2 > after
+                || (chord2 >= before
+                    && plan
+                        .key(position)
+                        .is_some_and(|key| plan.is_after_cursor(key)));
+            if !resumed {
+                return;
+            }
+        }
+        self.near.push((chord2, position));
+        if let Some(worst) = self.best.admit(self.need, chord2) {
+            self.bound2 = self.bound2.min(widen_chord2(worst));
+        }
+        if self.near.len() >= 4 * self.need + 64 {
+            let bound2 = self.bound2;
+            self.near.retain(|(chord2, _)| *chord2 <= bound2);
         }
     }
 }

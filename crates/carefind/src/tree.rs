@@ -62,9 +62,9 @@ impl Node {
     /// Where the node sits on the surface, for tiling the level above: the longitude and
     /// the z (sine of the latitude) of its centre.
     fn tiling_key(&self) -> (f64, f64) {
-        let centre: [f64; 3] =
-            std::array::from_fn(|axis| (self.lower[axis] + self.upper[axis]) / 2.0);
-        (centre[1].atan2(centre[0]), centre[2])
+        tiling_key(&std::array::from_fn(|axis| {
+            (self.lower[axis] + self.upper[axis]) / 2.0
+        }))
     }
 
     /// The squared distance from `xyz` to the envelope: 0 inside, and never more than the
@@ -89,6 +89,18 @@ impl Node {
     fn points(&self) -> std::ops::Range<usize> {
         self.first_point as usize..self.end_point as usize
     }
+}
+
+/// Where a point sits on the surface, for tiling: an angle that orders longitudes as they
+/// go round (the "diamond angle", in (-2, 2], no trigonometry: the sorts compare millions
+/// of keys), and z, which orders latitudes.
+fn tiling_key(xyz: &[f64; 3]) -> (f64, f64) {
+    let [x, y, z] = *xyz;
+    let sum = x.abs() + y.abs();
+    // At the poles every longitude is the same place.
+    let turn = if sum > 0.0 { x / sum } else { 1.0 };
+    let angle = if y < 0.0 { turn - 1.0 } else { 1.0 - turn };
+    (angle, z)
 }
 
 /// Orders `items` so that every run of `size` consecutive items is a compact tile: slabs by
@@ -139,9 +151,7 @@ impl PackedTree {
                 positions: Vec::new(),
             };
         }
-        tile(&mut entries, LEAF_SIZE, |(xyz, _)| {
-            (xyz[1].atan2(xyz[0]), xyz[2])
-        });
+        tile(&mut entries, LEAF_SIZE, |(xyz, _)| tiling_key(xyz));
         let mut level: Vec<Node> = Vec::with_capacity(entries.len().div_ceil(LEAF_SIZE));
         for (leaf, chunk) in entries.chunks(LEAF_SIZE).enumerate() {
             let mut node = Node::empty();
@@ -346,6 +356,22 @@ mod tests {
                 ([r * angle.cos(), r * angle.sin(), z], i as u32)
             })
             .collect()
+    }
+
+    #[test]
+    fn tiling_angles_go_round_with_longitude() {
+        let keys: Vec<f64> = (-179..=180)
+            .map(|lon| {
+                tiling_key(
+                    &crate::LatLon::new(30.0, f64::from(lon))
+                        .unwrap()
+                        .unit_vector(),
+                )
+                .0
+            })
+            .collect();
+        assert!(keys.windows(2).all(|pair| pair[0] < pair[1]), "{keys:?}");
+        assert_eq!(tiling_key(&[0.0, 0.0, 1.0]), (0.0, 1.0));
     }
 
     #[test]

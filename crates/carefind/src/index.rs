@@ -123,7 +123,7 @@ impl Index {
             .zip(&self.locations)
             .enumerate()
             .filter(|(_, (attributes, _))| keep(attributes))
-            .map(|(position, (_, location))| (location.point.unit_vector(), position as u32))
+            .map(|(position, (_, location))| (location.unit_vector(), position as u32))
             .collect();
         Tree::new(entries)
     }

@@ -393,7 +393,8 @@ impl<'i, 'q> Plan<'i, 'q> {
             query,
             origin: query
                 .origin
-                .map(|origin| (Trig::of(origin), origin.unit_vector())),
+                .map(Trig::of)
+                .map(|origin| (origin, origin.unit_vector())),
             max_distance_m: query.max_distance.map(Distance::meters),
             region,
             sources,
@@ -583,7 +584,7 @@ impl Collector for Nearest<'_, '_, '_, '_> {
 
     fn offer(&mut self, chord2: f64, position: u32) {
         let plan = self.plan;
-        if !plan.accepts(position, self.level) {
+        if !plan.accepts_all && !plan.accepts(position, self.level) {
             return;
         }
         if let Some((before, after)) = self.cursor {

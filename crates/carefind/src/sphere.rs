@@ -125,8 +125,7 @@ impl LatLon {
 
     /// The point as a 3D unit vector (x towards lon 0, z towards the north pole).
     pub(crate) fn unit_vector(self) -> [f64; 3] {
-        let (lat, lon) = (self.lat.to_radians(), self.lon.to_radians());
-        [lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()]
+        Trig::of(self).unit_vector()
     }
 }
 
@@ -149,6 +148,12 @@ impl Trig {
             cos_lat,
             sin_lat,
         }
+    }
+
+    /// The point as a 3D unit vector (see [`LatLon::unit_vector`]).
+    pub(crate) fn unit_vector(&self) -> [f64; 3] {
+        let (sin_lon, cos_lon) = self.point.lon.to_radians().sin_cos();
+        [self.cos_lat * cos_lon, self.cos_lat * sin_lon, self.sin_lat]
     }
 
     /// The haversine distance in metres.

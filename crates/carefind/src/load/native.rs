@@ -5,10 +5,11 @@
 //! in the report. Fields are trimmed. List fields are separated by `;` and take canonical
 //! names, FindTreatment codes, labels, aliases or groups.
 
-use std::io;
+use std::io::{self, Read as _};
 use std::path::Path;
 
 use csv::{ByteRecord, StringRecord};
+use rayon::iter::{IntoParallelIterator, ParallelIterator};
 
 use crate::error::{Error, Problem, RowError};
 use crate::facility::Facility;
@@ -107,16 +108,79 @@ pub fn from_reader(
     source: &str,
     options: &LoadOptions,
 ) -> Result<Loaded, Error> {
-    let mut csv = reader_builder().from_reader(reader);
-    let mut record = ByteRecord::new();
-    let header = read_header(&mut csv, &mut record, source)?;
+    load_blocks(reader, source, options, threads(), BLOCK)
+}
+
+/// Bytes `from_reader` reads at a time; each block's records are parsed on every core.
+const BLOCK: usize = 8 << 20;
+
+fn threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// [`from_reader`] in blocks of `block_size` bytes, each parsed in up to `parts` parts.
+///
+/// A block ends at its last record end, found by csv-core itself, the state machine the
+/// parse runs, so a quoted field with line breaks is never cut; the rest of the block
+/// starts the next one.
+fn load_blocks(
+    mut reader: impl io::Read,
+    source: &str,
+    options: &LoadOptions,
+    parts: usize,
+    block_size: usize,
+) -> Result<Loaded, Error> {
+    let mut block = Vec::new();
+    let mut eof = fill(&mut reader, &mut block, block_size, source)?;
+    // The header, read whole: more input until a record follows it or the input ends.
+    let (header, mut start) = loop {
+        let mut csv = reader_builder().from_reader(&block[..]);
+        let mut record = ByteRecord::new();
+        let header = read_header(&mut csv, &mut record, source);
+        let end = usize::try_from(csv.position().byte()).unwrap_or(block.len());
+        if eof || (header.is_ok() && end < block.len()) {
+            break (header?, end.min(block.len()));
+        }
+        eof = fill(&mut reader, &mut block, block_size, source)?;
+    };
+    let mut lines_before = newlines(&block[..start]);
     let mut tally = Tally::new(source, options, header.ignored.clone());
-    while read_record(&mut csv, &mut record, source)? {
-        let line = record.position().map_or(0, |position| position.line());
-        let parsed = header.read(&mut record, line);
-        tally.take(line, parsed)?;
+    loop {
+        let cuts = record_cuts(&block, start, parts, eof);
+        let end = cuts.last().map_or(start, |cut| cut.end);
+        if end > start {
+            parse_parts(&block, cuts, lines_before, &header, source, &mut tally)?;
+            lines_before += newlines(&block[start..end]);
+        }
+        if eof {
+            break;
+        }
+        block.drain(..end);
+        start = 0;
+        eof = fill(&mut reader, &mut block, block_size, source)?;
     }
     Ok(tally.finish())
+}
+
+/// Reads up to `more` bytes onto the end of `block`; true when the input has ended.
+fn fill<R: io::Read>(
+    reader: &mut R,
+    block: &mut Vec<u8>,
+    more: usize,
+    source: &str,
+) -> Result<bool, Error> {
+    let wanted = more as u64;
+    let read = io::Read::take(reader, wanted)
+        .read_to_end(block)
+        .map_err(|error| Error::Io {
+            file: source.to_string(),
+            source: error,
+        })?;
+    Ok((read as u64) < wanted)
+}
+
+fn newlines(bytes: &[u8]) -> u64 {
+    bytes.iter().filter(|&&byte| byte == b'\n').count() as u64
 }
 
 /// Loads native CSV held in memory, parsing on every core when it is large; the result is
@@ -134,12 +198,11 @@ pub fn from_reader(
 /// assert_eq!(loaded.facilities.len(), 2);
 /// ```
 pub fn from_slice(bytes: &[u8], source: &str, options: &LoadOptions) -> Result<Loaded, Error> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     load_slice(
         bytes,
         source,
         options,
-        threads.min(bytes.len() / PARALLEL_CHUNK + 1),
+        threads().min(bytes.len() / PARALLEL_CHUNK + 1),
     )
 }
 
@@ -156,54 +219,63 @@ fn load_slice(
     let data_start = usize::try_from(csv.position().byte())
         .unwrap_or(bytes.len())
         .min(bytes.len());
-    let parts = record_boundaries(bytes, data_start, parts);
+    let mut tally = Tally::new(source, options, header.ignored.clone());
+    let cuts = record_cuts(bytes, data_start, parts, true);
+    parse_parts(
+        bytes,
+        cuts,
+        newlines(&bytes[..data_start]),
+        &header,
+        source,
+        &mut tally,
+    )?;
+    Ok(tally.finish())
+}
 
-    let parse = |range: std::ops::Range<usize>| -> Result<Vec<ParsedRow>, Error> {
-        // Lines in a part count from 1; add the newlines before it.
-        let lines_before = bytes[..range.start].iter().filter(|&&b| b == b'\n').count() as u64;
+/// Parses the records of each part on its own thread, then accounts for the rows in input
+/// order, where duplicate ids are found and a strict load stops at its first bad row.
+/// `lines_before` counts the lines before the first part.
+fn parse_parts(
+    bytes: &[u8],
+    parts: Vec<std::ops::Range<usize>>,
+    lines_before: u64,
+    header: &Header,
+    source: &str,
+    tally: &mut Tally<'_>,
+) -> Result<(), Error> {
+    let Some(first) = parts.first().map(|part| part.start) else {
+        return Ok(());
+    };
+    // Each part's lines count from 1; add the newlines before it.
+    let mut starts = Vec::with_capacity(parts.len());
+    let mut lines = lines_before;
+    let mut at = first;
+    for part in &parts {
+        lines += newlines(&bytes[at..part.start]);
+        at = part.start;
+        starts.push((part.clone(), lines));
+    }
+    let parse = |(range, lines_before): (std::ops::Range<usize>, u64)| {
         let mut csv = reader_builder().from_reader(&bytes[range]);
         let mut record = ByteRecord::new();
-        let mut rows = Vec::new();
+        let mut rows: Vec<ParsedRow> = Vec::new();
         while read_record(&mut csv, &mut record, source)? {
             let line = lines_before + record.position().map_or(0, |position| position.line());
             rows.push((line, header.read(&mut record, line)));
         }
-        Ok(rows)
+        Ok::<_, Error>(rows)
     };
-    let parsed: Vec<Result<Vec<_>, Error>> = if parts.len() > 1 {
-        std::thread::scope(|scope| {
-            // A part whose thread cannot be started (the system refused one) is parsed on
-            // this thread instead of panicking as `scope.spawn` would.
-            let workers: Vec<_> = parts
-                .iter()
-                .map(|part| {
-                    let range = part.clone();
-                    std::thread::Builder::new()
-                        .spawn_scoped(scope, || parse(range))
-                        .map_err(|_| part.clone())
-                })
-                .collect();
-            workers
-                .into_iter()
-                .map(|worker| match worker {
-                    Ok(thread) => thread
-                        .join()
-                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-                    Err(part) => parse(part),
-                })
-                .collect()
-        })
+    let parsed: Vec<Result<Vec<ParsedRow>, Error>> = if starts.len() > 1 {
+        starts.into_par_iter().map(parse).collect()
     } else {
-        parts.into_iter().map(parse).collect()
+        starts.into_iter().map(parse).collect()
     };
-
-    let mut tally = Tally::new(source, options, header.ignored.clone());
     for rows in parsed {
         for (line, row) in rows? {
             tally.take(line, row)?;
         }
     }
-    Ok(tally.finish())
+    Ok(())
 }
 
 /// A data row's line and what it parsed to, before duplicate ids are checked.
@@ -212,27 +284,47 @@ type ParsedRow = (u64, Result<Facility, RowError>);
 /// Below this many bytes a part is not worth a thread.
 const PARALLEL_CHUNK: usize = 256 * 1024;
 
-/// Cuts `bytes[start..]` into up to `parts` ranges that each begin at a record boundary: a
-/// line start outside any quoted field.
-fn record_boundaries(bytes: &[u8], start: usize, parts: usize) -> Vec<std::ops::Range<usize>> {
+/// Cuts `bytes[start..]` (which starts a record) into up to `parts` ranges of whole
+/// records, of about equal size. Record ends are found by csv-core with the parse's own
+/// settings, so quoted fields, line breaks inside them and stray quotes are read exactly
+/// as the parse reads them. Unless `complete`, the last record may be unfinished; it is
+/// left out, and the ranges end at the last record end.
+fn record_cuts(
+    bytes: &[u8],
+    start: usize,
+    parts: usize,
+    complete: bool,
+) -> Vec<std::ops::Range<usize>> {
     let parts = parts.max(1);
+    let step = (bytes.len() - start) / parts + 1;
+    let mut scanner = csv_core::ReaderBuilder::new()
+        .terminator(csv_core::Terminator::Any(b'\n'))
+        .build();
+    let mut output = [0; 4096];
+    let mut ends = [0; 64];
     let mut cuts = vec![start];
-    let mut in_quotes = false;
-    let mut next_target = start + (bytes.len() - start) / parts;
-    for (i, &byte) in bytes.iter().enumerate().skip(start) {
-        if cuts.len() == parts {
-            break;
-        }
-        match byte {
-            b'"' => in_quotes = !in_quotes,
-            b'\n' if !in_quotes && i + 1 >= next_target && i + 1 < bytes.len() => {
-                cuts.push(i + 1);
-                next_target = i + 1 + (bytes.len() - start) / parts;
+    let (mut at, mut last_end) = (start, start);
+    loop {
+        let (result, read, _, _) = scanner.read_record(&bytes[at..], &mut output, &mut ends);
+        at += read;
+        match result {
+            csv_core::ReadRecordResult::Record => {
+                last_end = at;
+                if at >= cuts[cuts.len() - 1] + step && cuts.len() < parts {
+                    cuts.push(at);
+                }
             }
+            csv_core::ReadRecordResult::InputEmpty | csv_core::ReadRecordResult::End => break,
+            // The fields themselves are not wanted: let the buffers be overwritten.
             _ => {}
         }
     }
-    cuts.push(bytes.len());
+    // A complete input's last record needs no terminator.
+    if complete {
+        last_end = bytes.len();
+    }
+    cuts.retain(|cut| *cut < last_end);
+    cuts.push(last_end);
     cuts.windows(2).map(|pair| pair[0]..pair[1]).collect()
 }
 
@@ -455,7 +547,9 @@ mod tests {
             )),
             (0..30u32).prop_map(|id| format!("b{id},Bad,95,0,iop")),
             (0..30u32).prop_map(|id| format!("u{id},Unknown,1,1,spa")),
+            (0..30u32).prop_map(|id| format!("s{id},Stray 5\" tall,1,2,iop")),
             Just("short,row".to_string()),
+            Just(String::new()),
         ]
     }
 
@@ -465,30 +559,58 @@ mod tests {
             .map_err(|error| error.to_string())
     }
 
+    /// The reference: one record after another on one thread.
+    fn stream(bytes: &[u8], options: &LoadOptions) -> Result<Loaded, Error> {
+        let mut csv = reader_builder().from_reader(bytes);
+        let mut record = ByteRecord::new();
+        let header = read_header(&mut csv, &mut record, "in")?;
+        let mut tally = Tally::new("in", options, header.ignored.clone());
+        while read_record(&mut csv, &mut record, "in")? {
+            let line = record.position().map_or(0, |position| position.line());
+            let parsed = header.read(&mut record, line);
+            tally.take(line, parsed)?;
+        }
+        Ok(tally.finish())
+    }
+
     proptest! {
         #[test]
-        fn parts_parse_like_one_stream(
-            rows in prop::collection::vec(row(), 0..60), crlf: bool, parts in 1..6usize
+        fn parts_and_blocks_parse_like_one_stream(
+            rows in prop::collection::vec(row(), 0..60),
+            crlf: bool,
+            parts in 1..6usize,
+            block_size in 1..200usize,
         ) {
             let end = if crlf { "\r\n" } else { "\n" };
             let csv = format!("id,name,lat,lon,care{end}{}", rows.join(end));
             for options in [LoadOptions::strict(), LoadOptions::lenient()] {
-                let streamed = outcome(from_reader(csv.as_bytes(), "in", &options));
+                let streamed = outcome(stream(csv.as_bytes(), &options));
                 let split = outcome(load_slice(csv.as_bytes(), "in", &options, parts));
-                prop_assert_eq!(split, streamed);
+                prop_assert_eq!(&split, &streamed);
+                let blocks = load_blocks(csv.as_bytes(), "in", &options, parts, block_size);
+                prop_assert_eq!(&outcome(blocks), &streamed);
             }
         }
     }
 
     #[test]
-    fn boundaries_start_records_outside_quotes() {
-        let bytes = b"h\na\n\"x\ny\"\nb\nc\n";
-        let parts = record_boundaries(bytes, 2, 4);
-        assert!(parts.len() > 1);
-        for part in &parts {
-            assert!(part.start == 2 || bytes[part.start - 1] == b'\n');
-            assert_ne!(part.start, 7, "inside the quoted field");
+    fn cuts_fall_between_records_as_the_parser_reads_them() {
+        // A quoted field with a line break, and a stray quote inside an unquoted field that
+        // a count of quotes would take for an opening one.
+        let bytes = b"h\na\n\"x\ny\"\nb 5\" tall\nc\nd\n";
+        for parts in 1..8 {
+            let cuts = record_cuts(bytes, 2, parts, true);
+            assert_eq!(cuts.first().unwrap().start, 2);
+            assert_eq!(cuts.last().unwrap().end, bytes.len());
+            for pair in cuts.windows(2) {
+                assert_eq!(pair[0].end, pair[1].start);
+            }
+            for cut in &cuts {
+                assert!([2, 4, 10, 20, 22].contains(&cut.start), "{cuts:?}");
+            }
         }
-        assert_eq!(parts.last().unwrap().end, bytes.len());
+        // An unfinished last record is left for the next block.
+        let cuts = record_cuts(b"a\nb,\"open\n", 0, 1, false);
+        assert_eq!(cuts, vec![0..2]);
     }
 }

@@ -210,14 +210,30 @@ fn pair(
     query: impl Fn(LatLon) -> Query,
 ) {
     let queries: Vec<Query> = set.origins.iter().map(|o| query(*o)).collect();
+    let hits: usize = queries
+        .iter()
+        .map(|q| {
+            set.index
+                .count(q)
+                .expect("valid query")
+                .min(q.limit.unwrap_or(usize::MAX))
+        })
+        .sum();
+    eprintln!(
+        "{}/{name}: {:.1} results per query",
+        set.name,
+        hits as f64 / queries.len() as f64
+    );
     let mut i = 0;
+    // Into a reused buffer, as a service answering many queries would call it.
+    let mut buffer = Vec::new();
     group.bench_function(name, |b| {
         b.iter(|| {
             i = (i + 1) % queries.len();
             set.index
-                .search(black_box(&queries[i]))
-                .expect("valid query")
-                .len()
+                .search_into(black_box(&queries[i]), &mut buffer)
+                .expect("valid query");
+            buffer.len()
         })
     });
     group.bench_function(format!("{name}/brute_force"), |b| {
@@ -243,6 +259,18 @@ fn run(c: &mut Criterion, set: &Dataset) {
         .languages(Language::Spanish);
 
     pair(&mut group, set, "nearest10", |o| Query::nearest(o, 10));
+    // The same through `search`, which allocates the answer's Vec.
+    let nearest: Vec<Query> = set.origins.iter().map(|o| Query::nearest(*o, 10)).collect();
+    let mut i = 0;
+    group.bench_function("nearest10/search", |b| {
+        b.iter(|| {
+            i = (i + 1) % nearest.len();
+            set.index
+                .search(black_box(&nearest[i]))
+                .expect("valid query")
+                .len()
+        })
+    });
     pair(&mut group, set, "within50km", |o| {
         Query::within(o, Distance::kilometers(50.0))
     });

@@ -2,6 +2,7 @@
 
 use std::sync::OnceLock;
 
+use rayon::iter::{IntoParallelRefIterator, ParallelIterator};
 use rayon::slice::ParallelSliceMut;
 
 use crate::care::CareLevel;
@@ -9,7 +10,7 @@ use crate::error::Error;
 use crate::facility::Facility;
 use crate::filter::Attributes;
 use crate::sphere::Trig;
-use crate::tree::PackedTree as Tree;
+use crate::tree::{PackedTree as Tree, spatial_order};
 
 /// An immutable spatial index of facilities, answering [`Query`](crate::Query) values.
 ///
@@ -44,9 +45,14 @@ use crate::tree::PackedTree as Tree;
 /// ```
 pub struct Index {
     pub(crate) facilities: Vec<Facility>,
-    /// Each facility's location, with the trigonometry every distance to it needs.
+    /// What queries read of each facility, its location (with the trigonometry every
+    /// distance to it needs) and its sets, is kept apart from the records, by slot: slots
+    /// run in the trees' spatial order, so that the facilities a query meets together sit
+    /// together in memory (with 2,000,000 facilities, by position each one was a cache miss).
     pub(crate) locations: Vec<Trig>,
     pub(crate) attributes: Vec<Attributes>,
+    /// The position in `facilities` of the facility in each slot.
+    pub(crate) position_of_slot: Vec<u32>,
     offering: [usize; CareLevel::COUNT],
     all: OnceLock<Tree>,
     by_care: [OnceLock<Tree>; CareLevel::COUNT],
@@ -89,8 +95,22 @@ impl Index {
             });
         }
 
-        let locations: Vec<Trig> = facilities.iter().map(|f| Trig::of(f.location)).collect();
-        let attributes: Vec<Attributes> = facilities.iter().map(Attributes::of).collect();
+        let trig: Vec<Trig> = facilities
+            .par_iter()
+            .map(|f| Trig::of(f.location))
+            .collect();
+        let units: Vec<[f64; 3]> = trig.par_iter().map(Trig::unit_vector).collect();
+        let position_of_slot = spatial_order(&units);
+        drop(units);
+        let locations: Vec<Trig> = position_of_slot
+            .par_iter()
+            .map(|position| trig[*position as usize])
+            .collect();
+        drop(trig);
+        let attributes: Vec<Attributes> = position_of_slot
+            .par_iter()
+            .map(|position| Attributes::of(&facilities[*position as usize]))
+            .collect();
         let mut offering = [0; CareLevel::COUNT];
         for level in attributes.iter().flat_map(|a| a.care.iter()) {
             offering[level as usize] += 1;
@@ -99,6 +119,7 @@ impl Index {
             facilities,
             locations,
             attributes,
+            position_of_slot,
             offering,
             all: OnceLock::new(),
             by_care: std::array::from_fn(|_| OnceLock::new()),
@@ -121,9 +142,9 @@ impl Index {
             .attributes
             .iter()
             .zip(&self.locations)
-            .enumerate()
-            .filter(|(_, (attributes, _))| keep(attributes))
-            .map(|(position, (_, location))| (location.unit_vector(), position as u32))
+            .zip(0..)
+            .filter(|((attributes, _), _)| keep(attributes))
+            .map(|((_, location), slot)| (location.unit_vector(), slot))
             .collect();
         Tree::new(entries)
     }

@@ -174,7 +174,7 @@ impl Index {
         {
             return Ok(count);
         }
-        plan.each_candidate(|position, level| count += usize::from(plan.accepts(position, level)));
+        plan.each_candidate(|slot, level| count += usize::from(plan.accepts(slot, level)));
         if cacheable && let Ok(mut totals) = self.totals.lock() {
             if totals.len() >= MAX_CACHED_TOTALS {
                 totals.clear();
@@ -415,14 +415,13 @@ impl<'i, 'q> Plan<'i, 'q> {
         all.map(|tree| (tree, None)).into_iter().chain(levels)
     }
 
-    /// Whether the facility at `position`, met in the tree of level `from`, is a match
-    /// (before the distance test).
-    fn accepts(&self, position: u32, from: Option<CareLevel>) -> bool {
+    /// Whether the facility in `slot`, met in the tree of level `from`, is a match (before
+    /// the distance test).
+    fn accepts(&self, slot: u32, from: Option<CareLevel>) -> bool {
         if self.accepts_all {
             return true;
         }
-        let position = position as usize;
-        let attributes = &self.index.attributes[position];
+        let attributes = &self.index.attributes[slot as usize];
         let filter = &self.query.filter;
         // A facility sits in the tree of each level it offers; take it from the first
         // wanted one only, so that it is met once.
@@ -430,27 +429,38 @@ impl<'i, 'q> Plan<'i, 'q> {
             return false;
         }
         filter.matches_attributes(attributes)
-            && self.region.contains(self.index.locations[position].point)
-            && filter.matches_predicate(&self.index.facilities[position])
+            && self
+                .region
+                .contains(self.index.locations[slot as usize].point)
+            && filter.matches_predicate(&self.index.facilities[self.position(slot) as usize])
     }
 
-    /// The match's key, or `None` when it lies beyond the maximum distance.
-    fn key(&self, position: u32) -> Option<Key> {
+    /// Where the facility in `slot` sits among the facilities, which is its place in id
+    /// order.
+    fn position(&self, slot: u32) -> u32 {
+        self.index.position_of_slot[slot as usize]
+    }
+
+    /// The key of the match in `slot`, or `None` when it lies beyond the maximum distance.
+    fn key(&self, slot: u32) -> Option<Key> {
         let distance = match self.origin {
-            Some((origin, _)) => origin.distance_m(&self.index.locations[position as usize]),
+            Some((origin, _)) => origin.distance_m(&self.index.locations[slot as usize]),
             None => 0.0,
         };
         let within = self.max_distance_m.is_none_or(|max| distance <= max);
-        within.then_some(Key { distance, position })
+        within.then(|| Key {
+            distance,
+            position: self.position(slot),
+        })
     }
 
     fn is_after_cursor(&self, key: Key) -> bool {
         self.resume_at.is_none_or(|resume_at| key >= resume_at)
     }
 
-    fn consider(&self, position: u32, from: Option<CareLevel>, found: &mut impl FnMut(Key)) {
-        if self.accepts(position, from)
-            && let Some(key) = self.key(position)
+    fn consider(&self, slot: u32, from: Option<CareLevel>, found: &mut impl FnMut(Key)) {
+        if self.accepts(slot, from)
+            && let Some(key) = self.key(slot)
         {
             found(key);
         }
@@ -486,7 +496,7 @@ impl<'i, 'q> Plan<'i, 'q> {
 
     /// Calls `found` once for every match, in no particular order.
     fn each_match(&self, mut found: impl FnMut(Key)) {
-        self.each_candidate(|position, level| self.consider(position, level, &mut found));
+        self.each_candidate(|slot, level| self.consider(slot, level, &mut found));
     }
 
     /// Calls `visit` with every facility the trees offer for the query's area (each with
@@ -496,17 +506,17 @@ impl<'i, 'q> Plan<'i, 'q> {
         match (self.region.envelope(), self.origin, max_chord2) {
             (Some(envelope), _, _) => {
                 for (tree, level) in self.trees() {
-                    tree.each_in_envelope(&envelope, &mut |position| visit(position, level));
+                    tree.each_in_envelope(&envelope, &mut |slot| visit(slot, level));
                 }
             }
             (None, Some((_, xyz)), Some(chord2)) => {
                 for (tree, level) in self.trees() {
-                    tree.each_within(&xyz, chord2, &mut |position| visit(position, level));
+                    tree.each_within(&xyz, chord2, &mut |slot| visit(slot, level));
                 }
             }
             _ => {
                 for (tree, level) in self.trees() {
-                    tree.each(&mut |position| visit(position, level));
+                    tree.each(&mut |slot| visit(slot, level));
                 }
             }
         }
@@ -549,7 +559,7 @@ impl<'i, 'q> Plan<'i, 'q> {
                 .near
                 .iter()
                 .filter(|(chord2, _)| *chord2 <= bound2)
-                .filter_map(|(_, position)| self.key(*position))
+                .filter_map(|(_, slot)| self.key(*slot))
                 .filter(|key| self.is_after_cursor(*key)),
         );
         keys.sort_unstable();
@@ -582,22 +592,20 @@ impl Collector for Nearest<'_, '_, '_, '_> {
         self.bound2
     }
 
-    fn offer(&mut self, chord2: f64, position: u32) {
+    fn offer(&mut self, chord2: f64, slot: u32) {
         let plan = self.plan;
-        if !plan.accepts_all && !plan.accepts(position, self.level) {
+        if !plan.accepts_all && !plan.accepts(slot, self.level) {
             return;
         }
         if let Some((before, after)) = self.cursor {
             let resumed = chord2 > after
                 || (chord2 >= before
-                    && plan
-                        .key(position)
-                        .is_some_and(|key| plan.is_after_cursor(key)));
+                    && plan.key(slot).is_some_and(|key| plan.is_after_cursor(key)));
             if !resumed {
                 return;
             }
         }
-        self.near.push((chord2, position));
+        self.near.push((chord2, slot));
         if let Some(worst) = self.best.admit(self.need, chord2) {
             self.bound2 = self.bound2.min(widen_chord2(worst));
         }

@@ -115,6 +115,13 @@ fn tile<T: Send>(items: &mut [T], size: usize, key: impl Fn(&T) -> (f64, f64) + 
     }
 }
 
+/// The order in which the packing lays points out, leaf after leaf: indices into `points`.
+pub(crate) fn spatial_order(points: &[[f64; 3]]) -> Vec<u32> {
+    let mut order: Vec<([f64; 3], u32)> = points.iter().copied().zip(0..).collect();
+    tile(&mut order, LEAF_SIZE, |(xyz, _)| tiling_key(xyz));
+    order.into_iter().map(|(_, index)| index).collect()
+}
+
 fn sort_by_key<T: Send>(items: &mut [T], key: impl Fn(&T) -> f64 + Sync) {
     let order = |a: &T, b: &T| key(a).total_cmp(&key(b));
     if items.len() >= PARALLEL_SORT {
@@ -130,25 +137,25 @@ pub(crate) trait Collector {
     /// The largest squared chord still of interest.
     fn bound2(&self) -> f64;
     /// A point within the bound, with its squared chord from the origin.
-    fn offer(&mut self, chord2: f64, position: u32);
+    fn offer(&mut self, chord2: f64, slot: u32);
 }
 
-/// An immutable R-tree of 3D unit vectors, each carrying a facility's position.
+/// An immutable R-tree of 3D unit vectors, each carrying a facility's slot in the index.
 pub(crate) struct PackedTree {
     /// Breadth first from the root (at 0); a node's children are contiguous.
     nodes: Vec<Node>,
     points: Vec<[f64; 3]>,
-    positions: Vec<u32>,
+    slots: Vec<u32>,
 }
 
 impl PackedTree {
-    /// Packs the entries: unit vectors, each with a facility's position.
+    /// Packs the entries: unit vectors, each with a facility's slot in the index.
     pub(crate) fn new(mut entries: Vec<([f64; 3], u32)>) -> Self {
         if entries.is_empty() {
             return PackedTree {
                 nodes: Vec::new(),
                 points: Vec::new(),
-                positions: Vec::new(),
+                slots: Vec::new(),
             };
         }
         tile(&mut entries, LEAF_SIZE, |(xyz, _)| tiling_key(xyz));
@@ -163,7 +170,7 @@ impl PackedTree {
             node.end_point = (leaf * LEAF_SIZE + chunk.len()) as u32;
             level.push(node);
         }
-        let (points, positions) = entries.into_iter().unzip();
+        let (points, slots) = entries.into_iter().unzip();
 
         // Levels from the leaves up; each parent's children are one run of the level below.
         let mut levels = vec![];
@@ -202,7 +209,7 @@ impl PackedTree {
         PackedTree {
             nodes,
             points,
-            positions,
+            slots,
         }
     }
 
@@ -215,7 +222,7 @@ impl PackedTree {
     pub(crate) fn heap_bytes(&self) -> usize {
         self.nodes.capacity() * std::mem::size_of::<Node>()
             + self.points.capacity() * std::mem::size_of::<[f64; 3]>()
-            + self.positions.capacity() * std::mem::size_of::<u32>()
+            + self.slots.capacity() * std::mem::size_of::<u32>()
     }
 
     /// Offers the collector every point within its bound, nearest nodes first, depth first,
@@ -230,13 +237,10 @@ impl PackedTree {
 
     fn nearest_below(&self, node: &Node, xyz: &[f64; 3], collector: &mut impl Collector) {
         let range = node.points();
-        for (point, position) in self.points[range.clone()]
-            .iter()
-            .zip(&self.positions[range])
-        {
+        for (point, slot) in self.points[range.clone()].iter().zip(&self.slots[range]) {
             let chord2 = chord2(point, xyz);
             if chord2 <= collector.bound2() {
-                collector.offer(chord2, *position);
+                collector.offer(chord2, *slot);
             }
         }
         // At most MAX_NODE children: the packing makes no larger node.
@@ -273,7 +277,7 @@ impl PackedTree {
         }
     }
 
-    /// Calls `visit` with the position of every point within `max_chord2` of `xyz`.
+    /// Calls `visit` with the slot of every point within `max_chord2` of `xyz`.
     pub(crate) fn each_within(&self, xyz: &[f64; 3], max_chord2: f64, visit: &mut impl FnMut(u32)) {
         if let Some(root) = self.nodes.first() {
             self.within_below(root, xyz, max_chord2, visit);
@@ -291,12 +295,9 @@ impl PackedTree {
             return;
         }
         let range = node.points();
-        for (point, position) in self.points[range.clone()]
-            .iter()
-            .zip(&self.positions[range])
-        {
+        for (point, slot) in self.points[range.clone()].iter().zip(&self.slots[range]) {
             if chord2(point, xyz) <= max_chord2 {
-                visit(*position);
+                visit(*slot);
             }
         }
         for child in &self.nodes[node.nodes()] {
@@ -304,12 +305,12 @@ impl PackedTree {
         }
     }
 
-    /// Calls `visit` with the position of every point.
+    /// Calls `visit` with the slot of every point.
     pub(crate) fn each(&self, visit: &mut impl FnMut(u32)) {
-        self.positions.iter().for_each(|position| visit(*position));
+        self.slots.iter().for_each(|slot| visit(*slot));
     }
 
-    /// Calls `visit` with the position of every point inside `envelope`, edges included.
+    /// Calls `visit` with the slot of every point inside `envelope`, edges included.
     pub(crate) fn each_in_envelope(&self, envelope: &AABB<[f64; 3]>, visit: &mut impl FnMut(u32)) {
         if let Some(root) = self.nodes.first() {
             self.envelope_below(root, &envelope.lower(), &envelope.upper(), visit);
@@ -327,12 +328,9 @@ impl PackedTree {
             return;
         }
         let range = node.points();
-        for (point, position) in self.points[range.clone()]
-            .iter()
-            .zip(&self.positions[range])
-        {
+        for (point, slot) in self.points[range.clone()].iter().zip(&self.slots[range]) {
             if (0..3).all(|axis| lower[axis] <= point[axis] && point[axis] <= upper[axis]) {
-                visit(*position);
+                visit(*slot);
             }
         }
         for child in &self.nodes[node.nodes()] {
@@ -378,7 +376,7 @@ mod tests {
     fn every_entry_is_packed_once_and_nodes_cover_their_contents() {
         for count in [0, 1, 2, 17, 300, 5_000] {
             let tree = PackedTree::new(entries(count));
-            let mut seen: Vec<u32> = tree.positions.clone();
+            let mut seen: Vec<u32> = tree.slots.clone();
             seen.sort_unstable();
             assert_eq!(seen, (0..count as u32).collect::<Vec<_>>());
             for node in &tree.nodes {

@@ -3,8 +3,8 @@
 //!
 //! Points on the sphere fill a surface, not a volume. A loader that cuts 3D space along
 //! x, y and z (rstar's bulk load does) leaves thin slabs of that surface in its leaves, and
-//! thin boxes prune badly; measured on 2,000,000 points, a nearest-10 walk visited 34 nodes
-//! of such a tree. So the leaves are tiled on the surface instead: points sorted into
+//! thin boxes prune badly: measured on 2,000,000 uniform points, a nearest-10 walk visited
+//! 34 nodes of such a tree, and 13 of this one (BENCHMARKS.md). So the leaves are tiled on the surface instead: points sorted into
 //! slabs of longitude, each slab into runs of latitude, so that every leaf holds a compact
 //! patch, and each level above is tiled the same way from its children's centres. Boxes
 //! are still 3D envelopes of what lies below, so pruning stays exact everywhere, the poles
@@ -12,7 +12,8 @@
 //!
 //! Nodes sit level by level from the root, every node's children side by side, and every
 //! leaf's points side by side, so a walk touches a few cache lines per node, allocates
-//! nothing (the recursion is as deep as the tree), and an entry costs 28 bytes.
+//! nothing (the recursion is as deep as the tree), and an entry costs 28 bytes, 32 with
+//! its share of the nodes.
 
 use rayon::slice::ParallelSliceMut;
 use rstar::AABB;

@@ -114,7 +114,7 @@ impl Index {
 
     /// Answers a query like [`Index::search`], writing the page into `hits` in place of
     /// what it held. Reusing one buffer across queries, a caller answering many of them
-    /// allocates nothing per query (the index keeps its working buffers per thread).
+    /// allocates nothing per query (the working buffers are kept per thread).
     ///
     /// ```
     /// use carefind::{Index, LatLon, Query};

@@ -267,22 +267,32 @@ fn quote_cuts(bytes: &[u8], start: usize, parts: usize) -> Vec<std::ops::Range<u
 
 /// Whether csv-core, started at `from` (a record start), ends a record exactly at `to`.
 fn ends_record_at(bytes: &[u8], from: usize, to: usize) -> bool {
+    record_ends(&bytes[..to], from).last() == Some(to)
+}
+
+/// Where csv-core, started at `from` (a record start) with the parse's own settings, ends
+/// each record of `bytes[from..]`, as offsets into `bytes`; a record the input leaves
+/// unfinished has no end.
+fn record_ends(bytes: &[u8], from: usize) -> impl Iterator<Item = usize> + '_ {
     let mut scanner = csv_core::ReaderBuilder::new()
         .terminator(csv_core::Terminator::Any(b'\n'))
         .build();
+    // The fields themselves are not wanted: the buffers are overwritten as it goes.
     let (mut output, mut ends) = ([0; 4096], [0; 64]);
     let mut at = from;
-    loop {
-        let (result, read, _, _) = scanner.read_record(&bytes[at..to], &mut output, &mut ends);
-        at += read;
-        match result {
-            csv_core::ReadRecordResult::Record if at == to => return true,
-            csv_core::ReadRecordResult::InputEmpty | csv_core::ReadRecordResult::End => {
-                return false;
+    std::iter::from_fn(move || {
+        loop {
+            let (result, read, _, _) = scanner.read_record(&bytes[at..], &mut output, &mut ends);
+            at += read;
+            match result {
+                csv_core::ReadRecordResult::Record => return Some(at),
+                csv_core::ReadRecordResult::InputEmpty | csv_core::ReadRecordResult::End => {
+                    return None;
+                }
+                _ => {}
             }
-            _ => {}
         }
-    }
+    })
 }
 
 /// Parses the records of each part on its own thread, then accounts for the rows in input
@@ -372,30 +382,16 @@ fn record_cuts(
 ) -> Vec<std::ops::Range<usize>> {
     let parts = parts.max(1);
     let step = (bytes.len() - start) / parts + 1;
-    let mut scanner = csv_core::ReaderBuilder::new()
-        .terminator(csv_core::Terminator::Any(b'\n'))
-        .build();
-    let mut output = [0; 4096];
-    let mut ends = [0; 64];
     let mut cuts = vec![start];
-    let (mut at, mut last_end) = (start, start);
-    loop {
-        let (result, read, _, _) = scanner.read_record(&bytes[at..], &mut output, &mut ends);
-        at += read;
-        match result {
-            csv_core::ReadRecordResult::Record => {
-                last_end = at;
-                if at >= cuts[cuts.len() - 1] + step && cuts.len() < parts {
-                    cuts.push(at);
-                    // A complete input ends its last part at its end: no need to read on.
-                    if complete && cuts.len() == parts {
-                        break;
-                    }
-                }
+    let mut last_end = start;
+    for end in record_ends(bytes, start) {
+        last_end = end;
+        if end >= cuts[cuts.len() - 1] + step && cuts.len() < parts {
+            cuts.push(end);
+            // A complete input ends its last part at its end: no need to read on.
+            if complete && cuts.len() == parts {
+                break;
             }
-            csv_core::ReadRecordResult::InputEmpty | csv_core::ReadRecordResult::End => break,
-            // The fields themselves are not wanted: let the buffers be overwritten.
-            _ => {}
         }
     }
     // A complete input's last record needs no terminator.

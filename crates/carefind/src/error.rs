@@ -212,6 +212,15 @@ pub enum QueryError {
     /// A cursor from a query ordered by distance was used without an origin, or the reverse.
     #[error("the cursor does not fit this query: {0}")]
     InvalidCursor(String),
+    /// The query would do more work than its [`Budget`](crate::Budget) allows.
+    #[error("the query needs more than {limit} units of work; narrow the area or the filter")]
+    TooMuchWork {
+        /// The budget's bound.
+        limit: u64,
+    },
+    /// The query's [`Budget`](crate::Budget) deadline passed before it was answered.
+    #[error("the query ran past its deadline")]
+    DeadlinePassed,
 }
 
 /// Any error of the library: loading, building an index, writing, or querying.

@@ -72,7 +72,7 @@ pub use locator::Locator;
 pub use medication::{Medication, MedicationSet};
 pub use payment::{Payment, PaymentSet};
 pub use population::{Population, PopulationSet};
-pub use query::{Area, Cursor, Query};
+pub use query::{Area, Budget, Cursor, Query};
 pub use search::Hit;
 pub use set::Set;
 pub use sphere::{EARTH_RADIUS_M, LatLon};

@@ -1,6 +1,7 @@
 //! Queries: where to look, what to keep, in what order, and which page.
 
 use std::fmt;
+use std::time::Instant;
 
 use crate::bbox::BBox;
 use crate::distance::Distance;
@@ -72,6 +73,78 @@ pub struct Query {
     pub offset: usize,
     /// Return at most this many results; `None` returns every match.
     pub limit: Option<usize>,
+    /// How much work the query may do before it gives up (unbounded by default).
+    pub budget: Budget,
+}
+
+/// How much work one query may do before it gives up with
+/// [`QueryError::TooMuchWork`] or [`QueryError::DeadlinePassed`].
+///
+/// A service answering strangers sets one, so that no request (a polygon of thousands of
+/// vertices over a million facilities, say) can hold a core for long: the bound is enforced
+/// inside the search, which stops where it is, rather than by a timer that cannot interrupt
+/// it. Work is counted in units: one per facility tested, one more per polygon vertex for
+/// each facility tested against a polygon, and one per match kept.
+///
+/// ```
+/// use carefind::{Budget, Index, LatLon, Query, QueryError};
+///
+/// let index = Index::sample();
+/// let origin = LatLon::new(40.75, -73.99).unwrap();
+/// let everything = Query::default().near(origin).budget(Budget::new().max_work(1_000));
+/// assert!(matches!(index.search(&everything), Err(QueryError::TooMuchWork { .. })));
+/// // The nearest few need little work.
+/// let nearest = Query::nearest(origin, 5).budget(Budget::new().max_work(1_000));
+/// assert_eq!(index.search(&nearest).unwrap().len(), 5);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Budget {
+    /// At most this many units of work; `None` is unbounded.
+    pub max_work: Option<u64>,
+    /// Give up once this instant has passed (looked at every few thousand units).
+    pub deadline: Option<Instant>,
+}
+
+impl Budget {
+    /// No bound.
+    ///
+    /// ```
+    /// use carefind::Budget;
+    ///
+    /// assert_eq!(Budget::new().max_work, None);
+    /// ```
+    pub fn new() -> Self {
+        Budget::default()
+    }
+
+    /// This budget, with at most `units` of work.
+    ///
+    /// ```
+    /// use carefind::Budget;
+    ///
+    /// assert_eq!(Budget::new().max_work(5_000).max_work, Some(5_000));
+    /// ```
+    pub fn max_work(mut self, units: u64) -> Self {
+        self.max_work = Some(units);
+        self
+    }
+
+    /// This budget, giving up once `deadline` has passed.
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    /// use carefind::{Budget, Index, LatLon, Query, QueryError};
+    ///
+    /// let past = Instant::now() - Duration::from_millis(1);
+    /// let query = Query::default()
+    ///     .near(LatLon::new(40.0, -75.0).unwrap())
+    ///     .budget(Budget::new().deadline(past));
+    /// assert_eq!(Index::sample().search(&query).unwrap_err(), QueryError::DeadlinePassed);
+    /// ```
+    pub fn deadline(mut self, deadline: Instant) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
 }
 
 impl Query {
@@ -236,6 +309,19 @@ impl Query {
     /// ```
     pub fn after(mut self, cursor: Cursor) -> Self {
         self.after = Some(cursor);
+        self
+    }
+
+    /// This query, giving up when it would do more work than `budget` allows.
+    ///
+    /// ```
+    /// use carefind::{Budget, LatLon, Query};
+    ///
+    /// let query = Query::nearest(LatLon::new(40.0, -75.0).unwrap(), 3).budget(Budget::new().max_work(10));
+    /// assert_eq!(query.budget.max_work, Some(10));
+    /// ```
+    pub fn budget(mut self, budget: Budget) -> Self {
+        self.budget = budget;
         self
     }
 

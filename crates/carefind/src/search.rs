@@ -136,6 +136,10 @@ impl Index {
         let plan = Plan::new(self, query)?;
         let mut scratch = Scratch::take();
         plan.keys(&mut scratch);
+        if let Err(error) = plan.budget_left() {
+            scratch.put_back();
+            return Err(error);
+        }
         let page = scratch
             .keys
             .iter()
@@ -163,6 +167,7 @@ impl Index {
         let mut count = 0;
         if !unbounded {
             plan.each_match(|_| count += 1);
+            plan.budget_left()?;
             return Ok(count);
         }
         // Everywhere and at any distance: the count depends on the filter alone, and is
@@ -175,6 +180,7 @@ impl Index {
             return Ok(count);
         }
         plan.each_candidate(|slot, level| count += usize::from(plan.accepts(slot, level)));
+        plan.budget_left()?;
         if cacheable && let Ok(mut totals) = self.totals.lock() {
             if totals.len() >= MAX_CACHED_TOTALS {
                 totals.clear();
@@ -367,6 +373,107 @@ struct Plan<'i, 'q> {
     accepts_all: bool,
     /// Matches at or beyond this key come after the cursor.
     resume_at: Option<Key>,
+    /// The work done so far, against the query's budget.
+    work: Work,
+}
+
+/// Work done by a query, counted against its [`Budget`](crate::Budget). Once the budget is
+/// spent, every facility is refused without a test, so the walk ends quickly, and the
+/// search reports why.
+struct Work {
+    spent: Cell<u64>,
+    /// When `spent` reaches this, the budget is looked at: its bound, and every
+    /// [`DEADLINE_STRIDE`] units its deadline.
+    next_check: Cell<u64>,
+    max: u64,
+    deadline: Option<std::time::Instant>,
+    /// Units a facility tested against the area costs.
+    per_test: u64,
+    exhausted: Cell<Option<QueryError>>,
+}
+
+/// Units of work between looks at the clock.
+const DEADLINE_STRIDE: u64 = 4096;
+
+impl Work {
+    fn new(query: &Query) -> Work {
+        let budget = query.budget;
+        let max = budget.max_work.unwrap_or(u64::MAX);
+        let per_test = match &query.area {
+            Area::Polygon(polygon) => {
+                let vertices = polygon.exterior().0.len()
+                    + polygon
+                        .interiors()
+                        .iter()
+                        .map(|ring| ring.0.len())
+                        .sum::<usize>();
+                1 + vertices as u64
+            }
+            _ => 1,
+        };
+        let work = Work {
+            spent: Cell::new(0),
+            next_check: Cell::new(0),
+            max,
+            deadline: budget.deadline,
+            per_test,
+            exhausted: Cell::new(None),
+        };
+        work.look();
+        work
+    }
+
+    /// Spends `units`; false once the budget is spent.
+    #[inline]
+    fn spend(&self, units: u64) -> bool {
+        let spent = self.spent.get().saturating_add(units);
+        self.spent.set(spent);
+        spent < self.next_check.get() || self.look()
+    }
+
+    /// Looks at the bound and the deadline, and sets when to look next.
+    #[cold]
+    fn look(&self) -> bool {
+        let spent = self.spent.get();
+        if self.is_exhausted() {
+            self.next_check.set(0);
+            return false;
+        }
+        if spent > self.max {
+            self.exhausted
+                .set(Some(QueryError::TooMuchWork { limit: self.max }));
+        } else if self
+            .deadline
+            .is_some_and(|deadline| std::time::Instant::now() >= deadline)
+        {
+            self.exhausted.set(Some(QueryError::DeadlinePassed));
+        }
+        if self.is_exhausted() {
+            self.next_check.set(0);
+            return false;
+        }
+        let next = if self.deadline.is_some() {
+            spent.saturating_add(DEADLINE_STRIDE)
+        } else {
+            u64::MAX
+        };
+        self.next_check.set(next.min(self.max.saturating_add(1)));
+        true
+    }
+
+    fn is_exhausted(&self) -> bool {
+        let error = self.exhausted.take();
+        let exhausted = error.is_some();
+        self.exhausted.set(error);
+        exhausted
+    }
+
+    fn result(&self) -> Result<(), QueryError> {
+        match self.exhausted.take() {
+            Some(error) => Err(error),
+            None => Ok(()),
+        }
+    }
 }
 
 impl<'i, 'q> Plan<'i, 'q> {
@@ -400,7 +507,13 @@ impl<'i, 'q> Plan<'i, 'q> {
             sources,
             accepts_all,
             resume_at,
+            work: Work::new(query),
         })
+    }
+
+    /// Whether the budget held out: the query's answer, if it did not.
+    fn budget_left(&self) -> Result<(), QueryError> {
+        self.work.result()
     }
 
     fn trees(&self) -> impl Iterator<Item = (&'i PackedTree, Option<CareLevel>)> + use<'i> {
@@ -418,6 +531,9 @@ impl<'i, 'q> Plan<'i, 'q> {
     /// Whether the facility in `slot`, met in the tree of level `from`, is a match (before
     /// the distance test).
     fn accepts(&self, slot: u32, from: Option<CareLevel>) -> bool {
+        if !self.work.spend(self.work.per_test) {
+            return false;
+        }
         if self.accepts_all {
             return true;
         }
@@ -461,6 +577,7 @@ impl<'i, 'q> Plan<'i, 'q> {
     fn consider(&self, slot: u32, from: Option<CareLevel>, found: &mut impl FnMut(Key)) {
         if self.accepts(slot, from)
             && let Some(key) = self.key(slot)
+            && self.work.spend(1)
         {
             found(key);
         }
@@ -469,10 +586,16 @@ impl<'i, 'q> Plan<'i, 'q> {
     /// Fills `scratch.keys` with the matches after the cursor, in order: all of them, or
     /// the first `limit + offset` when the query has a limit.
     fn keys(&self, scratch: &mut Scratch) {
+        // No query can need more matches than there are facilities; an offset past them
+        // finds nothing at once.
+        let facilities = self.index.len();
         let need = self
             .query
             .limit
-            .map(|limit| limit.saturating_add(self.query.offset));
+            .map(|limit| limit.saturating_add(self.query.offset).min(facilities));
+        if self.query.offset >= facilities {
+            return;
+        }
         match need {
             Some(0) => {}
             Some(need) if self.origin.is_some() && matches!(self.region, Region::Everywhere) => {
@@ -594,7 +717,7 @@ impl Collector for Nearest<'_, '_, '_, '_> {
 
     fn offer(&mut self, chord2: f64, slot: u32) {
         let plan = self.plan;
-        if !plan.accepts_all && !plan.accepts(slot, self.level) {
+        if !(plan.accepts_all && plan.work.spend(1)) && !plan.accepts(slot, self.level) {
             return;
         }
         if let Some((before, after)) = self.cursor {
@@ -609,7 +732,7 @@ impl Collector for Nearest<'_, '_, '_, '_> {
         if let Some(worst) = self.best.admit(self.need, chord2) {
             self.bound2 = self.bound2.min(widen_chord2(worst));
         }
-        if self.near.len() >= 4 * self.need + 64 {
+        if self.near.len() >= self.need.saturating_mul(4).saturating_add(64) {
             let bound2 = self.bound2;
             self.near.retain(|(chord2, _)| *chord2 <= bound2);
         }

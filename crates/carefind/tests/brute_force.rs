@@ -5,7 +5,7 @@
 //! the poles, and empty sets. The scan orders by the library's haversine (the definition of
 //! the order), and every distance is also checked against `geo::Haversine`.
 
-use carefind::{Area, BBox, Cursor, Distance, Facility, Index, LatLon, Query, Set, Term};
+use carefind::{Area, BBox, Budget, Cursor, Distance, Facility, Index, LatLon, Query, Set, Term};
 use geo::{CoordinatePosition, Distance as _, Haversine, Point, coordinate_position::CoordPos};
 use proptest::prelude::*;
 
@@ -170,8 +170,51 @@ fn paging() -> impl Strategy<Value = (usize, usize)> {
         .prop_flat_map(|offset| (Just(offset), 0..25usize))
 }
 
+/// Offsets and limits at the ends of their range, where arithmetic on them overflows.
+fn extreme_paging() -> impl Strategy<Value = (usize, Option<usize>)> {
+    let extreme = prop_oneof![
+        Just(0usize),
+        1..40usize,
+        Just(usize::MAX / 4),
+        Just(1usize << 62),
+        Just(usize::MAX - 1),
+        Just(usize::MAX),
+    ];
+    (extreme.clone(), prop::option::of(extreme))
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(CASES))]
+
+    #[test]
+    fn extreme_offsets_and_limits(
+        facilities in facilities(), origin in prop::option::of(origin()),
+        (offset, limit) in extreme_paging(), filter in filters()
+    ) {
+        let mut query = Query::default().offset(offset).filter(filter);
+        query.origin = origin;
+        query.limit = limit;
+        assert_same(&facilities, &query)?;
+    }
+
+    #[test]
+    fn a_budget_either_holds_and_changes_nothing_or_says_it_ran_out(
+        facilities in facilities(), origin in origin(), polygon in prop::option::of(polygon()),
+        k in 0..30usize, units in 0..400u64, filter in filters()
+    ) {
+        let mut query = Query::nearest(origin, k).filter(filter);
+        if let Some(polygon) = polygon {
+            query.area = Area::Polygon(polygon);
+        }
+        let index = Index::new(facilities.clone()).unwrap();
+        let unbounded = index.search(&query).unwrap();
+        match index.search(&query.clone().budget(Budget::new().max_work(units))) {
+            Ok(hits) => prop_assert_eq!(&hits, &unbounded),
+            Err(error) => prop_assert_eq!(error, carefind::QueryError::TooMuchWork { limit: units }),
+        }
+        let ample = Budget::new().max_work(u64::MAX / 2);
+        prop_assert_eq!(index.search(&query.clone().budget(ample)).unwrap(), unbounded);
+    }
 
     #[test]
     fn nearest_k(facilities in facilities(), origin in origin(), (offset, k) in paging(), filter in filters()) {

@@ -717,7 +717,12 @@ impl Collector for Nearest<'_, '_, '_, '_> {
 
     fn offer(&mut self, chord2: f64, slot: u32) {
         let plan = self.plan;
-        if !(plan.accepts_all && plan.work.spend(1)) && !plan.accepts(slot, self.level) {
+        let accepted = if plan.accepts_all {
+            plan.work.spend(1)
+        } else {
+            plan.accepts(slot, self.level)
+        };
+        if !accepted {
             return;
         }
         if let Some((before, after)) = self.cursor {

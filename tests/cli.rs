@@ -507,3 +507,127 @@ fn help_completions_and_man_page() {
         &man[..man.len().min(200)]
     );
 }
+
+#[test]
+fn inputs_that_are_not_text_or_too_large_are_refused_with_their_line() {
+    let find = |file: &TempFile, message: &str| {
+        assert_fails(&["find", "--near", "10001", "--data", file.path()], message);
+        assert_fails(
+            &[
+                "import",
+                "--lenient",
+                "--care",
+                "iop",
+                file.path(),
+                "-o",
+                "-",
+            ],
+            message,
+        );
+    };
+    let mut long_row = b"id,name,lat,lon,care\nf1,".to_vec();
+    long_row.extend(std::iter::repeat_n(b'x', 3 << 20));
+    find(
+        &TempFile::new("long-row.csv", &long_row),
+        "line 2: the row is longer than 1 MiB",
+    );
+    let mut long_header = b"id,name,lat,lon,care".to_vec();
+    long_header.extend(std::iter::repeat_n(b'x', 3 << 20));
+    find(
+        &TempFile::new("long-header.csv", &long_header),
+        "line 1: the header row is longer than 64 KiB",
+    );
+    let wide = (0..5_000)
+        .map(|i| format!("c{i}"))
+        .collect::<Vec<_>>()
+        .join(",");
+    find(
+        &TempFile::new("wide.csv", wide.as_bytes()),
+        "line 1: the row has more than 4096 fields",
+    );
+    let utf16: Vec<u8> = "\u{feff}id,name,lat,lon,care\n"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    find(
+        &TempFile::new("utf16.csv", &utf16),
+        "this file is UTF-16; save it as UTF-8",
+    );
+    let nul = b"id,name,lat,lon,care\nf1,Hope\0House,40,-74,iop\n";
+    find(
+        &TempFile::new("nul.csv", nul),
+        "line 2: the input holds a NUL byte",
+    );
+    let mac = b"id,name,lat,lon,care\rf1,Hope,40,-74,iop\r";
+    find(
+        &TempFile::new("mac.csv", mac),
+        "line 1: the lines end with a carriage return alone",
+    );
+    let empty = TempFile::new("empty.csv", b"");
+    assert_fails(&["import", empty.path(), "-o", "-"], "the file is empty");
+    assert_fails(
+        &["find", "--near", "10001", "--within", "1e308mi"],
+        "--within",
+    );
+}
+
+#[test]
+fn echoed_headers_carry_no_control_bytes_and_at_most_a_few_hundred_of_them() {
+    let hostile = TempFile::new("hostile.csv", b"id,\x1b]0;owned\x07,\x1b[2J\n1,2,3\n");
+    let run = carefind(&["find", "--near", "10001", "--data", hostile.path()]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(
+        !run.stderr.iter().any(|b| *b == 0x1b || *b == 0x07),
+        "{:?}",
+        stderr(&run)
+    );
+    assert!(
+        stderr(&run).contains(r"\u{1b}]0;owned\u{7}"),
+        "{}",
+        stderr(&run)
+    );
+    let many = (0..4_000)
+        .map(|i| format!("column{i}"))
+        .collect::<Vec<_>>()
+        .join(",");
+    let long = TempFile::new("long-names.csv", many.as_bytes());
+    let run = carefind(&["find", "--near", "10001", "--data", long.path()]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(stderr(&run).len() < 600, "{}", stderr(&run));
+}
+
+#[test]
+fn endless_input_is_refused_within_a_small_address_space() {
+    // Before the limits, both read /dev/zero until the process aborted.
+    for command in [
+        "find --origins /dev/zero",
+        "import --lenient --care iop /dev/zero -o -",
+        "find --near 10001 --data /dev/zero",
+    ] {
+        let run = Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "ulimit -v 2000000; exec {} {command}",
+                env!("CARGO_BIN_EXE_carefind")
+            ))
+            .output()
+            .unwrap();
+        assert_eq!(run.status.code(), Some(2), "{command}: {}", stderr(&run));
+        assert!(
+            stderr(&run).contains("NUL byte"),
+            "{command}: {}",
+            stderr(&run)
+        );
+    }
+}
+
+#[test]
+fn a_duplicate_column_among_thousands_is_found_at_once() {
+    let mut names: Vec<String> = (0..4_000).map(|i| format!("c{i}")).collect();
+    names.push("c17".into());
+    let file = TempFile::new("dup.csv", names.join(",").as_bytes());
+    assert_fails(
+        &["find", "--near", "10001", "--data", file.path()],
+        "column \"c17\" appears twice",
+    );
+}

@@ -27,13 +27,15 @@ pub fn load(data: Option<&str>) -> Result<Index, Failure> {
 /// The facilities of a carefind CSV or snapshot file (told apart by their first bytes).
 pub fn facilities(source: &str) -> Result<Vec<Facility>, Failure> {
     if source == "-" {
-        let mut bytes = Vec::new();
-        io::stdin().lock().read_to_end(&mut bytes)?;
-        if snapshot::is_snapshot(&bytes) {
+        // CSV streams through the loader, which holds a bounded window of it.
+        let mut reader = io::BufReader::with_capacity(1 << 16, io::stdin().lock());
+        if snapshot::is_snapshot(reader.fill_buf()?) {
+            let mut bytes = Vec::new();
+            reader.read_to_end(&mut bytes)?;
             return snapshot::from_slice(&bytes)
                 .map_err(|error| Failure::usage(format!("<stdin>: {error}")));
         }
-        return Ok(native::from_slice(&bytes, "<stdin>", &LoadOptions::strict())?.facilities);
+        return Ok(native::from_reader(reader, "<stdin>", &LoadOptions::strict())?.facilities);
     }
     let io_error = |error: io::Error| carefind::Error::Io {
         file: source.to_string(),

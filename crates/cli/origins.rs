@@ -52,7 +52,8 @@ pub fn read_columns(source: &str, strict: bool, named: &Columns) -> Result<Origi
     let mut csv = csv::ReaderBuilder::new()
         .flexible(true)
         .trim(csv::Trim::All)
-        .from_reader(reader);
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_reader(carefind::load::guarded(reader));
     let header: Vec<String> = csv
         .byte_headers()
         .map_err(|error| Failure::usage(format!("{source}: {error}")))?
@@ -66,7 +67,7 @@ pub fn read_columns(source: &str, strict: bool, named: &Columns) -> Result<Origi
         };
         Failure::usage(format!(
             "{source}: origins need {what} (the header has: {}){hint}",
-            header.join(",")
+            carefind::load::excerpt(&header.join(","), 200).escape_debug()
         ))
     };
     let find = |given: Option<&str>, names: &[&str], flag: &str| match given {

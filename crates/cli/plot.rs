@@ -60,6 +60,10 @@ pub fn coverage(
     let _ =
         plotters::style::register_font("sans-serif", FontStyle::Normal, dejavu::sans::regular());
     let fail = |e: &dyn std::fmt::Display| Failure::usage(format!("{}: {e}", path.display()));
+    // plotters reports a file it cannot create as a dump of its error's innards: find out
+    // first, and say it plainly.
+    std::fs::File::create(path)
+        .map_err(|e| Failure::flag("--plot", format!("cannot write {}: {e}", path.display())))?;
     if extension(path).as_deref() == Some("svg") {
         let root = SVGBackend::new(path, (WIDTH, HEIGHT)).into_drawing_area();
         draw(&root, origins, answer, query, unit).map_err(|e| fail(&e))?;

@@ -245,7 +245,12 @@ impl Distance {
                 unit: word.to_string(),
             })?,
         };
-        Ok(Distance::new(value, unit))
+        let distance = Distance::new(value, unit);
+        // A finite number of a large unit can still be past what metres hold (1e308mi).
+        if !distance.meters().is_finite() {
+            return Err(DistanceError::Negative(text.to_string()));
+        }
+        Ok(distance)
     }
 }
 

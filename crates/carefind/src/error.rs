@@ -136,6 +136,16 @@ pub enum Problem {
     },
 }
 
+/// The most bytes of a value an error message quotes.
+pub(crate) const QUOTED_BYTES: usize = 200;
+
+/// A header as an error message shows it: comma-separated, at most [`QUOTED_BYTES`] long,
+/// with control characters escaped so that none reaches a terminal.
+pub(crate) fn shown_header(names: &[String]) -> String {
+    let joined = crate::load::excerpt(&names.join(","), QUOTED_BYTES);
+    joined.escape_debug().to_string()
+}
+
 /// A rejected row: its line, the column and value at fault, and the problem.
 ///
 /// ```
@@ -168,7 +178,11 @@ impl fmt::Display for RowError {
             write!(f, ", column {column:?}")?;
         }
         if !self.value.is_empty() {
-            write!(f, ", value {:?}", self.value)?;
+            write!(
+                f,
+                ", value {:?}",
+                crate::load::excerpt(&self.value, QUOTED_BYTES)
+            )?;
         }
         write!(f, ": {}", self.problem)
     }
@@ -249,7 +263,7 @@ pub enum Error {
         source: std::io::Error,
     },
     /// The input has no header row.
-    #[error("{file}: the file is empty; it needs a header row with at least id,name,lat,lon,care")]
+    #[error("{file}: the file is empty; it needs a header row and at least one row of data")]
     EmptyFile {
         /// The file.
         file: String,
@@ -344,4 +358,32 @@ pub enum Error {
     /// A query cannot be answered.
     #[error(transparent)]
     Query(#[from] QueryError),
+    /// The input cannot be read as text, or breaks a size limit (see
+    /// [`load::MAX_RECORD_BYTES`](crate::load::MAX_RECORD_BYTES)).
+    #[error("{file}: line {line}: {problem}")]
+    Input {
+        /// The file.
+        file: String,
+        /// The line where the problem was found.
+        line: u64,
+        /// What is wrong.
+        problem: crate::load::InputProblem,
+    },
+}
+
+impl Error {
+    /// An I/O error on `file`, or the input problem it carries.
+    pub(crate) fn io(file: &str, source: std::io::Error) -> Error {
+        match crate::load::guard::problem_of(&source) {
+            Some(at) => Error::Input {
+                file: file.to_string(),
+                line: at.line,
+                problem: at.problem,
+            },
+            None => Error::Io {
+                file: file.to_string(),
+                source,
+            },
+        }
+    }
 }

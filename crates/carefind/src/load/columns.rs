@@ -251,7 +251,7 @@ impl Columns {
                 return Err(Error::NoSuchColumn {
                     file: source.to_string(),
                     column: column.clone(),
-                    found: columns.names.join(","),
+                    found: crate::error::shown_header(&columns.names),
                 });
             };
             if *field == Field::Services {
@@ -272,7 +272,7 @@ impl Columns {
                     file: source.to_string(),
                     field: required.name(),
                     looked_for: required.header_names().join(", "),
-                    found: columns.names.join(","),
+                    found: crate::error::shown_header(&columns.names),
                 });
             }
         }

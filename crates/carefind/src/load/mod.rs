@@ -21,6 +21,7 @@ use crate::facility::Facility;
 mod columns;
 pub mod findtreatment;
 pub mod geocoded;
+pub(crate) mod guard;
 pub mod label_csv;
 mod labels;
 pub mod native;
@@ -29,6 +30,8 @@ mod table;
 mod tally;
 
 pub use columns::Field;
+pub use guard::{Guarded, InputProblem, MAX_COLUMNS, MAX_HEADER_BYTES, MAX_RECORD_BYTES, excerpt};
+pub use records::guarded;
 pub(crate) use table::words;
 
 /// What to do with a bad row.

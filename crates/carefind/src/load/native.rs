@@ -13,7 +13,11 @@ use rayon::iter::{IntoParallelIterator, ParallelIterator};
 
 use crate::error::{Error, Problem, RowError};
 use crate::facility::Facility;
-use crate::load::records::{open, read_record, reader_builder};
+use crate::load::guard::{
+    InputProblem, MAX_COLUMNS, MAX_HEADER_BYTES, MAX_RECORD_BYTES, is_utf16, nul_line,
+    unended_header,
+};
+use crate::load::records::{open, read_record, reader_builder, scanner_settings};
 use crate::load::tally::Tally;
 use crate::load::{LoadOptions, Loaded};
 use crate::set::Set;
@@ -111,6 +115,34 @@ pub fn from_reader(
     load_blocks(reader, source, options, threads(), BLOCK)
 }
 
+/// The error for `problem` at `line` of `source`.
+fn input_error(source: &str, line: u64, problem: InputProblem) -> Error {
+    Error::Input {
+        file: source.to_string(),
+        line,
+        problem,
+    }
+}
+
+/// Checks the start of an input for what makes it unreadable as CSV text: UTF-16, a NUL
+/// byte in the header, or a header that does not end within [`MAX_HEADER_BYTES`].
+fn check_start(start: &[u8], source: &str) -> Result<(), Error> {
+    if is_utf16(start) {
+        return Err(input_error(source, 1, InputProblem::Utf16));
+    }
+    let head = &start[..start.len().min(MAX_HEADER_BYTES + 1)];
+    if let Some(line) = nul_line(head, 0) {
+        return Err(input_error(source, line, InputProblem::NulByte));
+    }
+    let unended = unended_header(head);
+    if unended == InputProblem::CarriageReturns
+        || head.len() > MAX_HEADER_BYTES && record_ends(head, 0).next().is_none()
+    {
+        return Err(input_error(source, 1, unended));
+    }
+    Ok(())
+}
+
 /// Bytes `from_reader` reads at a time; each block's records are parsed on every core.
 const BLOCK: usize = 8 << 20;
 
@@ -134,6 +166,7 @@ fn load_blocks(
     let mut eof = fill(&mut reader, &mut block, block_size, source)?;
     // The header, read whole: more input until a record follows it or the input ends.
     let (header, mut start) = loop {
+        check_start(&block, source)?;
         let mut csv = reader_builder().from_reader(&block[..]);
         let mut record = ByteRecord::new();
         let header = read_header(&mut csv, &mut record, source);
@@ -146,8 +179,19 @@ fn load_blocks(
     let mut lines_before = newlines(&block[..start]);
     let mut tally = Tally::new(source, options, header.ignored.clone());
     loop {
+        if let Some(line) = nul_line(&block[start..], lines_before) {
+            return Err(input_error(source, line, InputProblem::NulByte));
+        }
         let cuts = record_cuts(&block, start, parts, eof);
         let end = cuts.last().map_or(start, |cut| cut.end);
+        // A record that has not ended within the limit is refused before more is read.
+        if !eof && end == start && block.len() - start > MAX_RECORD_BYTES {
+            return Err(input_error(
+                source,
+                lines_before + 1,
+                InputProblem::RowTooLong,
+            ));
+        }
         if end > start {
             let exact = Cuts::Exact(cuts);
             parse_parts(&block, exact, lines_before, &header, source, &mut tally)?;
@@ -173,10 +217,7 @@ fn fill<R: io::Read>(
     let wanted = more as u64;
     let read = io::Read::take(reader, wanted)
         .read_to_end(block)
-        .map_err(|error| Error::Io {
-            file: source.to_string(),
-            source: error,
-        })?;
+        .map_err(|error| Error::io(source, error))?;
     Ok((read as u64) < wanted)
 }
 
@@ -214,6 +255,10 @@ fn load_slice(
     options: &LoadOptions,
     parts: usize,
 ) -> Result<Loaded, Error> {
+    check_start(bytes, source)?;
+    if let Some(line) = nul_line(bytes, 0) {
+        return Err(input_error(source, line, InputProblem::NulByte));
+    }
     let mut csv = reader_builder().from_reader(bytes);
     let mut record = ByteRecord::new();
     let header = read_header(&mut csv, &mut record, source)?;
@@ -274,9 +319,7 @@ fn ends_record_at(bytes: &[u8], from: usize, to: usize) -> bool {
 /// each record of `bytes[from..]`, as offsets into `bytes`; a record the input leaves
 /// unfinished has no end.
 fn record_ends(bytes: &[u8], from: usize) -> impl Iterator<Item = usize> + '_ {
-    let mut scanner = csv_core::ReaderBuilder::new()
-        .terminator(csv_core::Terminator::Any(b'\n'))
-        .build();
+    let mut scanner = scanner_settings().build();
     // The fields themselves are not wanted: the buffers are overwritten as it goes.
     let (mut output, mut ends) = ([0; 4096], [0; 64]);
     let mut at = from;
@@ -336,6 +379,9 @@ fn parse_parts(
         while read_record(&mut csv, &mut record, source)? {
             let position = record.position();
             let line = lines_before + position.map_or(0, |position| position.line());
+            if record.as_slice().len() > MAX_RECORD_BYTES {
+                return Err(input_error(source, line, InputProblem::RowTooLong));
+            }
             last_start = range.start + position.map_or(0, |position| position.byte() as usize);
             rows.push((line, header.read(&mut record, line)));
         }
@@ -425,6 +471,9 @@ struct Header {
 
 impl Header {
     fn parse(record: &ByteRecord, source: &str) -> Result<Header, Error> {
+        if record.len() > MAX_COLUMNS {
+            return Err(input_error(source, 1, InputProblem::TooManyColumns));
+        }
         let mut names = Vec::with_capacity(record.len());
         // csv-core has already skipped a UTF-8 byte-order mark.
         for raw in record.iter() {
@@ -441,13 +490,16 @@ impl Header {
         }
         let mut positions = [None; COLUMNS.len()];
         let mut ignored = Vec::new();
-        for (i, name) in names.iter().enumerate() {
-            if names[..i].contains(name) {
+        let mut seen = std::collections::HashSet::with_capacity(names.len());
+        for name in &names {
+            if !seen.insert(name.as_str()) {
                 return Err(Error::DuplicateColumn {
                     file: source.to_string(),
-                    column: name.clone(),
+                    column: crate::load::excerpt(name, crate::error::QUOTED_BYTES),
                 });
             }
+        }
+        for (i, name) in names.iter().enumerate() {
             match COLUMNS.iter().position(|column| column == name) {
                 Some(column) => positions[column] = Some(i),
                 None => ignored.push(name.clone()),
@@ -457,7 +509,7 @@ impl Header {
             return Err(Error::MissingColumn {
                 file: source.to_string(),
                 column: missing,
-                found: names.join(","),
+                found: crate::error::shown_header(&names),
             });
         }
         Ok(Header {

@@ -33,6 +33,28 @@ pub(crate) fn reader_builder() -> csv::ReaderBuilder {
     builder
 }
 
+/// `reader`, failing as soon as it breaks the limits every CSV input is read within, its
+/// records followed as carefind's CSV parser reads them (records end at `\n`, quotes
+/// doubled): see [`Guarded`](crate::load::Guarded).
+///
+/// ```
+/// use std::io::Read;
+///
+/// let mut text = String::new();
+/// carefind::load::guarded(&b"a,b\n1,2\n"[..]).read_to_string(&mut text).unwrap();
+/// assert_eq!(text, "a,b\n1,2\n");
+/// ```
+pub fn guarded<R: io::Read>(reader: R) -> crate::load::guard::Guarded<R> {
+    crate::load::guard::Guarded::new(reader, &scanner_settings())
+}
+
+/// csv-core with the settings of [`reader_builder`].
+pub(crate) fn scanner_settings() -> csv_core::ReaderBuilder {
+    let mut settings = csv_core::ReaderBuilder::new();
+    settings.terminator(csv_core::Terminator::Any(b'\n'));
+    settings
+}
+
 /// Reads the next record that is not a blank line (one holding only white space, such as
 /// the `\r` of an empty CRLF line).
 pub(crate) fn read_record<R: io::Read>(
@@ -44,10 +66,7 @@ pub(crate) fn read_record<R: io::Read>(
         let more = csv.read_byte_record(record).map_err(|error| {
             let line = error.position().map_or(0, |p| p.line());
             match error.into_kind() {
-                csv::ErrorKind::Io(io) => Error::Io {
-                    file: source.to_string(),
-                    source: io,
-                },
+                csv::ErrorKind::Io(io) => Error::io(source, io),
                 other => Error::Io {
                     file: source.to_string(),
                     source: io::Error::new(

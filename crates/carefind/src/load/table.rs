@@ -10,7 +10,7 @@ use crate::error::{Error, Problem, RowError};
 use crate::facility::Facility;
 use crate::load::columns::{Columns, Field};
 use crate::load::labels::{Category, Labels};
-use crate::load::records::{decode, read_record, reader_builder};
+use crate::load::records::{decode, guarded, read_record, reader_builder};
 use crate::load::tally::{IdSource, Tally};
 use crate::load::{LoadOptions, Loaded, Repair};
 use crate::sphere::LatLon;
@@ -30,15 +30,16 @@ pub(crate) fn load(
     options: &LoadOptions,
     format: Format,
 ) -> Result<Loaded, Error> {
-    if format == Format::Geocoded && options.care.is_empty() {
-        return Err(Error::CareNotGiven {
-            file: source.to_string(),
-        });
-    }
-    let mut csv = reader_builder().from_reader(reader);
+    let mut csv = reader_builder().from_reader(guarded(reader));
     let mut record = ByteRecord::new();
     if !read_record(&mut csv, &mut record, source)? {
         return Err(Error::EmptyFile {
+            file: source.to_string(),
+        });
+    }
+    // An empty file is named as such before anything is said of what its rows lack.
+    if format == Format::Geocoded && options.care.is_empty() {
+        return Err(Error::CareNotGiven {
             file: source.to_string(),
         });
     }
@@ -52,7 +53,7 @@ pub(crate) fn load(
             file: source.to_string(),
             field: Field::Services.name(),
             looked_for: "services, or any name ending in \"services\"".into(),
-            found: columns.names.join(","),
+            found: crate::error::shown_header(&columns.names),
         });
     }
     let derive_ids = columns.position(Field::Id).is_none();

@@ -1,0 +1,396 @@
+//! The limits every CSV input is read within, and the inputs that are not text at all.
+//!
+//! A loader reads through a [`Guarded`] reader, which follows the records exactly as the
+//! CSV parser does (csv-core, with the parser's own settings) and fails the read, with the
+//! line and a clear reason, as soon as a record grows past [`MAX_RECORD_BYTES`], the header
+//! past [`MAX_HEADER_BYTES`] or [`MAX_COLUMNS`] columns, or the input turns out to be UTF-16,
+//! to hold a NUL byte, or to end its lines with a carriage return alone. So no input can make
+//! a loader hold more than a bounded window of it, whatever its size.
+
+use std::fmt;
+use std::io;
+
+/// The longest record (data row) any loader reads, in bytes: 1 MiB.
+///
+/// ```
+/// use carefind::load::{self, LoadOptions, MAX_RECORD_BYTES};
+///
+/// let mut csv = b"id,name,lat,lon,care\nf1,".to_vec();
+/// csv.extend(std::iter::repeat_n(b'x', MAX_RECORD_BYTES + 1));
+/// let error = load::native::from_reader(&csv[..], "big.csv", &LoadOptions::strict()).unwrap_err();
+/// assert_eq!(
+///     error.to_string(),
+///     "big.csv: line 2: the row is longer than 1 MiB, the most carefind reads in one row"
+/// );
+/// ```
+pub const MAX_RECORD_BYTES: usize = 1 << 20;
+
+/// The longest header row any loader reads, in bytes: 64 KiB.
+///
+/// ```
+/// assert_eq!(carefind::load::MAX_HEADER_BYTES, 65_536);
+/// ```
+pub const MAX_HEADER_BYTES: usize = 64 << 10;
+
+/// The most columns any loader reads in a header or a row.
+///
+/// ```
+/// assert_eq!(carefind::load::MAX_COLUMNS, 4_096);
+/// ```
+pub const MAX_COLUMNS: usize = 4_096;
+
+/// Why an input cannot be read as CSV text.
+///
+/// ```
+/// use carefind::load::InputProblem;
+///
+/// assert_eq!(
+///     InputProblem::Utf16.to_string(),
+///     "this file is UTF-16; save it as UTF-8 (in Excel: CSV UTF-8)"
+/// );
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum InputProblem {
+    /// A data row is longer than [`MAX_RECORD_BYTES`].
+    RowTooLong,
+    /// The header is longer than [`MAX_HEADER_BYTES`].
+    HeaderTooLong,
+    /// A row has more than [`MAX_COLUMNS`] fields.
+    TooManyColumns,
+    /// The input is UTF-16 (it starts with a UTF-16 byte-order mark, or every other byte is
+    /// NUL).
+    Utf16,
+    /// The input holds a NUL byte, which no text field has: it is binary, or damaged.
+    NulByte,
+    /// Lines end with a carriage return alone (as on classic Mac OS), so the whole file
+    /// would read as one line.
+    CarriageReturns,
+}
+
+impl fmt::Display for InputProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            InputProblem::RowTooLong => f.write_str(
+                "the row is longer than 1 MiB, the most carefind reads in one row",
+            ),
+            InputProblem::HeaderTooLong => f.write_str(
+                "the header row is longer than 64 KiB, the most carefind reads in a header",
+            ),
+            InputProblem::TooManyColumns => write!(
+                f,
+                "the row has more than {MAX_COLUMNS} fields, the most carefind reads"
+            ),
+            InputProblem::Utf16 => {
+                f.write_str("this file is UTF-16; save it as UTF-8 (in Excel: CSV UTF-8)")
+            }
+            InputProblem::NulByte => f.write_str(
+                "the input holds a NUL byte: it is not a text file (or it is damaged)",
+            ),
+            InputProblem::CarriageReturns => f.write_str(
+                "the lines end with a carriage return alone (classic Mac OS); save the file with LF or CRLF line ends",
+            ),
+        }
+    }
+}
+
+/// An [`InputProblem`] at a line, carried through `io::Error` by [`Guarded`] and turned
+/// into [`Error::Input`](crate::Error::Input) by the loaders.
+#[derive(Debug)]
+pub(crate) struct ProblemAt {
+    pub(crate) line: u64,
+    pub(crate) problem: InputProblem,
+}
+
+impl fmt::Display for ProblemAt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}: {}", self.line, self.problem)
+    }
+}
+
+impl std::error::Error for ProblemAt {}
+
+/// The problem an I/O error carries, if [`Guarded`] raised it.
+pub(crate) fn problem_of(error: &io::Error) -> Option<&ProblemAt> {
+    error.get_ref()?.downcast_ref::<ProblemAt>()
+}
+
+/// A reader that follows CSV records as the parser reads them and fails as soon as the
+/// input breaks one of the limits every loader reads within ([`MAX_RECORD_BYTES`],
+/// [`MAX_HEADER_BYTES`], [`MAX_COLUMNS`]) or turns out not to be text (an
+/// [`InputProblem`]). Made by [`guarded`](crate::load::guarded), for CSV a caller parses
+/// itself with the `csv` crate, so that it holds no more of the input than the loaders do.
+///
+/// ```
+/// use std::io::Read;
+///
+/// let mut out = String::new();
+/// let error = carefind::load::guarded(&b"id,name\n1,\x00\n"[..]).read_to_string(&mut out).unwrap_err();
+/// assert_eq!(
+///     error.to_string(),
+///     "line 2: the input holds a NUL byte: it is not a text file (or it is damaged)"
+/// );
+/// ```
+pub struct Guarded<R> {
+    inner: R,
+    scanner: csv_core::Reader,
+    /// Bytes of the current record read so far.
+    record_bytes: usize,
+    /// Fields of the current record ended so far.
+    record_fields: usize,
+    /// Whether the current record is the first (the header).
+    in_header: bool,
+    /// The line the current record starts on.
+    record_line: u64,
+    /// Lines ended so far.
+    lines: u64,
+    started: bool,
+    /// Whether a carriage return ended the last read (its LF may open the next).
+    last_was_cr: bool,
+    /// Whether any line feed has been seen.
+    saw_lf: bool,
+    failed: Option<ProblemAt>,
+}
+
+impl<R: io::Read> Guarded<R> {
+    /// Guards `inner`, which the CSV parser reads with `settings`.
+    pub(crate) fn new(inner: R, settings: &csv_core::ReaderBuilder) -> Self {
+        Guarded {
+            inner,
+            scanner: settings.build(),
+            record_bytes: 0,
+            record_fields: 0,
+            in_header: true,
+            record_line: 1,
+            lines: 0,
+            started: false,
+            last_was_cr: false,
+            saw_lf: false,
+            failed: None,
+        }
+    }
+
+    fn fail(&mut self, line: u64, problem: InputProblem) -> io::Error {
+        self.failed = Some(ProblemAt { line, problem });
+        io::Error::new(io::ErrorKind::InvalidData, ProblemAt { line, problem })
+    }
+
+    fn check(&mut self, bytes: &[u8]) -> Result<(), io::Error> {
+        if !self.started && !bytes.is_empty() {
+            self.started = true;
+            if is_utf16(bytes) {
+                return Err(self.fail(1, InputProblem::Utf16));
+            }
+        }
+        if let Some(line) = nul_line(bytes, self.lines) {
+            return Err(self.fail(line, InputProblem::NulByte));
+        }
+        // The fields themselves are not wanted: the buffers are overwritten as it goes.
+        let (mut output, mut ends) = ([0u8; 1024], [0usize; 64]);
+        let mut at = 0;
+        while at < bytes.len() {
+            let (result, read, _, fields) =
+                self.scanner
+                    .read_record(&bytes[at..], &mut output, &mut ends);
+            let chunk = &bytes[at..at + read];
+            at += read;
+            self.record_bytes += read;
+            self.record_fields += fields;
+            let chunk_lines = newlines(chunk);
+            self.saw_lf |= chunk_lines > 0;
+            let limit = if self.in_header {
+                MAX_HEADER_BYTES
+            } else {
+                MAX_RECORD_BYTES
+            };
+            if self.record_bytes > limit {
+                let problem = if self.in_header {
+                    self.carriage_returns_or(InputProblem::HeaderTooLong, chunk)
+                } else {
+                    InputProblem::RowTooLong
+                };
+                return Err(self.fail(self.record_line, problem));
+            }
+            if self.record_fields > MAX_COLUMNS {
+                return Err(self.fail(self.record_line, InputProblem::TooManyColumns));
+            }
+            self.lines += chunk_lines;
+            if matches!(result, csv_core::ReadRecordResult::Record) {
+                if self.in_header && !self.saw_lf && has_lone_cr(chunk) {
+                    return Err(self.fail(1, InputProblem::CarriageReturns));
+                }
+                self.in_header = false;
+                self.record_bytes = 0;
+                self.record_fields = 0;
+                self.record_line = self.lines + 1;
+            }
+        }
+        self.last_was_cr = bytes.last() == Some(&b'\r');
+        Ok(())
+    }
+
+    fn carriage_returns_or(&self, problem: InputProblem, chunk: &[u8]) -> InputProblem {
+        if !self.saw_lf && (has_lone_cr(chunk) || self.last_was_cr) {
+            InputProblem::CarriageReturns
+        } else {
+            problem
+        }
+    }
+
+    /// Tells the scanner the input has ended, so that a header with carriage returns alone
+    /// and no line feed is named for what it is.
+    fn finish(&mut self) -> Result<(), io::Error> {
+        if self.in_header && self.started && !self.saw_lf && self.last_was_cr {
+            return Err(self.fail(1, InputProblem::CarriageReturns));
+        }
+        Ok(())
+    }
+}
+
+/// Whether an input starting with `start` is UTF-16: a UTF-16 byte-order mark, or ASCII
+/// with a NUL beside every byte.
+pub(crate) fn is_utf16(start: &[u8]) -> bool {
+    let head = &start[..start.len().min(64)];
+    let nul_at = |parity: usize| {
+        head.iter().skip(parity).step_by(2).all(|&b| b == 0)
+            && head.iter().skip(1 - parity).step_by(2).all(|&b| b != 0)
+    };
+    head.starts_with(&[0xFF, 0xFE])
+        || head.starts_with(&[0xFE, 0xFF])
+        || head.len() >= 4 && (nul_at(0) || nul_at(1))
+}
+
+/// The line of the first NUL byte in `bytes`, which follow `lines_before` lines.
+pub(crate) fn nul_line(bytes: &[u8], lines_before: u64) -> Option<u64> {
+    memchr::memchr(0, bytes).map(|at| lines_before + 1 + newlines(&bytes[..at]))
+}
+
+/// What is wrong with a header that does not end within [`MAX_HEADER_BYTES`]: lines that
+/// end with a carriage return alone, or its length.
+pub(crate) fn unended_header(start: &[u8]) -> InputProblem {
+    if memchr::memchr(b'\n', start).is_none() && has_lone_cr(start) {
+        InputProblem::CarriageReturns
+    } else {
+        InputProblem::HeaderTooLong
+    }
+}
+
+fn has_lone_cr(bytes: &[u8]) -> bool {
+    bytes
+        .iter()
+        .enumerate()
+        .any(|(i, &b)| b == b'\r' && bytes.get(i + 1).is_some_and(|&next| next != b'\n'))
+}
+
+fn newlines(bytes: &[u8]) -> u64 {
+    bytes.iter().filter(|&&byte| byte == b'\n').count() as u64
+}
+
+impl<R: io::Read> io::Read for Guarded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if let Some(ProblemAt { line, problem }) = &self.failed {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                ProblemAt {
+                    line: *line,
+                    problem: *problem,
+                },
+            ));
+        }
+        let read = self.inner.read(buf)?;
+        if read == 0 {
+            self.finish()?;
+        } else {
+            self.check(&buf[..read])?;
+        }
+        Ok(read)
+    }
+}
+
+/// At most `limit` bytes of `text`, cut at a character boundary, with how much was left out:
+/// error messages quote values this way, so that a huge field cannot flood a terminal.
+///
+/// ```
+/// use carefind::load::excerpt;
+///
+/// assert_eq!(excerpt("short", 200), "short");
+/// let long = "é".repeat(300);
+/// let cut = excerpt(&long, 200);
+/// assert!(cut.starts_with(&"é".repeat(100)));
+/// assert!(cut.ends_with("… (600 bytes in all)"));
+/// ```
+pub fn excerpt(text: &str, limit: usize) -> String {
+    if text.len() <= limit {
+        return text.to_string();
+    }
+    let mut end = limit;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}… ({} bytes in all)", &text[..end], text.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read;
+
+    fn read_all(bytes: &[u8]) -> Result<Vec<u8>, (u64, InputProblem)> {
+        let mut out = Vec::new();
+        let settings = crate::load::records::scanner_settings();
+        Guarded::new(bytes, &settings)
+            .read_to_end(&mut out)
+            .map(|_| out)
+            .map_err(|e| {
+                let at = problem_of(&e).unwrap();
+                (at.line, at.problem)
+            })
+    }
+
+    #[test]
+    fn well_formed_input_passes_unchanged() {
+        let csv = b"a,b\n1,\"two\nlines\"\n3,4\n";
+        assert_eq!(read_all(csv).unwrap(), csv);
+    }
+
+    #[test]
+    fn a_long_quoted_record_is_one_record() {
+        let mut csv = b"a,b\n1,\"".to_vec();
+        csv.extend(std::iter::repeat_n(b"xy\n".as_slice(), MAX_RECORD_BYTES / 3 + 10).flatten());
+        csv.extend(b"\"\n");
+        assert_eq!(read_all(&csv), Err((2, InputProblem::RowTooLong)));
+    }
+
+    #[test]
+    fn each_problem_is_named_with_its_line() {
+        assert_eq!(
+            read_all(b"\xff\xfei\x00d\x00"),
+            Err((1, InputProblem::Utf16))
+        );
+        assert_eq!(
+            read_all(b"i\x00d\x00,\x00n\x00"),
+            Err((1, InputProblem::Utf16))
+        );
+        assert_eq!(
+            read_all(b"a,b\n1,2\n3,\x004\n"),
+            Err((3, InputProblem::NulByte))
+        );
+        assert_eq!(
+            read_all(b"a,b\r1,2\r3,4\r"),
+            Err((1, InputProblem::CarriageReturns))
+        );
+        let wide = vec![b','; MAX_COLUMNS + 1];
+        assert_eq!(read_all(&wide), Err((1, InputProblem::TooManyColumns)));
+        let long_header = vec![b'h'; MAX_HEADER_BYTES + 1];
+        assert_eq!(
+            read_all(&long_header),
+            Err((1, InputProblem::HeaderTooLong))
+        );
+    }
+
+    #[test]
+    fn crlf_files_are_fine() {
+        let csv = b"a,b\r\n1,2\r\n";
+        assert_eq!(read_all(csv).unwrap(), csv);
+    }
+}

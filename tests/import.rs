@@ -343,3 +343,89 @@ fn snapshots_answer_like_the_csv_and_damage_is_an_error() {
     let stats = |data: &str| stdout(&carefind(&["stats", "--data", data, "--format", "csv"]));
     assert_eq!(stats(snap.path()), stats(out.path()));
 }
+
+/// A native CSV of `n` facilities, each a valid row.
+fn native_rows(n: usize) -> String {
+    let mut csv = String::from("id,name,lat,lon,care\n");
+    for i in 0..n {
+        csv.push_str(&format!("f{i},Facility {i},40.{i:04},-74.{i:04},iop\n"));
+    }
+    csv
+}
+
+#[test]
+fn two_imports_to_one_output_leave_one_whole_file_from_one_of_them() {
+    let dir = std::env::temp_dir().join(format!("carefind-two-imports-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let small = TempFile::new("small.csv", native_rows(300).as_bytes());
+    let large = TempFile::new("large.csv", native_rows(20_000).as_bytes());
+    let out = dir.join("out.csv");
+    for _ in 0..3 {
+        let spawn = |input: &str| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_carefind"))
+                .args(["import", input, "-o", out.to_str().unwrap()])
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let (a, b) = (spawn(small.path()), spawn(large.path()));
+        let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+        assert!(a.status.success() && b.status.success());
+        let written = std::fs::read_to_string(&out).unwrap();
+        let rows = written.lines().count() - 1;
+        assert!(
+            rows == 300 || rows == 20_000,
+            "{rows} rows: a mix of two imports"
+        );
+        let claims = [stderr(&a), stderr(&b)];
+        assert!(
+            claims
+                .iter()
+                .any(|claim| claim.contains(&format!("wrote {rows} facilities"))),
+            "{claims:?}"
+        );
+        let loaded = carefind(&["validate", out.to_str().unwrap()]);
+        assert_eq!(loaded.status.code(), Some(0), "{}", stderr(&loaded));
+    }
+    let left: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(
+        left,
+        [std::ffi::OsString::from("out.csv")],
+        "temporary files left behind"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn outputs_are_committed_together_or_not_at_all() {
+    let input = TempFile::new("in.csv", native_rows(5).as_bytes());
+    let out = TempFile::new("kept.csv", b"the old contents\n");
+    let run = carefind(&[
+        "import",
+        input.path(),
+        "-o",
+        out.path(),
+        "--snapshot",
+        "/no/such/directory/out.snap",
+    ]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(
+        stderr(&run).contains("/no/such/directory/out.snap"),
+        "{}",
+        stderr(&run)
+    );
+    assert_eq!(std::fs::read(out.path()).unwrap(), b"the old contents\n");
+
+    let dir = std::env::temp_dir();
+    let run = carefind(&["import", input.path(), "-o", dir.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(
+        stderr(&run).contains("is a directory; name a file to write"),
+        "{}",
+        stderr(&run)
+    );
+}

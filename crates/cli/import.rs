@@ -5,6 +5,7 @@ use std::path::Path;
 
 use carefind::load::LoadReport;
 use carefind::merge::{self, MergeOptions, Merged};
+use carefind::staged::StagedFile;
 use carefind::{Distance, Unit};
 
 use crate::args::ImportArgs;
@@ -33,12 +34,33 @@ pub fn run(args: &ImportArgs) -> Result<Outcome, Failure> {
     if args.inputs.len() > 1 {
         tell_merges(&merged, args.report.is_some());
     }
+    // Every output is written in full before any replaces its target: a failure leaves
+    // every target as it was.
+    let mut staged = Vec::new();
     if let Some(path) = &args.report {
-        write_report(path, &reports, &merged)?;
+        let mut report = StagedFile::new(path)?;
+        write_report(report.file(), path, &reports, &merged)?;
+        staged.push(report);
     }
-    write(&args.output, &merged)?;
     if let Some(path) = &args.snapshot {
-        carefind::snapshot::to_path(path, &merged.facilities)?;
+        let mut snapshot = StagedFile::new(path)?;
+        carefind::snapshot::to_writer(io::BufWriter::new(snapshot.file()), &merged.facilities)
+            .map_err(|e| Failure::usage(format!("{}: {e}", path.display())))?;
+        staged.push(snapshot);
+    }
+    if args.output == "-" {
+        write_stdout(&merged)?;
+    } else {
+        let mut output = StagedFile::new(&args.output)?;
+        carefind::save::to_writer(
+            io::BufWriter::new(output.file()),
+            &args.output,
+            &merged.facilities,
+        )?;
+        staged.push(output);
+    }
+    carefind::staged::commit_all(staged)?;
+    if let Some(path) = &args.snapshot {
         eprintln!("carefind: wrote the snapshot {}", path.display());
     }
     eprintln!(
@@ -57,23 +79,17 @@ pub fn run(args: &ImportArgs) -> Result<Outcome, Failure> {
     })
 }
 
-/// Writes the dataset; a file is written whole or not at all (through a temporary file).
-fn write(output: &str, merged: &Merged) -> Result<(), Failure> {
-    if output == "-" {
-        let stdout = io::stdout();
-        return match carefind::save::to_writer(
-            io::BufWriter::new(stdout.lock()),
-            "stdout",
-            &merged.facilities,
-        ) {
-            Err(carefind::Error::Io { source, .. }) => Err(Failure::from(source)),
-            other => other.map_err(Failure::from),
-        };
+/// Writes the dataset to stdout.
+fn write_stdout(merged: &Merged) -> Result<(), Failure> {
+    let stdout = io::stdout();
+    match carefind::save::to_writer(
+        io::BufWriter::new(stdout.lock()),
+        "stdout",
+        &merged.facilities,
+    ) {
+        Err(carefind::Error::Io { source, .. }) => Err(Failure::from(source)),
+        other => other.map_err(Failure::from),
     }
-    let temporary = format!("{output}.partial");
-    carefind::save::to_path(&temporary, &merged.facilities)?;
-    std::fs::rename(&temporary, output)
-        .map_err(|e| Failure::usage(format!("{output}: cannot write: {e}")))
 }
 
 /// Prints the first few of `total` lines, and how many more there are.
@@ -128,9 +144,14 @@ fn tell_merges(merged: &Merged, with_report: bool) {
 }
 
 /// Every note of the import as CSV: kind,source,line,column,value,detail.
-fn write_report(path: &Path, reports: &[LoadReport], merged: &Merged) -> Result<(), Failure> {
+fn write_report(
+    file: &mut std::fs::File,
+    path: &Path,
+    reports: &[LoadReport],
+    merged: &Merged,
+) -> Result<(), Failure> {
     let fail = |e: &dyn std::fmt::Display| Failure::usage(format!("{}: {e}", path.display()));
-    let mut out = csv::Writer::from_path(path).map_err(|e| fail(&e))?;
+    let mut out = csv::Writer::from_writer(io::BufWriter::new(file));
     out.write_record(["kind", "source", "line", "column", "value", "detail"])
         .map_err(|e| fail(&e))?;
     let mut rows: Vec<[String; 6]> = Vec::new();

@@ -56,6 +56,7 @@ mod search;
 mod set;
 pub mod snapshot;
 mod sphere;
+pub mod staged;
 mod tree;
 mod vocabulary;
 

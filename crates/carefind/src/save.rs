@@ -115,9 +115,7 @@ pub fn to_path<'a>(
 ) -> Result<(), Error> {
     let path = path.as_ref();
     let target = path.display().to_string();
-    let file = std::fs::File::create(path).map_err(|error| Error::Io {
-        file: target.clone(),
-        source: error,
-    })?;
-    to_writer(io::BufWriter::new(file), &target, facilities)
+    let mut staged = crate::staged::StagedFile::new(path)?;
+    to_writer(io::BufWriter::new(staged.file()), &target, facilities)?;
+    staged.commit()
 }

@@ -129,7 +129,7 @@ pub fn to_writer<'a>(
     writer.flush()
 }
 
-/// Writes a snapshot file, whole or not at all (through a temporary file beside it).
+/// Writes a snapshot file, whole or not at all (through a [`StagedFile`](crate::staged::StagedFile)).
 ///
 /// ```no_run
 /// use carefind::{Index, snapshot};
@@ -146,11 +146,9 @@ pub fn to_path<'a>(
         file: path.display().to_string(),
         source,
     };
-    let mut partial = path.as_os_str().to_owned();
-    partial.push(".partial");
-    let file = std::fs::File::create(&partial).map_err(io_error)?;
-    to_writer(io::BufWriter::new(file), facilities).map_err(io_error)?;
-    std::fs::rename(&partial, path).map_err(io_error)
+    let mut staged = crate::staged::StagedFile::new(path)?;
+    to_writer(io::BufWriter::new(staged.file()), facilities).map_err(io_error)?;
+    staged.commit()
 }
 
 /// Whether `bytes` start like a snapshot.

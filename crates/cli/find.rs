@@ -115,6 +115,20 @@ pub fn polygon_of(text: &str) -> Result<geo::Polygon<f64>, String> {
         },
     };
     let geometry = geometry.ok_or("the feature has no geometry")?;
+    // geo closes open rings without a word; GeoJSON requires them closed, so say so.
+    if let geojson::Value::Polygon(rings) = &geometry.value {
+        for (i, ring) in rings.iter().enumerate() {
+            if ring.len() >= 2 && ring.first() != ring.last() {
+                let which = match i {
+                    0 => "the exterior ring".to_string(),
+                    hole => format!("hole {hole}"),
+                };
+                return Err(format!(
+                    "{which} is not closed: GeoJSON rings end with the position they start with"
+                ));
+            }
+        }
+    }
     geo::Polygon::<f64>::try_from(geometry).map_err(|e| format!("not a Polygon: {e}"))
 }
 

@@ -116,7 +116,7 @@ pub fn polygon_of(text: &str) -> Result<geo::Polygon<f64>, String> {
     };
     let geometry = geometry.ok_or("the feature has no geometry")?;
     // geo closes open rings without a word; GeoJSON requires them closed, so say so.
-    if let geojson::Value::Polygon(rings) = &geometry.value {
+    if let geojson::GeometryValue::Polygon { coordinates: rings } = &geometry.value {
         for (i, ring) in rings.iter().enumerate() {
             if ring.len() >= 2 && ring.first() != ring.last() {
                 let which = match i {
@@ -135,7 +135,10 @@ pub fn polygon_of(text: &str) -> Result<geo::Polygon<f64>, String> {
 fn single(index: &Index, query: Query, style: Style, out: impl Write) -> Result<Outcome, Failure> {
     let hits = index.search(&query)?;
     let mut output = Output::begin(style, out)?;
-    output.block(&style.render(None, &hits, query.offset + 1), hits.len())?;
+    output.block(
+        &style.render(None, &hits, query.offset.saturating_add(1)),
+        hits.len(),
+    )?;
     output.end()?;
     Ok(if hits.is_empty() {
         Outcome::NothingFound
@@ -175,7 +178,7 @@ fn batch(
                 };
                 let hits = index.search(&query)?;
                 Ok((
-                    style.render(Some(&origin.id), &hits, query.offset + 1),
+                    style.render(Some(&origin.id), &hits, query.offset.saturating_add(1)),
                     hits.len(),
                 ))
             })

@@ -196,7 +196,7 @@ impl Style {
         let records = hits
             .iter()
             .enumerate()
-            .map(|(i, hit)| Record::new(origin_id, first_rank + i, hit, self.unit));
+            .map(|(i, hit)| Record::new(origin_id, first_rank.saturating_add(i), hit, self.unit));
         match self.format {
             Format::Table => self.table(&mut block, origin_id, hits, first_rank),
             Format::Csv | Format::Tsv => {
@@ -292,7 +292,7 @@ impl Style {
                     (city, state) => format!("{city}, {state}"),
                 };
                 [
-                    (first_rank + i).to_string(),
+                    (first_rank.saturating_add(i)).to_string(),
                     distance,
                     f.name.clone(),
                     f.care.to_string(),

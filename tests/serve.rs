@@ -638,3 +638,315 @@ fn the_log_has_no_places_and_sigterm_stops_cleanly() {
             .any(|line| line.contains("stopped"))
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// Hardening: no request can stall the service, and nothing it logs or reloads is unsafe.
+
+/// A GeoJSON search body: a circle of `vertices` over most of the contiguous US.
+fn big_polygon(vertices: usize) -> Vec<u8> {
+    let mut ring: Vec<[f64; 2]> = (0..vertices)
+        .map(|i| {
+            let angle = std::f64::consts::TAU * i as f64 / vertices as f64;
+            [-98.0 + 25.0 * angle.cos(), 38.0 + 12.0 * angle.sin()]
+        })
+        .collect();
+    ring.push(ring[0]);
+    serde_json::to_vec(
+        &json!({"polygon": {"type": "Polygon", "coordinates": [ring]}, "limit": 1000}),
+    )
+    .unwrap()
+}
+
+const JSON: (&str, &str) = ("Content-Type", "application/json");
+
+/// The status and head of one exchange, the connection given up after `wait`.
+fn head_within(address: &str, raw: &[u8], wait: Duration) -> String {
+    let mut stream = TcpStream::connect(address).unwrap();
+    stream.set_read_timeout(Some(wait)).unwrap();
+    stream.write_all(raw).unwrap();
+    let mut response = Vec::new();
+    let _ = stream.read_to_end(&mut response);
+    String::from_utf8_lossy(&response).into_owned()
+}
+
+#[test]
+fn expensive_queries_are_bounded_and_admitted_while_healthz_answers() {
+    // A search past its work bound is refused, naming what to narrow.
+    let server = Server::start(&["--max-work", "1000000", "--quiet"], None);
+    let (status, body) = server.post("/v1/facilities/search", &[JSON], &big_polygon(9_999));
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["parameter"], "polygon");
+    let (status, _) = server.get("/v1/facilities?near=10001&limit=5");
+    assert_eq!(status, 200);
+    drop(server);
+
+    // With every worker busy and no queue, a request is answered 503 with Retry-After at
+    // once, and /healthz answers all along: it never waits on query work.
+    let server = Server::start(&["--max-queue", "0", "--quiet"], None);
+    let address = server.address.clone();
+    let body = big_polygon(9_999);
+    let head = format!(
+        "POST /v1/facilities/search HTTP/1.1\r\nHost: t\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    let mut raw = head.into_bytes();
+    raw.extend(&body);
+    let statuses: Vec<String> = std::thread::scope(|scope| {
+        let clients: Vec<_> = (0..8)
+            .map(|_| {
+                let (address, raw) = (&address, &raw);
+                scope.spawn(move || {
+                    (0..3)
+                        .map(|_| head_within(address, raw, Duration::from_secs(30)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        for _ in 0..10 {
+            let (status, body) = server.get("/healthz");
+            assert_eq!((status, body["status"].as_str()), (200, Some("ok")));
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        clients
+            .into_iter()
+            .flat_map(|c| c.join().unwrap())
+            .collect()
+    });
+    let busy: Vec<&String> = statuses
+        .iter()
+        .filter(|r| r.starts_with("HTTP/1.1 503"))
+        .collect();
+    assert!(!busy.is_empty(), "no request was refused: {statuses:?}");
+    assert!(
+        busy.iter()
+            .all(|r| r.to_ascii_lowercase().contains("retry-after: 1"))
+    );
+    assert!(
+        statuses
+            .iter()
+            .all(|r| r.starts_with("HTTP/1.1 200") || r.starts_with("HTTP/1.1 503"))
+    );
+}
+
+#[test]
+fn a_query_past_the_request_deadline_stops_itself() {
+    let server = Server::start(
+        &["--timeout", "1", "--max-work", "1000000000000", "--quiet"],
+        None,
+    );
+    // Several expensive searches at once queue past the one-second deadline.
+    let body = big_polygon(9_999);
+    let answers: Vec<(u16, Value)> = std::thread::scope(|scope| {
+        let clients: Vec<_> = (0..6)
+            .map(|_| scope.spawn(|| server.post("/v1/facilities/search", &[JSON], &body)))
+            .collect();
+        clients.into_iter().map(|c| c.join().unwrap()).collect()
+    });
+    for (status, body) in &answers {
+        assert!(*status == 200 || *status == 503, "{status} {body}");
+    }
+    let (status, _) = server.get("/v1/facilities?near=10001&limit=5");
+    assert_eq!(status, 200);
+}
+
+#[test]
+fn an_offset_past_every_facility_finds_nothing_at_once() {
+    let server = Server::start(&["--quiet"], None);
+    for offset in ["18446744073709551615", "4611686018427387904", "8000"] {
+        let (status, page) = server.get(&format!("/v1/facilities?near=10001&offset={offset}"));
+        assert_eq!(status, 200, "{page}");
+        assert_eq!(page["count"], 0);
+        assert_eq!(page["total"], 8000);
+    }
+}
+
+#[test]
+fn connections_are_capped_idle_ones_closed_and_sigterm_has_a_deadline() {
+    let mut server = Server::start(
+        &[
+            "--max-connections",
+            "4",
+            "--idle-timeout",
+            "1",
+            "--shutdown-grace",
+            "1",
+        ],
+        None,
+    );
+    let address = server.address.clone();
+    // Four connections that send nothing fill the cap; the fifth is told so and closed.
+    let idle: Vec<TcpStream> = (0..4)
+        .map(|_| TcpStream::connect(&address).unwrap())
+        .collect();
+    std::thread::sleep(Duration::from_millis(200));
+    let refused = head_within(
+        &address,
+        b"GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n",
+        Duration::from_secs(5),
+    );
+    assert!(refused.starts_with("HTTP/1.1 503"), "{refused}");
+    assert!(refused.contains("too many open connections"), "{refused}");
+    // Past the idle timeout they are closed, and the service takes new ones again.
+    for mut stream in idle {
+        stream
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .unwrap();
+        let mut byte = [0u8; 1];
+        let closed =
+            matches!(stream.read(&mut byte), Ok(0)) || matches!(stream.read(&mut byte), Ok(0));
+        assert!(closed, "an idle connection was kept open");
+    }
+    let (status, _) = server.get("/healthz");
+    assert_eq!(status, 200);
+    // A client trickling its request head is cut off too.
+    let mut trickle = TcpStream::connect(&address).unwrap();
+    trickle
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let started = Instant::now();
+    let mut cut = false;
+    for piece in b"GET /healthz HTTP/1.1\r\nX-Slow: "
+        .iter()
+        .chain([b'a'; 40].iter())
+    {
+        if trickle.write_all(&[*piece]).is_err() {
+            cut = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let mut rest = Vec::new();
+    cut |= trickle.read_to_end(&mut rest).is_ok();
+    assert!(
+        cut && started.elapsed() < Duration::from_secs(8),
+        "{:?}",
+        started.elapsed()
+    );
+    // SIGTERM with a partial request head open: stopped within the grace period.
+    let mut partial = TcpStream::connect(&address).unwrap();
+    partial.write_all(b"GET /healthz HTTP/1.1\r\n").unwrap();
+    std::thread::sleep(Duration::from_millis(100));
+    let pid = server.child.id().to_string();
+    let asked = Instant::now();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let status = server.child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    assert!(
+        asked.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        asked.elapsed()
+    );
+}
+
+#[test]
+fn a_reload_that_would_lose_most_facilities_is_refused_unless_forced() {
+    let full = std::fs::read("datasets/sample.csv").unwrap();
+    let data = TempFile::new("reload.csv", &full);
+    let server = Server::start(&["--data", data.path(), "--quiet"], Some("secret"));
+    let auth = ("Authorization", "Bearer secret");
+    std::fs::write(&data.0, b"id,name,lat,lon,care\n").unwrap();
+    let (status, body) = server.post("/v1/admin/reload", &[auth], b"");
+    assert_eq!(status, 409, "{body}");
+    assert!(
+        body["error"]
+            .as_str()
+            .unwrap()
+            .contains("the old data stays live"),
+        "{body}"
+    );
+    assert_eq!(server.get("/healthz").1["facilities"], 8000);
+    // A file that keeps most of them reloads; one that loses most needs force=true.
+    let half: Vec<&[u8]> = full.split(|b| *b == b'\n').take(3_000).collect();
+    std::fs::write(&data.0, half.join(&b'\n')).unwrap();
+    let (status, _) = server.post("/v1/admin/reload", &[auth], b"");
+    assert_eq!(status, 409);
+    let (status, body) = server.post("/v1/admin/reload?force=true", &[auth], b"");
+    assert_eq!((status, &body["facilities"]), (200, &json!(2999)));
+}
+
+#[test]
+fn the_access_log_names_routes_never_the_paths_sent() {
+    let server = Server::start(&[], None);
+    for path in [
+        "/v1/facilities/10001",
+        "/v1/pathway/40.7506,-73.9972",
+        "/v1/facilities%3Fnear%3D10001",
+        "/v1/facilities?near=10001",
+    ] {
+        server.get(path);
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let log = server.log.lock().unwrap().join("\n");
+    assert!(log.contains("GET /v1/facilities/{id} 404 "), "{log}");
+    assert!(log.contains("GET <unmatched> 404 "), "{log}");
+    assert!(log.contains("GET /v1/facilities 200 "), "{log}");
+    for secret in ["10001", "40.75", "near"] {
+        assert!(!log.contains(secret), "the log holds {secret:?}: {log}");
+    }
+}
+
+#[test]
+fn odd_requests_get_json_errors_naming_the_parameter() {
+    let server = Server::start(&["--quiet"], None);
+    let (status, body) = server.get("/v1/facilities/%ff");
+    assert_eq!(
+        (status, body["parameter"].as_str()),
+        (400, Some("id")),
+        "{body}"
+    );
+    let (status, body) = server.post(
+        "/v1/facilities/search",
+        &[("Content-Type", "application/jsonx")],
+        br#"{"near": "10001"}"#,
+    );
+    assert_eq!(status, 415, "{body}");
+    let (status, _) = server.post(
+        "/v1/facilities/search",
+        &[("Content-Type", "application/geo+json; charset=utf-8")],
+        br#"{"near": "10001"}"#,
+    );
+    assert_eq!(status, 200);
+    let (status, body) = server.get("/v1/facilities?near=10001&near=90210");
+    assert_eq!(
+        (status, body["parameter"].as_str()),
+        (400, Some("near")),
+        "{body}"
+    );
+    let bow_tie = br#"{"polygon": {"type": "Polygon", "coordinates": [[[-75,40],[-73,41],[-73,40],[-75,41],[-75,40]]]}}"#;
+    let (status, body) = server.post("/v1/facilities/search", &[JSON], bow_tie);
+    assert_eq!(
+        (status, body["parameter"].as_str()),
+        (400, Some("polygon")),
+        "{body}"
+    );
+    assert!(
+        body["error"].as_str().unwrap().contains("crosses itself"),
+        "{body}"
+    );
+    let open_ring = br#"{"polygon": {"type": "Polygon", "coordinates": [[[-75,40],[-73,40],[-73,41],[-75,41]]]}}"#;
+    let (status, body) = server.post("/v1/facilities/search", &[JSON], open_ring);
+    assert_eq!(
+        (status, body["parameter"].as_str()),
+        (400, Some("polygon")),
+        "{body}"
+    );
+    // A declared body too large is refused before any of it is read.
+    let started = Instant::now();
+    let head = head_within(
+        &server.address,
+        b"POST /v1/facilities/search HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 2000000000\r\n\r\n",
+        Duration::from_secs(5),
+    );
+    assert!(head.starts_with("HTTP/1.1 413"), "{head}");
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+}

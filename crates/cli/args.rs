@@ -513,9 +513,36 @@ pub struct ServeArgs {
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
     pub addr: String,
 
-    /// Seconds a request may take before it is answered 408
+    /// Seconds a request may take, waiting and working, before it is answered 503
     #[arg(long, value_name = "SECONDS", default_value_t = 10)]
     pub timeout: u64,
+
+    /// Units of work one search may do (a facility tested, one more per polygon vertex);
+    /// past it the request is answered 422
+    #[arg(long, value_name = "UNITS", default_value_t = 200_000_000)]
+    pub max_work: u64,
+
+    /// Requests that may wait for a query worker when every one is busy; past it they are
+    /// answered 503 with Retry-After
+    #[arg(long, value_name = "N", default_value_t = 64)]
+    pub max_queue: usize,
+
+    /// Open connections at most; past it new ones are answered 503 and closed
+    #[arg(long, value_name = "N", default_value_t = 256)]
+    pub max_connections: usize,
+
+    /// Seconds a client has to send a request's head, and an idle connection is kept open
+    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    pub idle_timeout: u64,
+
+    /// Seconds to let requests in flight finish after SIGTERM before connections are dropped
+    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    pub shutdown_grace: u64,
+
+    /// Refuse a reload that would lose more than this share of the facilities (0 to 1);
+    /// POST /v1/admin/reload?force=true overrides it
+    #[arg(long, value_name = "SHARE", default_value_t = 0.5)]
+    pub reload_max_loss: f64,
 
     /// Do not write the access log to stderr
     #[arg(long)]

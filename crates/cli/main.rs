@@ -1,6 +1,7 @@
 //! The `carefind` command: a thin shell over the carefind library.
 
 mod args;
+mod connections;
 mod coverage;
 mod dataset;
 mod failure;

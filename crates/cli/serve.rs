@@ -3,11 +3,12 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, Path, RawQuery, Request, State};
+use axum::extract::rejection::{BytesRejection, PathRejection};
+use axum::extract::{DefaultBodyLimit, MatchedPath, Path, RawQuery, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -15,12 +16,14 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use carefind::analysis::pathway::{self as library_pathway, PathwayQuery, Stage};
 use carefind::{
-    Area, BBox, CareLevel, Cursor, Distance, Filter, Hit, Index, Locator, Query, Set, Term, Unit,
+    Area, BBox, Budget, CareLevel, Cursor, Distance, Filter, Hit, Index, Locator, Query,
+    QueryError, Set, Term, Unit,
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::args::{ServeArgs, StatsBy};
+use crate::connections::{self, Limits};
 use crate::failure::Failure;
 use crate::find::{Outcome, polygon_of};
 use crate::output::Record;
@@ -45,6 +48,12 @@ struct Shared {
     /// `None` with --quiet.
     access_log: Option<AccessLog>,
     timeout: Duration,
+    /// Where query work runs.
+    workers: Workers,
+    /// Units of work one search may do.
+    max_work: u64,
+    /// The largest share of facilities a reload may lose unless forced.
+    reload_max_loss: f64,
     /// One reload at a time.
     reloading: tokio::sync::Mutex<()>,
     /// Each facility's record JSON, for the index it was made from.
@@ -92,13 +101,27 @@ pub fn run(args: &ServeArgs) -> Result<Outcome, Failure> {
             .filter(|t| !t.is_empty()),
         access_log: (!args.quiet).then(AccessLog::default),
         timeout: Duration::from_secs(args.timeout.max(1)),
+        workers: Workers::new(args.max_queue),
+        max_work: args.max_work,
+        reload_max_loss: args.reload_max_loss,
         reloading: tokio::sync::Mutex::new(()),
     });
+    if !(0.0..=1.0).contains(&args.reload_max_loss) {
+        return Err(Failure::flag(
+            "--reload-max-loss",
+            format!("{} is not a share from 0 to 1", args.reload_max_loss),
+        ));
+    }
+    let limits = Limits {
+        max_connections: args.max_connections.max(1),
+        idle_timeout: Duration::from_secs(args.idle_timeout.max(1)),
+        shutdown_grace: Duration::from_secs(args.shutdown_grace),
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| Failure::usage(format!("cannot start the server: {e}")))?;
-    runtime.block_on(async move {
+    let served = runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(&args.addr)
             .await
             .map_err(|e| Failure::flag("--addr", format!("cannot listen on {}: {e}", args.addr)))?;
@@ -119,16 +142,82 @@ pub fn run(args: &ServeArgs) -> Result<Outcome, Failure> {
                 }
             }
         });
-        let served = axum::serve(listener, router(Arc::clone(&shared)))
-            .with_graceful_shutdown(shutdown())
-            .await;
+        connections::serve(listener, router(Arc::clone(&shared)), limits, shutdown()).await;
         if let Some(log) = &shared.access_log {
             log.flush();
         }
-        served.map_err(|e| Failure::usage(format!("the server stopped: {e}")))?;
         eprintln!("carefind: stopped");
         Ok(Outcome::Found)
-    })
+    });
+    // Queries still running stop at their own deadline; none is waited for.
+    runtime.shutdown_timeout(Duration::from_millis(100));
+    served
+}
+
+/// Where query work runs: tokio's blocking threads, as many at once as there are cores,
+/// so that the async threads stay free to accept connections and answer /healthz however
+/// expensive the queries. Requests wait for a worker in a bounded queue.
+struct Workers {
+    running: Arc<tokio::sync::Semaphore>,
+    waiting: AtomicUsize,
+    max_waiting: usize,
+}
+
+impl Workers {
+    fn new(max_waiting: usize) -> Workers {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Workers {
+            running: Arc::new(tokio::sync::Semaphore::new(cores)),
+            waiting: AtomicUsize::new(0),
+            max_waiting,
+        }
+    }
+}
+
+impl Shared {
+    /// Runs `work` on a query worker, with the request's budget: the work it may do, and
+    /// the deadline by which it gives up, whether still waiting or working.
+    async fn compute<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(Budget) -> Result<T, ApiError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let deadline = Instant::now() + self.timeout;
+        let workers = &self.workers;
+        let permit = match Arc::clone(&workers.running).try_acquire_owned() {
+            Ok(permit) => permit,
+            Err(_) => {
+                if workers.waiting.fetch_add(1, Ordering::SeqCst) >= workers.max_waiting {
+                    workers.waiting.fetch_sub(1, Ordering::SeqCst);
+                    return Err(ApiError::busy(
+                        "every query worker is busy and too many requests are waiting",
+                    ));
+                }
+                let permit = tokio::time::timeout_at(
+                    deadline.into(),
+                    Arc::clone(&workers.running).acquire_owned(),
+                )
+                .await;
+                workers.waiting.fetch_sub(1, Ordering::SeqCst);
+                let Ok(Ok(permit)) = permit else {
+                    return Err(ApiError::busy("no query worker was free in time"));
+                };
+                permit
+            }
+        };
+        let budget = Budget::new().max_work(self.max_work).deadline(deadline);
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            work(budget)
+        })
+        .await
+        .map_err(|_| {
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                None,
+                "the query did not finish",
+            )
+        })?
+    }
 }
 
 fn router(shared: Arc<Shared>) -> Router {
@@ -160,20 +249,46 @@ fn router(shared: Arc<Shared>) -> Router {
         .with_state(shared)
 }
 
+/// What the access log calls a request's path: the route it matched, such as
+/// `/v1/facilities/{id}`, never the path as sent, which may hold a place.
+fn logged_path(request: &Request) -> String {
+    request.extensions().get::<MatchedPath>().map_or_else(
+        || "<unmatched>".to_string(),
+        |path| path.as_str().to_string(),
+    )
+}
+
 /// Times each request out, and logs it: method, path without the query string, status and
 /// latency. The query string and bodies hold places, so they are never written.
 async fn guard(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = request.method().clone();
-    let path = request.uri().path().to_string();
-    let response = match tokio::time::timeout(shared.timeout, next.run(request)).await {
-        Ok(response) => response,
-        Err(_) => ApiError::new(
-            StatusCode::REQUEST_TIMEOUT,
-            None,
-            "the request took too long",
+    let path = logged_path(&request);
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|length| length.to_str().ok()?.trim().parse::<u64>().ok());
+    let response = if declared.is_some_and(|length| length > MAX_BODY_BYTES as u64) {
+        // Said at once, rather than after waiting for a body that will be refused.
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            Some("body"),
+            &format!("the body is larger than {MAX_BODY_BYTES} bytes"),
         )
-        .into_response(),
+        .into_response()
+    } else {
+        // Query work stops itself at the request's deadline; this only catches a request
+        // whose body arrives too slowly.
+        let backstop = shared.timeout + Duration::from_secs(1);
+        match tokio::time::timeout(backstop, next.run(request)).await {
+            Ok(response) => response,
+            Err(_) => ApiError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                None,
+                "the request took too long",
+            )
+            .into_response(),
+        }
     };
     if let Some(log) = &shared.access_log {
         let micros = started.elapsed().as_micros();
@@ -234,7 +349,7 @@ async fn reload_on_hangup(shared: Arc<Shared>) {
     #[cfg(unix)]
     if let Ok(mut hangup) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()) {
         while hangup.recv().await.is_some() {
-            match reload(&shared).await {
+            match reload(&shared, false).await {
                 Ok(count) => eprintln!("carefind: reloaded {count} facilities (SIGHUP)"),
                 Err(error) => eprintln!(
                     "carefind: reload failed, still serving the old data: {}",
@@ -246,7 +361,9 @@ async fn reload_on_hangup(shared: Arc<Shared>) {
 }
 
 /// Reads the data file again and swaps it in; queries in flight finish on the old data.
-async fn reload(shared: &Arc<Shared>) -> Result<usize, ApiError> {
+/// Unless `force`, a file that would empty the service or lose more than its share of the
+/// facilities is refused and the old data stays live.
+async fn reload(shared: &Arc<Shared>, force: bool) -> Result<usize, ApiError> {
     let Some(data) = shared.data.clone() else {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
@@ -272,6 +389,19 @@ async fn reload(shared: &Arc<Shared>) -> Result<usize, ApiError> {
         ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, None, &failure.to_string())
     })?;
     let count = index.len();
+    let before = shared.locator.index().len();
+    let lost = before.saturating_sub(count);
+    let too_many_lost = before > 0 && lost as f64 > shared.reload_max_loss * before as f64;
+    if !force && (count == 0 || too_many_lost) {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            Some("force"),
+            &format!(
+                "refused: the file has {count} facilities where {before} are served ({lost} fewer, more than the {}% --reload-max-loss allows); the old data stays live. Fix the file, or reload with force=true",
+                shared.reload_max_loss * 100.0
+            ),
+        ));
+    }
     shared.locator.replace(index);
     // Until this is done, answers from the new index take the slow path.
     let current = shared.locator.index();
@@ -294,6 +424,8 @@ struct ApiError {
     status: StatusCode,
     parameter: Option<String>,
     message: String,
+    /// Seconds after which a retry may succeed (503 answers).
+    retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -302,6 +434,31 @@ impl ApiError {
             status,
             parameter: parameter.map(String::from),
             message: message.to_string(),
+            retry_after: None,
+        }
+    }
+
+    /// 503: the server is too busy now; try again in a second.
+    fn busy(message: &str) -> Self {
+        ApiError {
+            retry_after: Some(1),
+            ..ApiError::new(StatusCode::SERVICE_UNAVAILABLE, None, message)
+        }
+    }
+
+    /// A query the library would not answer: too much work (422, naming what to narrow),
+    /// past its deadline (503), or malformed (400).
+    fn query(error: QueryError, parameter: &str) -> Self {
+        match error {
+            QueryError::TooMuchWork { .. } => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(parameter),
+                &error.to_string(),
+            ),
+            QueryError::DeadlinePassed => {
+                ApiError::busy("the query ran past the request's deadline; try again")
+            }
+            other => ApiError::bad(parameter, other),
         }
     }
 
@@ -317,7 +474,13 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = json!({"error": self.message, "parameter": self.parameter, "status": self.status.as_u16()});
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
+        }
+        response
     }
 }
 
@@ -403,6 +566,20 @@ fn pairs(raw: Option<&str>) -> Result<Vec<(String, String)>, ApiError> {
     serde_urlencoded::from_str(raw).map_err(|e| ApiError::bad("query", e))
 }
 
+/// Refuses a query string that gives one of `single` (parameters that take one value)
+/// twice: which one was meant cannot be known.
+fn refuse_repeats(pairs: &[(String, String)], single: &[&str]) -> Result<(), ApiError> {
+    for name in single {
+        if pairs.iter().filter(|(key, _)| key == name).count() > 1 {
+            return Err(ApiError::bad(
+                name,
+                "given more than once; it takes one value",
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn number(parameter: &str, value: &str) -> Result<usize, ApiError> {
     value.trim().parse().map_err(|_| {
         ApiError::bad(
@@ -415,6 +592,12 @@ fn number(parameter: &str, value: &str) -> Result<usize, ApiError> {
 impl Params {
     fn from_pairs(pairs: &[(String, String)]) -> Result<Params, ApiError> {
         let mut params = Params::default();
+        refuse_repeats(
+            pairs,
+            &[
+                "near", "within", "limit", "offset", "after", "bbox", "units",
+            ],
+        )?;
         for (key, value) in pairs {
             let value = value.clone();
             match key.as_str() {
@@ -550,26 +733,34 @@ fn answer(
     index: &Arc<Index>,
     prepared: Option<&Prepared>,
     params: &Params,
+    budget: Budget,
 ) -> Result<Page, ApiError> {
     let (query, limit) = params.query()?;
+    let query = query.budget(budget);
     let unit = params.unit()?;
+    // What to narrow when a query needs too much work.
+    let area = if params.polygon.is_some() {
+        "polygon"
+    } else {
+        "query"
+    };
+    let refused = |error: QueryError| match error {
+        QueryError::InvalidCursor(_) => ApiError::bad("after", error),
+        other => ApiError::query(other, area),
+    };
     let mut total_query = query.clone();
     (total_query.limit, total_query.offset, total_query.after) = (None, 0, None);
-    let total = index
-        .count(&total_query)
-        .map_err(|e| ApiError::bad("query", e))?;
+    let total = index.count(&total_query).map_err(refused)?;
     // One more than the page tells whether there is a next one.
     let mut page_query = query;
     page_query.limit = Some(limit + 1);
-    let mut hits: Vec<Hit> = index
-        .search(&page_query)
-        .map_err(|e| ApiError::bad("after", e))?;
+    let mut hits: Vec<Hit> = index.search(&page_query).map_err(refused)?;
     let more = hits.len() > limit;
     hits.truncate(limit);
     let next_cursor = more
         .then(|| hits.last().map(|hit| hit.cursor().to_string()))
         .flatten();
-    let first_rank = page_query.offset + 1;
+    let first_rank = page_query.offset.saturating_add(1);
     let mut body = Vec::with_capacity(1024 * hits.len() + 256);
     let head = format!("{{\"total\":{total},\"count\":{},\"results\":[", hits.len());
     body.extend_from_slice(head.as_bytes());
@@ -580,10 +771,10 @@ fn answer(
         match (prepared, index.position_of(hit.facility)) {
             (Some(prepared), Some(position)) => {
                 let json = &prepared.json[position];
-                Record::write_prepared(&mut body, first_rank + i, json, hit, unit);
+                Record::write_prepared(&mut body, first_rank.saturating_add(i), json, hit, unit);
             }
             _ => {
-                let record = Record::new(None, first_rank + i, hit, unit);
+                let record = Record::new(None, first_rank.saturating_add(i), hit, unit);
                 let _ = serde_json::to_writer(&mut body, &record);
             }
         }
@@ -603,8 +794,10 @@ async fn list(
     let pairs = pairs(raw.as_deref())?;
     let params = Params::from_pairs(&pairs)?;
     let index = shared.locator.index();
-    let prepared = shared.prepared.load();
-    let mut page = answer(&index, prepared.for_index(&index), &params)?;
+    let prepared = shared.prepared.load_full();
+    let mut page = shared
+        .compute(move |budget| answer(&index, prepared.for_index(&index), &params, budget))
+        .await?;
     if let Some(cursor) = &page.next_cursor {
         let mut kept: Vec<(String, String)> = pairs
             .into_iter()
@@ -635,7 +828,7 @@ async fn search(
     let is_json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_none_or(|v| v.starts_with("application/json"));
+        .is_none_or(is_json_media_type);
     if !is_json {
         return Err(ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -652,16 +845,36 @@ async fn search(
         )
     })?;
     let index = shared.locator.index();
-    let prepared = shared.prepared.load();
-    Ok(answer(&index, prepared.for_index(&index), &params)?.into_response())
+    let prepared = shared.prepared.load_full();
+    let page = shared
+        .compute(move |budget| answer(&index, prepared.for_index(&index), &params, budget))
+        .await?;
+    Ok(page.into_response())
+}
+
+/// Whether a Content-Type names JSON: `application/json` or a `+json` type, with any
+/// parameters (`application/jsonx` is not JSON).
+fn is_json_media_type(value: &str) -> bool {
+    let essence = value
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || essence
+            .strip_prefix("application/")
+            .is_some_and(|subtype| subtype.ends_with("+json"))
 }
 
 async fn one(
     State(shared): State<Arc<Shared>>,
-    Path(id): Path<String>,
+    id: Result<Path<String>, PathRejection>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
+    let Path(id) = id.map_err(|rejection| ApiError::bad("id", rejection.body_text()))?;
     let pairs = pairs(raw.as_deref())?;
+    refuse_repeats(&pairs, &["units"])?;
     let mut units = None;
     for (key, value) in &pairs {
         match key.as_str() {
@@ -696,6 +909,18 @@ async fn pathway_route(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
     let pairs = pairs(raw.as_deref())?;
+    refuse_repeats(
+        &pairs,
+        &[
+            "near",
+            "from",
+            "within",
+            "pair_within",
+            "units",
+            "limit",
+            "pairs",
+        ],
+    )?;
     let mut filters: Vec<(String, String)> = Vec::new();
     let (mut near, mut from, mut within, mut pair_within, mut units) =
         (None, None, None, None, None);
@@ -742,8 +967,13 @@ async fn pathway_route(
         );
     }
     let index = shared.locator.index();
-    let path = library_pathway::pathway(&index, &query).map_err(|e| ApiError::bad("query", e))?;
-    Ok(json_body(&pathway::document(&path, &query, unit)))
+    shared
+        .compute(move |_| {
+            let path = library_pathway::pathway(&index, &query)
+                .map_err(|e| ApiError::query(e, "query"))?;
+            Ok(json_body(&pathway::document(&path, &query, unit)))
+        })
+        .await
 }
 
 /// A JSON response serialized straight from `value` (answers that borrow the index cannot
@@ -780,13 +1010,18 @@ async fn stats_route(
         }
     }
     let index = shared.locator.index();
-    let counts = stats::count(index.facilities(), by);
-    Ok(Json(json!({"facilities": index.len(), "counts": counts})))
+    shared
+        .compute(move |_| {
+            let counts = stats::count(index.facilities(), by);
+            Ok(Json(json!({"facilities": index.len(), "counts": counts})))
+        })
+        .await
 }
 
 async fn reload_route(
     State(shared): State<Arc<Shared>>,
     headers: HeaderMap,
+    RawQuery(raw): RawQuery,
 ) -> Result<Json<Value>, ApiError> {
     let Some(token) = &shared.token else {
         return Err(ApiError::new(
@@ -806,7 +1041,10 @@ async fn reload_route(
             "give Authorization: Bearer <CAREFIND_ADMIN_TOKEN>",
         ));
     }
-    let count = reload(&shared).await?;
+    let force = pairs(raw.as_deref())?
+        .iter()
+        .any(|(key, value)| key == "force" && value == "true");
+    let count = reload(&shared, force).await?;
     Ok(Json(json!({"reloaded": true, "facilities": count})))
 }
 

@@ -94,6 +94,9 @@ async fn connection(
         stream.write_all(request.as_bytes()).await?;
         let (mut filled, mut wanted) = (0, None);
         loop {
+            if filled == buffer.len() {
+                buffer.resize(buffer.len() * 2, 0);
+            }
             let n = stream.read(&mut buffer[filled..]).await?;
             if n == 0 {
                 return Err(std::io::Error::other("the server closed the connection"));

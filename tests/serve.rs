@@ -61,6 +61,15 @@ impl Server {
         }
     }
 
+    /// Sends SIGTERM and waits for a clean exit.
+    fn terminate(&mut self) {
+        let pid = self.child.id().to_string();
+        let sent = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+        assert!(sent.success());
+        let status = self.child.wait().unwrap();
+        assert!(status.success(), "{status:?}");
+    }
+
     fn get(&self, path: &str) -> (u16, Value) {
         request(&self.address, "GET", path, &[], b"")
     }
@@ -618,16 +627,7 @@ fn the_log_has_no_places_and_sigterm_stops_cleanly() {
     for secret in ["10001", "Columbus", "near", "otp"] {
         assert!(!log.contains(secret), "the log holds {secret:?}: {log}");
     }
-    let pid = server.child.id().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
-    let status = server.child.wait().unwrap();
-    assert!(status.success(), "{status:?}");
+    server.terminate();
     std::thread::sleep(Duration::from_millis(100));
     assert!(
         server
@@ -826,17 +826,8 @@ fn connections_are_capped_idle_ones_closed_and_sigterm_has_a_deadline() {
     let mut partial = TcpStream::connect(&address).unwrap();
     partial.write_all(b"GET /healthz HTTP/1.1\r\n").unwrap();
     std::thread::sleep(Duration::from_millis(100));
-    let pid = server.child.id().to_string();
     let asked = Instant::now();
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
-    let status = server.child.wait().unwrap();
-    assert!(status.success(), "{status:?}");
+    server.terminate();
     assert!(
         asked.elapsed() < Duration::from_secs(5),
         "{:?}",

@@ -909,24 +909,19 @@ fn odd_requests_get_json_errors_naming_the_parameter() {
         (400, Some("near")),
         "{body}"
     );
+    let polygon_refused = |body: &[u8], reason: &str| {
+        let (status, body) = server.post("/v1/facilities/search", &[JSON], body);
+        assert_eq!(
+            (status, body["parameter"].as_str()),
+            (400, Some("polygon")),
+            "{body}"
+        );
+        assert!(body["error"].as_str().unwrap().contains(reason), "{body}");
+    };
     let bow_tie = br#"{"polygon": {"type": "Polygon", "coordinates": [[[-75,40],[-73,41],[-73,40],[-75,41],[-75,40]]]}}"#;
-    let (status, body) = server.post("/v1/facilities/search", &[JSON], bow_tie);
-    assert_eq!(
-        (status, body["parameter"].as_str()),
-        (400, Some("polygon")),
-        "{body}"
-    );
-    assert!(
-        body["error"].as_str().unwrap().contains("crosses itself"),
-        "{body}"
-    );
+    polygon_refused(bow_tie, "crosses itself");
     let open_ring = br#"{"polygon": {"type": "Polygon", "coordinates": [[[-75,40],[-73,40],[-73,41],[-75,41]]]}}"#;
-    let (status, body) = server.post("/v1/facilities/search", &[JSON], open_ring);
-    assert_eq!(
-        (status, body["parameter"].as_str()),
-        (400, Some("polygon")),
-        "{body}"
-    );
+    polygon_refused(open_ring, "is not closed");
     // A declared body too large is refused before any of it is read.
     let started = Instant::now();
     let head = head_within(

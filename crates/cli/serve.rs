@@ -87,6 +87,12 @@ impl Prepared {
 }
 
 pub fn run(args: &ServeArgs) -> Result<Outcome, Failure> {
+    if !(0.0..=1.0).contains(&args.reload_max_loss) {
+        return Err(Failure::flag(
+            "--reload-max-loss",
+            format!("{} is not a share from 0 to 1", args.reload_max_loss),
+        ));
+    }
     let index = dataset::load(args.data.as_deref())?;
     index.warm_up();
     let facilities = index.len();
@@ -106,12 +112,6 @@ pub fn run(args: &ServeArgs) -> Result<Outcome, Failure> {
         reload_max_loss: args.reload_max_loss,
         reloading: tokio::sync::Mutex::new(()),
     });
-    if !(0.0..=1.0).contains(&args.reload_max_loss) {
-        return Err(Failure::flag(
-            "--reload-max-loss",
-            format!("{} is not a share from 0 to 1", args.reload_max_loss),
-        ));
-    }
     let limits = Limits {
         max_connections: args.max_connections.max(1),
         idle_timeout: Duration::from_secs(args.idle_timeout.max(1)),
@@ -270,12 +270,7 @@ async fn guard(State(shared): State<Arc<Shared>>, request: Request, next: Next) 
         .and_then(|length| length.to_str().ok()?.trim().parse::<u64>().ok());
     let response = if declared.is_some_and(|length| length > MAX_BODY_BYTES as u64) {
         // Said at once, rather than after waiting for a body that will be refused.
-        ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            Some("body"),
-            &format!("the body is larger than {MAX_BODY_BYTES} bytes"),
-        )
-        .into_response()
+        ApiError::body_too_large().into_response()
     } else {
         // Query work stops itself at the request's deadline; this only catches a request
         // whose body arrives too slowly.
@@ -436,6 +431,15 @@ impl ApiError {
             message: message.to_string(),
             retry_after: None,
         }
+    }
+
+    /// 413: the body is over the limit.
+    fn body_too_large() -> Self {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            Some("body"),
+            &format!("the body is larger than {MAX_BODY_BYTES} bytes"),
+        )
     }
 
     /// 503: the server is too busy now; try again in a second.
@@ -674,8 +678,7 @@ impl Params {
             }
             let polygon =
                 polygon_of(&polygon.to_string()).map_err(|e| ApiError::bad("polygon", e))?;
-            let vertices = polygon.exterior().0.len()
-                + polygon.interiors().iter().map(|r| r.0.len()).sum::<usize>();
+            let vertices = geo::CoordsIter::coords_count(&polygon);
             if vertices > MAX_POLYGON_VERTICES {
                 return Err(ApiError::bad(
                     "polygon",
@@ -815,15 +818,9 @@ async fn search(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    let body = body.map_err(|rejection| {
-        let status = rejection.status();
-        let message = match status {
-            StatusCode::PAYLOAD_TOO_LARGE => {
-                format!("the body is larger than {MAX_BODY_BYTES} bytes")
-            }
-            _ => rejection.body_text(),
-        };
-        ApiError::new(status, Some("body"), &message)
+    let body = body.map_err(|rejection| match rejection.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::body_too_large(),
+        status => ApiError::new(status, Some("body"), &rejection.body_text()),
     })?;
     let is_json = headers
         .get(header::CONTENT_TYPE)

@@ -383,13 +383,20 @@ struct Plan<'i, 'q> {
 struct Work {
     spent: Cell<u64>,
     /// When `spent` reaches this, the budget is looked at: its bound, and every
-    /// [`DEADLINE_STRIDE`] units its deadline.
+    /// [`DEADLINE_STRIDE`] units its deadline. Zero once the budget is spent.
     next_check: Cell<u64>,
     max: u64,
     deadline: Option<std::time::Instant>,
     /// Units a facility tested against the area costs.
     per_test: u64,
-    exhausted: Cell<Option<QueryError>>,
+    exhausted: Cell<Option<Exhausted>>,
+}
+
+/// Which bound of a budget ran out.
+#[derive(Clone, Copy)]
+enum Exhausted {
+    Work,
+    Deadline,
 }
 
 /// Units of work between looks at the clock.
@@ -397,24 +404,16 @@ const DEADLINE_STRIDE: u64 = 4096;
 
 impl Work {
     fn new(query: &Query) -> Work {
+        use geo::CoordsIter;
         let budget = query.budget;
-        let max = budget.max_work.unwrap_or(u64::MAX);
         let per_test = match &query.area {
-            Area::Polygon(polygon) => {
-                let vertices = polygon.exterior().0.len()
-                    + polygon
-                        .interiors()
-                        .iter()
-                        .map(|ring| ring.0.len())
-                        .sum::<usize>();
-                1 + vertices as u64
-            }
+            Area::Polygon(polygon) => 1 + polygon.coords_count() as u64,
             _ => 1,
         };
         let work = Work {
             spent: Cell::new(0),
             next_check: Cell::new(0),
-            max,
+            max: budget.max_work.unwrap_or(u64::MAX),
             deadline: budget.deadline,
             per_test,
             exhausted: Cell::new(None),
@@ -431,47 +430,38 @@ impl Work {
         spent < self.next_check.get() || self.look()
     }
 
-    /// Looks at the bound and the deadline, and sets when to look next.
+    /// Looks at the bound and the deadline, and sets when to look next; false once the
+    /// budget is spent.
     #[cold]
     fn look(&self) -> bool {
         let spent = self.spent.get();
-        if self.is_exhausted() {
+        if self.exhausted.get().is_none() {
+            if spent > self.max {
+                self.exhausted.set(Some(Exhausted::Work));
+            } else if self
+                .deadline
+                .is_some_and(|deadline| std::time::Instant::now() >= deadline)
+            {
+                self.exhausted.set(Some(Exhausted::Deadline));
+            }
+        }
+        if self.exhausted.get().is_some() {
             self.next_check.set(0);
             return false;
         }
-        if spent > self.max {
-            self.exhausted
-                .set(Some(QueryError::TooMuchWork { limit: self.max }));
-        } else if self
-            .deadline
-            .is_some_and(|deadline| std::time::Instant::now() >= deadline)
-        {
-            self.exhausted.set(Some(QueryError::DeadlinePassed));
-        }
-        if self.is_exhausted() {
-            self.next_check.set(0);
-            return false;
-        }
-        let next = if self.deadline.is_some() {
-            spent.saturating_add(DEADLINE_STRIDE)
-        } else {
-            u64::MAX
+        let next = match self.deadline {
+            Some(_) => spent.saturating_add(DEADLINE_STRIDE),
+            None => u64::MAX,
         };
         self.next_check.set(next.min(self.max.saturating_add(1)));
         true
     }
 
-    fn is_exhausted(&self) -> bool {
-        let error = self.exhausted.take();
-        let exhausted = error.is_some();
-        self.exhausted.set(error);
-        exhausted
-    }
-
     fn result(&self) -> Result<(), QueryError> {
-        match self.exhausted.take() {
-            Some(error) => Err(error),
+        match self.exhausted.get() {
             None => Ok(()),
+            Some(Exhausted::Work) => Err(QueryError::TooMuchWork { limit: self.max }),
+            Some(Exhausted::Deadline) => Err(QueryError::DeadlinePassed),
         }
     }
 }

@@ -1,11 +1,13 @@
 //! The limits every CSV input is read within, and the inputs that are not text at all.
 //!
-//! A loader reads through a [`Guarded`] reader, which follows the records exactly as the
-//! CSV parser does (csv-core, with the parser's own settings) and fails the read, with the
-//! line and a clear reason, as soon as a record grows past [`MAX_RECORD_BYTES`], the header
-//! past [`MAX_HEADER_BYTES`] or [`MAX_COLUMNS`] columns, or the input turns out to be UTF-16,
-//! to hold a NUL byte, or to end its lines with a carriage return alone. So no input can make
-//! a loader hold more than a bounded window of it, whatever its size.
+//! The row-at-a-time loaders read through a [`Guarded`] reader, which follows the records
+//! exactly as the CSV parser does (csv-core, with the parser's own settings) and fails the
+//! read, with the line and a clear reason, as soon as a record grows past
+//! [`MAX_RECORD_BYTES`], the header past [`MAX_HEADER_BYTES`] or [`MAX_COLUMNS`] columns, or
+//! the input turns out to be UTF-16, to hold a NUL byte, or to end its lines with a carriage
+//! return alone. The native block loader checks the same limits on the csv-core scan it
+//! already makes. So no input can make a loader hold more than a bounded window of it,
+//! whatever its size.
 
 use std::fmt;
 use std::io;
@@ -96,7 +98,7 @@ impl fmt::Display for InputProblem {
 
 /// An [`InputProblem`] at a line, carried through `io::Error` by [`Guarded`] and turned
 /// into [`Error::Input`](crate::Error::Input) by the loaders.
-#[derive(Debug)]
+#[derive(Clone, Copy, Debug)]
 pub(crate) struct ProblemAt {
     pub(crate) line: u64,
     pub(crate) problem: InputProblem,
@@ -145,10 +147,6 @@ pub struct Guarded<R> {
     /// Lines ended so far.
     lines: u64,
     started: bool,
-    /// Whether a carriage return ended the last read (its LF may open the next).
-    last_was_cr: bool,
-    /// Whether any line feed has been seen.
-    saw_lf: bool,
     failed: Option<ProblemAt>,
 }
 
@@ -164,22 +162,21 @@ impl<R: io::Read> Guarded<R> {
             record_line: 1,
             lines: 0,
             started: false,
-            last_was_cr: false,
-            saw_lf: false,
             failed: None,
         }
     }
 
     fn fail(&mut self, line: u64, problem: InputProblem) -> io::Error {
-        self.failed = Some(ProblemAt { line, problem });
-        io::Error::new(io::ErrorKind::InvalidData, ProblemAt { line, problem })
+        let at = ProblemAt { line, problem };
+        self.failed = Some(at);
+        io::Error::new(io::ErrorKind::InvalidData, at)
     }
 
     fn check(&mut self, bytes: &[u8]) -> Result<(), io::Error> {
         if !self.started && !bytes.is_empty() {
             self.started = true;
-            if is_utf16(bytes) {
-                return Err(self.fail(1, InputProblem::Utf16));
+            if let Some(problem) = problem_at_start(bytes) {
+                return Err(self.fail(1, problem));
             }
         }
         if let Some(line) = nul_line(bytes, self.lines) {
@@ -196,8 +193,6 @@ impl<R: io::Read> Guarded<R> {
             at += read;
             self.record_bytes += read;
             self.record_fields += fields;
-            let chunk_lines = newlines(chunk);
-            self.saw_lf |= chunk_lines > 0;
             let limit = if self.in_header {
                 MAX_HEADER_BYTES
             } else {
@@ -205,7 +200,7 @@ impl<R: io::Read> Guarded<R> {
             };
             if self.record_bytes > limit {
                 let problem = if self.in_header {
-                    self.carriage_returns_or(InputProblem::HeaderTooLong, chunk)
+                    InputProblem::HeaderTooLong
                 } else {
                     InputProblem::RowTooLong
                 };
@@ -214,42 +209,33 @@ impl<R: io::Read> Guarded<R> {
             if self.record_fields > MAX_COLUMNS {
                 return Err(self.fail(self.record_line, InputProblem::TooManyColumns));
             }
-            self.lines += chunk_lines;
+            self.lines += newlines(chunk);
             if matches!(result, csv_core::ReadRecordResult::Record) {
-                if self.in_header && !self.saw_lf && has_lone_cr(chunk) {
-                    return Err(self.fail(1, InputProblem::CarriageReturns));
-                }
                 self.in_header = false;
                 self.record_bytes = 0;
                 self.record_fields = 0;
                 self.record_line = self.lines + 1;
             }
         }
-        self.last_was_cr = bytes.last() == Some(&b'\r');
         Ok(())
     }
+}
 
-    fn carriage_returns_or(&self, problem: InputProblem, chunk: &[u8]) -> InputProblem {
-        if !self.saw_lf && (has_lone_cr(chunk) || self.last_was_cr) {
-            InputProblem::CarriageReturns
-        } else {
-            problem
-        }
-    }
-
-    /// Tells the scanner the input has ended, so that a header with carriage returns alone
-    /// and no line feed is named for what it is.
-    fn finish(&mut self) -> Result<(), io::Error> {
-        if self.in_header && self.started && !self.saw_lf && self.last_was_cr {
-            return Err(self.fail(1, InputProblem::CarriageReturns));
-        }
-        Ok(())
+/// What makes an input that starts with `start` unreadable as CSV text, if anything:
+/// UTF-16, or lines that end with a carriage return alone (no line feed in `start`).
+pub(crate) fn problem_at_start(start: &[u8]) -> Option<InputProblem> {
+    if is_utf16(start) {
+        Some(InputProblem::Utf16)
+    } else if memchr::memchr(b'\n', start).is_none() && has_lone_cr(start) {
+        Some(InputProblem::CarriageReturns)
+    } else {
+        None
     }
 }
 
 /// Whether an input starting with `start` is UTF-16: a UTF-16 byte-order mark, or ASCII
 /// with a NUL beside every byte.
-pub(crate) fn is_utf16(start: &[u8]) -> bool {
+fn is_utf16(start: &[u8]) -> bool {
     let head = &start[..start.len().min(64)];
     let nul_at = |parity: usize| {
         head.iter().skip(parity).step_by(2).all(|&b| b == 0)
@@ -265,16 +251,6 @@ pub(crate) fn nul_line(bytes: &[u8], lines_before: u64) -> Option<u64> {
     memchr::memchr(0, bytes).map(|at| lines_before + 1 + newlines(&bytes[..at]))
 }
 
-/// What is wrong with a header that does not end within [`MAX_HEADER_BYTES`]: lines that
-/// end with a carriage return alone, or its length.
-pub(crate) fn unended_header(start: &[u8]) -> InputProblem {
-    if memchr::memchr(b'\n', start).is_none() && has_lone_cr(start) {
-        InputProblem::CarriageReturns
-    } else {
-        InputProblem::HeaderTooLong
-    }
-}
-
 fn has_lone_cr(bytes: &[u8]) -> bool {
     bytes
         .iter()
@@ -288,21 +264,11 @@ fn newlines(bytes: &[u8]) -> u64 {
 
 impl<R: io::Read> io::Read for Guarded<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if let Some(ProblemAt { line, problem }) = &self.failed {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidData,
-                ProblemAt {
-                    line: *line,
-                    problem: *problem,
-                },
-            ));
+        if let Some(at) = self.failed {
+            return Err(io::Error::new(io::ErrorKind::InvalidData, at));
         }
         let read = self.inner.read(buf)?;
-        if read == 0 {
-            self.finish()?;
-        } else {
-            self.check(&buf[..read])?;
-        }
+        self.check(&buf[..read])?;
         Ok(read)
     }
 }
@@ -337,8 +303,7 @@ mod tests {
 
     fn read_all(bytes: &[u8]) -> Result<Vec<u8>, (u64, InputProblem)> {
         let mut out = Vec::new();
-        let settings = crate::load::records::scanner_settings();
-        Guarded::new(bytes, &settings)
+        crate::load::guarded(bytes)
             .read_to_end(&mut out)
             .map(|_| out)
             .map_err(|e| {

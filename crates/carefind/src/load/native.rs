@@ -14,8 +14,7 @@ use rayon::iter::{IntoParallelIterator, ParallelIterator};
 use crate::error::{Error, Problem, RowError};
 use crate::facility::Facility;
 use crate::load::guard::{
-    InputProblem, MAX_COLUMNS, MAX_HEADER_BYTES, MAX_RECORD_BYTES, is_utf16, nul_line,
-    unended_header,
+    InputProblem, MAX_COLUMNS, MAX_HEADER_BYTES, MAX_RECORD_BYTES, nul_line, problem_at_start,
 };
 use crate::load::records::{open, read_record, reader_builder, scanner_settings};
 use crate::load::tally::Tally;
@@ -127,18 +126,15 @@ fn input_error(source: &str, line: u64, problem: InputProblem) -> Error {
 /// Checks the start of an input for what makes it unreadable as CSV text: UTF-16, a NUL
 /// byte in the header, or a header that does not end within [`MAX_HEADER_BYTES`].
 fn check_start(start: &[u8], source: &str) -> Result<(), Error> {
-    if is_utf16(start) {
-        return Err(input_error(source, 1, InputProblem::Utf16));
-    }
     let head = &start[..start.len().min(MAX_HEADER_BYTES + 1)];
+    if let Some(problem) = problem_at_start(head) {
+        return Err(input_error(source, 1, problem));
+    }
     if let Some(line) = nul_line(head, 0) {
         return Err(input_error(source, line, InputProblem::NulByte));
     }
-    let unended = unended_header(head);
-    if unended == InputProblem::CarriageReturns
-        || head.len() > MAX_HEADER_BYTES && record_ends(head, 0).next().is_none()
-    {
-        return Err(input_error(source, 1, unended));
+    if head.len() > MAX_HEADER_BYTES && record_ends(head, 0).next().is_none() {
+        return Err(input_error(source, 1, InputProblem::HeaderTooLong));
     }
     Ok(())
 }

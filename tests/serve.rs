@@ -680,8 +680,8 @@ fn expensive_queries_are_bounded_and_admitted_while_healthz_answers() {
     assert_eq!(status, 200);
     drop(server);
 
-    // With every worker busy and no queue, a request is answered 503 with Retry-After at
-    // once, and /healthz answers all along: it never waits on query work.
+    // With every heavy worker busy and no queue, a polygon search is answered 503 with
+    // Retry-After at once, while /healthz and nearest questions are answered all along.
     let server = Server::start(&["--max-queue", "0", "--quiet"], None);
     let address = server.address.clone();
     let body = big_polygon(9_999);
@@ -705,6 +705,9 @@ fn expensive_queries_are_bounded_and_admitted_while_healthz_answers() {
         for _ in 0..10 {
             let (status, body) = server.get("/healthz");
             assert_eq!((status, body["status"].as_str()), (200, Some("ok")));
+            // Nearest questions run in a lane of their own: never refused for the polygons.
+            let (status, page) = server.get("/v1/facilities?near=10001&limit=5");
+            assert_eq!((status, page["count"].as_u64()), (200, Some(5)), "{page}");
             std::thread::sleep(Duration::from_millis(20));
         }
         clients

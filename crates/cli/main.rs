@@ -16,6 +16,7 @@ mod plot;
 mod serve;
 mod stats;
 mod validate;
+mod workers;
 
 use std::io;
 use std::process::ExitCode;

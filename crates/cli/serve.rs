@@ -3,7 +3,6 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
@@ -27,6 +26,7 @@ use crate::connections::{self, Limits};
 use crate::failure::Failure;
 use crate::find::{Outcome, polygon_of};
 use crate::output::Record;
+use crate::workers::{Lane, Refusal, Workers};
 use crate::{dataset, pathway, place, stats};
 
 /// Limits on what one request may ask for.
@@ -35,6 +35,8 @@ const MAX_QUERY_BYTES: usize = 8 * 1024;
 const MAX_BODY_BYTES: usize = 1024 * 1024;
 const MAX_POLYGON_VERTICES: usize = 10_000;
 const DEFAULT_LIMIT: usize = 10;
+/// Pages longer than this run in the heavy lane.
+const QUICK_LIMIT: usize = 100;
 
 /// The OpenAPI 3 description of this API, served at /openapi.json.
 pub const OPENAPI: &str = include_str!("openapi.json");
@@ -107,7 +109,8 @@ pub fn run(args: &ServeArgs) -> Result<Outcome, Failure> {
             .filter(|t| !t.is_empty()),
         access_log: (!args.quiet).then(AccessLog::default),
         timeout: Duration::from_secs(args.timeout.max(1)),
-        workers: Workers::new(args.max_queue),
+        workers: Workers::new(args.max_queue)
+            .map_err(|e| Failure::usage(format!("cannot start the query workers: {e}")))?,
         max_work: args.max_work,
         reload_max_loss: args.reload_max_loss,
         reloading: tokio::sync::Mutex::new(()),
@@ -154,69 +157,25 @@ pub fn run(args: &ServeArgs) -> Result<Outcome, Failure> {
     served
 }
 
-/// Where query work runs: tokio's blocking threads, as many at once as there are cores,
-/// so that the async threads stay free to accept connections and answer /healthz however
-/// expensive the queries. Requests wait for a worker in a bounded queue.
-struct Workers {
-    running: Arc<tokio::sync::Semaphore>,
-    waiting: AtomicUsize,
-    max_waiting: usize,
-}
-
-impl Workers {
-    fn new(max_waiting: usize) -> Workers {
-        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        Workers {
-            running: Arc::new(tokio::sync::Semaphore::new(cores)),
-            waiting: AtomicUsize::new(0),
-            max_waiting,
-        }
-    }
-}
-
 impl Shared {
-    /// Runs `work` on a query worker, with the request's budget: the work it may do, and
-    /// the deadline by which it gives up, whether still waiting or working.
+    /// Runs `work` on a query worker of `lane`, with the request's budget: the work it may
+    /// do, and the deadline by which it gives up, whether still waiting or working.
     async fn compute<T: Send + 'static>(
         &self,
+        lane: Lane,
         work: impl FnOnce(Budget) -> Result<T, ApiError> + Send + 'static,
     ) -> Result<T, ApiError> {
         let deadline = Instant::now() + self.timeout;
-        let workers = &self.workers;
-        let permit = match Arc::clone(&workers.running).try_acquire_owned() {
-            Ok(permit) => permit,
-            Err(_) => {
-                if workers.waiting.fetch_add(1, Ordering::SeqCst) >= workers.max_waiting {
-                    workers.waiting.fetch_sub(1, Ordering::SeqCst);
-                    return Err(ApiError::busy(
-                        "every query worker is busy and too many requests are waiting",
-                    ));
-                }
-                let permit = tokio::time::timeout_at(
-                    deadline.into(),
-                    Arc::clone(&workers.running).acquire_owned(),
-                )
-                .await;
-                workers.waiting.fetch_sub(1, Ordering::SeqCst);
-                let Ok(Ok(permit)) = permit else {
-                    return Err(ApiError::busy("no query worker was free in time"));
-                };
-                permit
-            }
-        };
         let budget = Budget::new().max_work(self.max_work).deadline(deadline);
-        tokio::task::spawn_blocking(move || {
-            let _permit = permit;
-            work(budget)
-        })
-        .await
-        .map_err(|_| {
-            ApiError::new(
+        match self.workers.run(lane, deadline, move || work(budget)).await {
+            Ok(answer) => answer,
+            Err(Refusal::Busy(why)) => Err(ApiError::busy(why)),
+            Err(Refusal::Lost) => Err(ApiError::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 None,
                 "the query did not finish",
-            )
-        })?
+            )),
+        }
     }
 }
 
@@ -634,6 +593,17 @@ impl Params {
         unit(self.units.as_deref())
     }
 
+    /// The lane a search runs in: an area to scan or a long page may walk much of the
+    /// index; a nearest page or a radius with a short page walks a few tree nodes.
+    fn lane(&self) -> Lane {
+        let long_page = self.limit.unwrap_or(DEFAULT_LIMIT) > QUICK_LIMIT;
+        if self.polygon.is_some() || self.bbox.is_some() || long_page {
+            Lane::Heavy
+        } else {
+            Lane::Quick
+        }
+    }
+
     fn filter(&self) -> Result<Filter, ApiError> {
         fn set<T: Term>(parameter: &str, words: &Words) -> Result<Set<T>, ApiError> {
             Set::parse_list(&words.joined()).map_err(|e| ApiError::bad(parameter, e))
@@ -798,8 +768,11 @@ async fn list(
     let params = Params::from_pairs(&pairs)?;
     let index = shared.locator.index();
     let prepared = shared.prepared.load_full();
+    let lane = params.lane();
     let mut page = shared
-        .compute(move |budget| answer(&index, prepared.for_index(&index), &params, budget))
+        .compute(lane, move |budget| {
+            answer(&index, prepared.for_index(&index), &params, budget)
+        })
         .await?;
     if let Some(cursor) = &page.next_cursor {
         let mut kept: Vec<(String, String)> = pairs
@@ -843,8 +816,11 @@ async fn search(
     })?;
     let index = shared.locator.index();
     let prepared = shared.prepared.load_full();
+    let lane = params.lane();
     let page = shared
-        .compute(move |budget| answer(&index, prepared.for_index(&index), &params, budget))
+        .compute(lane, move |budget| {
+            answer(&index, prepared.for_index(&index), &params, budget)
+        })
         .await?;
     Ok(page.into_response())
 }
@@ -965,7 +941,7 @@ async fn pathway_route(
     }
     let index = shared.locator.index();
     shared
-        .compute(move |_| {
+        .compute(Lane::Quick, move |_| {
             let path = library_pathway::pathway(&index, &query)
                 .map_err(|e| ApiError::query(e, "query"))?;
             Ok(json_body(&pathway::document(&path, &query, unit)))
@@ -1008,7 +984,7 @@ async fn stats_route(
     }
     let index = shared.locator.index();
     shared
-        .compute(move |_| {
+        .compute(Lane::Heavy, move |_| {
             let counts = stats::count(index.facilities(), by);
             Ok(Json(json!({"facilities": index.len(), "counts": counts})))
         })

@@ -213,7 +213,7 @@ fn stats_count_in_every_format() {
 fn every_real_directory_imports_into_a_dataset_find_answers_from() {
     let Some(dir) = datasets() else { return };
     let path = |file: &str| dir.join(file).to_str().unwrap().to_string();
-    let imports: [(&str, &[&str]); 4] = [
+    let imports: [(&str, &[&str]); 7] = [
         ("findtreatment_listing_2019.json", &[]),
         ("findtreatment_ca_residential_2025.csv", &[]),
         (
@@ -221,6 +221,9 @@ fn every_real_directory_imports_into_a_dataset_find_answers_from() {
             &["--lenient", "--care", "outpatient"],
         ),
         ("samhsa_otp_directory.csv", &["--lenient", "--care", "otp"]),
+        ("samhsa_su_directory_2022_geo.csv", &["--lenient"]),
+        ("samhsa_mh_directory_2022_geo.csv", &["--lenient"]),
+        ("findtreatment_export_ma_2025.csv", &["--lenient"]),
     ];
     let mut outputs = Vec::new();
     for (file, flags) in imports {
@@ -246,6 +249,9 @@ fn every_real_directory_imports_into_a_dataset_find_answers_from() {
         ("94103", "residential"),
         ("10001", "outpatient"),
         ("10001", "otp"),
+        ("10001", "iop"),
+        ("60601", "php"),
+        ("02150", "sober-living"),
     ];
     for (out, (zip, care)) in outputs.iter().zip(near) {
         let found = carefind(&[

@@ -213,6 +213,9 @@ pub enum InputFormat {
     FindtreatmentJson,
     /// CSV with FindTreatment service labels as text
     FindtreatmentLabels,
+    /// CSV with a 0/1 column per service code: the locator's download, or SAMHSA's
+    /// National Directories as CSV
+    FindtreatmentExport,
     /// CSV of names, addresses and coordinates; --care says what care they offer
     Geocoded,
 }

@@ -70,6 +70,9 @@ pub fn load(path: &str, format: InputFormat, options: &LoadOptions) -> Result<Lo
         InputFormat::Native => load::native::from_reader(reader, &name, options),
         InputFormat::FindtreatmentJson => load::findtreatment::from_reader(reader, &name, options),
         InputFormat::FindtreatmentLabels => load::label_csv::from_reader(reader, &name, options),
+        InputFormat::FindtreatmentExport => {
+            load::findtreatment_export::from_reader(reader, &name, options)
+        }
         InputFormat::Geocoded | InputFormat::Auto => {
             load::geocoded::from_reader(reader, &name, options)
         }
@@ -86,6 +89,9 @@ pub fn load(path: &str, format: InputFormat, options: &LoadOptions) -> Result<Lo
 }
 
 /// The format of an input, from its name and first line, which stay in the reader.
+/// Columns of level-of-care codes; a header with two of them is a code export.
+const LEVEL_CODES: [&str; 8] = ["hi", "res", "op", "oit", "ort", "odt", "rs", "hid"];
+
 fn detect(name: &str, reader: &mut impl BufRead) -> Result<InputFormat, Failure> {
     if name.to_ascii_lowercase().ends_with(".json") {
         return Ok(InputFormat::FindtreatmentJson);
@@ -110,6 +116,8 @@ fn detect(name: &str, reader: &mut impl BufRead) -> Result<InputFormat, Failure>
         InputFormat::Native
     } else if header.iter().any(|column| column.ends_with("services")) {
         InputFormat::FindtreatmentLabels
+    } else if LEVEL_CODES.iter().filter(|code| has(code)).count() >= 2 {
+        InputFormat::FindtreatmentExport
     } else {
         InputFormat::Geocoded
     })

@@ -348,3 +348,166 @@ fn otp_coverage_of_the_population_equals_brute_force() {
         summary.deserts.len()
     );
 }
+
+/// Each data row of a code export by its line: code (lower case, trimmed) to value. Records
+/// end at `\n` as carefind reads them, so that lines agree with its report.
+fn code_rows(path: &Path) -> Vec<(u64, HashMap<String, String>)> {
+    let mut reader = csv::ReaderBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_path(path)
+        .unwrap();
+    let headers: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(|h| h.trim().to_ascii_lowercase())
+        .collect();
+    reader
+        .records()
+        .map(|record| {
+            let record = record.unwrap();
+            let line = record.position().unwrap().line();
+            let fields = headers
+                .iter()
+                .cloned()
+                .zip(record.iter().map(|v| v.trim().to_string()))
+                .collect();
+            (line, fields)
+        })
+        .collect()
+}
+
+/// What a level's count must be, from the raw 0/1 columns: the rows with any of its codes,
+/// plus, for a level a bare setting stands for, the rows with the setting and none of the
+/// setting's levels.
+fn expected_level_count(
+    rows: &[(u64, HashMap<String, String>)],
+    codes: &[&str],
+    bare_setting: Option<(&str, &[&str])>,
+) -> usize {
+    let set = |row: &HashMap<String, String>, code: &str| row.get(code).is_some_and(|v| v == "1");
+    rows.iter()
+        .filter(|(_, row)| {
+            codes.iter().any(|code| set(row, code))
+                || bare_setting.is_some_and(|(setting, levels)| {
+                    set(row, setting) && !levels.iter().any(|code| set(row, code))
+                })
+        })
+        .count()
+}
+
+#[test]
+fn code_exports_count_each_level_as_its_code_column() {
+    let Some(dir) = datasets() else { return };
+    const HOSPITAL: &[&str] = &["hid", "hit"];
+    const RESIDENTIAL: &[&str] = &["rd", "rs", "rl"];
+    const OUTPATIENT: &[&str] = &["od", "odt", "phdt", "oit", "ort", "otp", "omb"];
+    use CareLevel::*;
+    let levels: [(CareLevel, &[&str], Option<(&str, &[&str])>); 11] = [
+        (HospitalDetox, &["hid"], None),
+        (HospitalInpatient, &["hit"], Some(("hi", HOSPITAL))),
+        (ResidentialDetox, &["rd"], None),
+        (ResidentialShort, &["rs"], Some(("res", RESIDENTIAL))),
+        (ResidentialLong, &["rl"], Some(("res", RESIDENTIAL))),
+        (OutpatientDetox, &["od"], None),
+        (Php, &["odt", "phdt"], None),
+        (Iop, &["oit"], None),
+        (Outpatient, &["ort"], Some(("op", OUTPATIENT))),
+        (Otp, &["otp", "omb"], None),
+        (SoberLiving, &["hh"], None),
+    ];
+    for (file, rows_in_file) in [
+        ("samhsa_su_directory_2022_geo.csv", 12_176),
+        ("samhsa_mh_directory_2022_geo.csv", 9_037),
+        ("findtreatment_export_ma_2025.csv", 662),
+    ] {
+        let path = dir.join(file);
+        let loaded = load::findtreatment_export::from_path(&path, &LoadOptions::lenient()).unwrap();
+        let report = &loaded.report;
+        println!("{report}");
+        assert_eq!(report.read, rows_in_file);
+        assert_eq!(report.loaded + report.rejected.len() as u64, rows_in_file);
+        // Only rows that name no level of care, or repeat a row, are turned away.
+        for rejected in &report.rejected {
+            assert!(
+                matches!(
+                    rejected.problem,
+                    Problem::NoCareLevel | Problem::DuplicateRow { .. }
+                ),
+                "{file}: {rejected}"
+            );
+        }
+        let rejected_lines: Vec<u64> = report.rejected.iter().map(|r| r.line).collect();
+        let rows: Vec<_> = code_rows(&path)
+            .into_iter()
+            .filter(|(line, _)| !rejected_lines.contains(line))
+            .collect();
+        assert_eq!(rows.len(), loaded.facilities.len(), "{file}");
+        for (level, codes, bare) in levels {
+            let got = loaded
+                .facilities
+                .iter()
+                .filter(|f| f.care.contains(level))
+                .count();
+            assert_eq!(
+                got,
+                expected_level_count(&rows, codes, bare),
+                "{file}: {level:?}"
+            );
+        }
+        let medicaid = loaded
+            .facilities
+            .iter()
+            .filter(|f| f.payment.contains(Payment::Medicaid))
+            .count();
+        assert_eq!(
+            medicaid,
+            expected_level_count(&rows, &["md"], None),
+            "{file}: medicaid"
+        );
+    }
+    let su = load::findtreatment_export::from_path(
+        dir.join("samhsa_su_directory_2022_geo.csv"),
+        &LoadOptions::lenient(),
+    )
+    .unwrap();
+    let count = |level| {
+        su.facilities
+            .iter()
+            .filter(|f| f.care.contains(level))
+            .count()
+    };
+    assert_eq!((count(Iop), count(SoberLiving)), (5_525, 1_181));
+    assert!(
+        su.report.unknown_labels.is_empty(),
+        "{:?}",
+        su.report.unknown_labels
+    );
+}
+
+#[test]
+fn code_export_bad_values_and_unknown_columns_are_reported() {
+    let csv = "name1,latitude,longitude,oit,hh,zzz\nA,40,-74,1,,x\nB,40,-74,2,,\nC,40,-74,1,yes,\n";
+    let loaded =
+        load::findtreatment_export::from_reader(csv.as_bytes(), "t.csv", &LoadOptions::lenient())
+            .unwrap();
+    let report = &loaded.report;
+    assert_eq!((report.read, report.loaded), (3, 1));
+    let problems: Vec<String> = report.rejected.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        problems,
+        [
+            r#"line 3, column "oit", value "2": is not 0 or 1"#,
+            r#"line 4, column "hh", value "yes": is not 0 or 1"#
+        ]
+    );
+    assert_eq!(report.ignored_columns, ["zzz"]);
+    let none = "name1,latitude,longitude,zzz\nA,40,-74,1\n";
+    let error =
+        load::findtreatment_export::from_reader(none.as_bytes(), "n.csv", &LoadOptions::lenient())
+            .unwrap_err();
+    assert!(
+        error.to_string().contains("no column for service codes"),
+        "{error}"
+    );
+}

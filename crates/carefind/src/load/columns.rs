@@ -5,6 +5,8 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::error::{Error, UnknownTerm};
+use crate::load::labels::Category;
+use crate::load::service_codes::service_code;
 use crate::vocabulary::{edit_distance, same_word};
 
 /// A field an importer reads from a column.
@@ -209,6 +211,8 @@ pub(crate) struct Columns {
     single: Vec<(Field, usize)>,
     /// The columns of service labels, in header order.
     pub(crate) services: Vec<usize>,
+    /// The 0/1 columns of service codes, in header order (see [`Columns::find_codes`]).
+    pub(crate) codes: Vec<CodeColumn>,
     /// The header's names, as written.
     pub(crate) names: Vec<String>,
 }
@@ -287,14 +291,58 @@ impl Columns {
             .map(|(_, i)| *i)
     }
 
+    /// Takes every column that holds no field and is named by a SAMHSA service code as a
+    /// 0/1 code column.
+    pub(crate) fn find_codes(&mut self) {
+        let free: Vec<usize> = self.free().collect();
+        for i in free {
+            if let Some((code, category, name)) = service_code(&self.names[i]) {
+                // "Detoxification" alone names no setting: the detox levels come from
+                // their own codes (hid, rd, od), so that each level counts its column.
+                let label = match (code, category) {
+                    ("dt", _) => Category::Services,
+                    (_, category) if MAPPED_CATEGORIES.contains(&category) => Category::Mapped,
+                    _ => Category::Services,
+                };
+                self.codes.push(CodeColumn {
+                    at: i,
+                    name,
+                    category: label,
+                });
+            }
+        }
+    }
+
+    /// Header columns that hold no field, service labels or codes.
+    fn free(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.names.len()).filter(|i| {
+            !self.single.iter().any(|(_, at)| at == i)
+                && !self.services.contains(i)
+                && !self.codes.iter().any(|code| code.at == *i)
+        })
+    }
+
     /// Header columns that hold no field.
     pub(crate) fn ignored(&self) -> Vec<String> {
-        (0..self.names.len())
-            .filter(|i| !self.single.iter().any(|(_, at)| at == i) && !self.services.contains(i))
-            .map(|i| self.names[i].clone())
-            .collect()
+        self.free().map(|i| self.names[i].clone()).collect()
     }
 }
+
+/// A 0/1 column named by a service code: its position, the service the code names, and how
+/// that name is read.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct CodeColumn {
+    pub(crate) at: usize,
+    pub(crate) name: &'static str,
+    pub(crate) category: Category,
+}
+
+/// SAMHSA code categories whose services map to attributes: type of care, service setting,
+/// opioid treatment, payment and its assistance, ages, gender, special programs, languages,
+/// medications. The others (approaches, ancillary services, licensing...) are services.
+const MAPPED_CATEGORIES: &[&str] = &[
+    "TC", "SET", "OT", "PAY", "PYAS", "AGE", "GN", "SG", "OL", "SL", "PHR", "OM",
+];
 
 #[cfg(test)]
 mod tests {

@@ -20,12 +20,14 @@ use crate::facility::Facility;
 
 mod columns;
 pub mod findtreatment;
+pub mod findtreatment_export;
 pub mod geocoded;
 pub(crate) mod guard;
 pub mod label_csv;
 mod labels;
 pub mod native;
 mod records;
+mod service_codes;
 mod table;
 mod tally;
 

@@ -22,6 +22,8 @@ pub(crate) enum Format {
     Labels,
     /// `LoadOptions::care` is the levels of care of every row.
     Geocoded,
+    /// 0/1 columns named by service codes say what each facility offers.
+    Codes,
 }
 
 pub(crate) fn load(
@@ -47,7 +49,19 @@ pub(crate) fn load(
         .iter()
         .map(|raw| decode(raw).0.trim().to_string())
         .collect();
-    let columns = Columns::find(names, &options.columns, source)?;
+    let mut columns = Columns::find(names, &options.columns, source)?;
+    if format == Format::Codes {
+        columns.find_codes();
+        if columns.codes.is_empty() {
+            return Err(Error::UndetectedColumn {
+                file: source.to_string(),
+                field: "service codes",
+                looked_for: "0/1 columns named by SAMHSA service codes, such as oit, res, md"
+                    .into(),
+                found: crate::error::shown_header(&columns.names),
+            });
+        }
+    }
     if format == Format::Labels && columns.services.is_empty() {
         return Err(Error::UndetectedColumn {
             file: source.to_string(),
@@ -186,6 +200,13 @@ impl<'a> Row<'a> {
         for &column in &self.columns.services {
             for label in self.at(column).split(';') {
                 labels.add(label, Category::Mapped, &mut facility);
+            }
+        }
+        for code in &self.columns.codes {
+            match self.at(code.at) {
+                "" | "0" => {}
+                "1" => labels.add(code.name, code.category, &mut facility),
+                _ => return Err(self.error(Some(code.at), Problem::WrongType("0 or 1"))),
             }
         }
         let unknown = labels.apply(&mut facility);

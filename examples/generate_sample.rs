@@ -273,6 +273,8 @@ fn facility(n: usize, zip: &Zip, rng: &mut SplitMix64) -> Facility {
         .collect();
     f.services.sort();
     f.services.dedup();
+    // Every sample facility treats substance use, as the directory it imitates lists.
+    f.kinds = carefind::FacilityKind::SubstanceUse.into();
     f
 }
 

@@ -10,7 +10,7 @@ use common::{TempFile, carefind, stderr, stdout};
 
 use carefind::{CareLevel, Filter, Index, LatLon, Query};
 
-const FIELDS: [&str; 24] = [
+const FIELDS: [&str; 27] = [
     "rank",
     "id",
     "name",
@@ -31,6 +31,9 @@ const FIELDS: [&str; 24] = [
     "languages",
     "medications",
     "services",
+    "kinds",
+    "mh_types",
+    "precision",
     "distance_m",
     "distance",
     "units",
@@ -123,7 +126,7 @@ fn ndjson_csv_tsv_and_geojson_read_back() {
             ids,
             "{format}"
         );
-        assert_eq!(&rows[0][22], "km");
+        assert_eq!(&rows[0][25], "km");
     }
 
     let geojson: geojson::GeoJson = stdout(&carefind(&[&base[..], &["geojson"]].concat()))

@@ -6,7 +6,8 @@
 use std::io::{self, Write};
 
 use carefind::{
-    AgeSet, CareSet, Facility, Hit, LanguageSet, MedicationSet, PaymentSet, PopulationSet, Unit,
+    AgeSet, CareSet, Facility, Hit, KindSet, LanguageSet, MedicationSet, MhTypeSet, PaymentSet,
+    PopulationSet, Precision, Unit,
 };
 use serde::Serialize;
 
@@ -47,6 +48,9 @@ pub struct Record<'a> {
     languages: LanguageSet,
     medications: MedicationSet,
     services: &'a [String],
+    kinds: KindSet,
+    mh_types: MhTypeSet,
+    precision: Precision,
     distance_m: Option<f64>,
     distance: Option<f64>,
     units: &'static str,
@@ -79,6 +83,9 @@ impl<'a> Record<'a> {
             languages: f.languages,
             medications: f.medications,
             services: &f.services,
+            kinds: f.kinds,
+            mh_types: f.mh_types,
+            precision: f.precision,
             distance_m: hit.distance_m.map(|d| round(d, 3)),
             distance: hit.distance().map(|d| round(d.in_unit(unit), 3)),
             units: unit.symbol(),

@@ -126,6 +126,9 @@ pub enum Problem {
     /// The field is not valid UTF-8.
     #[error("is not valid UTF-8")]
     InvalidUtf8,
+    /// The precision is not `point` or `zip`.
+    #[error("{0}")]
+    Precision(crate::precision::PrecisionError),
     /// The row has a different number of fields than the header.
     #[error("has {found} fields where the header has {expected}")]
     FieldCount {

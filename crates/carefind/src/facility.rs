@@ -4,10 +4,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::age::AgeSet;
 use crate::care::CareSet;
+use crate::kind::KindSet;
 use crate::language::LanguageSet;
 use crate::medication::MedicationSet;
+use crate::mh_type::MhTypeSet;
 use crate::payment::PaymentSet;
 use crate::population::PopulationSet;
+use crate::precision::Precision;
 use crate::sphere::LatLon;
 
 /// A treatment facility: who it is, where it is, and what it offers.
@@ -82,6 +85,16 @@ pub struct Facility {
     /// Other services, free text (group counselling, 12-step, ...).
     #[serde(default)]
     pub services: Vec<String>,
+    /// What the facility treats: substance use, mental health, or both (empty when the
+    /// source does not say).
+    #[serde(default)]
+    pub kinds: KindSet,
+    /// The mental-health facility types it is (psychiatric hospital, CMHC...).
+    #[serde(default)]
+    pub mh_types: MhTypeSet,
+    /// How exactly `location` places it: its own address, or only its ZIP centroid.
+    #[serde(default)]
+    pub precision: Precision,
 }
 
 impl Facility {
@@ -113,6 +126,9 @@ impl Facility {
             languages: LanguageSet::default(),
             medications: MedicationSet::default(),
             services: Vec::new(),
+            kinds: KindSet::default(),
+            mh_types: MhTypeSet::default(),
+            precision: Precision::Point,
         }
     }
 }

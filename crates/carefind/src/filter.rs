@@ -6,10 +6,12 @@ use std::sync::Arc;
 use crate::age::AgeSet;
 use crate::care::CareSet;
 use crate::facility::Facility;
+use crate::kind::KindSet;
 use crate::language::LanguageSet;
 use crate::medication::MedicationSet;
 use crate::payment::PaymentSet;
 use crate::population::PopulationSet;
+use crate::precision::Precision;
 use crate::set::Set;
 use crate::vocabulary::Term;
 
@@ -51,6 +53,10 @@ pub struct Filter {
     pub languages: LanguageSet,
     /// Medications, any of which will do.
     pub medications: MedicationSet,
+    /// Accepted facility kinds (any of).
+    pub kinds: KindSet,
+    /// Keep only facilities placed at least this exactly; `None` keeps every one.
+    pub min_precision: Option<Precision>,
     predicate: Option<Predicate>,
 }
 
@@ -138,6 +144,35 @@ impl Filter {
         self
     }
 
+    /// Also accepts these facility kinds: substance use, mental health. A facility of both
+    /// kinds matches either.
+    ///
+    /// ```
+    /// use carefind::{FacilityKind, Filter};
+    ///
+    /// assert!(Filter::new().kinds(FacilityKind::MentalHealth).kinds.contains(FacilityKind::MentalHealth));
+    /// ```
+    pub fn kinds(mut self, kinds: impl Into<KindSet>) -> Self {
+        self.kinds = self.kinds | kinds.into();
+        self
+    }
+
+    /// Keeps only facilities placed at least as exactly as `precision`:
+    /// `Precision::Point` leaves out those placed at their ZIP centroid only.
+    ///
+    /// ```
+    /// use carefind::{Facility, Filter, LatLon, Precision};
+    ///
+    /// let mut facility = Facility::new("f", "F", LatLon::new(40.0, -83.0).unwrap());
+    /// facility.precision = Precision::Zip;
+    /// assert!(!Filter::new().min_precision(Precision::Point).matches(&facility));
+    /// assert!(Filter::new().min_precision(Precision::Zip).matches(&facility));
+    /// ```
+    pub fn min_precision(mut self, precision: Precision) -> Self {
+        self.min_precision = Some(precision);
+        self
+    }
+
     /// Also requires `keep` to return true; it runs after every other test. It replaces any
     /// earlier predicate.
     ///
@@ -175,6 +210,8 @@ impl Filter {
             && self.populations.is_empty()
             && self.languages.is_empty()
             && self.medications.is_empty()
+            && self.kinds.is_empty()
+            && self.min_precision.is_none()
     }
 
     /// Whether the filter keeps `facility`.
@@ -198,10 +235,15 @@ impl Filter {
             && any_of(self.populations, offered.populations)
             && any_of(self.languages, offered.languages)
             && any_of(self.medications, offered.medications)
+            && any_of(self.kinds, offered.kinds)
+            && self
+                .min_precision
+                .is_none_or(|least| offered.precision >= least)
     }
 
     /// The filter's masks, as a key for counts that depend on nothing else.
-    pub(crate) fn masks(&self) -> [u64; 6] {
+    pub(crate) fn masks(&self) -> [u64; 8] {
+        let precision = self.min_precision.map_or(0, |least| least as u64 + 1);
         [
             self.care.bits(),
             self.payment.bits(),
@@ -209,6 +251,8 @@ impl Filter {
             self.populations.bits(),
             self.languages.bits(),
             self.medications.bits(),
+            self.kinds.bits(),
+            precision,
         ]
     }
 
@@ -240,6 +284,8 @@ impl fmt::Debug for Filter {
             .field("populations", &self.populations)
             .field("languages", &self.languages)
             .field("medications", &self.medications)
+            .field("kinds", &self.kinds)
+            .field("min_precision", &self.min_precision)
             .field("predicate", &self.predicate.as_ref().map(|_| "<closure>"))
             .finish()
     }
@@ -255,6 +301,8 @@ pub(crate) struct Attributes {
     pub(crate) populations: PopulationSet,
     pub(crate) languages: LanguageSet,
     pub(crate) medications: MedicationSet,
+    pub(crate) kinds: KindSet,
+    pub(crate) precision: Precision,
 }
 
 impl Attributes {
@@ -266,6 +314,8 @@ impl Attributes {
             populations: facility.populations,
             languages: facility.languages,
             medications: facility.medications,
+            kinds: facility.kinds,
+            precision: facility.precision,
         }
     }
 }

@@ -58,7 +58,7 @@ pub struct Index {
     by_care: [OnceLock<Tree>; CareLevel::COUNT],
     /// Counts of unbounded queries by filter (see `Index::count`): a services's `total`
     /// for "nearest, anywhere" would otherwise cost a pass over every facility.
-    pub(crate) totals: std::sync::Mutex<std::collections::HashMap<[u64; 6], usize>>,
+    pub(crate) totals: std::sync::Mutex<std::collections::HashMap<[u64; 8], usize>>,
 }
 
 impl Index {

@@ -11,6 +11,7 @@ use std::path::Path;
 use crate::error::Error;
 use crate::facility::Facility;
 use crate::load::native::COLUMNS;
+use crate::precision::Precision;
 
 /// Writes facilities as native CSV to `writer`; `target` names it in errors.
 ///
@@ -97,6 +98,12 @@ pub fn row(facility: &Facility) -> [String; COLUMNS.len()] {
         facility.languages.to_string(),
         facility.medications.to_string(),
         services.join(";"),
+        facility.kinds.to_string(),
+        facility.mh_types.to_string(),
+        match facility.precision {
+            Precision::Point => String::new(),
+            zip => zip.to_string(),
+        },
     ]
 }
 

@@ -27,6 +27,7 @@ use rayon::prelude::*;
 
 use crate::error::Error;
 use crate::facility::Facility;
+use crate::precision::Precision;
 use crate::set::Set;
 use crate::sphere::LatLon;
 use crate::vocabulary::Term;
@@ -34,7 +35,7 @@ use crate::vocabulary::Term;
 /// The file's first bytes.
 pub const MAGIC: &[u8; 8] = b"CFSNAP\r\n";
 /// The version this library writes and reads.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 const HEADER: usize = 8 + 4 + 8 + 8 + 4;
 /// Facilities per chunk: small enough to share out, large enough to be worth a task.
 const CHUNK: usize = 2048;
@@ -291,9 +292,15 @@ fn encode(out: &mut Vec<u8>, facility: &Facility) {
         facility.populations.bits(),
         facility.languages.bits(),
         facility.medications.bits(),
+        facility.kinds.bits(),
+        facility.mh_types.bits(),
     ] {
         out.extend_from_slice(&bits.to_le_bytes());
     }
+    out.push(match facility.precision {
+        Precision::Point => 0,
+        Precision::Zip => 1,
+    });
     out.extend_from_slice(&(facility.services.len() as u32).to_le_bytes());
     for service in &facility.services {
         out.extend_from_slice(&(service.len() as u32).to_le_bytes());
@@ -330,6 +337,10 @@ impl<'a> Reader<'a> {
         Ok(u32::from_le_bytes(
             self.take(4)?.try_into().expect("4 bytes"),
         ))
+    }
+
+    fn u8(&mut self) -> Result<u8, SnapshotError> {
+        Ok(self.take(1)?[0])
     }
 
     fn u64(&mut self) -> Result<u64, SnapshotError> {
@@ -390,6 +401,13 @@ impl<'a> Reader<'a> {
         facility.populations = self.set()?;
         facility.languages = self.set()?;
         facility.medications = self.set()?;
+        facility.kinds = self.set()?;
+        facility.mh_types = self.set()?;
+        facility.precision = match self.u8()? {
+            0 => Precision::Point,
+            1 => Precision::Zip,
+            _ => return Err(self.corrupt("an unknown precision")),
+        };
         let services = self.u32()? as usize;
         facility.services = Vec::with_capacity(services.min(self.bytes.len() - self.at));
         for _ in 0..services {
@@ -431,8 +449,8 @@ mod tests {
     fn errors_say_what_is_wrong() {
         let bytes = sample_bytes();
         let mut other = bytes.clone();
-        other[8] = 2;
-        assert_eq!(from_slice(&other), Err(SnapshotError::Version { found: 2 }));
+        other[8] = 1;
+        assert_eq!(from_slice(&other), Err(SnapshotError::Version { found: 1 }));
         assert!(matches!(
             from_slice(&bytes[..40]),
             Err(SnapshotError::Truncated { .. })

@@ -377,13 +377,16 @@ fn code_rows(path: &Path) -> Vec<(u64, HashMap<String, String>)> {
         .collect()
 }
 
+/// A setting code, and the level codes whose absence makes it stand for a level.
+type BareSetting = (&'static str, &'static [&'static str]);
+
 /// What a level's count must be, from the raw 0/1 columns: the rows with any of its codes,
 /// plus, for a level a bare setting stands for, the rows with the setting and none of the
 /// setting's levels.
 fn expected_level_count(
     rows: &[(u64, HashMap<String, String>)],
     codes: &[&str],
-    bare_setting: Option<(&str, &[&str])>,
+    bare_setting: Option<BareSetting>,
 ) -> usize {
     let set = |row: &HashMap<String, String>, code: &str| row.get(code).is_some_and(|v| v == "1");
     rows.iter()
@@ -403,7 +406,7 @@ fn code_exports_count_each_level_as_its_code_column() {
     const RESIDENTIAL: &[&str] = &["rd", "rs", "rl"];
     const OUTPATIENT: &[&str] = &["od", "odt", "phdt", "oit", "ort", "otp", "omb"];
     use CareLevel::*;
-    let levels: [(CareLevel, &[&str], Option<(&str, &[&str])>); 11] = [
+    let levels: [(CareLevel, &[&str], Option<BareSetting>); 11] = [
         (HospitalDetox, &["hid"], None),
         (HospitalInpatient, &["hit"], Some(("hi", HOSPITAL))),
         (ResidentialDetox, &["rd"], None),

@@ -30,7 +30,7 @@ use crate::vocabulary::Term;
 ///
 /// assert!(REQUIRED.iter().all(|column| COLUMNS.contains(column)));
 /// ```
-pub const COLUMNS: [&str; 19] = [
+pub const COLUMNS: [&str; 22] = [
     "id",
     "name",
     "name2",
@@ -50,6 +50,9 @@ pub const COLUMNS: [&str; 19] = [
     "languages",
     "medications",
     "services",
+    "kinds",
+    "mh_types",
+    "precision",
 ];
 
 /// The columns a file must have.
@@ -81,6 +84,9 @@ const POPULATIONS: usize = 15;
 const LANGUAGES: usize = 16;
 const MEDICATIONS: usize = 17;
 const SERVICES: usize = 18;
+const KINDS: usize = 19;
+const MH_TYPES: usize = 20;
+const PRECISION: usize = 21;
 
 /// Loads a native CSV file.
 ///
@@ -594,6 +600,12 @@ impl Header {
             .filter(|service| !service.is_empty())
             .map(String::from)
             .collect();
+        facility.kinds = row.list(KINDS)?;
+        facility.mh_types = row.list(MH_TYPES)?;
+        facility.precision = row
+            .text(PRECISION)
+            .parse()
+            .map_err(|error| row.error(PRECISION, Problem::Precision(error)))?;
         Ok(facility)
     }
 }

@@ -3,8 +3,8 @@
 #![allow(dead_code)] // each test file uses its own part
 
 use carefind::{
-    CareLevel, CareSet, Distance, Facility, Filter, Language, LanguageSet, LatLon, Payment,
-    PaymentSet, Set, Term,
+    CareLevel, CareSet, Distance, Facility, FacilityKind, Filter, KindSet, Language, LanguageSet,
+    LatLon, Payment, PaymentSet, Precision, Set, Term,
 };
 use proptest::prelude::*;
 
@@ -42,28 +42,35 @@ pub fn facilities() -> impl Strategy<Value = Vec<Facility>> {
         sparse_bits(12),
         sparse_bits(4),
         sparse_bits(3),
+        (sparse_bits(2), prop::bool::weighted(0.2)),
     );
     prop::collection::vec(one, 0..120).prop_map(|rows| {
         let mut points: Vec<(f64, f64)> = Vec::with_capacity(rows.len());
         rows.into_iter()
             .enumerate()
-            .map(|(i, (point, duplicate_of, care, payment, languages))| {
-                let point = match duplicate_of {
-                    Some(earlier) if !points.is_empty() => points[earlier.index(points.len())],
-                    _ => point,
-                };
-                points.push(point);
-                let id = format!("f{:05}", (i * 7919) % 10007);
-                let mut facility = Facility::new(
-                    id,
-                    format!("Facility {i}"),
-                    LatLon::new(point.0, point.1).unwrap(),
-                );
-                facility.care = set_from_bits(care);
-                facility.payment = set_from_bits(payment);
-                facility.languages = set_from_bits(languages);
-                facility
-            })
+            .map(
+                |(i, (point, duplicate_of, care, payment, languages, (kinds, at_zip)))| {
+                    let point = match duplicate_of {
+                        Some(earlier) if !points.is_empty() => points[earlier.index(points.len())],
+                        _ => point,
+                    };
+                    points.push(point);
+                    let id = format!("f{:05}", (i * 7919) % 10007);
+                    let mut facility = Facility::new(
+                        id,
+                        format!("Facility {i}"),
+                        LatLon::new(point.0, point.1).unwrap(),
+                    );
+                    facility.care = set_from_bits(care);
+                    facility.payment = set_from_bits(payment);
+                    facility.languages = set_from_bits(languages);
+                    facility.kinds = set_from_bits(kinds);
+                    if at_zip {
+                        facility.precision = Precision::Zip;
+                    }
+                    facility
+                },
+            )
             .collect()
     })
 }
@@ -80,18 +87,33 @@ pub fn filters() -> impl Strategy<Value = Filter> {
         prop::sample::select(Payment::ALL[..4].to_vec()).prop_map(PaymentSet::from)
     ];
     let languages = prop_oneof![3 => Just(LanguageSet::EMPTY), 1 => prop::sample::select(Language::ALL[..3].to_vec()).prop_map(LanguageSet::from)];
-    (care, payment, languages, prop::bool::weighted(0.15)).prop_map(
-        |(care, payment, languages, odd_only)| {
+    let kinds = prop_oneof![3 => Just(KindSet::EMPTY), 1 => prop::sample::select(FacilityKind::ALL.to_vec()).prop_map(KindSet::from)];
+    let precision = prop_oneof![
+        3 => Just(None),
+        1 => Just(Some(Precision::Point)),
+        1 => Just(Some(Precision::Zip)),
+    ];
+    (
+        care,
+        payment,
+        languages,
+        (kinds, precision),
+        prop::bool::weighted(0.15),
+    )
+        .prop_map(|(care, payment, languages, (kinds, precision), odd_only)| {
             let mut filter = Filter::new()
                 .care(care)
                 .payment(payment)
-                .languages(languages);
+                .languages(languages)
+                .kinds(kinds);
+            if let Some(precision) = precision {
+                filter = filter.min_precision(precision);
+            }
             if odd_only {
                 filter = filter.predicate(|f| f.id.ends_with(['1', '3', '5', '7', '9']));
             }
             filter
-        },
-    )
+        })
 }
 
 pub fn origin() -> impl Strategy<Value = LatLon> {

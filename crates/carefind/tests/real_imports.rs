@@ -10,7 +10,7 @@ use std::path::Path;
 use carefind::error::Problem;
 use carefind::load::{self, LoadOptions, Loaded};
 use carefind::merge::{MergeOptions, MergeReason, merge};
-use carefind::{CareLevel, CareSet, Payment};
+use carefind::{CareLevel, CareSet, FacilityKind, MhType, Payment, Precision};
 use common::datasets;
 
 fn geocoded(dir: &Path, file: &str, care: CareSet) -> Loaded {
@@ -468,6 +468,50 @@ fn code_exports_count_each_level_as_its_code_column() {
             expected_level_count(&rows, &["md"], None),
             "{file}: medicaid"
         );
+        // Points matched only to their ZIP are ZIP-precision; the rest are points.
+        let at_zip = loaded
+            .facilities
+            .iter()
+            .filter(|f| f.precision == Precision::Zip)
+            .count();
+        let zip5 = rows
+            .iter()
+            .filter(|(_, row)| row.get("coord_match").is_some_and(|m| m == "zip5"))
+            .count();
+        assert_eq!(at_zip, zip5, "{file}: ZIP precision");
+        // Mental-health types count their code columns.
+        for (mh_type, code) in [
+            (MhType::PsychiatricHospital, "psy"),
+            (MhType::CommunityMentalHealthCenter, "cmhc"),
+            (MhType::ResidentialChildren, "rtcc"),
+        ] {
+            let got = loaded
+                .facilities
+                .iter()
+                .filter(|f| f.mh_types.contains(mh_type))
+                .count();
+            assert_eq!(
+                got,
+                expected_level_count(&rows, &[code], None),
+                "{file}: {mh_type:?}"
+            );
+        }
+        // The directory (or the download's type_facility) names each facility's kind.
+        let kind = |row: &HashMap<String, String>| {
+            row.get("directory")
+                .or_else(|| row.get("type_facility"))
+                .cloned()
+                .unwrap_or_default()
+        };
+        for ((_, row), facility) in rows.iter().zip(&loaded.facilities) {
+            let named: FacilityKind = kind(row).parse().unwrap();
+            assert!(
+                facility.kinds.contains(named),
+                "{file}: {} {:?}",
+                facility.name,
+                facility.kinds
+            );
+        }
     }
     let su = load::findtreatment_export::from_path(
         dir.join("samhsa_su_directory_2022_geo.csv"),

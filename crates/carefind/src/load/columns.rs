@@ -5,8 +5,11 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::error::{Error, UnknownTerm};
+use crate::kind::FacilityKind;
 use crate::load::labels::Category;
 use crate::load::service_codes::service_code;
+use crate::mh_type::MhType;
+use crate::vocabulary::Term;
 use crate::vocabulary::{edit_distance, same_word};
 
 /// A field an importer reads from a column.
@@ -53,6 +56,12 @@ pub enum Field {
     Lon,
     /// A `;`-separated list of FindTreatment service labels; several columns may hold them.
     Services,
+    /// What the facility treats: `SU`, `MH`, `substance-use`... (a directory's name or a
+    /// download's `type_facility`).
+    Kind,
+    /// How exactly the point places the facility: `zip` (or SAMHSA's `zip5`) for a ZIP
+    /// centroid; anything else is a point of its own.
+    Precision,
 }
 
 /// Each field with the header names taken for it (its own name first).
@@ -123,6 +132,20 @@ const NAMES: &[(Field, &[&str])] = &[
     (
         Field::Services,
         &["services", "all_services", "labels", "service_labels"],
+    ),
+    (
+        Field::Kind,
+        &[
+            "kinds",
+            "kind",
+            "type_facility",
+            "directory",
+            "facility_kind",
+        ],
+    ),
+    (
+        Field::Precision,
+        &["precision", "coord_match", "location_precision"],
     ),
 ];
 
@@ -297,6 +320,11 @@ impl Columns {
         let free: Vec<usize> = self.free().collect();
         for i in free {
             if let Some((code, category, name)) = service_code(&self.names[i]) {
+                let meaning = match (code, category) {
+                    ("sa" | "mh", _) => FacilityKind::parse_one(code).ok().map(CodeMeaning::Kind),
+                    (_, "FT") => MhType::parse_one(code).ok().map(CodeMeaning::MhType),
+                    _ => None,
+                };
                 // "Detoxification" alone names no setting: the detox levels come from
                 // their own codes (hid, rd, od), so that each level counts its column.
                 let label = match (code, category) {
@@ -306,8 +334,7 @@ impl Columns {
                 };
                 self.codes.push(CodeColumn {
                     at: i,
-                    name,
-                    category: label,
+                    meaning: meaning.unwrap_or(CodeMeaning::Label(name, label)),
                 });
             }
         }
@@ -333,8 +360,18 @@ impl Columns {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct CodeColumn {
     pub(crate) at: usize,
-    pub(crate) name: &'static str,
-    pub(crate) category: Category,
+    pub(crate) meaning: CodeMeaning,
+}
+
+/// What a code column says when it holds 1.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum CodeMeaning {
+    /// The locator's label for the service, read as `Category` says.
+    Label(&'static str, Category),
+    /// The facility treats this (codes `sa`, `mh`).
+    Kind(FacilityKind),
+    /// The facility is of this mental-health type (the "Facility Type" codes).
+    MhType(MhType),
 }
 
 /// SAMHSA code categories whose services map to attributes: type of care, service setting,

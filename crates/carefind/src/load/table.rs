@@ -8,11 +8,12 @@ use csv::ByteRecord;
 
 use crate::error::{Error, Problem, RowError};
 use crate::facility::Facility;
-use crate::load::columns::{Columns, Field};
+use crate::load::columns::{CodeMeaning, Columns, Field};
 use crate::load::labels::{Category, Labels};
 use crate::load::records::{decode, guarded, read_record, reader_builder};
 use crate::load::tally::{IdSource, Tally};
 use crate::load::{LoadOptions, Loaded, Repair};
+use crate::set::Set;
 use crate::sphere::LatLon;
 
 /// Which of the two formats is read.
@@ -191,6 +192,14 @@ impl<'a> Row<'a> {
         facility.phone = self.text(Field::Phone).to_string();
         facility.intake_phone = self.text(Field::IntakePhone).to_string();
         facility.website = self.text(Field::Website).to_string();
+        facility.kinds = Set::parse_list(self.text(Field::Kind)).map_err(|error| {
+            self.error(
+                self.columns.position(Field::Kind),
+                Problem::Unknown(Box::new(error)),
+            )
+        })?;
+        // SAMHSA's `coord_match` names how a point was matched; only `zip5` is a centroid.
+        facility.precision = self.text(Field::Precision).parse().unwrap_or_default();
         facility.id = match self.columns.position(Field::Id) {
             Some(_) => self.required(Field::Id)?.to_string(),
             None => derived_id(&facility),
@@ -205,7 +214,11 @@ impl<'a> Row<'a> {
         for code in &self.columns.codes {
             match self.at(code.at) {
                 "" | "0" => {}
-                "1" => labels.add(code.name, code.category, &mut facility),
+                "1" => match code.meaning {
+                    CodeMeaning::Label(name, category) => labels.add(name, category, &mut facility),
+                    CodeMeaning::Kind(kind) => facility.kinds.insert(kind),
+                    CodeMeaning::MhType(mh_type) => facility.mh_types.insert(mh_type),
+                },
                 _ => return Err(self.error(Some(code.at), Problem::WrongType("0 or 1"))),
             }
         }

@@ -183,7 +183,12 @@ pub fn merge(sources: Vec<Loaded>, options: &MergeOptions) -> Merged {
                     source: source.clone(),
                     reason,
                 });
-                absorb(kept, facility);
+                let moved = absorb(kept, facility);
+                // A better point moves it: later sources look for it in its new cell too
+                // (an entry left in the old cell is only a candidate, tested by distance).
+                if moved && at < first_of_source {
+                    grid.entry(cell_of(kept, cell)).or_default().push(at);
+                }
                 continue;
             }
             if ids.contains_key(&facility.id) {
@@ -339,8 +344,16 @@ fn similar(a: &[String], b: &[String]) -> bool {
     2 * shared >= shorter
 }
 
-/// Gives `kept` what `other` knows and it does not.
-fn absorb(kept: &mut Facility, other: Facility) {
+/// Gives `kept` what `other` knows and it does not, and `other`'s point when that point is
+/// more exact (an address beside a ZIP centroid); true when it moved.
+fn absorb(kept: &mut Facility, other: Facility) -> bool {
+    let moved = other.precision > kept.precision;
+    if moved {
+        kept.location = other.location;
+        kept.precision = other.precision;
+    }
+    kept.kinds = kept.kinds | other.kinds;
+    kept.mh_types = kept.mh_types | other.mh_types;
     kept.care = kept.care | other.care;
     kept.payment = kept.payment | other.payment;
     kept.ages = kept.ages | other.ages;
@@ -366,6 +379,7 @@ fn absorb(kept: &mut Facility, other: Facility) {
             kept.services.push(service);
         }
     }
+    moved
 }
 
 #[cfg(test)]
@@ -373,6 +387,35 @@ mod tests {
     use super::*;
     use crate::load::LoadReport;
     use crate::sphere::LatLon;
+
+    #[test]
+    fn a_facility_in_both_directories_has_both_kinds_and_the_better_point() {
+        use crate::kind::FacilityKind;
+        use crate::precision::Precision;
+        let mut su = Facility::new("su", "Hope Center", LatLon::new(40.0, -75.0).unwrap());
+        su.street = "1 Main St".into();
+        su.kinds = FacilityKind::SubstanceUse.into();
+        su.precision = Precision::Zip;
+        let mut mh = su.clone();
+        mh.id = "mh".into();
+        mh.kinds = FacilityKind::MentalHealth.into();
+        mh.precision = Precision::Point;
+        mh.location = LatLon::new(40.0001, -75.0001).unwrap();
+        let merged = merge(
+            vec![
+                source("su.csv", vec![su]),
+                source("mh.csv", vec![mh.clone()]),
+            ],
+            &MergeOptions::default(),
+        );
+        assert_eq!(merged.facilities.len(), 1);
+        let kept = &merged.facilities[0];
+        assert_eq!(kept.kinds.len(), 2);
+        assert_eq!(
+            (kept.location, kept.precision),
+            (mh.location, Precision::Point)
+        );
+    }
 
     fn source(name: &str, facilities: Vec<Facility>) -> Loaded {
         Loaded {

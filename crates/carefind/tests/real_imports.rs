@@ -558,3 +558,39 @@ fn code_export_bad_values_and_unknown_columns_are_reported() {
         "{error}"
     );
 }
+
+#[test]
+fn the_two_national_directories_merge_into_one_record_per_facility_of_both_kinds() {
+    let Some(dir) = datasets() else { return };
+    let load = |file: &str| {
+        load::findtreatment_export::from_path(dir.join(file), &LoadOptions::lenient()).unwrap()
+    };
+    let (su, mh) = (
+        load("samhsa_su_directory_2022_geo.csv"),
+        load("samhsa_mh_directory_2022_geo.csv"),
+    );
+    let loaded = su.facilities.len() + mh.facilities.len();
+    let merged = merge(vec![su, mh], &MergeOptions::default());
+    println!(
+        "{} facilities, {} merges",
+        merged.facilities.len(),
+        merged.merges.len()
+    );
+    assert_eq!(merged.facilities.len() + merged.merges.len(), loaded);
+    let mut ids: Vec<&str> = merged.facilities.iter().map(|f| f.id.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), merged.facilities.len());
+    // Every listing of the mental-health directory that was merged made its facility one of
+    // both kinds.
+    for merge in &merged.merges {
+        let kept = merged
+            .facilities
+            .iter()
+            .find(|f| f.id == merge.kept)
+            .unwrap();
+        assert!(kept.kinds.contains(FacilityKind::MentalHealth), "{merge}");
+        assert!(kept.kinds.contains(FacilityKind::SubstanceUse), "{merge}");
+    }
+    assert!(merged.merges.len() > 2_000, "{}", merged.merges.len());
+}

@@ -634,3 +634,35 @@ fn a_duplicate_column_among_thousands_is_found_at_once() {
         "column \"c17\" appears twice",
     );
 }
+
+#[test]
+fn kind_and_precision_filter_and_count() {
+    // Every sample facility treats substance use, at a point of its own.
+    let found = carefind(&[
+        "find",
+        "--near",
+        "10001",
+        "--kind",
+        "substance-use",
+        "--min-precision",
+        "point",
+    ]);
+    assert_eq!(found.status.code(), Some(0), "{}", stderr(&found));
+    let none = carefind(&["find", "--near", "10001", "--kind", "mental-health"]);
+    assert_eq!(none.status.code(), Some(1), "{}", stderr(&none));
+    assert_fails(
+        &["find", "--near", "10001", "--min-precision", "exact"],
+        "--min-precision",
+    );
+    assert_fails(&["find", "--near", "10001", "--kind", "therapy"], "--kind");
+    let stats = stdout(&carefind(&["stats", "--by", "kind", "--format", "csv"]));
+    assert!(stats.contains("kind,substance-use,8000,1"), "{stats}");
+    let stats = stdout(&carefind(&[
+        "stats",
+        "--by",
+        "precision",
+        "--format",
+        "csv",
+    ]));
+    assert!(stats.contains("precision,zip,0,0"), "{stats}");
+}

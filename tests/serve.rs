@@ -906,6 +906,17 @@ fn odd_requests_get_json_errors_naming_the_parameter() {
         br#"{"near": "10001"}"#,
     );
     assert_eq!(status, 200);
+    let (status, page) = server.get("/v1/facilities?near=10001&kind=mental-health");
+    assert_eq!((status, &page["total"]), (200, &json!(0)), "{page}");
+    let (status, page) =
+        server.get("/v1/facilities?near=10001&kind=substance-use&min_precision=point");
+    assert_eq!((status, &page["total"]), (200, &json!(8000)), "{page}");
+    let (status, body) = server.get("/v1/facilities?near=10001&min_precision=street");
+    assert_eq!(
+        (status, body["parameter"].as_str()),
+        (400, Some("min_precision")),
+        "{body}"
+    );
     let (status, body) = server.get("/v1/facilities?near=10001&near=90210");
     assert_eq!(
         (status, body["parameter"].as_str()),

@@ -297,6 +297,9 @@ pub enum StatsBy {
     Age,
     Population,
     Medication,
+    Kind,
+    MhType,
+    Precision,
 }
 
 /// The arguments of `carefind stats`.
@@ -341,6 +344,15 @@ pub struct AttributeArgs {
     /// Medications, any of which will do (methadone, buprenorphine, naltrexone-xr, ...)
     #[arg(long, value_name = "LIST")]
     pub medication: Vec<String>,
+
+    /// What the facility treats, any of which will do (substance-use, mental-health)
+    #[arg(long, value_name = "LIST")]
+    pub kind: Vec<String>,
+
+    /// Leave out facilities placed less exactly: point leaves out those placed only at
+    /// their ZIP centroid
+    #[arg(long, value_name = "PRECISION")]
+    pub min_precision: Option<String>,
 }
 
 const PATHWAY_EXAMPLES: &str = "\

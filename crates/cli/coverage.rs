@@ -76,6 +76,20 @@ pub fn run(args: &CoverageArgs) -> Result<Outcome, Failure> {
         bar.finish_and_clear();
     }
 
+    for (target, summary) in answer.summaries.iter().enumerate() {
+        let (count, weight) = answer.at_zip_centroids(&origins, target);
+        if count > 0 {
+            let share = if summary.weight > 0.0 {
+                100.0 * weight / summary.weight
+            } else {
+                0.0
+            };
+            eprintln!(
+                "carefind: {}: for {count} origins ({share:.1}% of the weight) the nearest facility is placed only at its ZIP centroid; --min-precision point leaves such facilities out",
+                summary.target.name
+            );
+        }
+    }
     if let Some(path) = &args.per_origin {
         per_origin(path, &origins, &answer, &query, unit)?;
     }

@@ -79,14 +79,24 @@ fn set<T: Term>(flag: &str, lists: &[String]) -> Result<Set<T>, Failure> {
     Set::parse_list(&lists.join(",")).map_err(|e| Failure::flag(flag, e))
 }
 
-/// The filter of --payment, --age, --population, --language and --medication.
+/// The filter of --payment, --age, --population, --language, --medication, --kind and
+/// --min-precision.
 pub fn attribute_filter(args: &AttributeArgs) -> Result<Filter, Failure> {
-    Ok(Filter::new()
+    let mut filter = Filter::new()
         .payment(set("--payment", &args.payment)?)
         .ages(set("--age", &args.age)?)
         .populations(set("--population", &args.population)?)
         .languages(set("--language", &args.language)?)
-        .medications(set("--medication", &args.medication)?))
+        .medications(set("--medication", &args.medication)?)
+        .kinds(set("--kind", &args.kind)?);
+    if let Some(precision) = &args.min_precision {
+        filter = filter.min_precision(
+            precision
+                .parse()
+                .map_err(|e| Failure::flag("--min-precision", e))?,
+        );
+    }
+    Ok(filter)
 }
 
 /// The polygon of a GeoJSON file.

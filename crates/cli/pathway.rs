@@ -38,6 +38,12 @@ pub fn run(args: &PathwayArgs) -> Result<Outcome, Failure> {
     }
     let index = dataset::load(args.data.as_deref())?;
     let path = pathway::pathway(&index, &query)?;
+    let approximate = path.at_zip_centroids();
+    if approximate > 0 {
+        eprintln!(
+            "carefind: {approximate} of the facilities below are placed only at their ZIP centroid, so their distances are approximate; --min-precision point leaves them out"
+        );
+    }
 
     let stdout = io::stdout();
     let format = args.format.unwrap_or(if stdout.is_terminal() {

@@ -476,6 +476,9 @@ struct Params {
     language: Words,
     #[serde(default)]
     medication: Words,
+    #[serde(default)]
+    kind: Words,
+    min_precision: Option<String>,
     bbox: Option<String>,
     /// GeoJSON (bodies only).
     polygon: Option<Value>,
@@ -558,7 +561,14 @@ impl Params {
         refuse_repeats(
             pairs,
             &[
-                "near", "within", "limit", "offset", "after", "bbox", "units",
+                "near",
+                "within",
+                "limit",
+                "offset",
+                "after",
+                "bbox",
+                "units",
+                "min_precision",
             ],
         )?;
         for (key, value) in pairs {
@@ -575,6 +585,8 @@ impl Params {
                 "population" => params.population.push(value),
                 "language" => params.language.push(value),
                 "medication" => params.medication.push(value),
+                "kind" => params.kind.push(value),
+                "min_precision" => params.min_precision = Some(value),
                 "bbox" => params.bbox = Some(value),
                 "units" => params.units = Some(value),
                 "polygon" => {
@@ -614,7 +626,15 @@ impl Params {
             .ages(set("age", &self.age)?)
             .populations(set("population", &self.population)?)
             .languages(set("language", &self.language)?)
-            .medications(set("medication", &self.medication)?))
+            .medications(set("medication", &self.medication)?)
+            .kinds(set("kind", &self.kind)?))
+        .and_then(|filter| match &self.min_precision {
+            None => Ok(filter),
+            Some(precision) => precision
+                .parse()
+                .map(|precision| filter.min_precision(precision))
+                .map_err(|e| ApiError::bad("min_precision", e)),
+        })
     }
 
     /// The library query, and the page size asked for.
@@ -907,9 +927,8 @@ async fn pathway_route(
             "units" => units = Some(value.clone()),
             "limit" => limit = number("limit", value)?,
             "pairs" => pairs_wanted = number("pairs", value)?,
-            "payment" | "age" | "population" | "language" | "medication" => {
-                filters.push((key.clone(), value.clone()))
-            }
+            "payment" | "age" | "population" | "language" | "medication" | "kind"
+            | "min_precision" => filters.push((key.clone(), value.clone())),
             other => return Err(ApiError::bad(other, "unknown parameter; see /openapi.json")),
         }
     }
@@ -972,7 +991,7 @@ async fn stats_route(
         match key.as_str() {
             "by" => {
                 by = clap::ValueEnum::from_str(&value, true)
-                    .map_err(|_| ApiError::bad("by", format!("{value:?}: use care, state, payment, language, age, population or medication")))?;
+                    .map_err(|_| ApiError::bad("by", format!("{value:?}: use care, state, payment, language, age, population, medication, kind, mh-type or precision")))?;
             }
             other => {
                 return Err(ApiError::bad(

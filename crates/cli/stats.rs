@@ -46,6 +46,18 @@ pub fn count(facilities: &[Facility], by: StatsBy) -> Vec<Count> {
         StatsBy::Age => ("age", terms(facilities, |f| f.ages)),
         StatsBy::Population => ("population", terms(facilities, |f| f.populations)),
         StatsBy::Medication => ("medication", terms(facilities, |f| f.medications)),
+        StatsBy::Kind => ("kind", terms(facilities, |f| f.kinds)),
+        StatsBy::MhType => ("mh-type", terms(facilities, |f| f.mh_types)),
+        StatsBy::Precision => {
+            let zip = facilities
+                .iter()
+                .filter(|f| f.precision == carefind::Precision::Zip)
+                .count();
+            (
+                "precision",
+                vec![("point".into(), total - zip), ("zip".into(), zip)],
+            )
+        }
         StatsBy::State => {
             let mut states: BTreeMap<String, usize> = BTreeMap::new();
             for facility in facilities {

@@ -215,6 +215,39 @@ pub struct Coverage<'a> {
     pub summaries: Vec<Summary>,
 }
 
+impl Coverage<'_> {
+    /// For target `target`, how many of `origins` (and how much of their weight) have a
+    /// nearest facility placed only at its ZIP centroid, so that their distance is
+    /// approximate.
+    ///
+    /// ```
+    /// use carefind::{CareLevel, Index, LatLon};
+    /// use carefind::analysis::coverage::{self, CoverageQuery, Origin, Target};
+    ///
+    /// let index = Index::sample();
+    /// let origins = vec![Origin::new("a", LatLon::new(40.7, -74.0)?, 10.0)];
+    /// let query = CoverageQuery::default().targets(vec![Target::level(CareLevel::Otp)]);
+    /// let answer = coverage::coverage(&index, &origins, &query)?;
+    /// assert_eq!(answer.at_zip_centroids(&origins, 0), (0, 0.0));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn at_zip_centroids(&self, origins: &[Origin], target: usize) -> (usize, f64) {
+        self.nearest
+            .iter()
+            .zip(origins)
+            .filter(|(nearest, _)| {
+                nearest
+                    .get(target)
+                    .copied()
+                    .flatten()
+                    .is_some_and(|nearest| nearest.facility.precision == crate::Precision::Zip)
+            })
+            .fold((0, 0.0), |(count, weight), (_, origin)| {
+                (count + 1, weight + origin.weight)
+            })
+    }
+}
+
 /// Coverage of `origins` by the facilities of `index`.
 ///
 /// ```

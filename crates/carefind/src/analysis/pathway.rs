@@ -257,6 +257,40 @@ pub struct Pathway<'a> {
     pub pairs: Vec<Pair<'a>>,
 }
 
+impl Pathway<'_> {
+    /// How many of the facilities in the answer (options, programs and homes, each once)
+    /// are placed only at their ZIP centroid, so that their distances are approximate.
+    ///
+    /// ```
+    /// use carefind::{Index, LatLon};
+    /// use carefind::analysis::pathway::{self, PathwayQuery};
+    ///
+    /// let index = Index::sample();
+    /// let path = pathway::pathway(&index, &PathwayQuery::new(LatLon::new(39.96, -83.0)?))?;
+    /// assert_eq!(path.at_zip_centroids(), 0); // the sample's points are all exact
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn at_zip_centroids(&self) -> usize {
+        let options = self
+            .steps
+            .iter()
+            .flat_map(|step| &step.options)
+            .map(|hit| hit.facility);
+        let paired = self
+            .pairs
+            .iter()
+            .flat_map(|pair| [pair.program.facility, pair.home]);
+        let mut ids: Vec<&str> = options
+            .chain(paired)
+            .filter(|facility| facility.precision == crate::Precision::Zip)
+            .map(|facility| facility.id.as_str())
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids.len()
+    }
+}
+
 /// The step-down options near `query.origin`.
 ///
 /// ```

@@ -5,8 +5,9 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::error::{Error, UnknownTerm};
+use crate::facility::Facility;
 use crate::kind::FacilityKind;
-use crate::load::labels::Category;
+use crate::load::labels::{Category, Labels};
 use crate::load::service_codes::service_code;
 use crate::mh_type::MhType;
 use crate::vocabulary::Term;
@@ -62,6 +63,9 @@ pub enum Field {
     /// How exactly the point places the facility: `zip` (or SAMHSA's `zip5`) for a ZIP
     /// centroid; anything else is a point of its own.
     Precision,
+    /// SAMHSA's service codes, separated by spaces (and `*` between categories), as the
+    /// National Directories' `service_code_info` lists them.
+    ServiceCodes,
 }
 
 /// Each field with the header names taken for it (its own name first).
@@ -146,6 +150,10 @@ const NAMES: &[(Field, &[&str])] = &[
     (
         Field::Precision,
         &["precision", "coord_match", "location_precision"],
+    ),
+    (
+        Field::ServiceCodes,
+        &["service_code_info", "service_codes", "codes"],
     ),
 ];
 
@@ -319,23 +327,8 @@ impl Columns {
     pub(crate) fn find_codes(&mut self) {
         let free: Vec<usize> = self.free().collect();
         for i in free {
-            if let Some((code, category, name)) = service_code(&self.names[i]) {
-                let meaning = match (code, category) {
-                    ("sa" | "mh", _) => FacilityKind::parse_one(code).ok().map(CodeMeaning::Kind),
-                    (_, "FT") => MhType::parse_one(code).ok().map(CodeMeaning::MhType),
-                    _ => None,
-                };
-                // "Detoxification" alone names no setting: the detox levels come from
-                // their own codes (hid, rd, od), so that each level counts its column.
-                let label = match (code, category) {
-                    ("dt", _) => Category::Services,
-                    (_, category) if MAPPED_CATEGORIES.contains(&category) => Category::Mapped,
-                    _ => Category::Services,
-                };
-                self.codes.push(CodeColumn {
-                    at: i,
-                    meaning: meaning.unwrap_or(CodeMeaning::Label(name, label)),
-                });
+            if let Some(meaning) = CodeMeaning::of(&self.names[i]) {
+                self.codes.push(CodeColumn { at: i, meaning });
             }
         }
     }
@@ -363,7 +356,7 @@ pub(crate) struct CodeColumn {
     pub(crate) meaning: CodeMeaning,
 }
 
-/// What a code column says when it holds 1.
+/// What a service code says of a facility that has it.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum CodeMeaning {
     /// The locator's label for the service, read as `Category` says.
@@ -372,6 +365,35 @@ pub(crate) enum CodeMeaning {
     Kind(FacilityKind),
     /// The facility is of this mental-health type (the "Facility Type" codes).
     MhType(MhType),
+}
+
+impl CodeMeaning {
+    /// Gives `facility` what the code says; labels go through `labels`.
+    pub(crate) fn apply(self, labels: &mut Labels, facility: &mut Facility) {
+        match self {
+            CodeMeaning::Label(name, category) => labels.add(name, category, facility),
+            CodeMeaning::Kind(kind) => facility.kinds.insert(kind),
+            CodeMeaning::MhType(mh_type) => facility.mh_types.insert(mh_type),
+        }
+    }
+
+    /// The meaning of a SAMHSA service code, in any case; `None` for a code no table knows.
+    pub(crate) fn of(code: &str) -> Option<CodeMeaning> {
+        let (code, category, name) = service_code(code)?;
+        let meaning = match (code, category) {
+            ("sa" | "mh", _) => FacilityKind::parse_one(code).ok().map(CodeMeaning::Kind),
+            (_, "FT") => MhType::parse_one(code).ok().map(CodeMeaning::MhType),
+            _ => None,
+        };
+        // "Detoxification" alone names no setting: the detox levels come from their own
+        // codes (hid, rd, od), so that each level counts its column.
+        let label = match (code, category) {
+            ("dt", _) => Category::Services,
+            (_, category) if MAPPED_CATEGORIES.contains(&category) => Category::Mapped,
+            _ => Category::Services,
+        };
+        Some(meaning.unwrap_or(CodeMeaning::Label(name, label)))
+    }
 }
 
 /// SAMHSA code categories whose services map to attributes: type of care, service setting,

@@ -11,8 +11,10 @@
 //! levels of care, a setting code (hi, res, op) with none of its levels to that setting's
 //! treatment levels, and payment, ages, populations, languages and medications to theirs;
 //! the rest are kept as services. The detox code `dt` names no setting and is kept as a
-//! service, so that each detox level counts its own column. Columns that are no field and
-//! no code are listed in the report as not read.
+//! service, so that each detox level counts its own column. A `service_code_info` column
+//! (the directories' list of codes, separated by spaces and `*`) is read the same way, so
+//! services no 0/1 column names are kept too. Columns that are no field and no code are
+//! listed in the report as not read.
 //!
 //! ```
 //! use carefind::CareLevel;

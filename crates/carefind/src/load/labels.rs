@@ -361,11 +361,19 @@ static MEANINGS: &[(&str, Meaning)] = &[
         Meaning::Population(Population::Lgbtq),
     ),
     (
+        "lesbian, gay, bisexual, transgender, or queer/questioning (lgbtq)",
+        Meaning::Population(Population::Lgbtq),
+    ),
+    (
         "lesbian, gay, bisexual, transgender, or queer/questioning (lgbtq) clients",
         Meaning::Population(Population::Lgbtq),
     ),
     ("lgbtq", Meaning::Population(Population::Lgbtq)),
     ("lofexidine", Meaning::Medication(Medication::Lofexidine)),
+    (
+        "lofexidine/clonidine detoxification",
+        Meaning::Medication(Medication::Lofexidine),
+    ),
     (
         "long-term residential",
         Meaning::Care(CareLevel::ResidentialLong),

@@ -53,7 +53,7 @@ pub(crate) fn load(
     let mut columns = Columns::find(names, &options.columns, source)?;
     if format == Format::Codes {
         columns.find_codes();
-        if columns.codes.is_empty() {
+        if columns.codes.is_empty() && columns.position(Field::ServiceCodes).is_none() {
             return Err(Error::UndetectedColumn {
                 file: source.to_string(),
                 field: "service codes",
@@ -214,12 +214,16 @@ impl<'a> Row<'a> {
         for code in &self.columns.codes {
             match self.at(code.at) {
                 "" | "0" => {}
-                "1" => match code.meaning {
-                    CodeMeaning::Label(name, category) => labels.add(name, category, &mut facility),
-                    CodeMeaning::Kind(kind) => facility.kinds.insert(kind),
-                    CodeMeaning::MhType(mh_type) => facility.mh_types.insert(mh_type),
-                },
+                "1" => code.meaning.apply(&mut labels, &mut facility),
                 _ => return Err(self.error(Some(code.at), Problem::WrongType("0 or 1"))),
+            }
+        }
+        let listed = self.text(Field::ServiceCodes).split_whitespace();
+        for code in listed.filter(|code| *code != "*") {
+            match CodeMeaning::of(code) {
+                Some(meaning) => meaning.apply(&mut labels, &mut facility),
+                // Kept and reported, like a label no table knows.
+                None => labels.add(code, Category::Mapped, &mut facility),
             }
         }
         let unknown = labels.apply(&mut facility);

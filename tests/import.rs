@@ -435,3 +435,51 @@ fn outputs_are_committed_together_or_not_at_all() {
         stderr(&run)
     );
 }
+
+#[test]
+fn the_published_workbooks_import_placed_by_zip_or_by_another_files_points() {
+    let Some(dir) = datasets() else { return };
+    let path = |file: &str| dir.join(file).to_str().unwrap().to_string();
+    let workbook = path("samhsa_national_directory_su_2022.xlsx");
+    let unplaced = carefind(&["import", &workbook, "-o", "-"]);
+    assert_eq!(unplaced.status.code(), Some(2));
+    assert!(
+        stderr(&unplaced).contains("--geocode zip"),
+        "{}",
+        stderr(&unplaced)
+    );
+    for placement in [
+        vec!["--geocode", "zip"],
+        vec!["--coordinates", &path("samhsa_su_directory_2022_geo.csv")],
+    ] {
+        let out = TempFile::new("workbook.csv", b"");
+        let mut args = vec![
+            "import",
+            "--lenient",
+            "--kind",
+            "substance-use",
+            &workbook,
+            "-o",
+            out.path(),
+        ];
+        args.extend(placement.iter().copied());
+        let run = carefind(&args);
+        let tally = stderr(&run);
+        println!("{tally}");
+        assert_eq!(run.status.code(), Some(0), "{tally}");
+        assert!(tally.contains("12176 rows read"), "{tally}");
+        assert!(tally.contains("placed: "), "{tally}");
+        let found = carefind(&[
+            "find",
+            "--data",
+            out.path(),
+            "--near",
+            "10001",
+            "--care",
+            "iop",
+            "--kind",
+            "substance-use",
+        ]);
+        assert_eq!(found.status.code(), Some(0), "{}", stderr(&found));
+    }
+}

@@ -216,6 +216,9 @@ pub enum InputFormat {
     /// CSV with a 0/1 column per service code: the locator's download, or SAMHSA's
     /// National Directories as CSV
     FindtreatmentExport,
+    /// SAMHSA's National Directories as published (.xlsx), placed by --geocode zip or
+    /// --coordinates FILE
+    NationalDirectory,
     /// CSV of names, addresses and coordinates; --care says what care they offer
     Geocoded,
 }
@@ -231,10 +234,33 @@ pub struct InputArgs {
     #[arg(long, value_name = "LIST")]
     pub care: Vec<String>,
 
+    /// Kinds every facility of the input has, besides what it says (substance-use,
+    /// mental-health): a National Directory workbook does not say which directory it is
+    #[arg(long = "kind", value_name = "LIST")]
+    pub kinds: Vec<String>,
+
     /// Read FIELD from COLUMN (fields: id, name, name2, street, street2, city, state, zip,
-    /// phone, intake_phone, website, lat, lon, services)
+    /// phone, intake_phone, website, lat, lon, services, kind, precision, service_codes)
     #[arg(long = "map", value_name = "FIELD=COLUMN")]
     pub map: Vec<String>,
+
+    /// Place the rows of a National Directory workbook (which has no coordinates) at
+    /// their ZIP code's centroid, from the offline ZIP table (precision zip)
+    #[arg(long, value_enum, value_name = "HOW", conflicts_with = "coordinates")]
+    pub geocode: Option<Geocode>,
+
+    /// Place the rows of a National Directory workbook at the points of the same
+    /// facilities in FILE (any input format), matched by name, street and ZIP, then by
+    /// street and ZIP
+    #[arg(long, value_name = "FILE")]
+    pub coordinates: Option<String>,
+}
+
+/// How to place rows that have no coordinates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Geocode {
+    /// At the centroid of the row's ZIP code
+    Zip,
 }
 
 /// The arguments of `carefind import`.

@@ -23,7 +23,7 @@ pub fn run(args: &ImportArgs) -> Result<Outcome, Failure> {
     let mut sources = Vec::with_capacity(args.inputs.len());
     let mut reports = Vec::with_capacity(args.inputs.len());
     for path in &args.inputs {
-        let loaded = input::load(path, args.input.from, &options)?;
+        let loaded = input::load(path, &args.input, &options)?;
         tell(&loaded.report, args.report.is_some());
         reports.push(loaded.report.clone());
         sources.push(loaded);
@@ -119,6 +119,14 @@ fn tell(report: &LoadReport, with_report: bool) {
         .iter()
         .map(|(label, rows)| format!("unknown label, kept as a service: {label:?} ({rows} rows)"));
     list(report.unknown_labels.len(), unknown, with_report);
+    if !report.placed.is_empty() {
+        let placed: Vec<String> = report
+            .placed
+            .iter()
+            .map(|(how, rows)| format!("{rows} {how}"))
+            .collect();
+        eprintln!("    placed: {}", placed.join(", "));
+    }
     if !report.ignored_columns.is_empty() {
         eprintln!(
             "    columns not read: {}",

@@ -7,8 +7,9 @@ use std::io::{self, BufRead, BufReader, IsTerminal, Read};
 use carefind::CareSet;
 use carefind::load::{self, Field, LoadOptions, Loaded};
 
-use crate::args::{InputArgs, InputFormat};
+use crate::args::{Geocode, InputArgs, InputFormat};
 use crate::failure::Failure;
+use crate::place;
 
 /// Files larger than this get a progress bar (when stderr is a terminal).
 const PROGRESS_BYTES: u64 = 8 << 20;
@@ -26,7 +27,10 @@ pub fn options(args: &InputArgs, lenient: bool) -> Result<LoadOptions, Failure> 
     } else {
         LoadOptions::strict()
     }
-    .with_care(care);
+    .with_care(care)
+    .with_kinds(
+        carefind::Set::parse_list(&args.kinds.join(",")).map_err(|e| Failure::flag("--kind", e))?,
+    );
     for mapping in &args.map {
         let (field, column) = mapping.split_once('=').ok_or_else(|| {
             Failure::flag(
@@ -41,7 +45,13 @@ pub fn options(args: &InputArgs, lenient: bool) -> Result<LoadOptions, Failure> 
 }
 
 /// Loads one input in `format` (detected when `Auto`).
-pub fn load(path: &str, format: InputFormat, options: &LoadOptions) -> Result<Loaded, Failure> {
+pub fn load(path: &str, args: &InputArgs, options: &LoadOptions) -> Result<Loaded, Failure> {
+    let workbook = args.from == InputFormat::NationalDirectory
+        || args.from == InputFormat::Auto && path.to_ascii_lowercase().ends_with(".xlsx");
+    if workbook {
+        return national_directory(path, args, options);
+    }
+    let format = args.from;
     let (name, size, reader): (String, u64, Box<dyn Read>) = if path == "-" {
         ("<stdin>".into(), 0, Box::new(io::stdin().lock()))
     } else {
@@ -73,7 +83,7 @@ pub fn load(path: &str, format: InputFormat, options: &LoadOptions) -> Result<Lo
         InputFormat::FindtreatmentExport => {
             load::findtreatment_export::from_reader(reader, &name, options)
         }
-        InputFormat::Geocoded | InputFormat::Auto => {
+        InputFormat::Geocoded | InputFormat::Auto | InputFormat::NationalDirectory => {
             load::geocoded::from_reader(reader, &name, options)
         }
     };
@@ -89,6 +99,40 @@ pub fn load(path: &str, format: InputFormat, options: &LoadOptions) -> Result<Lo
 }
 
 /// The format of an input, from its name and first line, which stay in the reader.
+/// A National Directory workbook, placed as --geocode or --coordinates says.
+fn national_directory(
+    path: &str,
+    args: &InputArgs,
+    options: &LoadOptions,
+) -> Result<Loaded, Failure> {
+    use load::national_directory::{self, Placement, Points};
+    let centroid = |zip: &str| place::zip_point(zip);
+    let points;
+    let placement = match (&args.coordinates, args.geocode) {
+        (Some(file), _) => {
+            let plain = InputArgs {
+                from: InputFormat::Auto,
+                care: Vec::new(),
+                kinds: Vec::new(),
+                map: Vec::new(),
+                geocode: None,
+                coordinates: None,
+            };
+            let located = load(file, &plain, &LoadOptions::lenient())
+                .map_err(|e| Failure::flag("--coordinates", e))?;
+            points = Points::new(&located.facilities);
+            Placement::Matched(&points)
+        }
+        (None, Some(Geocode::Zip)) => Placement::ZipCentroid(&centroid),
+        (None, None) => {
+            return Err(Failure::usage(format!(
+                "{path}: a National Directory workbook has no coordinates; place its rows with --geocode zip (at their ZIP centroid) or --coordinates FILE (at the points of the same facilities in FILE)"
+            )));
+        }
+    };
+    Ok(national_directory::from_path(path, options, &placement)?)
+}
+
 /// Columns of level-of-care codes; a header with two of them is a code export.
 const LEVEL_CODES: [&str; 8] = ["hi", "res", "op", "oit", "ort", "odt", "rs", "hid"];
 

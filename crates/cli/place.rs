@@ -41,6 +41,11 @@ fn coordinates(text: &str) -> Result<Option<LatLon>, Failure> {
         .map_err(|error| Failure::usage(format!("place {text:?}: {error} (write LAT,LON)")))
 }
 
+/// The centroid of a ZIP code (`12345` or `12345-6789`) from the offline table.
+pub fn zip_point(zip: &str) -> Option<LatLon> {
+    zip_centroid(zip_code(zip.trim())?).ok()
+}
+
 /// The 5-digit code of `12345` or `12345-6789`.
 fn zip_code(text: &str) -> Option<u32> {
     let digits = text.split_once('-').map_or(text, |(five, four)| {

@@ -17,7 +17,7 @@ pub fn run(args: &ValidateArgs) -> Result<Outcome, Failure> {
     let mut out = io::BufWriter::new(stdout.lock());
     let mut failed = 0;
     for path in &args.files {
-        match input::load(path, args.input.from, &options) {
+        match input::load(path, &args.input, &options) {
             Ok(loaded) => {
                 show(&mut out, &loaded.report, args.max_problems)?;
                 failed += usize::from(!loaded.report.is_clean());

@@ -126,6 +126,9 @@ pub enum Problem {
     /// The field is not valid UTF-8.
     #[error("is not valid UTF-8")]
     InvalidUtf8,
+    /// A row without coordinates could not be placed.
+    #[error("could not be placed: {0}")]
+    NotPlaced(&'static str),
     /// The precision is not `point` or `zip`.
     #[error("{0}")]
     Precision(crate::precision::PrecisionError),
@@ -332,6 +335,14 @@ pub enum Error {
         /// The column of the fault.
         column: u64,
         /// What is wrong.
+        message: String,
+    },
+    /// A spreadsheet cannot be read as a workbook.
+    #[error("{file}: not a workbook carefind can read: {message}")]
+    Workbook {
+        /// The file.
+        file: String,
+        /// What the spreadsheet reader said.
         message: String,
     },
     /// A snapshot file cannot be read.

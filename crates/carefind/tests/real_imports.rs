@@ -594,3 +594,93 @@ fn the_two_national_directories_merge_into_one_record_per_facility_of_both_kinds
     }
     assert!(merged.merges.len() > 2_000, "{}", merged.merges.len());
 }
+
+/// ZIP centroids from the Census gazetteer in the datasets, as a lookup.
+fn zip_centroids(dir: &Path) -> HashMap<String, carefind::LatLon> {
+    let mut reader = csv::Reader::from_path(dir.join("zcta_centroids_2022.csv")).unwrap();
+    reader
+        .records()
+        .map(|record| {
+            let record = record.unwrap();
+            let point =
+                carefind::LatLon::new(record[1].parse().unwrap(), record[2].parse().unwrap());
+            (record[0].to_string(), point.unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn the_published_workbook_placed_at_the_csvs_points_has_the_csvs_levels() {
+    use carefind::load::national_directory::{self, Placement, Points};
+    let Some(dir) = datasets() else { return };
+    let csv = load::findtreatment_export::from_path(
+        dir.join("samhsa_su_directory_2022_geo.csv"),
+        &LoadOptions::lenient(),
+    )
+    .unwrap();
+    let points = Points::new(&csv.facilities);
+    let workbook = dir.join("samhsa_national_directory_su_2022.xlsx");
+    // The workbook does not say which directory it is.
+    let options = LoadOptions::lenient().with_kinds(FacilityKind::SubstanceUse.into());
+    let matched =
+        national_directory::from_path(&workbook, &options, &Placement::Matched(&points)).unwrap();
+    let report = &matched.report;
+    println!("{report} {:?}", report.placed);
+    assert_eq!(report.read, 12_176);
+    assert_eq!(report.loaded + report.rejected.len() as u64, 12_176);
+    let placed: u64 = report.placed.iter().map(|(_, rows)| rows).sum();
+    let not_placed = report
+        .rejected
+        .iter()
+        .filter(|row| matches!(row.problem, Problem::NotPlaced(_)))
+        .count() as u64;
+    // Every row was placed, or rejected because it could not be.
+    assert_eq!(placed + not_placed, 12_176);
+    // The same facility from either file: the same id (derived from the same name, address,
+    // phone and point), the same levels and the same services.
+    let by_id: HashMap<&str, &carefind::Facility> =
+        csv.facilities.iter().map(|f| (f.id.as_str(), f)).collect();
+    assert_eq!(matched.facilities.len(), csv.facilities.len());
+    for facility in &matched.facilities {
+        let twin = by_id[facility.id.as_str()];
+        assert_eq!(facility.care, twin.care, "{}", facility.name);
+        assert_eq!(facility.services, twin.services, "{}", facility.name);
+        assert_eq!(facility.kinds, twin.kinds, "{}", facility.name);
+    }
+
+    // At ZIP centroids, every row with a known ZIP is placed, at precision zip.
+    let centroids = zip_centroids(&dir);
+    let centroid = |zip: &str| centroids.get(zip).copied();
+    let at_zip = national_directory::from_path(
+        &workbook,
+        &LoadOptions::lenient(),
+        &Placement::ZipCentroid(&centroid),
+    )
+    .unwrap();
+    assert_eq!(
+        at_zip.report.loaded + at_zip.report.rejected.len() as u64,
+        12_176
+    );
+    assert!(
+        at_zip
+            .facilities
+            .iter()
+            .all(|f| f.precision == Precision::Zip)
+    );
+    let count = |level| {
+        at_zip
+            .facilities
+            .iter()
+            .filter(|f| f.care.contains(level))
+            .count()
+    };
+    // The gazetteer's ZIP code tabulation areas leave out some ZIP codes (post office
+    // boxes, single buildings): those rows are rejected, and the IOPs are the CSV's at the
+    // ZIP codes it has.
+    let iop_with_centroid = csv
+        .facilities
+        .iter()
+        .filter(|f| f.care.contains(CareLevel::Iop) && centroids.contains_key(&f.zip))
+        .count();
+    assert_eq!(count(CareLevel::Iop), iop_with_centroid);
+}

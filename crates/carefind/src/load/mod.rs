@@ -17,6 +17,7 @@ use std::fmt;
 use crate::care::CareSet;
 use crate::error::RowError;
 use crate::facility::Facility;
+use crate::kind::KindSet;
 
 mod columns;
 pub mod findtreatment;
@@ -25,6 +26,7 @@ pub mod geocoded;
 pub(crate) mod guard;
 pub mod label_csv;
 mod labels;
+pub mod national_directory;
 pub mod native;
 mod records;
 mod service_codes;
@@ -71,6 +73,10 @@ pub struct LoadOptions {
     /// Columns named by the user, `(field, header name)`, over the detected ones
     /// ([`label_csv`] and [`geocoded`] only).
     pub columns: Vec<(Field, String)>,
+    /// Kinds every facility of the input has, added to what it says (a National
+    /// Directory workbook does not say which directory it is). The native format ignores
+    /// it.
+    pub kinds: KindSet,
 }
 
 impl LoadOptions {
@@ -110,6 +116,20 @@ impl LoadOptions {
     /// ```
     pub fn with_care(mut self, care: CareSet) -> Self {
         self.care = care;
+        self
+    }
+
+    /// These options, with `kinds` for every facility.
+    ///
+    /// ```
+    /// use carefind::FacilityKind;
+    /// use carefind::load::LoadOptions;
+    ///
+    /// let options = LoadOptions::strict().with_kinds(FacilityKind::MentalHealth.into());
+    /// assert!(options.kinds.contains(FacilityKind::MentalHealth));
+    /// ```
+    pub fn with_kinds(mut self, kinds: KindSet) -> Self {
+        self.kinds = kinds;
         self
     }
 
@@ -195,6 +215,9 @@ pub struct LoadReport {
     pub unknown_labels: Vec<(String, u64)>,
     /// Fields repaired rather than rejected, in input order.
     pub repairs: Vec<Repair>,
+    /// For an input without coordinates (a National Directory workbook), how its rows were
+    /// placed and how many each way, such as `("zip centroid", 12176)`.
+    pub placed: Vec<(String, u64)>,
 }
 
 impl LoadReport {

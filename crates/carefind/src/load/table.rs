@@ -40,55 +40,104 @@ pub(crate) fn load(
             file: source.to_string(),
         });
     }
-    // An empty file is named as such before anything is said of what its rows lack.
-    if format == Format::Geocoded && options.care.is_empty() {
-        return Err(Error::CareNotGiven {
-            file: source.to_string(),
-        });
-    }
     let names = record
         .iter()
         .map(|raw| decode(raw).0.trim().to_string())
         .collect();
-    let mut columns = Columns::find(names, &options.columns, source)?;
-    if format == Format::Codes {
-        columns.find_codes();
-        if columns.codes.is_empty() && columns.position(Field::ServiceCodes).is_none() {
+    let mut table = Table::new(names, source, options, format)?;
+    while read_record(&mut csv, &mut record, source)? {
+        let line = record.position().map_or(0, |position| position.line());
+        table.row(&record, line)?;
+    }
+    Ok(table.finish())
+}
+
+/// A table being loaded: its columns, found from its header, and the tally of its rows.
+/// The CSV formats feed it records; the workbook reader feeds it rows of cells.
+pub(crate) struct Table<'a> {
+    columns: Columns,
+    options: &'a LoadOptions,
+    derive_ids: bool,
+    tally: Tally<'a>,
+}
+
+impl<'a> Table<'a> {
+    /// Finds the columns of a header (`names`, trimmed) for `format`.
+    pub(crate) fn new(
+        names: Vec<String>,
+        source: &'a str,
+        options: &'a LoadOptions,
+        format: Format,
+    ) -> Result<Self, Error> {
+        // An empty file is named as such (by the caller) before anything is said of what
+        // its rows lack.
+        if format == Format::Geocoded && options.care.is_empty() {
+            return Err(Error::CareNotGiven {
+                file: source.to_string(),
+            });
+        }
+        let mut columns = Columns::find(names, &options.columns, source)?;
+        if format == Format::Codes {
+            columns.find_codes();
+            if columns.codes.is_empty() && columns.position(Field::ServiceCodes).is_none() {
+                return Err(Error::UndetectedColumn {
+                    file: source.to_string(),
+                    field: "service codes",
+                    looked_for: "0/1 columns named by SAMHSA service codes, such as oit, res, md"
+                        .into(),
+                    found: crate::error::shown_header(&columns.names),
+                });
+            }
+        }
+        if format == Format::Labels && columns.services.is_empty() {
             return Err(Error::UndetectedColumn {
                 file: source.to_string(),
-                field: "service codes",
-                looked_for: "0/1 columns named by SAMHSA service codes, such as oit, res, md"
-                    .into(),
+                field: Field::Services.name(),
+                looked_for: "services, or any name ending in \"services\"".into(),
                 found: crate::error::shown_header(&columns.names),
             });
         }
+        let derive_ids = columns.position(Field::Id).is_none();
+        let tally = Tally::new(source, options, columns.ignored());
+        Ok(Table {
+            columns,
+            options,
+            derive_ids,
+            tally,
+        })
     }
-    if format == Format::Labels && columns.services.is_empty() {
-        return Err(Error::UndetectedColumn {
-            file: source.to_string(),
-            field: Field::Services.name(),
-            looked_for: "services, or any name ending in \"services\"".into(),
-            found: crate::error::shown_header(&columns.names),
-        });
-    }
-    let derive_ids = columns.position(Field::Id).is_none();
-    let mut tally = Tally::new(source, options, columns.ignored());
-    while read_record(&mut csv, &mut record, source)? {
-        let line = record.position().map_or(0, |position| position.line());
-        let row = Row::decode(&columns, &record, line, &mut tally);
-        let parsed = row.facility(options);
+
+    /// Loads or rejects one data row, which starts on `line`.
+    pub(crate) fn row(&mut self, record: &ByteRecord, line: u64) -> Result<(), Error> {
+        let row = Row::decode(&self.columns, record, line, &mut self.tally);
+        let parsed = row.facility(self.options);
         if let Ok((_, unknown)) = &parsed {
-            tally.unknown_labels(unknown.clone());
+            self.tally.unknown_labels(unknown.clone());
         }
-        let ids = match derive_ids {
+        let ids = match self.derive_ids {
             true => IdSource::Derived {
-                content: content_hash(&record),
+                content: content_hash(record),
             },
             false => IdSource::Given,
         };
-        tally.take_from(line, parsed.map(|(facility, _)| facility), ids)?;
+        self.tally
+            .take_from(line, parsed.map(|(facility, _)| facility), ids)
     }
-    Ok(tally.finish())
+
+    /// Rejects a row for a reason found before it was read (it could not be placed, say).
+    pub(crate) fn reject(&mut self, error: RowError) -> Result<(), Error> {
+        self.tally
+            .take_from(error.line, Err(error), IdSource::Given)
+    }
+
+    /// Notes how `rows` rows were placed.
+    pub(crate) fn placed(&mut self, how: &str, rows: u64) {
+        self.tally.placed(how, rows);
+    }
+
+    pub(crate) fn finish(self) -> Loaded {
+        self.tally.finish()
+    }
 }
 
 /// One data row, its fields decoded.
@@ -198,6 +247,7 @@ impl<'a> Row<'a> {
                 Problem::Unknown(Box::new(error)),
             )
         })?;
+        facility.kinds = facility.kinds | options.kinds;
         // SAMHSA's `coord_match` names how a point was matched; only `zip5` is a centroid.
         facility.precision = self.text(Field::Precision).parse().unwrap_or_default();
         facility.id = match self.columns.position(Field::Id) {
@@ -211,19 +261,21 @@ impl<'a> Row<'a> {
                 labels.add(label, Category::Mapped, &mut facility);
             }
         }
-        for code in &self.columns.codes {
-            match self.at(code.at) {
-                "" | "0" => {}
-                "1" => code.meaning.apply(&mut labels, &mut facility),
-                _ => return Err(self.error(Some(code.at), Problem::WrongType("0 or 1"))),
-            }
-        }
+        // The list first, so that services come in its order whether or not 0/1 columns
+        // repeat some of its codes.
         let listed = self.text(Field::ServiceCodes).split_whitespace();
         for code in listed.filter(|code| *code != "*") {
             match CodeMeaning::of(code) {
                 Some(meaning) => meaning.apply(&mut labels, &mut facility),
                 // Kept and reported, like a label no table knows.
                 None => labels.add(code, Category::Mapped, &mut facility),
+            }
+        }
+        for code in &self.columns.codes {
+            match self.at(code.at) {
+                "" | "0" => {}
+                "1" => code.meaning.apply(&mut labels, &mut facility),
+                _ => return Err(self.error(Some(code.at), Problem::WrongType("0 or 1"))),
             }
         }
         let unknown = labels.apply(&mut facility);
@@ -235,7 +287,7 @@ impl<'a> Row<'a> {
     }
 }
 
-fn join_street(street: &str, street2: &str) -> String {
+pub(crate) fn join_street(street: &str, street2: &str) -> String {
     match (street, street2) {
         (street, "") => street.to_string(),
         ("", street2) => street2.to_string(),
@@ -244,7 +296,7 @@ fn join_street(street: &str, street2: &str) -> String {
 }
 
 /// A ZIP code with the leading zeros a spreadsheet dropped put back (`2134` → `02134`).
-fn zip(text: &str) -> String {
+pub(crate) fn zip(text: &str) -> String {
     if (3..5).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit()) {
         format!("{text:0>5}")
     } else {

@@ -129,6 +129,19 @@ impl<'a> Tally<'a> {
         }
     }
 
+    /// Counts `rows` more rows placed `how`.
+    pub(crate) fn placed(&mut self, how: &str, rows: u64) {
+        match self
+            .report
+            .placed
+            .iter_mut()
+            .find(|(known, _)| known == how)
+        {
+            Some((_, count)) => *count += rows,
+            None => self.report.placed.push((how.to_string(), rows)),
+        }
+    }
+
     /// Notes a field that was repaired rather than rejected.
     pub(crate) fn repaired(&mut self, repair: Repair) {
         self.report.repairs.push(repair);

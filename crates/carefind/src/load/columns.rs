@@ -7,7 +7,7 @@ use std::str::FromStr;
 use crate::error::{Error, UnknownTerm};
 use crate::facility::Facility;
 use crate::kind::FacilityKind;
-use crate::load::labels::{Category, Labels};
+use crate::load::labels::{Category, Labels, Resolved};
 use crate::load::service_codes::service_code;
 use crate::mh_type::MhType;
 use crate::vocabulary::Term;
@@ -348,19 +348,18 @@ impl Columns {
     }
 }
 
-/// A 0/1 column named by a service code: its position, the service the code names, and how
-/// that name is read.
-#[derive(Clone, Copy, Debug)]
+/// A 0/1 column named by a service code: its position, and what the code means.
+#[derive(Clone, Debug)]
 pub(crate) struct CodeColumn {
     pub(crate) at: usize,
     pub(crate) meaning: CodeMeaning,
 }
 
 /// What a service code says of a facility that has it.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub(crate) enum CodeMeaning {
-    /// The locator's label for the service, read as `Category` says.
-    Label(&'static str, Category),
+    /// The locator's label for the service, looked up once.
+    Label(Resolved),
     /// The facility treats this (codes `sa`, `mh`).
     Kind(FacilityKind),
     /// The facility is of this mental-health type (the "Facility Type" codes).
@@ -369,12 +368,19 @@ pub(crate) enum CodeMeaning {
 
 impl CodeMeaning {
     /// Gives `facility` what the code says; labels go through `labels`.
-    pub(crate) fn apply(self, labels: &mut Labels, facility: &mut Facility) {
+    pub(crate) fn apply(&self, labels: &mut Labels, facility: &mut Facility) {
         match self {
-            CodeMeaning::Label(name, category) => labels.add(name, category, facility),
-            CodeMeaning::Kind(kind) => facility.kinds.insert(kind),
-            CodeMeaning::MhType(mh_type) => facility.mh_types.insert(mh_type),
+            CodeMeaning::Label(resolved) => labels.add_resolved(resolved, facility),
+            CodeMeaning::Kind(kind) => facility.kinds.insert(*kind),
+            CodeMeaning::MhType(mh_type) => facility.mh_types.insert(*mh_type),
         }
+    }
+
+    /// The meaning of a code as a list writes it; a code no table knows is kept as a
+    /// service named by the code, and reported like a label no table knows.
+    pub(crate) fn of_listed(code: &str) -> Option<CodeMeaning> {
+        CodeMeaning::of(code)
+            .or_else(|| Resolved::new(code, Category::Mapped).map(CodeMeaning::Label))
     }
 
     /// The meaning of a SAMHSA service code, in any case; `None` for a code no table knows.
@@ -392,7 +398,7 @@ impl CodeMeaning {
             (_, category) if MAPPED_CATEGORIES.contains(&category) => Category::Mapped,
             _ => Category::Services,
         };
-        Some(meaning.unwrap_or(CodeMeaning::Label(name, label)))
+        meaning.or_else(|| Resolved::new(name, label).map(CodeMeaning::Label))
     }
 }
 

@@ -102,19 +102,50 @@ pub(crate) enum Category {
     Services,
 }
 
-impl Labels {
-    /// Takes one label; `facility` receives the attributes it maps to.
-    pub(crate) fn add(&mut self, label: &str, category: Category, facility: &mut Facility) {
+/// A label looked up once, to be added to many facilities (a code's label, say).
+#[derive(Clone, Debug)]
+pub(crate) struct Resolved {
+    meaning: Option<Meaning>,
+    /// The label as a service, when it means no attribute.
+    service: String,
+    /// Whether no table knows it.
+    unknown: bool,
+    label: String,
+}
+
+impl Resolved {
+    /// Looks `label` up; `None` when it is empty.
+    pub(crate) fn new(label: &str, category: Category) -> Option<Resolved> {
         let label = label.trim();
         if label.is_empty() {
-            return;
+            return None;
         }
         let key = normalize(label);
         let meaning = match category {
             Category::Services => None,
             Category::Mapped => meaning(&key),
         };
-        match meaning {
+        Some(Resolved {
+            meaning,
+            // `;` separates services in the native format; a label must stay one.
+            service: label.replace(';', ","),
+            unknown: meaning.is_none() && category == Category::Mapped && !is_known_service(&key),
+            label: label.to_string(),
+        })
+    }
+}
+
+impl Labels {
+    /// Takes one label; `facility` receives the attributes it maps to.
+    pub(crate) fn add(&mut self, label: &str, category: Category, facility: &mut Facility) {
+        if let Some(resolved) = Resolved::new(label, category) {
+            self.add_resolved(&resolved, facility);
+        }
+    }
+
+    /// Takes one label looked up before.
+    pub(crate) fn add_resolved(&mut self, resolved: &Resolved, facility: &mut Facility) {
+        match resolved.meaning {
             Some(Meaning::Care(level)) => self.care.insert(level),
             Some(Meaning::Setting(setting)) => {
                 if !self.settings.contains(&setting) {
@@ -128,13 +159,11 @@ impl Labels {
             Some(Meaning::Language(term)) => facility.languages.insert(term),
             Some(Meaning::Medication(term)) => facility.medications.insert(term),
             None => {
-                if category == Category::Mapped && !is_known_service(&key) {
-                    self.unknown.push(label.to_string());
+                if resolved.unknown {
+                    self.unknown.push(resolved.label.clone());
                 }
-                // `;` separates services in the native format; a label must stay one.
-                let service = label.replace(';', ",");
-                if !self.services.contains(&service) {
-                    self.services.push(service);
+                if !self.services.contains(&resolved.service) {
+                    self.services.push(resolved.service.clone());
                 }
             }
         }

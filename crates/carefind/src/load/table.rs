@@ -2,6 +2,7 @@
 //! [`Columns`], rows turned into facilities, ids derived when the file has none.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::io;
 
 use csv::ByteRecord;
@@ -59,6 +60,8 @@ pub(crate) struct Table<'a> {
     options: &'a LoadOptions,
     derive_ids: bool,
     tally: Tally<'a>,
+    /// The meanings of the codes the `service_code_info` lists have named so far.
+    codes: HashMap<String, Option<CodeMeaning>>,
 }
 
 impl<'a> Table<'a> {
@@ -104,13 +107,14 @@ impl<'a> Table<'a> {
             options,
             derive_ids,
             tally,
+            codes: HashMap::new(),
         })
     }
 
     /// Loads or rejects one data row, which starts on `line`.
     pub(crate) fn row(&mut self, record: &ByteRecord, line: u64) -> Result<(), Error> {
         let row = Row::decode(&self.columns, record, line, &mut self.tally);
-        let parsed = row.facility(self.options);
+        let parsed = row.facility(self.options, &mut self.codes);
         if let Ok((_, unknown)) = &parsed {
             self.tally.unknown_labels(unknown.clone());
         }
@@ -218,7 +222,11 @@ impl<'a> Row<'a> {
     }
 
     /// The facility, and the labels no table knows.
-    fn facility(&self, options: &LoadOptions) -> Result<(Facility, Vec<String>), RowError> {
+    fn facility(
+        &self,
+        options: &LoadOptions,
+        codes: &mut HashMap<String, Option<CodeMeaning>>,
+    ) -> Result<(Facility, Vec<String>), RowError> {
         if self.fields.len() != self.columns.names.len() {
             return Err(RowError {
                 line: self.line,
@@ -265,10 +273,15 @@ impl<'a> Row<'a> {
         // repeat some of its codes.
         let listed = self.text(Field::ServiceCodes).split_whitespace();
         for code in listed.filter(|code| *code != "*") {
-            match CodeMeaning::of(code) {
-                Some(meaning) => meaning.apply(&mut labels, &mut facility),
-                // Kept and reported, like a label no table knows.
-                None => labels.add(code, Category::Mapped, &mut facility),
+            // Each code is looked up once per table: a directory lists dozens a row.
+            let meaning = match codes.get(code) {
+                Some(meaning) => meaning,
+                None => codes
+                    .entry(code.to_string())
+                    .or_insert_with(|| CodeMeaning::of_listed(code)),
+            };
+            if let Some(meaning) = meaning {
+                meaning.apply(&mut labels, &mut facility);
             }
         }
         for code in &self.columns.codes {

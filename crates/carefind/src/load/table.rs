@@ -1,5 +1,6 @@
-//! The reader behind the label and geocoded CSV formats: columns found by
-//! [`Columns`], rows turned into facilities, ids derived when the file has none.
+//! The reader behind the label, code and geocoded CSV formats and the National Directory
+//! workbooks: columns found by [`Columns`], rows turned into facilities, ids derived when
+//! the file has none.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -17,7 +18,7 @@ use crate::load::{LoadOptions, Loaded, Repair};
 use crate::set::Set;
 use crate::sphere::LatLon;
 
-/// Which of the two formats is read.
+/// Which tabular format is read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Format {
     /// Service labels name the levels of care; `LoadOptions::care` adds to them.

@@ -1,5 +1,5 @@
 //! Loads a native CSV file and builds every tree of its index, timing each step and
-//! reporting the peak memory (Linux); the load budget of DESIGN section 7 is measured so:
+//! reporting the peak memory (Linux); the load budget in BENCHMARKS.md is measured so:
 //!
 //! ```text
 //! cargo run --release --example generate_sample -- /tmp/facilities_1m.csv 1000000

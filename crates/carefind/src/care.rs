@@ -6,8 +6,9 @@ use crate::vocabulary::{Group, names_group, vocabulary};
 vocabulary! {
     /// A level of care, from hospital detox down to a sober-living home.
     ///
-    /// The canonical names are those of DESIGN.md; each level also parses from its
-    /// FindTreatment codes, its label and a few common aliases, in any case.
+    /// The canonical names are those of the native format (`datasets/README.md`); each
+    /// level also parses from its FindTreatment codes, its label and a few common aliases,
+    /// in any case.
     ///
     /// ```
     /// use carefind::CareLevel;

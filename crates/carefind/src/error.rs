@@ -372,6 +372,9 @@ pub enum Error {
     /// A query cannot be answered.
     #[error(transparent)]
     Query(#[from] QueryError),
+    /// A latitude or longitude is out of range.
+    #[error(transparent)]
+    Coordinate(CoordinateError),
     /// The input cannot be read as text, or breaks a size limit (see
     /// [`load::MAX_RECORD_BYTES`](crate::load::MAX_RECORD_BYTES)).
     #[error("{file}: line {line}: {problem}")]
@@ -385,7 +388,85 @@ pub enum Error {
     },
 }
 
+/// A `Result` whose error is carefind's [`Error`].
+///
+/// ```
+/// fn nearest_name(index: &carefind::Index) -> carefind::Result<String> {
+///     let origin = carefind::LatLon::new(40.75, -73.99)?;
+///     let hits = index.search(&carefind::Query::nearest(origin, 1))?;
+///     Ok(hits[0].facility.name.clone())
+/// }
+/// assert!(nearest_name(&carefind::Index::sample()).is_ok());
+/// ```
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl From<CoordinateError> for Error {
+    fn from(error: CoordinateError) -> Self {
+        Error::Coordinate(error)
+    }
+}
+
 impl Error {
+    /// The file (or stream) the error is about, if it is about one.
+    ///
+    /// ```
+    /// use carefind::load::{self, LoadOptions};
+    ///
+    /// let csv = "id,name,lat,lon,care\nf1,Hope,91,-74,iop\n";
+    /// let error = load::native::from_reader(csv.as_bytes(), "f.csv", &LoadOptions::strict()).unwrap_err();
+    /// assert_eq!((error.file(), error.line(), error.column()), (Some("f.csv"), Some(2), Some("lat")));
+    /// ```
+    pub fn file(&self) -> Option<&str> {
+        match self {
+            Error::Io { file, .. }
+            | Error::EmptyFile { file }
+            | Error::MissingColumn { file, .. }
+            | Error::DuplicateColumn { file, .. }
+            | Error::UndetectedColumn { file, .. }
+            | Error::NoSuchColumn { file, .. }
+            | Error::CareNotGiven { file }
+            | Error::Syntax { file, .. }
+            | Error::Workbook { file, .. }
+            | Error::Snapshot { file, .. }
+            | Error::Row { file, .. }
+            | Error::Input { file, .. } => Some(file),
+            Error::InvalidFacility { .. } | Error::Query(_) | Error::Coordinate(_) => None,
+        }
+    }
+
+    /// The line the error is about (the header is line 1), if it is about one.
+    ///
+    /// ```
+    /// let error = carefind::load::native::from_reader(&b"id,name\n"[..], "f.csv", &Default::default()).unwrap_err();
+    /// assert_eq!(error.line(), None); // a missing column is about the whole file
+    /// ```
+    pub fn line(&self) -> Option<u64> {
+        match self {
+            Error::Syntax { line, .. } | Error::Input { line, .. } => Some(*line),
+            Error::Row { row, .. } => Some(row.line),
+            _ => None,
+        }
+    }
+
+    /// The column the error is about, by its header name, if it is about one.
+    ///
+    /// ```
+    /// let csv = "id,name,lat,lon,care,care\n";
+    /// let error = carefind::load::native::from_reader(csv.as_bytes(), "f.csv", &Default::default()).unwrap_err();
+    /// assert_eq!(error.column(), Some("care"));
+    /// ```
+    pub fn column(&self) -> Option<&str> {
+        match self {
+            Error::MissingColumn { column, .. } => Some(column),
+            Error::DuplicateColumn { column, .. } | Error::NoSuchColumn { column, .. } => {
+                Some(column)
+            }
+            Error::UndetectedColumn { field, .. } => Some(field),
+            Error::Row { row, .. } => row.column.as_deref(),
+            _ => None,
+        }
+    }
+
     /// An I/O error on `file`, or the input problem it carries.
     pub(crate) fn io(file: &str, source: std::io::Error) -> Error {
         match crate::load::guard::problem_of(&source) {

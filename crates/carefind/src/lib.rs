@@ -67,7 +67,7 @@ pub use age::{AgeGroup, AgeSet};
 pub use bbox::BBox;
 pub use care::{CareGroup, CareLevel, CareSet};
 pub use distance::{Distance, Unit};
-pub use error::{Error, QueryError};
+pub use error::{Error, QueryError, Result};
 pub use facility::Facility;
 pub use filter::Filter;
 pub use index::{Index, TreeMemory};

@@ -483,3 +483,13 @@ fn the_published_workbooks_import_placed_by_zip_or_by_another_files_points() {
         assert_eq!(found.status.code(), Some(0), "{}", stderr(&found));
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn a_device_as_output_is_written_not_replaced() {
+    let input = TempFile::new("device.csv", native_rows(3).as_bytes());
+    let run = carefind(&["import", input.path(), "-o", "/dev/null"]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let metadata = std::fs::metadata("/dev/null").unwrap();
+    assert!(!metadata.is_file(), "/dev/null was replaced by a file");
+}

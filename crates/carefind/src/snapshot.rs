@@ -432,6 +432,20 @@ mod tests {
     }
 
     #[test]
+    fn kinds_mental_health_types_and_precision_round_trip() {
+        use crate::{FacilityKind, MhType};
+        let mut facility = crate::Index::sample().facilities()[0].clone();
+        facility.kinds = [FacilityKind::SubstanceUse, FacilityKind::MentalHealth]
+            .into_iter()
+            .collect();
+        facility.mh_types = MhType::Ccbhc.into();
+        facility.precision = Precision::Zip;
+        let mut bytes = Vec::new();
+        to_writer(&mut bytes, [&facility]).unwrap();
+        assert_eq!(from_slice(&bytes).unwrap(), [facility]);
+    }
+
+    #[test]
     fn every_truncation_and_every_flipped_byte_is_an_error() {
         let bytes = sample_bytes();
         assert_eq!(from_slice(&bytes).unwrap().len(), 50);

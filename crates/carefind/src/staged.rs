@@ -31,12 +31,38 @@ use crate::error::Error;
 /// ```
 #[derive(Debug)]
 pub struct StagedFile {
-    temporary: tempfile::NamedTempFile,
+    written: Written,
     target: PathBuf,
 }
 
+/// Where a staged file's bytes go.
+#[derive(Debug)]
+enum Written {
+    /// A temporary file beside the target, renamed over it on commit.
+    Beside(tempfile::NamedTempFile),
+    /// The target itself: a device or a pipe (`/dev/null`, `/dev/stdout`, a FIFO), which
+    /// cannot be replaced, only written.
+    InPlace(File),
+}
+
 impl StagedFile {
-    /// Starts a file that will replace `target`; refuses a directory.
+    /// Starts a file that will replace `target`; refuses a directory. A target that is a
+    /// device or a pipe is written in place: renaming over it would replace the device.
+    ///
+    /// ```
+    /// use std::io::Write;
+    /// use carefind::staged::StagedFile;
+    ///
+    /// # #[cfg(unix)] {
+    /// let mut staged = StagedFile::new("/dev/null")?;
+    /// staged.file().write_all(b"gone")?;
+    /// staged.commit()?;
+    /// assert!(!std::fs::metadata("/dev/null")?.is_file());
+    /// # }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// A directory is refused:
     ///
     /// ```
     /// use carefind::staged::StagedFile;
@@ -56,6 +82,17 @@ impl StagedFile {
                 ),
             });
         }
+        let special = std::fs::metadata(&target).is_ok_and(|metadata| !metadata.is_file());
+        if special {
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .open(&target)
+                .map_err(|source| Error::Io { file: name, source })?;
+            return Ok(StagedFile {
+                written: Written::InPlace(file),
+                target,
+            });
+        }
         let directory = directory_of(&target);
         let file_name = target
             .file_name()
@@ -66,7 +103,10 @@ impl StagedFile {
             .suffix(".partial")
             .tempfile_in(directory)
             .map_err(|source| Error::Io { file: name, source })?;
-        Ok(StagedFile { temporary, target })
+        Ok(StagedFile {
+            written: Written::Beside(temporary),
+            target,
+        })
     }
 
     /// The file to write into.
@@ -83,7 +123,10 @@ impl StagedFile {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn file(&mut self) -> &mut File {
-        self.temporary.as_file_mut()
+        match &mut self.written {
+            Written::Beside(temporary) => temporary.as_file_mut(),
+            Written::InPlace(file) => file,
+        }
     }
 
     /// The file this one will replace.
@@ -142,17 +185,20 @@ pub fn commit_all(files: Vec<StagedFile>) -> Result<(), Error> {
         source,
     };
     for staged in &files {
-        staged
-            .temporary
-            .as_file()
-            .sync_all()
-            .map_err(|e| io_error(&staged.target, e))?;
+        if let Written::Beside(temporary) = &staged.written {
+            temporary
+                .as_file()
+                .sync_all()
+                .map_err(|e| io_error(&staged.target, e))?;
+        }
     }
     let mut directories = Vec::new();
     for staged in files {
         let target = staged.target;
-        staged
-            .temporary
+        let Written::Beside(temporary) = staged.written else {
+            continue;
+        };
+        temporary
             .persist(&target)
             .map_err(|e| io_error(&target, e.error))?;
         let directory = directory_of(&target).to_path_buf();

@@ -11,3 +11,43 @@
 
 pub mod coverage;
 pub mod pathway;
+
+impl crate::Index {
+    /// The step-down options near the query's origin: [`pathway::pathway`] as a method.
+    ///
+    /// ```
+    /// use carefind::{Index, LatLon};
+    /// use carefind::analysis::pathway::{PathwayQuery, Stage};
+    ///
+    /// let index = Index::sample();
+    /// let path = index.pathway(&PathwayQuery::new(LatLon::new(39.96, -83.0)?).from(Stage::Detox))?;
+    /// assert_eq!(path.steps[0].stage, Stage::Inpatient);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn pathway(
+        &self,
+        query: &pathway::PathwayQuery,
+    ) -> Result<pathway::Pathway<'_>, crate::QueryError> {
+        pathway::pathway(self, query)
+    }
+
+    /// Coverage of `origins`: [`coverage::coverage`] as a method.
+    ///
+    /// ```
+    /// use carefind::{CareLevel, Index, LatLon};
+    /// use carefind::analysis::coverage::{CoverageQuery, Origin, Target};
+    ///
+    /// let index = Index::sample();
+    /// let origins = vec![Origin::new("a", LatLon::new(40.7, -74.0)?, 1.0)];
+    /// let query = CoverageQuery::default().targets(vec![Target::level(CareLevel::Iop)]);
+    /// assert_eq!(index.coverage(&origins, &query)?.summaries.len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn coverage(
+        &self,
+        origins: &[coverage::Origin],
+        query: &coverage::CoverageQuery,
+    ) -> Result<coverage::Coverage<'_>, crate::QueryError> {
+        coverage::coverage(self, origins, query)
+    }
+}

@@ -45,7 +45,11 @@ pub fn run(args: &FindArgs) -> Result<Outcome, Failure> {
     let out = BufWriter::with_capacity(1 << 16, stdout.lock());
     match origins_source {
         Some(source) => batch(&index, &template, style, source, args.strict, out),
-        None => single(&index, Query { origin, ..template }, style, out),
+        None => {
+            let mut query = template;
+            query.origin = origin;
+            single(&index, query, style, out)
+        }
     }
 }
 
@@ -182,10 +186,8 @@ fn batch(
             .par_iter()
             .with_min_len(64)
             .map(|origin| {
-                let query = Query {
-                    origin: Some(origin.location),
-                    ..template.clone()
-                };
+                let mut query = template.clone();
+                query.origin = Some(origin.location);
                 let hits = index.search(&query)?;
                 Ok((
                     style.render(Some(&origin.id), &hits, query.offset.saturating_add(1)),

@@ -39,8 +39,8 @@ pub enum Area {
 /// `offset` more, and keeps at most `limit`.
 ///
 /// So "the nearest 10" is `Query::nearest(origin, 10)`, "all within 25 miles" is
-/// `Query::within(origin, Distance::miles(25.0))`, and both at once is
-/// `Query::nearest(origin, 10).max_distance(Distance::miles(25.0))`.
+/// `Query::within(origin, Distance::from_miles(25.0))`, and both at once is
+/// `Query::nearest(origin, 10).max_distance(Distance::from_miles(25.0))`.
 ///
 /// ```
 /// use carefind::{CareLevel, Distance, Filter, Index, LatLon, Payment, Query};
@@ -48,7 +48,7 @@ pub enum Area {
 /// let index = Index::sample();
 /// let midtown = LatLon::new(40.754, -73.984).unwrap();
 /// let query = Query::nearest(midtown, 5)
-///     .max_distance(Distance::miles(25.0))
+///     .max_distance(Distance::from_miles(25.0))
 ///     .filter(Filter::new().care(CareLevel::Iop).payment(Payment::Medicaid));
 /// let hits = index.search(&query).unwrap();
 /// assert!(hits.len() <= 5);
@@ -57,6 +57,7 @@ pub enum Area {
 /// }
 /// ```
 #[derive(Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct Query {
     /// Where distances are measured from; without one, results are ordered by id and carry
     /// no distance.
@@ -172,7 +173,7 @@ impl Query {
     ///
     /// let index = Index::sample();
     /// let origin = LatLon::new(41.88, -87.63).unwrap();
-    /// let hits = index.search(&Query::within(origin, Distance::kilometers(30.0))).unwrap();
+    /// let hits = index.search(&Query::within(origin, Distance::from_kilometers(30.0))).unwrap();
     /// assert!(hits.iter().all(|hit| hit.distance_m.unwrap() <= 30_000.0));
     /// ```
     pub fn within(origin: LatLon, distance: Distance) -> Self {
@@ -240,10 +241,10 @@ impl Query {
     /// use carefind::{Distance, Index, LatLon, Query};
     ///
     /// let origin = LatLon::new(39.74, -104.99).unwrap();
-    /// let query = Query::nearest(origin, 50).max_distance(Distance::miles(10.0));
+    /// let query = Query::nearest(origin, 50).max_distance(Distance::from_miles(10.0));
     /// let index = Index::sample();
     /// let hits = index.search(&query).unwrap();
-    /// assert!(hits.iter().all(|hit| hit.distance_m.unwrap() <= Distance::miles(10.0).meters()));
+    /// assert!(hits.iter().all(|hit| hit.distance_m.unwrap() <= Distance::from_miles(10.0).as_meters()));
     /// ```
     pub fn max_distance(mut self, distance: Distance) -> Self {
         self.max_distance = Some(distance);
@@ -331,7 +332,7 @@ impl Query {
             if self.origin.is_none() {
                 return Err(QueryError::MissingOrigin);
             }
-            let meters = distance.meters();
+            let meters = distance.as_meters();
             if !(meters.is_finite() && meters >= 0.0) {
                 return Err(QueryError::InvalidDistance(meters));
             }
@@ -560,7 +561,7 @@ mod tests {
     #[test]
     fn maximum_distances_need_an_origin() {
         let query = Query {
-            max_distance: Some(Distance::miles(1.0)),
+            max_distance: Some(Distance::from_miles(1.0)),
             ..Query::default()
         };
         assert_eq!(query.validate(), Err(QueryError::MissingOrigin));

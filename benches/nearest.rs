@@ -77,7 +77,7 @@ fn sample(c: &mut Criterion) {
             index
                 .search(&Query::within(
                     black_box(next()),
-                    Distance::kilometers(50.0),
+                    Distance::from_kilometers(50.0),
                 ))
                 .unwrap()
                 .len()

@@ -140,7 +140,9 @@ fn bbox_around(centre: LatLon) -> BBox {
 /// `limit` by (distance, id). The same semantics as `Index::search`.
 fn scan(facilities: &[Facility], query: &Query) -> usize {
     let origin = query.origin.expect("benches query from an origin");
-    let max = query.max_distance.map_or(f64::INFINITY, Distance::meters);
+    let max = query
+        .max_distance
+        .map_or(f64::INFINITY, Distance::as_meters);
     let mut hits: Vec<(f64, &str)> = facilities
         .iter()
         .filter(|f| query.filter.matches(f))
@@ -272,10 +274,10 @@ fn run(c: &mut Criterion, set: &Dataset) {
         })
     });
     pair(&mut group, set, "within50km", |o| {
-        Query::within(o, Distance::kilometers(50.0))
+        Query::within(o, Distance::from_kilometers(50.0))
     });
     pair(&mut group, set, "nearest10_within25mi", |o| {
-        Query::nearest(o, 10).max_distance(Distance::miles(25.0))
+        Query::nearest(o, 10).max_distance(Distance::from_miles(25.0))
     });
     pair(&mut group, set, "box_1x1.3deg", |o| {
         Query::in_box(bbox_around(o)).near(o)

@@ -19,7 +19,7 @@ pub fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let index = Index::sample(); // fictitious facilities; load real ones with carefind::load
     let query = Query::nearest(origin, 5)
-        .max_distance(Distance::miles(50.0))
+        .max_distance(Distance::from_miles(50.0))
         .filter(
             Filter::new()
                 .care(CareLevel::Iop)

@@ -18,7 +18,7 @@ pub fn main() -> Result<(), Box<dyn std::error::Error>> {
         .from(Stage::Detox)
         .filter(Filter::new().payment(Payment::Medicaid))
         .per_step(2)
-        .pair_within(Distance::miles(10.0))
+        .pair_within(Distance::from_miles(10.0))
         .pairs(3);
     let path = pathway::pathway(&index, &query)?;
 

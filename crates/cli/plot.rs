@@ -113,7 +113,7 @@ fn map<DB: DrawingBackend>(
     unit: Unit,
     level: &str,
 ) -> DrawResult<DB> {
-    let rings: Vec<f64> = query.rings.iter().map(|r| r.meters()).collect();
+    let rings: Vec<f64> = query.rings.iter().map(|r| r.as_meters()).collect();
     let class = |distance: Option<f64>| match distance {
         None => rings.len() + 1,
         Some(d) => rings.iter().position(|r| d <= *r).unwrap_or(rings.len()),

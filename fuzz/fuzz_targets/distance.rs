@@ -8,7 +8,7 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|text: &str| {
     for unit in [None, Some(Unit::Miles), Some(Unit::Meters)] {
         if let Ok(distance) = Distance::parse(text, unit) {
-            assert!(distance.meters().is_finite() && distance.meters() >= 0.0);
+            assert!(distance.as_meters().is_finite() && distance.as_meters() >= 0.0);
         }
     }
     if let Ok(bbox) = text.parse::<BBox>() {

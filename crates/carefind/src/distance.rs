@@ -119,9 +119,9 @@ impl FromStr for Unit {
 /// use carefind::{Distance, Unit};
 ///
 /// let d: Distance = "25mi".parse().unwrap();
-/// assert_eq!(d.meters(), 40_233.6);
+/// assert_eq!(d.as_meters(), 40_233.6);
 /// assert!((d.in_unit(Unit::Kilometers) - 40.2336).abs() < 1e-9);
-/// assert_eq!("1200 ft".parse::<Distance>().unwrap(), Distance::feet(1200.0));
+/// assert_eq!("1200 ft".parse::<Distance>().unwrap(), Distance::from_feet(1200.0));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, PartialOrd, serde::Serialize, serde::Deserialize)]
 pub struct Distance {
@@ -134,7 +134,7 @@ impl Distance {
     /// ```
     /// use carefind::Distance;
     ///
-    /// assert_eq!(Distance::from_meters(500.0).meters(), 500.0);
+    /// assert_eq!(Distance::from_meters(500.0).as_meters(), 500.0);
     /// ```
     pub const fn from_meters(meters: f64) -> Self {
         Distance { meters }
@@ -145,9 +145,9 @@ impl Distance {
     /// ```
     /// use carefind::Distance;
     ///
-    /// assert_eq!(Distance::kilometers(2.5).meters(), 2500.0);
+    /// assert_eq!(Distance::from_kilometers(2.5).as_meters(), 2500.0);
     /// ```
-    pub fn kilometers(km: f64) -> Self {
+    pub fn from_kilometers(km: f64) -> Self {
         Distance::new(km, Unit::Kilometers)
     }
 
@@ -156,9 +156,9 @@ impl Distance {
     /// ```
     /// use carefind::Distance;
     ///
-    /// assert_eq!(Distance::miles(1.0).meters(), 1609.344);
+    /// assert_eq!(Distance::from_miles(1.0).as_meters(), 1609.344);
     /// ```
-    pub fn miles(miles: f64) -> Self {
+    pub fn from_miles(miles: f64) -> Self {
         Distance::new(miles, Unit::Miles)
     }
 
@@ -167,10 +167,28 @@ impl Distance {
     /// ```
     /// use carefind::Distance;
     ///
-    /// assert_eq!(Distance::feet(1000.0).meters(), 304.8);
+    /// assert_eq!(Distance::from_feet(1000.0).as_meters(), 304.8);
     /// ```
-    pub fn feet(feet: f64) -> Self {
+    pub fn from_feet(feet: f64) -> Self {
         Distance::new(feet, Unit::Feet)
+    }
+
+    /// A distance in kilometres.
+    #[deprecated(since = "0.2.0", note = "use Distance::from_kilometers")]
+    pub fn kilometers(km: f64) -> Self {
+        Distance::from_kilometers(km)
+    }
+
+    /// A distance in miles.
+    #[deprecated(since = "0.2.0", note = "use Distance::from_miles")]
+    pub fn miles(miles: f64) -> Self {
+        Distance::from_miles(miles)
+    }
+
+    /// A distance in feet.
+    #[deprecated(since = "0.2.0", note = "use Distance::from_feet")]
+    pub fn feet(feet: f64) -> Self {
+        Distance::from_feet(feet)
     }
 
     /// A distance of `value` units.
@@ -178,7 +196,7 @@ impl Distance {
     /// ```
     /// use carefind::{Distance, Unit};
     ///
-    /// assert_eq!(Distance::new(3.0, Unit::Kilometers), Distance::kilometers(3.0));
+    /// assert_eq!(Distance::new(3.0, Unit::Kilometers), Distance::from_kilometers(3.0));
     /// ```
     pub fn new(value: f64, unit: Unit) -> Self {
         Distance {
@@ -191,8 +209,36 @@ impl Distance {
     /// ```
     /// use carefind::Distance;
     ///
-    /// assert_eq!(Distance::kilometers(1.0).meters(), 1000.0);
+    /// assert_eq!(Distance::from_kilometers(1.0).as_meters(), 1000.0);
     /// ```
+    pub const fn as_meters(self) -> f64 {
+        self.meters
+    }
+
+    /// The distance in miles.
+    ///
+    /// ```
+    /// use carefind::Distance;
+    ///
+    /// assert_eq!(Distance::from_meters(1609.344).as_miles(), 1.0);
+    /// ```
+    pub fn as_miles(self) -> f64 {
+        self.in_unit(Unit::Miles)
+    }
+
+    /// The distance in kilometres.
+    ///
+    /// ```
+    /// use carefind::Distance;
+    ///
+    /// assert_eq!(Distance::from_meters(2500.0).as_kilometers(), 2.5);
+    /// ```
+    pub fn as_kilometers(self) -> f64 {
+        self.in_unit(Unit::Kilometers)
+    }
+
+    /// The distance in metres.
+    #[deprecated(since = "0.2.0", note = "use Distance::as_meters")]
     pub const fn meters(self) -> f64 {
         self.meters
     }
@@ -202,7 +248,7 @@ impl Distance {
     /// ```
     /// use carefind::{Distance, Unit};
     ///
-    /// assert_eq!(Distance::miles(2.0).in_unit(Unit::Miles), 2.0);
+    /// assert_eq!(Distance::from_miles(2.0).in_unit(Unit::Miles), 2.0);
     /// ```
     pub fn in_unit(self, unit: Unit) -> f64 {
         self.meters / unit.meters()
@@ -214,7 +260,7 @@ impl Distance {
     /// ```
     /// use carefind::{Distance, Unit};
     ///
-    /// assert_eq!(Distance::parse("10", Some(Unit::Miles)).unwrap(), Distance::miles(10.0));
+    /// assert_eq!(Distance::parse("10", Some(Unit::Miles)).unwrap(), Distance::from_miles(10.0));
     /// assert!(Distance::parse("10", None).is_err());
     /// assert!(Distance::parse("-3mi", None).is_err());
     /// ```
@@ -247,7 +293,7 @@ impl Distance {
         };
         let distance = Distance::new(value, unit);
         // A finite number of a large unit can still be past what metres hold (1e308mi).
-        if !distance.meters().is_finite() {
+        if !distance.as_meters().is_finite() {
             return Err(DistanceError::Negative(text.to_string()));
         }
         Ok(distance)
@@ -286,7 +332,7 @@ mod tests {
             ("2e3m", 2000.0),
         ] {
             let parsed: Distance = text.parse().unwrap();
-            assert!((parsed.meters() - meters).abs() < 1e-9, "{text}");
+            assert!((parsed.as_meters() - meters).abs() < 1e-9, "{text}");
         }
     }
 
@@ -321,7 +367,7 @@ mod tests {
 
     #[test]
     fn display_parses_back() {
-        let d = Distance::miles(25.0);
+        let d = Distance::from_miles(25.0);
         assert_eq!(d.to_string().parse::<Distance>().unwrap(), d);
     }
 }

@@ -203,7 +203,7 @@ impl std::error::Error for RowError {}
 ///
 /// let index = Index::new(vec![]).unwrap();
 /// let origin = LatLon::new(40.0, -75.0).unwrap();
-/// let error = index.search(&Query::within(origin, Distance::miles(-3.0))).unwrap_err();
+/// let error = index.search(&Query::within(origin, Distance::from_miles(-3.0))).unwrap_err();
 /// assert!(matches!(error, QueryError::InvalidDistance(_)));
 /// ```
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]

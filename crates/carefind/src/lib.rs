@@ -11,7 +11,7 @@
 //! let index = Index::sample(); // or Index::new(facilities) from carefind::load
 //! let origin = LatLon::new(40.7506, -73.9972).unwrap(); // ZIP 10001
 //! let query = Query::nearest(origin, 5)
-//!     .max_distance(Distance::miles(25.0))
+//!     .max_distance(Distance::from_miles(25.0))
 //!     .filter(Filter::new().care(CareLevel::Iop).payment(Payment::Medicaid));
 //! for hit in index.search(&query).unwrap() {
 //!     let miles = hit.distance_m.unwrap() / 1609.344;

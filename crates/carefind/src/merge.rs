@@ -24,7 +24,7 @@ use crate::sphere::EARTH_RADIUS_M;
 /// ```
 /// use carefind::merge::MergeOptions;
 ///
-/// assert_eq!(MergeOptions::default().within.meters(), 50.0);
+/// assert_eq!(MergeOptions::default().within.as_meters(), 50.0);
 /// ```
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -154,7 +154,7 @@ pub struct Merged {
 /// # Ok::<(), carefind::error::CoordinateError>(())
 /// ```
 pub fn merge(sources: Vec<Loaded>, options: &MergeOptions) -> Merged {
-    let cell = (options.within.meters() / EARTH_RADIUS_M).max(1e-9);
+    let cell = (options.within.as_meters() / EARTH_RADIUS_M).max(1e-9);
     let mut merged = Merged::default();
     let mut origin: Vec<usize> = Vec::new();
     let mut names: Vec<String> = Vec::new();
@@ -233,7 +233,8 @@ fn nearby(
                 for &at in grid.get(&[x + dx, y + dy, z + dz]).into_iter().flatten() {
                     let other = &facilities[at];
                     let distance_m = facility.location.distance_m(other.location);
-                    if distance_m > options.within.meters() || !similar(&words, &name_words(other))
+                    if distance_m > options.within.as_meters()
+                        || !similar(&words, &name_words(other))
                     {
                         continue;
                     }

@@ -99,11 +99,11 @@ impl Index {
     ///
     /// let index = Index::sample();
     /// let origin = LatLon::new(42.36, -71.06).unwrap();
-    /// let query = Query::within(origin, Distance::miles(30.0))
+    /// let query = Query::within(origin, Distance::from_miles(30.0))
     ///     .filter(Filter::new().care(CareLevel::SoberLiving));
     /// for hit in index.search(&query).unwrap() {
     ///     assert!(hit.facility.care.contains(CareLevel::SoberLiving));
-    ///     assert!(hit.distance_m.unwrap() <= Distance::miles(30.0).meters());
+    ///     assert!(hit.distance_m.unwrap() <= Distance::from_miles(30.0).as_meters());
     /// }
     /// ```
     pub fn search(&self, query: &Query) -> Result<Vec<Hit<'_>>, QueryError> {
@@ -157,7 +157,7 @@ impl Index {
     /// use carefind::{Distance, Index, LatLon, Query};
     ///
     /// let index = Index::sample();
-    /// let query = Query::within(LatLon::new(32.78, -96.8).unwrap(), Distance::miles(50.0));
+    /// let query = Query::within(LatLon::new(32.78, -96.8).unwrap(), Distance::from_miles(50.0));
     /// assert_eq!(index.count(&query).unwrap(), index.search(&query).unwrap().len());
     /// assert_eq!(index.count(&query.clone().limit(1)).unwrap(), index.count(&query).unwrap());
     /// ```
@@ -492,7 +492,7 @@ impl<'i, 'q> Plan<'i, 'q> {
                 .origin
                 .map(Trig::of)
                 .map(|origin| (origin, origin.unit_vector())),
-            max_distance_m: query.max_distance.map(Distance::meters),
+            max_distance_m: query.max_distance.map(Distance::as_meters),
             region,
             sources,
             accepts_all,

@@ -61,7 +61,7 @@ proptest! {
 
         let stages = from.map_or(Stage::ALL.to_vec(), Stage::after);
         prop_assert_eq!(path.steps.iter().map(|s| s.stage).collect::<Vec<_>>(), stages);
-        let bound = within.map_or(f64::INFINITY, |d| d.meters());
+        let bound = within.map_or(f64::INFINITY, |d| d.as_meters());
         for step in &path.steps {
             let expected: Vec<(&str, f64)> = scan(&facilities, origin, step.stage.levels(), &filter)
                 .into_iter()
@@ -83,7 +83,7 @@ proptest! {
         for (program, to_program) in programs.iter().filter(|(_, d)| *d <= bound) {
             for (home, _) in &homes {
                 let apart = program.location.distance_m(home.location);
-                if apart <= pair_within.meters() {
+                if apart <= pair_within.as_meters() {
                     expected.push((to_program + apart, &program.id, &home.id));
                 }
             }
@@ -146,7 +146,7 @@ proptest! {
                 let weight: f64 = origins
                     .iter()
                     .zip(&nearest)
-                    .filter(|(_, n)| n.is_some_and(|(_, d)| d <= ring.meters()))
+                    .filter(|(_, n)| n.is_some_and(|(_, d)| d <= ring.as_meters()))
                     .map(|(o, _)| o.weight)
                     .sum();
                 prop_assert!((share.weight - weight).abs() <= 1e-6 * (1.0 + weight));
@@ -170,7 +170,7 @@ proptest! {
                 }).flatten();
                 prop_assert_eq!(got, expected);
             }
-            let largest = rings.iter().map(|r| r.meters()).fold(f64::NEG_INFINITY, f64::max);
+            let largest = rings.iter().map(|r| r.as_meters()).fold(f64::NEG_INFINITY, f64::max);
             let mut deserts: Vec<usize> = (0..origins.len())
                 .filter(|&o| nearest[o].is_none_or(|(_, d)| d > largest))
                 .collect();
@@ -196,7 +196,7 @@ fn bad_weights_and_distances_are_typed_errors() {
             "{error}"
         );
     }
-    let query = PathwayQuery::new(origin).pair_within(Distance::miles(-1.0));
+    let query = PathwayQuery::new(origin).pair_within(Distance::from_miles(-1.0));
     assert!(pathway::pathway(&index, &query).is_err());
     let query = CoverageQuery::default().rings(vec![Distance::from_meters(f64::NAN)]);
     assert!(coverage::coverage(&index, &[], &query).is_err());

@@ -103,7 +103,7 @@ fn scan<'a>(facilities: &'a [Facility], query: &Query) -> Vec<(&'a Facility, Opt
         })
         .map(|f| (f, query.origin.map(|o| o.distance_m(f.location))))
         .filter(|(_, d)| match (query.max_distance, d) {
-            (Some(max), Some(d)) => *d <= max.meters(),
+            (Some(max), Some(d)) => *d <= max.as_meters(),
             _ => true,
         })
         .collect();
@@ -286,7 +286,7 @@ fn antimeridian_neighbours_are_found_on_both_sides() {
     let index = Index::new(vec![east, west, far]).unwrap();
     let query = Query::within(
         LatLon::new(0.0, 179.95).unwrap(),
-        Distance::kilometers(50.0),
+        Distance::from_kilometers(50.0),
     );
     let ids: Vec<&str> = index
         .search(&query)
@@ -328,7 +328,7 @@ fn the_poles_are_close_to_each_other_across_every_longitude() {
     let index = Index::new(facilities).unwrap();
     let pole = LatLon::new(90.0, 0.0).unwrap();
     let hits = index
-        .search(&Query::within(pole, Distance::kilometers(6.0)))
+        .search(&Query::within(pole, Distance::from_kilometers(6.0)))
         .unwrap();
     assert_eq!(hits.len(), 8);
 }

@@ -101,7 +101,7 @@ fn real_facilities_answer_like_brute_force() {
     assert!(origins.len() > 300);
 
     let otp = Filter::new().care(CareLevel::Otp);
-    let radius = Distance::miles(25.0).meters();
+    let radius = Distance::from_miles(25.0).as_meters();
     let mut tied_otp_origins = 0;
     for origin in origins {
         let nearest: Vec<(&str, f64)> = index

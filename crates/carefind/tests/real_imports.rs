@@ -321,7 +321,7 @@ fn otp_coverage_of_the_population_equals_brute_force() {
         let within: f64 = origins
             .iter()
             .zip(&nearest)
-            .filter(|(_, d)| **d <= ring.meters())
+            .filter(|(_, d)| **d <= ring.as_meters())
             .map(|(o, _)| o.weight)
             .sum();
         println!(

@@ -112,7 +112,7 @@ impl std::str::FromStr for Target {
 /// use carefind::analysis::coverage::CoverageQuery;
 ///
 /// let query = CoverageQuery::default();
-/// assert_eq!(query.rings, [Distance::miles(10.0), Distance::miles(25.0), Distance::miles(50.0)]);
+/// assert_eq!(query.rings, [Distance::from_miles(10.0), Distance::from_miles(25.0), Distance::from_miles(50.0)]);
 /// assert_eq!(query.targets.len(), 11);
 /// ```
 #[derive(Clone, Debug)]
@@ -131,7 +131,7 @@ impl Default for CoverageQuery {
     fn default() -> Self {
         CoverageQuery {
             targets: Target::every_level(),
-            rings: [10.0, 25.0, 50.0].map(Distance::miles).to_vec(),
+            rings: [10.0, 25.0, 50.0].map(Distance::from_miles).to_vec(),
             filter: Filter::new(),
         }
     }
@@ -283,8 +283,8 @@ pub fn coverage_with_progress<'a>(
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<Coverage<'a>, QueryError> {
     for ring in &query.rings {
-        if !(ring.meters() >= 0.0 && ring.meters().is_finite()) {
-            return Err(QueryError::InvalidDistance(ring.meters()));
+        if !(ring.as_meters() >= 0.0 && ring.as_meters().is_finite()) {
+            return Err(QueryError::InvalidDistance(ring.as_meters()));
         }
     }
     if let Some(origin) = origins
@@ -361,7 +361,7 @@ fn summarize(
             let weight = origins
                 .iter()
                 .zip(distances)
-                .filter(|(_, d)| d.is_some_and(|d| d <= ring.meters()))
+                .filter(|(_, d)| d.is_some_and(|d| d <= ring.as_meters()))
                 .map(|(origin, _)| origin.weight)
                 .sum();
             RingShare {
@@ -394,7 +394,7 @@ fn summarize(
 
     let largest = rings
         .iter()
-        .map(|ring| ring.meters())
+        .map(|ring| ring.as_meters())
         .fold(f64::NEG_INFINITY, f64::max);
     let mut deserts: Vec<Desert> = origins
         .iter()

@@ -143,7 +143,7 @@ impl FromStr for Stage {
 /// let query = PathwayQuery::new(origin)
 ///     .from(Stage::Detox)
 ///     .filter(Filter::new().payment(Payment::Medicaid))
-///     .pair_within(Distance::miles(5.0));
+///     .pair_within(Distance::from_miles(5.0));
 /// assert_eq!(query.per_step, 3);
 /// # Ok::<(), carefind::error::CoordinateError>(())
 /// ```
@@ -177,7 +177,7 @@ impl PathwayQuery {
             filter: Filter::new(),
             per_step: 3,
             within: None,
-            pair_within: Distance::miles(10.0),
+            pair_within: Distance::from_miles(10.0),
             pairs: 5,
         }
     }
@@ -317,8 +317,8 @@ impl Pathway<'_> {
 /// ```
 pub fn pathway<'a>(index: &'a Index, query: &PathwayQuery) -> Result<Pathway<'a>, QueryError> {
     for distance in query.within.iter().chain([&query.pair_within]) {
-        if !(distance.meters() >= 0.0 && distance.meters().is_finite()) {
-            return Err(QueryError::InvalidDistance(distance.meters()));
+        if !(distance.as_meters() >= 0.0 && distance.as_meters().is_finite()) {
+            return Err(QueryError::InvalidDistance(distance.as_meters()));
         }
     }
     let stages = match query.from {

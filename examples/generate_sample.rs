@@ -1,19 +1,27 @@
-//! Regenerates datasets/sample.csv, the embedded sample of fictitious facilities.
+//! Regenerates datasets/sample.csv, the embedded sample of fictitious facilities, and
+//! datasets/sample-availability.csv, a fictitious availability feed for it.
 //!
 //! ```text
-//! cargo run --example generate_sample            # writes datasets/sample.csv
-//! cargo run --example generate_sample -- out.csv # writes elsewhere
+//! cargo run --example generate_sample            # writes both into datasets/
+//! cargo run --example generate_sample -- out.csv # writes the facilities elsewhere
 //! cargo run --release --example generate_sample -- /tmp/1m.csv 1000000 # more rows, for benchmarks
 //! ```
 //!
 //! The output depends only on SEED, COUNT and the ZIP table of the pinned `zipcodes`
 //! crate: the generator has its own small random number generator, so no crate update can
-//! change the file. A test regenerates it and compares.
+//! change the file. A test regenerates both files and compares.
+//!
+//! The feed's reports are true at times up to four days before AS_OF (2026-06-01 12:00
+//! UTC), so judged at that instant (`--as-of 2026-06-01T12:00:00Z`) about a quarter of
+//! them are older than the default 72 hours and count as unknown.
 
-use carefind::{Facility, LatLon, save};
+use carefind::availability::{Update, feed};
+use carefind::{CareLevel, Facility, LatLon, save};
 
 const SEED: u64 = 0x5A3D_1E00_CA2E_F14D;
 const COUNT: usize = 8_000;
+/// The instant the fictitious feed is as of.
+pub const AS_OF: &str = "2026-06-01T12:00:00Z";
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let path = std::env::args()
@@ -26,7 +34,88 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let facilities = generate_n(count);
     save::to_path(&path, &facilities)?;
     eprintln!("wrote {} fictitious facilities to {path}", facilities.len());
+    if std::env::args().nth(1).is_none() {
+        let feed = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/datasets/sample-availability.csv"
+        );
+        let mut writer = csv::Writer::from_path(feed)?;
+        writer.write_record(feed::COLUMNS)?;
+        let updates = availability(&facilities);
+        for update in &updates {
+            writer.write_record(feed::row(update))?;
+        }
+        writer.flush()?;
+        eprintln!(
+            "wrote {} fictitious availability reports to {feed}",
+            updates.len()
+        );
+    }
     Ok(())
+}
+
+/// The levels a facility keeps beds for, reported level by level in the feed.
+const BED_LEVELS: [CareLevel; 5] = [
+    CareLevel::HospitalDetox,
+    CareLevel::ResidentialDetox,
+    CareLevel::ResidentialShort,
+    CareLevel::ResidentialLong,
+    CareLevel::SoberLiving,
+];
+
+/// The fictitious feed: for about a third of the facilities, a report for the whole
+/// facility (accepting, wait) and one per level with beds, true up to 96 hours before
+/// AS_OF. Drawn from a stream of its own, so the facilities stay as they were.
+pub fn availability(facilities: &[Facility]) -> Vec<Update> {
+    let as_of: jiff::Timestamp = AS_OF.parse().expect("a time");
+    let mut rng = SplitMix64(SEED ^ 0xA7A1_1AB1_E000_0001);
+    let mut updates = Vec::new();
+    for facility in facilities {
+        if !rng.chance(0.35) {
+            continue;
+        }
+        let at = |rng: &mut SplitMix64| {
+            let seconds = rng.below(96 * 3600) as i64;
+            as_of - jiff::SignedDuration::from_secs(seconds - seconds % 60)
+        };
+        let mut whole = Update::new(&facility.id, at(&mut rng));
+        whole.accepting = Some(rng.chance(0.75));
+        whole.wait_days = Some(if whole.accepting == Some(true) {
+            rng.below(15)
+        } else {
+            14 + rng.below(60)
+        } as u32);
+        updates.push(whole);
+        for level in BED_LEVELS
+            .into_iter()
+            .filter(|level| facility.care.contains(*level))
+        {
+            let total = 4 + rng.below(36) as u32;
+            let mut beds = Update::new(&facility.id, at(&mut rng));
+            beds.care = Some(level);
+            beds.beds_total = Some(total);
+            beds.beds_available = Some(
+                if rng.chance(0.4) {
+                    0
+                } else {
+                    1 + rng.below(total as usize) as u32
+                }
+                .min(total),
+            );
+            beds.accepting = Some(beds.beds_available > Some(0));
+            updates.push(beds);
+        }
+    }
+    updates
+}
+
+/// The sample's listings as of AS_OF: verified within the two years before, by the
+/// fictitious directory that is their source. Drawn from a stream of its own.
+fn listing(n: usize, facility: &mut Facility) {
+    let mut rng = SplitMix64(SEED ^ (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    let as_of = jiff::civil::date(2026, 6, 1);
+    facility.verified = Some(as_of - jiff::Span::new().days(rng.below(730) as i64));
+    facility.source = "sample 2026-06".into();
 }
 
 /// The sample's facilities, in id order.
@@ -39,7 +128,11 @@ pub fn generate_n(count: usize) -> Vec<Facility> {
     let zips = zip_centroids();
     let mut rng = SplitMix64(SEED);
     (0..count)
-        .map(|n| facility(n, &zips[rng.below(zips.len())], &mut rng))
+        .map(|n| {
+            let mut facility = facility(n, &zips[rng.below(zips.len())], &mut rng);
+            listing(n, &mut facility);
+            facility
+        })
         .collect()
 }
 

@@ -132,6 +132,12 @@ pub enum Problem {
     /// The precision is not `point` or `zip`.
     #[error("{0}")]
     Precision(crate::precision::PrecisionError),
+    /// The status is not one of carefind's.
+    #[error("{0}")]
+    Status(crate::status::StatusError),
+    /// A date is not a calendar date written `YYYY-MM-DD`.
+    #[error("is not a date written YYYY-MM-DD")]
+    Date,
     /// The row has a different number of fields than the header.
     #[error("has {found} fields where the header has {expected}")]
     FieldCount {

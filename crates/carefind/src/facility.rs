@@ -12,6 +12,7 @@ use crate::payment::PaymentSet;
 use crate::population::PopulationSet;
 use crate::precision::Precision;
 use crate::sphere::LatLon;
+use crate::status::Status;
 
 /// A treatment facility: who it is, where it is, and what it offers.
 ///
@@ -95,6 +96,15 @@ pub struct Facility {
     /// How exactly `location` places it: its own address, or only its ZIP centroid.
     #[serde(default)]
     pub precision: Precision,
+    /// Whether the facility is open; searches hide closed ones unless asked.
+    #[serde(default)]
+    pub status: Status,
+    /// When the listing was last confirmed (by the directory or its staff), if known.
+    #[serde(default)]
+    pub verified: Option<jiff::civil::Date>,
+    /// Where the listing comes from (a directory and its release), free text.
+    #[serde(default)]
+    pub source: String,
 }
 
 impl Facility {
@@ -129,6 +139,9 @@ impl Facility {
             kinds: KindSet::default(),
             mh_types: MhTypeSet::default(),
             precision: Precision::Point,
+            status: Status::Active,
+            verified: None,
+            source: String::new(),
         }
     }
 }

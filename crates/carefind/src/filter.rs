@@ -4,6 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::age::AgeSet;
+use crate::availability::{Availability, Need};
 use crate::care::CareSet;
 use crate::facility::Facility;
 use crate::kind::KindSet;
@@ -13,6 +14,7 @@ use crate::payment::PaymentSet;
 use crate::population::PopulationSet;
 use crate::precision::Precision;
 use crate::set::Set;
+use crate::status::Status;
 use crate::vocabulary::Term;
 
 type Predicate = Arc<dyn Fn(&Facility) -> bool + Send + Sync>;
@@ -21,7 +23,9 @@ type Predicate = Arc<dyn Fn(&Facility) -> bool + Send + Sync>;
 ///
 /// Within a group a facility passes when it offers any of the wanted values (care in
 /// {iop, php}); across groups every non-empty group must pass (care AND payment AND ...).
-/// An empty group does not filter. An optional predicate runs last, for anything else.
+/// An empty group does not filter. Closed facilities (temporarily or for good) are left
+/// out unless [`Filter::include_closed`] says otherwise. Availability, when asked for with
+/// [`Filter::available`], and an optional predicate run last.
 ///
 /// ```
 /// use carefind::{CareLevel, Facility, Filter, LatLon, Payment};
@@ -57,16 +61,23 @@ pub struct Filter {
     pub kinds: KindSet,
     /// Keep only facilities placed at least this exactly; `None` keeps every one.
     pub min_precision: Option<Precision>,
+    /// Keep closed facilities too (searches leave them out by default).
+    pub include_closed: bool,
+    /// Keep only listings verified on or after this date; `None` keeps every one.
+    pub verified_since: Option<jiff::civil::Date>,
+    availability: Option<(Arc<Availability>, Need)>,
     predicate: Option<Predicate>,
 }
 
 impl Filter {
-    /// A filter that keeps everything.
+    /// A filter that keeps every open facility.
     ///
     /// ```
     /// use carefind::Filter;
     ///
-    /// assert!(Filter::new().is_empty());
+    /// // Leaving out closed facilities is a filter too.
+    /// assert!(!Filter::new().is_empty());
+    /// assert!(Filter::new().include_closed().is_empty());
     /// ```
     pub fn new() -> Self {
         Filter::default()
@@ -173,6 +184,75 @@ impl Filter {
         self
     }
 
+    /// Keeps closed facilities (temporarily or for good) too; searches leave them out
+    /// unless this is set.
+    ///
+    /// ```
+    /// use carefind::{Facility, Filter, LatLon, Status};
+    ///
+    /// let mut facility = Facility::new("f", "F", LatLon::new(40.0, -83.0).unwrap());
+    /// facility.status = Status::TemporarilyClosed;
+    /// assert!(!Filter::new().matches(&facility));
+    /// assert!(Filter::new().include_closed().matches(&facility));
+    /// ```
+    pub fn include_closed(mut self) -> Self {
+        self.include_closed = true;
+        self
+    }
+
+    /// Keeps only listings verified on or after `date` (listings without a date fail).
+    ///
+    /// ```
+    /// use carefind::{Facility, Filter, LatLon};
+    /// use jiff::civil::date;
+    ///
+    /// let mut facility = Facility::new("f", "F", LatLon::new(40.0, -83.0).unwrap());
+    /// let recent = Filter::new().verified_since(date(2025, 1, 1));
+    /// assert!(!recent.matches(&facility));
+    /// facility.verified = Some(date(2025, 3, 9));
+    /// assert!(recent.matches(&facility));
+    /// ```
+    pub fn verified_since(mut self, date: jiff::civil::Date) -> Self {
+        self.verified_since = Some(date);
+        self
+    }
+
+    /// Also requires availability: fresh reports in `table` that meet `need` (see
+    /// [`Need`] for how levels of care count). A need that asks for nothing removes the
+    /// requirement.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use carefind::availability::{Availability, Need, Update};
+    /// use carefind::{Facility, Filter, LatLon};
+    ///
+    /// let facility = Facility::new("f1", "F", LatLon::new(40.0, -83.0).unwrap());
+    /// let now = "2026-06-01T12:00:00Z".parse().unwrap();
+    /// let mut update = Update::new("f1", now);
+    /// update.wait_days = Some(2);
+    /// let table = Arc::new(Availability::new().with([update]).table);
+    ///
+    /// let within_a_week = Filter::new().available(table.clone(), Need::at(now).max_wait_days(7));
+    /// assert!(within_a_week.matches(&facility));
+    /// let tomorrow = Filter::new().available(table, Need::at(now).max_wait_days(1));
+    /// assert!(!tomorrow.matches(&facility));
+    /// ```
+    pub fn available(mut self, table: Arc<Availability>, need: Need) -> Self {
+        self.availability = need.asks_anything().then_some((table, need));
+        self
+    }
+
+    /// The availability table and need of [`Filter::available`], if any.
+    ///
+    /// ```
+    /// assert!(carefind::Filter::new().availability().is_none());
+    /// ```
+    pub fn availability(&self) -> Option<(&Arc<Availability>, &Need)> {
+        self.availability
+            .as_ref()
+            .map(|(table, need)| (table, need))
+    }
+
     /// Also requires `keep` to return true; it runs after every other test. It replaces any
     /// earlier predicate.
     ///
@@ -197,7 +277,7 @@ impl Filter {
     /// assert!(!Filter::new().care(CareLevel::Otp).is_empty());
     /// ```
     pub fn is_empty(&self) -> bool {
-        self.predicate.is_none() && self.wants_nothing_in_particular()
+        self.has_no_predicate() && self.wants_nothing_in_particular() && self.include_closed
     }
 
     fn wants_nothing_in_particular(&self) -> bool {
@@ -212,6 +292,7 @@ impl Filter {
             && self.medications.is_empty()
             && self.kinds.is_empty()
             && self.min_precision.is_none()
+            && self.verified_since.is_none()
     }
 
     /// Whether the filter keeps `facility`.
@@ -224,7 +305,7 @@ impl Filter {
     /// assert!(!Filter::new().care(CareLevel::Iop).matches(&facility));
     /// ```
     pub fn matches(&self, facility: &Facility) -> bool {
-        self.matches_attributes(&Attributes::of(facility)) && self.matches_predicate(facility)
+        self.matches_attributes(&Attributes::of(facility)) && self.matches_record(facility)
     }
 
     /// The bitmask part of the test, on the index's compact copy of the sets.
@@ -239,11 +320,18 @@ impl Filter {
             && self
                 .min_precision
                 .is_none_or(|least| offered.precision >= least)
+            && (self.include_closed || !offered.status.is_closed())
+            && self
+                .verified_since
+                .is_none_or(|since| offered.verified >= days_of(since))
     }
 
     /// The filter's masks, as a key for counts that depend on nothing else.
-    pub(crate) fn masks(&self) -> [u64; 8] {
+    pub(crate) fn masks(&self) -> [u64; 10] {
         let precision = self.min_precision.map_or(0, |least| least as u64 + 1);
+        let verified = self
+            .verified_since
+            .map_or(u64::MAX, |since| days_of(since) as u64);
         [
             self.care.bits(),
             self.payment.bits(),
@@ -253,21 +341,28 @@ impl Filter {
             self.medications.bits(),
             self.kinds.bits(),
             precision,
+            u64::from(self.include_closed),
+            verified,
         ]
     }
 
-    /// Whether the filter asks for levels of care and nothing else.
+    /// Whether the filter asks for levels of care and nothing else (closed facilities
+    /// aside: the index knows whether it has any).
     pub(crate) fn is_care_only(&self) -> bool {
-        self.predicate.is_none() && self.wants_nothing_but_care()
+        self.has_no_predicate() && self.wants_nothing_but_care()
     }
 
     /// Whether the filter is its masks alone.
     pub(crate) fn has_no_predicate(&self) -> bool {
-        self.predicate.is_none()
+        self.predicate.is_none() && self.availability.is_none()
     }
 
-    pub(crate) fn matches_predicate(&self, facility: &Facility) -> bool {
-        self.predicate.as_ref().is_none_or(|keep| keep(facility))
+    /// The part of the test that reads the record: availability, then the predicate.
+    pub(crate) fn matches_record(&self, facility: &Facility) -> bool {
+        self.availability
+            .as_ref()
+            .is_none_or(|(table, need)| table.meets(facility, self.care, need))
+            && self.predicate.as_ref().is_none_or(|keep| keep(facility))
     }
 }
 
@@ -286,6 +381,12 @@ impl fmt::Debug for Filter {
             .field("medications", &self.medications)
             .field("kinds", &self.kinds)
             .field("min_precision", &self.min_precision)
+            .field("include_closed", &self.include_closed)
+            .field("verified_since", &self.verified_since)
+            .field(
+                "availability",
+                &self.availability.as_ref().map(|(_, need)| need),
+            )
             .field("predicate", &self.predicate.as_ref().map(|_| "<closure>"))
             .finish()
     }
@@ -303,6 +404,9 @@ pub(crate) struct Attributes {
     pub(crate) medications: MedicationSet,
     pub(crate) kinds: KindSet,
     pub(crate) precision: Precision,
+    pub(crate) status: Status,
+    /// Days from 1970-01-01 to the date the listing was verified; `i32::MIN` for never.
+    pub(crate) verified: i32,
 }
 
 impl Attributes {
@@ -316,6 +420,13 @@ impl Attributes {
             medications: facility.medications,
             kinds: facility.kinds,
             precision: facility.precision,
+            status: facility.status,
+            verified: facility.verified.map_or(i32::MIN, days_of),
         }
     }
+}
+
+/// Days from 1970-01-01 to `date`.
+pub(crate) fn days_of(date: jiff::civil::Date) -> i32 {
+    (date - jiff::civil::date(1970, 1, 1)).get_days()
 }

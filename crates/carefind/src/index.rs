@@ -54,11 +54,13 @@ pub struct Index {
     /// The position in `facilities` of the facility in each slot.
     pub(crate) position_of_slot: Vec<u32>,
     offering: [usize; CareLevel::COUNT],
+    /// How many facilities are closed (searches leave them out by default).
+    pub(crate) closed: usize,
     all: OnceLock<Tree>,
     by_care: [OnceLock<Tree>; CareLevel::COUNT],
     /// Counts of unbounded queries by filter (see `Index::count`): a services's `total`
     /// for "nearest, anywhere" would otherwise cost a pass over every facility.
-    pub(crate) totals: std::sync::Mutex<std::collections::HashMap<[u64; 8], usize>>,
+    pub(crate) totals: std::sync::Mutex<std::collections::HashMap<[u64; 10], usize>>,
 }
 
 impl Index {
@@ -115,7 +117,9 @@ impl Index {
         for level in attributes.iter().flat_map(|a| a.care.iter()) {
             offering[level as usize] += 1;
         }
+        let closed = attributes.iter().filter(|a| a.status.is_closed()).count();
         Ok(Index {
+            closed,
             facilities,
             locations,
             attributes,

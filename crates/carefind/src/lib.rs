@@ -34,6 +34,7 @@
 
 mod age;
 pub mod analysis;
+pub mod availability;
 mod bbox;
 mod care;
 mod distance;
@@ -60,10 +61,15 @@ mod set;
 pub mod snapshot;
 mod sphere;
 pub mod staged;
+mod status;
 mod tree;
 mod vocabulary;
 
 pub use age::{AgeGroup, AgeSet};
+pub use availability::feed::FeedError;
+#[cfg(feature = "store")]
+pub use availability::store::StoreError;
+pub use availability::{Availability, UpdateError};
 pub use bbox::BBox;
 pub use care::{CareGroup, CareLevel, CareSet};
 pub use distance::{Distance, Unit};
@@ -83,6 +89,7 @@ pub use query::{Area, Budget, Cursor, Query};
 pub use search::Hit;
 pub use set::Set;
 pub use sphere::{EARTH_RADIUS_M, LatLon};
+pub use status::{Status, StatusError};
 pub use vocabulary::{Group, Term};
 
 // The README's library example compiles and runs as a doc test.

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use arc_swap::ArcSwap;
 
+use crate::availability::Availability;
 use crate::index::Index;
 
 /// A handle to the current [`Index`], shared by every thread that answers queries, whose
@@ -27,9 +28,13 @@ use crate::index::Index;
 /// assert!(locator.index().is_empty());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// Availability is held beside the index the same way: an immutable
+/// [`Availability`] table, replaced as a whole as updates arrive.
 #[derive(Debug)]
 pub struct Locator {
     current: ArcSwap<Index>,
+    availability: ArcSwap<Availability>,
 }
 
 impl Locator {
@@ -37,6 +42,7 @@ impl Locator {
     pub fn new(index: Index) -> Self {
         Locator {
             current: ArcSwap::from_pointee(index),
+            availability: ArcSwap::from_pointee(Availability::new()),
         }
     }
 
@@ -49,6 +55,31 @@ impl Locator {
     /// [`warm_up`](Index::warm_up) the new index first, so no query waits for its trees.
     pub fn replace(&self, index: Index) -> Arc<Index> {
         self.current.swap(Arc::new(index))
+    }
+
+    /// The current availability table (empty until one is set); like the index, a query
+    /// holding it sees one version to the end.
+    ///
+    /// ```
+    /// use carefind::availability::{Availability, Update};
+    /// use carefind::{Index, Locator};
+    ///
+    /// let locator = Locator::new(Index::sample());
+    /// assert!(locator.availability().is_empty());
+    /// let update = Update::new("anything", jiff::Timestamp::now());
+    /// let next = locator.availability().with([update]).table;
+    /// locator.replace_availability(next);
+    /// assert_eq!(locator.availability().len(), 1);
+    /// ```
+    pub fn availability(&self) -> Arc<Availability> {
+        self.availability.load_full()
+    }
+
+    /// Makes `table` the current availability and returns the one it replaces. Writers
+    /// that apply updates concurrently must take turns (one writer thread, or a lock
+    /// around read-apply-replace), or one's updates could replace the other's.
+    pub fn replace_availability(&self, table: Availability) -> Arc<Availability> {
+        self.availability.swap(Arc::new(table))
     }
 }
 

@@ -12,6 +12,7 @@ use crate::error::Error;
 use crate::facility::Facility;
 use crate::load::native::COLUMNS;
 use crate::precision::Precision;
+use crate::status::Status;
 
 /// Writes facilities as native CSV to `writer`; `target` names it in errors.
 ///
@@ -104,6 +105,15 @@ pub fn row(facility: &Facility) -> [String; COLUMNS.len()] {
             Precision::Point => String::new(),
             zip => zip.to_string(),
         },
+        match facility.status {
+            Status::Active => String::new(),
+            closed => closed.to_string(),
+        },
+        facility
+            .verified
+            .map(|date| date.to_string())
+            .unwrap_or_default(),
+        facility.source.trim().to_string(),
     ]
 }
 

@@ -481,6 +481,7 @@ impl<'i, 'q> Plan<'i, 'q> {
         let sources = choose_sources(index, query.filter.care);
         let accepts_all = matches!(region, Region::Everywhere)
             && query.filter.is_care_only()
+            && (query.filter.include_closed || index.closed == 0)
             && match sources {
                 Sources::All => query.filter.care.is_empty(),
                 Sources::Levels(care) => care.len() == 1,
@@ -538,7 +539,7 @@ impl<'i, 'q> Plan<'i, 'q> {
             && self
                 .region
                 .contains(self.index.locations[slot as usize].point)
-            && filter.matches_predicate(&self.index.facilities[self.position(slot) as usize])
+            && filter.matches_record(&self.index.facilities[self.position(slot) as usize])
     }
 
     /// Where the facility in `slot` sits among the facilities, which is its place in id

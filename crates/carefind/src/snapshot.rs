@@ -30,12 +30,13 @@ use crate::facility::Facility;
 use crate::precision::Precision;
 use crate::set::Set;
 use crate::sphere::LatLon;
+use crate::status::Status;
 use crate::vocabulary::Term;
 
 /// The file's first bytes.
 pub const MAGIC: &[u8; 8] = b"CFSNAP\r\n";
 /// The version this library writes and reads.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 const HEADER: usize = 8 + 4 + 8 + 8 + 4;
 /// Facilities per chunk: small enough to share out, large enough to be worth a task.
 const CHUNK: usize = 2048;
@@ -264,11 +265,12 @@ pub fn from_slice(bytes: &[u8]) -> Result<Vec<Facility>, SnapshotError> {
     Ok(facilities)
 }
 
+fn encode_text(out: &mut Vec<u8>, text: &str) {
+    out.extend_from_slice(&(text.len() as u32).to_le_bytes());
+    out.extend_from_slice(text.as_bytes());
+}
+
 fn encode(out: &mut Vec<u8>, facility: &Facility) {
-    let mut text = |text: &str| {
-        out.extend_from_slice(&(text.len() as u32).to_le_bytes());
-        out.extend_from_slice(text.as_bytes());
-    };
     for field in [
         &facility.id,
         &facility.name,
@@ -281,7 +283,7 @@ fn encode(out: &mut Vec<u8>, facility: &Facility) {
         &facility.intake_phone,
         &facility.website,
     ] {
-        text(field);
+        encode_text(out, field);
     }
     out.extend_from_slice(&facility.location.lat().to_le_bytes());
     out.extend_from_slice(&facility.location.lon().to_le_bytes());
@@ -301,11 +303,26 @@ fn encode(out: &mut Vec<u8>, facility: &Facility) {
         Precision::Point => 0,
         Precision::Zip => 1,
     });
+    out.push(match facility.status {
+        Status::Active => 0,
+        Status::TemporarilyClosed => 1,
+        Status::Closed => 2,
+    });
+    // Days since 1970-01-01, or i32::MIN for a listing never verified.
+    let verified = facility.verified.map_or(i32::MIN, crate::filter::days_of);
+    out.extend_from_slice(&verified.to_le_bytes());
+    encode_text(out, &facility.source);
     out.extend_from_slice(&(facility.services.len() as u32).to_le_bytes());
     for service in &facility.services {
         out.extend_from_slice(&(service.len() as u32).to_le_bytes());
         out.extend_from_slice(service.as_bytes());
     }
+}
+
+fn date_of_days(days: i32) -> Option<jiff::civil::Date> {
+    jiff::civil::date(1970, 1, 1)
+        .checked_add(jiff::Span::new().try_days(days).ok()?)
+        .ok()
 }
 
 /// Reads the payload, checking every length and value.
@@ -408,6 +425,17 @@ impl<'a> Reader<'a> {
             1 => Precision::Zip,
             _ => return Err(self.corrupt("an unknown precision")),
         };
+        facility.status = match self.u8()? {
+            0 => Status::Active,
+            1 => Status::TemporarilyClosed,
+            2 => Status::Closed,
+            _ => return Err(self.corrupt("an unknown status")),
+        };
+        facility.verified = match self.u32()? as i32 {
+            i32::MIN => None,
+            days => Some(date_of_days(days).ok_or_else(|| self.corrupt("a date out of range"))?),
+        };
+        facility.source = self.text()?;
         let services = self.u32()? as usize;
         facility.services = Vec::with_capacity(services.min(self.bytes.len() - self.at));
         for _ in 0..services {

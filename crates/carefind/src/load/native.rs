@@ -30,7 +30,7 @@ use crate::vocabulary::Term;
 ///
 /// assert!(REQUIRED.iter().all(|column| COLUMNS.contains(column)));
 /// ```
-pub const COLUMNS: [&str; 22] = [
+pub const COLUMNS: [&str; 25] = [
     "id",
     "name",
     "name2",
@@ -53,6 +53,9 @@ pub const COLUMNS: [&str; 22] = [
     "kinds",
     "mh_types",
     "precision",
+    "status",
+    "verified",
+    "source",
 ];
 
 /// The columns a file must have.
@@ -87,6 +90,9 @@ const SERVICES: usize = 18;
 const KINDS: usize = 19;
 const MH_TYPES: usize = 20;
 const PRECISION: usize = 21;
+const STATUS: usize = 22;
+const VERIFIED: usize = 23;
+const SOURCE: usize = 24;
 
 /// Loads a native CSV file.
 ///
@@ -606,6 +612,18 @@ impl Header {
             .text(PRECISION)
             .parse()
             .map_err(|error| row.error(PRECISION, Problem::Precision(error)))?;
+        facility.status = row
+            .text(STATUS)
+            .parse()
+            .map_err(|error| row.error(STATUS, Problem::Status(error)))?;
+        facility.verified = match row.text(VERIFIED) {
+            "" => None,
+            text => Some(
+                crate::status::parse_date(text)
+                    .ok_or_else(|| row.error(VERIFIED, Problem::Date))?,
+            ),
+        };
+        facility.source = row.text(SOURCE).to_string();
         Ok(facility)
     }
 }

@@ -2,9 +2,12 @@
 //! city, crowd the antimeridian and the poles, and repeat.
 #![allow(dead_code)] // each test file uses its own part
 
+use std::sync::Arc;
+
+use carefind::availability::{Availability, Need, Update};
 use carefind::{
     CareLevel, CareSet, Distance, Facility, FacilityKind, Filter, KindSet, Language, LanguageSet,
-    LatLon, Payment, PaymentSet, Precision, Set, Term,
+    LatLon, Payment, PaymentSet, Precision, Set, Status, Term,
 };
 use proptest::prelude::*;
 
@@ -43,13 +46,34 @@ pub fn facilities() -> impl Strategy<Value = Vec<Facility>> {
         sparse_bits(4),
         sparse_bits(3),
         (sparse_bits(2), prop::bool::weighted(0.2)),
+        (
+            prop::sample::select(vec![
+                Status::Active,
+                Status::Active,
+                Status::Active,
+                Status::TemporarilyClosed,
+                Status::Closed,
+            ]),
+            prop::option::of(0..40i64),
+        ),
     );
     prop::collection::vec(one, 0..120).prop_map(|rows| {
         let mut points: Vec<(f64, f64)> = Vec::with_capacity(rows.len());
         rows.into_iter()
             .enumerate()
             .map(
-                |(i, (point, duplicate_of, care, payment, languages, (kinds, at_zip)))| {
+                |(
+                    i,
+                    (
+                        point,
+                        duplicate_of,
+                        care,
+                        payment,
+                        languages,
+                        (kinds, at_zip),
+                        (status, verified),
+                    ),
+                )| {
                     let point = match duplicate_of {
                         Some(earlier) if !points.is_empty() => points[earlier.index(points.len())],
                         _ => point,
@@ -68,6 +92,8 @@ pub fn facilities() -> impl Strategy<Value = Vec<Facility>> {
                     if at_zip {
                         facility.precision = Precision::Zip;
                     }
+                    facility.status = status;
+                    facility.verified = verified.map(day);
                     facility
                 },
             )
@@ -75,7 +101,91 @@ pub fn facilities() -> impl Strategy<Value = Vec<Facility>> {
     })
 }
 
+/// The id `facilities` gives its `i`th facility.
+pub fn facility_id(i: usize) -> String {
+    format!("f{:05}", (i * 7919) % 10007)
+}
+
+/// Day `n` of the days listings are verified on (2026-01-01 onward).
+pub fn day(n: i64) -> jiff::civil::Date {
+    jiff::civil::date(2026, 1, 1) + jiff::Span::new().days(n)
+}
+
+/// The instant availability is judged at in the property tests.
+pub fn now() -> jiff::Timestamp {
+    "2026-06-01T12:00:00Z".parse().unwrap()
+}
+
+/// Availability reports for the ids `facilities` gives, some for the whole facility and
+/// some per level, fresh and stale, with every measure sometimes missing.
+pub fn availability() -> impl Strategy<Value = Availability> {
+    let one = (
+        0..120usize,
+        prop::option::of(prop::sample::select(CareLevel::ALL.to_vec())),
+        prop::option::of(any::<bool>()),
+        prop::option::of(0..4u32),
+        prop::option::of(0..10u32),
+        0..(6 * 24i64),
+    );
+    prop::collection::vec(one, 0..150).prop_map(|rows| {
+        let updates = rows
+            .into_iter()
+            .map(|(i, care, accepting, beds, wait, hours_ago)| {
+                let mut update = Update::new(
+                    facility_id(i),
+                    now() - jiff::SignedDuration::from_hours(hours_ago),
+                );
+                update.care = care;
+                update.accepting = accepting;
+                update.beds_available = beds;
+                update.wait_days = wait;
+                update
+            });
+        Availability::new().with(updates).table
+    })
+}
+
+/// What a search asks of availability: sometimes nothing.
+pub fn needs() -> impl Strategy<Value = Need> {
+    (
+        any::<bool>(),
+        prop::option::of(0..3u32),
+        prop::option::of(0..8u32),
+        prop::sample::select(vec![24i64, 72, 200]),
+    )
+        .prop_map(|(accepting, beds, wait, fresh_hours)| {
+            let mut need =
+                Need::at(now()).fresh_within(jiff::SignedDuration::from_hours(fresh_hours));
+            need.accepting = accepting;
+            need.open_beds = beds;
+            need.max_wait_days = wait;
+            need
+        })
+}
+
 pub fn filters() -> impl Strategy<Value = Filter> {
+    let listing = (
+        prop::bool::weighted(0.5),
+        prop::option::of(0..40i64),
+        prop::option::of((availability(), needs())),
+    );
+    (base_filters(), listing).prop_map(
+        |(mut filter, (include_closed, verified_since, available))| {
+            if include_closed {
+                filter = filter.include_closed();
+            }
+            if let Some(n) = verified_since {
+                filter = filter.verified_since(day(n));
+            }
+            if let Some((table, need)) = available {
+                filter = filter.available(Arc::new(table), need);
+            }
+            filter
+        },
+    )
+}
+
+fn base_filters() -> impl Strategy<Value = Filter> {
     let care = prop_oneof![
         2 => Just(CareSet::EMPTY),
         3 => prop::sample::select(CareLevel::ALL.to_vec()).prop_map(CareSet::from),

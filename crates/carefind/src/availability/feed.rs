@@ -1,0 +1,493 @@
+//! Availability feeds: CSV, a JSON array (or one object) and NDJSON, every row checked.
+//!
+//! A feed has the columns (or keys) `id`, `care`, `accepting`, `beds_available`,
+//! `beds_total`, `wait_days` and `updated_at`; only `id` and `updated_at` are required, and
+//! other columns are ignored. `care` is one level of care (empty: the whole facility),
+//! `accepting` is `yes`, `no` or empty (`true`/`false` in JSON), the counts are
+//! non-negative whole numbers, and `updated_at` is an RFC 3339 time with its offset
+//! (`2026-06-01T08:00:00Z`), at most five minutes ahead of the clock.
+//!
+//! [`read`] keeps the good rows and lists every problem of the bad ones with its line (or
+//! item), field and value; whether a feed with problems is applied at all is the caller's
+//! choice. A feed that cannot be read as a whole (a header without `id`, JSON that is not
+//! an array or an object) is a [`FeedError`].
+//!
+//! ```
+//! use carefind::availability::feed::{self, Check, FeedFormat};
+//!
+//! let csv = "id,care,accepting,beds_available,beds_total,updated_at\n\
+//!            f1,residential-detox,yes,2,10,2026-06-01T08:00:00Z\n\
+//!            f2,,maybe,-1,,2026-06-01T08:00:00Z\n";
+//! let now = "2026-06-01T12:00:00Z".parse()?;
+//! let feed = feed::read(csv.as_bytes(), FeedFormat::Csv, &Check::at(now))?;
+//! assert_eq!((feed.read, feed.updates.len()), (2, 1));
+//! let problems: Vec<String> = feed.problems.iter().map(|p| p.to_string()).collect();
+//! assert_eq!(problems, [
+//!     r#"line 3: accepting "maybe" is not yes, no or empty"#,
+//!     r#"line 3: beds_available "-1" is negative"#,
+//! ]);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::fmt;
+
+use jiff::Timestamp;
+use serde_json::Value;
+
+use super::Update;
+use crate::care::CareLevel;
+
+/// The columns of a feed, in the order an export writes them.
+///
+/// ```
+/// assert_eq!(carefind::availability::feed::COLUMNS[0], "id");
+/// ```
+pub const COLUMNS: [&str; 7] = [
+    "id",
+    "care",
+    "accepting",
+    "beds_available",
+    "beds_total",
+    "wait_days",
+    "updated_at",
+];
+
+/// How a feed is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FeedFormat {
+    /// CSV with a header row.
+    Csv,
+    /// A JSON array of objects, or one object.
+    Json,
+    /// One JSON object per line.
+    Ndjson,
+}
+
+impl FeedFormat {
+    /// The format a file's extension names (`.csv`, `.json`, `.ndjson` or `.jsonl`).
+    ///
+    /// ```
+    /// use carefind::availability::feed::FeedFormat;
+    ///
+    /// assert_eq!(FeedFormat::of_path("beds.ndjson".as_ref()), Some(FeedFormat::Ndjson));
+    /// assert_eq!(FeedFormat::of_path("beds.txt".as_ref()), None);
+    /// ```
+    pub fn of_path(path: &std::path::Path) -> Option<FeedFormat> {
+        let extension = path.extension()?.to_str()?.to_ascii_lowercase();
+        match extension.as_str() {
+            "csv" => Some(FeedFormat::Csv),
+            "json" => Some(FeedFormat::Json),
+            "ndjson" | "jsonl" => Some(FeedFormat::Ndjson),
+            _ => None,
+        }
+    }
+
+    /// The format the content looks like: JSON when it starts with `[` or `{` (NDJSON
+    /// when an object is followed by more lines), CSV otherwise.
+    ///
+    /// ```
+    /// use carefind::availability::feed::FeedFormat;
+    ///
+    /// assert_eq!(FeedFormat::sniff(b" [{}]"), FeedFormat::Json);
+    /// assert_eq!(FeedFormat::sniff(b"{\"id\":1}\n{\"id\":2}\n"), FeedFormat::Ndjson);
+    /// assert_eq!(FeedFormat::sniff(b"id,updated_at\n"), FeedFormat::Csv);
+    /// ```
+    pub fn sniff(bytes: &[u8]) -> FeedFormat {
+        let text = bytes.trim_ascii();
+        match text.first() {
+            Some(b'[') => FeedFormat::Json,
+            Some(b'{') if text.contains(&b'\n') => FeedFormat::Ndjson,
+            Some(b'{') => FeedFormat::Json,
+            _ => FeedFormat::Csv,
+        }
+    }
+}
+
+/// What rows are checked against beyond themselves.
+pub struct Check<'a> {
+    /// The clock: `updated_at` may be at most five minutes after it.
+    pub now: Timestamp,
+    /// Whether a facility id is in the directory (`None`: every id is taken).
+    pub known: Option<&'a (dyn Fn(&str) -> bool + Sync)>,
+}
+
+impl<'a> Check<'a> {
+    /// Checks against the clock `now` only.
+    pub fn at(now: Timestamp) -> Self {
+        Check { now, known: None }
+    }
+
+    /// Also checks that every id is one `known` accepts.
+    ///
+    /// ```
+    /// use carefind::availability::feed::{self, Check, FeedFormat};
+    ///
+    /// let known = |id: &str| id == "f1";
+    /// let check = Check::at(jiff::Timestamp::now()).known_ids(&known);
+    /// let feed = feed::read(b"id,updated_at\nf9,2020-01-01T00:00:00Z\n", FeedFormat::Csv, &check).unwrap();
+    /// assert_eq!(feed.problems[0].to_string(), r#"line 2: id "f9" is not a facility in the directory"#);
+    /// ```
+    pub fn known_ids(mut self, known: &'a (dyn Fn(&str) -> bool + Sync)) -> Self {
+        self.known = Some(known);
+        self
+    }
+}
+
+/// Where in a feed a row is: a line (CSV, NDJSON) or an item of a JSON array.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Place {
+    /// A line, counting from 1.
+    Line(u64),
+    /// An item of a JSON array, counting from 1.
+    Item(u64),
+}
+
+impl fmt::Display for Place {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Place::Line(line) => write!(f, "line {line}"),
+            Place::Item(item) => write!(f, "item {item}"),
+        }
+    }
+}
+
+/// One problem of one row: where, which field, the value given and what is wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FeedProblem {
+    /// The row.
+    pub place: Place,
+    /// The field (column or key).
+    pub field: &'static str,
+    /// The value as given (at most 200 bytes of it).
+    pub value: String,
+    /// What is wrong, as a phrase ("is negative").
+    pub problem: String,
+}
+
+impl fmt::Display for FeedProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: {} {:?} {}",
+            self.place, self.field, self.value, self.problem
+        )
+    }
+}
+
+/// A feed read: the good rows as updates (with where each was), the problems of the bad.
+#[derive(Clone, Debug, Default)]
+pub struct Feed {
+    /// Rows read (the header not counted).
+    pub read: u64,
+    /// The rows without problems, in feed order.
+    pub updates: Vec<Update>,
+    /// Where each update was in the feed.
+    pub places: Vec<Place>,
+    /// Every problem of the other rows; a row can have several.
+    pub problems: Vec<FeedProblem>,
+}
+
+impl Feed {
+    /// The number of rows with at least one problem.
+    ///
+    /// ```
+    /// use carefind::availability::feed::Feed;
+    ///
+    /// assert_eq!(Feed::default().rejected(), 0);
+    /// ```
+    pub fn rejected(&self) -> u64 {
+        let mut places: Vec<Place> = self.problems.iter().map(|p| p.place).collect();
+        places.dedup();
+        places.len() as u64
+    }
+}
+
+/// A feed that cannot be read as a whole.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum FeedError {
+    /// The CSV header lacks a required column.
+    #[error("the header has no {0:?} column (a feed needs id and updated_at)")]
+    MissingColumn(&'static str),
+    /// The CSV is malformed (it says where).
+    #[error("{0}")]
+    Csv(#[from] csv::Error),
+    /// The JSON does not parse (it says where).
+    #[error("{0}")]
+    Json(#[from] serde_json::Error),
+    /// The JSON is valid but not an array of objects or an object.
+    #[error("{0}: a feed is a JSON array of objects, or one object")]
+    NotAFeed(String),
+}
+
+/// Reads a whole feed from `bytes`, checking every row.
+pub fn read(bytes: &[u8], format: FeedFormat, check: &Check) -> Result<Feed, FeedError> {
+    let mut feed = Feed::default();
+    match format {
+        FeedFormat::Csv => read_csv(bytes, check, &mut feed)?,
+        FeedFormat::Json => {
+            let value: Value = serde_json::from_slice(bytes)?;
+            match value {
+                Value::Array(items) => {
+                    for (i, item) in items.iter().enumerate() {
+                        let place = Place::Item(i as u64 + 1);
+                        let object = item.as_object().ok_or_else(|| {
+                            FeedError::NotAFeed(format!("{place} is {}", kind_of(item)))
+                        })?;
+                        take(&mut feed, place, fields_of_object(object), check);
+                    }
+                }
+                Value::Object(object) => {
+                    take(&mut feed, Place::Item(1), fields_of_object(&object), check)
+                }
+                other => {
+                    return Err(FeedError::NotAFeed(format!(
+                        "the document is {}",
+                        kind_of(&other)
+                    )));
+                }
+            }
+        }
+        FeedFormat::Ndjson => {
+            for (i, line) in bytes.split(|b| *b == b'\n').enumerate() {
+                if line.trim_ascii().is_empty() {
+                    continue;
+                }
+                let place = Place::Line(i as u64 + 1);
+                let value: Value = serde_json::from_slice(line).map_err(|error| {
+                    FeedError::NotAFeed(format!("{place} is not JSON ({error})"))
+                })?;
+                let object = value.as_object().ok_or_else(|| {
+                    FeedError::NotAFeed(format!("{place} is {}", kind_of(&value)))
+                })?;
+                take(&mut feed, place, fields_of_object(object), check);
+            }
+        }
+    }
+    Ok(feed)
+}
+
+fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// A row's fields as text, in the order of [`COLUMNS`].
+type Fields = [String; 7];
+
+fn read_csv(bytes: &[u8], check: &Check, feed: &mut Feed) -> Result<(), FeedError> {
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
+    let header = reader.headers()?.clone();
+    let positions: Vec<Option<usize>> = COLUMNS
+        .iter()
+        .map(|column| header.iter().position(|name| name.trim() == *column))
+        .collect();
+    for required in ["id", "updated_at"] {
+        let at = COLUMNS
+            .iter()
+            .position(|c| *c == required)
+            .expect("a column");
+        if positions[at].is_none() {
+            return Err(FeedError::MissingColumn(COLUMNS[at]));
+        }
+    }
+    let mut record = csv::StringRecord::new();
+    while reader.read_record(&mut record)? {
+        let place = Place::Line(record.position().map_or(0, |p| p.line()));
+        if record.len() != header.len() {
+            feed.read += 1;
+            feed.problems.push(FeedProblem {
+                place,
+                field: "id",
+                value: record.get(0).unwrap_or_default().to_string(),
+                problem: format!(
+                    "has {} fields where the header has {} (a cut-off or malformed row)",
+                    record.len(),
+                    header.len()
+                ),
+            });
+            continue;
+        }
+        let fields: Fields = std::array::from_fn(|i| {
+            positions[i]
+                .and_then(|at| record.get(at))
+                .unwrap_or_default()
+                .trim()
+                .to_string()
+        });
+        take(feed, place, fields, check);
+    }
+    Ok(())
+}
+
+fn fields_of_object(object: &serde_json::Map<String, Value>) -> Fields {
+    std::array::from_fn(|i| match object.get(COLUMNS[i]) {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(text)) => text.trim().to_string(),
+        Some(Value::Bool(true)) => "yes".into(),
+        Some(Value::Bool(false)) => "no".into(),
+        Some(other) => other.to_string(),
+    })
+}
+
+/// Checks one row and files it as an update or as problems.
+fn take(feed: &mut Feed, place: Place, fields: Fields, check: &Check) {
+    feed.read += 1;
+    match parse(place, &fields, check) {
+        Ok(update) => {
+            feed.updates.push(update);
+            feed.places.push(place);
+        }
+        Err(problems) => feed.problems.extend(problems),
+    }
+}
+
+/// One row as an update, or every problem it has.
+pub(crate) fn parse(
+    place: Place,
+    fields: &Fields,
+    check: &Check,
+) -> Result<Update, Vec<FeedProblem>> {
+    let mut problems = Vec::new();
+    let mut problem = |field: &'static str, value: &str, what: String| {
+        problems.push(FeedProblem {
+            place,
+            field,
+            value: crate::load::excerpt(value, crate::error::QUOTED_BYTES).to_string(),
+            problem: what,
+        });
+    };
+    let [
+        id,
+        care,
+        accepting,
+        beds_available,
+        beds_total,
+        wait_days,
+        updated_at,
+    ] = fields;
+
+    if id.is_empty() {
+        problem("id", id, "is empty".into());
+    } else if check.known.is_some_and(|known| !known(id)) {
+        problem("id", id, "is not a facility in the directory".into());
+    }
+    let care = match care.as_str() {
+        "" => None,
+        text => match text.parse::<CareLevel>() {
+            Ok(level) => Some(level),
+            Err(error) => {
+                problem("care", text, format!("is not a level of care ({error})"));
+                None
+            }
+        },
+    };
+    let accepting = match accepting.to_ascii_lowercase().as_str() {
+        "" => None,
+        "yes" | "true" => Some(true),
+        "no" | "false" => Some(false),
+        _ => {
+            problem("accepting", accepting, "is not yes, no or empty".into());
+            None
+        }
+    };
+    let mut count = |field: &'static str, text: &str| -> Option<u32> {
+        if text.is_empty() {
+            return None;
+        }
+        match text.parse::<u32>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                let what = if text.parse::<i64>().is_ok_and(|n| n < 0) {
+                    "is negative"
+                } else {
+                    "is not a whole number of at most 4294967295"
+                };
+                problem(field, text, what.into());
+                None
+            }
+        }
+    };
+    let beds_available = count("beds_available", beds_available);
+    let beds_total = count("beds_total", beds_total);
+    let wait_days = count("wait_days", wait_days);
+    let updated = match updated_at.as_str() {
+        "" => {
+            problem(
+                "updated_at",
+                updated_at,
+                "is missing (every update says when it was true)".into(),
+            );
+            None
+        }
+        text => match text.parse::<Timestamp>() {
+            Ok(at) => Some(at),
+            Err(_) => {
+                problem(
+                    "updated_at",
+                    text,
+                    "is not an RFC 3339 time with an offset (2026-06-01T08:00:00Z)".into(),
+                );
+                None
+            }
+        },
+    };
+    let mut update = Update::new(id.as_str(), updated.unwrap_or(Timestamp::UNIX_EPOCH));
+    update.care = care;
+    update.accepting = accepting;
+    update.beds_available = beds_available;
+    update.beds_total = beds_total;
+    update.wait_days = wait_days;
+    if updated.is_some()
+        && let Err(error) = update.check(check.now)
+    {
+        let value = match error.field() {
+            "beds_available" => update
+                .beds_available
+                .map(|n| n.to_string())
+                .unwrap_or_default(),
+            _ => updated_at.clone(),
+        };
+        problem(error.field(), &value, error.to_string());
+    }
+    if problems.is_empty() {
+        Ok(update)
+    } else {
+        Err(problems)
+    }
+}
+
+/// An update as a feed row, in the order of [`COLUMNS`] (what an export writes).
+///
+/// ```
+/// use carefind::availability::{feed, Update};
+///
+/// let mut update = Update::new("f1", "2026-06-01T08:00:00Z".parse().unwrap());
+/// update.accepting = Some(false);
+/// assert_eq!(feed::row(&update).join(","), "f1,,no,,,,2026-06-01T08:00:00Z");
+/// ```
+pub fn row(update: &Update) -> [String; 7] {
+    let count = |n: Option<u32>| n.map(|n| n.to_string()).unwrap_or_default();
+    [
+        update.id.clone(),
+        update
+            .care
+            .map(|c| c.name().to_string())
+            .unwrap_or_default(),
+        match update.accepting {
+            Some(true) => "yes".into(),
+            Some(false) => "no".into(),
+            None => String::new(),
+        },
+        count(update.beds_available),
+        count(update.beds_total),
+        count(update.wait_days),
+        update.updated_at.to_string(),
+    ]
+}

@@ -1,0 +1,421 @@
+//! The durable availability store: an embedded SQLite database (feature `store`).
+//!
+//! The database keeps the current report per facility and level (table `current`) and
+//! every update ever accepted, stale ones included (table `history`). It runs in WAL mode
+//! with `synchronous=FULL`, so a transaction that [`Store::apply`] has returned from is on
+//! disk: it survives the process being killed and the machine losing power. Several
+//! processes may write to one store; each transaction waits its turn (up to
+//! [`Store::BUSY_TIMEOUT`]).
+//!
+//! ```
+//! use carefind::availability::store::Store;
+//! use carefind::availability::Update;
+//!
+//! let dir = tempfile::tempdir()?;
+//! let path = dir.path().join("availability.db");
+//! let mut store = Store::open(&path)?;
+//! let mut update = Update::new("f1", "2026-06-01T08:00:00Z".parse()?);
+//! update.beds_available = Some(4);
+//! let tally = store.apply(&[update.clone()], jiff::Timestamp::now())?;
+//! assert_eq!((tally.applied, tally.stale), (1, 0));
+//! drop(store);
+//!
+//! let store = Store::open(&path)?;
+//! assert_eq!(store.load()?.reports("f1"), [update]);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::path::Path;
+use std::time::Duration;
+
+use jiff::Timestamp;
+use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior, params};
+
+use super::{Availability, Update};
+use crate::care::CareLevel;
+
+/// The schema version this carefind writes (`PRAGMA user_version`).
+const SCHEMA_VERSION: i64 = 1;
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS current (
+    id TEXT NOT NULL,
+    care TEXT NOT NULL,            -- '' for the whole facility
+    accepting INTEGER,             -- 1 yes, 0 no, NULL unknown
+    beds_available INTEGER,
+    beds_total INTEGER,
+    wait_days INTEGER,
+    updated_s INTEGER NOT NULL,    -- updated_at: seconds since 1970 (UTC)
+    updated_ns INTEGER NOT NULL,   -- and nanoseconds
+    PRIMARY KEY (id, care)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS history (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL,
+    care TEXT NOT NULL,
+    accepting INTEGER,
+    beds_available INTEGER,
+    beds_total INTEGER,
+    wait_days INTEGER,
+    updated_s INTEGER NOT NULL,
+    updated_ns INTEGER NOT NULL,
+    received_at TEXT NOT NULL,     -- when the store took it (RFC 3339)
+    applied INTEGER NOT NULL       -- 1 when it became current, 0 when it was stale
+);
+CREATE INDEX IF NOT EXISTS history_by_facility ON history (id, seq);
+";
+
+/// A durable store of availability updates, in one SQLite file.
+pub struct Store {
+    connection: Connection,
+    path: String,
+}
+
+/// What [`Store::apply`] did with a batch of updates.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Updates that became the current report of their facility and level.
+    pub applied: u64,
+    /// Updates older than the current report: kept in the history only.
+    pub stale: u64,
+}
+
+/// An update as the history holds it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HistoryEntry {
+    /// The update.
+    pub update: Update,
+    /// When the store took it.
+    pub received_at: Timestamp,
+    /// Whether it became current (false: it was stale on arrival).
+    pub applied: bool,
+}
+
+/// Why the store could not be used; the message names the file.
+#[derive(Debug, thiserror::Error)]
+#[error("{path}: {kind}")]
+pub struct StoreError {
+    path: String,
+    kind: StoreErrorKind,
+    #[source]
+    source: Option<rusqlite::Error>,
+}
+
+/// What went wrong with a store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreErrorKind {
+    /// The file exists but is not an SQLite database.
+    #[error("is not an availability store (not an SQLite database)")]
+    NotADatabase,
+    /// The file (or its folder) cannot be written.
+    #[error("is read-only: the store needs to write the file and its -wal beside it")]
+    ReadOnly,
+    /// Another writer held the store for longer than the busy timeout.
+    #[error("is locked by another writer (waited 10 s); try again")]
+    Locked,
+    /// The file cannot be opened or created.
+    #[error("cannot be opened or created")]
+    CannotOpen,
+    /// The database is damaged.
+    #[error("is damaged (SQLite reports a malformed database)")]
+    Corrupt,
+    /// The database was written by a carefind with another schema.
+    #[error("has schema version {0}; this carefind reads version 1")]
+    Version(i64),
+    /// The database holds a value this carefind cannot read.
+    #[error("holds an unreadable row: {0}")]
+    BadRow(&'static str),
+    /// Anything else SQLite reported (the source says what).
+    #[error("SQLite failed")]
+    Sqlite,
+}
+
+impl StoreError {
+    /// What went wrong.
+    pub fn kind(&self) -> StoreErrorKind {
+        self.kind
+    }
+
+    /// The store's file.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    fn of(path: &str, error: rusqlite::Error) -> StoreError {
+        let kind = match error.sqlite_error_code() {
+            Some(ErrorCode::NotADatabase) => StoreErrorKind::NotADatabase,
+            Some(ErrorCode::ReadOnly | ErrorCode::PermissionDenied) => StoreErrorKind::ReadOnly,
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreErrorKind::Locked,
+            Some(ErrorCode::CannotOpen) => StoreErrorKind::CannotOpen,
+            Some(ErrorCode::DatabaseCorrupt) => StoreErrorKind::Corrupt,
+            _ => StoreErrorKind::Sqlite,
+        };
+        // The kind's message says it all for the kinds carefind names; SQLite's own text
+        // is kept as the source for the rest.
+        let source = (kind == StoreErrorKind::Sqlite).then_some(error);
+        StoreError {
+            path: path.to_string(),
+            kind,
+            source,
+        }
+    }
+
+    fn bad_row(path: &str, reason: &'static str) -> StoreError {
+        StoreError {
+            path: path.to_string(),
+            kind: StoreErrorKind::BadRow(reason),
+            source: None,
+        }
+    }
+}
+
+impl Store {
+    /// How long a write waits for another writer before giving up.
+    pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+    /// Opens the store at `path`, creating it (and its tables) on first use.
+    pub fn open(path: impl AsRef<Path>) -> Result<Store, StoreError> {
+        let shown = path.as_ref().display().to_string();
+        let fail = |error| StoreError::of(&shown, error);
+        let connection = Connection::open(path.as_ref()).map_err(fail)?;
+        connection.busy_timeout(Store::BUSY_TIMEOUT).map_err(fail)?;
+        // The first read of the header is where a file that is not SQLite shows itself.
+        let version: i64 = connection
+            .query_row("PRAGMA user_version", [], |row| row.get(0))
+            .map_err(fail)?;
+        if version != 0 && version != SCHEMA_VERSION {
+            return Err(StoreError {
+                path: shown,
+                kind: StoreErrorKind::Version(version),
+                source: None,
+            });
+        }
+        let mode: String = connection
+            .query_row("PRAGMA journal_mode=WAL", [], |row| row.get(0))
+            .map_err(fail)?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(StoreError {
+                path: shown,
+                kind: StoreErrorKind::ReadOnly,
+                source: None,
+            });
+        }
+        connection
+            .execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")
+            .map_err(fail)?;
+        if version == 0 {
+            connection
+                .execute_batch(&format!(
+                    "BEGIN IMMEDIATE; {SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
+                ))
+                .map_err(fail)?;
+        }
+        Ok(Store {
+            connection,
+            path: shown,
+        })
+    }
+
+    /// The store's file, as given.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// Applies `updates` in one transaction: each becomes current unless the current
+    /// report of its facility and level is later (then it is stale), and every one goes
+    /// into the history. When this returns `Ok`, the transaction is durable; on an error,
+    /// nothing of it is.
+    pub fn apply(
+        &mut self,
+        updates: &[Update],
+        received_at: Timestamp,
+    ) -> Result<Tally, StoreError> {
+        let applied = self.apply_each(updates, received_at)?;
+        let count = applied.iter().filter(|applied| **applied).count() as u64;
+        Ok(Tally {
+            applied: count,
+            stale: applied.len() as u64 - count,
+        })
+    }
+
+    /// Like [`Store::apply`], saying of each update whether it became current (`true`) or
+    /// was stale.
+    pub fn apply_each(
+        &mut self,
+        updates: &[Update],
+        received_at: Timestamp,
+    ) -> Result<Vec<bool>, StoreError> {
+        let path = self.path.clone();
+        let fail = |error| StoreError::of(&path, error);
+        let transaction = self
+            .connection
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(fail)?;
+        let mut outcomes = Vec::with_capacity(updates.len());
+        {
+            let mut held = transaction
+                .prepare_cached(
+                    "SELECT updated_s, updated_ns FROM current WHERE id = ?1 AND care = ?2",
+                )
+                .map_err(fail)?;
+            let mut upsert = transaction
+                .prepare_cached(
+                    "INSERT INTO current (id, care, accepting, beds_available, beds_total, wait_days, updated_s, updated_ns)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                     ON CONFLICT (id, care) DO UPDATE SET accepting = ?3, beds_available = ?4,
+                       beds_total = ?5, wait_days = ?6, updated_s = ?7, updated_ns = ?8",
+                )
+                .map_err(fail)?;
+            let mut record = transaction
+                .prepare_cached(
+                    "INSERT INTO history (id, care, accepting, beds_available, beds_total, wait_days, updated_s, updated_ns, received_at, applied)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                )
+                .map_err(fail)?;
+            let received = received_at.to_string();
+            for update in updates {
+                let care = update.care.map_or("", CareLevel::name);
+                let at = (
+                    update.updated_at.as_second(),
+                    update.updated_at.subsec_nanosecond(),
+                );
+                let current: Option<(i64, i32)> = held
+                    .query_row(params![update.id, care], |row| {
+                        Ok((row.get(0)?, row.get(1)?))
+                    })
+                    .optional()
+                    .map_err(fail)?;
+                let applies = current.is_none_or(|current| current <= at);
+                let values = params![
+                    update.id,
+                    care,
+                    update.accepting,
+                    update.beds_available,
+                    update.beds_total,
+                    update.wait_days,
+                    at.0,
+                    at.1,
+                ];
+                if applies {
+                    upsert.execute(values).map_err(fail)?;
+                }
+                outcomes.push(applies);
+                record
+                    .execute(params![
+                        update.id,
+                        care,
+                        update.accepting,
+                        update.beds_available,
+                        update.beds_total,
+                        update.wait_days,
+                        at.0,
+                        at.1,
+                        received,
+                        applies,
+                    ])
+                    .map_err(fail)?;
+            }
+        }
+        transaction.commit().map_err(fail)?;
+        Ok(outcomes)
+    }
+
+    /// The current reports, as a table for queries.
+    pub fn load(&self) -> Result<Availability, StoreError> {
+        Ok(Availability::new().with(self.current(None)?).table)
+    }
+
+    /// The current reports of facility `id` (the whole facility first, then by level).
+    pub fn current_of(&self, id: &str) -> Result<Vec<Update>, StoreError> {
+        self.current(Some(id))
+    }
+
+    fn current(&self, id: Option<&str>) -> Result<Vec<Update>, StoreError> {
+        let path = &self.path;
+        let fail = |error| StoreError::of(path, error);
+        let mut statement = self
+            .connection
+            .prepare(
+                "SELECT id, care, accepting, beds_available, beds_total, wait_days, updated_s, updated_ns
+                 FROM current WHERE ?1 IS NULL OR id = ?1 ORDER BY id, care",
+            )
+            .map_err(fail)?;
+        let rows = statement
+            .query_map(params![id], read_update)
+            .map_err(fail)?;
+        let mut updates = Vec::new();
+        for row in rows {
+            updates.push(
+                row.map_err(fail)?
+                    .map_err(|reason| StoreError::bad_row(path, reason))?,
+            );
+        }
+        Ok(updates)
+    }
+
+    /// The latest `limit` updates of facility `id`, newest first, stale ones included.
+    pub fn history_of(&self, id: &str, limit: usize) -> Result<Vec<HistoryEntry>, StoreError> {
+        let path = &self.path;
+        let fail = |error| StoreError::of(path, error);
+        let mut statement = self
+            .connection
+            .prepare(
+                "SELECT id, care, accepting, beds_available, beds_total, wait_days, updated_s, updated_ns, received_at, applied
+                 FROM history WHERE id = ?1 ORDER BY seq DESC LIMIT ?2",
+            )
+            .map_err(fail)?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = statement
+            .query_map(params![id, limit], |row| {
+                let received: String = row.get(8)?;
+                let applied: bool = row.get(9)?;
+                Ok(read_update(row)?.and_then(|update| {
+                    let received_at = received
+                        .parse()
+                        .map_err(|_| "a received_at that is not a time")?;
+                    Ok(HistoryEntry {
+                        update,
+                        received_at,
+                        applied,
+                    })
+                }))
+            })
+            .map_err(fail)?;
+        let mut entries = Vec::new();
+        for row in rows {
+            entries.push(
+                row.map_err(fail)?
+                    .map_err(|reason| StoreError::bad_row(path, reason))?,
+            );
+        }
+        Ok(entries)
+    }
+}
+
+/// An update from a row's first eight columns.
+fn read_update(row: &rusqlite::Row) -> rusqlite::Result<Result<Update, &'static str>> {
+    let id: String = row.get(0)?;
+    let care: String = row.get(1)?;
+    let count = |i| -> rusqlite::Result<Option<u32>> { row.get(i) };
+    let (seconds, nanos): (i64, i32) = (row.get(6)?, row.get(7)?);
+    let Ok(updated_at) = Timestamp::new(seconds, nanos) else {
+        return Ok(Err("an updated_at out of range"));
+    };
+    let care = match care.as_str() {
+        "" => None,
+        name => match name.parse() {
+            Ok(level) => Some(level),
+            Err(_) => return Ok(Err("an unknown level of care")),
+        },
+    };
+    Ok(Ok(Update {
+        id,
+        care,
+        accepting: row.get(2)?,
+        beds_available: count(3)?,
+        beds_total: count(4)?,
+        wait_days: count(5)?,
+        updated_at,
+    }))
+}

@@ -1,0 +1,251 @@
+//! The current reports, as an immutable table.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::{Need, Update};
+use crate::care::{CareLevel, CareSet};
+use crate::facility::Facility;
+
+/// Tables are cut into this many shards by a hash of the facility id, so that applying a
+/// few updates copies a few shards, not the table.
+const SHARDS: usize = 64;
+
+type Shard = HashMap<String, Vec<Update>>;
+
+/// The current availability reports, at most one per facility and level of care (and one
+/// for the whole facility): an immutable value, shared by every query that reads it.
+///
+/// [`Availability::with`] makes the next table from this one and some updates, the later
+/// report winning by `updated_at` (an older one is counted as stale and left out); the
+/// shards it does not touch are shared between the two, so applying one update costs
+/// little more than the shard it lands in. Swap tables as a whole (an `ArcSwap`, or
+/// [`Locator::replace_availability`](crate::Locator::replace_availability)) and a query
+/// sees one consistent version from start to end.
+///
+/// ```
+/// use carefind::availability::{Availability, Update};
+///
+/// let early = Update::new("f1", "2026-06-01T08:00:00Z".parse().unwrap());
+/// let late = Update::new("f1", "2026-06-01T09:00:00Z".parse().unwrap());
+/// let applied = Availability::new().with([late.clone(), early]);
+/// assert_eq!((applied.applied, applied.stale), (1, 1));
+/// assert_eq!(applied.table.reports("f1"), [late]);
+/// ```
+#[derive(Clone, Debug)]
+pub struct Availability {
+    shards: Vec<Arc<Shard>>,
+    reports: usize,
+}
+
+/// The result of [`Availability::with`]: the new table, and how many updates it took.
+#[derive(Clone, Debug)]
+pub struct Applied {
+    /// The table with the updates applied.
+    pub table: Availability,
+    /// Updates that replaced a report or added one.
+    pub applied: usize,
+    /// Updates older than the report already held for their facility and level.
+    pub stale: usize,
+}
+
+impl Default for Availability {
+    fn default() -> Self {
+        Availability::new()
+    }
+}
+
+impl Availability {
+    /// An empty table.
+    ///
+    /// ```
+    /// assert!(carefind::availability::Availability::new().is_empty());
+    /// ```
+    pub fn new() -> Self {
+        Availability {
+            shards: (0..SHARDS).map(|_| Arc::default()).collect(),
+            reports: 0,
+        }
+    }
+
+    /// A table with `updates` applied over this one's reports; this table is unchanged.
+    /// Of two reports for the same facility and level, the one with the later
+    /// `updated_at` wins; on a tie, the one applied last.
+    pub fn with(&self, updates: impl IntoIterator<Item = Update>) -> Applied {
+        let mut shards = self.shards.clone();
+        let mut reports = self.reports;
+        let (mut applied, mut stale) = (0, 0);
+        for update in updates {
+            let shard = Arc::make_mut(&mut shards[shard_of(&update.id)]);
+            let held = shard.entry(update.id.clone()).or_default();
+            match held.iter_mut().find(|report| report.care == update.care) {
+                Some(report) if report.updated_at > update.updated_at => stale += 1,
+                Some(report) => {
+                    *report = update;
+                    applied += 1;
+                }
+                None => {
+                    held.push(update);
+                    reports += 1;
+                    applied += 1;
+                }
+            }
+        }
+        Applied {
+            table: Availability { shards, reports },
+            applied,
+            stale,
+        }
+    }
+
+    /// The reports held for facility `id` (for the whole facility and for each level).
+    ///
+    /// ```
+    /// assert!(carefind::availability::Availability::new().reports("f1").is_empty());
+    /// ```
+    pub fn reports(&self, id: &str) -> &[Update] {
+        self.shards[shard_of(id)]
+            .get(id)
+            .map_or(&[], |reports| reports.as_slice())
+    }
+
+    /// How many reports the table holds.
+    ///
+    /// ```
+    /// use carefind::availability::{Availability, Update};
+    ///
+    /// let table = Availability::new().with([Update::new("a", jiff::Timestamp::UNIX_EPOCH)]).table;
+    /// assert_eq!(table.len(), 1);
+    /// ```
+    pub fn len(&self) -> usize {
+        self.reports
+    }
+
+    /// Whether the table holds no report.
+    pub fn is_empty(&self) -> bool {
+        self.reports == 0
+    }
+
+    /// Every report, ordered by facility id, then the whole facility before its levels.
+    ///
+    /// ```
+    /// use carefind::availability::{Availability, Update};
+    ///
+    /// let at = jiff::Timestamp::UNIX_EPOCH;
+    /// let table = Availability::new().with([Update::new("b", at), Update::new("a", at)]).table;
+    /// let ids: Vec<&str> = table.iter().map(|u| u.id.as_str()).collect();
+    /// assert_eq!(ids, ["a", "b"]);
+    /// ```
+    pub fn iter(&self) -> impl Iterator<Item = &Update> {
+        let mut all: Vec<&Update> = self
+            .shards
+            .iter()
+            .flat_map(|s| s.values())
+            .flatten()
+            .collect();
+        all.sort_by(|a, b| {
+            (&a.id, a.care.map(|c| c as usize + 1)).cmp(&(&b.id, b.care.map(|c| c as usize + 1)))
+        });
+        all.into_iter()
+    }
+
+    /// The report a search shows for `facility` when it wants the levels `care` (empty:
+    /// any) and has `need`: the best of its fresh reports that meet the need (accepting
+    /// first, then the most beds open, then the latest), or `None` when none does.
+    ///
+    /// ```
+    /// use carefind::availability::{Availability, Need, Update};
+    /// use carefind::{CareLevel, CareSet, Facility, LatLon};
+    ///
+    /// let mut facility = Facility::new("f1", "F", LatLon::new(40.0, -75.0).unwrap());
+    /// facility.care = "residential-detox;residential-short".parse().unwrap();
+    /// let now: jiff::Timestamp = "2026-06-01T12:00:00Z".parse().unwrap();
+    /// let mut whole = Update::new("f1", now);
+    /// whole.accepting = Some(false);
+    /// let mut detox = Update::new("f1", now);
+    /// detox.care = Some(CareLevel::ResidentialDetox);
+    /// detox.accepting = Some(true);
+    /// let table = Availability::new().with([whole, detox]).table;
+    ///
+    /// let need = Need::at(now).accepting();
+    /// let wants_detox = CareSet::from(CareLevel::ResidentialDetox);
+    /// assert!(table.shown(&facility, wants_detox, &need).is_some());
+    /// // Residential has no report of its own; the whole facility's says no.
+    /// let wants_residential = CareSet::from(CareLevel::ResidentialShort);
+    /// assert!(table.shown(&facility, wants_residential, &need).is_none());
+    /// ```
+    pub fn shown(&self, facility: &Facility, care: CareSet, need: &Need) -> Option<&Update> {
+        let reports = self.reports(&facility.id);
+        if reports.is_empty() {
+            return None;
+        }
+        let whole = reports
+            .iter()
+            .find(|report| report.care.is_none() && need.is_fresh(report));
+        let of_level = |level: CareLevel| {
+            reports
+                .iter()
+                .find(|report| report.care == Some(level) && need.is_fresh(report))
+                .or(whole)
+        };
+        let candidates: Vec<&Update> = if care.is_empty() {
+            reports
+                .iter()
+                .filter(|report| need.is_fresh(report))
+                .collect()
+        } else {
+            (care & facility.care).iter().filter_map(of_level).collect()
+        };
+        candidates
+            .into_iter()
+            .filter(|report| need.is_met_by(report))
+            .max_by_key(|report| {
+                (
+                    report.accepting == Some(true),
+                    report.beds_available,
+                    report.updated_at,
+                    std::cmp::Reverse(report.care.map(|c| c as usize)),
+                )
+            })
+    }
+
+    /// Whether `facility` meets `need` for the levels `care` (see [`Need`]).
+    pub(crate) fn meets(&self, facility: &Facility, care: CareSet, need: &Need) -> bool {
+        !need.asks_anything() || self.shown(facility, care, need).is_some()
+    }
+}
+
+/// The shard of an id: FNV-1a, fixed so that a table's layout does not depend on the run.
+fn shard_of(id: &str) -> usize {
+    let hash = id.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    });
+    (hash % SHARDS as u64) as usize
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(id: &str, care: Option<CareLevel>, minute: i64) -> Update {
+        let mut update = Update::new(id, jiff::Timestamp::from_second(minute * 60).unwrap());
+        update.care = care;
+        update.wait_days = Some(minute as u32);
+        update
+    }
+
+    #[test]
+    fn the_later_report_wins_whatever_the_order_and_the_old_table_is_unchanged() {
+        let first = Availability::new().with([at("a", None, 5), at("b", None, 1)]);
+        let second = first.table.with([
+            at("a", None, 4),
+            at("a", Some(CareLevel::Iop), 1),
+            at("b", None, 1),
+        ]);
+        assert_eq!((second.applied, second.stale), (2, 1));
+        assert_eq!(second.table.len(), 3);
+        assert_eq!(second.table.reports("a")[0].wait_days, Some(5));
+        assert_eq!(first.table.len(), 2);
+        assert_eq!(first.table.reports("a").len(), 1);
+    }
+}

@@ -1,0 +1,132 @@
+//! One availability report.
+
+use jiff::{SignedDuration, Timestamp};
+use serde::{Deserialize, Serialize};
+
+use crate::care::CareLevel;
+
+/// How far in the future an update's `updated_at` may lie (clocks differ a little).
+pub const CLOCK_SKEW: SignedDuration = SignedDuration::from_mins(5);
+
+/// One availability report: for a whole facility (`care` is `None`) or one level of care.
+/// Every measure is optional; `updated_at` says when it was true.
+///
+/// ```
+/// use carefind::availability::Update;
+/// use carefind::CareLevel;
+///
+/// let mut update = Update::new("f1", "2026-06-01T08:00:00Z".parse().unwrap());
+/// update.care = Some(CareLevel::ResidentialDetox);
+/// update.accepting = Some(true);
+/// update.beds_available = Some(3);
+/// update.beds_total = Some(12);
+/// assert!(update.check("2026-06-01T09:00:00Z".parse().unwrap()).is_ok());
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Update {
+    /// The facility's id in the directory.
+    pub id: String,
+    /// The level of care it is about, or `None` for the whole facility.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub care: Option<CareLevel>,
+    /// Whether new patients are being accepted.
+    #[serde(default)]
+    pub accepting: Option<bool>,
+    /// Beds open now.
+    #[serde(default)]
+    pub beds_available: Option<u32>,
+    /// Beds in all.
+    #[serde(default)]
+    pub beds_total: Option<u32>,
+    /// Days a new patient waits for a first appointment or admission.
+    #[serde(default)]
+    pub wait_days: Option<u32>,
+    /// When this was true.
+    pub updated_at: Timestamp,
+}
+
+impl Update {
+    /// A report for the whole facility `id`, true at `updated_at`, saying nothing yet.
+    ///
+    /// ```
+    /// let update = carefind::availability::Update::new("f1", jiff::Timestamp::UNIX_EPOCH);
+    /// assert!(update.care.is_none() && update.accepting.is_none());
+    /// ```
+    pub fn new(id: impl Into<String>, updated_at: Timestamp) -> Self {
+        Update {
+            id: id.into(),
+            care: None,
+            accepting: None,
+            beds_available: None,
+            beds_total: None,
+            wait_days: None,
+            updated_at,
+        }
+    }
+
+    /// Checks what a single report can get wrong by itself: more beds open than there are,
+    /// or a time more than five minutes after `now`. (Whether the facility exists is for
+    /// the caller, who knows the directory.)
+    ///
+    /// ```
+    /// use carefind::availability::Update;
+    ///
+    /// let now = "2026-06-01T12:00:00Z".parse().unwrap();
+    /// let mut update = Update::new("f1", now);
+    /// update.beds_available = Some(5);
+    /// update.beds_total = Some(4);
+    /// let error = update.check(now).unwrap_err();
+    /// assert_eq!(error.field(), "beds_available");
+    /// assert_eq!(error.to_string(), "5 beds available is more than the 4 in all");
+    /// ```
+    pub fn check(&self, now: Timestamp) -> Result<(), UpdateError> {
+        if let (Some(available), Some(total)) = (self.beds_available, self.beds_total)
+            && available > total
+        {
+            return Err(UpdateError::MoreBedsThanTotal { available, total });
+        }
+        if self.updated_at > now + CLOCK_SKEW {
+            return Err(UpdateError::InTheFuture {
+                updated_at: self.updated_at,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// What is wrong with an update taken by itself.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum UpdateError {
+    /// More beds open than beds in all.
+    #[error("{available} beds available is more than the {total} in all")]
+    MoreBedsThanTotal {
+        /// `beds_available`.
+        available: u32,
+        /// `beds_total`.
+        total: u32,
+    },
+    /// `updated_at` lies more than five minutes in the future.
+    #[error("{updated_at} is more than 5 minutes in the future")]
+    InTheFuture {
+        /// The time given.
+        updated_at: Timestamp,
+    },
+}
+
+impl UpdateError {
+    /// The field at fault.
+    ///
+    /// ```
+    /// use carefind::availability::UpdateError;
+    ///
+    /// let error = UpdateError::InTheFuture { updated_at: jiff::Timestamp::MAX };
+    /// assert_eq!(error.field(), "updated_at");
+    /// ```
+    pub fn field(&self) -> &'static str {
+        match self {
+            UpdateError::MoreBedsThanTotal { .. } => "beds_available",
+            UpdateError::InTheFuture { .. } => "updated_at",
+        }
+    }
+}

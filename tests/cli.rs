@@ -10,7 +10,7 @@ use common::{TempFile, carefind, stderr, stdout};
 
 use carefind::{CareLevel, Filter, Index, LatLon, Query};
 
-const FIELDS: [&str; 27] = [
+const FIELDS: [&str; 35] = [
     "rank",
     "id",
     "name",
@@ -34,10 +34,18 @@ const FIELDS: [&str; 27] = [
     "kinds",
     "mh_types",
     "precision",
+    "status",
+    "verified",
+    "source",
     "distance_m",
     "distance",
     "units",
     "bearing_deg",
+    "accepting",
+    "beds_available",
+    "beds_total",
+    "wait_days",
+    "availability_updated",
 ];
 
 /// A point near ZIP 10001, given to the binary as LAT,LON.
@@ -126,7 +134,7 @@ fn ndjson_csv_tsv_and_geojson_read_back() {
             ids,
             "{format}"
         );
-        assert_eq!(&rows[0][25], "km");
+        assert_eq!(&rows[0][28], "km");
     }
 
     let geojson: geojson::GeoJson = stdout(&carefind(&[&base[..], &["geojson"]].concat()))

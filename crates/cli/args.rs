@@ -38,6 +38,11 @@ pub enum Command {
     Pathway(Box<PathwayArgs>),
     /// Distance from many origins to the nearest facility of each level, and population shares.
     Coverage(Box<CoverageArgs>),
+    /// Live availability: import feeds into a store, show a facility's, export the current.
+    #[command(subcommand)]
+    Availability(AvailabilityCommand),
+    /// What changed between two releases of a directory: one row per change.
+    Diff(DiffArgs),
     /// Print a shell completion script.
     Completions {
         /// The shell to complete for.
@@ -124,6 +129,9 @@ pub struct FindArgs {
 
     #[command(flatten)]
     pub attributes: AttributeArgs,
+
+    #[command(flatten)]
+    pub availability: AvailabilityArgs,
 
     /// A carefind CSV file to search ("-" for stdin); without it, the embedded sample of fictitious facilities
     #[arg(long, value_name = "FILE")]
@@ -326,6 +334,7 @@ pub enum StatsBy {
     Kind,
     MhType,
     Precision,
+    Status,
 }
 
 /// The arguments of `carefind stats`.
@@ -379,6 +388,43 @@ pub struct AttributeArgs {
     /// their ZIP centroid
     #[arg(long, value_name = "PRECISION")]
     pub min_precision: Option<String>,
+
+    /// Show closed facilities (temporarily or for good) too; they are left out by default
+    #[arg(long)]
+    pub include_closed: bool,
+
+    /// Only listings verified this recently: 365d, 26w, 1y (a bare number is in days)
+    #[arg(long, value_name = "AGE")]
+    pub verified_within: Option<String>,
+}
+
+/// Availability filters and columns: shared by `find` and `pathway`.
+#[derive(Debug, Args)]
+pub struct AvailabilityArgs {
+    /// The availability store (an SQLite file written by `carefind availability import`):
+    /// needed by --accepting, --open-beds and --max-wait, and adds availability columns
+    #[arg(long, value_name = "FILE", env = "CAREFIND_STORE")]
+    pub store: Option<PathBuf>,
+
+    /// Only facilities confirmed accepting new patients (for a wanted level, with --care)
+    #[arg(long)]
+    pub accepting: bool,
+
+    /// Only facilities with at least N beds open
+    #[arg(long, value_name = "N")]
+    pub open_beds: Option<u32>,
+
+    /// Only facilities whose wait is at most DAYS days
+    #[arg(long, value_name = "DAYS")]
+    pub max_wait: Option<u32>,
+
+    /// Reports older than this count as unknown: 72h, 3d, 1w
+    #[arg(long, value_name = "AGE", default_value = "72h")]
+    pub fresh_within: String,
+
+    /// Judge freshness at this time (RFC 3339) instead of now: for reproducible answers
+    #[arg(long, value_name = "TIME")]
+    pub as_of: Option<String>,
 }
 
 const PATHWAY_EXAMPLES: &str = "\
@@ -429,6 +475,9 @@ pub struct PathwayArgs {
 
     #[command(flatten)]
     pub attributes: AttributeArgs,
+
+    #[command(flatten)]
+    pub availability: AvailabilityArgs,
 
     /// A carefind CSV file ("-" for stdin); without it, the embedded sample
     #[arg(long, value_name = "FILE")]
@@ -588,12 +637,24 @@ pub struct ServeArgs {
     /// Do not write the access log to stderr
     #[arg(long)]
     pub quiet: bool,
+
+    /// The availability store (SQLite, created on first use): queries read it, and
+    /// updates are written to it before they are acknowledged
+    #[arg(long, value_name = "FILE", env = "CAREFIND_STORE")]
+    pub store: Option<PathBuf>,
+
+    /// Who may send availability updates: a CSV of token_sha256,facilities (* or ids
+    /// separated by ;); without it, updates over HTTP are refused
+    #[arg(long, value_name = "FILE")]
+    pub tokens: Option<PathBuf>,
 }
 
 const SERVE_HELP: &str = "\
 Endpoints (JSON): GET /v1/facilities?near=10001&care=iop&within=25mi, POST
 /v1/facilities/search, GET /v1/facilities/{id}, GET /v1/pathway?near=..., GET /v1/stats,
-GET /healthz, GET /openapi.json, POST /v1/admin/reload.
+GET /healthz, GET /openapi.json, POST /v1/admin/reload; with --store and --tokens, PUT
+/v1/facilities/{id}/availability and POST /v1/availability (a feed), answered only once
+the update is on disk.
 
 Reload (the --data file read again, with no request dropped): POST /v1/admin/reload with
 \"Authorization: Bearer $CAREFIND_ADMIN_TOKEN\" (refused when the variable is not set), or
@@ -601,3 +662,151 @@ send SIGHUP. SIGTERM or Ctrl-C stops after the requests in flight.
 
 The access log on stderr has the method, the path without its query string, the status
 and the latency: never a place, a ZIP code or coordinates.";
+
+/// `carefind availability ...`
+#[derive(Debug, Subcommand)]
+pub enum AvailabilityCommand {
+    /// Apply a feed (CSV, JSON or NDJSON) to the store, in one transaction.
+    Import(AvailabilityImportArgs),
+    /// A facility's current availability and its latest updates.
+    Show(AvailabilityShowArgs),
+    /// The current availability, in the feed's columns (an export is itself a valid feed).
+    Export(AvailabilityExportArgs),
+}
+
+/// The store every `availability` command works on.
+#[derive(Debug, Args)]
+pub struct StoreArg {
+    /// The availability store, an SQLite file (created on first import)
+    #[arg(long, value_name = "FILE", env = "CAREFIND_STORE")]
+    pub store: PathBuf,
+}
+
+const AVAILABILITY_IMPORT_EXAMPLES: &str = "\
+Examples:
+  carefind availability import beds.csv --store availability.db --data merged.csv
+  carefind availability import datasets/sample-availability.csv --store demo.db
+
+A feed has the columns id, care, accepting, beds_available, beds_total, wait_days and
+updated_at (only id and updated_at are required): care is one level (empty for the whole
+facility), accepting is yes, no or empty, and updated_at is an RFC 3339 time. Every row is
+checked against the directory (--data, or the embedded sample). By default a feed with any
+bad row applies nothing and every problem is listed; --lenient applies the good rows. A
+report older than the one held is kept in the history but does not replace it (stale).";
+
+/// The arguments of `carefind availability import`.
+#[derive(Debug, Args)]
+#[command(after_help = AVAILABILITY_IMPORT_EXAMPLES)]
+pub struct AvailabilityImportArgs {
+    /// The feed ("-" for stdin)
+    #[arg(value_name = "FEED")]
+    pub feed: String,
+
+    #[command(flatten)]
+    pub store: StoreArg,
+
+    /// The directory the ids are checked against; without it, the embedded sample
+    #[arg(long, value_name = "FILE")]
+    pub data: Option<String>,
+
+    /// The feed's format [default: from the extension, else from the content]
+    #[arg(long, value_enum)]
+    pub format: Option<FeedFormatArg>,
+
+    /// Apply the good rows and report the bad, instead of applying nothing
+    #[arg(long)]
+    pub lenient: bool,
+
+    /// List at most N problems (the tally counts them all)
+    #[arg(long, value_name = "N", default_value_t = 50)]
+    pub max_problems: usize,
+}
+
+/// How a feed is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FeedFormatArg {
+    Csv,
+    Json,
+    Ndjson,
+}
+
+/// The arguments of `carefind availability show`.
+#[derive(Debug, Args)]
+pub struct AvailabilityShowArgs {
+    /// The facility's id
+    #[arg(value_name = "ID")]
+    pub id: String,
+
+    #[command(flatten)]
+    pub store: StoreArg,
+
+    /// How many of the latest updates to list
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub history: usize,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ShowFormat::Table)]
+    pub format: ShowFormat,
+}
+
+/// How `availability show` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ShowFormat {
+    Table,
+    Json,
+}
+
+/// The arguments of `carefind availability export`.
+#[derive(Debug, Args)]
+pub struct AvailabilityExportArgs {
+    #[command(flatten)]
+    pub store: StoreArg,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = FeedFormatArg::Csv)]
+    pub format: FeedFormatArg,
+
+    /// Where to write ("-" for stdout)
+    #[arg(short, long, value_name = "FILE", default_value = "-")]
+    pub output: String,
+}
+
+const DIFF_EXAMPLES: &str = "\
+Examples:
+  carefind diff sa_2021.csv sa_2022.csv > changes.csv
+  carefind diff old.snap new.csv --format json
+
+One row per change: change (added, removed, moved, changed), id, field, old, new. A facility
+moved when its point is more than 100 m away (the field is location, old and new are the
+points, and distance_m says how far); changed rows name one field each (name, phone,
+address, website, a set such as care, status...). A summary by change and by state goes to
+stderr. Exit 0 when identical, 1 when they differ, 2 on an error (as diff).";
+
+/// The arguments of `carefind diff`.
+#[derive(Debug, Args)]
+#[command(after_help = DIFF_EXAMPLES)]
+pub struct DiffArgs {
+    /// The older release (carefind CSV or snapshot)
+    #[arg(value_name = "OLD")]
+    pub old: String,
+
+    /// The newer release (carefind CSV or snapshot)
+    #[arg(value_name = "NEW")]
+    pub new: String,
+
+    /// A move farther than this is reported
+    #[arg(long, value_name = "DIST", default_value = "100m")]
+    pub moved_over: String,
+
+    /// Output format [default: csv]
+    #[arg(long, value_enum, default_value_t = DiffFormat::Csv)]
+    pub format: DiffFormat,
+}
+
+/// How `diff` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    Csv,
+    Json,
+    Ndjson,
+}

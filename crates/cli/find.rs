@@ -18,7 +18,9 @@ pub enum Outcome {
 
 pub fn run(args: &FindArgs) -> Result<Outcome, Failure> {
     // Check every argument before the data is loaded, so mistakes fail fast.
-    let template = query(args)?;
+    let mut template = query(args)?;
+    let shown = crate::availability::shown(&args.availability, template.filter.care)?;
+    template.filter = crate::availability::filter(template.filter, shown.as_ref());
     let origins_source = match (&args.origins, args.near.as_deref()) {
         (Some(source), _) => Some(source.as_str()),
         (None, Some("-")) => Some("-"),
@@ -41,6 +43,7 @@ pub fn run(args: &FindArgs) -> Result<Outcome, Failure> {
         batch: origins_source.is_some(),
         width: terminal_size::terminal_size_of(&stdout)
             .map_or(100, |(width, _)| usize::from(width.0)),
+        availability: shown,
     };
     let out = BufWriter::with_capacity(1 << 16, stdout.lock());
     match origins_source {
@@ -79,12 +82,35 @@ fn filter(args: &FindArgs) -> Result<Filter, Failure> {
     Ok(attribute_filter(&args.attributes)?.care(set::<CareLevel>("--care", &args.care)?))
 }
 
+/// Tells on stderr how many closed facilities the answer left out, when it left out any.
+pub fn tell_hidden(index: &Index, query: &Query) {
+    if query.filter.include_closed || !index.facilities().iter().any(|f| f.status.is_closed()) {
+        return;
+    }
+    let mut with_closed = query.clone();
+    with_closed.filter = with_closed.filter.include_closed();
+    let Ok(hits) = index.search(&with_closed) else {
+        return;
+    };
+    let hidden = hits
+        .iter()
+        .take(query.limit.unwrap_or(usize::MAX))
+        .filter(|hit| hit.facility.status.is_closed())
+        .count();
+    if hidden > 0 {
+        eprintln!(
+            "carefind: left out {hidden} closed facilit{} among these results (--include-closed shows them)",
+            if hidden == 1 { "y" } else { "ies" }
+        );
+    }
+}
+
 fn set<T: Term>(flag: &str, lists: &[String]) -> Result<Set<T>, Failure> {
     Set::parse_list(&lists.join(",")).map_err(|e| Failure::flag(flag, e))
 }
 
-/// The filter of --payment, --age, --population, --language, --medication, --kind and
-/// --min-precision.
+/// The filter of --payment, --age, --population, --language, --medication, --kind,
+/// --min-precision, --include-closed and --verified-within.
 pub fn attribute_filter(args: &AttributeArgs) -> Result<Filter, Failure> {
     let mut filter = Filter::new()
         .payment(set("--payment", &args.payment)?)
@@ -100,7 +126,11 @@ pub fn attribute_filter(args: &AttributeArgs) -> Result<Filter, Failure> {
                 .map_err(|e| Failure::flag("--min-precision", e))?,
         );
     }
-    Ok(filter)
+    crate::availability::listing_filter(
+        filter,
+        args.include_closed,
+        args.verified_within.as_deref(),
+    )
 }
 
 /// The polygon of a GeoJSON file.
@@ -148,11 +178,10 @@ pub fn polygon_of(text: &str) -> Result<geo::Polygon<f64>, String> {
 
 fn single(index: &Index, query: Query, style: Style, out: impl Write) -> Result<Outcome, Failure> {
     let hits = index.search(&query)?;
-    let mut output = Output::begin(style, out)?;
-    output.block(
-        &style.render(None, &hits, query.offset.saturating_add(1)),
-        hits.len(),
-    )?;
+    tell_hidden(index, &query);
+    let first_rank = query.offset.saturating_add(1);
+    let mut output = Output::begin(style.clone(), out)?;
+    output.block(&style.render(None, &hits, first_rank), hits.len())?;
     output.end()?;
     Ok(if hits.is_empty() {
         Outcome::NothingFound
@@ -179,7 +208,7 @@ fn batch(
         );
         bar
     });
-    let mut output = Output::begin(style, out)?;
+    let mut output = Output::begin(style.clone(), out)?;
     let mut found = 0;
     for chunk in origins.origins.chunks(2_048) {
         let blocks: Vec<Result<(Vec<u8>, usize), Failure>> = chunk

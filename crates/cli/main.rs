@@ -1,9 +1,11 @@
 //! The `carefind` command: a thin shell over the carefind library.
 
 mod args;
+mod availability;
 mod connections;
 mod coverage;
 mod dataset;
+mod diff;
 mod failure;
 mod find;
 mod import;
@@ -41,6 +43,8 @@ fn main() -> ExitCode {
         Command::Serve(args) => serve::run(&args),
         Command::Pathway(args) => pathway::run(&args),
         Command::Coverage(args) => coverage::run(&args),
+        Command::Availability(command) => availability::run(&command),
+        Command::Diff(args) => diff::run(&args),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "carefind", &mut io::stdout());
             Ok(Outcome::Found)

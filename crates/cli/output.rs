@@ -4,21 +4,107 @@
 //! render on every core); `Output` writes the blocks in order with what goes around them.
 
 use std::io::{self, Write};
+use std::sync::Arc;
 
+use carefind::availability::{Availability, Need, Update};
 use carefind::{
     AgeSet, CareSet, Facility, Hit, KindSet, LanguageSet, MedicationSet, MhTypeSet, PaymentSet,
-    PopulationSet, Precision, Unit,
+    PopulationSet, Precision, Status, Unit,
 };
 use serde::Serialize;
 
 use crate::args::Format;
 
 /// The CSV/TSV columns, after `origin_id` in batch mode: the rank, every column of the
-/// native format, then where the facility lies from the origin.
+/// native format, where the facility lies from the origin, then its availability.
 fn columns() -> impl Iterator<Item = &'static str> {
     std::iter::once("rank")
         .chain(carefind::load::native::COLUMNS)
         .chain(["distance_m", "distance", "units", "bearing_deg"])
+        .chain(AVAILABILITY_COLUMNS)
+}
+
+const AVAILABILITY_COLUMNS: [&str; 5] = [
+    "accepting",
+    "beds_available",
+    "beds_total",
+    "wait_days",
+    "availability_updated",
+];
+
+/// The availability a search shows beside its results: the table it read, the levels it
+/// wanted and its need (fresh reports only; see `Availability::shown`).
+pub struct Shown {
+    pub table: Arc<Availability>,
+    pub care: CareSet,
+    pub need: Need,
+}
+
+impl Shown {
+    /// The report shown for `facility`, if a fresh one meets the need.
+    pub fn of<'a>(&'a self, facility: &Facility) -> Option<&'a Update> {
+        self.table.shown(facility, self.care, &self.need)
+    }
+
+    /// The same, for the levels `care`.
+    pub fn for_levels(&self, care: CareSet) -> Shown {
+        Shown {
+            table: self.table.clone(),
+            care,
+            need: self.need,
+        }
+    }
+}
+
+/// A report's measures as records show them; all empty (null) when there is none.
+#[derive(Clone, Copy, Default, Serialize)]
+struct AvailabilityPart {
+    accepting: Option<bool>,
+    beds_available: Option<u32>,
+    beds_total: Option<u32>,
+    wait_days: Option<u32>,
+    availability_updated: Option<jiff::Timestamp>,
+}
+
+impl AvailabilityPart {
+    fn of(report: Option<&Update>) -> Self {
+        report.map_or_else(AvailabilityPart::default, |report| AvailabilityPart {
+            accepting: report.accepting,
+            beds_available: report.beds_available,
+            beds_total: report.beds_total,
+            wait_days: report.wait_days,
+            availability_updated: Some(report.updated_at),
+        })
+    }
+
+    fn fields(&self) -> [String; 5] {
+        let count = |n: Option<u32>| n.map(|n| n.to_string()).unwrap_or_default();
+        [
+            match self.accepting {
+                Some(true) => "yes".into(),
+                Some(false) => "no".into(),
+                None => String::new(),
+            },
+            count(self.beds_available),
+            count(self.beds_total),
+            count(self.wait_days),
+            self.availability_updated
+                .map(|at| at.to_string())
+                .unwrap_or_default(),
+        ]
+    }
+
+    /// A few characters for the table: beds open, else accepting, else the wait.
+    fn short(&self) -> String {
+        match (self.beds_available, self.accepting, self.wait_days) {
+            (Some(beds), _, _) => format!("{beds} bed{}", if beds == 1 { "" } else { "s" }),
+            (None, Some(true), Some(wait)) => format!("yes, {wait}d"),
+            (None, Some(true), None) => "yes".into(),
+            (None, Some(false), _) => "no".into(),
+            (None, None, Some(wait)) => format!("wait {wait}d"),
+            (None, None, None) => String::new(),
+        }
+    }
 }
 
 /// One result as every machine format shows it.
@@ -51,14 +137,25 @@ pub struct Record<'a> {
     kinds: KindSet,
     mh_types: MhTypeSet,
     precision: Precision,
+    status: Status,
+    verified: Option<jiff::civil::Date>,
+    source: &'a str,
     distance_m: Option<f64>,
     distance: Option<f64>,
     units: &'static str,
     bearing_deg: Option<f64>,
+    #[serde(flatten)]
+    availability: AvailabilityPart,
 }
 
 impl<'a> Record<'a> {
-    pub fn new(origin_id: Option<&'a str>, rank: usize, hit: &Hit<'a>, unit: Unit) -> Self {
+    pub fn new(
+        origin_id: Option<&'a str>,
+        rank: usize,
+        hit: &Hit<'a>,
+        unit: Unit,
+        availability: Option<&Update>,
+    ) -> Self {
         let f = hit.facility;
         Record {
             facility: f,
@@ -86,16 +183,20 @@ impl<'a> Record<'a> {
             kinds: f.kinds,
             mh_types: f.mh_types,
             precision: f.precision,
+            status: f.status,
+            verified: f.verified,
+            source: &f.source,
             distance_m: hit.distance_m.map(|d| round(d, 3)),
             distance: hit.distance().map(|d| round(d.in_unit(unit), 3)),
             units: unit.symbol(),
             bearing_deg: hit.bearing_deg().map(|b| round(b, 1)),
+            availability: AvailabilityPart::of(availability),
         }
     }
 
     fn fields(&self) -> Vec<String> {
         let number = |x: Option<f64>| x.map(|x| x.to_string()).unwrap_or_default();
-        let mut fields = Vec::with_capacity(26);
+        let mut fields = Vec::with_capacity(40);
         if let Some(origin_id) = self.origin_id {
             fields.push(origin_id.to_string());
         }
@@ -108,17 +209,21 @@ impl<'a> Record<'a> {
             self.units.into(),
             number(self.bearing_deg),
         ]);
+        fields.extend(self.availability.fields());
         fields
     }
 }
 
-/// What a record's JSON says of the query: the distance and bearing from the origin.
+/// What a record's JSON says of the query: the distance and bearing from the origin, and
+/// the availability shown.
 #[derive(Serialize)]
 struct QueryPart {
     distance_m: Option<f64>,
     distance: Option<f64>,
     units: &'static str,
     bearing_deg: Option<f64>,
+    #[serde(flatten)]
+    availability: AvailabilityPart,
 }
 
 impl Record<'_> {
@@ -131,7 +236,7 @@ impl Record<'_> {
             distance_m: None,
             origin: None,
         };
-        let json = serde_json::to_string(&Record::new(None, 0, &hit, Unit::Miles))
+        let json = serde_json::to_string(&Record::new(None, 0, &hit, Unit::Miles, None))
             .expect("records serialize");
         let start = json.find(",\"id\":").map_or(0, |at| at + 1);
         let end = json.rfind(",\"distance_m\":").unwrap_or(json.len());
@@ -145,6 +250,7 @@ impl Record<'_> {
         facility_json: &str,
         hit: &Hit,
         unit: Unit,
+        availability: Option<&Update>,
     ) {
         out.extend_from_slice(b"{\"rank\":");
         out.extend_from_slice(rank.to_string().as_bytes());
@@ -155,6 +261,7 @@ impl Record<'_> {
             distance: hit.distance().map(|d| round(d.in_unit(unit), 3)),
             units: unit.symbol(),
             bearing_deg: hit.bearing_deg().map(|b| round(b, 1)),
+            availability: AvailabilityPart::of(availability),
         };
         let start = out.len();
         serde_json::to_writer(&mut *out, &query).expect("numbers serialize");
@@ -183,7 +290,7 @@ fn round(x: f64, decimals: i32) -> f64 {
 }
 
 /// How results are shown.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub struct Style {
     pub format: Format,
     pub unit: Unit,
@@ -191,6 +298,8 @@ pub struct Style {
     pub batch: bool,
     /// Columns of the terminal, for the table.
     pub width: usize,
+    /// The availability shown beside results (none without a store).
+    pub availability: Option<Arc<Shown>>,
 }
 
 /// Items of JSON and GeoJSON blocks start with this separator; the first item written drops it.
@@ -200,10 +309,16 @@ impl Style {
     /// Renders one origin's results (ranked from `first_rank`) into a block.
     pub fn render(&self, origin_id: Option<&str>, hits: &[Hit], first_rank: usize) -> Vec<u8> {
         let mut block = Vec::with_capacity(256 * hits.len() + 64);
-        let records = hits
-            .iter()
-            .enumerate()
-            .map(|(i, hit)| Record::new(origin_id, first_rank.saturating_add(i), hit, self.unit));
+        let records = hits.iter().enumerate().map(|(i, hit)| {
+            let shown = self.availability.as_ref().and_then(|a| a.of(hit.facility));
+            Record::new(
+                origin_id,
+                first_rank.saturating_add(i),
+                hit,
+                self.unit,
+                shown,
+            )
+        });
         match self.format {
             Format::Table => self.table(&mut block, origin_id, hits, first_rank),
             Format::Csv | Format::Tsv => {
@@ -285,7 +400,11 @@ impl Style {
             return;
         }
         let distance_title = format!("{} {}", "dist", self.unit.symbol());
-        let rows: Vec<[String; 6]> = hits
+        let shown = |hit: &Hit| {
+            let report = self.availability.as_ref().and_then(|a| a.of(hit.facility));
+            AvailabilityPart::of(report).short()
+        };
+        let rows: Vec<[String; 7]> = hits
             .iter()
             .enumerate()
             .map(|(i, hit)| {
@@ -305,6 +424,7 @@ impl Style {
                     f.care.to_string(),
                     place,
                     f.phone.clone(),
+                    shown(hit),
                 ]
             })
             .collect();
@@ -315,8 +435,11 @@ impl Style {
             "care".into(),
             "city".into(),
             "phone".into(),
+            "open".into(),
         ];
-        let mut widths: [usize; 6] = std::array::from_fn(|c| {
+        // The availability column shows only with a store.
+        let columns = if self.availability.is_some() { 7 } else { 6 };
+        let mut widths: [usize; 7] = std::array::from_fn(|c| {
             rows.iter()
                 .map(|r| r[c].chars().count())
                 .chain([titles[c].chars().count()])
@@ -325,16 +448,22 @@ impl Style {
         });
         // Name and care give way when the line would not fit: name keeps at least 20
         // characters, care at least 12.
-        let fixed = widths[0] + widths[1] + widths[4] + widths[5] + 2 * 5 + 2;
+        let fixed = widths[0]
+            + widths[1]
+            + widths[4]
+            + widths[5]
+            + if columns == 7 { widths[6] + 2 } else { 0 }
+            + 2 * 5
+            + 2;
         let room = self.width.saturating_sub(fixed).max(32);
         if widths[2] + widths[3] > room {
             let care = widths[3].min((room * 2 / 5).max(12));
             widths[2] = widths[2].min(room.saturating_sub(care).max(20));
             widths[3] = care.min(room.saturating_sub(widths[2]).max(12));
         }
-        let mut line = |cells: &[String; 6]| {
+        let mut line = |cells: &[String; 7]| {
             let mut text = String::from("  ");
-            for (c, cell) in cells.iter().enumerate() {
+            for (c, cell) in cells.iter().take(columns).enumerate() {
                 let cell = fit(cell, widths[c]);
                 let pad = widths[c] - cell.chars().count();
                 if c <= 1 {
@@ -342,11 +471,11 @@ impl Style {
                     text.push_str(&cell);
                 } else {
                     text.push_str(&cell);
-                    if c < 5 {
+                    if c + 1 < columns {
                         text.extend(std::iter::repeat_n(' ', pad));
                     }
                 }
-                if c < 5 {
+                if c + 1 < columns {
                     text.push_str("  ");
                 }
             }
@@ -441,10 +570,14 @@ mod tests {
         let unmeasured = index.search(&by_id.limit(50)).unwrap();
         for (i, hit) in hits.iter().chain(&unmeasured).enumerate() {
             for unit in [Unit::Miles, Unit::Kilometers] {
-                let expected = serde_json::to_vec(&Record::new(None, i + 1, hit, unit)).unwrap();
+                let mut report = Update::new(&hit.facility.id, jiff::Timestamp::UNIX_EPOCH);
+                report.beds_available = Some(i as u32);
+                let report = (i % 2 == 0).then_some(&report);
+                let expected =
+                    serde_json::to_vec(&Record::new(None, i + 1, hit, unit, report)).unwrap();
                 let mut written = Vec::new();
                 let prepared = Record::facility_json(hit.facility);
-                Record::write_prepared(&mut written, i + 1, &prepared, hit, unit);
+                Record::write_prepared(&mut written, i + 1, &prepared, hit, unit, report);
                 assert_eq!(
                     String::from_utf8(written).unwrap(),
                     String::from_utf8(expected).unwrap()
@@ -458,7 +591,7 @@ mod tests {
         let index = carefind::Index::sample();
         let origin = carefind::LatLon::new(40.0, -75.0).unwrap();
         let hits = index.search(&carefind::Query::nearest(origin, 1)).unwrap();
-        let record = Record::new(None, 1, &hits[0], Unit::Miles);
+        let record = Record::new(None, 1, &hits[0], Unit::Miles, None);
         assert_eq!(record.fields().len(), columns().count());
         let json = serde_json::to_value(&record).unwrap();
         let mut keys: Vec<&str> = json

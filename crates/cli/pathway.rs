@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::args::{PathwayArgs, PathwayFormat};
 use crate::failure::Failure;
 use crate::find::{Outcome, attribute_filter};
-use crate::output::{Record, Style, fit};
+use crate::output::{Record, Shown, Style, fit};
 use crate::{dataset, place};
 
 pub fn run(args: &PathwayArgs) -> Result<Outcome, Failure> {
@@ -18,8 +18,10 @@ pub fn run(args: &PathwayArgs) -> Result<Outcome, Failure> {
         Distance::parse(text, Some(unit)).map_err(|e| Failure::flag(flag, e))
     };
     let origin = place::resolve(&args.near).map_err(|e| Failure::flag("--near", e))?;
+    let shown = crate::availability::shown(&args.availability, carefind::CareSet::EMPTY)?;
+    let filter = crate::availability::filter(attribute_filter(&args.attributes)?, shown.as_ref());
     let mut query = PathwayQuery::new(origin)
-        .filter(attribute_filter(&args.attributes)?)
+        .filter(filter)
         .per_step(args.limit)
         .pairs(args.pairs)
         .pair_within(distance("--pair-within", &args.pair_within)?);
@@ -54,10 +56,10 @@ pub fn run(args: &PathwayArgs) -> Result<Outcome, Failure> {
     let width = terminal_size::terminal_size_of(&stdout).map_or(100, |(w, _)| usize::from(w.0));
     let mut out = io::BufWriter::new(stdout.lock());
     match format {
-        PathwayFormat::Table => table(&mut out, &path, &query, unit, width)?,
+        PathwayFormat::Table => table(&mut out, &path, &query, unit, width, shown.as_deref())?,
         PathwayFormat::Json => {
-            serde_json::to_writer_pretty(&mut out, &document(&path, &query, unit))
-                .map_err(io::Error::from)?;
+            let document = document(&path, &query, unit, shown.as_deref());
+            serde_json::to_writer_pretty(&mut out, &document).map_err(io::Error::from)?;
             writeln!(out)?;
         }
     }
@@ -76,13 +78,8 @@ fn table(
     query: &PathwayQuery,
     unit: Unit,
     width: usize,
+    shown: Option<&Shown>,
 ) -> io::Result<()> {
-    let style = Style {
-        format: crate::args::Format::Table,
-        unit,
-        batch: false,
-        width,
-    };
     match query.from {
         Some(from) => writeln!(
             out,
@@ -92,6 +89,14 @@ fn table(
     }
     for step in &path.steps {
         writeln!(out, "\n{} ({})", step.stage, step.stage.levels())?;
+        let style = Style {
+            format: crate::args::Format::Table,
+            unit,
+            batch: false,
+            width,
+            availability: shown
+                .map(|shown| std::sync::Arc::new(shown.for_levels(step.stage.levels()))),
+        };
         out.write_all(&style.render(None, &step.options, 1))?;
     }
     let within = query.pair_within.in_unit(unit);
@@ -193,7 +198,15 @@ struct PairDocument<'a> {
     home: Record<'a>,
 }
 
-pub fn document<'a>(path: &'a Pathway, query: &PathwayQuery, unit: Unit) -> Document<'a> {
+pub fn document<'a>(
+    path: &'a Pathway,
+    query: &PathwayQuery,
+    unit: Unit,
+    shown: Option<&'a Shown>,
+) -> Document<'a> {
+    let report = |hit: &Hit<'a>, care: carefind::CareSet| {
+        shown.and_then(|shown| shown.table.shown(hit.facility, care, &shown.need))
+    };
     Document {
         from: query.from.map(Stage::name),
         units: unit.symbol(),
@@ -207,7 +220,9 @@ pub fn document<'a>(path: &'a Pathway, query: &PathwayQuery, unit: Unit) -> Docu
                     .options
                     .iter()
                     .enumerate()
-                    .map(|(i, hit)| Record::new(None, i + 1, hit, unit))
+                    .map(|(i, hit)| {
+                        Record::new(None, i + 1, hit, unit, report(hit, step.stage.levels()))
+                    })
                     .collect(),
             })
             .collect(),
@@ -226,8 +241,20 @@ pub fn document<'a>(path: &'a Pathway, query: &PathwayQuery, unit: Unit) -> Docu
                     trip_m: (pair.trip_m * 1000.0).round() / 1000.0,
                     trip: (Distance::from_meters(pair.trip_m).in_unit(unit) * 1000.0).round()
                         / 1000.0,
-                    program: Record::new(None, i + 1, &pair.program, unit),
-                    home: Record::new(None, i + 1, &home, unit),
+                    program: Record::new(
+                        None,
+                        i + 1,
+                        &pair.program,
+                        unit,
+                        report(&pair.program, carefind::CareSet::EMPTY),
+                    ),
+                    home: Record::new(
+                        None,
+                        i + 1,
+                        &home,
+                        unit,
+                        report(&home, carefind::CareLevel::SoberLiving.into()),
+                    ),
                 }
             })
             .collect(),

@@ -25,9 +25,11 @@ use crate::args::{ServeArgs, StatsBy};
 use crate::connections::{self, Limits};
 use crate::failure::Failure;
 use crate::find::{Outcome, polygon_of};
-use crate::output::Record;
+use crate::output::{Record, Shown};
 use crate::workers::{Lane, Refusal, Workers};
 use crate::{dataset, pathway, place, stats};
+
+mod updates;
 
 /// Limits on what one request may ask for.
 const MAX_LIMIT: usize = 1_000;
@@ -42,7 +44,11 @@ const QUICK_LIMIT: usize = 100;
 pub const OPENAPI: &str = include_str!("openapi.json");
 
 struct Shared {
-    locator: Locator,
+    locator: Arc<Locator>,
+    /// Writes availability updates to the store (`None` without --store).
+    writer: Option<updates::Writer>,
+    /// Who may send updates (`None` without --tokens: updates are refused).
+    tokens: Option<updates::Tokens>,
     /// The file read again on reload; `None` for the embedded sample.
     data: Option<String>,
     /// The admin token from CAREFIND_ADMIN_TOKEN; reload over HTTP is refused without one.
@@ -98,10 +104,36 @@ pub fn run(args: &ServeArgs) -> Result<Outcome, Failure> {
     let index = dataset::load(args.data.as_deref())?;
     index.warm_up();
     let facilities = index.len();
-    let locator = Locator::new(index);
+    let locator = Arc::new(Locator::new(index));
     let prepared = arc_swap::ArcSwap::from_pointee(Prepared::of(&locator.index()));
+    let tokens = match &args.tokens {
+        Some(path) => Some(updates::Tokens::from_path(path).map_err(Failure::usage)?),
+        None => None,
+    };
+    let writer = match &args.store {
+        Some(path) => {
+            let store = carefind::availability::store::Store::open(path)
+                .map_err(|e| Failure::flag("--store", e))?;
+            let table = store.load().map_err(|e| Failure::flag("--store", e))?;
+            eprintln!(
+                "carefind: {} availability reports from {}",
+                table.len(),
+                path.display()
+            );
+            locator.replace_availability(table);
+            Some(updates::Writer::start(store, Arc::clone(&locator)))
+        }
+        None if tokens.is_some() => {
+            return Err(Failure::usage(
+                "--tokens needs --store: updates are kept in the store",
+            ));
+        }
+        None => None,
+    };
     let shared = Arc::new(Shared {
         locator,
+        writer,
+        tokens,
         prepared,
         data: args.data.clone(),
         token: std::env::var("CAREFIND_ADMIN_TOKEN")
@@ -158,6 +190,11 @@ pub fn run(args: &ServeArgs) -> Result<Outcome, Failure> {
 }
 
 impl Shared {
+    /// The locator whose availability queries read, when the server keeps availability.
+    fn availability(&self) -> Option<&Locator> {
+        self.writer.is_some().then_some(&*self.locator)
+    }
+
     /// Runs `work` on a query worker of `lane`, with the request's budget: the work it may
     /// do, and the deadline by which it gives up, whether still waiting or working.
     async fn compute<T: Send + 'static>(
@@ -186,6 +223,11 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/v1/facilities", get(list))
         .route("/v1/facilities/search", post(search))
         .route("/v1/facilities/{id}", get(one))
+        .route(
+            "/v1/facilities/{id}/availability",
+            axum::routing::put(updates::put_one),
+        )
+        .route("/v1/availability", post(updates::post_feed))
         .route("/v1/pathway", get(pathway_route))
         .route("/v1/stats", get(stats_route))
         .route("/v1/admin/reload", post(reload_route))
@@ -380,6 +422,8 @@ struct ApiError {
     message: String,
     /// Seconds after which a retry may succeed (503 answers).
     retry_after: Option<u64>,
+    /// More about the error, such as every problem of a feed.
+    details: Option<Value>,
 }
 
 impl ApiError {
@@ -389,6 +433,7 @@ impl ApiError {
             parameter: parameter.map(String::from),
             message: message.to_string(),
             retry_after: None,
+            details: None,
         }
     }
 
@@ -436,7 +481,10 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = json!({"error": self.message, "parameter": self.parameter, "status": self.status.as_u16()});
+        let mut body = json!({"error": self.message, "parameter": self.parameter, "status": self.status.as_u16()});
+        if let Some(details) = self.details {
+            body["problems"] = details;
+        }
         let mut response = (self.status, Json(body)).into_response();
         if let Some(seconds) = self.retry_after {
             response
@@ -479,6 +527,12 @@ struct Params {
     #[serde(default)]
     kind: Words,
     min_precision: Option<String>,
+    include_closed: Option<bool>,
+    verified_within: Option<String>,
+    accepting: Option<bool>,
+    open_beds: Option<u32>,
+    max_wait: Option<u32>,
+    fresh_within: Option<String>,
     bbox: Option<String>,
     /// GeoJSON (bodies only).
     polygon: Option<Value>,
@@ -546,6 +600,26 @@ fn refuse_repeats(pairs: &[(String, String)], single: &[&str]) -> Result<(), Api
     Ok(())
 }
 
+fn boolean(parameter: &str, value: &str) -> Result<bool, ApiError> {
+    match value.trim() {
+        "true" | "1" | "yes" => Ok(true),
+        "false" | "0" | "no" => Ok(false),
+        other => Err(ApiError::bad(
+            parameter,
+            format!("{other:?} is not true or false"),
+        )),
+    }
+}
+
+fn count(parameter: &str, value: &str) -> Result<u32, ApiError> {
+    value.trim().parse().map_err(|_| {
+        ApiError::bad(
+            parameter,
+            format!("{value:?} is not a whole number from 0 to 4294967295"),
+        )
+    })
+}
+
 fn number(parameter: &str, value: &str) -> Result<usize, ApiError> {
     value.trim().parse().map_err(|_| {
         ApiError::bad(
@@ -569,6 +643,12 @@ impl Params {
                 "bbox",
                 "units",
                 "min_precision",
+                "include_closed",
+                "verified_within",
+                "accepting",
+                "open_beds",
+                "max_wait",
+                "fresh_within",
             ],
         )?;
         for (key, value) in pairs {
@@ -587,6 +667,12 @@ impl Params {
                 "medication" => params.medication.push(value),
                 "kind" => params.kind.push(value),
                 "min_precision" => params.min_precision = Some(value),
+                "include_closed" => params.include_closed = Some(boolean(key, &value)?),
+                "verified_within" => params.verified_within = Some(value),
+                "accepting" => params.accepting = Some(boolean(key, &value)?),
+                "open_beds" => params.open_beds = Some(count(key, &value)?),
+                "max_wait" => params.max_wait = Some(count(key, &value)?),
+                "fresh_within" => params.fresh_within = Some(value),
                 "bbox" => params.bbox = Some(value),
                 "units" => params.units = Some(value),
                 "polygon" => {
@@ -616,29 +702,82 @@ impl Params {
         }
     }
 
+    /// The availability shown and filtered by, with the table of `locator` (`None` when
+    /// the server keeps no availability).
+    fn shown(&self, locator: Option<&Locator>) -> Result<Option<Shown>, ApiError> {
+        let fresh_within = match &self.fresh_within {
+            None => carefind::availability::Need::FRESH_WITHIN,
+            Some(age) => crate::availability::parse_age(age, None)
+                .map_err(|e| ApiError::bad("fresh_within", e))?,
+        };
+        let mut need = carefind::availability::Need::now().fresh_within(fresh_within);
+        if self.accepting == Some(true) {
+            need = need.accepting();
+        }
+        if let Some(beds) = self.open_beds {
+            need = need.open_beds(beds);
+        }
+        if let Some(days) = self.max_wait {
+            need = need.max_wait_days(days);
+        }
+        let Some(locator) = locator else {
+            if need.asks_anything() {
+                let parameter = if self.accepting == Some(true) {
+                    "accepting"
+                } else if self.open_beds.is_some() {
+                    "open_beds"
+                } else {
+                    "max_wait"
+                };
+                return Err(ApiError::bad(
+                    parameter,
+                    "this server keeps no availability (it was started without --store)",
+                ));
+            }
+            return Ok(None);
+        };
+        Ok(Some(Shown {
+            table: locator.availability(),
+            care: Set::parse_list(&self.care.joined()).unwrap_or_default(),
+            need,
+        }))
+    }
+
     fn filter(&self) -> Result<Filter, ApiError> {
         fn set<T: Term>(parameter: &str, words: &Words) -> Result<Set<T>, ApiError> {
             Set::parse_list(&words.joined()).map_err(|e| ApiError::bad(parameter, e))
         }
-        Ok(Filter::new()
+        let filter = Filter::new()
             .care(set::<CareLevel>("care", &self.care)?)
             .payment(set("payment", &self.payment)?)
             .ages(set("age", &self.age)?)
             .populations(set("population", &self.population)?)
             .languages(set("language", &self.language)?)
             .medications(set("medication", &self.medication)?)
-            .kinds(set("kind", &self.kind)?))
-        .and_then(|filter| match &self.min_precision {
-            None => Ok(filter),
-            Some(precision) => precision
-                .parse()
-                .map(|precision| filter.min_precision(precision))
-                .map_err(|e| ApiError::bad("min_precision", e)),
-        })
+            .kinds(set("kind", &self.kind)?);
+        let filter = match &self.min_precision {
+            None => filter,
+            Some(precision) => filter.min_precision(
+                precision
+                    .parse()
+                    .map_err(|e| ApiError::bad("min_precision", e))?,
+            ),
+        };
+        crate::availability::listing_filter(filter, self.include_closed == Some(true), None)
+            .and_then(|filter| match &self.verified_within {
+                None => Ok(filter),
+                Some(age) => crate::availability::listing_filter(filter, false, Some(age)),
+            })
+            .map_err(|e| {
+                ApiError::bad(
+                    "verified_within",
+                    e.to_string().trim_start_matches("--verified-within: "),
+                )
+            })
     }
 
     /// The library query, and the page size asked for.
-    fn query(&self) -> Result<(Query, usize), ApiError> {
+    fn query(&self, shown: Option<&Shown>) -> Result<(Query, usize), ApiError> {
         let unit = self.unit()?;
         let limit = self.limit.unwrap_or(DEFAULT_LIMIT);
         if limit > MAX_LIMIT {
@@ -647,8 +786,12 @@ impl Params {
                 format!("{limit} is more than {MAX_LIMIT}; page with next"),
             ));
         }
+        let mut filter = self.filter()?;
+        if let Some(shown) = shown {
+            filter = filter.available(shown.table.clone(), shown.need);
+        }
         let mut query = Query::default()
-            .filter(self.filter()?)
+            .filter(filter)
             .offset(self.offset.unwrap_or(0));
         query.limit = Some(limit);
         if let Some(near) = &self.near {
@@ -726,9 +869,10 @@ fn answer(
     index: &Arc<Index>,
     prepared: Option<&Prepared>,
     params: &Params,
+    shown: Option<&Shown>,
     budget: Budget,
 ) -> Result<Page, ApiError> {
-    let (query, limit) = params.query()?;
+    let (query, limit) = params.query(shown)?;
     let query = query.budget(budget);
     let unit = params.unit()?;
     // What to narrow when a query needs too much work.
@@ -761,13 +905,15 @@ fn answer(
         if i > 0 {
             body.push(b',');
         }
+        let report = shown.and_then(|shown| shown.of(hit.facility));
         match (prepared, index.position_of(hit.facility)) {
             (Some(prepared), Some(position)) => {
                 let json = &prepared.json[position];
-                Record::write_prepared(&mut body, first_rank.saturating_add(i), json, hit, unit);
+                let rank = first_rank.saturating_add(i);
+                Record::write_prepared(&mut body, rank, json, hit, unit, report);
             }
             _ => {
-                let record = Record::new(None, first_rank.saturating_add(i), hit, unit);
+                let record = Record::new(None, first_rank.saturating_add(i), hit, unit, report);
                 let _ = serde_json::to_writer(&mut body, &record);
             }
         }
@@ -786,12 +932,14 @@ async fn list(
 ) -> Result<Response, ApiError> {
     let pairs = pairs(raw.as_deref())?;
     let params = Params::from_pairs(&pairs)?;
+    let shown = params.shown(shared.availability())?;
     let index = shared.locator.index();
     let prepared = shared.prepared.load_full();
     let lane = params.lane();
     let mut page = shared
         .compute(lane, move |budget| {
-            answer(&index, prepared.for_index(&index), &params, budget)
+            let prepared = prepared.for_index(&index);
+            answer(&index, prepared, &params, shown.as_ref(), budget)
         })
         .await?;
     if let Some(cursor) = &page.next_cursor {
@@ -834,12 +982,14 @@ async fn search(
             &format!("body: {e}"),
         )
     })?;
+    let shown = params.shown(shared.availability())?;
     let index = shared.locator.index();
     let prepared = shared.prepared.load_full();
     let lane = params.lane();
     let page = shared
         .compute(lane, move |budget| {
-            answer(&index, prepared.for_index(&index), &params, budget)
+            let prepared = prepared.for_index(&index);
+            answer(&index, prepared, &params, shown.as_ref(), budget)
         })
         .await?;
     Ok(page.into_response())
@@ -894,7 +1044,9 @@ async fn one(
         distance_m: None,
         origin: None,
     };
-    Ok(json_body(&Record::new(None, 1, &hit, unit)))
+    let shown = Params::default().shown(shared.availability())?;
+    let report = shown.as_ref().and_then(|shown| shown.of(facility));
+    Ok(json_body(&Record::new(None, 1, &hit, unit, report)))
 }
 
 async fn pathway_route(
@@ -928,7 +1080,10 @@ async fn pathway_route(
             "limit" => limit = number("limit", value)?,
             "pairs" => pairs_wanted = number("pairs", value)?,
             "payment" | "age" | "population" | "language" | "medication" | "kind"
-            | "min_precision" => filters.push((key.clone(), value.clone())),
+            | "min_precision" | "include_closed" | "verified_within" | "accepting"
+            | "open_beds" | "max_wait" | "fresh_within" => {
+                filters.push((key.clone(), value.clone()))
+            }
             other => return Err(ApiError::bad(other, "unknown parameter; see /openapi.json")),
         }
     }
@@ -939,7 +1094,12 @@ async fn pathway_route(
     let unit = unit(units.as_deref())?;
     let near = near.ok_or_else(|| ApiError::bad("near", "give near, a place"))?;
     let origin = place::resolve(&near).map_err(|e| ApiError::bad("near", e))?;
-    let filter = Params::from_pairs(&filters)?.filter()?;
+    let params = Params::from_pairs(&filters)?;
+    let shown = params.shown(shared.availability())?;
+    let mut filter = params.filter()?;
+    if let Some(shown) = &shown {
+        filter = filter.available(shown.table.clone(), shown.need);
+    }
     let mut query = PathwayQuery::new(origin)
         .filter(filter)
         .per_step(limit)
@@ -963,7 +1123,12 @@ async fn pathway_route(
         .compute(Lane::Quick, move |_| {
             let path = library_pathway::pathway(&index, &query)
                 .map_err(|e| ApiError::query(e, "query"))?;
-            Ok(json_body(&pathway::document(&path, &query, unit)))
+            Ok(json_body(&pathway::document(
+                &path,
+                &query,
+                unit,
+                shown.as_ref(),
+            )))
         })
         .await
 }

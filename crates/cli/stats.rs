@@ -58,6 +58,16 @@ pub fn count(facilities: &[Facility], by: StatsBy) -> Vec<Count> {
                 vec![("point".into(), total - zip), ("zip".into(), zip)],
             )
         }
+        StatsBy::Status => (
+            "status",
+            carefind::Status::ALL
+                .iter()
+                .map(|status| {
+                    let count = facilities.iter().filter(|f| f.status == *status).count();
+                    (status.to_string(), count)
+                })
+                .collect(),
+        ),
         StatsBy::State => {
             let mut states: BTreeMap<String, usize> = BTreeMap::new();
             for facility in facilities {

@@ -1,0 +1,344 @@
+//! `carefind availability` (import, show, export) and the availability flags of `find` and
+//! `pathway`.
+
+use std::io::{self, Read, Write};
+use std::path::Path;
+use std::sync::Arc;
+
+use carefind::availability::feed::{self, Check, FeedFormat};
+use carefind::availability::store::{HistoryEntry, Store};
+use carefind::availability::{Need, Update};
+use carefind::{CareSet, Filter};
+use jiff::{SignedDuration, Timestamp};
+
+use crate::args::{
+    AvailabilityArgs, AvailabilityCommand, AvailabilityExportArgs, AvailabilityImportArgs,
+    AvailabilityShowArgs, FeedFormatArg, ShowFormat,
+};
+use crate::dataset;
+use crate::failure::Failure;
+use crate::find::Outcome;
+use crate::output::Shown;
+
+pub fn run(command: &AvailabilityCommand) -> Result<Outcome, Failure> {
+    match command {
+        AvailabilityCommand::Import(args) => import(args),
+        AvailabilityCommand::Show(args) => show(args),
+        AvailabilityCommand::Export(args) => export(args),
+    }
+}
+
+/// An age such as `72h`, `3d`, `1w` or `90min`; a bare number is in `bare` units.
+pub fn parse_age(text: &str, bare: Option<SignedDuration>) -> Result<SignedDuration, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: i64 = number
+        .parse()
+        .map_err(|_| format!("{text:?} is not an age such as 72h, 3d or 1w"))?;
+    let unit = match (unit.trim(), bare) {
+        ("", Some(bare)) => bare,
+        ("s", _) => SignedDuration::from_secs(1),
+        ("min" | "m", _) => SignedDuration::from_mins(1),
+        ("h", _) => SignedDuration::from_hours(1),
+        ("d", _) => SignedDuration::from_hours(24),
+        ("w", _) => SignedDuration::from_hours(24 * 7),
+        ("y", _) => SignedDuration::from_hours(24 * 365),
+        _ => {
+            return Err(format!(
+                "{text:?} is not an age such as 72h, 3d or 1w (units: s, min, h, d, w, y)"
+            ));
+        }
+    };
+    unit.checked_mul(i32::try_from(number).map_err(|_| format!("{text:?} is too long"))?)
+        .ok_or_else(|| format!("{text:?} is too long"))
+}
+
+/// The instant answers are judged at: `--as-of`, or now.
+fn as_of(args: &AvailabilityArgs) -> Result<Timestamp, Failure> {
+    match &args.as_of {
+        None => Ok(Timestamp::now()),
+        Some(text) => text.parse().map_err(|_| {
+            Failure::flag(
+                "--as-of",
+                format!("{text:?} is not an RFC 3339 time such as 2026-06-01T12:00:00Z"),
+            )
+        }),
+    }
+}
+
+/// Today's date in UTC.
+pub fn today() -> jiff::civil::Date {
+    let days = Timestamp::now().as_second().div_euclid(24 * 3600);
+    jiff::civil::date(1970, 1, 1)
+        .checked_add(jiff::Span::new().days(days))
+        .expect("today is a date")
+}
+
+/// The filter of --include-closed and --verified-within, added to `filter`.
+pub fn listing_filter(
+    mut filter: Filter,
+    include_closed: bool,
+    verified_within: Option<&str>,
+) -> Result<Filter, Failure> {
+    if include_closed {
+        filter = filter.include_closed();
+    }
+    if let Some(age) = verified_within {
+        let age = parse_age(age, Some(SignedDuration::from_hours(24)))
+            .map_err(|e| Failure::flag("--verified-within", e))?;
+        let days = age.as_hours() / 24;
+        let since = today()
+            .checked_sub(jiff::Span::new().days(days))
+            .map_err(|e| Failure::flag("--verified-within", e))?;
+        filter = filter.verified_since(since);
+    }
+    Ok(filter)
+}
+
+/// The availability `find` and `pathway` show and filter by: `None` without a store.
+/// With a need but no store, says which flag needs one.
+pub fn shown(args: &AvailabilityArgs, care: CareSet) -> Result<Option<Arc<Shown>>, Failure> {
+    let fresh_within =
+        parse_age(&args.fresh_within, None).map_err(|e| Failure::flag("--fresh-within", e))?;
+    let mut need = Need::at(as_of(args)?).fresh_within(fresh_within);
+    if args.accepting {
+        need = need.accepting();
+    }
+    if let Some(beds) = args.open_beds {
+        need = need.open_beds(beds);
+    }
+    if let Some(days) = args.max_wait {
+        need = need.max_wait_days(days);
+    }
+    let Some(path) = &args.store else {
+        if need.asks_anything() {
+            let flag = if args.accepting {
+                "--accepting"
+            } else if args.open_beds.is_some() {
+                "--open-beds"
+            } else {
+                "--max-wait"
+            };
+            return Err(Failure::usage(format!(
+                "{flag} needs availability: give --store FILE (or set CAREFIND_STORE)"
+            )));
+        }
+        return Ok(None);
+    };
+    let table = Arc::new(open_existing(path)?.load().map_err(store_failure)?);
+    Ok(Some(Arc::new(Shown { table, care, need })))
+}
+
+/// Adds the availability need of `shown` to `filter`.
+pub fn filter(filter: Filter, shown: Option<&Arc<Shown>>) -> Filter {
+    match shown {
+        Some(shown) => filter.available(shown.table.clone(), shown.need),
+        None => filter,
+    }
+}
+
+/// A store that must exist already (queries never create one).
+fn open_existing(path: &Path) -> Result<Store, Failure> {
+    if !path.exists() {
+        return Err(Failure::usage(format!(
+            "--store {}: no such file (create it with `carefind availability import FEED --store {}`)",
+            path.display(),
+            path.display()
+        )));
+    }
+    Store::open(path).map_err(store_failure)
+}
+
+fn store_failure(error: carefind::StoreError) -> Failure {
+    let mut message = error.to_string();
+    if let Some(source) = std::error::Error::source(&error) {
+        message.push_str(&format!(": {source}"));
+    }
+    Failure::usage(message)
+}
+
+fn import(args: &AvailabilityImportArgs) -> Result<Outcome, Failure> {
+    let name = if args.feed == "-" {
+        "<stdin>"
+    } else {
+        args.feed.as_str()
+    };
+    let mut bytes = Vec::new();
+    let read = if args.feed == "-" {
+        io::stdin().lock().read_to_end(&mut bytes)
+    } else {
+        std::fs::File::open(&args.feed).and_then(|mut file| file.read_to_end(&mut bytes))
+    };
+    read.map_err(|e| Failure::usage(format!("{name}: {e}")))?;
+    let format = match args.format {
+        Some(FeedFormatArg::Csv) => FeedFormat::Csv,
+        Some(FeedFormatArg::Json) => FeedFormat::Json,
+        Some(FeedFormatArg::Ndjson) => FeedFormat::Ndjson,
+        None => {
+            FeedFormat::of_path(Path::new(&args.feed)).unwrap_or_else(|| FeedFormat::sniff(&bytes))
+        }
+    };
+    let index = dataset::load(args.data.as_deref())?;
+    let known = |id: &str| index.get(id).is_some();
+    let now = Timestamp::now();
+    let feed = feed::read(&bytes, format, &Check::at(now).known_ids(&known))
+        .map_err(|e| Failure::usage(format!("{name}: {e}")))?;
+    let rejected = feed.rejected();
+    for problem in feed.problems.iter().take(args.max_problems) {
+        eprintln!("carefind: {name}: {problem}");
+    }
+    if feed.problems.len() > args.max_problems {
+        eprintln!(
+            "carefind: {name}: ... and {} more problems",
+            feed.problems.len() - args.max_problems
+        );
+    }
+    if rejected > 0 && !args.lenient {
+        eprintln!(
+            "carefind: {name}: read {}, applied 0, stale 0, rejected {rejected}: nothing applied (--lenient applies the good rows)",
+            feed.read
+        );
+        return Err(Failure::usage(format!(
+            "{name}: {rejected} bad rows; the store is unchanged"
+        )));
+    }
+    let mut store = Store::open(&args.store.store).map_err(store_failure)?;
+    let tally = store.apply(&feed.updates, now).map_err(store_failure)?;
+    eprintln!(
+        "carefind: {name}: read {}, applied {}, stale {}, rejected {rejected}",
+        feed.read, tally.applied, tally.stale
+    );
+    Ok(Outcome::Found)
+}
+
+fn show(args: &AvailabilityShowArgs) -> Result<Outcome, Failure> {
+    let store = open_existing(&args.store.store)?;
+    let current = store.current_of(&args.id).map_err(store_failure)?;
+    let history = store
+        .history_of(&args.id, args.history)
+        .map_err(store_failure)?;
+    let mut out = io::stdout().lock();
+    match args.format {
+        ShowFormat::Json => {
+            let history: Vec<serde_json::Value> = history
+                .iter()
+                .map(|entry| {
+                    let mut value = serde_json::to_value(&entry.update).expect("updates serialize");
+                    value["received_at"] = entry.received_at.to_string().into();
+                    value["applied"] = entry.applied.into();
+                    value
+                })
+                .collect();
+            let document = serde_json::json!({
+                "id": args.id,
+                "current": current,
+                "history": history,
+            });
+            serde_json::to_writer_pretty(&mut out, &document).expect("values serialize");
+            writeln!(out)?;
+        }
+        ShowFormat::Table => {
+            writeln!(out, "{}: current availability", args.id)?;
+            if current.is_empty() {
+                writeln!(out, "  (none reported)")?;
+            }
+            for update in &current {
+                writeln!(out, "  {}", describe(update))?;
+            }
+            writeln!(out, "latest updates, newest first:")?;
+            if history.is_empty() {
+                writeln!(out, "  (none)")?;
+            }
+            for HistoryEntry {
+                update,
+                received_at,
+                applied,
+            } in &history
+            {
+                let stale = if *applied { "" } else { " (stale)" };
+                writeln!(out, "  received {received_at}{stale}: {}", describe(update))?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(if current.is_empty() && history.is_empty() {
+        Outcome::NothingFound
+    } else {
+        Outcome::Found
+    })
+}
+
+/// One report as a line for people.
+fn describe(update: &Update) -> String {
+    let mut parts = vec![
+        update
+            .care
+            .map_or_else(|| "whole facility".to_string(), |level| level.to_string()),
+    ];
+    match update.accepting {
+        Some(true) => parts.push("accepting".into()),
+        Some(false) => parts.push("not accepting".into()),
+        None => {}
+    }
+    match (update.beds_available, update.beds_total) {
+        (Some(open), Some(total)) => parts.push(format!("{open} of {total} beds open")),
+        (Some(open), None) => parts.push(format!("{open} beds open")),
+        (None, Some(total)) => parts.push(format!("{total} beds")),
+        (None, None) => {}
+    }
+    if let Some(wait) = update.wait_days {
+        parts.push(format!("wait {wait} days"));
+    }
+    parts.push(format!("as of {}", update.updated_at));
+    parts.join(", ")
+}
+
+fn export(args: &AvailabilityExportArgs) -> Result<Outcome, Failure> {
+    let store = open_existing(&args.store.store)?;
+    let table = store.load().map_err(store_failure)?;
+    let mut body = Vec::new();
+    match args.format {
+        FeedFormatArg::Csv => {
+            let mut writer = csv::Writer::from_writer(&mut body);
+            writer
+                .write_record(feed::COLUMNS)
+                .expect("writing to memory");
+            for update in table.iter() {
+                writer
+                    .write_record(feed::row(update))
+                    .expect("writing to memory");
+            }
+            writer.flush()?;
+        }
+        FeedFormatArg::Json => {
+            let all: Vec<&Update> = table.iter().collect();
+            serde_json::to_writer(&mut body, &all).expect("updates serialize");
+            body.push(b'\n');
+        }
+        FeedFormatArg::Ndjson => {
+            for update in table.iter() {
+                serde_json::to_writer(&mut body, update).expect("updates serialize");
+                body.push(b'\n');
+            }
+        }
+    }
+    if args.output == "-" {
+        io::stdout().lock().write_all(&body)?;
+    } else {
+        let mut staged = carefind::staged::StagedFile::new(Path::new(&args.output))?;
+        staged
+            .file()
+            .write_all(&body)
+            .map_err(|e| Failure::usage(format!("{}: {e}", args.output)))?;
+        staged.commit()?;
+    }
+    eprintln!("carefind: exported {} reports", table.len());
+    Ok(if table.is_empty() {
+        Outcome::NothingFound
+    } else {
+        Outcome::Found
+    })
+}

@@ -1,0 +1,389 @@
+//! Availability updates over HTTP: who may send them (tokens scoped to facilities), and
+//! the one thread that writes them to the store, committing before anyone is answered.
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::mpsc;
+
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, PathRejection};
+use axum::extract::{Path as UrlPath, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::Response;
+use carefind::Locator;
+use carefind::availability::Update;
+use carefind::availability::feed::{self, Check, FeedFormat};
+use carefind::availability::store::Store;
+use jiff::Timestamp;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use super::{ApiError, Shared, constant_time_eq, json_body};
+
+/// Jobs a commit takes at most: the updates of this many requests share one transaction
+/// (and one flush to disk) when they arrive together.
+const MAX_JOBS_PER_COMMIT: usize = 256;
+
+/// Who may send updates: each token's SHA-256 and the facilities it may update.
+pub struct Tokens {
+    entries: Vec<([u8; 32], Scope)>,
+}
+
+enum Scope {
+    Every,
+    Only(HashSet<String>),
+}
+
+impl Tokens {
+    /// Reads `token_sha256,facilities` rows: the hex SHA-256 of a token, and `*` or
+    /// `;`-separated facility ids.
+    pub fn from_path(path: &Path) -> Result<Tokens, String> {
+        let name = path.display();
+        let mut reader = csv::Reader::from_path(path).map_err(|e| format!("{name}: {e}"))?;
+        let header = reader
+            .headers()
+            .map_err(|e| format!("{name}: {e}"))?
+            .clone();
+        let column = |wanted: &str| {
+            header
+                .iter()
+                .position(|name| name.trim() == wanted)
+                .ok_or_else(|| {
+                    format!("{name}: the header has no {wanted} column (token_sha256,facilities)")
+                })
+        };
+        let (hash_at, scope_at) = (column("token_sha256")?, column("facilities")?);
+        let mut entries = Vec::new();
+        for record in reader.records() {
+            let record = record.map_err(|e| format!("{name}: {e}"))?;
+            let line = record.position().map_or(0, |p| p.line());
+            let hash = record.get(hash_at).unwrap_or_default().trim();
+            let hash = parse_hex(hash).ok_or_else(|| {
+                format!("{name}: line {line}: token_sha256 is not 64 hexadecimal digits")
+            })?;
+            let scope = match record.get(scope_at).unwrap_or_default().trim() {
+                "*" => Scope::Every,
+                "" => {
+                    return Err(format!(
+                        "{name}: line {line}: facilities is empty (give * or ids separated by ;)"
+                    ));
+                }
+                ids => Scope::Only(
+                    ids.split(';')
+                        .map(|id| id.trim().to_string())
+                        .filter(|id| !id.is_empty())
+                        .collect(),
+                ),
+            };
+            entries.push((hash, scope));
+        }
+        Ok(Tokens { entries })
+    }
+
+    /// The scope of the bearer token in `headers`, compared by hash in constant time;
+    /// 401 when there is none or it is unknown.
+    fn scope(&self, headers: &HeaderMap) -> Result<&Scope, ApiError> {
+        let unauthorized = || {
+            ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                Some("authorization"),
+                "give Authorization: Bearer <token> with a token the server knows",
+            )
+        };
+        let given = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .ok_or_else(unauthorized)?;
+        let hash: [u8; 32] = Sha256::digest(given.trim().as_bytes()).into();
+        // Every entry is compared, so the time taken does not say which one matched.
+        let mut found = None;
+        for (entry, scope) in &self.entries {
+            if constant_time_eq(entry, &hash) && found.is_none() {
+                found = Some(scope);
+            }
+        }
+        found.ok_or_else(unauthorized)
+    }
+}
+
+impl Scope {
+    fn allows(&self, id: &str) -> bool {
+        match self {
+            Scope::Every => true,
+            Scope::Only(ids) => ids.contains(id),
+        }
+    }
+}
+
+fn parse_hex(text: &str) -> Option<[u8; 32]> {
+    if text.len() != 64 || !text.is_ascii() {
+        return None;
+    }
+    let mut bytes = [0u8; 32];
+    for (i, byte) in bytes.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(&text[2 * i..2 * i + 2], 16).ok()?;
+    }
+    Some(bytes)
+}
+
+/// One request's updates, waiting for their commit.
+struct Job {
+    updates: Vec<Update>,
+    reply: tokio::sync::oneshot::Sender<Result<Vec<bool>, String>>,
+}
+
+/// The writer: one thread owns the store; requests hand it their updates and wait until
+/// the transaction holding them is committed.
+pub struct Writer {
+    jobs: mpsc::SyncSender<Job>,
+}
+
+impl Writer {
+    /// Starts the writer thread over `store`, publishing each commit's updates to
+    /// `locator`'s availability after the commit.
+    pub fn start(mut store: Store, locator: Arc<Locator>) -> Writer {
+        let (jobs, queue) = mpsc::sync_channel::<Job>(4096);
+        std::thread::Builder::new()
+            .name("availability-writer".into())
+            .spawn(move || {
+                while let Ok(first) = queue.recv() {
+                    let mut batch = vec![first];
+                    while batch.len() < MAX_JOBS_PER_COMMIT {
+                        match queue.try_recv() {
+                            Ok(job) => batch.push(job),
+                            Err(_) => break,
+                        }
+                    }
+                    let updates: Vec<Update> = batch
+                        .iter()
+                        .flat_map(|job| job.updates.iter().cloned())
+                        .collect();
+                    match store.apply_each(&updates, Timestamp::now()) {
+                        Ok(outcomes) => {
+                            // Only this thread replaces the table, so no update is lost
+                            // between reading it and replacing it.
+                            let next = locator.availability().with(updates).table;
+                            locator.replace_availability(next);
+                            let mut outcomes = outcomes.into_iter();
+                            for job in batch {
+                                let mine = outcomes.by_ref().take(job.updates.len()).collect();
+                                let _ = job.reply.send(Ok(mine));
+                            }
+                        }
+                        Err(error) => {
+                            for job in batch {
+                                let _ = job.reply.send(Err(error.to_string()));
+                            }
+                        }
+                    }
+                }
+            })
+            .expect("a thread starts");
+        Writer { jobs }
+    }
+
+    /// Commits `updates` and says of each whether it became current.
+    async fn commit(&self, updates: Vec<Update>) -> Result<Vec<bool>, ApiError> {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        self.jobs
+            .try_send(Job { updates, reply })
+            .map_err(|_| ApiError::busy("too many updates are waiting to be written; try again"))?;
+        match answer.await {
+            Ok(Ok(outcomes)) => Ok(outcomes),
+            Ok(Err(message)) => Err(ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                None,
+                &format!("the update was not stored: {message}"),
+            )),
+            Err(_) => Err(ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                None,
+                "the update was not stored",
+            )),
+        }
+    }
+}
+
+/// The writer and tokens, or why updates are refused.
+fn updates_on(shared: &Shared) -> Result<(&Writer, &Tokens), ApiError> {
+    let Some(writer) = &shared.writer else {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            None,
+            "this server keeps no availability: start it with --store FILE",
+        ));
+    };
+    let Some(tokens) = &shared.tokens else {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            Some("authorization"),
+            "updates over HTTP are off: start the server with --tokens FILE",
+        ));
+    };
+    Ok((writer, tokens))
+}
+
+fn body_of(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
+    body.map_err(|rejection| match rejection.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::body_too_large(),
+        status => ApiError::new(status, Some("body"), &rejection.body_text()),
+    })
+}
+
+/// Rows with problems as a 422 naming the first field, listing every problem.
+fn unprocessable(feed: &feed::Feed) -> ApiError {
+    let first = &feed.problems[0];
+    let mut error = ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Some(first.field),
+        &format!("{} bad rows; nothing was applied: {first}", feed.rejected()),
+    );
+    error.details = Some(json!(
+        feed.problems
+            .iter()
+            .map(|p| json!({"place": p.place.to_string(), "field": p.field, "value": p.value, "problem": p.problem}))
+            .collect::<Vec<_>>()
+    ));
+    error
+}
+
+/// `PUT /v1/facilities/{id}/availability`: one update, as a JSON object.
+pub async fn put_one(
+    State(shared): State<Arc<Shared>>,
+    id: Result<UrlPath<String>, PathRejection>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let UrlPath(id) = id.map_err(|rejection| ApiError::bad("id", rejection.body_text()))?;
+    let (writer, tokens) = updates_on(&shared)?;
+    let scope = tokens.scope(&headers)?;
+    if !scope.allows(&id) {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            Some("id"),
+            &format!("this token may not update facility {id:?}"),
+        ));
+    }
+    let body = body_of(body)?;
+    if !super::is_json_media_type(content_type(&headers).unwrap_or("application/json")) {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Some("body"),
+            "send the update as application/json",
+        ));
+    }
+    let mut object: serde_json::Map<String, serde_json::Value> = match serde_json::from_slice(&body)
+    {
+        Ok(serde_json::Value::Object(object)) => object,
+        Ok(_) => return Err(ApiError::bad("body", "an update is one JSON object")),
+        Err(e) => return Err(ApiError::bad("body", format!("not JSON: {e}"))),
+    };
+    match object.get("id") {
+        None => {
+            object.insert("id".into(), id.clone().into());
+        }
+        Some(given) if given.as_str() == Some(id.as_str()) => {}
+        Some(_) => {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some("id"),
+                "the body's id differs from the one in the path",
+            ));
+        }
+    }
+    let index = shared.locator.index();
+    if index.get(&id).is_none() {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            Some("id"),
+            &format!("no facility has id {id:?}"),
+        ));
+    }
+    let bytes = serde_json::to_vec(&object).expect("a map serializes");
+    let feed = feed::read(&bytes, FeedFormat::Json, &Check::at(Timestamp::now()))
+        .map_err(|e| ApiError::bad("body", e))?;
+    if !feed.problems.is_empty() {
+        return Err(unprocessable(&feed));
+    }
+    let update = feed.updates.into_iter().next().expect("one good row");
+    let updated_at = update.updated_at;
+    let applied = writer.commit(vec![update]).await?;
+    Ok(json_body(&json!({
+        "id": id,
+        "applied": applied.first().copied().unwrap_or(false),
+        "stale": !applied.first().copied().unwrap_or(false),
+        "updated_at": updated_at.to_string(),
+    })))
+}
+
+/// `POST /v1/availability`: a feed (JSON array, NDJSON or CSV), all or nothing.
+pub async fn post_feed(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let (writer, tokens) = updates_on(&shared)?;
+    let scope = tokens.scope(&headers)?;
+    let body = body_of(body)?;
+    let essence = content_type(&headers).map(|value| {
+        value
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase()
+    });
+    let format = match essence.as_deref() {
+        Some("text/csv") => FeedFormat::Csv,
+        Some("application/x-ndjson" | "application/ndjson" | "application/jsonl") => {
+            FeedFormat::Ndjson
+        }
+        Some(value) if super::is_json_media_type(value) => FeedFormat::Json,
+        None => FeedFormat::sniff(&body),
+        Some(_) => {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                Some("body"),
+                "send a feed as application/json, application/x-ndjson or text/csv",
+            ));
+        }
+    };
+    let index = shared.locator.index();
+    let known = |id: &str| index.get(id).is_some();
+    let feed = feed::read(
+        &body,
+        format,
+        &Check::at(Timestamp::now()).known_ids(&known),
+    )
+    .map_err(|e| ApiError::bad("body", e))?;
+    if let Some(outside) = feed.updates.iter().find(|update| !scope.allows(&update.id)) {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            Some("id"),
+            &format!(
+                "this token may not update facility {:?}; nothing was applied",
+                outside.id
+            ),
+        ));
+    }
+    if !feed.problems.is_empty() {
+        return Err(unprocessable(&feed));
+    }
+    let read = feed.read;
+    let outcomes = writer.commit(feed.updates).await?;
+    let applied = outcomes.iter().filter(|applied| **applied).count();
+    Ok(json_body(&json!({
+        "read": read,
+        "applied": applied,
+        "stale": outcomes.len() - applied,
+        "rejected": 0,
+    })))
+}
+
+fn content_type(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+}

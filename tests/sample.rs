@@ -18,6 +18,29 @@ fn the_committed_sample_is_what_the_generator_makes() {
 }
 
 #[test]
+fn the_committed_availability_feed_is_what_the_generator_makes() {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer
+        .write_record(carefind::availability::feed::COLUMNS)
+        .unwrap();
+    for update in generate_sample::availability(&generate_sample::generate()) {
+        writer
+            .write_record(carefind::availability::feed::row(&update))
+            .unwrap();
+    }
+    let regenerated = writer.into_inner().unwrap();
+    let committed = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/datasets/sample-availability.csv"
+    ))
+    .unwrap();
+    assert!(
+        regenerated == committed,
+        "datasets/sample-availability.csv differs from the generator's output: run `cargo run --example generate_sample`"
+    );
+}
+
+#[test]
 fn the_sample_is_fictitious_and_of_the_promised_size() {
     assert!(carefind::sample::CSV.len() <= 3 * 1024 * 1024);
     let index = Index::sample();

@@ -2,6 +2,8 @@
 #![allow(dead_code)] // each test file uses its own part
 
 use std::path::PathBuf;
+
+pub mod server;
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 

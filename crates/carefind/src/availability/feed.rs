@@ -34,7 +34,7 @@ use std::fmt;
 use jiff::Timestamp;
 use serde_json::Value;
 
-use super::Update;
+use super::{Update, UpdateError};
 use crate::care::CareLevel;
 
 /// The columns of a feed, in the order an export writes them.
@@ -383,7 +383,13 @@ pub(crate) fn parse(
         text => match text.parse::<CareLevel>() {
             Ok(level) => Some(level),
             Err(error) => {
-                problem("care", text, format!("is not a level of care ({error})"));
+                let what = match crate::set::Set::<CareLevel>::parse_list(text) {
+                    Ok(levels) if levels.len() > 1 => format!(
+                        "names several levels ({levels}); an update is about one level, or the whole facility"
+                    ),
+                    _ => format!("is not one level of care: {error}"),
+                };
+                problem("care", text, what);
                 None
             }
         },
@@ -447,14 +453,17 @@ pub(crate) fn parse(
     if updated.is_some()
         && let Err(error) = update.check(check.now)
     {
-        let value = match error.field() {
-            "beds_available" => update
-                .beds_available
-                .map(|n| n.to_string())
-                .unwrap_or_default(),
-            _ => updated_at.clone(),
+        let (value, what) = match error {
+            UpdateError::MoreBedsThanTotal { available, total } => (
+                available.to_string(),
+                format!("is more than beds_total ({total})"),
+            ),
+            UpdateError::InTheFuture { .. } => (
+                updated_at.clone(),
+                "is more than 5 minutes in the future".to_string(),
+            ),
         };
-        problem(error.field(), &value, error.to_string());
+        problem(error.field(), &value, what);
     }
     if problems.is_empty() {
         Ok(update)

@@ -112,7 +112,7 @@ pub enum StoreErrorKind {
     #[error("is read-only: the store needs to write the file and its -wal beside it")]
     ReadOnly,
     /// Another writer held the store for longer than the busy timeout.
-    #[error("is locked by another writer (waited 10 s); try again")]
+    #[error("is locked by another writer (waited for it and gave up); try again")]
     Locked,
     /// The file cannot be opened or created.
     #[error("cannot be opened or created")]
@@ -215,6 +215,13 @@ impl Store {
             connection,
             path: shown,
         })
+    }
+
+    /// Waits up to `timeout` for another writer, instead of [`Store::BUSY_TIMEOUT`].
+    pub fn set_busy_timeout(&mut self, timeout: Duration) -> Result<(), StoreError> {
+        self.connection
+            .busy_timeout(timeout)
+            .map_err(|error| StoreError::of(&self.path, error))
     }
 
     /// The store's file, as given.

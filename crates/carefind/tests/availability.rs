@@ -1,0 +1,222 @@
+//! Availability: feeds with every kind of bad row, the store's durability, ordering and
+//! failures, and the table agreeing with the store.
+
+#![cfg(feature = "store")]
+
+use carefind::CareLevel;
+use carefind::availability::feed::{self, Check, FeedError, FeedFormat, Place};
+use carefind::availability::store::{Store, StoreErrorKind};
+use carefind::availability::{Availability, Update};
+use jiff::Timestamp;
+use proptest::prelude::*;
+
+fn now() -> Timestamp {
+    "2026-06-01T12:00:00Z".parse().unwrap()
+}
+
+fn problems(text: &str, format: FeedFormat) -> Vec<String> {
+    let known = |id: &str| id.starts_with('f');
+    let feed = feed::read(text.as_bytes(), format, &Check::at(now()).known_ids(&known)).unwrap();
+    feed.problems.iter().map(ToString::to_string).collect()
+}
+
+#[test]
+fn every_kind_of_bad_row_is_named_with_its_line_field_and_value() {
+    let csv = "\
+id,care,accepting,beds_available,beds_total,wait_days,updated_at
+f1,residential-detox,yes,2,10,3,2026-06-01T08:00:00Z
+x9,,,,,,2026-06-01T08:00:00Z
+f2,detux,,,,,2026-06-01T08:00:00Z
+f3,,perhaps,,,,2026-06-01T08:00:00Z
+f4,,,-1,2.5,,2026-06-01T08:00:00Z
+f5,,,11,10,,2026-06-01T08:00:00Z
+f6,,,,,,
+f7,,,,,,yesterday
+f8,,,,,,2026-06-01 08:00:00
+f9,,,,,,2026-06-01T12:06:00Z
+,,,,,,2026-06-01T08:00:00Z
+f10,,,,,,2026-06-01T12:04:00Z
+f11,detox,,,,,2026-06-01T08:00:00Z
+";
+    assert_eq!(
+        problems(csv, FeedFormat::Csv),
+        [
+            r#"line 3: id "x9" is not a facility in the directory"#,
+            r#"line 4: care "detux" is not one level of care: unknown care level "detux"; did you mean "detox"? (valid: hospital-detox, residential-detox, outpatient-detox, hospital-inpatient, residential-short, residential-long, php, iop, outpatient, otp, sober-living, telehealth, detox, hospital, residential, inpatient, outpatient-any)"#,
+            r#"line 5: accepting "perhaps" is not yes, no or empty"#,
+            r#"line 6: beds_available "-1" is negative"#,
+            r#"line 6: beds_total "2.5" is not a whole number of at most 4294967295"#,
+            r#"line 7: beds_available "11" is more than beds_total (10)"#,
+            r#"line 8: updated_at "" is missing (every update says when it was true)"#,
+            r#"line 9: updated_at "yesterday" is not an RFC 3339 time with an offset (2026-06-01T08:00:00Z)"#,
+            r#"line 10: updated_at "2026-06-01 08:00:00" is not an RFC 3339 time with an offset (2026-06-01T08:00:00Z)"#,
+            r#"line 11: updated_at "2026-06-01T12:06:00Z" is more than 5 minutes in the future"#,
+            r#"line 12: id "" is empty"#,
+            r#"line 14: care "detox" names several levels (hospital-detox;residential-detox;outpatient-detox); an update is about one level, or the whole facility"#,
+        ]
+    );
+    let feed = feed::read(csv.as_bytes(), FeedFormat::Csv, &Check::at(now())).unwrap();
+    // Without a directory, x9 is taken; the tally adds up either way.
+    assert_eq!(feed.read, 13);
+    assert_eq!(feed.updates.len() as u64 + feed.rejected(), feed.read);
+    assert_eq!(feed.places[0], Place::Line(2));
+}
+
+#[test]
+fn a_cut_off_csv_row_and_a_missing_column_are_reported() {
+    let cut = "id,beds_available,updated_at\nf1,2,2026-06-01T08:00:00Z\nf2,3\n";
+    assert_eq!(
+        problems(cut, FeedFormat::Csv),
+        [r#"line 3: id "f2" has 2 fields where the header has 3 (a cut-off or malformed row)"#]
+    );
+    let no_time = "id,beds_available\nf1,2\n";
+    let error = feed::read(no_time.as_bytes(), FeedFormat::Csv, &Check::at(now())).unwrap_err();
+    assert!(
+        matches!(error, FeedError::MissingColumn("updated_at")),
+        "{error}"
+    );
+}
+
+#[test]
+fn json_feeds_are_arrays_of_objects_or_one_object() {
+    let array = r#"[{"id":"f1","accepting":true,"beds_available":2,"updated_at":"2026-06-01T08:00:00Z"},
+                    {"id":"f2","beds_available":"x","updated_at":"2026-06-01T08:00:00Z"}]"#;
+    assert_eq!(
+        problems(array, FeedFormat::Json),
+        [r#"item 2: beds_available "x" is not a whole number of at most 4294967295"#]
+    );
+    let ndjson = "{\"id\":\"f1\",\"updated_at\":\"2026-06-01T08:00:00Z\"}\n\n{\"id\":\"f2\",\"care\":\"otp\",\"updated_at\":null}\n";
+    assert_eq!(
+        problems(ndjson, FeedFormat::Ndjson),
+        [r#"line 3: updated_at "" is missing (every update says when it was true)"#]
+    );
+    for (text, format, says) in [
+        ("42", FeedFormat::Json, "the document is a number"),
+        ("[1]", FeedFormat::Json, "item 1 is a number"),
+        ("[{\"id\":", FeedFormat::Json, "EOF"),
+        (
+            "{\"id\":\"f1\"}\n[]\n",
+            FeedFormat::Ndjson,
+            "line 2 is an array",
+        ),
+        ("{\"id\":\n", FeedFormat::Ndjson, "line 1 is not JSON"),
+    ] {
+        let error = feed::read(text.as_bytes(), format, &Check::at(now())).unwrap_err();
+        assert!(error.to_string().contains(says), "{text}: {error}");
+    }
+}
+
+fn update(id: &str, care: Option<CareLevel>, minute: i64, beds: u32) -> Update {
+    let mut update = Update::new(
+        id,
+        Timestamp::from_second(1_780_000_000 + minute * 60).unwrap(),
+    );
+    update.care = care;
+    update.beds_available = Some(beds);
+    update
+}
+
+#[test]
+fn the_store_keeps_the_latest_report_and_every_update_across_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.db");
+    let mut store = Store::open(&path).unwrap();
+    let received = now();
+    let first = store
+        .apply(
+            &[
+                update("f1", None, 10, 1),
+                update("f1", Some(CareLevel::Iop), 10, 2),
+                update("f1", None, 5, 3), // older than the one just applied
+            ],
+            received,
+        )
+        .unwrap();
+    assert_eq!((first.applied, first.stale), (2, 1));
+    // A tie goes to the later arrival, as in the table.
+    let second = store.apply(&[update("f1", None, 10, 4)], received).unwrap();
+    assert_eq!((second.applied, second.stale), (1, 0));
+    drop(store);
+
+    let store = Store::open(&path).unwrap();
+    let current = store.current_of("f1").unwrap();
+    assert_eq!(current.len(), 2);
+    assert_eq!(current[0].beds_available, Some(4));
+    let history = store.history_of("f1", 10).unwrap();
+    assert_eq!(history.len(), 4);
+    assert_eq!(
+        history.iter().map(|e| e.applied).collect::<Vec<_>>(),
+        [true, false, true, true]
+    );
+    assert_eq!(history[0].received_at, received);
+}
+
+#[test]
+fn a_file_that_is_not_a_store_and_a_locked_store_say_so_and_change_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = dir.path().join("notes.db");
+    std::fs::write(
+        &text,
+        "this is not a database, it is a text file of some length ...",
+    )
+    .unwrap();
+    let error = Store::open(&text).err().unwrap();
+    assert_eq!(error.kind(), StoreErrorKind::NotADatabase);
+    assert!(
+        error.to_string().starts_with(&text.display().to_string()),
+        "{error}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&text).unwrap(),
+        "this is not a database, it is a text file of some length ..."
+    );
+
+    let path = dir.path().join("busy.db");
+    let mut store = Store::open(&path).unwrap();
+    store.apply(&[update("f1", None, 1, 1)], now()).unwrap();
+    // Another writer, mid-transaction.
+    let holder = rusqlite::Connection::open(&path).unwrap();
+    holder.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let mut waiting = Store::open(&path).unwrap();
+    waiting
+        .set_busy_timeout(std::time::Duration::from_millis(200))
+        .unwrap();
+    let error = waiting
+        .apply(&[update("f1", None, 2, 2)], now())
+        .unwrap_err();
+    assert_eq!(error.kind(), StoreErrorKind::Locked, "{error}");
+    drop(holder);
+    assert_eq!(waiting.current_of("f1").unwrap()[0].beds_available, Some(1));
+    waiting.apply(&[update("f1", None, 2, 2)], now()).unwrap();
+    assert_eq!(store.current_of("f1").unwrap()[0].beds_available, Some(2));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Applying updates in any batches gives the store and the table the same current
+    /// reports and the same applied/stale counts.
+    #[test]
+    fn the_table_and_the_store_agree_on_what_is_current(
+        rows in prop::collection::vec((0..6usize, prop::option::of(0..3usize), 0..20i64, 0..9u32), 0..60),
+        cut in 0..60usize,
+    ) {
+        let levels = [CareLevel::Iop, CareLevel::Otp, CareLevel::SoberLiving];
+        let updates: Vec<Update> = rows
+            .iter()
+            .map(|(id, care, minute, beds)| update(&format!("f{id}"), care.map(|c| levels[c]), *minute, *beds))
+            .collect();
+        let (first, second) = updates.split_at(cut.min(updates.len()));
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path().join("p.db")).unwrap();
+        let a = store.apply(first, now()).unwrap();
+        let b = store.apply(second, now()).unwrap();
+        let table = Availability::new().with(first.iter().cloned());
+        let table2 = table.table.with(second.iter().cloned());
+        prop_assert_eq!((a.applied as usize, a.stale as usize), (table.applied, table.stale));
+        prop_assert_eq!((b.applied as usize, b.stale as usize), (table2.applied, table2.stale));
+        let stored: Vec<Update> = store.load().unwrap().iter().cloned().collect();
+        let held: Vec<Update> = table2.table.iter().cloned().collect();
+        prop_assert_eq!(stored, held);
+    }
+}

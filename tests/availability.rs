@@ -1,0 +1,777 @@
+//! Availability from the command line and over HTTP: feeds imported all or nothing (or
+//! leniently, with a tally that adds up), stale reports kept out, exports that are feeds,
+//! searches by open beds equal to the library's, closed listings hidden, two importers at
+//! once, updates scoped by token, and acknowledged updates that survive `kill -9`.
+
+mod common;
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::Duration;
+
+use carefind::availability::feed::{self, Check, FeedFormat};
+use carefind::availability::store::Store;
+use carefind::availability::{Availability, Need};
+use carefind::{CareGroup, Facility, Filter, Index, LatLon, Query, Status};
+use common::server::Server;
+use common::{TempFile, carefind, stderr, stdout};
+use serde_json::Value;
+
+const SAMPLE_FEED: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/datasets/sample-availability.csv"
+);
+const AS_OF: &str = "2026-06-01T12:00:00Z";
+
+fn temp_dir() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap()
+}
+
+fn store_in(dir: &tempfile::TempDir) -> String {
+    dir.path().join("availability.db").display().to_string()
+}
+
+#[test]
+fn a_feed_with_bad_rows_applies_nothing_unless_lenient_and_the_tally_adds_up() {
+    let dir = temp_dir();
+    let store = store_in(&dir);
+    let feed = TempFile::new(
+        "feed.csv",
+        b"id,care,accepting,beds_available,beds_total,updated_at\n\
+          S00001,,yes,,,2026-06-01T08:00:00Z\n\
+          NOPE,,,,,2026-06-01T08:00:00Z\n\
+          S00002,,,5,4,2026-06-01T08:00:00Z\n\
+          S00003,iop,,1,,2026-06-01T08:00:00Z\n",
+    );
+    let strict = carefind(&["availability", "import", feed.path(), "--store", &store]);
+    assert_eq!(strict.status.code(), Some(2));
+    let said = stderr(&strict);
+    assert!(
+        said.contains(r#"line 3: id "NOPE" is not a facility in the directory"#),
+        "{said}"
+    );
+    assert!(
+        said.contains(r#"line 4: beds_available "5" is more than beds_total (4)"#),
+        "{said}"
+    );
+    assert!(
+        said.contains("read 4, applied 0, stale 0, rejected 2"),
+        "{said}"
+    );
+    assert!(
+        !std::path::Path::new(&store).exists(),
+        "a refused feed creates nothing"
+    );
+
+    let lenient = carefind(&[
+        "availability",
+        "import",
+        feed.path(),
+        "--store",
+        &store,
+        "--lenient",
+    ]);
+    assert_eq!(lenient.status.code(), Some(0), "{}", stderr(&lenient));
+    assert!(stderr(&lenient).contains("read 4, applied 2, stale 0, rejected 2"));
+
+    // The same feed again: every report is a tie, applied again; an older copy is stale.
+    let older = TempFile::new(
+        "older.csv",
+        b"id,beds_available,updated_at\nS00001,9,2026-05-30T08:00:00Z\n",
+    );
+    let stale = carefind(&["availability", "import", older.path(), "--store", &store]);
+    assert!(
+        stderr(&stale).contains("read 1, applied 0, stale 1, rejected 0"),
+        "{}",
+        stderr(&stale)
+    );
+    let show = carefind(&[
+        "availability",
+        "show",
+        "S00001",
+        "--store",
+        &store,
+        "--format",
+        "json",
+    ]);
+    let shown: Value = serde_json::from_str(&stdout(&show)).unwrap();
+    assert_eq!(shown["current"][0]["accepting"], true);
+    assert_eq!(shown["current"][0]["beds_available"], Value::Null);
+    assert_eq!(shown["history"][0]["applied"], false, "{shown}");
+    assert_eq!(shown["history"][0]["beds_available"], 9);
+    let unknown = carefind(&["availability", "show", "S07999", "--store", &store]);
+    assert_eq!(unknown.status.code(), Some(1));
+}
+
+#[test]
+fn an_export_is_a_feed_that_imports_to_the_same_store() {
+    let dir = temp_dir();
+    let store = store_in(&dir);
+    let import = carefind(&["availability", "import", SAMPLE_FEED, "--store", &store]);
+    assert!(
+        stderr(&import).contains("read 3672, applied 3672, stale 0, rejected 0"),
+        "{}",
+        stderr(&import)
+    );
+    let csv = stdout(&carefind(&["availability", "export", "--store", &store]));
+    assert_eq!(csv.lines().count(), 3673);
+    for format in ["csv", "json", "ndjson"] {
+        let exported = dir.path().join(format!("export.{format}"));
+        let exported = exported.to_str().unwrap();
+        let written = carefind(&[
+            "availability",
+            "export",
+            "--store",
+            &store,
+            "--format",
+            format,
+            "-o",
+            exported,
+        ]);
+        assert_eq!(written.status.code(), Some(0));
+        let again = dir.path().join(format!("again-{format}.db"));
+        let again = again.to_str().unwrap();
+        let import = carefind(&["availability", "import", exported, "--store", again]);
+        assert!(
+            stderr(&import).contains("applied 3672"),
+            "{format}: {}",
+            stderr(&import)
+        );
+        assert_eq!(
+            stdout(&carefind(&["availability", "export", "--store", again])),
+            csv,
+            "{format}"
+        );
+    }
+}
+
+/// The sample's feed as the library reads it.
+fn sample_table() -> Arc<Availability> {
+    let bytes = std::fs::read(SAMPLE_FEED).unwrap();
+    let now = AS_OF.parse().unwrap();
+    let feed = feed::read(&bytes, FeedFormat::Csv, &Check::at(now)).unwrap();
+    Arc::new(Availability::new().with(feed.updates).table)
+}
+
+#[test]
+fn searches_by_open_beds_acceptance_and_wait_equal_the_library() {
+    let dir = temp_dir();
+    let store = store_in(&dir);
+    carefind(&["availability", "import", SAMPLE_FEED, "--store", &store]);
+    let index = Index::sample();
+    let table = sample_table();
+    let origin = LatLon::new(40.7506, -73.9972).unwrap();
+    let cases: [(&[&str], Need); 4] = [
+        (
+            &["--open-beds", "1"],
+            Need::at(AS_OF.parse().unwrap()).open_beds(1),
+        ),
+        (
+            &["--accepting"],
+            Need::at(AS_OF.parse().unwrap()).accepting(),
+        ),
+        (
+            &["--max-wait", "3"],
+            Need::at(AS_OF.parse().unwrap()).max_wait_days(3),
+        ),
+        (
+            &["--open-beds", "2", "--fresh-within", "24h"],
+            Need::at(AS_OF.parse().unwrap())
+                .open_beds(2)
+                .fresh_within(jiff::SignedDuration::from_hours(24)),
+        ),
+    ];
+    for (flags, need) in cases {
+        let mut args = vec![
+            "find", "--near", "10001", "--care", "detox", "--store", &store, "--as-of", AS_OF,
+            "--format", "json", "--limit", "15",
+        ];
+        args.extend_from_slice(flags);
+        let output = carefind(&args);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{flags:?}: {}",
+            stderr(&output)
+        );
+        let records: Vec<Value> = serde_json::from_str(&stdout(&output)).unwrap();
+        let filter = Filter::new()
+            .care(CareGroup::Detox)
+            .available(Arc::clone(&table), need);
+        let expected = index
+            .search(&Query::nearest(origin, 15).filter(filter))
+            .unwrap();
+        let got: Vec<&str> = records.iter().map(|r| r["id"].as_str().unwrap()).collect();
+        let want: Vec<&str> = expected.iter().map(|h| h.facility.id.as_str()).collect();
+        assert_eq!(got, want, "{flags:?}");
+        for record in &records {
+            let updated: jiff::Timestamp = record["availability_updated"]
+                .as_str()
+                .unwrap()
+                .parse()
+                .unwrap();
+            assert!(updated >= need.now - need.fresh_within, "{record}");
+            if let Some(beds) = need.open_beds {
+                assert!(record["beds_available"].as_u64().unwrap() >= u64::from(beds));
+            }
+        }
+    }
+    // Judged now (December), every report of June is stale: unknown is never yes.
+    let now = carefind(&[
+        "find",
+        "--near",
+        "10001",
+        "--open-beds",
+        "1",
+        "--store",
+        &store,
+    ]);
+    assert_eq!(now.status.code(), Some(1), "{}", stdout(&now));
+    // Without a store, the flag says what it needs.
+    let missing = carefind(&["find", "--near", "10001", "--open-beds", "1"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stderr(&missing).contains("--open-beds needs availability: give --store FILE"));
+}
+
+fn dataset(facilities: &[Facility]) -> TempFile {
+    let mut csv = Vec::new();
+    carefind::save::to_writer(&mut csv, "test", facilities).unwrap();
+    TempFile::new("data.csv", &csv)
+}
+
+#[test]
+fn closed_listings_are_hidden_unless_asked_and_old_ones_left_out_on_request() {
+    let today = jiff::Timestamp::now().as_second() / 86_400;
+    let day = |ago: i64| jiff::civil::date(1970, 1, 1) + jiff::Span::new().days(today - ago);
+    let at = |id: &str, lat: f64, status: Status, verified: Option<i64>| {
+        let mut f = Facility::new(id, id.to_uppercase(), LatLon::new(lat, -75.0).unwrap());
+        f.care = "iop".parse().unwrap();
+        f.status = status;
+        f.verified = verified.map(day);
+        f
+    };
+    let data = dataset(&[
+        at("a", 40.00, Status::Active, Some(10)),
+        at("b", 40.01, Status::TemporarilyClosed, Some(10)),
+        at("c", 40.02, Status::Closed, None),
+        at("d", 40.03, Status::Active, Some(400)),
+    ]);
+    let find = |extra: &[&str]| {
+        let mut args = vec![
+            "find",
+            "--data",
+            data.path(),
+            "--near",
+            "40,-75",
+            "--format",
+            "csv",
+        ];
+        args.extend_from_slice(extra);
+        let output = carefind(&args);
+        let ids: Vec<String> = stdout(&output)
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').nth(1).unwrap().to_string())
+            .collect();
+        (ids, stderr(&output))
+    };
+    let (ids, said) = find(&[]);
+    assert_eq!(ids, ["a", "d"]);
+    assert!(said.contains("left out 2 closed facilities"), "{said}");
+    let (ids, said) = find(&["--include-closed"]);
+    assert_eq!(ids, ["a", "b", "c", "d"]);
+    assert!(!said.contains("left out"), "{said}");
+    assert_eq!(find(&["--verified-within", "365d"]).0, ["a"]);
+    assert_eq!(
+        find(&["--verified-within", "2y", "--include-closed"]).0,
+        ["a", "b", "d"]
+    );
+    let bad = carefind(&[
+        "find",
+        "--data",
+        data.path(),
+        "--near",
+        "40,-75",
+        "--verified-within",
+        "soon",
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        stderr(&bad).contains("--verified-within"),
+        "{}",
+        stderr(&bad)
+    );
+
+    let stats = stdout(&carefind(&[
+        "stats",
+        "--data",
+        data.path(),
+        "--by",
+        "status",
+        "--format",
+        "csv",
+    ]));
+    assert!(stats.contains("status,active,2"), "{stats}");
+    assert!(stats.contains("status,temporarily-closed,1"), "{stats}");
+    assert!(stats.contains("status,closed,1"), "{stats}");
+}
+
+#[test]
+fn two_importers_at_once_both_land_whole() {
+    let dir = temp_dir();
+    let store = store_in(&dir);
+    let feeds: Vec<TempFile> = (0..2)
+        .map(|n| {
+            let mut csv = String::from("id,beds_available,updated_at\n");
+            for i in 0..3000 {
+                csv.push_str(&format!(
+                    "S{:05},{n},2026-06-01T08:{:02}:00Z\n",
+                    i + 3000 * n,
+                    i % 60
+                ));
+            }
+            TempFile::new("feed.csv", csv.as_bytes())
+        })
+        .collect();
+    let children: Vec<_> = feeds
+        .iter()
+        .map(|feed| {
+            Command::new(env!("CARGO_BIN_EXE_carefind"))
+                .args(["availability", "import", feed.path(), "--store", &store])
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let output = child.wait_with_output().unwrap();
+        assert!(output.status.success(), "{}", stderr(&output));
+        assert!(
+            stderr(&output).contains("applied 3000"),
+            "{}",
+            stderr(&output)
+        );
+    }
+    let table = Store::open(&store).unwrap().load().unwrap();
+    assert_eq!(table.len(), 6000);
+    assert_eq!(table.reports("S05999")[0].beds_available, Some(1));
+}
+
+#[test]
+fn a_file_that_is_not_a_store_is_refused_and_left_alone() {
+    let text = TempFile::new(
+        "notes.db",
+        b"id,name\nthis is a csv file, not a database at all\n",
+    );
+    let feed = TempFile::new("feed.csv", b"id,updated_at\nS00001,2026-06-01T08:00:00Z\n");
+    let output = carefind(&[
+        "availability",
+        "import",
+        feed.path(),
+        "--store",
+        text.path(),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("is not an availability store"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(
+        std::fs::read(&text.0).unwrap(),
+        b"id,name\nthis is a csv file, not a database at all\n"
+    );
+}
+
+#[test]
+fn diff_names_every_change_and_exits_like_diff() {
+    let at = |id: &str, lat: f64| {
+        let mut f = Facility::new(id, id.to_uppercase(), LatLon::new(lat, -75.0).unwrap());
+        f.care = "iop".parse().unwrap();
+        f.state = "PA".into();
+        f
+    };
+    let old = dataset(&[at("a", 40.0), at("b", 40.0), at("c", 40.0)]);
+    let mut b = at("b", 40.002);
+    b.care = "iop;otp".parse().unwrap();
+    let new = dataset(&[at("a", 40.0), b, at("d", 40.0)]);
+    let same = carefind(&["diff", old.path(), old.path()]);
+    assert_eq!(same.status.code(), Some(0));
+    assert_eq!(stdout(&same), "change,id,field,old,new,distance_m\n");
+    let differ = carefind(&["diff", old.path(), new.path()]);
+    assert_eq!(differ.status.code(), Some(1));
+    assert_eq!(
+        stdout(&differ),
+        "change,id,field,old,new,distance_m\n\
+         moved,b,location,\"40,-75\",\"40.002,-75\",222.4\n\
+         changed,b,care,iop,iop;otp,\n\
+         removed,c,,C,,\n\
+         added,d,,,D,\n"
+    );
+    assert!(
+        stderr(&differ).contains("1 added; 1 removed; 1 moved; 1 changed"),
+        "{}",
+        stderr(&differ)
+    );
+    assert!(
+        stderr(&differ).contains("by state: PA 3"),
+        "{}",
+        stderr(&differ)
+    );
+    let missing = carefind(&["diff", old.path(), "/nonexistent.csv"]);
+    assert_eq!(missing.status.code(), Some(2));
+}
+
+#[test]
+fn diff_finds_exactly_the_edits_made_to_a_real_release() {
+    let Some(datasets) = common::datasets() else {
+        return;
+    };
+    let dir = temp_dir();
+    let release = dir.path().join("sa_2021.csv");
+    let release = release.to_str().unwrap();
+    let source = datasets.join("samhsa_sa_facilities_2021.csv");
+    let import = carefind(&[
+        "import",
+        "--lenient",
+        "--care",
+        "outpatient",
+        source.to_str().unwrap(),
+        "-o",
+        release,
+    ]);
+    assert!(import.status.success(), "{}", stderr(&import));
+    let mut facilities =
+        carefind::load::native::from_path(release, &carefind::load::LoadOptions::strict())
+            .unwrap()
+            .facilities;
+    let count = facilities.len();
+    assert!(count > 10_000, "{count}");
+    // 10 removed, 7 moved by about 1 km, 5 renamed, 4 closed, 3 added.
+    facilities.drain(100..110);
+    for f in facilities.iter_mut().skip(1000).step_by(500).take(7) {
+        f.location = LatLon::new(f.location.lat() + 0.009, f.location.lon()).unwrap();
+    }
+    for f in facilities.iter_mut().skip(2001).step_by(300).take(5) {
+        f.name.push_str(" (renamed)");
+    }
+    for f in facilities.iter_mut().skip(3003).step_by(200).take(4) {
+        f.status = Status::Closed;
+    }
+    for i in 0..3 {
+        let mut f = Facility::new(
+            format!("new-{i}"),
+            "New program",
+            LatLon::new(35.0, -80.0).unwrap(),
+        );
+        f.care = "iop".parse().unwrap();
+        facilities.push(f);
+    }
+    let edited = dataset(&facilities);
+    let output = carefind(&["diff", release, edited.path(), "--format", "ndjson"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let mut counts: HashMap<(String, String), usize> = HashMap::new();
+    for line in stdout(&output).lines() {
+        let change: Value = serde_json::from_str(line).unwrap();
+        let key = (
+            change["change"].as_str().unwrap().to_string(),
+            change["field"].as_str().unwrap().to_string(),
+        );
+        *counts.entry(key).or_default() += 1;
+        if change["change"] == "moved" {
+            let moved = change["distance_m"].as_f64().unwrap();
+            assert!((990.0..1010.0).contains(&moved), "{change}");
+        }
+    }
+    let count_of = |change: &str, field: &str| {
+        counts
+            .get(&(change.into(), field.into()))
+            .copied()
+            .unwrap_or(0)
+    };
+    assert_eq!(count_of("removed", ""), 10);
+    assert_eq!(count_of("moved", "location"), 7);
+    assert_eq!(count_of("changed", "name"), 5);
+    assert_eq!(count_of("changed", "status"), 4);
+    assert_eq!(count_of("added", ""), 3);
+    assert_eq!(counts.values().sum::<usize>(), 29, "{counts:?}");
+    println!("diff of the 2021 release against its edited copy: {counts:?}");
+}
+
+// ---------------------------------------------------------------------------------------
+// Over HTTP.
+
+fn sha256_hex(token: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A tokens file: `staff` may update S00001 and S00002, `hotline` every facility.
+fn tokens() -> TempFile {
+    let text = format!(
+        "token_sha256,facilities\n{},S00001;S00002\n{},*\n",
+        sha256_hex("staff-secret"),
+        sha256_hex("hotline-secret")
+    );
+    TempFile::new("tokens.csv", text.as_bytes())
+}
+
+fn now_text() -> String {
+    jiff::Timestamp::now().to_string()
+}
+
+#[test]
+fn updates_over_http_are_scoped_checked_ordered_and_seen_by_the_next_query() {
+    let dir = temp_dir();
+    let store = store_in(&dir);
+    let tokens = tokens();
+    let server = Server::start(&["--store", &store, "--tokens", tokens.path()], None);
+    let json = ("Content-Type", "application/json");
+    let staff = ("Authorization", "Bearer staff-secret");
+    let update = |beds: u32, at: &str| {
+        format!(
+            r#"{{"beds_available":{beds},"beds_total":10,"accepting":true,"updated_at":"{at}"}}"#
+        )
+    };
+    let now = now_text();
+
+    let (status, body) = server.put(
+        "/v1/facilities/S00001/availability",
+        &[json],
+        update(1, &now).as_bytes(),
+    );
+    assert_eq!(
+        (status, &body["parameter"]),
+        (401, &Value::from("authorization")),
+        "{body}"
+    );
+    let (status, _) = server.put(
+        "/v1/facilities/S00001/availability",
+        &[json, ("Authorization", "Bearer guess")],
+        update(1, &now).as_bytes(),
+    );
+    assert_eq!(status, 401);
+    let (status, body) = server.put(
+        "/v1/facilities/S00003/availability",
+        &[json, staff],
+        update(1, &now).as_bytes(),
+    );
+    assert_eq!(
+        (status, &body["parameter"]),
+        (403, &Value::from("id")),
+        "{body}"
+    );
+    let (status, body) = server.put(
+        "/v1/facilities/S00001/availability",
+        &[json, staff],
+        update(11, &now).as_bytes(),
+    );
+    assert_eq!(
+        (status, &body["parameter"]),
+        (422, &Value::from("beds_available")),
+        "{body}"
+    );
+    assert_eq!(body["problems"][0]["value"], "11");
+    let (status, body) = server.put(
+        "/v1/facilities/S00001/availability",
+        &[json, staff],
+        br#"{"beds_available":-2}"#,
+    );
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["problems"].as_array().unwrap().len(), 2, "{body}");
+    let (status, _) = server.put(
+        "/v1/facilities/S00001/availability",
+        &[json, staff],
+        b"[1,2]",
+    );
+    assert_eq!(status, 400);
+    let (status, _) = server.put(
+        "/v1/facilities/NOPE/availability",
+        &[json, ("Authorization", "Bearer hotline-secret")],
+        update(1, &now).as_bytes(),
+    );
+    assert_eq!(status, 404);
+
+    let (status, before) = server.get("/v1/facilities?near=32205&open_beds=3&limit=1");
+    assert_eq!(status, 200);
+    assert_eq!(before["total"], 0);
+    let (status, body) = server.put(
+        "/v1/facilities/S00001/availability",
+        &[json, staff],
+        update(3, &now).as_bytes(),
+    );
+    assert_eq!(
+        (status, &body["applied"]),
+        (200, &Value::from(true)),
+        "{body}"
+    );
+    let (_, after) = server.get("/v1/facilities?near=32205&open_beds=3&limit=1");
+    assert_eq!(after["results"][0]["id"], "S00001", "{after}");
+    assert_eq!(after["results"][0]["beds_available"], 3);
+    assert_eq!(
+        after["results"][0]["availability_updated"]
+            .as_str()
+            .unwrap(),
+        now.parse::<jiff::Timestamp>().unwrap().to_string()
+    );
+    // An older report is kept in the history but changes nothing.
+    let (_, body) = server.put(
+        "/v1/facilities/S00001/availability",
+        &[json, staff],
+        update(0, "2020-01-01T00:00:00Z").as_bytes(),
+    );
+    assert_eq!(body["stale"], true, "{body}");
+    let (_, one) = server.get("/v1/facilities/S00001");
+    assert_eq!(one["beds_available"], 3, "{one}");
+
+    // A feed: all or nothing, in the token's scope.
+    let csv = format!("id,beds_available,updated_at\nS00002,4,{now}\nS00003,4,{now}\n");
+    let csv_type = ("Content-Type", "text/csv");
+    let (status, body) = server.post("/v1/availability", &[csv_type, staff], csv.as_bytes());
+    assert_eq!(
+        (status, &body["parameter"]),
+        (403, &Value::from("id")),
+        "{body}"
+    );
+    let (status, body) = server.post(
+        "/v1/availability",
+        &[csv_type, ("Authorization", "Bearer hotline-secret")],
+        csv.as_bytes(),
+    );
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        (body["read"].as_u64(), body["applied"].as_u64()),
+        (Some(2), Some(2))
+    );
+    let bad = format!(
+        "{{\"id\":\"S00002\",\"updated_at\":\"{now}\"}}\n{{\"id\":\"S00002\",\"wait_days\":\"soon\",\"updated_at\":\"{now}\"}}\n"
+    );
+    let (status, body) = server.post(
+        "/v1/availability",
+        &[("Content-Type", "application/x-ndjson"), staff],
+        bad.as_bytes(),
+    );
+    assert_eq!(
+        (status, &body["parameter"]),
+        (422, &Value::from("wait_days")),
+        "{body}"
+    );
+    let (status, _) = server.post(
+        "/v1/availability",
+        &[("Content-Type", "text/plain"), staff],
+        b"x",
+    );
+    assert_eq!(status, 415);
+
+    // The log names routes, never a token or a body.
+    drop(server);
+    let store = Store::open(&store).unwrap();
+    assert_eq!(
+        store.current_of("S00003").unwrap()[0].beds_available,
+        Some(4)
+    );
+    assert_eq!(store.history_of("S00001", 10).unwrap().len(), 2);
+}
+
+#[test]
+fn acknowledged_updates_survive_kill_9_and_no_other_is_half_there() {
+    let dir = temp_dir();
+    let store = store_in(&dir);
+    let tokens = tokens();
+    let mut server = Server::start(
+        &["--store", &store, "--tokens", tokens.path(), "--quiet"],
+        None,
+    );
+    let address = server.address.clone();
+    // Each client updates its own facility with rising bed counts; it remembers the last
+    // count acknowledged and the one in flight when the server died.
+    let clients: Vec<_> = (0..6)
+        .map(|n| {
+            let address = address.clone();
+            std::thread::spawn(move || {
+                let id = format!("S{:05}", 100 + n);
+                let (mut acknowledged, mut sent) = (None, None);
+                for beds in 1..u32::MAX {
+                    let body = format!(
+                        r#"{{"beds_available":{beds},"updated_at":"{}"}}"#,
+                        now_text()
+                    );
+                    sent = Some(beds);
+                    let (status, _) = try_put(&address, &id, body.as_bytes());
+                    match status {
+                        Some(200) => acknowledged = Some(beds),
+                        _ => break,
+                    }
+                }
+                (id, acknowledged, sent)
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(1500));
+    server.child.kill().unwrap(); // SIGKILL: no shutdown, no flush
+    server.child.wait().unwrap();
+    let results: Vec<(String, Option<u32>, Option<u32>)> =
+        clients.into_iter().map(|c| c.join().unwrap()).collect();
+    drop(server);
+
+    let mut acknowledged_in_all = 0;
+    {
+        let store = Store::open(&store).unwrap();
+        for (id, acknowledged, sent) in &results {
+            let acknowledged = acknowledged.expect("each client had updates acknowledged");
+            acknowledged_in_all += acknowledged;
+            let history: Vec<u32> = store
+                .history_of(id, usize::MAX)
+                .unwrap()
+                .iter()
+                .map(|e| e.update.beds_available.unwrap())
+                .collect();
+            // Every acknowledged update is there, in order; at most the one in flight more.
+            let expected: Vec<u32> = (1..=acknowledged).rev().collect();
+            let tail = &history[history.len() - expected.len()..];
+            assert_eq!(tail, expected, "{id}");
+            assert!(history.len() <= expected.len() + 1, "{id}: {history:?}");
+            if history.len() > expected.len() {
+                assert_eq!(Some(history[0]), *sent, "{id}");
+            }
+            let current = store.current_of(id).unwrap()[0].beds_available.unwrap();
+            assert_eq!(current, history[0], "{id}");
+        }
+    }
+    println!("{acknowledged_in_all} updates acknowledged before kill -9, every one found");
+
+    // Restarted on the same store, the server answers with the last of them.
+    let server = Server::start(&["--store", &store, "--tokens", tokens.path()], None);
+    for (id, acknowledged, _) in &results {
+        let (_, one) = server.get(&format!("/v1/facilities/{id}"));
+        assert!(
+            one["beds_available"].as_u64().unwrap() >= u64::from(acknowledged.unwrap()),
+            "{one}"
+        );
+    }
+}
+
+/// One PUT; `None` when the server is gone.
+fn try_put(address: &str, id: &str, body: &[u8]) -> (Option<u16>, String) {
+    use std::io::Read;
+    let Ok(mut stream) = std::net::TcpStream::connect(address) else {
+        return (None, String::new());
+    };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+    let head = format!(
+        "PUT /v1/facilities/{id}/availability HTTP/1.1\r\nHost: test\r\nConnection: close\r\nContent-Type: application/json\r\nAuthorization: Bearer hotline-secret\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    if stream.write_all(head.as_bytes()).is_err() || stream.write_all(body).is_err() {
+        return (None, String::new());
+    }
+    let mut response = String::new();
+    let _ = stream.read_to_string(&mut response);
+    let status = response.split(' ').nth(1).and_then(|s| s.parse().ok());
+    (status, response)
+}

@@ -493,3 +493,63 @@ fn a_device_as_output_is_written_not_replaced() {
     let metadata = std::fs::metadata("/dev/null").unwrap();
     assert!(!metadata.is_file(), "/dev/null was replaced by a file");
 }
+
+#[test]
+fn imports_say_where_listings_come_from_and_when_they_were_confirmed() {
+    let labels = TempFile::new("labels.csv", LABELS.as_bytes());
+    let geocoded = TempFile::new("otp.csv", GEOCODED.as_bytes());
+    let run = carefind(&["import", "--care", "otp", labels.path(), geocoded.path()]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let out = stdout(&run);
+    let mut rows = csv::Reader::from_reader(out.as_bytes());
+    let header = rows.headers().unwrap().clone();
+    let at = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let sources: Vec<String> = rows
+        .records()
+        .map(|r| r.unwrap()[at("source")].to_string())
+        .collect();
+    // Hope House is in both inputs, merged: both are named.
+    let labels_name = labels.0.file_name().unwrap().to_string_lossy().to_string();
+    let geocoded_name = geocoded
+        .0
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .to_string();
+    assert!(
+        sources.contains(&format!("{labels_name}; {geocoded_name}")),
+        "{sources:?}"
+    );
+
+    let run = carefind(&[
+        "import",
+        "--care",
+        "otp",
+        geocoded.path(),
+        "--source",
+        "State OTP list, March 2022",
+        "--verified",
+        "2022-03-31",
+    ]);
+    let out = stdout(&run);
+    assert!(
+        out.lines()
+            .skip(1)
+            .all(|line| line.ends_with(",2022-03-31,\"State OTP list, March 2022\"")),
+        "{out}"
+    );
+    let bad = carefind(&[
+        "import",
+        "--care",
+        "otp",
+        geocoded.path(),
+        "--verified",
+        "31/03/2022",
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        stderr(&bad).contains("--verified: \"31/03/2022\" is not a date"),
+        "{}",
+        stderr(&bad)
+    );
+}

@@ -301,6 +301,15 @@ pub struct ImportArgs {
     /// Also write the dataset as a binary snapshot (for `carefind serve`)
     #[arg(long, value_name = "OUT.snap")]
     pub snapshot: Option<PathBuf>,
+
+    /// Where the listings come from, for the source column of those that do not say
+    /// (default: each input's file name)
+    #[arg(long, value_name = "TEXT")]
+    pub source: Option<String>,
+
+    /// The date the inputs' listings were confirmed (YYYY-MM-DD), for those that do not say
+    #[arg(long, value_name = "DATE")]
+    pub verified: Option<String>,
 }
 
 /// The arguments of `carefind validate`.

@@ -18,12 +18,36 @@ const SHOWN: usize = 10;
 
 pub fn run(args: &ImportArgs) -> Result<Outcome, Failure> {
     let options = input::options(&args.input, args.lenient)?;
+    let verified = match &args.verified {
+        None => None,
+        Some(text) => Some(text.trim().parse::<jiff::civil::Date>().map_err(|_| {
+            Failure::flag(
+                "--verified",
+                format!("{text:?} is not a date written YYYY-MM-DD"),
+            )
+        })?),
+    };
     let within = Distance::parse(&args.merge_within, Some(Unit::Meters))
         .map_err(|e| Failure::flag("--merge-within", e))?;
     let mut sources = Vec::with_capacity(args.inputs.len());
     let mut reports = Vec::with_capacity(args.inputs.len());
     for path in &args.inputs {
-        let loaded = input::load(path, &args.input, &options)?;
+        let mut loaded = input::load(path, &args.input, &options)?;
+        let source = args.source.clone().unwrap_or_else(|| match path.as_str() {
+            "-" => "<stdin>".to_string(),
+            path => Path::new(path).file_name().map_or_else(
+                || path.to_string(),
+                |name| name.to_string_lossy().into_owned(),
+            ),
+        });
+        for facility in &mut loaded.facilities {
+            if facility.source.is_empty() {
+                facility.source.clone_from(&source);
+            }
+            if facility.verified.is_none() {
+                facility.verified = verified;
+            }
+        }
         tell(&loaded.report, args.report.is_some());
         reports.push(loaded.report.clone());
         sources.push(loaded);

@@ -346,8 +346,21 @@ fn similar(a: &[String], b: &[String]) -> bool {
 }
 
 /// Gives `kept` what `other` knows and it does not, and `other`'s point when that point is
-/// more exact (an address beside a ZIP centroid); true when it moved.
+/// more exact (an address beside a ZIP centroid); true when it moved. Of the two listings'
+/// verification dates the later counts, with its status (the more recent word on whether
+/// the facility is open); both sources are named.
 fn absorb(kept: &mut Facility, other: Facility) -> bool {
+    if other.verified > kept.verified {
+        kept.verified = other.verified;
+        kept.status = other.status;
+    }
+    if !other.source.is_empty() && !kept.source.split("; ").any(|s| s == other.source) {
+        kept.source = if kept.source.is_empty() {
+            other.source.clone()
+        } else {
+            format!("{}; {}", kept.source, other.source)
+        };
+    }
     let moved = other.precision > kept.precision;
     if moved {
         kept.location = other.location;
@@ -499,5 +512,21 @@ mod tests {
         let merged = merge(sources, &MergeOptions::default());
         assert_eq!(merged.facilities.len(), 2);
         assert_eq!(merged.merges.len(), 1);
+    }
+
+    #[test]
+    fn the_later_verified_listing_decides_the_status_and_both_sources_are_named() {
+        let mut kept = Facility::new("a", "A", LatLon::new(1.0, 1.0).unwrap());
+        kept.source = "su 2022".into();
+        kept.verified = Some(jiff::civil::date(2022, 3, 1));
+        let mut other = kept.clone();
+        other.source = "mh 2022".into();
+        other.verified = Some(jiff::civil::date(2022, 9, 1));
+        other.status = crate::Status::Closed;
+        absorb(&mut kept, other.clone());
+        assert_eq!(kept.source, "su 2022; mh 2022");
+        assert_eq!(kept.status, crate::Status::Closed);
+        absorb(&mut kept, other);
+        assert_eq!(kept.source, "su 2022; mh 2022");
     }
 }

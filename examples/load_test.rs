@@ -8,10 +8,17 @@
 //! cheap queries' throughput beside a run without the expensive ones. `--data FILE` serves a
 //! dataset other than the embedded sample.
 //!
+//! With `--updates N`, N more connections PUT availability updates for random sample
+//! facilities (the server runs with a fresh `--store` and a token that may update every
+//! facility), and their throughput and latency are printed beside the queries'; with
+//! `--update-rate R` they share R updates a second, else they send as fast as they are
+//! answered. `--store` alone starts the store without updates, for the queries' baseline.
+//!
 //! ```text
 //! cargo build --release && cargo run --release --example load_test
 //! cargo run --release --example load_test -- --seconds 10 --connections 16 --quiet-server
 //! cargo run --release --example load_test -- --seconds 60 --connections 16 --expensive 6 --quiet-server
+//! cargo run --release --example load_test -- --seconds 30 --connections 16 --updates 16 --update-rate 1000 --quiet-server
 //! ```
 
 use std::io::{BufRead, BufReader};
@@ -37,7 +44,12 @@ enum Kind {
     Polygon,
     /// `/healthz`, every 10 ms.
     Health,
+    /// An availability update for a random sample facility.
+    Update,
 }
+
+/// The token the update connections send; the server's tokens file has its hash.
+const TOKEN: &str = "load-test-token";
 
 fn polygon_request() -> String {
     let mut ring: Vec<String> = (0..9_999)
@@ -67,12 +79,18 @@ async fn connection(
     seed: u64,
     deadline: Instant,
     kind: Kind,
+    period: Option<Duration>,
 ) -> std::io::Result<Vec<u32>> {
     let polygon = polygon_request();
     let mut stream = TcpStream::connect(&address).await?;
     stream.set_nodelay(true)?;
     let (mut state, mut latencies, mut buffer) = (seed | 1, Vec::new(), vec![0u8; 1 << 16]);
+    let mut next = tokio::time::Instant::now();
     while Instant::now() < deadline {
+        if let Some(period) = period {
+            tokio::time::sleep_until(next).await;
+            next += period;
+        }
         state ^= state << 13;
         state ^= state >> 7;
         state ^= state << 17;
@@ -88,6 +106,18 @@ async fn connection(
             Kind::Health => {
                 tokio::time::sleep(Duration::from_millis(10)).await;
                 "GET /healthz HTTP/1.1\r\nHost: load\r\n\r\n".to_string()
+            }
+            Kind::Update => {
+                let body = format!(
+                    r#"{{"beds_available":{},"beds_total":40,"accepting":true,"updated_at":"{}"}}"#,
+                    state % 40,
+                    jiff::Timestamp::now()
+                );
+                format!(
+                    "PUT /v1/facilities/S{:05}/availability HTTP/1.1\r\nHost: load\r\nAuthorization: Bearer {TOKEN}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+                    (state >> 8) % 8000,
+                    body.len()
+                )
             }
         };
         let started = Instant::now();
@@ -147,6 +177,24 @@ pub fn main() -> Result<(), Box<dyn std::error::Error>> {
     if args.iter().any(|a| a == "--quiet-server") {
         command.arg("--quiet");
     }
+    let updates = option(&args, "--updates", 0);
+    let update_rate = option(&args, "--update-rate", 0);
+    // Removed at the end of the run, with the store and the tokens file in it.
+    let scratch = tempfile::tempdir()?;
+    if updates > 0 || args.iter().any(|a| a == "--store") {
+        use sha2::Digest;
+        let hash: String = sha2::Sha256::digest(TOKEN.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let tokens = scratch.path().join("tokens.csv");
+        std::fs::write(&tokens, format!("token_sha256,facilities\n{hash},*\n"))?;
+        command
+            .arg("--store")
+            .arg(scratch.path().join("availability.db"))
+            .arg("--tokens")
+            .arg(tokens);
+    }
     let mut server = command.stderr(Stdio::piped()).spawn()?;
     let mut log = BufReader::new(server.stderr.take().ok_or("no stderr")?);
     let address = loop {
@@ -166,18 +214,25 @@ pub fn main() -> Result<(), Box<dyn std::error::Error>> {
         .build()?;
     let started = Instant::now();
     let deadline = started + Duration::from_secs(seconds);
-    let (mut latencies, polygons, mut health) = runtime.block_on(async {
+    let (mut latencies, polygons, mut health, mut puts) = runtime.block_on(async {
+        // With --update-rate, the update connections share that many updates a second.
+        let period = (updates > 0 && update_rate > 0)
+            .then(|| Duration::from_secs_f64(updates as f64 / update_rate as f64));
         let start = |kind: Kind, i: u64| {
             tokio::spawn(connection(
                 address.clone(),
                 0x9E37_79B9 * (i + 1),
                 deadline,
                 kind,
+                period.filter(|_| kind == Kind::Update),
             ))
         };
         let cheap: Vec<_> = (0..connections).map(|i| start(Kind::Nearest, i)).collect();
         let costly: Vec<_> = (0..expensive).map(|i| start(Kind::Polygon, i)).collect();
         let health = (expensive > 0).then(|| start(Kind::Health, 0));
+        let writers: Vec<_> = (0..updates)
+            .map(|i| start(Kind::Update, 1000 + i))
+            .collect();
         let mut all = Vec::new();
         for task in cheap {
             all.extend(task.await.expect("a task")?);
@@ -190,7 +245,11 @@ pub fn main() -> Result<(), Box<dyn std::error::Error>> {
             Some(task) => task.await.expect("a task")?,
             None => Vec::new(),
         };
-        Ok::<_, std::io::Error>((all, polygons, health))
+        let mut puts = Vec::new();
+        for task in writers {
+            puts.extend(task.await.expect("a task")?);
+        }
+        Ok::<_, std::io::Error>((all, polygons, health, puts))
     })?;
     let elapsed = started.elapsed().as_secs_f64();
     server.kill()?;
@@ -220,5 +279,19 @@ pub fn main() -> Result<(), Box<dyn std::error::Error>> {
             health.len()
         );
     }
+    if updates > 0 {
+        puts.sort_unstable();
+        let at =
+            |q: f64| puts[((puts.len() as f64 * q) as usize).min(puts.len() - 1)] as f64 / 1000.0;
+        println!(
+            "beside them {updates} connections had {} updates acknowledged (committed): {:.0} updates/s; latency p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+            puts.len(),
+            puts.len() as f64 / elapsed,
+            at(0.5),
+            at(0.99),
+            at(1.0)
+        );
+    }
+    drop(scratch);
     Ok(())
 }

@@ -130,12 +130,31 @@ impl Need {
     /// assert!(Need::at(now).is_fresh(&update)); // exactly 72 hours old
     /// ```
     pub fn is_fresh(&self, update: &Update) -> bool {
-        update.updated_at >= self.now - self.fresh_within
+        update.updated_at >= self.fresh_since()
+    }
+
+    /// The oldest `updated_at` that counts: `now` less `fresh_within`.
+    ///
+    /// ```
+    /// use carefind::availability::Need;
+    ///
+    /// let need = Need::at("2026-06-04T00:00:00Z".parse().unwrap());
+    /// assert_eq!(need.fresh_since().to_string(), "2026-06-01T00:00:00Z");
+    /// ```
+    pub fn fresh_since(&self) -> Timestamp {
+        self.now
+            .checked_sub(self.fresh_within)
+            .unwrap_or(Timestamp::MIN)
     }
 
     /// Whether `update` is fresh and meets every requirement.
     pub fn is_met_by(&self, update: &Update) -> bool {
-        self.is_fresh(update)
+        self.meets_since(self.fresh_since(), update)
+    }
+
+    /// [`Need::is_met_by`], with [`Need::fresh_since`] worked out once by the caller.
+    pub(crate) fn meets_since(&self, fresh_since: Timestamp, update: &Update) -> bool {
+        update.updated_at >= fresh_since
             && (!self.accepting || update.accepting == Some(true))
             && self
                 .open_beds

@@ -1,6 +1,7 @@
 //! The current reports, as an immutable table.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 use super::{Need, Update};
@@ -11,7 +12,9 @@ use crate::facility::Facility;
 /// few updates copies a few shards, not the table.
 const SHARDS: usize = 64;
 
-type Shard = HashMap<String, Vec<Update>>;
+/// A shard's map, hashed with FNV-1a: ids are short, and a search looks one up for every
+/// candidate it tests, where SipHash cost more than the rest of the test.
+type Shard = HashMap<String, Vec<Update>, BuildHasherDefault<Fnv>>;
 
 /// The current availability reports, at most one per facility and level of care (and one
 /// for the whole facility): an immutable value, shared by every query that reads it.
@@ -209,18 +212,62 @@ impl Availability {
             })
     }
 
-    /// Whether `facility` meets `need` for the levels `care` (see [`Need`]).
+    /// Whether `facility` meets `need` for the levels `care` (see [`Need`]): what
+    /// [`Availability::shown`] decides, without choosing among the reports that meet it.
     pub(crate) fn meets(&self, facility: &Facility, care: CareSet, need: &Need) -> bool {
-        !need.asks_anything() || self.shown(facility, care, need).is_some()
+        if !need.asks_anything() {
+            return true;
+        }
+        let reports = self.reports(&facility.id);
+        if reports.is_empty() {
+            return false;
+        }
+        let since = need.fresh_since();
+        if care.is_empty() {
+            return reports.iter().any(|report| need.meets_since(since, report));
+        }
+        let whole = reports
+            .iter()
+            .find(|report| report.care.is_none() && report.updated_at >= since);
+        (care & facility.care).iter().any(|level| {
+            reports
+                .iter()
+                .find(|report| report.care == Some(level) && report.updated_at >= since)
+                .or(whole)
+                .is_some_and(|report| need.meets_since(since, report))
+        })
     }
 }
 
+/// FNV-1a, as a `Hasher` for the shards' maps.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        if self.0 == 0 {
+            self.0 = FNV_OFFSET;
+        }
+        for byte in bytes {
+            self.0 = (self.0 ^ u64::from(*byte)).wrapping_mul(FNV_PRIME);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0100_0000_01b3;
+
 /// The shard of an id: FNV-1a, fixed so that a table's layout does not depend on the run.
 fn shard_of(id: &str) -> usize {
-    let hash = id.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
-        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    let hash = id.bytes().fold(FNV_OFFSET, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(FNV_PRIME)
     });
-    (hash % SHARDS as u64) as usize
+    // The top bits: the maps inside a shard use the low ones.
+    (hash >> 58) as usize % SHARDS
 }
 
 #[cfg(test)]

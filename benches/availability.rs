@@ -1,0 +1,118 @@
+//! What availability costs a search: nearest 10 detox programs from random US points in the
+//! embedded sample, without availability, then with open beds and with acceptance asked of
+//! the sample's fictitious feed (judged at the instant it is as of), in the same run; and
+//! what applying a request's update to the table costs the writer.
+//!
+//! ```text
+//! cargo bench --bench availability
+//! ```
+
+use std::hint::black_box;
+use std::sync::Arc;
+use std::time::Duration;
+
+use carefind::availability::feed::{self, Check, FeedFormat};
+use carefind::availability::{Availability, Need, Update};
+use carefind::{CareGroup, Filter, Index, LatLon, Query};
+use criterion::{Criterion, criterion_group, criterion_main};
+
+const AS_OF: &str = "2026-06-01T12:00:00Z";
+
+fn origins() -> Vec<LatLon> {
+    let mut state = 0x2545_F491_4F6C_DD1Du64;
+    let mut unit = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    };
+    (0..1024)
+        .map(|_| LatLon::new(25.0 + 24.0 * unit(), -124.0 + 57.0 * unit()).unwrap())
+        .collect()
+}
+
+fn availability(c: &mut Criterion) {
+    let index = Index::sample();
+    index.warm_up();
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/datasets/sample-availability.csv"
+    ))
+    .unwrap();
+    let now = AS_OF.parse().unwrap();
+    let updates = feed::read(&bytes, FeedFormat::Csv, &Check::at(now))
+        .unwrap()
+        .updates;
+    let table = Arc::new(Availability::new().with(updates).table);
+    let origins = origins();
+    let detox = Filter::new().care(CareGroup::Detox);
+    let mut cases = vec![
+        ("nearest10_detox/plain", detox.clone()),
+        (
+            "nearest10_detox/open_beds_1",
+            detox
+                .clone()
+                .available(Arc::clone(&table), Need::at(now).open_beds(1)),
+        ),
+        (
+            "nearest10_detox/accepting",
+            detox
+                .clone()
+                .available(Arc::clone(&table), Need::at(now).accepting()),
+        ),
+    ];
+    // The same share of detox programs (those with a fresh report of an open bed), kept by
+    // a predicate that costs next to nothing: what the walk to the farther matches costs
+    // by itself, apart from reading the reports.
+    let open_now: std::collections::HashSet<String> = index
+        .facilities()
+        .iter()
+        .filter(|f| {
+            table
+                .shown(f, detox.care, &Need::at(now).open_beds(1))
+                .is_some()
+        })
+        .map(|f| f.id.clone())
+        .collect();
+    let mut keep = vec![false; 8000];
+    for id in &open_now {
+        keep[id[1..].parse::<usize>().unwrap()] = true;
+    }
+    let same_share = detox
+        .clone()
+        .predicate(move |f| keep[f.id[1..].parse::<usize>().unwrap_or(0)]);
+    cases.push(("nearest10_detox/same_share_by_predicate", same_share));
+    let mut group = c.benchmark_group("availability");
+    group.measurement_time(Duration::from_secs(5));
+    for (name, filter) in cases {
+        let queries: Vec<Query> = origins
+            .iter()
+            .map(|origin| Query::nearest(*origin, 10).filter(filter.clone()))
+            .collect();
+        let mut hits = Vec::new();
+        let mut i = 0;
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                i = (i + 1) % queries.len();
+                index.search_into(&queries[i], &mut hits).unwrap();
+                black_box(hits.len())
+            })
+        });
+    }
+    // The writer's step after each commit: the next table from the current one and the
+    // commit's updates (16, as 16 clients' requests committed together).
+    let batch: Vec<Update> = (0..16)
+        .map(|i| {
+            let mut update = Update::new(format!("S{:05}", i * 487), now);
+            update.beds_available = Some(i);
+            update
+        })
+        .collect();
+    group.bench_function("table_with_16_updates", |b| {
+        b.iter(|| black_box(table.with(batch.iter().cloned()).table.len()))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, availability);
+criterion_main!(benches);

@@ -848,3 +848,23 @@ fn odd_requests_get_json_errors_naming_the_parameter() {
         started.elapsed()
     );
 }
+
+#[test]
+fn every_documented_query_parameter_is_one_the_server_takes() {
+    let server = Server::start(&[], None);
+    let (_, spec) = server.get("/openapi.json");
+    for path in ["/v1/facilities", "/v1/pathway"] {
+        for parameter in spec["paths"][path]["get"]["parameters"].as_array().unwrap() {
+            let name = parameter["name"].as_str().unwrap();
+            if parameter["in"] != "query" {
+                continue;
+            }
+            let (_, body) = server.get(&format!("{path}?near=10001&{name}=x"));
+            let said = body["error"].as_str().unwrap_or_default();
+            assert!(
+                !said.contains("unknown parameter"),
+                "{path} documents {name}, which the server refuses as unknown: {body}"
+            );
+        }
+    }
+}

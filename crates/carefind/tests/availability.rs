@@ -191,6 +191,29 @@ fn a_file_that_is_not_a_store_and_a_locked_store_say_so_and_change_nothing() {
     assert_eq!(store.current_of("f1").unwrap()[0].beds_available, Some(2));
 }
 
+#[test]
+fn a_store_that_cannot_be_written_says_so() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.db");
+    Store::open(&path).unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o555)).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+    // Permissions bind everyone but root, and the tests may run as root (CI does).
+    let probe = dir.path().join("probe");
+    if std::fs::write(&probe, b"x").is_ok() {
+        println!("skipped: running as root, who may write a read-only file");
+        let _ = std::fs::remove_file(&probe);
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        return;
+    }
+    let outcome =
+        Store::open(&path).and_then(|mut store| store.apply(&[update("f1", None, 1, 1)], now()));
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let error = outcome.unwrap_err();
+    assert_eq!(error.kind(), StoreErrorKind::ReadOnly, "{error}");
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
 

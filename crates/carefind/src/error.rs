@@ -132,6 +132,9 @@ pub enum Problem {
     /// The precision is not `point` or `zip`.
     #[error("{0}")]
     Precision(crate::precision::PrecisionError),
+    /// A reference to another object (an HSDS foreign key) points to none.
+    #[error("points to no {0}")]
+    NoSuchObject(&'static str),
     /// The status is not one of carefind's.
     #[error("{0}")]
     Status(crate::status::StatusError),
@@ -185,9 +188,16 @@ pub struct RowError {
 
 impl fmt::Display for RowError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "line {}", self.line)?;
-        if let Some(column) = &self.column {
-            write!(f, ", column {column:?}")?;
+        // A row of a JSON document may be named by a JSON pointer alone (line 0).
+        let mut separator = "";
+        if self.line > 0 {
+            write!(f, "line {}", self.line)?;
+            separator = ", ";
+        }
+        match &self.column {
+            Some(pointer) if pointer.starts_with('/') => write!(f, "{separator}at {pointer}")?,
+            Some(column) => write!(f, "{separator}column {column:?}")?,
+            None => {}
         }
         if !self.value.is_empty() {
             write!(
@@ -351,6 +361,14 @@ pub enum Error {
         /// What the spreadsheet reader said.
         message: String,
     },
+    /// An HSDS input is not of a shape carefind reads, or a data package is incomplete.
+    #[error("{file}: {message}")]
+    Hsds {
+        /// The file or directory.
+        file: String,
+        /// What is wrong, and where.
+        message: String,
+    },
     /// A snapshot file cannot be read.
     #[error("{file}: {error}")]
     Snapshot {
@@ -433,6 +451,7 @@ impl Error {
             | Error::CareNotGiven { file }
             | Error::Syntax { file, .. }
             | Error::Workbook { file, .. }
+            | Error::Hsds { file, .. }
             | Error::Snapshot { file, .. }
             | Error::Row { file, .. }
             | Error::Input { file, .. } => Some(file),

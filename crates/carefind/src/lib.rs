@@ -41,6 +41,7 @@ mod distance;
 pub mod error;
 mod facility;
 mod filter;
+pub mod hsds;
 mod index;
 mod kind;
 mod language;

@@ -25,13 +25,13 @@ pub mod findtreatment_export;
 pub mod geocoded;
 pub(crate) mod guard;
 pub mod label_csv;
-mod labels;
+pub(crate) mod labels;
 pub mod national_directory;
 pub mod native;
 mod records;
 mod service_codes;
 mod table;
-mod tally;
+pub(crate) mod tally;
 
 pub use columns::Field;
 pub use guard::{Guarded, InputProblem, MAX_COLUMNS, MAX_HEADER_BYTES, MAX_RECORD_BYTES, excerpt};
@@ -218,6 +218,9 @@ pub struct LoadReport {
     /// For an input without coordinates (a National Directory workbook), how its rows were
     /// placed and how many each way, such as `("zip centroid", 12176)`.
     pub placed: Vec<(String, u64)>,
+    /// What the input held besides its rows and was not used, each with where and why
+    /// (an HSDS package's row whose foreign key points nowhere, a capacity not in beds).
+    pub notes: Vec<String>,
 }
 
 impl LoadReport {

@@ -147,6 +147,11 @@ impl<'a> Tally<'a> {
         self.report.repairs.push(repair);
     }
 
+    /// Rows loaded so far.
+    pub(crate) fn loaded(&self) -> u64 {
+        self.report.loaded
+    }
+
     pub(crate) fn finish(mut self) -> Loaded {
         let mut unknown: Vec<(String, u64)> = self.unknown_labels.into_iter().collect();
         unknown.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));

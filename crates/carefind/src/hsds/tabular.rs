@@ -1,0 +1,794 @@
+//! HSDS as a tabular data package: `datapackage.json` and one CSV per object.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use serde_json::{Map, Value, json};
+
+use super::read::{Found, HsdsLoaded, Place, Reader};
+use crate::availability::Availability;
+use crate::error::Error;
+use crate::facility::Facility;
+use crate::load::LoadOptions;
+use crate::staged::{StagedFile, commit_all};
+
+/// One table of the data package: the object it holds, its file and its columns (the
+/// scalar fields of HSDS 3.1's tabular schema, in its order).
+#[derive(Clone, Copy, Debug)]
+pub struct Table {
+    /// The object's name (`service`).
+    pub resource: &'static str,
+    /// The file (`services.csv`).
+    pub path: &'static str,
+    /// The columns.
+    pub columns: &'static [&'static str],
+}
+
+/// The tables carefind writes and reads, in the order of the specification.
+///
+/// ```
+/// let services = carefind::hsds::TABLES.iter().find(|t| t.resource == "service").unwrap();
+/// assert_eq!(services.path, "services.csv");
+/// assert_eq!(services.columns[..4], ["id", "organization_id", "program_id", "name"]);
+/// ```
+pub const TABLES: &[Table] = &[
+    Table {
+        resource: "organization",
+        path: "organizations.csv",
+        columns: &[
+            "id",
+            "name",
+            "alternate_name",
+            "description",
+            "email",
+            "website",
+            "tax_status",
+            "tax_id",
+            "year_incorporated",
+            "legal_status",
+            "logo",
+            "uri",
+            "parent_organization_id",
+        ],
+    },
+    Table {
+        resource: "service",
+        path: "services.csv",
+        columns: &[
+            "id",
+            "organization_id",
+            "program_id",
+            "name",
+            "alternate_name",
+            "description",
+            "url",
+            "email",
+            "status",
+            "interpretation_services",
+            "application_process",
+            "fees_description",
+            "wait_time",
+            "fees",
+            "accreditations",
+            "eligibility_description",
+            "minimum_age",
+            "maximum_age",
+            "assured_date",
+            "assurer_email",
+            "licenses",
+            "alert",
+            "last_modified",
+        ],
+    },
+    Table {
+        resource: "location",
+        path: "locations.csv",
+        columns: &[
+            "id",
+            "location_type",
+            "url",
+            "organization_id",
+            "name",
+            "alternate_name",
+            "description",
+            "transportation",
+            "latitude",
+            "longitude",
+            "external_identifier",
+            "external_identifier_type",
+        ],
+    },
+    Table {
+        resource: "service_at_location",
+        path: "service_at_location.csv",
+        columns: &["id", "service_id", "location_id", "description"],
+    },
+    Table {
+        resource: "address",
+        path: "addresses.csv",
+        columns: &[
+            "id",
+            "location_id",
+            "attention",
+            "address_1",
+            "address_2",
+            "city",
+            "region",
+            "state_province",
+            "postal_code",
+            "country",
+            "address_type",
+        ],
+    },
+    Table {
+        resource: "phone",
+        path: "phones.csv",
+        columns: &[
+            "id",
+            "location_id",
+            "service_id",
+            "organization_id",
+            "contact_id",
+            "service_at_location_id",
+            "number",
+            "extension",
+            "type",
+            "description",
+        ],
+    },
+    Table {
+        resource: "language",
+        path: "languages.csv",
+        columns: &[
+            "id",
+            "service_id",
+            "location_id",
+            "phone_id",
+            "name",
+            "code",
+            "note",
+        ],
+    },
+    Table {
+        resource: "cost_option",
+        path: "cost_options.csv",
+        columns: &[
+            "id",
+            "service_id",
+            "valid_from",
+            "valid_to",
+            "option",
+            "currency",
+            "amount",
+            "amount_description",
+        ],
+    },
+    Table {
+        resource: "service_capacity",
+        path: "service_capacity.csv",
+        columns: &[
+            "id",
+            "service_id",
+            "unit_id",
+            "available",
+            "maximum",
+            "description",
+            "updated",
+        ],
+    },
+    Table {
+        resource: "unit",
+        path: "units.csv",
+        columns: &["id", "name", "scheme", "identifier", "uri"],
+    },
+    Table {
+        resource: "attribute",
+        path: "attributes.csv",
+        columns: &[
+            "id",
+            "link_id",
+            "taxonomy_term_id",
+            "link_type",
+            "link_entity",
+            "value",
+            "label",
+        ],
+    },
+    Table {
+        resource: "taxonomy_term",
+        path: "taxonomy_terms.csv",
+        columns: &[
+            "id",
+            "code",
+            "name",
+            "description",
+            "parent_id",
+            "taxonomy",
+            "language",
+            "taxonomy_id",
+            "term_uri",
+        ],
+    },
+    Table {
+        resource: "taxonomy",
+        path: "taxonomies.csv",
+        columns: &["id", "name", "description", "uri", "version"],
+    },
+];
+
+/// Columns that hold numbers (the rest are strings).
+const NUMBERS: &[&str] = &[
+    "latitude",
+    "longitude",
+    "minimum_age",
+    "maximum_age",
+    "extension",
+    "amount",
+    "available",
+    "maximum",
+    "year_incorporated",
+];
+
+fn table(resource: &str) -> &'static Table {
+    TABLES
+        .iter()
+        .find(|t| t.resource == resource)
+        .expect("a known table")
+}
+
+/// A table's rows, and the ids already in it.
+type TableRows = (Vec<Map<String, Value>>, HashSet<String>);
+
+/// A `service_at_location` row built with what it links to, or the key that points nowhere
+/// (field, value, the kind of object it names).
+type Built = Result<Value, (&'static str, String, &'static str)>;
+
+/// Rows of every table, each kept once by id, in the order met.
+#[derive(Default)]
+struct Rows {
+    tables: HashMap<&'static str, TableRows>,
+}
+
+impl Rows {
+    fn add(&mut self, resource: &'static str, object: &Value, extra: &[(&str, &Value)]) {
+        let Some(fields) = object.as_object() else {
+            return;
+        };
+        let id = fields
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let (rows, seen) = self.tables.entry(resource).or_default();
+        if !seen.insert(id) {
+            return;
+        }
+        let mut row = Map::new();
+        for column in table(resource).columns {
+            if let Some(value) = fields
+                .get(*column)
+                .filter(|v| !v.is_array() && !v.is_object())
+            {
+                row.insert((*column).to_string(), value.clone());
+            }
+        }
+        for (key, value) in extra {
+            row.insert((*key).to_string(), (*value).clone());
+        }
+        rows.push(row);
+    }
+
+    fn attributes(&mut self, owner: &Value, entity: &str) {
+        let owner_id = owner.get("id").cloned().unwrap_or(Value::Null);
+        let entity = Value::from(entity);
+        for attribute in owner
+            .get("attributes")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(term) = attribute.get("taxonomy_term") {
+                self.add("taxonomy_term", term, &[]);
+            }
+            self.add(
+                "attribute",
+                attribute,
+                &[
+                    ("link_id", &owner_id),
+                    ("link_type", &entity),
+                    ("link_entity", &entity),
+                ],
+            );
+        }
+    }
+
+    fn each<'v>(object: &'v Value, key: &str) -> impl Iterator<Item = &'v Value> {
+        object
+            .get(key)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+    }
+
+    fn service_at_location(&mut self, sal: &Value) {
+        self.add("service_at_location", sal, &[]);
+        let service = &sal["service"];
+        if let Some(organization) = service.get("organization") {
+            self.add("organization", organization, &[]);
+        }
+        self.add("service", service, &[]);
+        for phone in Rows::each(service, "phones") {
+            self.add("phone", phone, &[]);
+        }
+        for language in Rows::each(service, "languages") {
+            self.add("language", language, &[]);
+        }
+        for cost in Rows::each(service, "cost_options") {
+            self.add("cost_option", cost, &[]);
+        }
+        for capacity in Rows::each(service, "capacities") {
+            if let Some(unit) = capacity.get("unit") {
+                self.add("unit", unit, &[]);
+            }
+            self.add("service_capacity", capacity, &[]);
+            self.attributes(capacity, "service_capacity");
+        }
+        self.attributes(service, "service");
+        let location = &sal["location"];
+        self.add("location", location, &[]);
+        for address in Rows::each(location, "addresses") {
+            self.add("address", address, &[]);
+        }
+        self.attributes(location, "location");
+    }
+}
+
+fn cell(value: Option<&Value>) -> String {
+    match value {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(text)) => text.clone(),
+        Some(Value::Bool(b)) => b.to_string(),
+        Some(other) => other.to_string(),
+    }
+}
+
+/// Writes the facilities as a data package in `dir` (created if missing): one CSV per
+/// table and `datapackage.json` describing them. Every closed term of carefind's
+/// taxonomies is written, used or not. The files are written in full before any replaces
+/// what was there.
+pub fn to_tabular(
+    dir: impl AsRef<Path>,
+    facilities: &[Facility],
+    availability: Option<&Availability>,
+) -> Result<(), Error> {
+    let dir = dir.as_ref();
+    std::fs::create_dir_all(dir).map_err(|error| Error::Io {
+        file: dir.display().to_string(),
+        source: error,
+    })?;
+    let mut rows = Rows::default();
+    for taxonomy in super::taxonomy::taxonomies() {
+        rows.add("taxonomy", &super::taxonomy::taxonomy_json(&taxonomy), &[]);
+    }
+    for term in super::taxonomy_terms() {
+        rows.add("taxonomy_term", &term, &[]);
+    }
+    for sal in super::to_json(facilities, availability)
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
+        rows.service_at_location(sal);
+    }
+    let mut staged = Vec::new();
+    let mut resources = Vec::new();
+    for table in TABLES {
+        let path = dir.join(table.path);
+        let shown = path.display().to_string();
+        let mut file = StagedFile::new(&path)?;
+        let mut writer = csv::Writer::from_writer(std::io::BufWriter::new(file.file()));
+        let io_error = |error: csv::Error| Error::Io {
+            file: shown.clone(),
+            source: std::io::Error::other(error),
+        };
+        writer.write_record(table.columns).map_err(io_error)?;
+        let empty = Vec::new();
+        for row in rows
+            .tables
+            .get(table.resource)
+            .map_or(&empty, |(rows, _)| rows)
+        {
+            writer
+                .write_record(table.columns.iter().map(|column| cell(row.get(*column))))
+                .map_err(io_error)?;
+        }
+        writer.flush().map_err(|error| Error::Io {
+            file: shown.clone(),
+            source: error,
+        })?;
+        drop(writer);
+        staged.push(file);
+        let fields: Vec<Value> = table
+            .columns
+            .iter()
+            .map(|column| {
+                json!({
+                    "name": column,
+                    "type": if NUMBERS.contains(column) { "number" } else { "string" },
+                })
+            })
+            .collect();
+        resources.push(json!({
+            "name": table.resource,
+            "path": table.path,
+            "profile": "tabular-data-resource",
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "schema": {"fields": fields, "primaryKey": "id"},
+        }));
+    }
+    let descriptor = json!({
+        "name": "carefind-hsds",
+        "title": "Treatment facilities (carefind export, HSDS 3.1)",
+        "profile": "tabular-data-package",
+        "version": super::VERSION,
+        "resources": resources,
+    });
+    let path = dir.join("datapackage.json");
+    let mut file = StagedFile::new(&path)?;
+    serde_json::to_writer_pretty(std::io::BufWriter::new(file.file()), &descriptor).map_err(
+        |error| Error::Io {
+            file: path.display().to_string(),
+            source: std::io::Error::other(error),
+        },
+    )?;
+    staged.push(file);
+    commit_all(staged)
+}
+
+/// A table read: rows as maps, with their lines.
+struct Read {
+    rows: Vec<(u64, HashMap<String, String>)>,
+    path: String,
+}
+
+impl Read {
+    fn by_id(&self, notes: &mut Vec<String>) -> HashMap<String, usize> {
+        let mut index: HashMap<String, usize> = HashMap::new();
+        for (i, (line, row)) in self.rows.iter().enumerate() {
+            let id = row.get("id").cloned().unwrap_or_default();
+            if let Some(first) = index.get(&id) {
+                notes.push(format!(
+                    "{} line {line}: id {id:?} repeats line {}; the first is used",
+                    self.path, self.rows[*first].0
+                ));
+            } else {
+                index.insert(id, i);
+            }
+        }
+        index
+    }
+}
+
+fn read_table(dir: &Path, path: &str, source: &str) -> Result<Option<Read>, Error> {
+    let file = dir.join(path);
+    if !file.exists() {
+        return Ok(None);
+    }
+    let shown = file.display().to_string();
+    let bytes = std::fs::read(&file).map_err(|error| Error::Io {
+        file: shown.clone(),
+        source: error,
+    })?;
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(false)
+        .from_reader(&bytes[..]);
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|error| Error::Hsds {
+            file: source.to_string(),
+            message: format!("{path}: {error}"),
+        })?
+        .iter()
+        .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
+        .collect();
+    let mut rows = Vec::new();
+    // Lines are counted from the bytes (after a CRLF, the reader's own count lags one),
+    // carried from one record to the next.
+    let (mut counted_to, mut newlines) = (0usize, 0u64);
+    for record in reader.records() {
+        let record = record.map_err(|error| Error::Hsds {
+            file: source.to_string(),
+            message: format!("{path}: {error}"),
+        })?;
+        let at = record
+            .position()
+            .map_or(0, |p| p.byte() as usize)
+            .clamp(counted_to, bytes.len());
+        newlines += memchr::memchr_iter(b'\n', &bytes[counted_to..at]).count() as u64;
+        counted_to = at;
+        let skipped = u64::from(bytes.get(at) == Some(&b'\n'));
+        let line = 1 + newlines + skipped;
+        let row = header
+            .iter()
+            .zip(record.iter())
+            .filter(|(_, value)| !value.trim().is_empty())
+            .map(|(name, value)| (name.clone(), value.trim().to_string()))
+            .collect();
+        rows.push((line, row));
+    }
+    Ok(Some(Read { rows, path: shown }))
+}
+
+/// The files of a package: from its descriptor, or the specification's names when the
+/// descriptor is absent or not JSON (said in a note).
+fn paths(
+    dir: &Path,
+    source: &str,
+    notes: &mut Vec<String>,
+) -> Result<HashMap<String, String>, Error> {
+    let mut paths: HashMap<String, String> = TABLES
+        .iter()
+        .map(|t| (t.resource.to_string(), t.path.to_string()))
+        .collect();
+    let descriptor = dir.join("datapackage.json");
+    let Ok(text) = std::fs::read_to_string(&descriptor) else {
+        notes.push(
+            "no datapackage.json: the tables were read by the specification's file names".into(),
+        );
+        return Ok(paths);
+    };
+    let Ok(document) = serde_json::from_str::<Value>(&text) else {
+        notes.push(format!(
+            "datapackage.json is not JSON (it starts {:?}): the tables were read by the specification's file names",
+            crate::load::excerpt(text.trim(), 40)
+        ));
+        return Ok(paths);
+    };
+    for resource in document
+        .get("resources")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let (Some(name), Some(path)) = (
+            resource.get("name").and_then(Value::as_str),
+            resource.get("path").and_then(Value::as_str),
+        ) else {
+            continue;
+        };
+        if !dir.join(path).is_file() {
+            return Err(Error::Hsds {
+                file: source.to_string(),
+                message: format!(
+                    "datapackage.json names the resource {name:?} at {path:?}, which is not in the package"
+                ),
+            });
+        }
+        paths.insert(name.to_string(), path.to_string());
+    }
+    Ok(paths)
+}
+
+/// Reads a data package directory: every `service_at_location` row loaded or rejected,
+/// every other row that points nowhere noted.
+pub(crate) fn read_dir(dir: &Path, options: &LoadOptions) -> Result<HsdsLoaded, Error> {
+    let source = dir.display().to_string();
+    let mut notes = Vec::new();
+    let paths = paths(dir, &source, &mut notes)?;
+    let load = |resource: &str| -> Result<Option<Read>, Error> {
+        match paths.get(resource) {
+            Some(path) => read_table(dir, path, &source),
+            None => Ok(None),
+        }
+    };
+    let Some(places) = load("service_at_location")? else {
+        return Err(Error::Hsds {
+            file: source,
+            message:
+                "the package has no service_at_location.csv: nothing links services to locations"
+                    .into(),
+        });
+    };
+    let empty = || Read {
+        rows: Vec::new(),
+        path: String::new(),
+    };
+    let services = load("service")?.unwrap_or_else(empty);
+    let locations = load("location")?.unwrap_or_else(empty);
+    let organizations = load("organization")?.unwrap_or_else(empty);
+    let terms = load("taxonomy_term")?.unwrap_or_else(empty);
+    let taxonomies = load("taxonomy")?.unwrap_or_else(empty);
+    let units = load("unit")?.unwrap_or_else(empty);
+    let service_ids = services.by_id(&mut notes);
+    let location_ids = locations.by_id(&mut notes);
+    let organization_ids = organizations.by_id(&mut notes);
+    let term_ids = terms.by_id(&mut notes);
+    let taxonomy_ids = taxonomies.by_id(&mut notes);
+    let unit_ids = units.by_id(&mut notes);
+
+    let object = |row: &HashMap<String, String>| -> Value {
+        Value::Object(
+            row.iter()
+                .map(|(key, value)| {
+                    let value = match NUMBERS.contains(&key.as_str()) {
+                        true => value
+                            .parse::<f64>()
+                            .map(Value::from)
+                            .unwrap_or_else(|_| value.clone().into()),
+                        false => Value::from(value.clone()),
+                    };
+                    (key.clone(), value)
+                })
+                .collect(),
+        )
+    };
+    // Children of services, locations and capacities, by the id they point to.
+    let mut children: HashMap<(&'static str, String), Vec<Value>> = HashMap::new();
+    let mut link = |table: &Read,
+                    resource: &'static str,
+                    key: &str,
+                    targets: &[(&'static str, &HashMap<String, usize>)],
+                    notes: &mut Vec<String>,
+                    build: &dyn Fn(&HashMap<String, String>) -> Value| {
+        for (line, row) in &table.rows {
+            let target = row.get(key).cloned().unwrap_or_default();
+            match targets.iter().find(|(_, ids)| ids.contains_key(&target)) {
+                Some(_) => children.entry((resource, target)).or_default().push(build(row)),
+                None => notes.push(format!(
+                    "{} line {line}: the {resource}'s {key} {target:?} points to no {}; the row was not used",
+                    table.path,
+                    targets.iter().map(|(kind, _)| *kind).collect::<Vec<_>>().join(" or ")
+                )),
+            }
+        }
+    };
+    let capacities = load("service_capacity")?.unwrap_or_else(empty);
+    let capacity_ids = capacities.by_id(&mut notes);
+    let term_object = |id: &str| -> Option<Value> {
+        let row = &terms.rows[*term_ids.get(id)?].1;
+        let mut term = object(row);
+        if let Some(taxonomy) = row.get("taxonomy_id").and_then(|t| taxonomy_ids.get(t)) {
+            let detail = object(&taxonomies.rows[*taxonomy].1);
+            if term.get("taxonomy").is_none() {
+                term["taxonomy"] = detail["name"].clone();
+            }
+            term["taxonomy_detail"] = detail;
+        }
+        Some(term)
+    };
+    let attributes = load("attribute")?.unwrap_or_else(empty);
+    {
+        let build = |row: &HashMap<String, String>| {
+            let mut attribute = object(row);
+            if let Some(term) = row.get("taxonomy_term_id").and_then(|id| term_object(id)) {
+                attribute["taxonomy_term"] = term;
+            }
+            attribute
+        };
+        link(
+            &attributes,
+            "attribute",
+            "link_id",
+            &[
+                ("service", &service_ids),
+                ("location", &location_ids),
+                ("service_capacity", &capacity_ids),
+            ],
+            &mut notes,
+            &build,
+        );
+    }
+    let plain = |row: &HashMap<String, String>| object(row);
+    for (resource, key, targets) in [
+        ("phone", "service_id", vec![("service", &service_ids)]),
+        ("language", "service_id", vec![("service", &service_ids)]),
+        ("cost_option", "service_id", vec![("service", &service_ids)]),
+        ("address", "location_id", vec![("location", &location_ids)]),
+    ] {
+        if let Some(table) = load(resource)? {
+            let targets: Vec<(&'static str, &HashMap<String, usize>)> = targets;
+            link(&table, resource, key, &targets, &mut notes, &plain);
+        }
+    }
+    {
+        let build = |row: &HashMap<String, String>| {
+            let mut capacity = object(row);
+            if let Some(unit) = row.get("unit_id").and_then(|id| unit_ids.get(id)) {
+                capacity["unit"] = object(&units.rows[*unit].1);
+            }
+            capacity
+        };
+        link(
+            &capacities,
+            "service_capacity",
+            "service_id",
+            &[("service", &service_ids)],
+            &mut notes,
+            &build,
+        );
+    }
+    let of = |resource: &'static str, target: &str| -> Vec<Value> {
+        children
+            .get(&(resource, target.to_string()))
+            .cloned()
+            .unwrap_or_default()
+    };
+
+    let mut reader = Reader::new(&source, options);
+    for note in notes {
+        reader.note(note);
+    }
+    let mut built: Vec<(u64, Built)> = Vec::new();
+    for (line, row) in &places.rows {
+        let mut sal = object(row);
+        let service_id = row.get("service_id").cloned().unwrap_or_default();
+        let location_id = row.get("location_id").cloned().unwrap_or_default();
+        match service_ids.get(&service_id) {
+            Some(at) => {
+                let mut service = object(&services.rows[*at].1);
+                if let Some(org) = services.rows[*at]
+                    .1
+                    .get("organization_id")
+                    .and_then(|id| organization_ids.get(id))
+                {
+                    service["organization"] = object(&organizations.rows[*org].1);
+                }
+                for (key, resource) in [
+                    ("attributes", "attribute"),
+                    ("phones", "phone"),
+                    ("languages", "language"),
+                    ("cost_options", "cost_option"),
+                ] {
+                    service[key] = of(resource, &service_id).into();
+                }
+                let capacities: Vec<Value> = of("service_capacity", &service_id)
+                    .into_iter()
+                    .map(|mut capacity| {
+                        let id = capacity["id"].as_str().unwrap_or_default().to_string();
+                        capacity["attributes"] = of("attribute", &id).into();
+                        capacity
+                    })
+                    .collect();
+                service["capacities"] = capacities.into();
+                sal["service"] = service;
+            }
+            None => {
+                built.push((*line, Err(("service_id", service_id.clone(), "service"))));
+                continue;
+            }
+        }
+        let Some(at) = location_ids.get(&location_id) else {
+            built.push((*line, Err(("location_id", location_id.clone(), "location"))));
+            continue;
+        };
+        {
+            let mut location = object(&locations.rows[*at].1);
+            location["attributes"] = of("attribute", &location_id).into();
+            location["addresses"] = of("address", &location_id).into();
+            sal["location"] = location;
+        }
+        built.push((*line, Ok(sal)));
+    }
+    for (line, sal) in &built {
+        match sal {
+            Ok(sal) => reader.take(Found {
+                object: std::borrow::Cow::Borrowed(sal),
+                place: Place::Line(*line),
+                service: None,
+                organization: None,
+            })?,
+            Err((field, value, object)) => reader.reject(
+                *line,
+                crate::error::RowError {
+                    line: *line,
+                    column: Some((*field).into()),
+                    value: value.clone(),
+                    problem: crate::error::Problem::NoSuchObject(object),
+                },
+            )?,
+        }
+    }
+    Ok(reader.finish())
+}

@@ -1,0 +1,508 @@
+//! HSDS 3.1: exports valid against the specification's JSON Schemas, round trips that
+//! give back every field, the specification's own examples imported with the tally adding
+//! up, and bad input named.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use carefind::availability::feed::{self, Check, FeedFormat};
+use carefind::availability::{Availability, Update};
+use carefind::load::LoadOptions;
+use carefind::{Facility, Index, LatLon, hsds};
+use serde_json::{Value, json};
+
+mod common;
+
+use common::{hsds_validator, schema_errors};
+
+fn schema(hsds: &Path, name: &str) -> Value {
+    let text = std::fs::read_to_string(hsds.join("schema/compiled").join(name)).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+fn sample_availability() -> Arc<Availability> {
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../datasets/sample-availability.csv"
+    ))
+    .unwrap();
+    let feed = feed::read(
+        &bytes,
+        FeedFormat::Csv,
+        &Check::at("2026-06-01T12:00:00Z".parse().unwrap()),
+    )
+    .unwrap();
+    Arc::new(Availability::new().with(feed.updates).table)
+}
+
+/// The beds of a table, as a round trip through HSDS gives them back.
+fn beds(table: &Availability, facilities: &[Facility]) -> Vec<Update> {
+    let mut beds: Vec<Update> = facilities
+        .iter()
+        .flat_map(|f| {
+            table
+                .reports(&f.id)
+                .iter()
+                .filter(|r| r.beds_available.is_some())
+                .cloned()
+        })
+        .map(|mut update| {
+            update.accepting = None;
+            update.wait_days = None;
+            update
+        })
+        .collect();
+    beds.sort_by(|a, b| (&a.id, a.care.map(|c| c as u8)).cmp(&(&b.id, b.care.map(|c| c as u8))));
+    beds
+}
+
+fn sorted(mut updates: Vec<Update>) -> Vec<Update> {
+    updates.sort_by(|a, b| (&a.id, a.care.map(|c| c as u8)).cmp(&(&b.id, b.care.map(|c| c as u8))));
+    updates
+}
+
+#[test]
+fn the_sample_round_trips_through_hsds_json_with_its_beds() {
+    let index = Index::sample();
+    let table = sample_availability();
+    let document = hsds::to_json(index.facilities(), Some(&table));
+    let bytes = serde_json::to_vec(&document).unwrap();
+    let read = hsds::from_slice(&bytes, "sample.json", &LoadOptions::strict()).unwrap();
+    assert_eq!(read.loaded.report.read, 8000);
+    assert!(
+        read.loaded.report.unknown_labels.is_empty(),
+        "{:?}",
+        read.loaded.report.unknown_labels
+    );
+    assert_eq!(read.loaded.facilities, index.facilities());
+    assert_eq!(sorted(read.capacities), beds(&table, index.facilities()));
+}
+
+#[test]
+fn the_sample_round_trips_through_a_data_package() {
+    let index = Index::sample();
+    let table = sample_availability();
+    let dir = tempfile::tempdir().unwrap();
+    hsds::to_tabular(dir.path(), index.facilities(), Some(&table)).unwrap();
+    let read = hsds::from_tabular(dir.path(), &LoadOptions::strict()).unwrap();
+    assert!(
+        read.loaded.report.notes.is_empty(),
+        "{:?}",
+        &read.loaded.report.notes[..3.min(read.loaded.report.notes.len())]
+    );
+    assert_eq!(read.loaded.facilities, index.facilities());
+    assert_eq!(sorted(read.capacities), beds(&table, index.facilities()));
+}
+
+#[test]
+fn exports_are_valid_against_the_specification() {
+    let Some(hsds) = common::hsds() else {
+        return;
+    };
+    let sal = hsds_validator(&hsds, &schema(&hsds, "service_at_location.json"));
+    let index = Index::sample();
+    let table = sample_availability();
+    let document = hsds::to_json(&index.facilities()[..400], Some(&table));
+    let mut checked = 0;
+    for item in document.as_array().unwrap() {
+        let errors = schema_errors(&sal, item);
+        assert!(errors.is_empty(), "{}: {errors:?}", item["id"]);
+        checked += 1;
+    }
+    // Every closed term, against the term schema nested in the compiled one.
+    let compiled = schema(&hsds, "service_at_location.json");
+    let term_schema = compiled["properties"]["service"]["properties"]["attributes"]["items"]["properties"]["taxonomy_term"].clone();
+    let terms = hsds_validator(&hsds, &term_schema);
+    for term in hsds::taxonomy_terms() {
+        assert!(schema_errors(&terms, &term).is_empty(), "{term}");
+    }
+    println!(
+        "{checked} service_at_location objects and {} terms valid",
+        hsds::taxonomy_terms().len()
+    );
+}
+
+/// Reads a CSV as rows of JSON objects typed by the tabular schema's fields.
+fn typed_rows(path: &Path, schema: &Value) -> Vec<Value> {
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    let header = reader.headers().unwrap().clone();
+    reader
+        .records()
+        .map(|record| {
+            let record = record.unwrap();
+            let mut object = serde_json::Map::new();
+            for (name, value) in header.iter().zip(record.iter()) {
+                if value.is_empty() {
+                    continue;
+                }
+                let kind = schema["properties"][name]["type"]
+                    .as_str()
+                    .unwrap_or("string");
+                let value = match kind {
+                    "number" | "integer" => json!(value.parse::<f64>().unwrap()),
+                    "boolean" => json!(value == "true"),
+                    _ => json!(value),
+                };
+                object.insert(name.to_string(), value);
+            }
+            Value::Object(object)
+        })
+        .collect()
+}
+
+#[test]
+fn a_data_package_export_is_valid_against_the_tabular_schema_and_its_descriptor() {
+    let Some(hsds) = common::hsds() else {
+        return;
+    };
+    let tabular = schema(&hsds, "tabular.json");
+    let index = Index::sample();
+    let dir = tempfile::tempdir().unwrap();
+    hsds::to_tabular(
+        dir.path(),
+        &index.facilities()[..300],
+        Some(&sample_availability()),
+    )
+    .unwrap();
+    let descriptor: Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("datapackage.json")).unwrap(),
+    )
+    .unwrap();
+    let mut tables = 0;
+    for resource in descriptor["resources"].as_array().unwrap() {
+        let (name, path) = (
+            resource["name"].as_str().unwrap(),
+            resource["path"].as_str().unwrap(),
+        );
+        let file = dir.path().join(path);
+        assert!(file.is_file(), "the descriptor names {path}");
+        let header: Vec<String> = csv::Reader::from_path(&file)
+            .unwrap()
+            .headers()
+            .unwrap()
+            .iter()
+            .map(String::from)
+            .collect();
+        let fields: Vec<&str> = resource["schema"]["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            header, fields,
+            "{path}: the descriptor's fields are the file's columns"
+        );
+        // service_capacity and unit are not in the specification's tabular schema (3.1
+        // added them to the JSON schemas only); their columns are its example CSV's.
+        let Some(definition) = tabular["properties"][name]["items"].as_object() else {
+            let example = hsds.join("examples/csv").join(path);
+            let columns: Vec<String> = csv::Reader::from_path(example)
+                .unwrap()
+                .headers()
+                .unwrap()
+                .iter()
+                .map(String::from)
+                .collect();
+            assert_eq!(header, columns, "{path}");
+            continue;
+        };
+        let mut definition = Value::Object(definition.clone());
+        assert_eq!(definition["path"], path);
+        // A row holds the scalar fields; the nested arrays (and their references to other
+        // files) are other tables.
+        definition["properties"]
+            .as_object_mut()
+            .unwrap()
+            .retain(|_, field| !matches!(field["type"].as_str(), Some("array" | "object")));
+        for column in &header {
+            assert!(
+                definition["properties"].get(column).is_some()
+                    || (name == "attribute" && column == "label"),
+                "{path}: {column} is not a field of the tabular schema"
+            );
+        }
+        let validator = hsds_validator(&hsds, &definition);
+        for row in typed_rows(&file, &definition) {
+            let errors = schema_errors(&validator, &row);
+            assert!(errors.is_empty(), "{path}: {row}: {errors:?}");
+        }
+        tables += 1;
+    }
+    assert!(tables >= 11, "{tables}");
+}
+
+#[test]
+fn the_specifications_examples_import_with_the_tally_adding_up() {
+    let Some(hsds) = common::hsds() else {
+        return;
+    };
+    let lenient = LoadOptions::lenient();
+    for name in [
+        "service_at_location_full.json",
+        "service_at_location_list.json",
+        "service_full.json",
+        "service_list.json",
+        "organization_full.json",
+        "organization_list.json",
+    ] {
+        let read = hsds::from_path(hsds.join("examples").join(name), &lenient).unwrap();
+        let report = &read.loaded.report;
+        assert_eq!(
+            report.read,
+            report.loaded + report.rejected.len() as u64,
+            "{name}: {report}"
+        );
+        // The examples place their one location at latitude 100, off the globe: it is
+        // rejected with its place and reason, never dropped.
+        for row in &report.rejected {
+            assert!(
+                row.to_string().contains("latitude") || row.to_string().contains("location"),
+                "{name}: {row}"
+            );
+        }
+        println!(
+            "{name}: {report}; rejected: {:?}; notes: {:?}",
+            report
+                .rejected
+                .iter()
+                .map(|r| r.to_string())
+                .collect::<Vec<_>>(),
+            report.notes
+        );
+    }
+    let read = hsds::from_path(hsds.join("examples/csv"), &lenient).unwrap();
+    let report = &read.loaded.report;
+    assert_eq!(report.read, 1);
+    assert_eq!(report.read, report.loaded + report.rejected.len() as u64);
+    assert!(
+        report.rejected[0].to_string().contains("latitude 100"),
+        "{}",
+        report.rejected[0]
+    );
+    // The example's capacity names a service that is not in services.csv: noted.
+    assert!(
+        report
+            .notes
+            .iter()
+            .any(|n| n.contains("service_capacity") && n.contains("points to no service")),
+        "{:?}",
+        report.notes
+    );
+    println!(
+        "examples/csv: {report}; rejected: {}; notes: {:#?}",
+        report.rejected[0], report.notes
+    );
+}
+
+fn at(id: &str, lat: f64) -> Facility {
+    let mut facility = Facility::new(
+        id,
+        format!("Facility {id}"),
+        LatLon::new(lat, -75.0).unwrap(),
+    );
+    facility.care = "iop".parse().unwrap();
+    facility
+}
+
+#[test]
+fn bad_documents_are_named_and_nothing_is_lost() {
+    let options = LoadOptions::lenient();
+    for (document, says) in [
+        ("42", "the document is a number"),
+        ("[{\"hello\": 1}]", "/0 is an object that is none of these"),
+        ("{\"contents\": 3}", "has contents that is not an array"),
+        ("[1, 2", "line 1"),
+    ] {
+        let error = hsds::from_slice(document.as_bytes(), "bad.json", &options).unwrap_err();
+        assert!(error.to_string().contains(says), "{document}: {error}");
+        assert_eq!(error.file(), Some("bad.json"));
+    }
+    // A location off the globe, one without coordinates, a repeated facility.
+    let mut document = hsds::to_json(&[at("a", 40.0), at("b", 40.1), at("c", 40.2)], None);
+    document[0]["location"]["latitude"] = json!(123.0);
+    document[1]["location"]
+        .as_object_mut()
+        .unwrap()
+        .remove("longitude");
+    let mut repeated = document[2].clone();
+    repeated["id"] = json!("another");
+    document.as_array_mut().unwrap().push(repeated);
+    let read = hsds::from_slice(
+        &serde_json::to_vec(&document).unwrap(),
+        "mixed.json",
+        &options,
+    )
+    .unwrap();
+    let report = &read.loaded.report;
+    assert_eq!((report.read, report.loaded), (4, 1));
+    let said: Vec<String> = report.rejected.iter().map(ToString::to_string).collect();
+    assert!(
+        said[0].starts_with("at /0/location/latitude, value \"123\""),
+        "{said:?}"
+    );
+    assert!(
+        said[1].contains("/1/location/longitude") && said[1].contains("no coordinates"),
+        "{said:?}"
+    );
+    assert!(said[2].contains("repeats the id"), "{said:?}");
+    let strict = hsds::from_slice(
+        &serde_json::to_vec(&document).unwrap(),
+        "mixed.json",
+        &LoadOptions::strict(),
+    );
+    assert!(
+        strict
+            .unwrap_err()
+            .to_string()
+            .contains("/0/location/latitude")
+    );
+}
+
+#[test]
+fn a_package_with_a_missing_table_or_dangling_keys_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    hsds::to_tabular(dir.path(), &[at("a", 40.0), at("b", 40.1)], None).unwrap();
+    // A dangling service_id and phone.
+    let places = std::fs::read_to_string(dir.path().join("service_at_location.csv")).unwrap();
+    let services = std::fs::read_to_string(dir.path().join("services.csv")).unwrap();
+    let b_service = hsds::Ids::of("b").service;
+    let kept: String = services
+        .lines()
+        .filter(|l| !l.starts_with(&b_service))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(dir.path().join("services.csv"), kept).unwrap();
+    let read = hsds::from_tabular(dir.path(), &LoadOptions::lenient()).unwrap();
+    let report = &read.loaded.report;
+    assert_eq!((report.read, report.loaded), (2, 1), "{report}");
+    assert!(
+        report.rejected[0].to_string().contains("line 3"),
+        "{}",
+        report.rejected[0]
+    );
+    assert!(
+        report.rejected[0].to_string().contains(&format!(
+            "column \"service_id\", value \"{b_service}\": points to no service"
+        )),
+        "{}",
+        report.rejected[0]
+    );
+    assert!(places.contains(&hsds::Ids::of("b").service_at_location));
+    // A descriptor naming a file that is not there.
+    std::fs::remove_file(dir.path().join("phones.csv")).unwrap();
+    let error = hsds::from_tabular(dir.path(), &LoadOptions::lenient()).unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("\"phones.csv\", which is not in the package"),
+        "{error}"
+    );
+}
+
+#[test]
+fn other_directories_terms_are_matched_by_label_or_kept_and_reported() {
+    let document = json!({
+        "id": "sal-1",
+        "service": {
+            "id": "svc-1", "name": "Harbor House", "status": "active",
+            "minimum_age": 18,
+            "assured_date": "2024-05-01",
+            "languages": [{"id": "l1", "code": "es", "name": "Spanish"}],
+            "cost_options": [{"id": "c1", "option": "Medicaid"}],
+            "attributes": [
+                {"id": "a1", "taxonomy_term": {"id": "t1", "name": "Intensive outpatient treatment", "description": "", "taxonomy": "Open Eligibility"}},
+                {"id": "a2", "taxonomy_term": {"id": "t2", "name": "Equine therapy", "description": "", "taxonomy": "Open Eligibility"}}
+            ]
+        },
+        "location": {"id": "loc-1", "location_type": "physical", "latitude": 41.3, "longitude": -72.9,
+                     "addresses": [{"id": "ad1", "address_1": "1 Main St", "city": "New Haven", "state_province": "CT", "postal_code": "06510", "country": "US", "address_type": "physical"}]}
+    });
+    let read = hsds::from_slice(
+        &serde_json::to_vec(&document).unwrap(),
+        "other.json",
+        &LoadOptions::strict(),
+    )
+    .unwrap();
+    let f = &read.loaded.facilities[0];
+    assert_eq!(f.id, "sal-1");
+    assert_eq!(f.care.to_string(), "iop");
+    assert_eq!(f.payment.to_string(), "medicaid");
+    assert_eq!(f.languages.to_string(), "es");
+    assert_eq!(f.ages.to_string(), "young-adults;adults;seniors");
+    assert_eq!(f.verified.unwrap().to_string(), "2024-05-01");
+    assert_eq!(
+        (f.street.as_str(), f.city.as_str(), f.zip.as_str()),
+        ("1 Main St", "New Haven", "06510")
+    );
+    assert_eq!(f.services, ["Equine therapy"]);
+    assert_eq!(
+        read.loaded.report.unknown_labels,
+        [("Equine therapy".to_string(), 1)]
+    );
+}
+
+#[test]
+fn the_real_samhsa_directories_round_trip_and_validate() {
+    let Some(datasets) = common::datasets() else {
+        return;
+    };
+    let mut facilities = Vec::new();
+    for file in [
+        "samhsa_su_directory_2022_geo.csv",
+        "samhsa_mh_directory_2022_geo.csv",
+    ] {
+        let loaded = carefind::load::findtreatment_export::from_path(
+            datasets.join(file),
+            &LoadOptions::lenient(),
+        )
+        .unwrap();
+        facilities.push(loaded);
+    }
+    let merged =
+        carefind::merge::merge(facilities, &carefind::merge::MergeOptions::default()).facilities;
+    assert!(merged.len() > 15_000, "{}", merged.len());
+    let document = hsds::to_json(&merged, None);
+    let read = hsds::from_slice(
+        &serde_json::to_vec(&document).unwrap(),
+        "real.json",
+        &LoadOptions::strict(),
+    )
+    .unwrap();
+    assert_eq!(read.loaded.facilities.len(), merged.len());
+    for (got, want) in read.loaded.facilities.iter().zip(&merged) {
+        assert_eq!(got, want);
+    }
+    // A quarter of them as a data package (the whole takes long in a debug build).
+    let quarter: Vec<Facility> = merged.iter().step_by(4).cloned().collect();
+    let dir = tempfile::tempdir().unwrap();
+    hsds::to_tabular(dir.path(), &quarter, None).unwrap();
+    let tabular = hsds::from_tabular(dir.path(), &LoadOptions::strict()).unwrap();
+    assert_eq!(tabular.loaded.facilities, quarter);
+    if let Some(hsds_dir) = common::hsds() {
+        let validator = hsds_validator(&hsds_dir, &schema(&hsds_dir, "service_at_location.json"));
+        for item in document.as_array().unwrap().iter().step_by(100) {
+            let errors = schema_errors(&validator, item);
+            assert!(errors.is_empty(), "{}: {errors:?}", item["id"]);
+        }
+    }
+    println!(
+        "{} real facilities round-trip through HSDS JSON and a data package",
+        merged.len()
+    );
+}
+
+#[test]
+fn attributes_that_name_carefind_terms_by_id_alone_are_read() {
+    let mut document = hsds::to_json(&[at("a", 40.0)], None);
+    for attribute in document[0]["service"]["attributes"].as_array_mut().unwrap() {
+        attribute.as_object_mut().unwrap().remove("taxonomy_term");
+    }
+    let read = hsds::from_slice(
+        &serde_json::to_vec(&document).unwrap(),
+        "ids.json",
+        &LoadOptions::strict(),
+    )
+    .unwrap();
+    assert_eq!(read.loaded.facilities[0].care.to_string(), "iop");
+}

@@ -41,6 +41,8 @@ pub enum Command {
     /// Live availability: import feeds into a store, show a facility's, export the current.
     #[command(subcommand)]
     Availability(AvailabilityCommand),
+    /// Write a dataset in another format: Open Referral HSDS 3.1 (JSON or a data package).
+    Export(ExportArgs),
     /// What changed between two releases of a directory: one row per change.
     Diff(DiffArgs),
     /// Print a shell completion script.
@@ -229,6 +231,9 @@ pub enum InputFormat {
     NationalDirectory,
     /// CSV of names, addresses and coordinates; --care says what care they offer
     Geocoded,
+    /// Open Referral HSDS 3.1: a JSON document (service_at_location, service,
+    /// organization, a list or a page of them) or a data package directory
+    Hsds,
 }
 
 /// How to read inputs: shared by `import` and `validate`.
@@ -310,6 +315,42 @@ pub struct ImportArgs {
     /// The date the inputs' listings were confirmed (YYYY-MM-DD), for those that do not say
     #[arg(long, value_name = "DATE")]
     pub verified: Option<String>,
+
+    /// Keep the bed counts an HSDS input gives (service_capacity) in this availability store
+    #[arg(long, value_name = "FILE")]
+    pub store: Option<PathBuf>,
+}
+
+/// The arguments of `carefind export`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  carefind export --data merged.csv --to hsds-json -o directory.json\n  carefind export --data merged.csv --to hsds-tabular -o hsds/ --store availability.db\n\nIds are UUIDs derived from the carefind ids, the same in every export. carefind's vocabularies\ngo out as HSDS taxonomies (carefind-care-level with the ASAM level of each term, payment,\nages, populations, languages, medications, kinds); with --store, beds as service_capacity."
+)]
+pub struct ExportArgs {
+    /// A carefind CSV or snapshot file; without it, the embedded sample
+    #[arg(long, value_name = "FILE")]
+    pub data: Option<String>,
+
+    /// What to write
+    #[arg(long, value_enum)]
+    pub to: ExportFormat,
+
+    /// Where: a file for hsds-json ("-" for stdout), a directory for hsds-tabular
+    #[arg(short, long, value_name = "OUT")]
+    pub output: String,
+
+    /// Write the bed counts of this availability store as service_capacity
+    #[arg(long, value_name = "FILE", env = "CAREFIND_STORE")]
+    pub store: Option<PathBuf>,
+}
+
+/// Formats `export` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// A JSON array of HSDS service_at_location objects, everything nested
+    HsdsJson,
+    /// An HSDS tabular data package: datapackage.json and one CSV per object
+    HsdsTabular,
 }
 
 /// The arguments of `carefind validate`.

@@ -30,9 +30,11 @@ pub fn run(args: &ImportArgs) -> Result<Outcome, Failure> {
     let within = Distance::parse(&args.merge_within, Some(Unit::Meters))
         .map_err(|e| Failure::flag("--merge-within", e))?;
     let mut sources = Vec::with_capacity(args.inputs.len());
+    let mut capacities = Vec::new();
     let mut reports = Vec::with_capacity(args.inputs.len());
     for path in &args.inputs {
-        let mut loaded = input::load(path, &args.input, &options)?;
+        let (mut loaded, beds) = input::load_all(path, &args.input, &options)?;
+        capacities.extend(beds);
         let source = args.source.clone().unwrap_or_else(|| match path.as_str() {
             "-" => "<stdin>".to_string(),
             path => Path::new(path).file_name().map_or_else(
@@ -84,6 +86,7 @@ pub fn run(args: &ImportArgs) -> Result<Outcome, Failure> {
         staged.push(output);
     }
     carefind::staged::commit_all(staged)?;
+    keep_capacities(&capacities, args.store.as_deref())?;
     if let Some(path) = &args.snapshot {
         eprintln!("carefind: wrote the snapshot {}", path.display());
     }
@@ -101,6 +104,36 @@ pub fn run(args: &ImportArgs) -> Result<Outcome, Failure> {
     } else {
         Outcome::Found
     })
+}
+
+/// Applies an HSDS input's bed counts to the store, or says they were left.
+fn keep_capacities(
+    capacities: &[carefind::availability::Update],
+    store: Option<&Path>,
+) -> Result<(), Failure> {
+    if capacities.is_empty() {
+        return Ok(());
+    }
+    let Some(path) = store else {
+        eprintln!(
+            "carefind: {} bed counts (service_capacity) were not kept: give --store FILE to keep them",
+            capacities.len()
+        );
+        return Ok(());
+    };
+    let mut store = carefind::availability::store::Store::open(path)
+        .map_err(|e| Failure::flag("--store", e))?;
+    let tally = store
+        .apply(capacities, jiff::Timestamp::now())
+        .map_err(|e| Failure::flag("--store", e))?;
+    eprintln!(
+        "carefind: {} bed counts into {}: applied {}, stale {}",
+        capacities.len(),
+        path.display(),
+        tally.applied,
+        tally.stale
+    );
+    Ok(())
 }
 
 /// Writes the dataset to stdout.
@@ -157,6 +190,8 @@ fn tell(report: &LoadReport, with_report: bool) {
             report.ignored_columns.join(", ")
         );
     }
+    let notes = report.notes.iter().map(|note| format!("not used: {note}"));
+    list(report.notes.len(), notes, with_report);
 }
 
 fn tell_merges(merged: &Merged, with_report: bool) {

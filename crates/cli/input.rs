@@ -46,10 +46,24 @@ pub fn options(args: &InputArgs, lenient: bool) -> Result<LoadOptions, Failure> 
 
 /// Loads one input in `format` (detected when `Auto`).
 pub fn load(path: &str, args: &InputArgs, options: &LoadOptions) -> Result<Loaded, Failure> {
+    load_all(path, args, options).map(|(loaded, _)| loaded)
+}
+
+/// Loads one input, with the bed counts it gives (only HSDS does).
+pub fn load_all(
+    path: &str,
+    args: &InputArgs,
+    options: &LoadOptions,
+) -> Result<(Loaded, Vec<carefind::availability::Update>), Failure> {
+    let is_dir = path != "-" && std::path::Path::new(path).is_dir();
+    if args.from == InputFormat::Hsds || args.from == InputFormat::Auto && is_dir {
+        let read = carefind::hsds::from_path(path, options)?;
+        return Ok((read.loaded, read.capacities));
+    }
     let workbook = args.from == InputFormat::NationalDirectory
         || args.from == InputFormat::Auto && path.to_ascii_lowercase().ends_with(".xlsx");
     if workbook {
-        return national_directory(path, args, options);
+        return national_directory(path, args, options).map(|loaded| (loaded, Vec::new()));
     }
     let format = args.from;
     let (name, size, reader): (String, u64, Box<dyn Read>) = if path == "-" {
@@ -76,6 +90,17 @@ pub fn load(path: &str, args: &InputArgs, options: &LoadOptions) -> Result<Loade
         InputFormat::Auto => detect(&name, &mut reader)?,
         given => given,
     };
+    if format == InputFormat::Hsds {
+        let mut bytes = Vec::new();
+        reader
+            .read_to_end(&mut bytes)
+            .map_err(|e| Failure::usage(format!("{name}: {e}")))?;
+        if let Some(bar) = progress {
+            bar.finish_and_clear();
+        }
+        let read = carefind::hsds::from_slice(&bytes, &name, options)?;
+        return Ok((read.loaded, read.capacities));
+    }
     let loaded = match format {
         InputFormat::Native => load::native::from_reader(reader, &name, options),
         InputFormat::FindtreatmentJson => load::findtreatment::from_reader(reader, &name, options),
@@ -83,19 +108,22 @@ pub fn load(path: &str, args: &InputArgs, options: &LoadOptions) -> Result<Loade
         InputFormat::FindtreatmentExport => {
             load::findtreatment_export::from_reader(reader, &name, options)
         }
-        InputFormat::Geocoded | InputFormat::Auto | InputFormat::NationalDirectory => {
-            load::geocoded::from_reader(reader, &name, options)
-        }
+        InputFormat::Geocoded
+        | InputFormat::Auto
+        | InputFormat::NationalDirectory
+        | InputFormat::Hsds => load::geocoded::from_reader(reader, &name, options),
     };
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
-    loaded.map_err(|error| match error {
-        carefind::Error::CareNotGiven { file } => Failure::usage(format!(
-            "{file}: a geocoded list names no levels of care; say which its facilities offer with --care (such as --care otp)"
-        )),
-        other => Failure::from(other),
-    })
+    loaded
+        .map(|loaded| (loaded, Vec::new()))
+        .map_err(|error| match error {
+            carefind::Error::CareNotGiven { file } => Failure::usage(format!(
+                "{file}: a geocoded list names no levels of care; say which its facilities offer with --care (such as --care otp)"
+            )),
+            other => Failure::from(other),
+        })
 }
 
 /// The format of an input, from its name and first line, which stay in the reader.
@@ -136,17 +164,33 @@ fn national_directory(
 /// Columns of level-of-care codes; a header with two of them is a code export.
 const LEVEL_CODES: [&str; 8] = ["hi", "res", "op", "oit", "ort", "odt", "rs", "hid"];
 
+/// Keys only HSDS documents have; a FindTreatment page has `rows` and `frid`.
+const HSDS_KEYS: [&str; 6] = [
+    "\"service_at_locations\"",
+    "\"location_type\"",
+    "\"taxonomy_term\"",
+    "\"assured_date\"",
+    "\"service_id\"",
+    "\"location_id\"",
+];
+
 fn detect(name: &str, reader: &mut impl BufRead) -> Result<InputFormat, Failure> {
-    if name.to_ascii_lowercase().ends_with(".json") {
-        return Ok(InputFormat::FindtreatmentJson);
-    }
     let start = reader
         .fill_buf()
         .map_err(|e| Failure::usage(format!("{name}: {e}")))?;
     let text = String::from_utf8_lossy(start);
     let text = text.trim_start_matches('\u{feff}').trim_start();
-    if text.starts_with('{') || text.starts_with('[') {
-        return Ok(InputFormat::FindtreatmentJson);
+    if name.to_ascii_lowercase().ends_with(".json")
+        || text.starts_with('{')
+        || text.starts_with('[')
+    {
+        let findtreatment = text.contains("\"frid\"") || text.contains("\"rows\"");
+        let hsds = HSDS_KEYS.iter().any(|key| text.contains(key));
+        return Ok(if hsds && !findtreatment {
+            InputFormat::Hsds
+        } else {
+            InputFormat::FindtreatmentJson
+        });
     }
     let header: Vec<String> = text
         .lines()

@@ -6,6 +6,7 @@ mod connections;
 mod coverage;
 mod dataset;
 mod diff;
+mod export;
 mod failure;
 mod find;
 mod import;
@@ -45,6 +46,7 @@ fn main() -> ExitCode {
         Command::Coverage(args) => coverage::run(&args),
         Command::Availability(command) => availability::run(&command),
         Command::Diff(args) => diff::run(&args),
+        Command::Export(args) => export::run(&args),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "carefind", &mut io::stdout());
             Ok(Outcome::Found)

@@ -46,6 +46,8 @@ enum Kind {
     Health,
     /// An availability update for a random sample facility.
     Update,
+    /// HSDS service_at_locations within 10 km of a random sample ZIP code, 10 a page.
+    Hsds,
 }
 
 /// The token the update connections send; the server's tokens file has its hash.
@@ -82,6 +84,12 @@ async fn connection(
     period: Option<Duration>,
 ) -> std::io::Result<Vec<u32>> {
     let polygon = polygon_request();
+    let zips: Vec<String> = carefind::Index::sample()
+        .facilities()
+        .iter()
+        .step_by(7)
+        .map(|f| f.zip.clone())
+        .collect();
     let mut stream = TcpStream::connect(&address).await?;
     stream.set_nodelay(true)?;
     let (mut state, mut latencies, mut buffer) = (seed | 1, Vec::new(), vec![0u8; 1 << 16]);
@@ -99,6 +107,10 @@ async fn connection(
             -124.0 + (state >> 20) as f64 % 57_000.0 / 1000.0,
         );
         let request = match kind {
+            Kind::Hsds => format!(
+                "GET /hsds/service_at_locations?postcode={}&proximity=10000&per_page=10 HTTP/1.1\r\nHost: load\r\n\r\n",
+                zips[(state % zips.len() as u64) as usize]
+            ),
             Kind::Nearest => format!(
                 "GET /v1/facilities?near={lat:.3},{lon:.3}&limit=10 HTTP/1.1\r\nHost: load\r\n\r\n"
             ),
@@ -227,7 +239,12 @@ pub fn main() -> Result<(), Box<dyn std::error::Error>> {
                 period.filter(|_| kind == Kind::Update),
             ))
         };
-        let cheap: Vec<_> = (0..connections).map(|i| start(Kind::Nearest, i)).collect();
+        let cheap_kind = if args.iter().any(|a| a == "--hsds") {
+            Kind::Hsds
+        } else {
+            Kind::Nearest
+        };
+        let cheap: Vec<_> = (0..connections).map(|i| start(cheap_kind, i)).collect();
         let costly: Vec<_> = (0..expensive).map(|i| start(Kind::Polygon, i)).collect();
         let health = (expensive > 0).then(|| start(Kind::Health, 0));
         let writers: Vec<_> = (0..updates)

@@ -868,3 +868,166 @@ fn every_documented_query_parameter_is_one_the_server_takes() {
         }
     }
 }
+
+/// A compiled schema of the HSDS specification.
+fn hsds_schema(dir: &std::path::Path, name: &str) -> jsonschema::Validator {
+    let text = std::fs::read_to_string(dir.join("schema/compiled").join(name)).unwrap();
+    common::hsds_validator(dir, &serde_json::from_str(&text).unwrap())
+}
+
+fn valid(validator: &jsonschema::Validator, value: &Value, what: &str) {
+    let errors = common::schema_errors(validator, value);
+    assert!(errors.is_empty(), "{what}: {errors:?}");
+}
+
+#[test]
+fn the_hsds_api_answers_valid_pages_from_the_same_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("a.db");
+    let feed = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/datasets/sample-availability.csv"
+    );
+    let imported = common::carefind(&[
+        "availability",
+        "import",
+        feed,
+        "--store",
+        store.to_str().unwrap(),
+    ]);
+    assert!(imported.status.success());
+    let server = Server::start(&["--store", store.to_str().unwrap()], None);
+    let (status, root) = server.get("/hsds/");
+    assert_eq!((status, &root["version"]), (200, &json!("3.1")));
+
+    // Proximity from a postcode: the same facilities as /v1/facilities, nearest first.
+    let (status, page) =
+        server.get("/hsds/service_at_locations?postcode=10001&proximity=20000&per_page=7");
+    assert_eq!(status, 200, "{page}");
+    let (_, v1) =
+        server.get("/v1/facilities?near=10001&within=20km&limit=1000&include_closed=true");
+    let expected: Vec<String> = ids(&v1)
+        .iter()
+        .map(|id| carefind::hsds::Ids::of(id).service_at_location)
+        .collect();
+    let got: Vec<&str> = page["contents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(got, expected[..7]);
+    assert_eq!(page["total_items"], expected.len());
+    assert_eq!(page["total_pages"], expected.len().div_ceil(7));
+    assert_eq!(
+        (page["first_page"].clone(), page["size"].clone()),
+        (json!(true), json!(7))
+    );
+    let (_, second) =
+        server.get("/hsds/service_at_locations?postcode=10001&proximity=20000&per_page=7&page=2");
+    assert_eq!(second["contents"][0]["id"], expected[7].as_str());
+    // A term of carefind's taxonomy selects facilities, as care=iop does.
+    let (_, terms) = server.get(&format!(
+        "/hsds/taxonomy_terms?taxonomy_id={}&per_page=100",
+        carefind::hsds::taxonomy::taxonomy_id("carefind-care-level")
+    ));
+    let iop = terms["contents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["code"] == "iop")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (_, by_term) = server.get(&format!(
+        "/hsds/service_at_locations?postcode=10001&proximity=20000&taxonomy_term_id={iop}"
+    ));
+    let (_, v1_iop) =
+        server.get("/v1/facilities?near=10001&within=20km&care=iop&include_closed=true");
+    assert_eq!(by_term["total_items"], v1_iop["total"]);
+    // Bed counts from the store, as service_capacity in beds.
+    let (_, beds) = server.get("/hsds/service_at_locations?per_page=1000");
+    let with_beds = beds["contents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| !c["service"]["capacities"].as_array().unwrap().is_empty())
+        .count();
+    assert!(with_beds > 0);
+
+    for (path, says) in [
+        ("/hsds/service_at_locations?postcode=99999", "postcode"),
+        ("/hsds/service_at_locations?proximity=100", "proximity"),
+        ("/hsds/service_at_locations?per_page=0", "per_page"),
+        ("/hsds/service_at_locations?colour=red", "colour"),
+        (
+            "/hsds/service_at_locations?taxonomy_term_id=nope",
+            "taxonomy_term_id",
+        ),
+    ] {
+        let (status, body) = server.get(path);
+        assert_eq!(
+            (status, body["parameter"].as_str()),
+            (400, Some(says)),
+            "{path}: {body}"
+        );
+    }
+    let (status, _) = server.get("/hsds/services/not-an-id");
+    assert_eq!(status, 404);
+
+    let Some(hsds) = common::hsds() else {
+        return;
+    };
+    let full = hsds_schema(&hsds, "service_at_location.json");
+    let list_item = hsds_schema(&hsds, "service_at_location_list.json");
+    for item in page["contents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(beds["contents"].as_array().unwrap())
+    {
+        valid(&full, item, "service_at_location");
+        valid(&list_item, item, "service_at_location_list");
+    }
+    let (_, services) = server.get("/hsds/services?per_page=3");
+    let service_list = hsds_schema(&hsds, "service_list.json");
+    for item in services["contents"].as_array().unwrap() {
+        valid(&service_list, item, "service_list");
+    }
+    let id = services["contents"][0]["id"].as_str().unwrap();
+    let (_, one) = server.get(&format!("/hsds/services/{id}"));
+    valid(&hsds_schema(&hsds, "service.json"), &one, "service");
+    let (_, organizations) = server.get("/hsds/organizations?per_page=3");
+    for item in organizations["contents"].as_array().unwrap() {
+        valid(
+            &hsds_schema(&hsds, "organization_list.json"),
+            item,
+            "organization_list",
+        );
+    }
+    let id = organizations["contents"][0]["id"].as_str().unwrap();
+    let (_, organization) = server.get(&format!("/hsds/organizations/{id}"));
+    valid(
+        &hsds_schema(&hsds, "organization.json"),
+        &organization,
+        "organization",
+    );
+    assert!(organization["services"][0]["name"].as_str().is_some());
+    // Terms and taxonomies, against their definitions inside the compiled schema.
+    let text =
+        std::fs::read_to_string(hsds.join("schema/compiled/service_at_location.json")).unwrap();
+    let compiled: Value = serde_json::from_str(&text).unwrap();
+    let term = &compiled["properties"]["service"]["properties"]["attributes"]["items"]["properties"]
+        ["taxonomy_term"];
+    let term_validator = common::hsds_validator(&hsds, term);
+    let taxonomy_validator = common::hsds_validator(&hsds, &term["properties"]["taxonomy_detail"]);
+    for item in terms["contents"].as_array().unwrap() {
+        valid(&term_validator, item, "taxonomy_term");
+    }
+    let (_, taxonomies) = server.get("/hsds/taxonomies");
+    assert!(taxonomies["total_items"].as_u64().unwrap() >= 10);
+    for item in taxonomies["contents"].as_array().unwrap() {
+        valid(&taxonomy_validator, item, "taxonomy");
+    }
+}

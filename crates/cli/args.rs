@@ -697,6 +697,11 @@ pub struct ServeArgs {
     /// separated by ;); without it, updates over HTTP are refused
     #[arg(long, value_name = "FILE")]
     pub tokens: Option<PathBuf>,
+
+    /// The address clients reach this server at, for the links of /hsds (default:
+    /// http:// and --addr)
+    #[arg(long, value_name = "URL")]
+    pub hsds_base_url: Option<String>,
 }
 
 const SERVE_HELP: &str = "\

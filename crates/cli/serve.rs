@@ -29,6 +29,7 @@ use crate::output::{Record, Shown};
 use crate::workers::{Lane, Refusal, Workers};
 use crate::{dataset, pathway, place, stats};
 
+mod hsds;
 mod updates;
 
 /// Limits on what one request may ask for.
@@ -66,6 +67,10 @@ struct Shared {
     reloading: tokio::sync::Mutex<()>,
     /// Each facility's record JSON, for the index it was made from.
     prepared: arc_swap::ArcSwap<Prepared>,
+    /// Each facility's HSDS objects and ids, for the index they were made from.
+    hsds: arc_swap::ArcSwap<hsds::Prepared>,
+    /// Where clients reach the server, for the links of `/hsds`.
+    hsds_base_url: String,
 }
 
 /// The facility part of every record of one index (see `Record::facility_json`), made
@@ -130,7 +135,13 @@ pub fn run(args: &ServeArgs) -> Result<Outcome, Failure> {
         }
         None => None,
     };
+    let hsds_prepared = arc_swap::ArcSwap::from_pointee(hsds::Prepared::of(&locator.index()));
     let shared = Arc::new(Shared {
+        hsds: hsds_prepared,
+        hsds_base_url: args
+            .hsds_base_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", args.addr)),
         locator,
         writer,
         tokens,
@@ -231,6 +242,7 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/v1/pathway", get(pathway_route))
         .route("/v1/stats", get(stats_route))
         .route("/v1/admin/reload", post(reload_route))
+        .merge(hsds::routes())
         .fallback(|| async {
             ApiError::new(
                 StatusCode::NOT_FOUND,

@@ -49,4 +49,4 @@ impl Drop for TempFile {
 #[path = "../../crates/carefind/tests/common/mod.rs"]
 mod datasets;
 #[allow(unused_imports)] // cli.rs does not read the datasets
-pub use datasets::datasets;
+pub use datasets::{datasets, hsds, hsds_validator, schema_errors};

@@ -1,0 +1,631 @@
+//! The Open Referral HSDS 3.1 API under `/hsds`: services, service_at_locations (with
+//! `postcode` and `proximity` answered from the same index as `/v1/facilities`),
+//! organizations, taxonomies and their terms, paged as the specification says.
+
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+
+use axum::Router;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use carefind::hsds::{self, Ids, taxonomy};
+use carefind::{CareLevel, Distance, Facility, Filter, Index, Query, Set, Term};
+use serde_json::{Value, json};
+
+use super::{ApiError, MAX_LIMIT, Shared, json_body, number, pairs, refuse_repeats};
+use crate::place;
+
+/// Results a page holds unless `per_page` says otherwise.
+const PER_PAGE: usize = 50;
+
+/// Each facility's HSDS objects for one index, made the first time they are asked for,
+/// and its ids, so that an id in a path finds its facility at once.
+pub struct Prepared {
+    index: usize,
+    objects: Vec<OnceLock<Objects>>,
+    by_id: HashMap<String, (Kind, u32)>,
+    taxonomies: Vec<taxonomy::Taxonomy>,
+}
+
+/// What an id names.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Service,
+    ServiceAtLocation,
+    Organization,
+}
+
+/// A facility's objects as JSON text; the service's `"capacities":[]` sits at
+/// `capacities`, for the bed counts of the moment to be put in its place.
+struct Objects {
+    service_at_location: String,
+    capacities: usize,
+}
+
+impl Prepared {
+    pub fn of(index: &Arc<Index>) -> Prepared {
+        let mut by_id = HashMap::with_capacity(index.len() * 3);
+        for (position, facility) in index.facilities().iter().enumerate() {
+            let ids = Ids::of(&facility.id);
+            by_id.insert(ids.service, (Kind::Service, position as u32));
+            by_id.insert(
+                ids.service_at_location,
+                (Kind::ServiceAtLocation, position as u32),
+            );
+            by_id.insert(ids.organization, (Kind::Organization, position as u32));
+        }
+        Prepared {
+            index: Arc::as_ptr(index) as usize,
+            objects: (0..index.len()).map(|_| OnceLock::new()).collect(),
+            by_id,
+            taxonomies: taxonomy::taxonomies(),
+        }
+    }
+
+    fn for_index(&self, index: &Arc<Index>) -> bool {
+        self.index == Arc::as_ptr(index) as usize
+    }
+
+    fn objects(&self, position: usize, facility: &Facility) -> &Objects {
+        self.objects[position].get_or_init(|| {
+            let value = hsds::service_at_location(facility, &[], &self.taxonomies);
+            let text = serde_json::to_string(&value).expect("HSDS objects serialize");
+            let capacities = text
+                .find("\"capacities\":[]")
+                .map_or(text.len(), |at| at + "\"capacities\":".len());
+            Objects {
+                service_at_location: text,
+                capacities,
+            }
+        })
+    }
+}
+
+/// The prepared objects of the current index, made anew after a reload.
+fn prepared(shared: &Shared, index: &Arc<Index>) -> Arc<Prepared> {
+    let current = shared.hsds.load_full();
+    if current.for_index(index) {
+        return current;
+    }
+    let fresh = Arc::new(Prepared::of(index));
+    shared.hsds.store(Arc::clone(&fresh));
+    fresh
+}
+
+pub fn routes() -> Router<Arc<Shared>> {
+    Router::new()
+        .route("/hsds", get(root))
+        .route("/hsds/", get(root))
+        .route("/hsds/services", get(services))
+        .route("/hsds/services/{id}", get(service))
+        .route("/hsds/service_at_locations", get(service_at_locations))
+        .route("/hsds/service_at_locations/{id}", get(service_at_location))
+        .route("/hsds/organizations", get(organizations))
+        .route("/hsds/organizations/{id}", get(organization))
+        .route("/hsds/taxonomies", get(taxonomies))
+        .route("/hsds/taxonomies/{id}", get(taxonomy_one))
+        .route("/hsds/taxonomy_terms", get(taxonomy_terms))
+        .route("/hsds/taxonomy_terms/{id}", get(taxonomy_term))
+}
+
+async fn root(State(shared): State<Arc<Shared>>) -> Response {
+    let base = shared.hsds_base_url.trim_end_matches('/');
+    json_body(&json!({
+        "version": hsds::VERSION,
+        "profile": format!("{base}/hsds/taxonomies"),
+        "openapi_url": "https://raw.githubusercontent.com/openreferral/specification/3.1/schema/openapi.json",
+    }))
+}
+
+/// What a list asks: its page, and the filters of `/service_at_locations`.
+struct ListParams {
+    page: usize,
+    per_page: usize,
+    postcode: Option<String>,
+    proximity: Option<f64>,
+    term: Option<String>,
+    taxonomy: Option<String>,
+    search: Option<String>,
+    modified_after: Option<jiff::Timestamp>,
+    ndjson: bool,
+}
+
+fn list_params(raw: Option<&str>, allowed: &[&str]) -> Result<ListParams, ApiError> {
+    let pairs = pairs(raw)?;
+    refuse_repeats(&pairs, allowed)?;
+    let mut params = ListParams {
+        page: 1,
+        per_page: PER_PAGE,
+        postcode: None,
+        proximity: None,
+        term: None,
+        taxonomy: None,
+        search: None,
+        modified_after: None,
+        ndjson: false,
+    };
+    for (key, value) in &pairs {
+        if !allowed.contains(&key.as_str()) {
+            return Err(ApiError::bad(
+                key,
+                format!(
+                    "unknown parameter; this endpoint takes {}",
+                    allowed.join(", ")
+                ),
+            ));
+        }
+        match key.as_str() {
+            "page" => params.page = number("page", value)?.max(1),
+            "per_page" => {
+                params.per_page = number("per_page", value)?;
+                if params.per_page == 0 || params.per_page > MAX_LIMIT {
+                    return Err(ApiError::bad(
+                        "per_page",
+                        format!("{value} is not from 1 to {MAX_LIMIT}"),
+                    ));
+                }
+            }
+            "postcode" => params.postcode = Some(value.clone()),
+            "proximity" => {
+                let metres: f64 = value.trim().parse().map_err(|_| {
+                    ApiError::bad(
+                        "proximity",
+                        format!("{value:?} is not a distance in metres"),
+                    )
+                })?;
+                if !(metres.is_finite() && metres >= 0.0) {
+                    return Err(ApiError::bad(
+                        "proximity",
+                        format!("{value:?} is not a distance in metres"),
+                    ));
+                }
+                params.proximity = Some(metres);
+            }
+            "taxonomy_term_id" => params.term = Some(value.clone()),
+            "taxonomy_id" => params.taxonomy = Some(value.clone()),
+            "search" => params.search = Some(value.to_lowercase()),
+            "modified_after" => {
+                let at = match value.parse::<jiff::Timestamp>() {
+                    Ok(at) => Some(at),
+                    Err(_) => value.parse::<jiff::civil::Date>().ok().map(midnight),
+                };
+                params.modified_after = Some(at.ok_or_else(|| {
+                    ApiError::bad(
+                        "modified_after",
+                        format!("{value:?} is not a date-time (2024-01-31T00:00:00Z) or a date"),
+                    )
+                })?);
+            }
+            "format" => match value.as_str() {
+                "json" => params.ndjson = false,
+                "ndjson" => params.ndjson = true,
+                other => {
+                    return Err(ApiError::bad(
+                        "format",
+                        format!("{other:?}: json or ndjson"),
+                    ));
+                }
+            },
+            _ => {}
+        }
+    }
+    if params.proximity.is_some() && params.postcode.is_none() {
+        return Err(ApiError::bad(
+            "proximity",
+            "proximity is measured from a postcode; give postcode",
+        ));
+    }
+    Ok(params)
+}
+
+/// The start of a day, UTC: a listing verified that day was modified then.
+fn midnight(day: jiff::civil::Date) -> jiff::Timestamp {
+    let days = i64::from((day - jiff::civil::date(1970, 1, 1)).get_days());
+    jiff::Timestamp::from_second(days * 86_400).unwrap_or(jiff::Timestamp::MIN)
+}
+
+/// A page as the specification defines it.
+fn page(total: usize, params: &ListParams, contents: Vec<Value>) -> Value {
+    let total_pages = total.div_ceil(params.per_page);
+    json!({
+        "total_items": total,
+        "total_pages": total_pages,
+        "page_number": params.page,
+        "size": contents.len(),
+        "first_page": params.page == 1,
+        "last_page": params.page >= total_pages,
+        "empty": contents.is_empty(),
+        "contents": contents,
+    })
+}
+
+/// The filter a carefind term id stands for, or `None` for a term that is no filter.
+fn term_filter(id: &str) -> Option<Filter> {
+    let term = hsds::taxonomy_terms().into_iter().find(|t| t["id"] == id)?;
+    let code = term["code"].as_str()?;
+    fn set<T: Term>(code: &str) -> Option<Set<T>> {
+        T::parse_one(code).ok().map(Set::from)
+    }
+    let filter = Filter::new().include_closed();
+    Some(match term["taxonomy"].as_str()? {
+        taxonomy::CARE => filter.care(set::<CareLevel>(code)?),
+        taxonomy::PAYMENT => filter.payment(set(code)?),
+        taxonomy::AGE => filter.ages(set(code)?),
+        taxonomy::POPULATION => filter.populations(set(code)?),
+        taxonomy::LANGUAGE => filter.languages(set(code)?),
+        taxonomy::MEDICATION => filter.medications(set(code)?),
+        taxonomy::KIND => filter.kinds(set(code)?),
+        taxonomy::MH_TYPE => {
+            let types: Set<carefind::MhType> = set(code)?;
+            filter.predicate(move |f| f.mh_types.intersects(types))
+        }
+        _ => return None,
+    })
+}
+
+/// The library query of a list's filters; every status is listed (HSDS carries it).
+fn query_of(params: &ListParams) -> Result<Query, ApiError> {
+    let mut filter = match &params.term {
+        None => Filter::new().include_closed(),
+        Some(id) => term_filter(id).ok_or_else(|| {
+            ApiError::bad("taxonomy_term_id", format!("{id:?} is not a carefind term that selects facilities (see /hsds/taxonomy_terms)"))
+        })?,
+    };
+    let search = params.search.clone();
+    let since = params.modified_after;
+    if search.is_some() || since.is_some() {
+        let previous = filter.clone();
+        filter = filter.predicate(move |f| {
+            previous.matches(f)
+                && search.as_ref().is_none_or(|words| {
+                    f.name.to_lowercase().contains(words)
+                        || f.name2.to_lowercase().contains(words)
+                        || f.services.iter().any(|s| s.to_lowercase().contains(words))
+                })
+                && since.is_none_or(|since| f.verified.is_some_and(|day| midnight(day) >= since))
+        });
+    }
+    let mut query = Query::default().filter(filter);
+    if let Some(postcode) = &params.postcode {
+        let origin = place::zip_point(postcode).ok_or_else(|| {
+            ApiError::bad(
+                "postcode",
+                format!("{postcode:?} is not a US ZIP code this server knows"),
+            )
+        })?;
+        query = query.near(origin);
+        if let Some(metres) = params.proximity {
+            query = query.max_distance(Distance::from_meters(metres));
+        }
+    }
+    Ok(query)
+}
+
+/// The service_at_location of `facility` as JSON text, with its bed counts now.
+fn write_service_at_location(
+    out: &mut Vec<u8>,
+    objects: &Objects,
+    facility: &Facility,
+    shared: &Shared,
+    taxonomies: &[taxonomy::Taxonomy],
+) {
+    let text = &objects.service_at_location;
+    let reports = shared
+        .writer
+        .as_ref()
+        .map(|_| shared.locator.availability());
+    let beds: Vec<Value> = match &reports {
+        Some(table) if !table.reports(&facility.id).is_empty() => {
+            let service = hsds::service(facility, table.reports(&facility.id), taxonomies);
+            service["capacities"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        }
+        _ => Vec::new(),
+    };
+    if beds.is_empty() || objects.capacities >= text.len() {
+        out.extend_from_slice(text.as_bytes());
+        return;
+    }
+    out.extend_from_slice(&text.as_bytes()[..objects.capacities]);
+    serde_json::to_writer(&mut *out, &beds).expect("values serialize");
+    out.extend_from_slice(&text.as_bytes()[objects.capacities + 2..]);
+}
+
+async fn service_at_locations(
+    State(shared): State<Arc<Shared>>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let params = list_params(
+        raw.as_deref(),
+        &[
+            "postcode",
+            "proximity",
+            "taxonomy_term_id",
+            "search",
+            "modified_after",
+            "page",
+            "per_page",
+            "format",
+        ],
+    )?;
+    let query = query_of(&params)?;
+    let index = shared.locator.index();
+    let prepared = prepared(&shared, &index);
+    let shared2 = Arc::clone(&shared);
+    shared
+        .compute(super::Lane::Quick, move |budget| {
+            let query = query.budget(budget);
+            let refused = |e| ApiError::query(e, "query");
+            if params.ndjson {
+                let hits = index.search(&query).map_err(refused)?;
+                let mut body = Vec::with_capacity(hits.len() * 4096);
+                for hit in &hits {
+                    let position = index.position_of(hit.facility).unwrap_or(0);
+                    write_service_at_location(&mut body, prepared.objects(position, hit.facility), hit.facility, &shared2, &prepared.taxonomies);
+                    body.push(b'\n');
+                }
+                return Ok(([(header::CONTENT_TYPE, "application/x-ndjson")], body).into_response());
+            }
+            let total = index.count(&query).map_err(refused)?;
+            let paged = query.offset((params.page - 1).saturating_mul(params.per_page)).limit(params.per_page);
+            let hits = index.search(&paged).map_err(refused)?;
+            let mut body = Vec::with_capacity(hits.len() * 4096 + 256);
+            let total_pages = total.div_ceil(params.per_page);
+            body.extend_from_slice(
+                format!(
+                    "{{\"total_items\":{total},\"total_pages\":{total_pages},\"page_number\":{},\"size\":{},\"first_page\":{},\"last_page\":{},\"empty\":{},\"contents\":[",
+                    params.page,
+                    hits.len(),
+                    params.page == 1,
+                    params.page >= total_pages,
+                    hits.is_empty()
+                )
+                .as_bytes(),
+            );
+            for (i, hit) in hits.iter().enumerate() {
+                if i > 0 {
+                    body.push(b',');
+                }
+                let position = index.position_of(hit.facility).unwrap_or(0);
+                write_service_at_location(&mut body, prepared.objects(position, hit.facility), hit.facility, &shared2, &prepared.taxonomies);
+            }
+            body.extend_from_slice(b"]}");
+            Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+        })
+        .await
+}
+
+/// The facility and its position that `id` names as `kind`, or 404.
+fn find(
+    shared: &Shared,
+    id: &str,
+    kind: Kind,
+    what: &str,
+) -> Result<(Arc<Index>, Arc<Prepared>, usize), ApiError> {
+    let index = shared.locator.index();
+    let prepared = prepared(shared, &index);
+    match prepared.by_id.get(id) {
+        Some((found, position)) if *found == kind => {
+            Ok((index, Arc::clone(&prepared), *position as usize))
+        }
+        _ => Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            Some("id"),
+            &format!("no {what} has id {id:?}"),
+        )),
+    }
+}
+
+fn parsed(body: Vec<u8>) -> Value {
+    serde_json::from_slice(&body).unwrap_or(Value::Null)
+}
+
+async fn service_at_location(
+    State(shared): State<Arc<Shared>>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let (index, prepared, position) =
+        find(&shared, &id, Kind::ServiceAtLocation, "service_at_location")?;
+    let facility = &index.facilities()[position];
+    let mut body = Vec::new();
+    write_service_at_location(
+        &mut body,
+        prepared.objects(position, facility),
+        facility,
+        &shared,
+        &prepared.taxonomies,
+    );
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+}
+
+/// A facility's service, fully nested, with its service_at_location.
+fn service_object(
+    shared: &Shared,
+    prepared: &Prepared,
+    position: usize,
+    facility: &Facility,
+) -> Value {
+    let mut body = Vec::new();
+    write_service_at_location(
+        &mut body,
+        prepared.objects(position, facility),
+        facility,
+        shared,
+        &prepared.taxonomies,
+    );
+    let mut sal = parsed(body);
+    let mut service = sal["service"].take();
+    if let Some(object) = sal.as_object_mut() {
+        object.remove("service");
+    }
+    service["service_at_locations"] = json!([sal]);
+    service
+}
+
+async fn service(
+    State(shared): State<Arc<Shared>>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let (index, prepared, position) = find(&shared, &id, Kind::Service, "service")?;
+    Ok(json_body(&service_object(
+        &shared,
+        &prepared,
+        position,
+        &index.facilities()[position],
+    )))
+}
+
+async fn services(
+    State(shared): State<Arc<Shared>>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    list_by_id(shared, raw, Kind::Service).await
+}
+
+async fn organizations(
+    State(shared): State<Arc<Shared>>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    list_by_id(shared, raw, Kind::Organization).await
+}
+
+/// An organization with its one service.
+fn organization_object(
+    shared: &Shared,
+    prepared: &Prepared,
+    position: usize,
+    facility: &Facility,
+) -> Value {
+    let mut service = service_object(shared, prepared, position, facility);
+    let mut organization = service["organization"].take();
+    if let Some(object) = service.as_object_mut() {
+        object.remove("organization");
+    }
+    organization["services"] = json!([service]);
+    organization
+}
+
+async fn organization(
+    State(shared): State<Arc<Shared>>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let (index, prepared, position) = find(&shared, &id, Kind::Organization, "organization")?;
+    Ok(json_body(&organization_object(
+        &shared,
+        &prepared,
+        position,
+        &index.facilities()[position],
+    )))
+}
+
+/// `/services` and `/organizations`: every facility in id order, a page at a time.
+async fn list_by_id(
+    shared: Arc<Shared>,
+    raw: Option<String>,
+    kind: Kind,
+) -> Result<Response, ApiError> {
+    let params = list_params(
+        raw.as_deref(),
+        &[
+            "search",
+            "taxonomy_term_id",
+            "modified_after",
+            "page",
+            "per_page",
+        ],
+    )?;
+    let query = query_of(&params)?;
+    let index = shared.locator.index();
+    let prepared = prepared(&shared, &index);
+    let shared2 = Arc::clone(&shared);
+    shared
+        .compute(super::Lane::Heavy, move |budget| {
+            let query = query.budget(budget);
+            let refused = |e| ApiError::query(e, "query");
+            let total = index.count(&query).map_err(refused)?;
+            let paged = query
+                .offset((params.page - 1).saturating_mul(params.per_page))
+                .limit(params.per_page);
+            let contents: Vec<Value> = index
+                .search(&paged)
+                .map_err(refused)?
+                .iter()
+                .map(|hit| {
+                    let position = index.position_of(hit.facility).unwrap_or(0);
+                    match kind {
+                        Kind::Organization => {
+                            organization_object(&shared2, &prepared, position, hit.facility)
+                        }
+                        _ => service_object(&shared2, &prepared, position, hit.facility),
+                    }
+                })
+                .collect();
+            Ok(json_body(&page(total, &params, contents)))
+        })
+        .await
+}
+
+async fn taxonomies(RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+    let params = list_params(raw.as_deref(), &["page", "per_page"])?;
+    let all: Vec<Value> = taxonomy::taxonomies()
+        .iter()
+        .map(taxonomy::taxonomy_json)
+        .collect();
+    Ok(json_body(&paged(all, &params)))
+}
+
+async fn taxonomy_one(Path(id): Path<String>) -> Result<Response, ApiError> {
+    taxonomy::taxonomies()
+        .iter()
+        .find(|t| t.id == id)
+        .map(|t| json_body(&taxonomy::taxonomy_json(t)))
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                Some("id"),
+                &format!("no taxonomy has id {id:?}"),
+            )
+        })
+}
+
+async fn taxonomy_terms(RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+    let params = list_params(raw.as_deref(), &["taxonomy_id", "page", "per_page"])?;
+    let all: Vec<Value> = hsds::taxonomy_terms()
+        .into_iter()
+        .filter(|term| {
+            params
+                .taxonomy
+                .as_ref()
+                .is_none_or(|id| term["taxonomy_id"] == id.as_str())
+        })
+        .collect();
+    Ok(json_body(&paged(all, &params)))
+}
+
+async fn taxonomy_term(Path(id): Path<String>) -> Result<Response, ApiError> {
+    hsds::taxonomy_terms()
+        .into_iter()
+        .find(|t| t["id"] == id.as_str())
+        .map(|t| json_body(&t))
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                Some("id"),
+                &format!("no taxonomy term has id {id:?}"),
+            )
+        })
+}
+
+fn paged(all: Vec<Value>, params: &ListParams) -> Value {
+    let total = all.len();
+    let contents = all
+        .into_iter()
+        .skip((params.page - 1).saturating_mul(params.per_page))
+        .take(params.per_page)
+        .collect();
+    page(total, params, contents)
+}

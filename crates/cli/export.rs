@@ -26,19 +26,18 @@ pub fn run(args: &ExportArgs) -> Result<Outcome, Failure> {
     };
     match args.to {
         ExportFormat::HsdsJson => {
-            let document = carefind::hsds::to_json(index.facilities(), availability.as_ref());
-            let bytes = serde_json::to_vec(&document).map_err(io::Error::from)?;
+            let facilities = index.facilities();
             if args.output == "-" {
-                let mut out = io::stdout().lock();
-                out.write_all(&bytes)?;
-                out.write_all(b"\n")?;
+                let mut out = io::BufWriter::new(io::stdout().lock());
+                carefind::hsds::write_json(&mut out, facilities, availability.as_ref())?;
                 out.flush()?;
             } else {
                 let mut staged = carefind::staged::StagedFile::new(Path::new(&args.output))?;
-                staged
-                    .file()
-                    .write_all(&bytes)
+                let mut out = io::BufWriter::new(staged.file());
+                carefind::hsds::write_json(&mut out, facilities, availability.as_ref())
+                    .and_then(|()| out.flush())
                     .map_err(|e| Failure::usage(format!("{}: {e}", args.output)))?;
+                drop(out);
                 staged.commit()?;
             }
         }

@@ -77,10 +77,11 @@ pub fn id_of(kind: &str, key: &str) -> String {
 /// (organization, attributes, languages, phones, cost options, capacities) and location
 /// nested; the capacities come from `availability` when given.
 pub fn to_json(facilities: &[Facility], availability: Option<&Availability>) -> Value {
+    use rayon::prelude::*;
     let taxonomies = taxonomy::taxonomies();
     Value::Array(
         facilities
-            .iter()
+            .par_iter()
             .map(|facility| {
                 let reports: &[Update] =
                     availability.map_or(&[], |table| table.reports(&facility.id));
@@ -88,6 +89,44 @@ pub fn to_json(facilities: &[Facility], availability: Option<&Availability>) -> 
             })
             .collect(),
     )
+}
+
+/// Writes the facilities as [`to_json`] gives them, one `service_at_location` at a time
+/// (each made on every core), never holding the whole document.
+///
+/// ```
+/// let index = carefind::Index::sample();
+/// let mut out = Vec::new();
+/// carefind::hsds::write_json(&mut out, &index.facilities()[..2], None).unwrap();
+/// let document: serde_json::Value = serde_json::from_slice(&out).unwrap();
+/// assert_eq!(document, carefind::hsds::to_json(&index.facilities()[..2], None));
+/// ```
+pub fn write_json(
+    mut out: impl std::io::Write,
+    facilities: &[Facility],
+    availability: Option<&Availability>,
+) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    let taxonomies = taxonomy::taxonomies();
+    out.write_all(b"[")?;
+    for (chunk_number, chunk) in facilities.chunks(4096).enumerate() {
+        let texts: Vec<String> = chunk
+            .par_iter()
+            .map(|facility| {
+                let reports: &[Update] =
+                    availability.map_or(&[], |table| table.reports(&facility.id));
+                let object = service_at_location(facility, reports, &taxonomies);
+                serde_json::to_string(&object).expect("HSDS objects serialize")
+            })
+            .collect();
+        for (i, text) in texts.iter().enumerate() {
+            if chunk_number > 0 || i > 0 {
+                out.write_all(b",\n")?;
+            }
+            out.write_all(text.as_bytes())?;
+        }
+    }
+    out.write_all(b"]\n")
 }
 
 /// Every term of carefind's closed taxonomies, as HSDS `taxonomy_term` objects.

@@ -53,6 +53,9 @@ pub fn from_tabular(dir: impl AsRef<Path>, options: &LoadOptions) -> Result<Hsds
 /// or a page of them (`contents`).
 pub fn from_slice(bytes: &[u8], source: &str, options: &LoadOptions) -> Result<HsdsLoaded, Error> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if bytes.trim_ascii_start().starts_with(b"[") {
+        return from_array(bytes, source, options);
+    }
     let document: Value = serde_json::from_slice(bytes).map_err(|error| Error::Syntax {
         file: source.to_string(),
         line: error.line() as u64,
@@ -71,6 +74,43 @@ pub fn from_slice(bytes: &[u8], source: &str, options: &LoadOptions) -> Result<H
     }
     for found in found {
         reader.take(found)?;
+    }
+    Ok(reader.finish())
+}
+
+/// A top-level array, its items parsed on every core, one at a time (a whole document
+/// of 18,000 facilities as one `Value` took gigabytes).
+fn from_array(bytes: &[u8], source: &str, options: &LoadOptions) -> Result<HsdsLoaded, Error> {
+    use rayon::prelude::*;
+    let syntax = |error: serde_json::Error| Error::Syntax {
+        file: source.to_string(),
+        line: error.line() as u64,
+        column: error.column() as u64,
+        message: error
+            .to_string()
+            .rsplit_once(" at line ")
+            .map_or_else(|| error.to_string(), |(m, _)| m.to_string()),
+    };
+    let items: Vec<&serde_json::value::RawValue> = serde_json::from_slice(bytes).map_err(syntax)?;
+    let mut reader = Reader::new(source, options);
+    for (chunk_number, chunk) in items.chunks(2048).enumerate() {
+        let values: Vec<Value> = chunk
+            .par_iter()
+            .map(|raw| serde_json::from_str(raw.get()))
+            .collect::<Result<_, _>>()
+            .map_err(syntax)?;
+        for (i, value) in values.iter().enumerate() {
+            let pointer = format!("/{}", chunk_number * 2048 + i);
+            let mut found = Vec::new();
+            let mut notes = Vec::new();
+            collect(value, &pointer, None, None, source, &mut found, &mut notes)?;
+            for note in notes {
+                reader.note(note);
+            }
+            for found in found {
+                reader.take(found)?;
+            }
+        }
     }
     Ok(reader.finish())
 }

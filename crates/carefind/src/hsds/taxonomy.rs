@@ -212,6 +212,5 @@ pub fn term_json(taxonomy: &Taxonomy, code: &str, name: &str, description: &str)
         "name": name,
         "description": description,
         "taxonomy": taxonomy.name,
-        "taxonomy_id": taxonomy.id,
     })
 }

@@ -105,7 +105,6 @@ fn attribute(
         "id": attribute_id(owner, term["id"].as_str().unwrap_or_default()),
         "taxonomy_term_id": term["id"],
         "taxonomy_term": term,
-        "label": name,
     });
     if let Some(value) = value {
         attribute["value"] = value.into();

@@ -135,6 +135,7 @@ pub fn write_json(
 /// let terms = carefind::hsds::taxonomy_terms();
 /// let iop = terms.iter().find(|t| t["code"] == "iop").unwrap();
 /// assert_eq!(iop["taxonomy"], "carefind-care-level");
+/// assert_eq!(iop["taxonomy_id"], carefind::hsds::taxonomy::taxonomy_id("carefind-care-level"));
 /// assert!(iop["description"].as_str().unwrap().contains("ASAM level 2.1"));
 /// ```
 pub fn taxonomy_terms() -> Vec<Value> {
@@ -142,7 +143,10 @@ pub fn taxonomy_terms() -> Vec<Value> {
         .iter()
         .flat_map(|taxonomy| {
             taxonomy.terms.iter().map(move |term| {
-                taxonomy::term_json(taxonomy, term.code, term.name, &term.description)
+                let mut json =
+                    taxonomy::term_json(taxonomy, term.code, term.name, &term.description);
+                json["taxonomy_id"] = taxonomy.id.clone().into();
+                json
             })
         })
         .collect()

@@ -94,25 +94,55 @@ fn from_array(bytes: &[u8], source: &str, options: &LoadOptions) -> Result<HsdsL
     let items: Vec<&serde_json::value::RawValue> = serde_json::from_slice(bytes).map_err(syntax)?;
     let mut reader = Reader::new(source, options);
     for (chunk_number, chunk) in items.chunks(2048).enumerate() {
-        let values: Vec<Value> = chunk
+        // Each item parsed and converted on every core; accounted for in order.
+        let converted: Vec<Result<ItemRead, Error>> = chunk
             .par_iter()
-            .map(|raw| serde_json::from_str(raw.get()))
-            .collect::<Result<_, _>>()
-            .map_err(syntax)?;
-        for (i, value) in values.iter().enumerate() {
-            let pointer = format!("/{}", chunk_number * 2048 + i);
-            let mut found = Vec::new();
-            let mut notes = Vec::new();
-            collect(value, &pointer, None, None, source, &mut found, &mut notes)?;
+            .enumerate()
+            .map(|(i, raw)| {
+                let value: Value = serde_json::from_str(raw.get()).map_err(syntax)?;
+                let pointer = format!("/{}", chunk_number * 2048 + i);
+                let mut found = Vec::new();
+                let mut notes = Vec::new();
+                collect(&value, &pointer, None, None, source, &mut found, &mut notes)?;
+                let converted = found.iter().map(|found| convert(found, options)).collect();
+                Ok((notes, converted))
+            })
+            .collect();
+        for item in converted {
+            let (notes, converted) = item?;
             for note in notes {
                 reader.note(note);
             }
-            for found in found {
-                reader.take(found)?;
+            for converted in converted {
+                reader.account(converted)?;
             }
         }
     }
     Ok(reader.finish())
+}
+
+/// A `service_at_location` turned into a facility (with its capacities, notes and unknown
+/// labels), or why not: work that needs no other row, so it runs on every core.
+pub(crate) struct Converted {
+    line: u64,
+    #[allow(clippy::type_complexity)]
+    parsed: Result<(Facility, Vec<Update>, Vec<String>, Vec<String>), RowError>,
+}
+
+/// One array item read: the notes on what it held besides, and its conversions.
+type ItemRead = (Vec<String>, Vec<Converted>);
+
+/// Converts one found `service_at_location`.
+pub(crate) fn convert(found: &Found, options: &LoadOptions) -> Converted {
+    let mut labels = Labels::default();
+    let parsed = facility(found, options, &mut labels).map(|(mut facility, capacities, notes)| {
+        let unknown = labels.apply(&mut facility);
+        (facility, capacities, notes, unknown)
+    });
+    Converted {
+        line: found.place.line(),
+        parsed,
+    }
 }
 
 /// A `service_at_location` found in a document, with what it inherits from the objects
@@ -342,17 +372,19 @@ impl<'s> Reader<'s> {
     }
 
     pub(crate) fn take(&mut self, found: Found) -> Result<(), Error> {
-        let line = found.place.line();
-        let mut labels = Labels::default();
-        let parsed = facility(&found, self.options, &mut labels);
-        let parsed = parsed.map(|(mut facility, capacities, notes)| {
-            let unknown = labels.apply(&mut facility);
-            self.tally.unknown_labels(unknown);
-            self.notes.extend(notes);
-            (facility, capacities)
-        });
+        let converted = convert(&found, self.options);
+        self.account(converted)
+    }
+
+    /// Accounts for one converted `service_at_location`, in input order.
+    pub(crate) fn account(&mut self, converted: Converted) -> Result<(), Error> {
+        let Converted { line, parsed } = converted;
         let (parsed, capacities) = match parsed {
-            Ok((facility, capacities)) => (Ok(facility), capacities),
+            Ok((facility, capacities, notes, unknown)) => {
+                self.tally.unknown_labels(unknown);
+                self.notes.extend(notes);
+                (Ok(facility), capacities)
+            }
             Err(error) => (Err(error), Vec::new()),
         };
         let id = parsed.as_ref().map(|f| f.id.clone()).ok();

@@ -93,7 +93,11 @@ pub use sphere::{EARTH_RADIUS_M, LatLon};
 pub use status::{Status, StatusError};
 pub use vocabulary::{Group, Term};
 
-// The README's library example compiles and runs as a doc test.
+// The READMEs' library examples compile and run as doc tests.
 #[cfg(all(doctest, feature = "sample"))]
 #[doc = include_str!("../../../README.md")]
 struct ReadmeExamples;
+
+#[cfg(all(doctest, feature = "sample"))]
+#[doc = include_str!("../README.md")]
+struct CrateReadmeExamples;

@@ -2,7 +2,7 @@
 //! sets (duplicate points, the antimeridian, the poles, a dense city), random filters,
 //! origins on top of facilities, and weights of zero.
 
-mod common;
+use crate::common;
 
 use carefind::analysis::coverage::{self, CoverageQuery, Origin, Target};
 use carefind::analysis::pathway::{self, PathwayQuery, Stage};

@@ -1,7 +1,7 @@
 //! Snapshots hold every facility exactly, and no bytes make the reader panic or return a
 //! dataset that was not written.
 
-mod common;
+use crate::common;
 
 use carefind::snapshot::{self, SnapshotError};
 use common::random::facilities;

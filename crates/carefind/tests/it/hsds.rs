@@ -11,7 +11,7 @@ use carefind::load::LoadOptions;
 use carefind::{Facility, Index, LatLon, hsds};
 use serde_json::{Value, json};
 
-mod common;
+use crate::common;
 
 use common::{hsds_validator, schema_errors};
 

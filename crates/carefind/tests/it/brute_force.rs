@@ -14,7 +14,7 @@ use carefind::{
 use geo::{CoordinatePosition, Distance as _, Haversine, Point, coordinate_position::CoordPos};
 use proptest::prelude::*;
 
-mod common;
+use crate::common;
 
 use common::random::{facilities, filters, origin, radius};
 

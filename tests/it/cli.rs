@@ -1,7 +1,7 @@
 //! The `carefind` binary, run as a user runs it: formats read back with real parsers, answers
 //! equal to the library's, batch equal to single queries, bad input exiting 2 with one line.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};

@@ -3,7 +3,7 @@
 //! searches by open beds equal to the library's, closed listings hidden, two importers at
 //! once, updates scoped by token, and acknowledged updates that survive `kill -9`.
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 use std::io::Write;

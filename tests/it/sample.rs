@@ -1,7 +1,7 @@
 //! The committed sample is exactly what the generator makes, and obviously fictitious.
 
 #[allow(dead_code)]
-#[path = "../examples/generate_sample.rs"]
+#[path = "../../examples/generate_sample.rs"]
 mod generate_sample;
 
 use carefind::{CareLevel, Index, save};

@@ -1,7 +1,7 @@
 //! `carefind pathway` and `carefind coverage` as a user runs them: formats, exit codes,
 //! bad origins reported with their lines and counted, plots written.
 
-mod common;
+use crate::common;
 
 use common::{TempFile, carefind, datasets, stderr, stdout};
 

@@ -3,7 +3,7 @@
 //! match the OpenAPI document, reloads under load drop nothing and mix nothing, the log
 //! holds no place, and SIGTERM stops it cleanly.
 
-mod common;
+use crate::common;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;

@@ -6,7 +6,7 @@
 
 use std::path::PathBuf;
 
-mod common;
+use crate::common;
 
 use carefind::{CareLevel, Distance, Facility, Filter, Index, LatLon, Query};
 use common::datasets;

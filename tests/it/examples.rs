@@ -1,10 +1,10 @@
 //! The examples run to the end on the embedded sample, as `cargo run --example` runs them.
 
-#[path = "../examples/coverage.rs"]
+#[path = "../../examples/coverage.rs"]
 mod coverage;
-#[path = "../examples/nearest.rs"]
+#[path = "../../examples/nearest.rs"]
 mod nearest;
-#[path = "../examples/step_down.rs"]
+#[path = "../../examples/step_down.rs"]
 mod step_down;
 
 #[test]

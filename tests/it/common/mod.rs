@@ -46,7 +46,7 @@ impl Drop for TempFile {
     }
 }
 
-#[path = "../../crates/carefind/tests/common/mod.rs"]
+#[path = "../../../crates/carefind/tests/it/common/mod.rs"]
 mod datasets;
 #[allow(unused_imports)] // cli.rs does not read the datasets
 pub use datasets::{datasets, hsds, hsds_validator, schema_errors};

@@ -2,7 +2,7 @@
 //! every row accounted for, labels mapped or reported, sources merged without loss. When
 //! the data is absent these tests print "skipped: ..." and pass.
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 use std::path::Path;

@@ -351,7 +351,7 @@ fn the_format_documentation_names_every_term() {
             );
         }
     }
-    let readme = include_str!("../../../datasets/README.md");
+    let readme = include_str!("../../../../datasets/README.md");
     documented::<carefind::CareLevel>(readme);
     documented::<carefind::Payment>(readme);
     documented::<carefind::AgeGroup>(readme);

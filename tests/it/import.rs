@@ -2,7 +2,7 @@
 //! imports into a dataset that `find --data` answers from, problems are listed with their
 //! lines, exit codes follow the rule (0 done, 1 nothing, 2 error).
 
-mod common;
+use crate::common;
 
 use common::{TempFile, carefind, datasets, stderr, stdout};
 

@@ -1,0 +1,16 @@
+//! The library's integration tests, in one test binary so that the suite links once:
+//! each module is one area, and `common` is what they share.
+
+mod common;
+
+mod analysis;
+mod availability;
+mod brute_force;
+mod hsds;
+mod importers;
+mod native_csv;
+mod no_panic;
+mod real_data;
+mod real_imports;
+mod snapshot;
+mod workbooks;

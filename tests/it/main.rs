@@ -1,0 +1,12 @@
+//! The binary's integration tests, in one test binary (as ripgrep has them), so that the
+//! suite links once: each module is one area, and `common` is what they share.
+
+mod common;
+
+mod analysis_cli;
+mod availability;
+mod cli;
+mod examples;
+mod import;
+mod sample;
+mod serve;

@@ -458,25 +458,38 @@ fn service_object(
         &prepared.taxonomies,
     );
     let mut sal = parsed(body);
-    let mut service = sal["service"].take();
-    if let Some(object) = sal.as_object_mut() {
-        object.remove("service");
-    }
+    let mut service = detach(&mut sal, "service");
     service["service_at_locations"] = json!([sal]);
     service
+}
+
+/// Takes the object nested under `key` out of `parent`, key and all.
+fn detach(parent: &mut Value, key: &str) -> Value {
+    parent
+        .as_object_mut()
+        .and_then(|object| object.remove(key))
+        .unwrap_or(Value::Null)
 }
 
 async fn service(
     State(shared): State<Arc<Shared>>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let (index, prepared, position) = find(&shared, &id, Kind::Service, "service")?;
-    Ok(json_body(&service_object(
-        &shared,
-        &prepared,
-        position,
-        &index.facilities()[position],
-    )))
+    one(&shared, &id, Kind::Service)
+}
+
+/// One service or organization by id, fully nested.
+fn one(shared: &Shared, id: &str, kind: Kind) -> Result<Response, ApiError> {
+    let what = match kind {
+        Kind::Organization => "organization",
+        _ => "service",
+    };
+    let (index, prepared, position) = find(shared, id, kind, what)?;
+    let facility = &index.facilities()[position];
+    Ok(json_body(&match kind {
+        Kind::Organization => organization_object(shared, &prepared, position, facility),
+        _ => service_object(shared, &prepared, position, facility),
+    }))
 }
 
 async fn services(
@@ -501,10 +514,7 @@ fn organization_object(
     facility: &Facility,
 ) -> Value {
     let mut service = service_object(shared, prepared, position, facility);
-    let mut organization = service["organization"].take();
-    if let Some(object) = service.as_object_mut() {
-        object.remove("organization");
-    }
+    let mut organization = detach(&mut service, "organization");
     organization["services"] = json!([service]);
     organization
 }
@@ -513,13 +523,7 @@ async fn organization(
     State(shared): State<Arc<Shared>>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let (index, prepared, position) = find(&shared, &id, Kind::Organization, "organization")?;
-    Ok(json_body(&organization_object(
-        &shared,
-        &prepared,
-        position,
-        &index.facilities()[position],
-    )))
+    one(&shared, &id, Kind::Organization)
 }
 
 /// `/services` and `/organizations`: every facility in id order, a page at a time.

@@ -232,7 +232,7 @@ pub fn read(bytes: &[u8], format: FeedFormat, check: &Check) -> Result<Feed, Fee
                     for (i, item) in items.iter().enumerate() {
                         let place = Place::Item(i as u64 + 1);
                         let object = item.as_object().ok_or_else(|| {
-                            FeedError::NotAFeed(format!("{place} is {}", kind_of(item)))
+                            FeedError::NotAFeed(format!("{place} is {}", json_kind(item)))
                         })?;
                         take(&mut feed, place, fields_of_object(object), check);
                     }
@@ -243,7 +243,7 @@ pub fn read(bytes: &[u8], format: FeedFormat, check: &Check) -> Result<Feed, Fee
                 other => {
                     return Err(FeedError::NotAFeed(format!(
                         "the document is {}",
-                        kind_of(&other)
+                        json_kind(&other)
                     )));
                 }
             }
@@ -258,7 +258,7 @@ pub fn read(bytes: &[u8], format: FeedFormat, check: &Check) -> Result<Feed, Fee
                     FeedError::NotAFeed(format!("{place} is not JSON ({error})"))
                 })?;
                 let object = value.as_object().ok_or_else(|| {
-                    FeedError::NotAFeed(format!("{place} is {}", kind_of(&value)))
+                    FeedError::NotAFeed(format!("{place} is {}", json_kind(&value)))
                 })?;
                 take(&mut feed, place, fields_of_object(object), check);
             }
@@ -267,7 +267,8 @@ pub fn read(bytes: &[u8], format: FeedFormat, check: &Check) -> Result<Feed, Fee
     Ok(feed)
 }
 
-fn kind_of(value: &Value) -> &'static str {
+/// What kind of JSON value `value` is, for messages ("a number", "an array").
+pub(crate) fn json_kind(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",

@@ -56,15 +56,8 @@ pub fn from_slice(bytes: &[u8], source: &str, options: &LoadOptions) -> Result<H
     if bytes.trim_ascii_start().starts_with(b"[") {
         return from_array(bytes, source, options);
     }
-    let document: Value = serde_json::from_slice(bytes).map_err(|error| Error::Syntax {
-        file: source.to_string(),
-        line: error.line() as u64,
-        column: error.column() as u64,
-        message: error
-            .to_string()
-            .rsplit_once(" at line ")
-            .map_or_else(|| error.to_string(), |(m, _)| m.to_string()),
-    })?;
+    let document: Value =
+        serde_json::from_slice(bytes).map_err(|error| syntax_error(source, &error))?;
     let mut found = Vec::new();
     let mut notes = Vec::new();
     collect(&document, "", None, None, source, &mut found, &mut notes)?;
@@ -78,19 +71,25 @@ pub fn from_slice(bytes: &[u8], source: &str, options: &LoadOptions) -> Result<H
     Ok(reader.finish())
 }
 
+/// JSON that does not parse, with the line and column serde_json found the fault at
+/// (its message gives them apart).
+fn syntax_error(source: &str, error: &serde_json::Error) -> Error {
+    let message = error.to_string();
+    Error::Syntax {
+        file: source.to_string(),
+        line: error.line() as u64,
+        column: error.column() as u64,
+        message: message
+            .rsplit_once(" at line ")
+            .map_or_else(|| message.clone(), |(m, _)| m.to_string()),
+    }
+}
+
 /// A top-level array, its items parsed on every core, one at a time (a whole document
 /// of 18,000 facilities as one `Value` took gigabytes).
 fn from_array(bytes: &[u8], source: &str, options: &LoadOptions) -> Result<HsdsLoaded, Error> {
     use rayon::prelude::*;
-    let syntax = |error: serde_json::Error| Error::Syntax {
-        file: source.to_string(),
-        line: error.line() as u64,
-        column: error.column() as u64,
-        message: error
-            .to_string()
-            .rsplit_once(" at line ")
-            .map_or_else(|| error.to_string(), |(m, _)| m.to_string()),
-    };
+    let syntax = |error: serde_json::Error| syntax_error(source, &error);
     let items: Vec<&serde_json::value::RawValue> = serde_json::from_slice(bytes).map_err(syntax)?;
     let mut reader = Reader::new(source, options);
     for (chunk_number, chunk) in items.chunks(2048).enumerate() {
@@ -328,19 +327,8 @@ fn collect<'a>(
         other => Err(wrong_shape(
             source,
             pointer,
-            &format!("is {}", json_kind(other)),
+            &format!("is {}", crate::availability::feed::json_kind(other)),
         )),
-    }
-}
-
-fn json_kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }
 

@@ -42,7 +42,7 @@ const DEFAULT_LIMIT: usize = 10;
 const QUICK_LIMIT: usize = 100;
 
 /// The OpenAPI 3 description of this API, served at /openapi.json.
-pub const OPENAPI: &str = include_str!("openapi.json");
+pub const OPENAPI: &str = include_str!("openapi-v1.json");
 
 struct Shared {
     locator: Arc<Locator>,

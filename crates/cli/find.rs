@@ -84,7 +84,7 @@ fn filter(args: &FindArgs) -> Result<Filter, Failure> {
 
 /// Tells on stderr how many closed facilities the answer left out, when it left out any.
 pub fn tell_hidden(index: &Index, query: &Query) {
-    if query.filter.include_closed || !index.facilities().iter().any(|f| f.status.is_closed()) {
+    if query.filter.include_closed || index.closed_count() == 0 {
         return;
     }
     let mut with_closed = query.clone();

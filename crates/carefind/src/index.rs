@@ -235,6 +235,16 @@ impl Index {
         (offset % size == 0 && offset / size < self.facilities.len()).then_some(offset / size)
     }
 
+    /// How many of the facilities are closed (temporarily or for good): searches leave
+    /// them out unless their filter includes closed ones.
+    ///
+    /// ```
+    /// assert_eq!(carefind::Index::sample().closed_count(), 0);
+    /// ```
+    pub fn closed_count(&self) -> usize {
+        self.closed
+    }
+
     /// How many facilities the index holds.
     ///
     /// ```

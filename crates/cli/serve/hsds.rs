@@ -26,7 +26,6 @@ pub struct Prepared {
     index: usize,
     objects: Vec<OnceLock<Objects>>,
     by_id: HashMap<String, (Kind, u32)>,
-    taxonomies: Vec<taxonomy::Taxonomy>,
 }
 
 /// What an id names.
@@ -60,7 +59,6 @@ impl Prepared {
             index: Arc::as_ptr(index) as usize,
             objects: (0..index.len()).map(|_| OnceLock::new()).collect(),
             by_id,
-            taxonomies: taxonomy::taxonomies(),
         }
     }
 
@@ -70,7 +68,7 @@ impl Prepared {
 
     fn objects(&self, position: usize, facility: &Facility) -> &Objects {
         self.objects[position].get_or_init(|| {
-            let value = hsds::service_at_location(facility, &[], &self.taxonomies);
+            let value = hsds::service_at_location(facility, &[], taxonomy::all());
             let text = serde_json::to_string(&value).expect("HSDS objects serialize");
             let capacities = text
                 .find("\"capacities\":[]")
@@ -243,7 +241,7 @@ fn page(total: usize, params: &ListParams, contents: Vec<Value>) -> Value {
 
 /// The filter a carefind term id stands for, or `None` for a term that is no filter.
 fn term_filter(id: &str) -> Option<Filter> {
-    let term = hsds::taxonomy_terms().into_iter().find(|t| t["id"] == id)?;
+    let term = hsds::term(id)?;
     let code = term["code"].as_str()?;
     fn set<T: Term>(code: &str) -> Option<Set<T>> {
         T::parse_one(code).ok().map(Set::from)
@@ -318,11 +316,7 @@ fn write_service_at_location(
         .map(|_| shared.locator.availability());
     let beds: Vec<Value> = match &reports {
         Some(table) if !table.reports(&facility.id).is_empty() => {
-            let service = hsds::service(facility, table.reports(&facility.id), taxonomies);
-            service["capacities"]
-                .as_array()
-                .cloned()
-                .unwrap_or_default()
+            hsds::service_capacities(facility, table.reports(&facility.id), taxonomies)
         }
         _ => Vec::new(),
     };
@@ -365,7 +359,7 @@ async fn service_at_locations(
                 let mut body = Vec::with_capacity(hits.len() * 4096);
                 for hit in &hits {
                     let position = index.position_of(hit.facility).unwrap_or(0);
-                    write_service_at_location(&mut body, prepared.objects(position, hit.facility), hit.facility, &shared2, &prepared.taxonomies);
+                    write_service_at_location(&mut body, prepared.objects(position, hit.facility), hit.facility, &shared2, taxonomy::all());
                     body.push(b'\n');
                 }
                 return Ok(([(header::CONTENT_TYPE, "application/x-ndjson")], body).into_response());
@@ -391,7 +385,7 @@ async fn service_at_locations(
                     body.push(b',');
                 }
                 let position = index.position_of(hit.facility).unwrap_or(0);
-                write_service_at_location(&mut body, prepared.objects(position, hit.facility), hit.facility, &shared2, &prepared.taxonomies);
+                write_service_at_location(&mut body, prepared.objects(position, hit.facility), hit.facility, &shared2, taxonomy::all());
             }
             body.extend_from_slice(b"]}");
             Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
@@ -437,7 +431,7 @@ async fn service_at_location(
         prepared.objects(position, facility),
         facility,
         &shared,
-        &prepared.taxonomies,
+        taxonomy::all(),
     );
     Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
@@ -455,7 +449,7 @@ fn service_object(
         prepared.objects(position, facility),
         facility,
         shared,
-        &prepared.taxonomies,
+        taxonomy::all(),
     );
     let mut sal = parsed(body);
     let mut service = detach(&mut sal, "service");
@@ -575,7 +569,7 @@ async fn list_by_id(
 
 async fn taxonomies(RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
     let params = list_params(raw.as_deref(), &["page", "per_page"])?;
-    let all: Vec<Value> = taxonomy::taxonomies()
+    let all: Vec<Value> = taxonomy::all()
         .iter()
         .map(taxonomy::taxonomy_json)
         .collect();
@@ -583,7 +577,7 @@ async fn taxonomies(RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
 }
 
 async fn taxonomy_one(Path(id): Path<String>) -> Result<Response, ApiError> {
-    taxonomy::taxonomies()
+    taxonomy::all()
         .iter()
         .find(|t| t.id == id)
         .map(|t| json_body(&taxonomy::taxonomy_json(t)))

@@ -339,42 +339,22 @@ impl Store {
     }
 
     fn current(&self, id: Option<&str>) -> Result<Vec<Update>, StoreError> {
-        let path = &self.path;
-        let fail = |error| StoreError::of(path, error);
-        let mut statement = self
-            .connection
-            .prepare(
-                "SELECT id, care, accepting, beds_available, beds_total, wait_days, updated_s, updated_ns
-                 FROM current WHERE ?1 IS NULL OR id = ?1 ORDER BY id, care",
-            )
-            .map_err(fail)?;
-        let rows = statement
-            .query_map(params![id], read_update)
-            .map_err(fail)?;
-        let mut updates = Vec::new();
-        for row in rows {
-            updates.push(
-                row.map_err(fail)?
-                    .map_err(|reason| StoreError::bad_row(path, reason))?,
-            );
-        }
-        Ok(updates)
+        self.rows(
+            "SELECT id, care, accepting, beds_available, beds_total, wait_days, updated_s, updated_ns
+             FROM current WHERE ?1 IS NULL OR id = ?1 ORDER BY id, care",
+            params![id],
+            read_update,
+        )
     }
 
     /// The latest `limit` updates of facility `id`, newest first, stale ones included.
     pub fn history_of(&self, id: &str, limit: usize) -> Result<Vec<HistoryEntry>, StoreError> {
-        let path = &self.path;
-        let fail = |error| StoreError::of(path, error);
-        let mut statement = self
-            .connection
-            .prepare(
-                "SELECT id, care, accepting, beds_available, beds_total, wait_days, updated_s, updated_ns, received_at, applied
-                 FROM history WHERE id = ?1 ORDER BY seq DESC LIMIT ?2",
-            )
-            .map_err(fail)?;
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let rows = statement
-            .query_map(params![id, limit], |row| {
+        self.rows(
+            "SELECT id, care, accepting, beds_available, beds_total, wait_days, updated_s, updated_ns, received_at, applied
+             FROM history WHERE id = ?1 ORDER BY seq DESC LIMIT ?2",
+            params![id, limit],
+            |row| {
                 let received: String = row.get(8)?;
                 let applied: bool = row.get(9)?;
                 Ok(read_update(row)?.and_then(|update| {
@@ -387,16 +367,29 @@ impl Store {
                         applied,
                     })
                 }))
-            })
-            .map_err(fail)?;
-        let mut entries = Vec::new();
+            },
+        )
+    }
+
+    /// Every row of `sql`, each read by `read` (which names a row it cannot take).
+    fn rows<T>(
+        &self,
+        sql: &str,
+        parameters: impl rusqlite::Params,
+        read: impl FnMut(&rusqlite::Row) -> rusqlite::Result<Result<T, &'static str>>,
+    ) -> Result<Vec<T>, StoreError> {
+        let path = &self.path;
+        let fail = |error| StoreError::of(path, error);
+        let mut statement = self.connection.prepare(sql).map_err(fail)?;
+        let rows = statement.query_map(parameters, read).map_err(fail)?;
+        let mut all = Vec::new();
         for row in rows {
-            entries.push(
+            all.push(
                 row.map_err(fail)?
                     .map_err(|reason| StoreError::bad_row(path, reason))?,
             );
         }
-        Ok(entries)
+        Ok(all)
     }
 }
 

@@ -46,7 +46,7 @@ use crate::facility::Facility;
 
 pub use read::{HsdsLoaded, from_path, from_slice, from_tabular};
 pub use tabular::{TABLES, Table, to_tabular};
-pub use write::{Ids, bed_unit, location, service, service_at_location};
+pub use write::{Ids, bed_unit, location, service, service_at_location, service_capacities};
 
 /// The version of HSDS carefind reads and writes.
 pub const VERSION: &str = "3.1";
@@ -78,14 +78,14 @@ pub fn id_of(kind: &str, key: &str) -> String {
 /// nested; the capacities come from `availability` when given.
 pub fn to_json(facilities: &[Facility], availability: Option<&Availability>) -> Value {
     use rayon::prelude::*;
-    let taxonomies = taxonomy::taxonomies();
+    let taxonomies = taxonomy::all();
     Value::Array(
         facilities
             .par_iter()
             .map(|facility| {
                 let reports: &[Update] =
                     availability.map_or(&[], |table| table.reports(&facility.id));
-                service_at_location(facility, reports, &taxonomies)
+                service_at_location(facility, reports, taxonomies)
             })
             .collect(),
     )
@@ -107,7 +107,7 @@ pub fn write_json(
     availability: Option<&Availability>,
 ) -> std::io::Result<()> {
     use rayon::prelude::*;
-    let taxonomies = taxonomy::taxonomies();
+    let taxonomies = taxonomy::all();
     out.write_all(b"[")?;
     for (chunk_number, chunk) in facilities.chunks(4096).enumerate() {
         let texts: Vec<String> = chunk
@@ -115,7 +115,7 @@ pub fn write_json(
             .map(|facility| {
                 let reports: &[Update] =
                     availability.map_or(&[], |table| table.reports(&facility.id));
-                let object = service_at_location(facility, reports, &taxonomies);
+                let object = service_at_location(facility, reports, taxonomies);
                 serde_json::to_string(&object).expect("HSDS objects serialize")
             })
             .collect();
@@ -129,6 +129,26 @@ pub fn write_json(
     out.write_all(b"]\n")
 }
 
+/// The carefind term with HSDS id `id`, as a `taxonomy_term` object (made once).
+///
+/// ```
+/// let id = carefind::hsds::taxonomy::term_id("carefind-care-level", "otp");
+/// assert_eq!(carefind::hsds::term(&id).unwrap()["code"], "otp");
+/// assert!(carefind::hsds::term("nope").is_none());
+/// ```
+pub fn term(id: &str) -> Option<&'static Value> {
+    static TERMS: std::sync::OnceLock<std::collections::HashMap<String, Value>> =
+        std::sync::OnceLock::new();
+    TERMS
+        .get_or_init(|| {
+            taxonomy_terms()
+                .into_iter()
+                .map(|term| (term["id"].as_str().unwrap_or_default().to_string(), term))
+                .collect()
+        })
+        .get(id)
+}
+
 /// Every term of carefind's closed taxonomies, as HSDS `taxonomy_term` objects.
 ///
 /// ```
@@ -139,7 +159,7 @@ pub fn write_json(
 /// assert!(iop["description"].as_str().unwrap().contains("ASAM level 2.1"));
 /// ```
 pub fn taxonomy_terms() -> Vec<Value> {
-    taxonomy::taxonomies()
+    taxonomy::all()
         .iter()
         .flat_map(|taxonomy| {
             taxonomy.terms.iter().map(move |term| {

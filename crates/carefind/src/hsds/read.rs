@@ -588,7 +588,7 @@ fn facility(
         let known;
         let term = match attribute.get("taxonomy_term").filter(|t| t.is_object()) {
             Some(term) => term,
-            None => match own_terms_by_id().get(text(Some(attribute), "taxonomy_term_id")) {
+            None => match super::term(text(Some(attribute), "taxonomy_term_id")) {
                 Some(term) => {
                     known = term.clone();
                     &known
@@ -640,18 +640,6 @@ fn facility(
     facility.kinds = facility.kinds | options.kinds;
     let capacities = capacities(service, &at, &mut notes);
     Ok((facility, capacities, notes))
-}
-
-/// carefind's closed terms by id, as `taxonomy_term` objects.
-fn own_terms_by_id() -> &'static std::collections::HashMap<String, Value> {
-    static TERMS: std::sync::OnceLock<std::collections::HashMap<String, Value>> =
-        std::sync::OnceLock::new();
-    TERMS.get_or_init(|| {
-        super::taxonomy_terms()
-            .into_iter()
-            .map(|term| (term["id"].as_str().unwrap_or_default().to_string(), term))
-            .collect()
-    })
 }
 
 /// Applies a term of one of carefind's taxonomies; false when its code is not carefind's.

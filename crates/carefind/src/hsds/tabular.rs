@@ -367,8 +367,8 @@ pub fn to_tabular(
         source: error,
     })?;
     let mut rows = Rows::default();
-    for taxonomy in super::taxonomy::taxonomies() {
-        rows.add("taxonomy", &super::taxonomy::taxonomy_json(&taxonomy), &[]);
+    for taxonomy in super::taxonomy::all() {
+        rows.add("taxonomy", &super::taxonomy::taxonomy_json(taxonomy), &[]);
     }
     for term in super::taxonomy_terms() {
         rows.add("taxonomy_term", &term, &[]);

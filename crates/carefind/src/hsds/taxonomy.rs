@@ -178,6 +178,16 @@ pub fn taxonomies() -> Vec<Taxonomy> {
     all
 }
 
+/// [`taxonomies`], made once: their ids are hashes, and every export and answer needs them.
+///
+/// ```
+/// assert_eq!(carefind::hsds::taxonomy::all()[0].name, "carefind-care-level");
+/// ```
+pub fn all() -> &'static [Taxonomy] {
+    static ALL: std::sync::OnceLock<Vec<Taxonomy>> = std::sync::OnceLock::new();
+    ALL.get_or_init(taxonomies)
+}
+
 /// The id of taxonomy `name`.
 pub fn taxonomy_id(name: &str) -> String {
     id_of("taxonomy", name)

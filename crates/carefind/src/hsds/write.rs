@@ -296,6 +296,32 @@ fn phones(facility: &Facility, ids: &Ids) -> Vec<Value> {
     .collect()
 }
 
+/// The bed counts of `reports` (the facility's) as its service's `service_capacity`
+/// objects, as [`service`] nests them.
+///
+/// ```
+/// use carefind::availability::Update;
+/// use carefind::{Facility, LatLon, hsds};
+///
+/// let facility = Facility::new("f1", "F", LatLon::new(40.0, -75.0).unwrap());
+/// let mut beds = Update::new("f1", "2026-06-01T08:00:00Z".parse().unwrap());
+/// beds.beds_available = Some(2);
+/// let capacities = hsds::service_capacities(&facility, &[beds], hsds::taxonomy::all());
+/// assert_eq!(capacities[0]["available"], 2);
+/// assert_eq!(capacities[0]["unit"]["name"], "Bed");
+/// ```
+pub fn service_capacities(
+    facility: &Facility,
+    reports: &[Update],
+    taxonomies: &[Taxonomy],
+) -> Vec<Value> {
+    let care = taxonomies
+        .iter()
+        .find(|t| t.name == taxonomy::CARE)
+        .expect("a carefind taxonomy");
+    capacities(facility, reports, &Ids::of(&facility.id), care)
+}
+
 /// Bed counts as `service_capacity` objects in the unit "bed", one per report that gives
 /// them, the level (when the report is about one) as an attribute.
 fn capacities(facility: &Facility, reports: &[Update], ids: &Ids, care: &Taxonomy) -> Vec<Value> {

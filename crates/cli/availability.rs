@@ -9,7 +9,9 @@ use carefind::availability::feed::{self, Check, FeedFormat};
 use carefind::availability::store::{HistoryEntry, Store};
 use carefind::availability::{Need, Update};
 use carefind::{CareSet, Filter};
-use jiff::{SignedDuration, Timestamp};
+use carefind_server::age::parse_age;
+use carefind_server::record::Shown;
+use jiff::Timestamp;
 
 use crate::args::{
     AvailabilityArgs, AvailabilityCommand, AvailabilityExportArgs, AvailabilityImportArgs,
@@ -18,7 +20,6 @@ use crate::args::{
 use crate::dataset;
 use crate::failure::Failure;
 use crate::find::Outcome;
-use crate::output::Shown;
 
 pub fn run(command: &AvailabilityCommand) -> Result<Outcome, Failure> {
     match command {
@@ -26,34 +27,6 @@ pub fn run(command: &AvailabilityCommand) -> Result<Outcome, Failure> {
         AvailabilityCommand::Show(args) => show(args),
         AvailabilityCommand::Export(args) => export(args),
     }
-}
-
-/// An age such as `72h`, `3d`, `1w` or `90min`; a bare number is in `bare` units.
-pub fn parse_age(text: &str, bare: Option<SignedDuration>) -> Result<SignedDuration, String> {
-    let text = text.trim();
-    let split = text
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(text.len());
-    let (number, unit) = text.split_at(split);
-    let number: i64 = number
-        .parse()
-        .map_err(|_| format!("{text:?} is not an age such as 72h, 3d or 1w"))?;
-    let unit = match (unit.trim(), bare) {
-        ("", Some(bare)) => bare,
-        ("s", _) => SignedDuration::from_secs(1),
-        ("min" | "m", _) => SignedDuration::from_mins(1),
-        ("h", _) => SignedDuration::from_hours(1),
-        ("d", _) => SignedDuration::from_hours(24),
-        ("w", _) => SignedDuration::from_hours(24 * 7),
-        ("y", _) => SignedDuration::from_hours(24 * 365),
-        _ => {
-            return Err(format!(
-                "{text:?} is not an age such as 72h, 3d or 1w (units: s, min, h, d, w, y)"
-            ));
-        }
-    };
-    unit.checked_mul(i32::try_from(number).map_err(|_| format!("{text:?} is too long"))?)
-        .ok_or_else(|| format!("{text:?} is too long"))
 }
 
 /// The instant answers are judged at: `--as-of`, or now.
@@ -67,35 +40,6 @@ fn as_of(args: &AvailabilityArgs) -> Result<Timestamp, Failure> {
             )
         }),
     }
-}
-
-/// Today's date in UTC.
-pub fn today() -> jiff::civil::Date {
-    let days = Timestamp::now().as_second().div_euclid(24 * 3600);
-    jiff::civil::date(1970, 1, 1)
-        .checked_add(jiff::Span::new().days(days))
-        .expect("today is a date")
-}
-
-/// The filter of --include-closed and --verified-within, added to `filter`.
-pub fn listing_filter(
-    mut filter: Filter,
-    include_closed: bool,
-    verified_within: Option<&str>,
-) -> Result<Filter, Failure> {
-    if include_closed {
-        filter = filter.include_closed();
-    }
-    if let Some(age) = verified_within {
-        let age = parse_age(age, Some(SignedDuration::from_hours(24)))
-            .map_err(|e| Failure::flag("--verified-within", e))?;
-        let days = age.as_hours() / 24;
-        let since = today()
-            .checked_sub(jiff::Span::new().days(days))
-            .map_err(|e| Failure::flag("--verified-within", e))?;
-        filter = filter.verified_since(since);
-    }
-    Ok(filter)
 }
 
 /// The availability `find` and `pathway` show and filter by: `None` without a store.

@@ -8,7 +8,10 @@ use rayon::prelude::*;
 use crate::args::{AttributeArgs, FindArgs, Format};
 use crate::failure::Failure;
 use crate::output::{Output, Style};
-use crate::{dataset, origins, place};
+use carefind_server::place;
+use carefind_server::polygon::polygon_of;
+
+use crate::{dataset, origins};
 
 /// Whether anything was found, for the exit code.
 pub enum Outcome {
@@ -126,11 +129,12 @@ pub fn attribute_filter(args: &AttributeArgs) -> Result<Filter, Failure> {
                 .map_err(|e| Failure::flag("--min-precision", e))?,
         );
     }
-    crate::availability::listing_filter(
+    carefind_server::age::listing_filter(
         filter,
         args.include_closed,
         args.verified_within.as_deref(),
     )
+    .map_err(|e| Failure::flag("--verified-within", e))
 }
 
 /// The polygon of a GeoJSON file.
@@ -139,41 +143,6 @@ fn polygon(path: &std::path::Path) -> Result<geo::Polygon<f64>, Failure> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| Failure::usage(format!("--polygon {name}: {e}")))?;
     polygon_of(&text).map_err(|e| Failure::usage(format!("--polygon {name}: {e}")))
-}
-
-/// The polygon of a GeoJSON Polygon geometry, or of a Feature or a one-feature collection
-/// holding one.
-pub fn polygon_of(text: &str) -> Result<geo::Polygon<f64>, String> {
-    let geojson: geojson::GeoJson = text.parse().map_err(|e| format!("not GeoJSON: {e}"))?;
-    let geometry = match geojson {
-        geojson::GeoJson::Geometry(geometry) => Some(geometry),
-        geojson::GeoJson::Feature(feature) => feature.geometry,
-        geojson::GeoJson::FeatureCollection(collection) => match &collection.features[..] {
-            [feature] => feature.geometry.clone(),
-            features => {
-                return Err(format!(
-                    "the collection has {} features; give one polygon",
-                    features.len()
-                ));
-            }
-        },
-    };
-    let geometry = geometry.ok_or("the feature has no geometry")?;
-    // geo closes open rings without a word; GeoJSON requires them closed, so say so.
-    if let geojson::GeometryValue::Polygon { coordinates: rings } = &geometry.value {
-        for (i, ring) in rings.iter().enumerate() {
-            if ring.len() >= 2 && ring.first() != ring.last() {
-                let which = match i {
-                    0 => "the exterior ring".to_string(),
-                    hole => format!("hole {hole}"),
-                };
-                return Err(format!(
-                    "{which} is not closed: GeoJSON rings end with the position they start with"
-                ));
-            }
-        }
-    }
-    geo::Polygon::<f64>::try_from(geometry).map_err(|e| format!("not a Polygon: {e}"))
 }
 
 fn single(index: &Index, query: Query, style: Style, out: impl Write) -> Result<Outcome, Failure> {

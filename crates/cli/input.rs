@@ -9,7 +9,7 @@ use carefind::load::{self, Field, LoadOptions, Loaded};
 
 use crate::args::{Geocode, InputArgs, InputFormat};
 use crate::failure::Failure;
-use crate::place;
+use carefind_server::place;
 
 /// Files larger than this get a progress bar (when stderr is a terminal).
 const PROGRESS_BYTES: u64 = 8 << 20;

@@ -2,7 +2,6 @@
 
 mod args;
 mod availability;
-mod connections;
 mod coverage;
 mod dataset;
 mod diff;
@@ -14,12 +13,10 @@ mod input;
 mod origins;
 mod output;
 mod pathway;
-mod place;
 mod plot;
 mod serve;
 mod stats;
 mod validate;
-mod workers;
 
 use std::io;
 use std::process::ExitCode;

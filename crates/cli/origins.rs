@@ -6,7 +6,7 @@ use std::io::{self, Read};
 use carefind::LatLon;
 
 use crate::failure::Failure;
-use crate::place;
+use carefind_server::place;
 
 /// One origin to search from, with the weight column's value (1 when the file has none).
 pub use carefind::analysis::coverage::Origin;

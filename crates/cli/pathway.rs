@@ -3,14 +3,17 @@
 use std::io::{self, IsTerminal, Write};
 
 use carefind::analysis::pathway::{self, Pathway, PathwayQuery, Stage};
-use carefind::{Distance, Hit, Unit};
-use serde::Serialize;
+use carefind::{Distance, Unit};
 
 use crate::args::{PathwayArgs, PathwayFormat};
 use crate::failure::Failure;
 use crate::find::{Outcome, attribute_filter};
-use crate::output::{Record, Shown, Style, fit};
-use crate::{dataset, place};
+use carefind_server::pathway::document;
+use carefind_server::place;
+use carefind_server::record::Shown;
+
+use crate::dataset;
+use crate::output::{Style, fit};
 
 pub fn run(args: &PathwayArgs) -> Result<Outcome, Failure> {
     let unit: Unit = args.units.into();
@@ -171,92 +174,4 @@ fn table(
         writeln!(out, "{}", line.trim_end())?;
     }
     Ok(())
-}
-
-#[derive(Serialize)]
-pub struct Document<'a> {
-    from: Option<&'static str>,
-    units: &'static str,
-    steps: Vec<StepDocument<'a>>,
-    pairs: Vec<PairDocument<'a>>,
-}
-
-#[derive(Serialize)]
-struct StepDocument<'a> {
-    stage: &'static str,
-    levels: carefind::CareSet,
-    options: Vec<Record<'a>>,
-}
-
-#[derive(Serialize)]
-struct PairDocument<'a> {
-    rank: usize,
-    trip_m: f64,
-    trip: f64,
-    program: Record<'a>,
-    /// The home, its distance measured from the program.
-    home: Record<'a>,
-}
-
-pub fn document<'a>(
-    path: &'a Pathway,
-    query: &PathwayQuery,
-    unit: Unit,
-    shown: Option<&'a Shown>,
-) -> Document<'a> {
-    let report = |hit: &Hit<'a>, care: carefind::CareSet| {
-        shown.and_then(|shown| shown.table.shown(hit.facility, care, &shown.need))
-    };
-    Document {
-        from: query.from.map(Stage::name),
-        units: unit.symbol(),
-        steps: path
-            .steps
-            .iter()
-            .map(|step| StepDocument {
-                stage: step.stage.name(),
-                levels: step.stage.levels(),
-                options: step
-                    .options
-                    .iter()
-                    .enumerate()
-                    .map(|(i, hit)| {
-                        Record::new(None, i + 1, hit, unit, report(hit, step.stage.levels()))
-                    })
-                    .collect(),
-            })
-            .collect(),
-        pairs: path
-            .pairs
-            .iter()
-            .enumerate()
-            .map(|(i, pair)| {
-                let home = Hit {
-                    facility: pair.home,
-                    distance_m: Some(pair.home_distance_m),
-                    origin: Some(pair.program.facility.location),
-                };
-                PairDocument {
-                    rank: i + 1,
-                    trip_m: (pair.trip_m * 1000.0).round() / 1000.0,
-                    trip: (Distance::from_meters(pair.trip_m).in_unit(unit) * 1000.0).round()
-                        / 1000.0,
-                    program: Record::new(
-                        None,
-                        i + 1,
-                        &pair.program,
-                        unit,
-                        report(&pair.program, carefind::CareSet::EMPTY),
-                    ),
-                    home: Record::new(
-                        None,
-                        i + 1,
-                        &home,
-                        unit,
-                        report(&home, carefind::CareLevel::SoberLiving.into()),
-                    ),
-                }
-            })
-            .collect(),
-    }
 }

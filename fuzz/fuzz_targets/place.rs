@@ -1,11 +1,8 @@
-//! The CLI's place parser (LAT,LON, ZIP, "City, ST"): any text resolves or fails with a
+//! The place parser (LAT,LON, ZIP, "City, ST"): any text resolves or fails with a
 //! message, and a resolved place is a valid point.
 #![no_main]
 
-#[path = "../../crates/cli/failure.rs"]
-#[allow(dead_code)]
-mod failure;
-#[path = "../../crates/cli/place.rs"]
+#[path = "../../crates/server/src/place.rs"]
 #[allow(dead_code)]
 mod place;
 

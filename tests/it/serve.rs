@@ -1,7 +1,8 @@
-//! `carefind serve` on 127.0.0.1 (an ephemeral port): every endpoint answers what the library
-//! answers, every bad request is a 4xx with a JSON body naming the parameter, responses
-//! match the OpenAPI document, reloads under load drop nothing and mix nothing, the log
-//! holds no place, and SIGTERM stops it cleanly.
+//! The HTTP API: every endpoint answers what the library answers, every bad request is a
+//! 4xx with a JSON body naming the parameter, responses match the OpenAPI document (these
+//! call the router in-process); and `carefind serve` on 127.0.0.1 (an ephemeral port):
+//! reloads under load drop nothing and mix nothing, the log holds no place, connections are
+//! capped, and SIGTERM stops it cleanly.
 
 use crate::common;
 
@@ -14,7 +15,9 @@ use std::time::{Duration, Instant};
 
 use carefind::analysis::pathway::{PathwayQuery, Stage};
 use carefind::{CareLevel, Filter, Index, LatLon, Payment, Query};
+use carefind_server::Config;
 use common::TempFile;
+use common::app::App;
 use common::server::{Server, request};
 use serde_json::{Value, json};
 
@@ -29,7 +32,7 @@ fn ids(page: &Value) -> Vec<String> {
 
 #[test]
 fn facilities_answer_like_the_library_and_page_with_next() {
-    let server = Server::start(&[], None);
+    let server = App::sample();
     let index = Index::sample();
     let origin = LatLon::new(40.7506, -73.9972).unwrap(); // ZIP 10001's centroid in the table
     let (status, page) =
@@ -75,7 +78,7 @@ fn facilities_answer_like_the_library_and_page_with_next() {
 
 #[test]
 fn a_polygon_search_in_the_body_equals_the_library() {
-    let server = Server::start(&[], None);
+    let server = App::sample();
     let ring = json!([
         [-74.1, 40.6],
         [-73.8, 40.6],
@@ -113,7 +116,7 @@ fn a_polygon_search_in_the_body_equals_the_library() {
 
 #[test]
 fn pathway_and_stats_answer_like_the_library() {
-    let server = Server::start(&[], None);
+    let server = App::sample();
     let (status, doc) =
         server.get("/v1/pathway?near=39.9612,-82.9988&from=detox&payment=medicaid&limit=2&pairs=3");
     assert_eq!(status, 200, "{doc}");
@@ -163,7 +166,7 @@ fn pathway_and_stats_answer_like_the_library() {
 
 #[test]
 fn every_bad_request_is_a_4xx_naming_its_parameter() {
-    let server = Server::start(&[], None);
+    let server = App::sample();
     let json = [("Content-Type", "application/json")];
     let cases: Vec<(u16, Value, &str)> = vec![
         {
@@ -328,7 +331,7 @@ fn conforms(value: &Value, schema: &Value, spec: &Value, at: &str) -> Result<(),
 
 #[test]
 fn responses_match_the_openapi_document() {
-    let server = Server::start(&[], Some("s3cret"));
+    let server = App::with(Config::new().admin_token(Some("s3cret".into())));
     let (status, spec) = server.get("/openapi.json");
     assert_eq!(status, 200);
     assert_eq!(spec["openapi"], "3.0.3");
@@ -652,7 +655,7 @@ fn a_query_past_the_request_deadline_stops_itself() {
 
 #[test]
 fn an_offset_past_every_facility_finds_nothing_at_once() {
-    let server = Server::start(&["--quiet"], None);
+    let server = App::sample();
     for offset in ["18446744073709551615", "4611686018427387904", "8000"] {
         let (status, page) = server.get(&format!("/v1/facilities?near=10001&offset={offset}"));
         assert_eq!(status, 200, "{page}");
@@ -851,7 +854,7 @@ fn odd_requests_get_json_errors_naming_the_parameter() {
 
 #[test]
 fn every_documented_query_parameter_is_one_the_server_takes() {
-    let server = Server::start(&[], None);
+    let server = App::sample();
     let (_, spec) = server.get("/openapi.json");
     for path in ["/v1/facilities", "/v1/pathway"] {
         for parameter in spec["paths"][path]["get"]["parameters"].as_array().unwrap() {
@@ -867,6 +870,82 @@ fn every_documented_query_parameter_is_one_the_server_takes() {
             );
         }
     }
+}
+
+#[test]
+fn the_openapi_document_and_the_router_name_the_same_routes() {
+    let server = App::sample();
+    let spec: Value = serde_json::from_str(carefind_server::OPENAPI).unwrap();
+    let mut documented = Vec::new();
+    for (path, operations) in spec["paths"].as_object().unwrap() {
+        for method in operations.as_object().unwrap().keys() {
+            documented.push((method.to_ascii_uppercase(), path.clone()));
+            // Each documented operation reaches a handler: neither the fallback's 404
+            // nor a 405.
+            let concrete = path.replace("{id}", "S00001");
+            let (status, body) = server.json(&method.to_ascii_uppercase(), &concrete, &[], b"");
+            let fallback = status == 404 && body["error"] == "no such endpoint; see /openapi.json";
+            assert!(
+                !fallback && status != 405,
+                "{method} {path} is documented but not routed: {status} {body}"
+            );
+        }
+    }
+    // Each route the router declares (outside /hsds, which has its own specification) is
+    // documented.
+    let source = include_str!("../../crates/server/src/lib.rs");
+    let router = source
+        .split("pub fn router(server: Server)")
+        .nth(1)
+        .unwrap();
+    let router = router.split(".merge(hsds::routes())").next().unwrap();
+    let mut routed = Vec::new();
+    for declaration in router.split(".route(\"").skip(1) {
+        let (path, rest) = declaration.split_once('"').unwrap();
+        let handler = rest.trim_start_matches(',').trim_start();
+        let method = handler.split('(').next().unwrap().to_ascii_uppercase();
+        routed.push((method, path.to_string()));
+    }
+    assert!(routed.len() >= 10, "{routed:?}");
+    for route in &routed {
+        assert!(
+            documented.contains(route),
+            "{route:?} is routed but not in openapi-v1.json"
+        );
+    }
+    assert_eq!(
+        routed.len(),
+        documented.len(),
+        "{routed:?} against {documented:?}"
+    );
+}
+
+#[test]
+fn a_search_body_takes_exactly_the_documented_fields() {
+    let server = App::sample();
+    let spec: Value = serde_json::from_str(carefind_server::OPENAPI).unwrap();
+    let mut documented: Vec<String> = spec["components"]["schemas"]["SearchRequest"]["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .cloned()
+        .collect();
+    // The server's own list, as serde says it when refusing a field it does not know.
+    let (status, body) = server.post(
+        "/v1/facilities/search",
+        &[("Content-Type", "application/json")],
+        br#"{"no_such_field": 1}"#,
+    );
+    assert_eq!(status, 400, "{body}");
+    let said = body["error"].as_str().unwrap();
+    let expected = said.split("expected one of ").nth(1).unwrap();
+    let mut taken: Vec<String> = expected
+        .split(", ")
+        .map(|field| field.split('`').nth(1).unwrap().to_string())
+        .collect();
+    documented.sort();
+    taken.sort();
+    assert_eq!(documented, taken);
 }
 
 /// A compiled schema of the HSDS specification.
@@ -896,7 +975,8 @@ fn the_hsds_api_answers_valid_pages_from_the_same_index() {
         store.to_str().unwrap(),
     ]);
     assert!(imported.status.success());
-    let server = Server::start(&["--store", store.to_str().unwrap()], None);
+    let store = carefind::availability::store::Store::open(&store).unwrap();
+    let server = App::with(Config::new().store(store));
     let (status, root) = server.get("/hsds/");
     assert_eq!((status, &root["version"]), (200, &json!("3.1")));
 

@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+pub mod app;
 pub mod server;
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -1,17 +1,55 @@
 //! Places a person types: `LAT,LON`, a ZIP code, or `City, ST`, resolved offline from the
-//! tables build.rs embeds.
+//! tables this crate's build script embeds.
+//!
+//! ```
+//! let manhattan = carefind_server::place::resolve("10001")?;
+//! assert!((manhattan.lat() - 40.75).abs() < 0.05);
+//! let error = carefind_server::place::resolve("Springfield").unwrap_err();
+//! assert!(error.to_string().contains("ambiguous"));
+//! # Ok::<(), carefind_server::place::PlaceError>(())
+//! ```
+
+use std::fmt;
 
 use carefind::LatLon;
-
-use crate::failure::Failure;
 
 static ZIPS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/zips.bin"));
 static CITIES: &str = include_str!(concat!(env!("OUT_DIR"), "/cities.tsv"));
 static STATES: &str = include_str!(concat!(env!("OUT_DIR"), "/states.tsv"));
 const ZIP_RECORD: usize = 12;
 
-/// Resolves a place to a point.
-pub fn resolve(text: &str) -> Result<LatLon, Failure> {
+/// Why a place could not be resolved, as one sentence for the person who typed it (with
+/// the nearest ZIP codes or the closest city names where there are some).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlaceError {
+    message: String,
+}
+
+impl PlaceError {
+    fn new(message: String) -> Self {
+        PlaceError { message }
+    }
+}
+
+impl fmt::Display for PlaceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for PlaceError {}
+
+/// Resolves a place to a point: `LAT,LON` (or `LAT LON`), a ZIP code (`12345` or
+/// `12345-6789`, at its centroid), or `City, ST` (a bare city name found in one state will
+/// do).
+///
+/// ```
+/// use carefind_server::place::resolve;
+/// assert_eq!(resolve("40.75,-73.99")?, resolve(" 40.75  -73.99 ")?);
+/// assert!(resolve("Clumbus, OH").unwrap_err().to_string().contains("did you mean Columbus, OH"));
+/// # Ok::<(), carefind_server::place::PlaceError>(())
+/// ```
+pub fn resolve(text: &str) -> Result<LatLon, PlaceError> {
     let text = text.trim();
     if let Some(point) = coordinates(text)? {
         return Ok(point);
@@ -20,7 +58,7 @@ pub fn resolve(text: &str) -> Result<LatLon, Failure> {
         return zip_centroid(zip);
     }
     if text.is_empty() || !text.chars().any(char::is_alphabetic) {
-        return Err(Failure::usage(format!(
+        return Err(PlaceError::new(format!(
             "place {text:?} is not LAT,LON, a 5-digit ZIP code or City, ST"
         )));
     }
@@ -28,7 +66,7 @@ pub fn resolve(text: &str) -> Result<LatLon, Failure> {
 }
 
 /// `LAT,LON` or `LAT LON`; `None` when the text is not two numbers.
-fn coordinates(text: &str) -> Result<Option<LatLon>, Failure> {
+fn coordinates(text: &str) -> Result<Option<LatLon>, PlaceError> {
     let parts: Vec<&str> = text.split([',', ' ']).filter(|p| !p.is_empty()).collect();
     let [lat, lon] = parts[..] else {
         return Ok(None);
@@ -38,10 +76,15 @@ fn coordinates(text: &str) -> Result<Option<LatLon>, Failure> {
     };
     LatLon::new(lat, lon)
         .map(Some)
-        .map_err(|error| Failure::usage(format!("place {text:?}: {error} (write LAT,LON)")))
+        .map_err(|error| PlaceError::new(format!("place {text:?}: {error} (write LAT,LON)")))
 }
 
 /// The centroid of a ZIP code (`12345` or `12345-6789`) from the offline table.
+///
+/// ```
+/// assert!(carefind_server::place::zip_point("10001").is_some());
+/// assert!(carefind_server::place::zip_point("Columbus, OH").is_none());
+/// ```
 pub fn zip_point(zip: &str) -> Option<LatLon> {
     zip_centroid(zip_code(zip.trim())?).ok()
 }
@@ -69,18 +112,19 @@ fn zip_at(i: usize) -> (u32, i32, i32) {
     )
 }
 
-fn zip_centroid(zip: u32) -> Result<LatLon, Failure> {
+fn zip_centroid(zip: u32) -> Result<LatLon, PlaceError> {
     let count = ZIPS.len() / ZIP_RECORD;
     let position = partition_point(count, |i| zip_at(i).0 < zip);
     if position < count && zip_at(position).0 == zip {
         let (_, lat, lon) = zip_at(position);
-        return LatLon::new(f64::from(lat) / 1e6, f64::from(lon) / 1e6)
-            .map_err(|error| Failure::usage(format!("ZIP {zip:05} has bad coordinates: {error}")));
+        return LatLon::new(f64::from(lat) / 1e6, f64::from(lon) / 1e6).map_err(|error| {
+            PlaceError::new(format!("ZIP {zip:05} has bad coordinates: {error}"))
+        });
     }
     let near: Vec<String> = (position.saturating_sub(2)..(position + 2).min(count))
         .map(|i| format!("{:05}", zip_at(i).0))
         .collect();
-    Err(Failure::usage(format!(
+    Err(PlaceError::new(format!(
         "ZIP code {zip:05} is not in the embedded table of {count} ZIP codes; the nearest codes are {}",
         near.join(", ")
     )))
@@ -104,9 +148,9 @@ struct City<'a> {
 }
 
 impl City<'_> {
-    fn point(&self) -> Result<LatLon, Failure> {
+    fn point(&self) -> Result<LatLon, PlaceError> {
         let bad = |what: &str| {
-            Failure::usage(format!(
+            PlaceError::new(format!(
                 "{}, {} has bad coordinates: {what}",
                 self.name, self.state
             ))
@@ -147,7 +191,7 @@ fn state_range(state: &str) -> Option<(usize, usize)> {
 }
 
 /// `City, ST`, or a bare city name found in exactly one state.
-fn city(text: &str) -> Result<LatLon, Failure> {
+fn city(text: &str) -> Result<LatLon, PlaceError> {
     let (name, state) = match text.rsplit_once(',') {
         Some((name, state)) => (name.trim(), Some(state.trim())),
         None => (text, None),
@@ -155,7 +199,7 @@ fn city(text: &str) -> Result<LatLon, Failure> {
     let matches: Vec<City> = cities(state).filter(|c| same_city(c.name, name)).collect();
     match (&matches[..], state) {
         ([one], _) => one.point(),
-        ([], _) => Err(Failure::usage(format!(
+        ([], _) => Err(PlaceError::new(format!(
             "place {text:?} is not a known city{}",
             suggest_cities(name, state)
         ))),
@@ -170,7 +214,7 @@ fn city(text: &str) -> Result<LatLon, Failure> {
             } else {
                 String::new()
             };
-            Err(Failure::usage(format!(
+            Err(PlaceError::new(format!(
                 "place {text:?} is ambiguous: add the state, as in {}{more}",
                 states.join("; ")
             )))

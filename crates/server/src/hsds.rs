@@ -14,8 +14,10 @@ use carefind::hsds::{self, Ids, taxonomy};
 use carefind::{CareLevel, Distance, Facility, Filter, Index, Query, Set, Term};
 use serde_json::{Value, json};
 
-use super::{ApiError, MAX_LIMIT, Shared, json_body, number, pairs, refuse_repeats};
+use crate::error::{ApiError, json_body};
+use crate::params::{number, pairs, refuse_repeats};
 use crate::place;
+use crate::{MAX_LIMIT, Shared};
 
 /// Results a page holds unless `per_page` says otherwise.
 const PER_PAGE: usize = 50;
@@ -351,7 +353,7 @@ async fn service_at_locations(
     let prepared = prepared(&shared, &index);
     let shared2 = Arc::clone(&shared);
     shared
-        .compute(super::Lane::Quick, move |budget| {
+        .compute(crate::workers::Lane::Quick, move |budget| {
             let query = query.budget(budget);
             let refused = |e| ApiError::query(e, "query");
             if params.ndjson {
@@ -541,7 +543,7 @@ async fn list_by_id(
     let prepared = prepared(&shared, &index);
     let shared2 = Arc::clone(&shared);
     shared
-        .compute(super::Lane::Heavy, move |budget| {
+        .compute(crate::workers::Lane::Heavy, move |budget| {
             let query = query.budget(budget);
             let refused = |e| ApiError::query(e, "query");
             let total = index.count(&query).map_err(refused)?;

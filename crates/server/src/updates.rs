@@ -19,7 +19,9 @@ use jiff::Timestamp;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use super::{ApiError, Shared, constant_time_eq, json_body};
+use crate::Shared;
+use crate::error::{ApiError, json_body};
+use crate::reload::constant_time_eq;
 
 /// Jobs a commit takes at most: the updates of this many requests share one transaction
 /// (and one flush to disk) when they arrive together.
@@ -267,7 +269,8 @@ pub async fn put_one(
         ));
     }
     let body = body_of(body)?;
-    if !super::is_json_media_type(content_type(&headers).unwrap_or("application/json")) {
+    if !crate::facilities::is_json_media_type(content_type(&headers).unwrap_or("application/json"))
+    {
         return Err(ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Some("body"),
@@ -340,7 +343,7 @@ pub async fn post_feed(
         Some("application/x-ndjson" | "application/ndjson" | "application/jsonl") => {
             FeedFormat::Ndjson
         }
-        Some(value) if super::is_json_media_type(value) => FeedFormat::Json,
+        Some(value) if crate::facilities::is_json_media_type(value) => FeedFormat::Json,
         None => FeedFormat::sniff(&body),
         Some(_) => {
             return Err(ApiError::new(

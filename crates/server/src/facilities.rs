@@ -1,0 +1,246 @@
+//! `/v1/facilities`: searches by query string or JSON body, and one facility by id.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, PathRejection};
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use carefind::{Budget, Hit, Index, QueryError};
+
+use crate::Shared;
+use crate::error::{ApiError, json_body};
+use crate::params::{Params, pairs, refuse_repeats, unit};
+use crate::record::{Record, Shown};
+
+/// The facility part of every record of one index (see `Record::facility_json`), made
+/// once per dataset: escaping the same strings on every request was a tenth of the
+/// server's time.
+pub(crate) struct Prepared {
+    /// The index, by address: answers from any other index take the slow path.
+    index: usize,
+    json: Vec<String>,
+}
+
+impl Prepared {
+    pub(crate) fn of(index: &Arc<Index>) -> Prepared {
+        Prepared {
+            index: Arc::as_ptr(index) as usize,
+            json: index
+                .facilities()
+                .iter()
+                .map(Record::facility_json)
+                .collect(),
+        }
+    }
+
+    fn for_index(&self, index: &Arc<Index>) -> Option<&Prepared> {
+        (self.index == Arc::as_ptr(index) as usize).then_some(self)
+    }
+}
+
+/// A page of results as JSON, written into one buffer that becomes the response body.
+struct Page {
+    /// `{"total":…,"count":…,"results":[…]`, to be closed by `into_response`.
+    body: Vec<u8>,
+    next_cursor: Option<String>,
+    next: Option<String>,
+}
+
+impl IntoResponse for Page {
+    fn into_response(self) -> Response {
+        let mut body = self.body;
+        body.extend_from_slice(b",\"next_cursor\":");
+        let _ = serde_json::to_writer(&mut body, &self.next_cursor);
+        body.extend_from_slice(b",\"next\":");
+        let _ = serde_json::to_writer(&mut body, &self.next);
+        body.push(b'}');
+        ([(header::CONTENT_TYPE, "application/json")], body).into_response()
+    }
+}
+
+/// The page of results, with the total and the cursor of the next page.
+fn answer(
+    index: &Arc<Index>,
+    prepared: Option<&Prepared>,
+    params: &Params,
+    shown: Option<&Shown>,
+    budget: Budget,
+) -> Result<Page, ApiError> {
+    let (query, limit) = params.query(shown)?;
+    let query = query.budget(budget);
+    let unit = params.unit()?;
+    // What to narrow when a query needs too much work.
+    let area = if params.polygon.is_some() {
+        "polygon"
+    } else {
+        "query"
+    };
+    let refused = |error: QueryError| match error {
+        QueryError::InvalidCursor(_) => ApiError::bad("after", error),
+        other => ApiError::query(other, area),
+    };
+    let mut total_query = query.clone();
+    (total_query.limit, total_query.offset, total_query.after) = (None, 0, None);
+    let total = index.count(&total_query).map_err(refused)?;
+    // One more than the page tells whether there is a next one.
+    let mut page_query = query;
+    page_query.limit = Some(limit + 1);
+    let mut hits: Vec<Hit> = index.search(&page_query).map_err(refused)?;
+    let more = hits.len() > limit;
+    hits.truncate(limit);
+    let next_cursor = more
+        .then(|| hits.last().map(|hit| hit.cursor().to_string()))
+        .flatten();
+    let first_rank = page_query.offset.saturating_add(1);
+    let mut body = Vec::with_capacity(1024 * hits.len() + 256);
+    let head = format!("{{\"total\":{total},\"count\":{},\"results\":[", hits.len());
+    body.extend_from_slice(head.as_bytes());
+    for (i, hit) in hits.iter().enumerate() {
+        if i > 0 {
+            body.push(b',');
+        }
+        let report = shown.and_then(|shown| shown.of(hit.facility));
+        match (prepared, index.position_of(hit.facility)) {
+            (Some(prepared), Some(position)) => {
+                let json = &prepared.json[position];
+                let rank = first_rank.saturating_add(i);
+                Record::write_prepared(&mut body, rank, json, hit, unit, report);
+            }
+            _ => {
+                let record = Record::new(None, first_rank.saturating_add(i), hit, unit, report);
+                let _ = serde_json::to_writer(&mut body, &record);
+            }
+        }
+    }
+    body.push(b']');
+    Ok(Page {
+        body,
+        next_cursor,
+        next: None,
+    })
+}
+
+pub(crate) async fn list(
+    State(shared): State<Arc<Shared>>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let pairs = pairs(raw.as_deref())?;
+    let params = Params::from_pairs(&pairs)?;
+    let shown = params.shown(shared.availability())?;
+    let index = shared.locator.index();
+    let prepared = shared.prepared.load_full();
+    let lane = params.lane();
+    let mut page = shared
+        .compute(lane, move |budget| {
+            let prepared = prepared.for_index(&index);
+            answer(&index, prepared, &params, shown.as_ref(), budget)
+        })
+        .await?;
+    if let Some(cursor) = &page.next_cursor {
+        let mut kept: Vec<(String, String)> = pairs
+            .into_iter()
+            .filter(|(k, _)| k != "after" && k != "offset")
+            .collect();
+        kept.push(("after".into(), cursor.clone()));
+        let query = serde_urlencoded::to_string(&kept).unwrap_or_default();
+        page.next = Some(format!("/v1/facilities?{query}"));
+    }
+    Ok(page.into_response())
+}
+
+pub(crate) async fn search(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let body = body.map_err(|rejection| match rejection.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::body_too_large(),
+        status => ApiError::new(status, Some("body"), &rejection.body_text()),
+    })?;
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(is_json_media_type);
+    if !is_json {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Some("body"),
+            "send the search as application/json",
+        ));
+    }
+    let params: Params = serde_json::from_slice(&body).map_err(|e| {
+        let parameter = e.to_string().split('`').nth(1).map(String::from);
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            Some(parameter.as_deref().unwrap_or("body")),
+            &format!("body: {e}"),
+        )
+    })?;
+    let shown = params.shown(shared.availability())?;
+    let index = shared.locator.index();
+    let prepared = shared.prepared.load_full();
+    let lane = params.lane();
+    let page = shared
+        .compute(lane, move |budget| {
+            let prepared = prepared.for_index(&index);
+            answer(&index, prepared, &params, shown.as_ref(), budget)
+        })
+        .await?;
+    Ok(page.into_response())
+}
+
+/// Whether a Content-Type names JSON: `application/json` or a `+json` type, with any
+/// parameters (`application/jsonx` is not JSON).
+pub(crate) fn is_json_media_type(value: &str) -> bool {
+    let essence = value
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || essence
+            .strip_prefix("application/")
+            .is_some_and(|subtype| subtype.ends_with("+json"))
+}
+
+pub(crate) async fn one(
+    State(shared): State<Arc<Shared>>,
+    id: Result<Path<String>, PathRejection>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let Path(id) = id.map_err(|rejection| ApiError::bad("id", rejection.body_text()))?;
+    let pairs = pairs(raw.as_deref())?;
+    refuse_repeats(&pairs, &["units"])?;
+    let mut units = None;
+    for (key, value) in &pairs {
+        match key.as_str() {
+            "units" => units = Some(value.as_str()),
+            other => {
+                return Err(ApiError::bad(
+                    other,
+                    "unknown parameter; this endpoint takes units",
+                ));
+            }
+        }
+    }
+    let unit = unit(units)?;
+    let index = shared.locator.index();
+    let facility = index.get(&id).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            Some("id"),
+            &format!("no facility has id {id:?}"),
+        )
+    })?;
+    let hit = Hit {
+        facility,
+        distance_m: None,
+        origin: None,
+    };
+    let shown = Params::default().shown(shared.availability())?;
+    let report = shown.as_ref().and_then(|shown| shown.of(facility));
+    Ok(json_body(&Record::new(None, 1, &hit, unit, report)))
+}

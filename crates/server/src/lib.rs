@@ -1,0 +1,444 @@
+//! carefind's HTTP service as a library: the `/v1` JSON API, the `/hsds` Open Referral
+//! API and availability updates, as an [`axum::Router`] any program can serve or mount
+//! inside its own.
+//!
+//! The `carefind serve` command is this crate and a listener. A service that already runs
+//! axum merges the router into its own (its links are absolute, so mount it at the root):
+//!
+//! ```
+//! use std::sync::Arc;
+//! use carefind::{Index, Locator};
+//! use carefind_server::{Config, Server};
+//!
+//! let locator = Arc::new(Locator::new(Index::sample()));
+//! let server = Server::new(locator, Config::new().access_log(false))?;
+//! let app: axum::Router = axum::Router::new()
+//!     .route("/", axum::routing::get(|| async { "our own page" }))
+//!     .merge(server.router());
+//! # let _ = app;
+//! # Ok::<(), carefind_server::ServerError>(())
+//! ```
+//!
+//! What a request may do is bounded: its query string and body by size, its search by
+//! units of work and a deadline, the queries waiting by a queue bound (see [`Config`]).
+//! Searches run off the async threads, so `/healthz` answers however heavy they are.
+//!
+//! The access log names each request's route, status and latency, never its path or query
+//! string or body: where a person searches from is health information.
+//!
+//! The parts, one concern each:
+//!
+//! | module | what it does |
+//! |---|---|
+//! | `params` | the parameters of a search, each error naming its parameter |
+//! | `facilities` | `/v1/facilities`: pages of results, written from prepared JSON |
+//! | [`record`] | one result as every machine format shows it |
+//! | [`pathway`], [`stats`] | `/v1/pathway` and `/v1/stats` |
+//! | `hsds` | the `/hsds` API |
+//! | `updates` | availability updates: tokens, and the writer that owns the store |
+//! | `reload` | swapping in new data, refusing a file that would lose too much |
+//! | `access_log` | the deadline of each request, and a log free of places |
+//! | `workers` | where searches run: a quick lane, and a heavy one at low priority |
+//! | `connections` | the listener: a connection cap, header deadlines, a graceful stop |
+//! | [`place`], [`polygon`], [`age`] | what people type: places, GeoJSON, ages |
+#![deny(missing_docs)]
+
+use std::sync::{Arc, Weak};
+use std::time::{Duration, Instant};
+
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{StatusCode, header};
+use axum::middleware;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use carefind::availability::store::Store;
+use carefind::{Budget, Index, Locator};
+use serde_json::{Value, json};
+
+mod access_log;
+pub mod age;
+mod connections;
+mod error;
+mod facilities;
+mod hsds;
+mod params;
+pub mod pathway;
+pub mod place;
+pub mod polygon;
+pub mod record;
+mod reload;
+pub mod stats;
+mod updates;
+mod workers;
+
+pub use connections::{Limits, serve};
+pub use reload::ReloadError;
+pub use updates::Tokens;
+
+use access_log::AccessLog;
+use error::ApiError;
+use workers::{Lane, Refusal, Workers};
+
+/// Limits on what one request may ask for.
+const MAX_LIMIT: usize = 1_000;
+const MAX_QUERY_BYTES: usize = 8 * 1024;
+const MAX_BODY_BYTES: usize = 1024 * 1024;
+const MAX_POLYGON_VERTICES: usize = 10_000;
+const DEFAULT_LIMIT: usize = 10;
+/// Pages longer than this run in the heavy lane.
+const QUICK_LIMIT: usize = 100;
+
+/// The OpenAPI 3 description of the `/v1` API, served at `/openapi.json`.
+///
+/// ```
+/// let spec: serde_json::Value = serde_json::from_str(carefind_server::OPENAPI)?;
+/// assert!(spec["paths"]["/v1/facilities"].is_object());
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+pub const OPENAPI: &str = include_str!("../openapi-v1.json");
+
+/// Where a reload reads the facilities again: a file, a database, anything that makes an
+/// index. Its error is said to whoever asked for the reload.
+pub type Source = dyn Fn() -> Result<Index, String> + Send + Sync;
+
+/// How a [`Server`] behaves: its limits, its log, and what it may write.
+///
+/// ```
+/// use std::time::Duration;
+/// let config = carefind_server::Config::new()
+///     .timeout(Duration::from_secs(5))
+///     .max_work(1_000_000)
+///     .access_log(false);
+/// # let _ = config;
+/// ```
+pub struct Config {
+    timeout: Duration,
+    max_work: u64,
+    max_queue: usize,
+    reload_max_loss: f64,
+    admin_token: Option<String>,
+    access_log: bool,
+    hsds_base_url: String,
+    store: Option<Store>,
+    tokens: Option<Tokens>,
+    source: Option<Arc<Source>>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config::new()
+    }
+}
+
+impl Config {
+    /// The defaults of `carefind serve`: 10 s per request, 200,000,000 units of work per
+    /// search, 64 queries waiting, a reload may lose at most half the facilities, an access
+    /// log on stderr, no reload over HTTP, no availability, links to `http://localhost:8080`.
+    pub fn new() -> Config {
+        Config {
+            timeout: Duration::from_secs(10),
+            max_work: 200_000_000,
+            max_queue: 64,
+            reload_max_loss: 0.5,
+            admin_token: None,
+            access_log: true,
+            hsds_base_url: "http://localhost:8080".into(),
+            store: None,
+            tokens: None,
+            source: None,
+        }
+    }
+
+    /// The time a request may take, waiting and working (at least a second).
+    pub fn timeout(mut self, timeout: Duration) -> Config {
+        self.timeout = timeout.max(Duration::from_secs(1));
+        self
+    }
+
+    /// The units of work one search may do before it is refused with 422.
+    pub fn max_work(mut self, units: u64) -> Config {
+        self.max_work = units;
+        self
+    }
+
+    /// Requests that may wait for a query worker; more are refused with 503 at once.
+    pub fn max_queue(mut self, requests: usize) -> Config {
+        self.max_queue = requests;
+        self
+    }
+
+    /// The largest share of the facilities a reload may lose unless forced (0 to 1).
+    pub fn reload_max_loss(mut self, share: f64) -> Config {
+        self.reload_max_loss = share;
+        self
+    }
+
+    /// The bearer token `POST /v1/admin/reload` needs; without one, it is refused.
+    pub fn admin_token(mut self, token: Option<String>) -> Config {
+        self.admin_token = token.filter(|t| !t.is_empty());
+        self
+    }
+
+    /// Whether to write the access log to stderr.
+    pub fn access_log(mut self, on: bool) -> Config {
+        self.access_log = on;
+        self
+    }
+
+    /// Where clients reach the server, for the links of `/hsds`.
+    pub fn hsds_base_url(mut self, url: impl Into<String>) -> Config {
+        self.hsds_base_url = url.into();
+        self
+    }
+
+    /// The availability store: its reports are loaded into the locator, searches may ask
+    /// for open beds, and updates (with [`Config::tokens`]) are written to it.
+    pub fn store(mut self, store: Store) -> Config {
+        self.store = Some(store);
+        self
+    }
+
+    /// Who may send availability updates; without tokens, updates are refused.
+    pub fn tokens(mut self, tokens: Tokens) -> Config {
+        self.tokens = Some(tokens);
+        self
+    }
+
+    /// Where a reload (`POST /v1/admin/reload`, [`Server::reload`]) reads the facilities.
+    pub fn reload_from(
+        mut self,
+        source: impl Fn() -> Result<Index, String> + Send + Sync + 'static,
+    ) -> Config {
+        self.source = Some(Arc::new(source));
+        self
+    }
+}
+
+/// Why a [`Server`] could not start.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ServerError {
+    /// The query worker threads could not start.
+    Workers(std::io::Error),
+    /// The availability store could not be read.
+    Store(carefind::availability::store::StoreError),
+    /// Tokens were given without a store, where updates are kept.
+    TokensWithoutStore,
+}
+
+impl std::fmt::Display for ServerError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ServerError::Workers(error) => write!(f, "cannot start the query workers: {error}"),
+            ServerError::Store(error) => write!(f, "{error}"),
+            ServerError::TokensWithoutStore => {
+                f.write_str("tokens need a store: updates are kept in the store")
+            }
+        }
+    }
+}
+
+impl std::error::Error for ServerError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ServerError::Workers(error) => Some(error),
+            ServerError::Store(error) => Some(error),
+            ServerError::TokensWithoutStore => None,
+        }
+    }
+}
+
+/// The service: a locator, what it prepared for each facility, its workers and its
+/// writer. Cheap to clone; every clone serves the same data.
+#[derive(Clone)]
+pub struct Server {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    locator: Arc<Locator>,
+    /// Writes availability updates to the store (`None` without a store).
+    writer: Option<updates::Writer>,
+    /// Who may send updates (`None` without tokens: updates are refused).
+    tokens: Option<Tokens>,
+    /// Where a reload reads; `None` when there is nothing to reload.
+    source: Option<Arc<Source>>,
+    /// The admin token; reload over HTTP is refused without one.
+    token: Option<String>,
+    /// `None` when the log is off.
+    access_log: Option<AccessLog>,
+    timeout: Duration,
+    /// Where query work runs.
+    workers: Workers,
+    /// Units of work one search may do.
+    max_work: u64,
+    /// The largest share of facilities a reload may lose unless forced.
+    reload_max_loss: f64,
+    /// One reload at a time.
+    reloading: tokio::sync::Mutex<()>,
+    /// Each facility's record JSON, for the index it was made from.
+    prepared: arc_swap::ArcSwap<facilities::Prepared>,
+    /// Each facility's HSDS objects and ids, for the index they were made from.
+    hsds: arc_swap::ArcSwap<hsds::Prepared>,
+    /// Where clients reach the server, for the links of `/hsds`.
+    hsds_base_url: String,
+}
+
+impl Server {
+    /// A server answering from `locator`. With a store, its reports replace the
+    /// locator's availability table.
+    pub fn new(locator: Arc<Locator>, config: Config) -> Result<Server, ServerError> {
+        let writer = match config.store {
+            Some(store) => {
+                locator.replace_availability(store.load().map_err(ServerError::Store)?);
+                Some(updates::Writer::start(store, Arc::clone(&locator)))
+            }
+            None if config.tokens.is_some() => return Err(ServerError::TokensWithoutStore),
+            None => None,
+        };
+        let index = locator.index();
+        let shared = Arc::new(Shared {
+            prepared: arc_swap::ArcSwap::from_pointee(facilities::Prepared::of(&index)),
+            hsds: arc_swap::ArcSwap::from_pointee(hsds::Prepared::of(&index)),
+            hsds_base_url: config.hsds_base_url,
+            locator,
+            writer,
+            tokens: config.tokens,
+            source: config.source,
+            token: config.admin_token,
+            access_log: config.access_log.then(AccessLog::default),
+            timeout: config.timeout,
+            workers: Workers::new(config.max_queue).map_err(ServerError::Workers)?,
+            max_work: config.max_work,
+            reload_max_loss: config.reload_max_loss,
+            reloading: tokio::sync::Mutex::new(()),
+        });
+        if shared.access_log.is_some() {
+            flush_access_log_while_alive(Arc::downgrade(&shared));
+        }
+        Ok(Server { shared })
+    }
+
+    /// The locator the server answers from.
+    pub fn locator(&self) -> &Arc<Locator> {
+        &self.shared.locator
+    }
+
+    /// The API's routes, with the server as their state. Mount it with
+    /// [`Router::nest`] or serve it with [`serve`].
+    pub fn router(&self) -> Router {
+        router(self.clone())
+    }
+
+    /// Reads the facilities again from the [`Config::reload_from`] source and swaps them
+    /// in; queries in flight finish on the old data. Unless `force`, data that would empty
+    /// the service or lose more than [`Config::reload_max_loss`] is refused and the old
+    /// data stays live. Answers the number of facilities now served.
+    pub async fn reload(&self, force: bool) -> Result<usize, ReloadError> {
+        reload::reload(&self.shared, force)
+            .await
+            .map_err(ReloadError::from)
+    }
+
+    /// Whether [`Config::admin_token`] was given, so that reload over HTTP is possible.
+    pub fn reloads_over_http(&self) -> bool {
+        self.shared.token.is_some()
+    }
+
+    /// Writes the access log lines not yet written.
+    pub fn flush_access_log(&self) {
+        if let Some(log) = &self.shared.access_log {
+            log.flush();
+        }
+    }
+}
+
+/// Access log lines go out in batches every 100 ms, from a thread that ends with the
+/// server.
+fn flush_access_log_while_alive(shared: Weak<Shared>) {
+    std::thread::spawn(move || {
+        loop {
+            std::thread::sleep(Duration::from_millis(100));
+            let Some(shared) = shared.upgrade() else {
+                return;
+            };
+            if let Some(log) = &shared.access_log {
+                log.flush();
+            }
+        }
+    });
+}
+
+/// The API's routes on `server`: `carefind_server::router(server)` is
+/// [`Server::router`].
+pub fn router(server: Server) -> Router {
+    let shared = server.shared;
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/openapi.json", get(openapi))
+        .route("/v1/facilities", get(facilities::list))
+        .route("/v1/facilities/search", post(facilities::search))
+        .route("/v1/facilities/{id}", get(facilities::one))
+        .route("/v1/facilities/{id}/availability", put(updates::put_one))
+        .route("/v1/availability", post(updates::post_feed))
+        .route("/v1/pathway", get(pathway::route))
+        .route("/v1/stats", get(stats::route))
+        .route("/v1/admin/reload", post(reload::route))
+        .merge(hsds::routes())
+        .fallback(|| async {
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                None,
+                "no such endpoint; see /openapi.json",
+            )
+        })
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                None,
+                "this endpoint does not take that method",
+            )
+        })
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn_with_state(
+            Arc::clone(&shared),
+            access_log::guard,
+        ))
+        .with_state(shared)
+}
+
+impl Shared {
+    /// The locator whose availability queries read, when the server keeps availability.
+    fn availability(&self) -> Option<&Locator> {
+        self.writer.is_some().then_some(&*self.locator)
+    }
+
+    /// Runs `work` on a query worker of `lane`, with the request's budget: the work it may
+    /// do, and the deadline by which it gives up, whether still waiting or working.
+    async fn compute<T: Send + 'static>(
+        &self,
+        lane: Lane,
+        work: impl FnOnce(Budget) -> Result<T, ApiError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let deadline = Instant::now() + self.timeout;
+        let budget = Budget::new().max_work(self.max_work).deadline(deadline);
+        match self.workers.run(lane, deadline, move || work(budget)).await {
+            Ok(answer) => answer,
+            Err(Refusal::Busy(why)) => Err(ApiError::busy(why)),
+            Err(Refusal::Lost) => Err(ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                None,
+                "the query did not finish",
+            )),
+        }
+    }
+}
+
+async fn healthz(State(shared): State<Arc<Shared>>) -> Json<Value> {
+    Json(json!({"status": "ok", "facilities": shared.locator.index().len()}))
+}
+
+async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
+}

@@ -1,0 +1,350 @@
+//! The parameters of a search, from a query string or a JSON body, checked one by one so
+//! that every error names the parameter at fault.
+
+use carefind::{Area, BBox, CareLevel, Cursor, Distance, Filter, Locator, Query, Set, Term, Unit};
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::error::ApiError;
+use crate::polygon::polygon_of;
+use crate::record::Shown;
+use crate::workers::Lane;
+use crate::{
+    DEFAULT_LIMIT, MAX_LIMIT, MAX_POLYGON_VERTICES, MAX_QUERY_BYTES, QUICK_LIMIT, age, place,
+};
+use axum::http::StatusCode;
+
+/// What a search asks, from a query string or a JSON body.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Params {
+    pub(crate) near: Option<String>,
+    pub(crate) within: Option<String>,
+    pub(crate) limit: Option<usize>,
+    pub(crate) offset: Option<usize>,
+    pub(crate) after: Option<String>,
+    #[serde(default)]
+    pub(crate) care: Words,
+    #[serde(default)]
+    pub(crate) payment: Words,
+    #[serde(default)]
+    pub(crate) age: Words,
+    #[serde(default)]
+    pub(crate) population: Words,
+    #[serde(default)]
+    pub(crate) language: Words,
+    #[serde(default)]
+    pub(crate) medication: Words,
+    #[serde(default)]
+    pub(crate) kind: Words,
+    pub(crate) min_precision: Option<String>,
+    pub(crate) include_closed: Option<bool>,
+    pub(crate) verified_within: Option<String>,
+    pub(crate) accepting: Option<bool>,
+    pub(crate) open_beds: Option<u32>,
+    pub(crate) max_wait: Option<u32>,
+    pub(crate) fresh_within: Option<String>,
+    pub(crate) bbox: Option<String>,
+    /// GeoJSON (bodies only).
+    pub(crate) polygon: Option<Value>,
+    pub(crate) units: Option<String>,
+}
+
+/// A list given as `"a,b"` or `["a", "b"]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(untagged)]
+pub(crate) enum Words {
+    #[default]
+    None,
+    Text(String),
+    List(Vec<String>),
+}
+
+impl Words {
+    fn joined(&self) -> String {
+        match self {
+            Words::None => String::new(),
+            Words::Text(text) => text.clone(),
+            Words::List(words) => words.join(","),
+        }
+    }
+
+    fn push(&mut self, word: String) {
+        *self = match std::mem::take(self) {
+            Words::None => Words::Text(word),
+            Words::Text(text) => Words::Text(format!("{text},{word}")),
+            Words::List(mut words) => {
+                words.push(word);
+                Words::List(words)
+            }
+        };
+    }
+}
+
+/// The pairs of a query string, refusing one that is too long.
+pub(crate) fn pairs(raw: Option<&str>) -> Result<Vec<(String, String)>, ApiError> {
+    let raw = raw.unwrap_or_default();
+    if raw.len() > MAX_QUERY_BYTES {
+        return Err(ApiError::new(
+            StatusCode::URI_TOO_LONG,
+            Some("query"),
+            &format!(
+                "the query string is {} bytes; at most {MAX_QUERY_BYTES}",
+                raw.len()
+            ),
+        ));
+    }
+    serde_urlencoded::from_str(raw).map_err(|e| ApiError::bad("query", e))
+}
+
+/// Refuses a query string that gives one of `single` (parameters that take one value)
+/// twice: which one was meant cannot be known.
+pub(crate) fn refuse_repeats(pairs: &[(String, String)], single: &[&str]) -> Result<(), ApiError> {
+    for name in single {
+        if pairs.iter().filter(|(key, _)| key == name).count() > 1 {
+            return Err(ApiError::bad(
+                name,
+                "given more than once; it takes one value",
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn boolean(parameter: &str, value: &str) -> Result<bool, ApiError> {
+    match value.trim() {
+        "true" | "1" | "yes" => Ok(true),
+        "false" | "0" | "no" => Ok(false),
+        other => Err(ApiError::bad(
+            parameter,
+            format!("{other:?} is not true or false"),
+        )),
+    }
+}
+
+fn count(parameter: &str, value: &str) -> Result<u32, ApiError> {
+    value.trim().parse().map_err(|_| {
+        ApiError::bad(
+            parameter,
+            format!("{value:?} is not a whole number from 0 to 4294967295"),
+        )
+    })
+}
+
+pub(crate) fn number(parameter: &str, value: &str) -> Result<usize, ApiError> {
+    value.trim().parse().map_err(|_| {
+        ApiError::bad(
+            parameter,
+            format!("{value:?} is not a whole number of at least 0"),
+        )
+    })
+}
+
+impl Params {
+    pub(crate) fn from_pairs(pairs: &[(String, String)]) -> Result<Params, ApiError> {
+        let mut params = Params::default();
+        refuse_repeats(
+            pairs,
+            &[
+                "near",
+                "within",
+                "limit",
+                "offset",
+                "after",
+                "bbox",
+                "units",
+                "min_precision",
+                "include_closed",
+                "verified_within",
+                "accepting",
+                "open_beds",
+                "max_wait",
+                "fresh_within",
+            ],
+        )?;
+        for (key, value) in pairs {
+            let value = value.clone();
+            match key.as_str() {
+                "near" => params.near = Some(value),
+                "within" => params.within = Some(value),
+                "limit" => params.limit = Some(number("limit", &value)?),
+                "offset" => params.offset = Some(number("offset", &value)?),
+                "after" => params.after = Some(value),
+                "care" => params.care.push(value),
+                "payment" => params.payment.push(value),
+                "age" => params.age.push(value),
+                "population" => params.population.push(value),
+                "language" => params.language.push(value),
+                "medication" => params.medication.push(value),
+                "kind" => params.kind.push(value),
+                "min_precision" => params.min_precision = Some(value),
+                "include_closed" => params.include_closed = Some(boolean(key, &value)?),
+                "verified_within" => params.verified_within = Some(value),
+                "accepting" => params.accepting = Some(boolean(key, &value)?),
+                "open_beds" => params.open_beds = Some(count(key, &value)?),
+                "max_wait" => params.max_wait = Some(count(key, &value)?),
+                "fresh_within" => params.fresh_within = Some(value),
+                "bbox" => params.bbox = Some(value),
+                "units" => params.units = Some(value),
+                "polygon" => {
+                    return Err(ApiError::bad(
+                        "polygon",
+                        "send polygons in the body of POST /v1/facilities/search",
+                    ));
+                }
+                other => return Err(ApiError::bad(other, "unknown parameter; see /openapi.json")),
+            }
+        }
+        Ok(params)
+    }
+
+    pub(crate) fn unit(&self) -> Result<Unit, ApiError> {
+        unit(self.units.as_deref())
+    }
+
+    /// The lane a search runs in: an area to scan or a long page may walk much of the
+    /// index; a nearest page or a radius with a short page walks a few tree nodes.
+    pub(crate) fn lane(&self) -> Lane {
+        let long_page = self.limit.unwrap_or(DEFAULT_LIMIT) > QUICK_LIMIT;
+        if self.polygon.is_some() || self.bbox.is_some() || long_page {
+            Lane::Heavy
+        } else {
+            Lane::Quick
+        }
+    }
+
+    /// The availability shown and filtered by, with the table of `locator` (`None` when
+    /// the server keeps no availability).
+    pub(crate) fn shown(&self, locator: Option<&Locator>) -> Result<Option<Shown>, ApiError> {
+        let fresh_within = match &self.fresh_within {
+            None => carefind::availability::Need::FRESH_WITHIN,
+            Some(age) => age::parse_age(age, None).map_err(|e| ApiError::bad("fresh_within", e))?,
+        };
+        let mut need = carefind::availability::Need::now().fresh_within(fresh_within);
+        if self.accepting == Some(true) {
+            need = need.accepting();
+        }
+        if let Some(beds) = self.open_beds {
+            need = need.open_beds(beds);
+        }
+        if let Some(days) = self.max_wait {
+            need = need.max_wait_days(days);
+        }
+        let Some(locator) = locator else {
+            if need.asks_anything() {
+                let parameter = if self.accepting == Some(true) {
+                    "accepting"
+                } else if self.open_beds.is_some() {
+                    "open_beds"
+                } else {
+                    "max_wait"
+                };
+                return Err(ApiError::bad(
+                    parameter,
+                    "this server keeps no availability (it was started without --store)",
+                ));
+            }
+            return Ok(None);
+        };
+        Ok(Some(Shown {
+            table: locator.availability(),
+            care: Set::parse_list(&self.care.joined()).unwrap_or_default(),
+            need,
+        }))
+    }
+
+    pub(crate) fn filter(&self) -> Result<Filter, ApiError> {
+        fn set<T: Term>(parameter: &str, words: &Words) -> Result<Set<T>, ApiError> {
+            Set::parse_list(&words.joined()).map_err(|e| ApiError::bad(parameter, e))
+        }
+        let filter = Filter::new()
+            .care(set::<CareLevel>("care", &self.care)?)
+            .payment(set("payment", &self.payment)?)
+            .ages(set("age", &self.age)?)
+            .populations(set("population", &self.population)?)
+            .languages(set("language", &self.language)?)
+            .medications(set("medication", &self.medication)?)
+            .kinds(set("kind", &self.kind)?);
+        let filter = match &self.min_precision {
+            None => filter,
+            Some(precision) => filter.min_precision(
+                precision
+                    .parse()
+                    .map_err(|e| ApiError::bad("min_precision", e))?,
+            ),
+        };
+        age::listing_filter(
+            filter,
+            self.include_closed == Some(true),
+            self.verified_within.as_deref(),
+        )
+        .map_err(|e| ApiError::bad("verified_within", e))
+    }
+
+    /// The library query, and the page size asked for.
+    pub(crate) fn query(&self, shown: Option<&Shown>) -> Result<(Query, usize), ApiError> {
+        let unit = self.unit()?;
+        let limit = self.limit.unwrap_or(DEFAULT_LIMIT);
+        if limit > MAX_LIMIT {
+            return Err(ApiError::bad(
+                "limit",
+                format!("{limit} is more than {MAX_LIMIT}; page with next"),
+            ));
+        }
+        let mut filter = self.filter()?;
+        if let Some(shown) = shown {
+            filter = filter.available(shown.table.clone(), shown.need);
+        }
+        let mut query = Query::default()
+            .filter(filter)
+            .offset(self.offset.unwrap_or(0));
+        query.limit = Some(limit);
+        if let Some(near) = &self.near {
+            query.origin = Some(place::resolve(near).map_err(|e| ApiError::bad("near", e))?);
+        }
+        if let Some(within) = &self.within {
+            let distance =
+                Distance::parse(within, Some(unit)).map_err(|e| ApiError::bad("within", e))?;
+            query = query.max_distance(distance);
+        }
+        if let Some(bbox) = &self.bbox {
+            query.area = Area::Box(bbox.parse::<BBox>().map_err(|e| ApiError::bad("bbox", e))?);
+        }
+        if let Some(polygon) = &self.polygon {
+            if self.bbox.is_some() {
+                return Err(ApiError::bad("polygon", "give bbox or polygon, not both"));
+            }
+            let polygon =
+                polygon_of(&polygon.to_string()).map_err(|e| ApiError::bad("polygon", e))?;
+            let vertices = geo::CoordsIter::coords_count(&polygon);
+            if vertices > MAX_POLYGON_VERTICES {
+                return Err(ApiError::bad(
+                    "polygon",
+                    format!("{vertices} vertices; at most {MAX_POLYGON_VERTICES}"),
+                ));
+            }
+            query.area = Area::Polygon(polygon);
+        }
+        if let Some(after) = &self.after {
+            query = query.after(
+                after
+                    .parse::<Cursor>()
+                    .map_err(|e| ApiError::bad("after", e))?,
+            );
+        }
+        if query.origin.is_none() && matches!(query.area, Area::Everywhere) {
+            return Err(ApiError::bad(
+                "near",
+                "give near (a place), bbox or polygon",
+            ));
+        }
+        Ok((query, limit))
+    }
+}
+
+/// The `units` parameter, parsed as `Distance` parses units (mi by default).
+pub(crate) fn unit(units: Option<&str>) -> Result<Unit, ApiError> {
+    units
+        .map_or(Ok(Unit::Miles), str::parse)
+        .map_err(|e| ApiError::bad("units", e))
+}

@@ -1,0 +1,197 @@
+//! A step-down pathway as JSON: `/v1/pathway` and `carefind pathway --format json`.
+
+use std::sync::Arc;
+
+use axum::extract::{RawQuery, State};
+use axum::response::Response;
+use carefind::analysis::pathway::{Pathway, PathwayQuery, Stage};
+use carefind::{Distance, Hit, Unit};
+use serde::Serialize;
+
+use crate::error::{ApiError, json_body};
+use crate::params::{Params, number, pairs, refuse_repeats, unit};
+use crate::record::{Record, Shown};
+use crate::workers::Lane;
+use crate::{MAX_LIMIT, Shared, place};
+
+/// A pathway as JSON: each later stage's options, then the program and sober-living pairs.
+#[derive(Serialize)]
+pub struct Document<'a> {
+    from: Option<&'static str>,
+    units: &'static str,
+    steps: Vec<StepDocument<'a>>,
+    pairs: Vec<PairDocument<'a>>,
+}
+
+#[derive(Serialize)]
+struct StepDocument<'a> {
+    stage: &'static str,
+    levels: carefind::CareSet,
+    options: Vec<Record<'a>>,
+}
+
+#[derive(Serialize)]
+struct PairDocument<'a> {
+    rank: usize,
+    trip_m: f64,
+    trip: f64,
+    program: Record<'a>,
+    /// The home, its distance measured from the program.
+    home: Record<'a>,
+}
+
+/// The document of `path`, the answer to `query`, with distances in `unit` and the
+/// availability `shown`.
+///
+/// ```
+/// use carefind::analysis::pathway::{pathway, PathwayQuery, Stage};
+/// use carefind::{Index, LatLon, Unit};
+///
+/// let index = Index::sample();
+/// let query = PathwayQuery::new(LatLon::new(40.75, -73.99)?).from(Stage::Detox);
+/// let path = pathway(&index, &query)?;
+/// let json = serde_json::to_value(carefind_server::pathway::document(&path, &query, Unit::Miles, None))?;
+/// assert_eq!(json["from"], "detox");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn document<'a>(
+    path: &'a Pathway,
+    query: &PathwayQuery,
+    unit: Unit,
+    shown: Option<&'a Shown>,
+) -> Document<'a> {
+    let report = |hit: &Hit<'a>, care: carefind::CareSet| {
+        shown.and_then(|shown| shown.table.shown(hit.facility, care, &shown.need))
+    };
+    Document {
+        from: query.from.map(Stage::name),
+        units: unit.symbol(),
+        steps: path
+            .steps
+            .iter()
+            .map(|step| StepDocument {
+                stage: step.stage.name(),
+                levels: step.stage.levels(),
+                options: step
+                    .options
+                    .iter()
+                    .enumerate()
+                    .map(|(i, hit)| {
+                        Record::new(None, i + 1, hit, unit, report(hit, step.stage.levels()))
+                    })
+                    .collect(),
+            })
+            .collect(),
+        pairs: path
+            .pairs
+            .iter()
+            .enumerate()
+            .map(|(i, pair)| {
+                let home = Hit {
+                    facility: pair.home,
+                    distance_m: Some(pair.home_distance_m),
+                    origin: Some(pair.program.facility.location),
+                };
+                PairDocument {
+                    rank: i + 1,
+                    trip_m: (pair.trip_m * 1000.0).round() / 1000.0,
+                    trip: (Distance::from_meters(pair.trip_m).in_unit(unit) * 1000.0).round()
+                        / 1000.0,
+                    program: Record::new(
+                        None,
+                        i + 1,
+                        &pair.program,
+                        unit,
+                        report(&pair.program, carefind::CareSet::EMPTY),
+                    ),
+                    home: Record::new(
+                        None,
+                        i + 1,
+                        &home,
+                        unit,
+                        report(&home, carefind::CareLevel::SoberLiving.into()),
+                    ),
+                }
+            })
+            .collect(),
+    }
+}
+
+pub(crate) async fn route(
+    State(shared): State<Arc<Shared>>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let pairs = pairs(raw.as_deref())?;
+    refuse_repeats(
+        &pairs,
+        &[
+            "near",
+            "from",
+            "within",
+            "pair_within",
+            "units",
+            "limit",
+            "pairs",
+        ],
+    )?;
+    let mut filters: Vec<(String, String)> = Vec::new();
+    let (mut near, mut from, mut within, mut pair_within, mut units) =
+        (None, None, None, None, None);
+    let (mut limit, mut pairs_wanted) = (3, 5);
+    for (key, value) in &pairs {
+        match key.as_str() {
+            "near" => near = Some(value.clone()),
+            "from" => from = Some(value.clone()),
+            "within" => within = Some(value.clone()),
+            "pair_within" => pair_within = Some(value.clone()),
+            "units" => units = Some(value.clone()),
+            "limit" => limit = number("limit", value)?,
+            "pairs" => pairs_wanted = number("pairs", value)?,
+            "payment" | "age" | "population" | "language" | "medication" | "kind"
+            | "min_precision" | "include_closed" | "verified_within" | "accepting"
+            | "open_beds" | "max_wait" | "fresh_within" => {
+                filters.push((key.clone(), value.clone()))
+            }
+            other => return Err(ApiError::bad(other, "unknown parameter; see /openapi.json")),
+        }
+    }
+    if limit > MAX_LIMIT || pairs_wanted > MAX_LIMIT {
+        let parameter = if limit > MAX_LIMIT { "limit" } else { "pairs" };
+        return Err(ApiError::bad(parameter, format!("at most {MAX_LIMIT}")));
+    }
+    let unit = unit(units.as_deref())?;
+    let near = near.ok_or_else(|| ApiError::bad("near", "give near, a place"))?;
+    let origin = place::resolve(&near).map_err(|e| ApiError::bad("near", e))?;
+    let params = Params::from_pairs(&filters)?;
+    let shown = params.shown(shared.availability())?;
+    let mut filter = params.filter()?;
+    if let Some(shown) = &shown {
+        filter = filter.available(shown.table.clone(), shown.need);
+    }
+    let mut query = PathwayQuery::new(origin)
+        .filter(filter)
+        .per_step(limit)
+        .pairs(pairs_wanted);
+    if let Some(from) = from {
+        let stage: Stage = from.parse().map_err(|e| ApiError::bad("from", e))?;
+        query = query.from(stage);
+    }
+    if let Some(within) = within {
+        query = query
+            .within(Distance::parse(&within, Some(unit)).map_err(|e| ApiError::bad("within", e))?);
+    }
+    if let Some(pair_within) = pair_within {
+        query = query.pair_within(
+            Distance::parse(&pair_within, Some(unit))
+                .map_err(|e| ApiError::bad("pair_within", e))?,
+        );
+    }
+    let index = shared.locator.index();
+    shared
+        .compute(Lane::Quick, move |_| {
+            let path = carefind::analysis::pathway::pathway(&index, &query)
+                .map_err(|e| ApiError::query(e, "query"))?;
+            Ok(json_body(&document(&path, &query, unit, shown.as_ref())))
+        })
+        .await
+}

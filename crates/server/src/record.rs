@@ -1,0 +1,368 @@
+//! One result as every machine format shows it: the API's JSON objects, and the rows the
+//! `carefind` command writes as CSV, JSON or GeoJSON, so that both say the same.
+//!
+//! ```
+//! use carefind::{Index, LatLon, Query, Unit};
+//! use carefind_server::record::Record;
+//!
+//! let index = Index::sample();
+//! let hits = index.search(&Query::nearest(LatLon::new(40.75, -73.99)?, 1))?;
+//! let json = serde_json::to_value(Record::new(None, 1, &hits[0], Unit::Miles, None))?;
+//! assert_eq!(json["rank"], 1);
+//! assert_eq!(json["units"], "mi");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::sync::Arc;
+
+use carefind::availability::{Availability, Need, Update};
+use carefind::{
+    AgeSet, CareSet, Facility, Hit, KindSet, LanguageSet, MedicationSet, MhTypeSet, PaymentSet,
+    PopulationSet, Precision, Status, Unit,
+};
+use serde::Serialize;
+
+/// The CSV/TSV columns of [`Record::fields`], after `origin_id` in batch mode: the rank,
+/// every column of the native format, where the facility lies from the origin, then its
+/// availability.
+///
+/// ```
+/// let columns: Vec<&str> = carefind_server::record::columns().collect();
+/// assert_eq!(columns[..2], ["rank", "id"]);
+/// assert_eq!(columns.last(), Some(&"availability_updated"));
+/// ```
+pub fn columns() -> impl Iterator<Item = &'static str> {
+    std::iter::once("rank")
+        .chain(carefind::load::native::COLUMNS)
+        .chain(["distance_m", "distance", "units", "bearing_deg"])
+        .chain(AVAILABILITY_COLUMNS)
+}
+
+const AVAILABILITY_COLUMNS: [&str; 5] = [
+    "accepting",
+    "beds_available",
+    "beds_total",
+    "wait_days",
+    "availability_updated",
+];
+
+/// The availability a search shows beside its results: the table it read, the levels it
+/// wanted and its need (fresh reports only; see `Availability::shown`).
+///
+/// ```
+/// use std::sync::Arc;
+/// use carefind::availability::{Availability, Need};
+/// use carefind::{CareSet, Index};
+/// use carefind_server::record::Shown;
+///
+/// let shown = Shown { table: Arc::new(Availability::new()), care: CareSet::EMPTY, need: Need::now() };
+/// let index = Index::sample();
+/// assert!(shown.of(&index.facilities()[0]).is_none());
+/// ```
+pub struct Shown {
+    /// The availability table the search read.
+    pub table: Arc<Availability>,
+    /// The levels of care the search asked for (empty: any).
+    pub care: CareSet,
+    /// What the search needs of a report, and the instant it is judged at.
+    pub need: Need,
+}
+
+impl Shown {
+    /// The report shown for `facility`, if a fresh one meets the need.
+    pub fn of<'a>(&'a self, facility: &Facility) -> Option<&'a Update> {
+        self.table.shown(facility, self.care, &self.need)
+    }
+
+    /// The same, for the levels `care`.
+    pub fn for_levels(&self, care: CareSet) -> Shown {
+        Shown {
+            table: self.table.clone(),
+            care,
+            need: self.need,
+        }
+    }
+}
+
+/// A report's measures as records show them; all empty (null) when there is none.
+///
+/// ```
+/// use carefind_server::record::AvailabilityPart;
+/// assert_eq!(AvailabilityPart::of(None).short(), "");
+/// ```
+#[derive(Clone, Copy, Default, Serialize)]
+pub struct AvailabilityPart {
+    accepting: Option<bool>,
+    beds_available: Option<u32>,
+    beds_total: Option<u32>,
+    wait_days: Option<u32>,
+    availability_updated: Option<jiff::Timestamp>,
+}
+
+impl AvailabilityPart {
+    /// The measures of `report`.
+    pub fn of(report: Option<&Update>) -> Self {
+        report.map_or_else(AvailabilityPart::default, |report| AvailabilityPart {
+            accepting: report.accepting,
+            beds_available: report.beds_available,
+            beds_total: report.beds_total,
+            wait_days: report.wait_days,
+            availability_updated: Some(report.updated_at),
+        })
+    }
+
+    fn fields(&self) -> [String; 5] {
+        let count = |n: Option<u32>| n.map(|n| n.to_string()).unwrap_or_default();
+        [
+            match self.accepting {
+                Some(true) => "yes".into(),
+                Some(false) => "no".into(),
+                None => String::new(),
+            },
+            count(self.beds_available),
+            count(self.beds_total),
+            count(self.wait_days),
+            self.availability_updated
+                .map(|at| at.to_string())
+                .unwrap_or_default(),
+        ]
+    }
+
+    /// A few characters for a table: beds open, else accepting, else the wait.
+    pub fn short(&self) -> String {
+        match (self.beds_available, self.accepting, self.wait_days) {
+            (Some(beds), _, _) => format!("{beds} bed{}", if beds == 1 { "" } else { "s" }),
+            (None, Some(true), Some(wait)) => format!("yes, {wait}d"),
+            (None, Some(true), None) => "yes".into(),
+            (None, Some(false), _) => "no".into(),
+            (None, None, Some(wait)) => format!("wait {wait}d"),
+            (None, None, None) => String::new(),
+        }
+    }
+}
+
+/// One result as every machine format shows it.
+#[derive(Serialize)]
+pub struct Record<'a> {
+    #[serde(skip)]
+    facility: &'a Facility,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    origin_id: Option<&'a str>,
+    rank: usize,
+    id: &'a str,
+    name: &'a str,
+    name2: &'a str,
+    street: &'a str,
+    city: &'a str,
+    state: &'a str,
+    zip: &'a str,
+    phone: &'a str,
+    intake_phone: &'a str,
+    website: &'a str,
+    /// Latitude in degrees.
+    pub lat: f64,
+    /// Longitude in degrees.
+    pub lon: f64,
+    care: CareSet,
+    payment: PaymentSet,
+    ages: AgeSet,
+    populations: PopulationSet,
+    languages: LanguageSet,
+    medications: MedicationSet,
+    services: &'a [String],
+    kinds: KindSet,
+    mh_types: MhTypeSet,
+    precision: Precision,
+    status: Status,
+    verified: Option<jiff::civil::Date>,
+    source: &'a str,
+    distance_m: Option<f64>,
+    distance: Option<f64>,
+    units: &'static str,
+    bearing_deg: Option<f64>,
+    /// The availability report's measures.
+    #[serde(flatten)]
+    pub availability: AvailabilityPart,
+}
+
+impl<'a> Record<'a> {
+    /// The record of `hit`, ranked `rank`, its distance in `unit`, with the availability
+    /// report shown for it; `origin_id` names the origin of a batch row.
+    pub fn new(
+        origin_id: Option<&'a str>,
+        rank: usize,
+        hit: &Hit<'a>,
+        unit: Unit,
+        availability: Option<&Update>,
+    ) -> Self {
+        let f = hit.facility;
+        Record {
+            facility: f,
+            origin_id,
+            rank,
+            id: &f.id,
+            name: &f.name,
+            name2: &f.name2,
+            street: &f.street,
+            city: &f.city,
+            state: &f.state,
+            zip: &f.zip,
+            phone: &f.phone,
+            intake_phone: &f.intake_phone,
+            website: &f.website,
+            lat: f.location.lat(),
+            lon: f.location.lon(),
+            care: f.care,
+            payment: f.payment,
+            ages: f.ages,
+            populations: f.populations,
+            languages: f.languages,
+            medications: f.medications,
+            services: &f.services,
+            kinds: f.kinds,
+            mh_types: f.mh_types,
+            precision: f.precision,
+            status: f.status,
+            verified: f.verified,
+            source: &f.source,
+            distance_m: hit.distance_m.map(|d| round(d, 3)),
+            distance: hit.distance().map(|d| round(d.in_unit(unit), 3)),
+            units: unit.symbol(),
+            bearing_deg: hit.bearing_deg().map(|b| round(b, 1)),
+            availability: AvailabilityPart::of(availability),
+        }
+    }
+
+    /// The record as CSV fields, in the order of [`columns`] (after `origin_id` when the
+    /// record has one).
+    pub fn fields(&self) -> Vec<String> {
+        let number = |x: Option<f64>| x.map(|x| x.to_string()).unwrap_or_default();
+        let mut fields = Vec::with_capacity(40);
+        if let Some(origin_id) = self.origin_id {
+            fields.push(origin_id.to_string());
+        }
+        fields.push(self.rank.to_string());
+        // The native format's columns, as its writer writes them.
+        fields.extend(carefind::save::row(self.facility));
+        fields.extend([
+            number(self.distance_m),
+            number(self.distance),
+            self.units.into(),
+            number(self.bearing_deg),
+        ]);
+        fields.extend(self.availability.fields());
+        fields
+    }
+}
+
+/// What a record's JSON says of the query: the distance and bearing from the origin, and
+/// the availability shown.
+#[derive(Serialize)]
+struct QueryPart {
+    distance_m: Option<f64>,
+    distance: Option<f64>,
+    units: &'static str,
+    bearing_deg: Option<f64>,
+    #[serde(flatten)]
+    availability: AvailabilityPart,
+}
+
+impl Record<'_> {
+    /// The JSON of the facility's own fields as the record writes them, `"id":…` through
+    /// `"services":[…]`: the same for every query, so a server prepares it once per
+    /// facility and writes records with [`Record::write_prepared`].
+    pub fn facility_json(facility: &Facility) -> String {
+        let hit = Hit {
+            facility,
+            distance_m: None,
+            origin: None,
+        };
+        let json = serde_json::to_string(&Record::new(None, 0, &hit, Unit::Miles, None))
+            .expect("records serialize");
+        let start = json.find(",\"id\":").map_or(0, |at| at + 1);
+        let end = json.rfind(",\"distance_m\":").unwrap_or(json.len());
+        json[start..end].to_string()
+    }
+
+    /// Writes the JSON [`Record::new`] would serialize to, from the facility's prepared part.
+    pub fn write_prepared(
+        out: &mut Vec<u8>,
+        rank: usize,
+        facility_json: &str,
+        hit: &Hit,
+        unit: Unit,
+        availability: Option<&Update>,
+    ) {
+        out.extend_from_slice(b"{\"rank\":");
+        out.extend_from_slice(rank.to_string().as_bytes());
+        out.push(b',');
+        out.extend_from_slice(facility_json.as_bytes());
+        let query = QueryPart {
+            distance_m: hit.distance_m.map(|d| round(d, 3)),
+            distance: hit.distance().map(|d| round(d.in_unit(unit), 3)),
+            units: unit.symbol(),
+            bearing_deg: hit.bearing_deg().map(|b| round(b, 1)),
+            availability: AvailabilityPart::of(availability),
+        };
+        let start = out.len();
+        serde_json::to_writer(&mut *out, &query).expect("numbers serialize");
+        out[start] = b',';
+    }
+}
+
+fn round(x: f64, decimals: i32) -> f64 {
+    let scale = 10f64.powi(decimals);
+    (x * scale).round() / scale
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prepared_records_write_what_serde_writes() {
+        let index = carefind::Index::sample();
+        let origin = carefind::LatLon::new(40.0, -75.0).unwrap();
+        let hits = index
+            .search(&carefind::Query::nearest(origin, 300))
+            .unwrap();
+        let by_id = carefind::Query::in_box("-80,35,-70,45".parse().unwrap());
+        let unmeasured = index.search(&by_id.limit(50)).unwrap();
+        for (i, hit) in hits.iter().chain(&unmeasured).enumerate() {
+            for unit in [Unit::Miles, Unit::Kilometers] {
+                let mut report = Update::new(&hit.facility.id, jiff::Timestamp::UNIX_EPOCH);
+                report.beds_available = Some(i as u32);
+                let report = (i % 2 == 0).then_some(&report);
+                let expected =
+                    serde_json::to_vec(&Record::new(None, i + 1, hit, unit, report)).unwrap();
+                let mut written = Vec::new();
+                let prepared = Record::facility_json(hit.facility);
+                Record::write_prepared(&mut written, i + 1, &prepared, hit, unit, report);
+                assert_eq!(
+                    String::from_utf8(written).unwrap(),
+                    String::from_utf8(expected).unwrap()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn columns_match_the_record_fields() {
+        let index = carefind::Index::sample();
+        let origin = carefind::LatLon::new(40.0, -75.0).unwrap();
+        let hits = index.search(&carefind::Query::nearest(origin, 1)).unwrap();
+        let record = Record::new(None, 1, &hits[0], Unit::Miles, None);
+        assert_eq!(record.fields().len(), columns().count());
+        let json = serde_json::to_value(&record).unwrap();
+        let mut keys: Vec<&str> = json
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut columns: Vec<&str> = columns().collect();
+        keys.sort_unstable();
+        columns.sort_unstable();
+        assert_eq!(keys, columns);
+    }
+}

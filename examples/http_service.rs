@@ -1,5 +1,5 @@
 //! carefind's API inside another axum service: the service keeps its own routes and
-//! mounts carefind's (`/v1/...`, `/hsds/...`, `/healthz`, `/openapi.json`) beside them.
+//! mounts carefind's (the pages, `/v1/...`, `/hsds/...`, `/healthz`, `/openapi.json`) beside them.
 //!
 //! ```text
 //! cargo run --example http_service      # then: curl 'localhost:3000/v1/facilities?near=10001&care=iop'
@@ -17,7 +17,7 @@ use carefind_server::{Config, Server};
 pub fn app(locator: Arc<Locator>) -> Result<Router, carefind_server::ServerError> {
     let carefind = Server::new(locator, Config::new().access_log(false))?;
     Ok(Router::new()
-        .route("/", get(|| async { "a clinic network's own service" }))
+        .route("/about", get(|| async { "a clinic network's own service" }))
         .merge(carefind.router()))
 }
 

@@ -13,6 +13,7 @@
 //! facility), and their throughput and latency are printed beside the queries'; with
 //! `--update-rate R` they share R updates a second, else they send as fast as they are
 //! answered. `--store` alone starts the store without updates, for the queries' baseline.
+//! `--hsds` asks the HSDS API instead of `/v1/facilities`, and `--pages` the results page.
 //!
 //! ```text
 //! cargo build --release && cargo run --release --example load_test
@@ -48,6 +49,9 @@ enum Kind {
     Update,
     /// HSDS service_at_locations within 10 km of a random sample ZIP code, 10 a page.
     Hsds,
+    /// The locator's results page (HTML, with its map) for the nearest 10 from random US
+    /// points.
+    Page,
 }
 
 /// The token the update connections send; the server's tokens file has its hash.
@@ -113,6 +117,9 @@ async fn connection(
             ),
             Kind::Nearest => format!(
                 "GET /v1/facilities?near={lat:.3},{lon:.3}&limit=10 HTTP/1.1\r\nHost: load\r\n\r\n"
+            ),
+            Kind::Page => format!(
+                "GET /find?near={lat:.3},{lon:.3}&within=any HTTP/1.1\r\nHost: load\r\n\r\n"
             ),
             Kind::Polygon => polygon.clone(),
             Kind::Health => {
@@ -241,6 +248,8 @@ pub fn main() -> Result<(), Box<dyn std::error::Error>> {
         };
         let cheap_kind = if args.iter().any(|a| a == "--hsds") {
             Kind::Hsds
+        } else if args.iter().any(|a| a == "--pages") {
+            Kind::Page
         } else {
             Kind::Nearest
         };

@@ -702,6 +702,12 @@ pub struct ServeArgs {
     /// http:// and --addr)
     #[arg(long, value_name = "URL")]
     pub hsds_base_url: Option<String>,
+
+    /// A tile server for the pages' map, as a URL template such as
+    /// https://tile.example.org/{z}/{x}/{y}.png (default: no tiles, and no request leaves
+    /// this server)
+    #[arg(long, value_name = "URL")]
+    pub tiles: Option<String>,
 }
 
 const SERVE_HELP: &str = "\

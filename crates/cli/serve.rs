@@ -22,6 +22,21 @@ pub fn run(args: &ServeArgs) -> Result<Outcome, Failure> {
             format!("{} is not a share from 0 to 1", args.reload_max_loss),
         ));
     }
+    if let Some(tiles) = &args.tiles {
+        let web = tiles.starts_with("https://") || tiles.starts_with("http://");
+        if !web
+            || !["{z}", "{x}", "{y}"]
+                .iter()
+                .all(|part| tiles.contains(part))
+        {
+            return Err(Failure::flag(
+                "--tiles",
+                format!(
+                    "{tiles:?} is not a tile URL template such as https://tile.example.org/{{z}}/{{x}}/{{y}}.png"
+                ),
+            ));
+        }
+    }
     let index = dataset::load(args.data.as_deref())?;
     index.warm_up();
     let facilities = index.len();
@@ -33,6 +48,10 @@ pub fn run(args: &ServeArgs) -> Result<Outcome, Failure> {
         .reload_max_loss(args.reload_max_loss)
         .admin_token(std::env::var("CAREFIND_ADMIN_TOKEN").ok())
         .access_log(!args.quiet)
+        .pages(carefind_server::Pages {
+            sample: args.data.is_none(),
+            tiles: args.tiles.clone(),
+        })
         .hsds_base_url(
             args.hsds_base_url
                 .clone()

@@ -45,7 +45,7 @@ fn http_service_mounts_the_api_beside_its_own_routes() {
         })
     };
     assert_eq!(
-        get("/"),
+        get("/about"),
         (200, "a clinic network's own service".to_string())
     );
     let (status, body) = get("/v1/facilities?near=10001&care=iop&limit=3");

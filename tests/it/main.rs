@@ -8,5 +8,6 @@ mod availability;
 mod cli;
 mod examples;
 mod import;
+mod pages;
 mod sample;
 mod serve;

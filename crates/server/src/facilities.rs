@@ -60,17 +60,29 @@ impl IntoResponse for Page {
     }
 }
 
-/// The page of results, with the total and the cursor of the next page.
-fn answer(
-    index: &Arc<Index>,
-    prepared: Option<&Prepared>,
+/// One page of a search's hits, with what a page says about them.
+pub(crate) struct Found<'a> {
+    /// Every facility the search matches, on any page.
+    pub(crate) total: usize,
+    pub(crate) hits: Vec<Hit<'a>>,
+    /// The rank of the first hit.
+    pub(crate) first_rank: usize,
+    /// Where the next page starts; `None` on the last page.
+    pub(crate) next_cursor: Option<String>,
+    /// Where the search was from, if from a place.
+    pub(crate) origin: Option<carefind::LatLon>,
+}
+
+/// The page of hits `params` asks for, and the total, within `budget`.
+pub(crate) fn found<'a>(
+    index: &'a Index,
     params: &Params,
     shown: Option<&Shown>,
     budget: Budget,
-) -> Result<Page, ApiError> {
+) -> Result<Found<'a>, ApiError> {
     let (query, limit) = params.query(shown)?;
     let query = query.budget(budget);
-    let unit = params.unit()?;
+    let origin = query.origin;
     // What to narrow when a query needs too much work.
     let area = if params.polygon.is_some() {
         "polygon"
@@ -93,7 +105,31 @@ fn answer(
     let next_cursor = more
         .then(|| hits.last().map(|hit| hit.cursor().to_string()))
         .flatten();
-    let first_rank = page_query.offset.saturating_add(1);
+    Ok(Found {
+        total,
+        hits,
+        first_rank: page_query.offset.saturating_add(1),
+        next_cursor,
+        origin,
+    })
+}
+
+/// The page of results, with the total and the cursor of the next page.
+fn answer(
+    index: &Arc<Index>,
+    prepared: Option<&Prepared>,
+    params: &Params,
+    shown: Option<&Shown>,
+    budget: Budget,
+) -> Result<Page, ApiError> {
+    let unit = params.unit()?;
+    let Found {
+        total,
+        hits,
+        first_rank,
+        next_cursor,
+        ..
+    } = found(index, params, shown, budget)?;
     let mut body = Vec::with_capacity(1024 * hits.len() + 256);
     let head = format!("{{\"total\":{total},\"count\":{},\"results\":[", hits.len());
     body.extend_from_slice(head.as_bytes());

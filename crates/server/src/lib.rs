@@ -13,7 +13,7 @@
 //! let locator = Arc::new(Locator::new(Index::sample()));
 //! let server = Server::new(locator, Config::new().access_log(false))?;
 //! let app: axum::Router = axum::Router::new()
-//!     .route("/", axum::routing::get(|| async { "our own page" }))
+//!     .route("/about", axum::routing::get(|| async { "our own page" }))
 //!     .merge(server.router());
 //! # let _ = app;
 //! # Ok::<(), carefind_server::ServerError>(())
@@ -47,7 +47,7 @@ use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
@@ -62,6 +62,7 @@ mod connections;
 mod error;
 mod facilities;
 mod hsds;
+mod page;
 mod params;
 pub mod pathway;
 pub mod place;
@@ -73,6 +74,7 @@ mod updates;
 mod workers;
 
 pub use connections::{Limits, serve};
+pub use page::Pages;
 pub use reload::ReloadError;
 pub use updates::Tokens;
 
@@ -123,6 +125,7 @@ pub struct Config {
     store: Option<Store>,
     tokens: Option<Tokens>,
     source: Option<Arc<Source>>,
+    pages: Pages,
 }
 
 impl Default for Config {
@@ -147,6 +150,7 @@ impl Config {
             store: None,
             tokens: None,
             source: None,
+            pages: Pages::default(),
         }
     }
 
@@ -202,6 +206,19 @@ impl Config {
     /// Who may send availability updates; without tokens, updates are refused.
     pub fn tokens(mut self, tokens: Tokens) -> Config {
         self.tokens = Some(tokens);
+        self
+    }
+
+    /// What the pages show beyond the data: a banner over the embedded sample's fictitious
+    /// listings, tiles under the map.
+    ///
+    /// ```
+    /// use carefind_server::{Config, Pages};
+    /// let config = Config::new().pages(Pages { sample: true, tiles: None });
+    /// # let _ = config;
+    /// ```
+    pub fn pages(mut self, pages: Pages) -> Config {
+        self.pages = pages;
         self
     }
 
@@ -283,6 +300,8 @@ struct Shared {
     hsds: arc_swap::ArcSwap<hsds::Prepared>,
     /// Where clients reach the server, for the links of `/hsds`.
     hsds_base_url: String,
+    /// What the pages show beyond the data.
+    pages: Pages,
 }
 
 impl Server {
@@ -302,6 +321,7 @@ impl Server {
             prepared: arc_swap::ArcSwap::from_pointee(facilities::Prepared::of(&index)),
             hsds: arc_swap::ArcSwap::from_pointee(hsds::Prepared::of(&index)),
             hsds_base_url: config.hsds_base_url,
+            pages: config.pages,
             locator,
             writer,
             tokens: config.tokens,
@@ -386,13 +406,8 @@ pub fn router(server: Server) -> Router {
         .route("/v1/stats", get(stats::route))
         .route("/v1/admin/reload", post(reload::route))
         .merge(hsds::routes())
-        .fallback(|| async {
-            ApiError::new(
-                StatusCode::NOT_FOUND,
-                None,
-                "no such endpoint; see /openapi.json",
-            )
-        })
+        .merge(page::routes())
+        .fallback(not_found)
         .method_not_allowed_fallback(|| async {
             ApiError::new(
                 StatusCode::METHOD_NOT_ALLOWED,
@@ -433,6 +448,23 @@ impl Shared {
             )),
         }
     }
+}
+
+/// A path no route serves: a page for a browser, JSON for everything else.
+async fn not_found(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
+    let wants_html = headers
+        .get(header::ACCEPT)
+        .and_then(|accept| accept.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"));
+    if wants_html {
+        return page::not_found(&shared, &headers);
+    }
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        None,
+        "no such endpoint; see /openapi.json",
+    )
+    .into_response()
 }
 
 async fn healthz(State(shared): State<Arc<Shared>>) -> Json<Value> {

@@ -1,0 +1,118 @@
+//! `/facility/{id}`: a stable address for one facility, with every field it has.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use carefind::Status;
+use jiff::Timestamp;
+use maud::html;
+
+use super::text::{self, Lang};
+use super::{cards, message_page, page, page_pairs};
+use crate::Shared;
+use crate::params::Params;
+
+fn page_of(shared: &Shared, id: &str, lang: Lang) -> Response {
+    let text = lang.text();
+    let index = shared.locator.index();
+    let Some(f) = index.get(id) else {
+        return message_page(
+            shared,
+            lang,
+            text.not_found_title,
+            text.no_such_facility,
+            StatusCode::NOT_FOUND,
+        );
+    };
+    let report = Params::default()
+        .shown(shared.availability())
+        .ok()
+        .flatten()
+        .and_then(|shown| shown.of(f).cloned());
+    let or_not_listed = |value: String| {
+        if value.trim().is_empty() {
+            text.not_listed.to_string()
+        } else {
+            value
+        }
+    };
+    let status = match f.status {
+        Status::Active => text.status_active,
+        Status::TemporarilyClosed => text.status_temporarily_closed,
+        Status::Closed => text.status_closed,
+    };
+    let list = |items: Vec<&str>| or_not_listed(items.join(", "));
+    let body = html! {
+        h1 { (f.name) }
+        @if !f.name2.is_empty() { p { (f.name2) } }
+        @if let Some(report) = &report { (cards::availability(report, lang, Timestamp::now())) }
+        (cards::actions(f, lang))
+        dl.facts {
+            dt { (text.address) } dd { (or_not_listed(cards::address(f))) }
+            dt { (text.phone) } dd {
+                @match cards::tel(&f.phone) {
+                    Some(tel) => a href=(tel) { (f.phone) },
+                    None => (or_not_listed(f.phone.clone())),
+                }
+            }
+            @if !f.intake_phone.is_empty() && f.intake_phone != f.phone {
+                dt { (text.intake) } dd {
+                    @match cards::tel(&f.intake_phone) {
+                        Some(tel) => a href=(tel) { (f.intake_phone) },
+                        None => (f.intake_phone),
+                    }
+                }
+            }
+            dt { (text.website) } dd {
+                @match cards::website(&f.website) {
+                    Some(site) => a href=(site) rel="noopener noreferrer" { (f.website) },
+                    None => (or_not_listed(f.website.clone())),
+                }
+            }
+            dt { (text.levels) } dd { (or_not_listed(cards::levels(f.care, lang))) }
+            dt { (text.pays) } dd { (list(f.payment.iter().map(|p| text::payment(p, lang)).collect())) }
+            dt { (text.ages) } dd { (list(f.ages.iter().map(|a| text::age(a, lang)).collect())) }
+            dt { (text.serves) } dd { (list(f.populations.iter().map(|p| text::population(p, lang)).collect())) }
+            dt { (text.languages) } dd { (list(f.languages.iter().map(|l| text::language(l, lang)).collect())) }
+            dt { (text.medications) } dd { (list(f.medications.iter().map(|m| m.label()).collect())) }
+            dt { (text.services) } dd { (list(f.services.iter().map(String::as_str).collect())) }
+            dt { (text.status) } dd { (status) }
+            dt { (text.verified) } dd {
+                @match f.verified { Some(date) => (date), None => (text.not_listed) }
+            }
+            dt { (text.source) } dd { (or_not_listed(f.source.clone())) }
+        }
+    };
+    let switch = super::facility_url(&f.id, lang.other());
+    let switch = if lang.other() == Lang::En {
+        format!("{switch}?lang=en")
+    } else {
+        switch
+    };
+    page(shared, lang, &f.name, &switch, body, false, StatusCode::OK)
+}
+
+pub(crate) async fn show(
+    State(shared): State<Arc<Shared>>,
+    id: Result<Path<String>, axum::extract::rejection::PathRejection>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let lang = match page_pairs(raw.as_deref(), &headers, &shared) {
+        Ok((_, lang)) => lang,
+        Err(page) => return *page,
+    };
+    let text = lang.text();
+    match id {
+        Ok(Path(id)) => page_of(&shared, &id, lang),
+        Err(_) => message_page(
+            &shared,
+            lang,
+            text.not_found_title,
+            text.no_such_facility,
+            StatusCode::NOT_FOUND,
+        ),
+    }
+}

@@ -1,0 +1,369 @@
+//! The treatment locator's pages, for people rather than programs: a search form, results
+//! as cards with a small map, a page per facility and the step-down path, in English and
+//! Spanish, served from the same index as the API.
+//!
+//! Every page works without JavaScript (one small script adds "use my location"), makes
+//! no request to anyone but this server, sets no cookie, and is sent with a
+//! `Content-Security-Policy` that allows only this server, `Referrer-Policy: no-referrer`
+//! (the place in the URL never reaches a facility's website) and `Cache-Control:
+//! no-store`.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use maud::{DOCTYPE, Markup, html};
+
+use crate::Shared;
+use crate::error::ApiError;
+use crate::params::pairs;
+
+mod cards;
+mod facility;
+mod form;
+mod map;
+mod results;
+mod steps;
+mod text;
+
+pub use text::Lang;
+
+const STYLE: &str = include_str!("../../assets/style.css");
+const LOCATE: &str = include_str!("../../assets/locate.js");
+const ICON: &str = include_str!("../../assets/icon.svg");
+
+/// What the pages show beyond the data: a banner over fictitious listings, and tiles under
+/// the map when an operator gives a tile server.
+#[derive(Clone, Debug, Default)]
+pub struct Pages {
+    /// The listings are the embedded sample: say so on every page.
+    pub sample: bool,
+    /// A tile URL template (`https://tiles.example/{z}/{x}/{y}.png`) for the map.
+    pub tiles: Option<String>,
+}
+
+pub(crate) fn routes() -> Router<Arc<Shared>> {
+    Router::new()
+        .route("/", get(search_page))
+        .route("/find", get(results::find))
+        .route("/facility/{id}", get(facility::show))
+        .route("/pathway", get(steps::show))
+        .route("/static/style.css", get(style))
+        .route("/static/locate.js", get(locate))
+        .route("/static/icon.svg", get(icon))
+        // Browsers ask for it whatever the page says.
+        .route("/favicon.ico", get(icon))
+}
+
+/// The language a request asks for: `lang=` in its query, else its `Accept-Language`.
+fn language(pairs: &[(String, String)], headers: &HeaderMap) -> Lang {
+    let asked = pairs
+        .iter()
+        .find(|(key, _)| key == "lang")
+        .map(|(_, value)| value.as_str());
+    let accept = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|value| value.to_str().ok());
+    Lang::choose(asked, accept)
+}
+
+/// A query string's pairs, in order.
+type Pairs = Vec<(String, String)>;
+
+/// The query pairs of a page request; a query string too long or malformed is the error
+/// page's business, in the language the headers ask for.
+fn page_pairs(
+    raw: Option<&str>,
+    headers: &HeaderMap,
+    shared: &Shared,
+) -> Result<(Pairs, Lang), Box<Response>> {
+    match pairs(raw) {
+        Ok(pairs) => {
+            let lang = language(&pairs, headers);
+            Ok((pairs, lang))
+        }
+        Err(error) => {
+            let lang = language(&[], headers);
+            let (form, _) = form::SearchForm::parse(&[], lang);
+            Err(Box::new(form_page(
+                shared,
+                &form,
+                &[form::Problem::of(&error)],
+                error.status,
+            )))
+        }
+    }
+}
+
+async fn search_page(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let (pairs, lang) = match page_pairs(raw.as_deref(), &headers, &shared) {
+        Ok(parsed) => parsed,
+        Err(page) => return *page,
+    };
+    // A search page may come back filled in, from a results page's "change the search".
+    let (form, problems) = form::SearchForm::parse(&pairs, lang);
+    let status = if problems.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    form_page(&shared, &form, &problems, status)
+}
+
+/// The search form, alone or with the problems of a search.
+fn form_page(
+    shared: &Shared,
+    form: &form::SearchForm,
+    problems: &[form::Problem],
+    status: StatusCode,
+) -> Response {
+    let text = form.lang.text();
+    let title = if problems.is_empty() {
+        text.search_title
+    } else {
+        text.error_title
+    };
+    let body = html! {
+        h1 { (title) }
+        @if problems.is_empty() { p { (text.search_intro) } } @else { p { (text.fix_below) } }
+        (form::render(form, problems, shared.availability().is_some()))
+    };
+    page(
+        shared,
+        form.lang,
+        title,
+        &switch_url("/", form, None),
+        body,
+        true,
+        status,
+    )
+}
+
+/// The address of the same page in the other language.
+fn switch_url(path: &str, form: &form::SearchForm, extra: Option<&str>) -> String {
+    let mut other = form.clone();
+    other.lang = form.lang.other();
+    let url = if form.near.is_empty() && path == "/" {
+        match other.lang {
+            Lang::Es => "/?lang=es".to_string(),
+            Lang::En => "/?lang=en".to_string(),
+        }
+    } else {
+        let page = form.after.as_deref().map(|after| (after, form.start));
+        let mut url = other.url(path, form.within, page);
+        if other.lang == Lang::En {
+            url.push_str("&lang=en");
+        }
+        url
+    };
+    match extra {
+        Some(extra) => format!("{url}&{extra}"),
+        None => url,
+    }
+}
+
+/// A whole page: the crisis lines, the sample's banner, the language switch, `main`.
+fn page(
+    shared: &Shared,
+    lang: Lang,
+    title: &str,
+    switch: &str,
+    main: Markup,
+    with_script: bool,
+    status: StatusCode,
+) -> Response {
+    let text = lang.text();
+    let home = match lang {
+        Lang::En => "/",
+        Lang::Es => "/?lang=es",
+    };
+    let markup = html! {
+        (DOCTYPE)
+        html lang=(lang.code()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                meta name="referrer" content="no-referrer";
+                title { (title) " · " (text.site) }
+                link rel="stylesheet" href="/static/style.css";
+                link rel="icon" href="/static/icon.svg" type="image/svg+xml";
+            }
+            body {
+                a.skip href="#main" { (text.skip) }
+                header {
+                    div.top {
+                        a.site href=(home) { (text.site) }
+                        a href=(switch) lang=(lang.other().code()) hreflang=(lang.other().code()) { (text.switch_to) }
+                    }
+                    div.crisis {
+                        p { strong { (text.crisis_title) } }
+                        p {
+                            (text.crisis_988) " "
+                            a href="tel:988" { (text.crisis_988_call) } " · "
+                            a href="sms:988" { (text.crisis_988_text) }
+                        }
+                        p {
+                            (text.crisis_samhsa) " "
+                            a href="tel:+18006624357" { "1-800-662-4357" } ", " (text.crisis_samhsa_note)
+                        }
+                        p { (text.emergency) }
+                    }
+                    @if shared.pages.sample {
+                        p.banner role="note" { (text.sample_banner) }
+                    }
+                }
+                main #main { (main) }
+                footer { p { (text.privacy) } }
+                @if with_script { script src="/static/locate.js" defer {} }
+            }
+        }
+    };
+    html_response(shared, status, markup.into_string())
+}
+
+/// The headers every page carries: only this server may be reached (tiles aside, when
+/// the operator asked for them), no referrer leaves, nothing is cached.
+fn html_response(shared: &Shared, status: StatusCode, body: String) -> Response {
+    let images = match shared.pages.tiles.as_deref().and_then(origin_of) {
+        Some(tiles) => format!("'self' {tiles}"),
+        None => "'self'".into(),
+    };
+    let policy = format!(
+        "default-src 'none'; style-src 'self'; script-src 'self'; img-src {images}; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    );
+    let mut response = (status, body).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    if let Ok(policy) = HeaderValue::from_str(&policy) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+    }
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        "permissions-policy",
+        HeaderValue::from_static("geolocation=(self), camera=(), microphone=()"),
+    );
+    response
+}
+
+/// `https://host[:port]` of a URL template, for the policy.
+fn origin_of(template: &str) -> Option<String> {
+    let (scheme, rest) = template.split_once("://")?;
+    let host = rest.split('/').next()?;
+    (matches!(scheme, "https" | "http")
+        && !host.is_empty()
+        && !host.contains(['{', ' ', ';', '\'']))
+    .then(|| format!("{scheme}://{host}"))
+}
+
+/// A page for an error that is not the form's: a facility that is not there, a busy
+/// server.
+fn message_page(
+    shared: &Shared,
+    lang: Lang,
+    title: &str,
+    message: &str,
+    status: StatusCode,
+) -> Response {
+    let switch = match lang.other() {
+        Lang::Es => "/?lang=es",
+        Lang::En => "/?lang=en",
+    };
+    let body = html! {
+        h1 { (title) }
+        p.alert role="alert" { (message) }
+        p { a href=(match lang { Lang::En => "/", Lang::Es => "/?lang=es" }) { (lang.text().search_title) } }
+    };
+    page(shared, lang, title, switch, body, false, status)
+}
+
+/// The page for an error a search's work ended with (busy, too much work): the form
+/// again for what the person can change, a message for what they cannot.
+fn search_failed(shared: &Shared, form: &form::SearchForm, error: ApiError) -> Response {
+    let text = form.lang.text();
+    if error.status.is_server_error() {
+        let mut response =
+            message_page(shared, form.lang, text.error_title, text.busy, error.status);
+        if let Some(seconds) = error.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        return response;
+    }
+    let status = if error.status.is_client_error() {
+        error.status
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    form_page(shared, form, &[form::Problem::of(&error)], status)
+}
+
+async fn style() -> Response {
+    asset("text/css; charset=utf-8", STYLE)
+}
+
+async fn locate() -> Response {
+    asset("text/javascript; charset=utf-8", LOCATE)
+}
+
+async fn icon() -> Response {
+    asset("image/svg+xml", ICON)
+}
+
+fn asset(content_type: &'static str, body: &'static str) -> Response {
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=3600"),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    response
+}
+
+/// The page for a path no route serves.
+pub(crate) fn not_found(shared: &Shared, headers: &HeaderMap) -> Response {
+    let lang = language(&[], headers);
+    let text = lang.text();
+    message_page(
+        shared,
+        lang,
+        text.not_found_title,
+        text.not_found,
+        StatusCode::NOT_FOUND,
+    )
+}
+
+/// A facility's page, by id.
+fn facility_url(id: &str, lang: Lang) -> String {
+    let id: String = serde_urlencoded::to_string([("", id)])
+        .unwrap_or_default()
+        .trim_start_matches('=')
+        .replace('+', "%20");
+    match lang {
+        Lang::En => format!("/facility/{id}"),
+        Lang::Es => format!("/facility/{id}?lang=es"),
+    }
+}

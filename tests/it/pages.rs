@@ -1,0 +1,274 @@
+//! The locator's pages, called in-process: the same search as the JSON API, both
+//! languages, a message beside the field for every kind of bad input (never a 5xx), the
+//! privacy headers, and the weight of a results page. `tests/browser/` drives the same
+//! pages in a real Chromium, with axe-core.
+
+use crate::common::app::App;
+
+use carefind_server::{Config, Pages};
+use serde_json::Value;
+
+fn app() -> App {
+    App::with(Config::new().pages(Pages {
+        sample: true,
+        tiles: None,
+    }))
+}
+
+/// Status, headers and the page's text.
+fn page(app: &App, path: &str, headers: &[(&str, &str)]) -> (u16, axum::http::HeaderMap, String) {
+    let (status, headers, body) = app.send("GET", path, headers, b"");
+    (status, headers, String::from_utf8(body).unwrap())
+}
+
+/// The facility ids of a results page's cards, in order.
+fn card_ids(html: &str) -> Vec<String> {
+    html.split("<li class=\"card\">")
+        .skip(1)
+        .map(|card| {
+            let at = card.find("href=\"/facility/").unwrap() + "href=\"/facility/".len();
+            card[at..].split(['"', '?']).next().unwrap().to_string()
+        })
+        .collect()
+}
+
+fn api_ids(page: &Value) -> Vec<String> {
+    page["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn results_are_the_json_apis_answer_page_by_page() {
+    let app = app();
+    let (status, _, html) = page(
+        &app,
+        "/find?near=10001&care=iop&care=php&payment=medicaid&within=25",
+        &[],
+    );
+    assert_eq!(status, 200);
+    let (_, first) =
+        app.get("/v1/facilities?near=10001&care=iop,php&payment=medicaid&within=25mi&limit=10");
+    assert_eq!(card_ids(&html), api_ids(&first));
+    assert!(
+        html.contains(&format!("{} programs found", first["total"])),
+        "{html}"
+    );
+    // The next page's link carries the cursor the API gives.
+    let cursor = first["next_cursor"].as_str().unwrap();
+    let next = html.split("rel=\"next\"").next().unwrap();
+    let href = next
+        .rsplit("href=\"")
+        .next()
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .replace("&amp;", "&");
+    assert!(href.contains("start=11"), "{href}");
+    let (_, _, second) = page(&app, &href, &[]);
+    let (_, api_second) = app.get(&format!(
+        "/v1/facilities?near=10001&care=iop,php&payment=medicaid&within=25mi&limit=10&after={}",
+        cursor.replace('|', "%7C")
+    ));
+    assert_eq!(card_ids(&second), api_ids(&api_second));
+    assert!(second.contains("<span class=\"marker\" aria-hidden=\"true\">11</span>"));
+}
+
+#[test]
+fn every_page_is_private_and_carries_the_crisis_lines() {
+    let app = app();
+    for path in [
+        "/",
+        "/find?near=10001",
+        "/facility/S00001",
+        "/pathway?near=10001&from=detox",
+        "/find?near=99999",
+        "/facility/nope",
+    ] {
+        let (status, headers, html) = page(&app, path, &[]);
+        assert!(status < 500, "{path}: {status}");
+        let header = |name: &str| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_string()
+        };
+        assert_eq!(header("referrer-policy"), "no-referrer", "{path}");
+        assert_eq!(header("cache-control"), "no-store", "{path}");
+        assert!(
+            header("content-security-policy").starts_with("default-src 'none'"),
+            "{path}"
+        );
+        assert!(headers.get("set-cookie").is_none(), "{path}");
+        assert!(
+            html.contains("href=\"tel:988\"") && html.contains("href=\"sms:988\""),
+            "{path}"
+        );
+        assert!(html.contains("1-800-662-4357"), "{path}");
+        assert!(html.contains("fictitious"), "{path}: the sample's banner");
+        // Nothing is loaded from elsewhere: every src and stylesheet is this server's.
+        for attribute in ["src=\"", "rel=\"stylesheet\" href=\""] {
+            for value in html.split(attribute).skip(1) {
+                assert!(value.starts_with('/'), "{path} loads {value:.40}");
+            }
+        }
+    }
+}
+
+#[test]
+fn spanish_from_the_parameter_or_the_browser() {
+    let app = app();
+    let (_, _, html) = page(&app, "/?lang=es", &[]);
+    assert!(html.starts_with("<!DOCTYPE html><html lang=\"es\">"));
+    assert!(html.contains("Ambulatorio intensivo (IOP)") && html.contains("llame al 988"));
+    let (_, _, html) = page(&app, "/", &[("Accept-Language", "es-US,es;q=0.9,en;q=0.8")]);
+    assert!(html.contains("<html lang=\"es\">"));
+    // The switch leads to the same search in the other language.
+    let (_, _, html) = page(&app, "/find?near=10001&care=iop&lang=es", &[]);
+    assert!(
+        html.contains("href=\"/find?near=10001&amp;care=iop&amp;within=25&amp;lang=en\""),
+        "{html:.2000}"
+    );
+    let (_, _, english) = page(
+        &app,
+        "/find?near=10001&care=iop",
+        &[("Accept-Language", "es")],
+    );
+    assert!(english.contains("<html lang=\"es\">"));
+    assert_eq!(card_ids(&html), card_ids(&english));
+}
+
+#[test]
+fn bad_input_gives_the_form_again_with_the_message_beside_the_field() {
+    let app = app();
+    for (query, field, said) in [
+        ("near=99999", "near-error", "not in the embedded table"),
+        ("near=Springfield", "near-error", "ambiguous"),
+        ("near=91,0", "near-error", "latitude 91"),
+        ("near=", "near-error", ""),
+        ("care=iop", "near-error", ""),
+        ("near=10001&care=iopp", "care-error", "iop"),
+        ("near=10001&payment=medicaide", "payment-error", "medicaid"),
+        ("near=10001&within=far", "within-error", "far"),
+        ("near=10001&age=toddlers", "age-error", "toddlers"),
+        ("near=10001&after=garbage", "general-error", "cursor"),
+        ("near=10001&start=0", "general-error", "start"),
+        ("near=10001&%00%ff=1", "general-error", "does not know"),
+        ("near=10001&accepting=true", "general-error", "availability"),
+    ] {
+        let (status, _, html) = page(&app, &format!("/find?{query}"), &[]);
+        assert_eq!(status, 400, "{query}");
+        assert!(html.contains("<form class=\"search\""), "{query}");
+        let message = html
+            .split(&format!("id=\"{field}\""))
+            .nth(1)
+            .unwrap_or_else(|| panic!("{query}: no {field} in {html}"));
+        let message = message.split("</p>").next().unwrap();
+        assert!(message.contains(said), "{query}: {message}");
+        // What was typed comes back, so the person fixes it rather than starting again.
+        if query.starts_with("near=10001") {
+            assert!(html.contains("value=\"10001\""), "{query}");
+        }
+    }
+    let (status, _, html) = page(&app, &format!("/find?near={}", "9".repeat(9000)), &[]);
+    assert_eq!(status, 414);
+    assert!(html.contains("<form class=\"search\""));
+    let (status, _, html) = page(&app, "/pathway?near=Atlantis", &[]);
+    assert_eq!(status, 400);
+    assert!(html.contains("id=\"near-error\""));
+}
+
+#[test]
+fn nothing_found_offers_the_next_distance() {
+    let app = app();
+    let (status, _, html) = page(&app, "/find?near=0,0&within=10", &[]);
+    assert_eq!(status, 200);
+    assert!(html.contains("Nothing found within 10 miles."), "{html}");
+    assert!(
+        html.contains("href=\"/find?near=0%2C0&amp;within=25\""),
+        "{html}"
+    );
+    let (_, _, html) = page(&app, "/find?near=0,0&within=100", &[]);
+    assert!(html.contains("within=any"), "{html}");
+    let (_, _, html) = page(
+        &app,
+        "/find?near=0,0&within=any&care=telehealth&language=ypk&population=deaf",
+        &[],
+    );
+    assert!(html.contains("Nothing matches every choice"), "{html}");
+}
+
+#[test]
+fn a_facility_has_a_stable_page_with_every_field() {
+    let app = app();
+    let index = carefind::Index::sample();
+    let facility = &index.facilities()[17];
+    let (status, _, html) = page(&app, &format!("/facility/{}", facility.id), &[]);
+    assert_eq!(status, 200);
+    let escaped = |text: &str| text.replace('&', "&amp;");
+    for value in [
+        &facility.name,
+        &facility.street,
+        &facility.city,
+        &facility.phone,
+    ] {
+        assert!(html.contains(&escaped(value)), "{value} missing");
+    }
+    for term in [
+        "Address",
+        "Care",
+        "Payment",
+        "Ages",
+        "Languages",
+        "Medications",
+        "Services",
+        "Status",
+        "Listing verified on",
+        "Listed in",
+    ] {
+        assert!(html.contains(&format!("<dt>{term}</dt>")), "{term}");
+    }
+    let (status, _, html) = page(&app, "/facility/nope?lang=es", &[]);
+    assert_eq!(status, 404);
+    assert!(html.contains("No hay ningún centro"));
+}
+
+#[test]
+fn the_step_down_page_shows_each_later_stage() {
+    let app = app();
+    let (status, _, html) = page(&app, "/pathway?near=Columbus,%20OH&from=detox", &[]);
+    assert_eq!(status, 200);
+    let (_, doc) = app.get("/v1/pathway?near=Columbus,%20OH&from=detox");
+    for step in doc["steps"].as_array().unwrap() {
+        for option in step["options"].as_array().unwrap() {
+            let id = option["id"].as_str().unwrap();
+            assert!(html.contains(&format!("/facility/{id}")), "{id}");
+        }
+    }
+    assert!(html.contains("Next step: Residential"));
+    assert!(html.contains("Intensive programs with sober living nearby"));
+}
+
+#[test]
+fn a_results_page_weighs_under_40_kb_and_other_paths_say_not_found() {
+    let app = app();
+    let (_, _, html) = page(&app, "/find?near=10001&care=outpatient&within=100", &[]);
+    assert_eq!(card_ids(&html).len(), 10);
+    assert!(html.len() < 40 * 1024, "{} bytes", html.len());
+    let style = app.send("GET", "/static/style.css", &[], b"");
+    assert_eq!(style.0, 200);
+    assert!(
+        html.len() + style.2.len() < 40 * 1024,
+        "page and stylesheet"
+    );
+    let (status, _, html) = page(&app, "/no/such/page", &[("Accept", "text/html")]);
+    assert_eq!(status, 404);
+    assert!(html.contains("This page does not exist."));
+    let (status, body) = app.get("/no/such/page");
+    assert_eq!((status, body["status"].as_u64()), (404, Some(404)));
+}

@@ -272,3 +272,53 @@ fn a_results_page_weighs_under_40_kb_and_other_paths_say_not_found() {
     let (status, body) = app.get("/no/such/page");
     assert_eq!((status, body["status"].as_u64()), (404, Some(404)));
 }
+
+#[test]
+fn cards_say_who_is_accepting_and_how_long_ago_never_from_a_stale_report() {
+    use carefind::availability::Update;
+    use carefind::availability::store::Store;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.db");
+    // The two nearest IOP programs to ZIP 10001: one reported now, one a month ago.
+    let (_, nearest) = App::sample().get("/v1/facilities?near=10001&care=iop&limit=2");
+    let ids = api_ids(&nearest);
+    let now = jiff::Timestamp::now();
+    let mut fresh = Update::new(&ids[0], now - jiff::SignedDuration::from_mins(3));
+    fresh.accepting = Some(true);
+    fresh.beds_available = Some(3);
+    let mut stale = Update::new(&ids[1], now - jiff::SignedDuration::from_hours(24 * 30));
+    stale.accepting = Some(true);
+    stale.beds_available = Some(9);
+    let mut store = Store::open(&path).unwrap();
+    store.apply(&[fresh, stale], now).unwrap();
+    let app = App::with(Config::new().store(store));
+    let (status, _, html) = page(&app, "/find?near=10001&care=iop", &[]);
+    assert_eq!(status, 200);
+    let cards: Vec<&str> = html.split("<li class=\"card\">").skip(1).collect();
+    assert!(
+        cards[0].contains("Accepting new patients · 3 beds open · reported 3 minutes ago"),
+        "{}",
+        cards[0]
+    );
+    assert!(
+        !cards[1].contains("beds open"),
+        "a stale report was shown: {}",
+        cards[1]
+    );
+    // The form offers the filter, and it keeps only the fresh report.
+    let (_, _, form) = page(&app, "/", &[]);
+    assert!(form.contains("name=\"accepting\""));
+    let (_, _, without) = page(&App::sample(), "/", &[]);
+    assert!(!without.contains("name=\"accepting\""));
+    let (_, _, accepting) = page(
+        &app,
+        "/find?near=10001&care=iop&accepting=true&within=any",
+        &[],
+    );
+    assert_eq!(card_ids(&accepting), vec![ids[0].clone()]);
+    let (_, _, spanish) = page(&app, "/find?near=10001&care=iop&lang=es", &[]);
+    assert!(
+        spanish
+            .contains("Acepta pacientes nuevos · 3 camas disponibles · informado hace 3 minutos")
+    );
+}

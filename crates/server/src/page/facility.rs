@@ -76,7 +76,7 @@ fn page_of(shared: &Shared, id: &str, lang: Lang) -> Response {
             dt { (text.ages) } dd { (list(f.ages.iter().map(|a| text::age(a, lang)).collect())) }
             dt { (text.serves) } dd { (list(f.populations.iter().map(|p| text::population(p, lang)).collect())) }
             dt { (text.languages) } dd { (list(f.languages.iter().map(|l| text::language(l, lang)).collect())) }
-            dt { (text.medications) } dd { (list(f.medications.iter().map(|m| m.label()).collect())) }
+            dt { (text.medications) } dd { (list(f.medications.iter().map(|m| text::medication(m, lang)).collect())) }
             dt { (text.services) } dd { (list(f.services.iter().map(String::as_str).collect())) }
             dt { (text.status) } dd { (status) }
             dt { (text.verified) } dd {

@@ -3,7 +3,7 @@
 //! itself, so a string missing in one language cannot compile.
 
 use carefind::analysis::pathway::Stage;
-use carefind::{AgeGroup, CareLevel, Language, Payment, Population};
+use carefind::{AgeGroup, CareLevel, Language, Medication, Payment, Population};
 
 /// The language of a page.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -301,6 +301,42 @@ pub fn language(language: Language, lang: Lang) -> &'static str {
         Navajo => ["Navajo", "Navajo"],
         Ojibwa => ["Ojibwa", "Ojibwa"],
         Yupik => ["Yupik", "Yupik"],
+    };
+    pick(lang, en, es)
+}
+
+/// A medication in words.
+pub fn medication(medication: Medication, lang: Lang) -> &'static str {
+    use Medication::*;
+    let [en, es] = match medication {
+        Methadone => ["Methadone", "Metadona"],
+        Buprenorphine => ["Buprenorphine", "Buprenorfina"],
+        BuprenorphineNaloxone => ["Buprenorphine with naloxone", "Buprenorfina con naloxona"],
+        BuprenorphineXr => [
+            "Buprenorphine, extended-release injection",
+            "Buprenorfina inyectable de liberación prolongada",
+        ],
+        BuprenorphineImplant => ["Buprenorphine implant", "Implante de buprenorfina"],
+        Naltrexone => ["Naltrexone (pills)", "Naltrexona (pastillas)"],
+        NaltrexoneXr => [
+            "Naltrexone, extended-release injection",
+            "Naltrexona inyectable de liberación prolongada",
+        ],
+        Acamprosate => ["Acamprosate", "Acamprosato"],
+        Disulfiram => ["Disulfiram", "Disulfiram"],
+        Lofexidine => ["Lofexidine", "Lofexidina"],
+        Clonidine => ["Clonidine", "Clonidina"],
+        NicotineReplacement => ["Nicotine replacement", "Reemplazo de nicotina"],
+        SmokingCessation => [
+            "Quit-smoking medication without nicotine",
+            "Medicamentos sin nicotina para dejar de fumar",
+        ],
+        HivMedications => ["HIV medication", "Medicamentos para el VIH"],
+        HepatitisCMedications => ["Hepatitis C medication", "Medicamentos para la hepatitis C"],
+        MentalHealthMedications => [
+            "Mental-health medication",
+            "Medicamentos para la salud mental",
+        ],
     };
     pick(lang, en, es)
 }

@@ -1,0 +1,620 @@
+"""carefind: find addiction-treatment facilities near places, by level of care.
+
+The Rust library's index, with exact great-circle distances (haversine on a sphere of
+radius 6,371,008.8 m), filters by level of care, payment, ages, populations, languages,
+medications and facility kind, and ties ordered by id, for analysts: batch queries over
+numpy arrays run on every core with the GIL released and come back as DataFrames.
+
+>>> import carefind
+>>> index = carefind.Index.sample()
+>>> near = index.nearest([40.75], [-73.99], k=3, care="iop")
+>>> list(near.columns)
+['origin', 'rank', 'id', 'distance_m']
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections import namedtuple
+from typing import Any, Iterable, Mapping, Optional, Sequence, Union
+
+import numpy as np
+import pandas as pd
+
+from . import _carefind
+
+__version__ = _carefind.__version__
+
+__all__ = [
+    "Index",
+    "Report",
+    "Coverage",
+    "Pathway",
+    "load",
+    "coverage",
+    "pathway",
+    "distance_m",
+    "to_geoparquet",
+]
+
+Words = Union[str, Iterable[str], None]
+
+#: Origins answered per call to the library when a progress bar is shown.
+_CHUNK = 50_000
+
+_FILTERS = ("care", "payment", "age", "population", "language", "medication", "kind")
+
+
+def _filters(
+    care: Words = None,
+    payment: Words = None,
+    age: Words = None,
+    population: Words = None,
+    language: Words = None,
+    medication: Words = None,
+    kind: Words = None,
+    min_precision: Optional[str] = None,
+    include_closed: bool = False,
+) -> dict:
+    """The library's filter words: values within a filter are OR, filters are AND."""
+    given = dict(
+        care=care,
+        payment=payment,
+        age=age,
+        population=population,
+        language=language,
+        medication=medication,
+        kind=kind,
+    )
+    filters = {}
+    for name, words in given.items():
+        if words is None:
+            continue
+        if isinstance(words, str):
+            text = words
+        else:
+            text = ",".join(str(word) for word in words)
+        if text.strip():
+            filters[name] = text
+    if min_precision is not None:
+        filters["min_precision"] = str(min_precision)
+    if include_closed:
+        filters["include_closed"] = "true"
+    return filters
+
+
+def _distance(value: Union[str, float, int, None]) -> Optional[str]:
+    """A distance as the library reads it: `"25mi"`, `"40km"`, or a number of metres."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    return f"{float(value)!r}m"
+
+
+def _floats(values: Any) -> np.ndarray:
+    """A contiguous, aligned float64 array (what the library reads in place): arrays
+    unpickled from a buffer, as Dask's workers get them, may be neither."""
+    return np.require(np.asarray(values, dtype=np.float64).reshape(-1), requirements=["C", "A"])
+
+
+def _coordinates(lat: Any, lon: Any) -> "tuple[np.ndarray, np.ndarray]":
+    lat = _floats(lat)
+    lon = _floats(lon)
+    if lat.shape != lon.shape:
+        raise ValueError(
+            f"lat has {lat.shape[0]} values and lon {lon.shape[0]}: give one of each per origin"
+        )
+    return lat, lon
+
+
+def _progress(total: int, enabled: Optional[bool]):
+    """A tqdm bar for long batches, when tqdm is installed (or None)."""
+    if enabled is False or (enabled is None and total < 4 * _CHUNK):
+        return None
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:
+        return None
+    return tqdm(total=total, unit="origin")
+
+
+class Report:
+    """What a load read: `read == loaded + len(rejected)`, and every rejected row with
+    its line, column, value and problem (as a DataFrame)."""
+
+    def __init__(self, source: str, read: int, loaded: int, rejected: pd.DataFrame, text: str):
+        self.source = source
+        self.read = read
+        self.loaded = loaded
+        self.rejected = rejected
+        self.ignored_columns: list = []
+        self._text = text
+
+    @classmethod
+    def _of(cls, raw: "_carefind.Report") -> "Report":
+        rejected = pd.DataFrame(
+            {
+                "line": np.asarray(raw.rejected_lines, dtype=np.int64),
+                "column": raw.rejected_columns,
+                "value": raw.rejected_values,
+                "problem": raw.rejected_problems,
+            }
+        )
+        report = cls(raw.source, raw.read, raw.loaded, rejected, raw.text)
+        report.ignored_columns = list(raw.ignored_columns)
+        return report
+
+    def __repr__(self) -> str:
+        return (
+            f"Report(source={self.source!r}, read={self.read}, loaded={self.loaded}, "
+            f"rejected={len(self.rejected)})"
+        )
+
+    def __str__(self) -> str:
+        return self._text
+
+
+class Index:
+    """An index of facilities: nearest, within a distance, counts, polygons, coverage and
+    pathways, exact and on every core. Thread-safe, and picklable (through the library's
+    binary snapshot), so it can be shipped to workers once."""
+
+    def __init__(self, raw: "_carefind.Index"):
+        self._raw = raw
+        self._ids: Optional[np.ndarray] = None
+        self._table: Optional[pd.DataFrame] = None
+
+    # Loading -------------------------------------------------------------------------
+
+    @classmethod
+    def sample(cls) -> "Index":
+        """The embedded sample of 8,000 fictitious facilities.
+
+        >>> len(Index.sample())
+        8000
+        """
+        return cls(_carefind.Index.sample())
+
+    @classmethod
+    def from_csv(cls, path: str, lenient: bool = False) -> "Index":
+        """A carefind CSV (the native columns). Strict by default: the first bad row raises
+        `ValueError` naming its file, line and column; `lenient=True` skips bad rows (see
+        `carefind.load` for the report of what was skipped)."""
+        raw, _ = _carefind.Index.from_csv(str(path), lenient)
+        return cls(raw)
+
+    @classmethod
+    def from_snapshot(cls, path: str) -> "Index":
+        """A binary snapshot written by `carefind snapshot` (or `Index.to_snapshot`)."""
+        return cls(_carefind.Index.from_snapshot(str(path)))
+
+    @classmethod
+    def from_frame(cls, frame: Any, lenient: bool = False) -> "Index":
+        """A pandas DataFrame or a pyarrow Table with the native columns (`id`, `name`,
+        `lat`, `lon`, `care`, ...; see `Index.columns()`), read exactly as the CSV would be.
+
+        >>> frame = Index.sample().facilities().head(3)
+        >>> len(Index.from_frame(frame))
+        3
+        """
+        if hasattr(frame, "to_pandas") and not isinstance(frame, pd.DataFrame):
+            frame = frame.to_pandas()
+        frame = pd.DataFrame(frame)
+        text = frame.to_csv(index=False, lineterminator="\n")
+        raw, _ = _carefind.Index.from_csv_bytes(text.encode("utf-8"), "<frame>", lenient)
+        return cls(raw)
+
+    def to_snapshot(self, path: str) -> None:
+        """Writes the index as a binary snapshot (loads several times faster than CSV)."""
+        with open(path, "wb") as out:
+            out.write(self._raw.snapshot())
+
+    @staticmethod
+    def columns() -> list:
+        """The native columns, in order."""
+        return list(_carefind.Index.columns())
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def __repr__(self) -> str:
+        return f"<carefind.Index of {len(self):,} facilities>"
+
+    def __reduce__(self):
+        return (Index._from_snapshot_bytes, (self._raw.snapshot(),))
+
+    @staticmethod
+    def _from_snapshot_bytes(data: bytes) -> "Index":
+        return Index(_carefind.Index.from_snapshot_bytes(data))
+
+    # The facilities --------------------------------------------------------------------
+
+    def facilities(self, geo: bool = False) -> pd.DataFrame:
+        """Every facility, one row each in id order, with the native columns (`lat` and
+        `lon` as floats, the rest as text). With `geo=True`, a GeoDataFrame of points in
+        EPSG:4326 (needs geopandas)."""
+        if self._table is None:
+            columns = self._raw.table()
+            table = pd.DataFrame(dict(zip(_carefind.Index.columns(), columns)))
+            lat, lon = self._raw.coordinates()
+            table["lat"] = lat
+            table["lon"] = lon
+            self._table = table
+        table = self._table.copy()
+        return _geo(table) if geo else table
+
+    def _id_array(self) -> np.ndarray:
+        if self._ids is None:
+            self._ids = self.facilities()["id"].to_numpy(dtype=object)
+        return self._ids
+
+    def _rows(
+        self,
+        origin: np.ndarray,
+        rank: Optional[np.ndarray],
+        position: np.ndarray,
+        distance: Optional[np.ndarray],
+        columns: Sequence[str],
+        output: str,
+        geo: bool,
+    ):
+        data: dict = {}
+        if origin is not None:
+            data["origin"] = origin
+        if rank is not None:
+            data["rank"] = rank
+        data["id"] = np.take(self._id_array(), position)
+        if distance is not None:
+            data["distance_m"] = distance
+        if columns or geo:
+            table = self.facilities()
+            for name in columns:
+                if name not in table.columns:
+                    raise ValueError(
+                        f"columns: {name!r} is not a facility column; use {', '.join(table.columns)}"
+                    )
+                data[name] = table[name].to_numpy()[position]
+            if geo:
+                data["lat"] = table["lat"].to_numpy()[position]
+                data["lon"] = table["lon"].to_numpy()[position]
+        frame = pd.DataFrame(data)
+        if geo:
+            return _geo(frame)
+        if output == "arrow":
+            import pyarrow as pa
+
+            return pa.Table.from_pandas(frame, preserve_index=False)
+        if output != "pandas":
+            raise ValueError(f"output: {output!r}: use 'pandas' or 'arrow'")
+        return frame
+
+    # Queries ---------------------------------------------------------------------------
+
+    def nearest(
+        self,
+        lat: Any,
+        lon: Any,
+        k: Optional[int] = 10,
+        *,
+        within: Union[str, float, None] = None,
+        care: Words = None,
+        payment: Words = None,
+        age: Words = None,
+        population: Words = None,
+        language: Words = None,
+        medication: Words = None,
+        kind: Words = None,
+        min_precision: Optional[str] = None,
+        include_closed: bool = False,
+        columns: Sequence[str] = (),
+        output: str = "pandas",
+        geo: bool = False,
+        progress: Optional[bool] = None,
+    ):
+        """The `k` nearest matching facilities of each origin (within `within`, when
+        given; every facility within it when `k` is None): one row per (origin, rank) with
+        `origin` (the position in `lat`/`lon`), `rank` (from 1), `id`, `distance_m`, then
+        the facility `columns` asked for. Ties are ordered by id, as everywhere in carefind.
+
+        `within` is a text such as `"25mi"` or `"40km"`, or a number of metres. Filters
+        take the library's words (`care="iop,php"` or `care=["iop", "php"]`, groups such as
+        `"detox"`, and FindTreatment codes); an unknown word raises `ValueError` with the
+        closest known one. Origins that are not valid coordinates (NaN, out of range) raise
+        `ValueError` naming their position.
+
+        >>> index = Index.sample()
+        >>> rows = index.nearest([40.75, 34.05], [-73.99, -118.24], k=2, care="detox")
+        >>> rows["origin"].tolist(), rows["rank"].tolist()
+        ([0, 0, 1, 1], [1, 2, 1, 2])
+        """
+        lat, lon = _coordinates(lat, lon)
+        filters = _filters(
+            care, payment, age, population, language, medication, kind, min_precision, include_closed
+        )
+        if k is not None and k < 0:
+            raise ValueError(f"k: {k} is negative")
+        limit = None if k is None else int(k)
+        bar = _progress(len(lat), progress)
+        if bar is None:
+            parts = [self._raw.nearest(lat, lon, limit, _distance(within), filters)]
+        else:
+            parts = []
+            for start in range(0, len(lat), _CHUNK):
+                origin, rank, position, distance = self._raw.nearest(
+                    lat[start : start + _CHUNK], lon[start : start + _CHUNK], limit, _distance(within), filters
+                )
+                parts.append((origin + start, rank, position, distance))
+                bar.update(min(_CHUNK, len(lat) - start))
+            bar.close()
+        origin, rank, position, distance = (np.concatenate(column) for column in zip(*parts))
+        return self._rows(origin, rank, position, distance, columns, output, geo)
+
+    def within(self, lat: Any, lon: Any, within: Union[str, float], **options):
+        """Every matching facility within `within` of each origin, nearest first (the
+        rows of `nearest` with no `k`)."""
+        return self.nearest(lat, lon, None, within=within, **options)
+
+    def count_within(
+        self,
+        lat: Any,
+        lon: Any,
+        within: Union[str, float],
+        *,
+        care: Words = None,
+        payment: Words = None,
+        age: Words = None,
+        population: Words = None,
+        language: Words = None,
+        medication: Words = None,
+        kind: Words = None,
+        min_precision: Optional[str] = None,
+        include_closed: bool = False,
+    ) -> np.ndarray:
+        """How many matching facilities lie within `within` of each origin, as an int64
+        array.
+
+        >>> Index.sample().count_within([40.75], [-73.99], "10mi", care="otp").shape
+        (1,)
+        """
+        lat, lon = _coordinates(lat, lon)
+        filters = _filters(
+            care, payment, age, population, language, medication, kind, min_precision, include_closed
+        )
+        return self._raw.count_within(lat, lon, _distance(within), filters)
+
+    def in_polygon(
+        self,
+        polygon: Any,
+        *,
+        columns: Sequence[str] = (),
+        output: str = "pandas",
+        geo: bool = False,
+        **filters: Any,
+    ):
+        """The matching facilities inside a polygon: a shapely Polygon, anything with
+        `__geo_interface__`, a GeoJSON dict or text (a Polygon or a Feature holding one).
+        Edges are great-circle arcs, holes are excluded. Rows are in id order."""
+        if hasattr(polygon, "__geo_interface__"):
+            polygon = polygon.__geo_interface__
+        if not isinstance(polygon, str):
+            polygon = json.dumps(polygon, default=_plain)
+        position = self._raw.in_polygon(polygon, _filters(**filters))
+        return self._rows(None, None, position, None, columns, output, geo)
+
+    def query(self, lat: float, lon: float, k: Optional[int] = 10, **options) -> list:
+        """One origin's answer as a list of dicts (rank, id, distance_m and the facility
+        `columns` asked for)."""
+        rows = self.nearest([lat], [lon], k, **options)
+        return rows.drop(columns=["origin"]).to_dict("records")
+
+
+def _plain(value: Any):
+    """JSON for the numpy numbers and tuples `__geo_interface__` may hold."""
+    if isinstance(value, (np.floating, np.integer)):
+        return value.item()
+    if isinstance(value, tuple):
+        return list(value)
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+def _geo(frame: pd.DataFrame):
+    try:
+        import geopandas
+    except ImportError as missing:
+        raise ImportError("geo=True needs geopandas: pip install geopandas") from missing
+    points = geopandas.points_from_xy(frame["lon"], frame["lat"], crs="EPSG:4326")
+    return geopandas.GeoDataFrame(frame, geometry=points, crs="EPSG:4326")
+
+
+def to_geoparquet(frame: pd.DataFrame, path: str) -> None:
+    """Writes rows with `lat` and `lon` (a result with `geo=True`, or `facilities()`) as
+    GeoParquet, through GeoPandas."""
+    if not hasattr(frame, "geometry"):
+        frame = _geo(frame)
+    frame.to_parquet(path)
+
+
+def load(
+    path: str,
+    format: str = "auto",
+    *,
+    lenient: bool = True,
+    care: Optional[str] = None,
+    zip_centroids: Optional[Mapping[str, "tuple[float, float]"]] = None,
+) -> "tuple[Index, Report]":
+    """An input in any of the library's formats, and its `Report` (read, loaded, and every
+    rejected row as a DataFrame). Lenient by default: bad rows are reported, not raised.
+
+    `format`: `native` (a carefind CSV), `snapshot`, `geocoded` (SAMHSA's locator points),
+    `findtreatment` (the locator API's JSON), `findtreatment-export`, `labels`, `hsds` (a
+    JSON document or a data package directory), `national-directory` (SAMHSA's .xlsx,
+    placed at `zip_centroids`, a mapping of ZIP code to (lat, lon)), or `auto`: by the
+    file's name and first bytes. `care` sets the levels of inputs that carry none.
+
+    >>> import carefind, tempfile, os
+    >>> path = os.path.join(tempfile.mkdtemp(), "a.csv")
+    >>> carefind.Index.sample().facilities().head(5).to_csv(path, index=False)
+    >>> index, report = carefind.load(path)
+    >>> report.read, report.loaded, len(report.rejected)
+    (5, 5, 0)
+    """
+    import os
+
+    path = str(path)
+    if format == "auto":
+        format = _detect(path)
+    if format == "snapshot":
+        index = Index.from_snapshot(path)
+        rejected = pd.DataFrame({"line": [], "column": [], "value": [], "problem": []})
+        text = f"{path}: {len(index)} facilities from a snapshot"
+        return index, Report(path, len(index), len(index), rejected, text)
+    if not os.path.exists(path):
+        raise FileNotFoundError(path)
+    centroids = None
+    if zip_centroids is not None:
+        centroids = {str(z).zfill(5): (float(a), float(b)) for z, (a, b) in zip_centroids.items()}
+    raw, report = _carefind.load_file(path, format, lenient, care, centroids)
+    return Index(raw), Report._of(report)
+
+
+def _detect(path: str) -> str:
+    import os
+
+    if os.path.isdir(path):
+        return "hsds"
+    lower = path.lower()
+    if lower.endswith(".xlsx"):
+        return "national-directory"
+    with open(path, "rb") as file:
+        head = file.read(4096)
+    if head.startswith(b"CFSNAP\r\n"):
+        return "snapshot"
+    if lower.endswith(".json") or head.lstrip()[:1] in (b"{", b"["):
+        text = head.decode("utf-8", "replace")
+        hsds_keys = ('"service_at_locations"', '"organization_id"', '"service_at_location', '"contents"')
+        return "hsds" if any(key in text for key in hsds_keys) else "findtreatment"
+    header = head.split(b"\n", 1)[0].decode("utf-8", "replace").lower()
+    names = [name.strip().strip('"') for name in header.split(",")]
+    if "id" in names and "lat" in names and "lon" in names:
+        return "native"
+    if "latitude" in names and "longitude" in names:
+        return "geocoded"
+    return "labels"
+
+
+Coverage = namedtuple("Coverage", ["origins", "summary"])
+Coverage.__doc__ = """Coverage's answer: `origins` (one row per origin and target: the
+nearest matching facility's id and distance) and `summary` (per target and ring, the
+weight and the weighted share within it)."""
+
+
+def coverage(
+    index: Index,
+    origins: pd.DataFrame,
+    *,
+    weights: Optional[str] = None,
+    care: Union[str, Sequence[str], None] = None,
+    rings: Sequence[Union[str, float]] = (10, 25, 50),
+    lat: str = "lat",
+    lon: str = "lon",
+    id: Optional[str] = None,
+    **filters: Any,
+) -> Coverage:
+    """Who lives how far from care: for each target (`care`: levels or groups, each a
+    target of its own; every level when None), each origin's nearest matching facility,
+    and the share of the weight (`weights`, a column such as population; 1 each when None)
+    within each ring (`rings`: miles when bare numbers, or texts such as `"40km"`).
+
+    >>> import pandas as pd
+    >>> zips = pd.DataFrame({"lat": [40.75, 41.88], "lon": [-73.99, -87.63], "pop": [10, 30]})
+    >>> answer = coverage(Index.sample(), zips, weights="pop", care=["otp"], rings=[5])
+    >>> answer.summary.columns.tolist()
+    ['target', 'ring_m', 'weight', 'share']
+    """
+    lats, lons = _coordinates(origins[lat], origins[lon])
+    if weights is None:
+        weight = np.ones(len(lats))
+    else:
+        weight = _floats(origins[weights])
+    if care is None:
+        targets: list = []
+    elif isinstance(care, str):
+        targets = [care]
+    else:
+        targets = list(care)
+    ring_texts = [f"{ring}mi" if isinstance(ring, (int, float)) else str(ring) for ring in rings]
+    names, positions, distances, shares = index._raw.coverage(
+        lats, lons, weight, targets, ring_texts, _filters(**filters)
+    )
+    labels = origins[id].to_numpy() if id is not None else np.arange(len(lats))
+    ids = index._id_array()
+    frames = []
+    for name, position, distance in zip(names, positions, distances):
+        found = position >= 0
+        nearest = np.full(len(position), None, dtype=object)
+        nearest[found] = ids[position[found]]
+        frames.append(
+            pd.DataFrame(
+                {"origin": labels, "target": name, "nearest_id": nearest, "distance_m": distance}
+            )
+        )
+    per_origin = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    summary = pd.DataFrame(shares, columns=["target", "ring_m", "weight", "share"])
+    return Coverage(per_origin, summary)
+
+
+Pathway = namedtuple("Pathway", ["steps", "pairs"])
+Pathway.__doc__ = """The step-down answer: `steps` (each later stage's nearest options)
+and `pairs` (IOP or PHP programs with the nearest sober-living home to each)."""
+
+
+def pathway(
+    index: Index,
+    lat: float,
+    lon: float,
+    *,
+    start: Optional[str] = "detox",
+    per_step: int = 3,
+    pairs: int = 5,
+    within: Union[str, float, None] = None,
+    pair_within: Union[str, float, None] = None,
+    **filters: Any,
+) -> Pathway:
+    """The step-down path from where a person is now (`start`: detox, inpatient,
+    residential, php or iop): the nearest options of each later stage, and the best
+    program and sober-living pairs by total trip.
+
+    >>> path = pathway(Index.sample(), 39.96, -83.0, start="detox")
+    >>> path.steps.columns.tolist()
+    ['stage', 'rank', 'id', 'distance_m']
+    """
+    steps, found_pairs = index._raw.pathway(
+        float(lat),
+        float(lon),
+        start,
+        int(per_step),
+        int(pairs),
+        _distance(within),
+        _distance(pair_within),
+        _filters(**filters),
+    )
+    ids = index._id_array()
+    step_frame = pd.DataFrame(steps, columns=["stage", "rank", "position", "distance_m"])
+    step_frame.insert(2, "id", ids[step_frame.pop("position").to_numpy(dtype=np.int64)])
+    pair_frame = pd.DataFrame(found_pairs, columns=["rank", "program", "home", "trip_m", "home_m"])
+    pair_frame["program"] = ids[pair_frame["program"].to_numpy(dtype=np.int64)]
+    pair_frame["home"] = ids[pair_frame["home"].to_numpy(dtype=np.int64)]
+    return Pathway(step_frame, pair_frame)
+
+
+def distance_m(lat1: Any, lon1: Any, lat2: Any, lon2: Any) -> np.ndarray:
+    """Great-circle distances in metres, element by element: the library's haversine.
+
+    >>> round(float(distance_m([0.0], [0.0], [0.0], [1.0])[0]))
+    111195
+    """
+    lat1, lon1 = _coordinates(lat1, lon1)
+    lat2, lon2 = _coordinates(lat2, lon2)
+    return _carefind.distance_m(lat1, lon1, lat2, lon2)

@@ -1,0 +1,96 @@
+"""Type stubs of the Rust extension. The documented API is `carefind` (see __init__.py);
+these are the arrays and lists it is built on."""
+
+from typing import Optional
+
+import numpy as np
+import numpy.typing as npt
+
+__version__: str
+
+class Report:
+    source: str
+    read: int
+    loaded: int
+    rejected_lines: list[int]
+    rejected_columns: list[Optional[str]]
+    rejected_values: list[str]
+    rejected_problems: list[str]
+    ignored_columns: list[str]
+    text: str
+
+class Index:
+    @staticmethod
+    def sample() -> Index: ...
+    @staticmethod
+    def from_csv(path: str, lenient: bool = False) -> tuple[Index, Report]: ...
+    @staticmethod
+    def from_csv_bytes(data: bytes, source: str, lenient: bool = False) -> tuple[Index, Report]: ...
+    @staticmethod
+    def from_snapshot(path: str) -> Index: ...
+    @staticmethod
+    def from_snapshot_bytes(data: bytes) -> Index: ...
+    def snapshot(self) -> bytes: ...
+    def __len__(self) -> int: ...
+    @staticmethod
+    def columns() -> list[str]: ...
+    def table(self) -> list[list[str]]: ...
+    def coordinates(self) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]: ...
+    def nearest(
+        self,
+        lat: npt.NDArray[np.float64],
+        lon: npt.NDArray[np.float64],
+        k: Optional[int],
+        within: Optional[str],
+        filters: dict[str, str],
+    ) -> tuple[
+        npt.NDArray[np.int64], npt.NDArray[np.int32], npt.NDArray[np.int64], npt.NDArray[np.float64]
+    ]: ...
+    def count_within(
+        self,
+        lat: npt.NDArray[np.float64],
+        lon: npt.NDArray[np.float64],
+        within: str,
+        filters: dict[str, str],
+    ) -> npt.NDArray[np.int64]: ...
+    def in_polygon(self, geojson: str, filters: dict[str, str]) -> npt.NDArray[np.int64]: ...
+    def coverage(
+        self,
+        lat: npt.NDArray[np.float64],
+        lon: npt.NDArray[np.float64],
+        weights: npt.NDArray[np.float64],
+        targets: list[str],
+        rings: list[str],
+        filters: dict[str, str],
+    ) -> tuple[
+        list[str],
+        list[npt.NDArray[np.int64]],
+        list[npt.NDArray[np.float64]],
+        list[tuple[str, float, float, float]],
+    ]: ...
+    def pathway(
+        self,
+        lat: float,
+        lon: float,
+        start: Optional[str],
+        per_step: int,
+        pairs: int,
+        within: Optional[str],
+        pair_within: Optional[str],
+        filters: dict[str, str],
+    ) -> tuple[list[tuple[str, int, int, float]], list[tuple[int, int, int, float, float]]]: ...
+
+def load_file(
+    path: str,
+    format: str,
+    lenient: bool,
+    care: Optional[str] = None,
+    zip_centroids: Optional[dict[str, tuple[float, float]]] = None,
+) -> tuple[Index, Report]: ...
+def distance_m(
+    lat1: npt.NDArray[np.float64],
+    lon1: npt.NDArray[np.float64],
+    lat2: npt.NDArray[np.float64],
+    lon2: npt.NDArray[np.float64],
+) -> npt.NDArray[np.float64]: ...
+def meters(text: str) -> float: ...

@@ -45,6 +45,9 @@ pub enum Command {
     Export(ExportArgs),
     /// What changed between two releases of a directory: one row per change.
     Diff(DiffArgs),
+    /// Road networks from OpenStreetMap, for drive-time searches and coverage.
+    #[command(subcommand)]
+    Network(NetworkCommand),
     /// Print a shell completion script.
     Completions {
         /// The shell to complete for.
@@ -150,6 +153,95 @@ pub struct FindArgs {
     /// With --origins: stop at the first bad origin instead of reporting and skipping it
     #[arg(long)]
     pub strict: bool,
+
+    /// One row per origin with the number of matching facilities (with --within) instead of
+    /// the facilities
+    #[arg(long)]
+    pub count: bool,
+
+    /// The columns to write, in order, for csv, tsv, json, ndjson and geojson (such as
+    /// id,name,distance,phone)
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub fields: Vec<String>,
+
+    /// Rank by great-circle distance or by drive time on --network (then --within is a
+    /// time: 30min, 1h, or bare minutes)
+    #[arg(long, value_enum, default_value_t = By::Distance)]
+    pub by: By,
+
+    #[command(flatten)]
+    pub drive: DriveArgs,
+}
+
+/// A road network and how points reach it: shared by `find` and `coverage`.
+#[derive(Debug, Args)]
+pub struct DriveArgs {
+    /// A road network built by `carefind network build`
+    #[arg(long, value_name = "FILE.net")]
+    pub network: Option<PathBuf>,
+
+    /// Points farther than this from every road are reported, not placed
+    #[arg(long, value_name = "DIST", default_value = "1km")]
+    pub max_snap: String,
+
+    /// The speed of the straight-line legs between a point and its road, km/h
+    #[arg(long, value_name = "KMH", default_value_t = 5.0)]
+    pub access_speed: f64,
+}
+
+/// What `find` ranks by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum By {
+    Distance,
+    DriveTime,
+}
+
+/// `carefind network ...`
+#[derive(Debug, Subcommand)]
+pub enum NetworkCommand {
+    /// Build a road network from an OpenStreetMap extract (.osm.pbf): the roads a car may
+    /// drive, the largest strongly connected part, saved for fast loading.
+    Build(NetworkBuildArgs),
+    /// Write a network's edges as CSV (tail, head, coordinates, metres, seconds).
+    Edges(NetworkFileArgs),
+    /// Drive times from one node to every node, as CSV (node, seconds).
+    Times(NetworkTimesArgs),
+    /// The health amenities of an extract (clinics, doctors, hospitals) as a carefind CSV,
+    /// to try drive time where no directory covers the extract.
+    Amenities(NetworkBuildArgs),
+}
+
+/// The arguments of `carefind network build`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  carefind network build --osm helsinki.osm.pbf -o helsinki.net\n  carefind find --near 60.17,24.94 --network helsinki.net --by drive-time --within 15min"
+)]
+pub struct NetworkBuildArgs {
+    /// The OpenStreetMap extract
+    #[arg(long, value_name = "REGION.osm.pbf")]
+    pub osm: PathBuf,
+
+    /// Where to write the network
+    #[arg(short, long, value_name = "REGION.net")]
+    pub output: PathBuf,
+}
+
+/// A network file alone.
+#[derive(Debug, Args)]
+pub struct NetworkFileArgs {
+    /// The network
+    pub network: PathBuf,
+}
+
+/// The arguments of `carefind network times`.
+#[derive(Debug, Args)]
+pub struct NetworkTimesArgs {
+    /// The network
+    pub network: PathBuf,
+
+    /// The node to start from (a number from `network edges`)
+    #[arg(long, value_name = "N")]
+    pub from_node: u32,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -612,6 +704,9 @@ pub struct CoverageArgs {
     /// Draw a map of the origins by distance, and the ring shares (.svg or .png)
     #[arg(long, value_name = "OUT.svg|OUT.png")]
     pub plot: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub drive: DriveArgs,
 
     /// A carefind CSV file ("-" for stdin); without it, the embedded sample
     #[arg(long, value_name = "FILE")]

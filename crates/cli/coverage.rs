@@ -18,12 +18,20 @@ const DESERTS_IN_JSON: usize = 20;
 
 pub fn run(args: &CoverageArgs) -> Result<Outcome, Failure> {
     let unit: Unit = args.units.into();
-    let rings = args
-        .rings
-        .split(',')
-        .map(|ring| Distance::parse(ring, Some(unit)))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| Failure::flag("--rings", e))?;
+    let by_drive_time = args.drive.network.is_some();
+    let rings = if by_drive_time {
+        // Times, read by the drive-time path; checked here so mistakes fail fast.
+        for ring in args.rings.split(',') {
+            crate::drive::seconds("--rings", ring)?;
+        }
+        Vec::new()
+    } else {
+        args.rings
+            .split(',')
+            .map(|ring| Distance::parse(ring, Some(unit)))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| Failure::flag("--rings", e))?
+    };
     let targets = match args.care.is_empty() {
         true => Target::every_level(),
         false => args
@@ -58,6 +66,17 @@ pub fn run(args: &CoverageArgs) -> Result<Outcome, Failure> {
     );
     let origins = read.origins;
     let index = dataset::load(args.data.as_deref())?;
+    if by_drive_time {
+        let format = Format::chosen(args.format, &io::stdout());
+        return crate::drive::coverage(
+            args,
+            &origins,
+            &query.targets,
+            &query.filter,
+            &index,
+            format,
+        );
+    }
 
     let bar = (io::stderr().is_terminal() && origins.len() > 1000).then(|| {
         indicatif::ProgressBar::new(origins.len() as u64).with_style(

@@ -5,7 +5,7 @@ use std::io::{self, BufWriter, IsTerminal, Write};
 use carefind::{Area, BBox, CareLevel, Distance, Filter, Index, Query, Set, Term, Unit};
 use rayon::prelude::*;
 
-use crate::args::{AttributeArgs, FindArgs, Format};
+use crate::args::{AttributeArgs, By, FindArgs, Format};
 use crate::failure::Failure;
 use crate::output::{Output, Style};
 use carefind_server::place;
@@ -40,6 +40,13 @@ pub fn run(args: &FindArgs) -> Result<Outcome, Failure> {
     }
     let index = dataset::load(args.data.as_deref())?;
     let stdout = io::stdout();
+    let format = Format::chosen(args.format, &stdout);
+    if args.by == By::DriveTime {
+        return crate::drive::find(args, &template, origin, origins_source, &index, format);
+    }
+    if args.count {
+        return count(args, &template, origin, origins_source, &index, format);
+    }
     let style = Style {
         format: Format::chosen(args.format, &stdout),
         unit: args.units.into(),
@@ -47,6 +54,7 @@ pub fn run(args: &FindArgs) -> Result<Outcome, Failure> {
         width: terminal_size::terminal_size_of(&stdout)
             .map_or(100, |(width, _)| usize::from(width.0)),
         availability: shown,
+        fields: fields(args, origins_source.is_some())?,
     };
     let out = BufWriter::with_capacity(1 << 16, stdout.lock());
     match origins_source {
@@ -59,12 +67,85 @@ pub fn run(args: &FindArgs) -> Result<Outcome, Failure> {
     }
 }
 
+/// The columns `--fields` chose, checked against the record's; empty for all.
+fn fields(args: &FindArgs, batch: bool) -> Result<Vec<String>, Failure> {
+    if args.fields.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut all: Vec<&str> = Vec::new();
+    if batch {
+        all.push("origin_id");
+    }
+    all.extend(carefind_server::record::columns());
+    crate::drive::chosen_fields(&all, &args.fields)
+}
+
+/// `--count`: one row per origin with the number of matching facilities.
+fn count(
+    args: &FindArgs,
+    template: &Query,
+    origin: Option<carefind::LatLon>,
+    origins_source: Option<&str>,
+    index: &Index,
+    format: Format,
+) -> Result<Outcome, Failure> {
+    if args.within.is_none() && matches!(template.area, Area::Everywhere) {
+        return Err(Failure::usage(
+            "--count needs --within (or --bbox or --polygon): otherwise every facility counts",
+        ));
+    }
+    let origins: Vec<(String, Option<carefind::LatLon>)> = match (origins_source, origin) {
+        (Some(source), _) => origins::read(source, args.strict)?
+            .origins
+            .into_iter()
+            .map(|o| (o.id, Some(o.location)))
+            .collect(),
+        (None, origin) => vec![(String::new(), origin)],
+    };
+    let mut counting = template.clone();
+    (counting.limit, counting.offset) = (None, 0);
+    let counts: Vec<Result<usize, carefind::QueryError>> = origins
+        .par_iter()
+        .map(|(_, origin)| {
+            let mut query = counting.clone();
+            query.origin = *origin;
+            index.count(&query)
+        })
+        .collect();
+    let fields = crate::drive::chosen_fields(&["origin_id", "count"], &args.fields)?;
+    let mut rows = Vec::with_capacity(origins.len());
+    let mut found = false;
+    for ((id, _), count) in origins.iter().zip(counts) {
+        let count = count?;
+        found |= count > 0;
+        rows.push(serde_json::Map::from_iter([
+            ("origin_id".to_string(), serde_json::json!(id)),
+            ("count".to_string(), serde_json::json!(count)),
+        ]));
+    }
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let format = if format == Format::Table {
+        Format::Csv
+    } else {
+        format
+    };
+    crate::drive::write_rows(&mut out, format, &fields, &rows)?;
+    out.flush()?;
+    Ok(if found {
+        Outcome::Found
+    } else {
+        Outcome::NothingFound
+    })
+}
+
 /// The query every origin shares: area, distance, filter, paging.
 fn query(args: &FindArgs) -> Result<Query, Failure> {
     let unit: Unit = args.units.into();
     let mut query = Query::default().filter(filter(args)?).offset(args.offset);
     query.limit = (!args.all).then_some(args.limit);
-    if let Some(within) = &args.within {
+    // With --by drive-time, --within is a time, read there.
+    if let Some(within) = args.within.as_ref().filter(|_| args.by == By::Distance) {
         let distance =
             Distance::parse(within, Some(unit)).map_err(|e| Failure::flag("--within", e))?;
         query = query.max_distance(distance);

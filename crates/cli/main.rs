@@ -5,6 +5,7 @@ mod availability;
 mod coverage;
 mod dataset;
 mod diff;
+mod drive;
 mod export;
 mod failure;
 mod find;
@@ -43,6 +44,7 @@ fn main() -> ExitCode {
         Command::Coverage(args) => coverage::run(&args),
         Command::Availability(command) => availability::run(&command),
         Command::Diff(args) => diff::run(&args),
+        Command::Network(command) => drive::run(&command),
         Command::Export(args) => export::run(&args),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "carefind", &mut io::stdout());

@@ -13,11 +13,11 @@ use serde::Serialize;
 use crate::args::Format;
 
 #[derive(Serialize)]
-struct Feature<'a> {
+struct Feature<'a, P: Serialize> {
     #[serde(rename = "type")]
     kind: &'static str,
     geometry: Point,
-    properties: &'a Record<'a>,
+    properties: &'a P,
 }
 
 #[derive(Serialize)]
@@ -38,6 +38,8 @@ pub struct Style {
     pub width: usize,
     /// The availability shown beside results (none without a store).
     pub availability: Option<Arc<Shown>>,
+    /// The columns to write, in order (`--fields`); empty for every one.
+    pub fields: Vec<String>,
 }
 
 /// Items of JSON and GeoJSON blocks start with this separator; the first item written drops it.
@@ -61,8 +63,15 @@ impl Style {
             Format::Table => self.table(&mut block, origin_id, hits, first_rank),
             Format::Csv | Format::Tsv => {
                 let mut writer = self.delimited(&mut block);
+                let picked = self.picked();
                 for record in records {
-                    let fields = record.fields();
+                    let mut fields = record.fields();
+                    if let Some(picked) = &picked {
+                        fields = picked
+                            .iter()
+                            .map(|at| std::mem::take(&mut fields[*at]))
+                            .collect();
+                    }
                     if self.format == Format::Tsv {
                         let clean: Vec<String> = fields
                             .iter()
@@ -80,7 +89,11 @@ impl Style {
                     if self.format == Format::Json {
                         block.extend_from_slice(SEPARATOR);
                     }
-                    serde_json::to_writer(&mut block, &record).expect("records serialize");
+                    match self.fields.is_empty() {
+                        true => serde_json::to_writer(&mut block, &record),
+                        false => serde_json::to_writer(&mut block, &self.only(&record)),
+                    }
+                    .expect("records serialize");
                     if self.format == Format::Ndjson {
                         block.push(b'\n');
                     }
@@ -89,19 +102,68 @@ impl Style {
             Format::Geojson => {
                 for record in records {
                     block.extend_from_slice(SEPARATOR);
-                    let feature = Feature {
-                        kind: "Feature",
-                        geometry: Point {
-                            kind: "Point",
-                            coordinates: [record.lon, record.lat],
-                        },
-                        properties: &record,
+                    let geometry = Point {
+                        kind: "Point",
+                        coordinates: [record.lon, record.lat],
                     };
-                    serde_json::to_writer(&mut block, &feature).expect("features serialize");
+                    match self.fields.is_empty() {
+                        true => serde_json::to_writer(
+                            &mut block,
+                            &Feature {
+                                kind: "Feature",
+                                geometry,
+                                properties: &record,
+                            },
+                        ),
+                        false => serde_json::to_writer(
+                            &mut block,
+                            &Feature {
+                                kind: "Feature",
+                                geometry,
+                                properties: &self.only(&record),
+                            },
+                        ),
+                    }
+                    .expect("features serialize");
                 }
             }
         }
         block
+    }
+
+    /// The positions of the `--fields` columns among every column, in their order.
+    fn picked(&self) -> Option<Vec<usize>> {
+        if self.fields.is_empty() {
+            return None;
+        }
+        let mut names: Vec<&str> = Vec::new();
+        if self.batch {
+            names.push("origin_id");
+        }
+        names.extend(columns());
+        Some(
+            self.fields
+                .iter()
+                .filter_map(|field| names.iter().position(|name| name == field))
+                .collect(),
+        )
+    }
+
+    /// The record's JSON with only the `--fields` keys, in their order.
+    fn only(&self, record: &Record) -> crate::drive::InOrder {
+        let mut all = match serde_json::to_value(record) {
+            Ok(serde_json::Value::Object(all)) => all,
+            _ => serde_json::Map::new(),
+        };
+        crate::drive::InOrder(
+            self.fields
+                .iter()
+                .map(|field| {
+                    let value = all.remove(field).unwrap_or(serde_json::Value::Null);
+                    (field.clone(), value)
+                })
+                .collect(),
+        )
     }
 
     fn delimited<'w>(&self, block: &'w mut Vec<u8>) -> csv::Writer<&'w mut Vec<u8>> {
@@ -119,6 +181,8 @@ impl Style {
             names.push("origin_id");
         }
         names.extend(columns());
+        let chosen: Vec<&str> = self.fields.iter().map(String::as_str).collect();
+        let names = if chosen.is_empty() { names } else { chosen };
         let mut block = Vec::new();
         let mut writer = self.delimited(&mut block);
         writer.write_record(&names).expect("writing to memory");

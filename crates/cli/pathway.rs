@@ -99,6 +99,7 @@ fn table(
             width,
             availability: shown
                 .map(|shown| std::sync::Arc::new(shown.for_levels(step.stage.levels()))),
+            fields: Vec::new(),
         };
         out.write_all(&style.render(None, &step.options, 1))?;
     }

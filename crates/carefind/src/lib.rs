@@ -50,6 +50,7 @@ mod locator;
 mod medication;
 pub mod merge;
 mod mh_type;
+pub mod network;
 mod payment;
 mod population;
 mod precision;

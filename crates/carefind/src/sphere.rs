@@ -73,6 +73,16 @@ impl LatLon {
         Ok(LatLon { lat, lon })
     }
 
+    /// A point whose coordinates are known to be in range (a network's nodes were checked
+    /// when it was built or loaded; a snap point lies between two of them); clamped, so
+    /// that rounding cannot take it out.
+    pub(crate) fn within_range(lat: f64, lon: f64) -> Self {
+        LatLon {
+            lat: lat.clamp(-90.0, 90.0),
+            lon: lon.clamp(-180.0, 180.0),
+        }
+    }
+
     /// The latitude in degrees.
     ///
     /// ```

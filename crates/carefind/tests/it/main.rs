@@ -9,6 +9,11 @@ mod brute_force;
 mod hsds;
 mod importers;
 mod native_csv;
+#[cfg(feature = "osm")]
+mod network;
+#[cfg(feature = "osm")]
+#[path = "common/pbf.rs"]
+mod pbf;
 mod no_panic;
 mod real_data;
 mod real_imports;

@@ -1,0 +1,524 @@
+//! Drive time on a road network: `carefind network ...`, `find --by drive-time` and
+//! `coverage --network`.
+
+use std::io::{self, BufWriter, Write};
+use std::path::Path;
+
+use carefind::analysis::coverage::{Origin, Target};
+use carefind::network::drive::{Access, DriveHit, DriveIndex};
+use carefind::network::{Network, build};
+use carefind::{Distance, Filter, Index, LatLon, Query, Unit};
+use jiff::SignedDuration;
+use rayon::prelude::*;
+use serde_json::{Map, Value, json};
+
+use crate::args::{CoverageArgs, DriveArgs, FindArgs, Format, NetworkCommand};
+use crate::failure::Failure;
+use crate::find::Outcome;
+use crate::origins;
+
+pub fn run(command: &NetworkCommand) -> Result<Outcome, Failure> {
+    match command {
+        NetworkCommand::Build(args) => {
+            let (network, report) =
+                build::from_pbf(&args.osm).map_err(|e| Failure::usage(e.to_string()))?;
+            network
+                .save(&args.output)
+                .map_err(|e| Failure::usage(e.to_string()))?;
+            eprintln!("carefind: {}: {report}", args.osm.display());
+            eprintln!(
+                "carefind: wrote {} ({} nodes, {} edges)",
+                args.output.display(),
+                network.node_count(),
+                network.edge_count()
+            );
+            Ok(Outcome::Found)
+        }
+        NetworkCommand::Amenities(args) => {
+            let facilities =
+                build::health_amenities(&args.osm).map_err(|e| Failure::usage(e.to_string()))?;
+            carefind::save::to_path(&args.output, &facilities)?;
+            eprintln!(
+                "carefind: wrote {} health amenities of {} to {}",
+                facilities.len(),
+                args.osm.display(),
+                args.output.display()
+            );
+            Ok(if facilities.is_empty() {
+                Outcome::NothingFound
+            } else {
+                Outcome::Found
+            })
+        }
+        NetworkCommand::Edges(args) => {
+            let network = load(&args.network)?;
+            let stdout = io::stdout();
+            let mut out = BufWriter::new(stdout.lock());
+            network.write_edges(&mut out)?;
+            out.flush()?;
+            Ok(Outcome::Found)
+        }
+        NetworkCommand::Times(args) => {
+            let network = load(&args.network)?;
+            if args.from_node as usize >= network.node_count() {
+                return Err(Failure::flag(
+                    "--from-node",
+                    format!(
+                        "the network has nodes 0 to {}",
+                        network.node_count().saturating_sub(1)
+                    ),
+                ));
+            }
+            let stdout = io::stdout();
+            let mut out = BufWriter::new(stdout.lock());
+            writeln!(out, "node,seconds")?;
+            for (node, seconds) in network.dijkstra(args.from_node).iter().enumerate() {
+                if seconds.is_finite() {
+                    writeln!(out, "{node},{seconds}")?;
+                }
+            }
+            out.flush()?;
+            Ok(Outcome::Found)
+        }
+    }
+}
+
+pub fn load(path: &Path) -> Result<Network, Failure> {
+    Network::load(path).map_err(|e| Failure::flag("--network", e))
+}
+
+/// How points reach the roads, from the flags.
+pub fn access(args: &DriveArgs) -> Result<Access, Failure> {
+    let max_snap = Distance::parse(&args.max_snap, Some(Unit::Meters))
+        .map_err(|e| Failure::flag("--max-snap", e))?;
+    if !(args.access_speed > 0.0 && args.access_speed.is_finite()) {
+        return Err(Failure::flag(
+            "--access-speed",
+            format!("{} is not a speed in km/h above 0", args.access_speed),
+        ));
+    }
+    Ok(Access {
+        max_snap_m: max_snap.as_meters(),
+        speed_kmh: args.access_speed,
+    })
+}
+
+/// A time such as `30min`, `1h` or `90s`; a bare number is minutes.
+pub fn seconds(flag: &str, text: &str) -> Result<f64, Failure> {
+    carefind_server::age::parse_age(text, Some(SignedDuration::from_mins(1)))
+        .map(|age| age.as_secs_f64())
+        .map_err(|e| {
+            Failure::flag(
+                flag,
+                e.replace("an age such as 72h, 3d or 1w", "a time such as 30min or 1h"),
+            )
+        })
+}
+
+/// One result row: the columns every format shows, in order.
+fn row(origin_id: Option<&str>, rank: usize, origin: LatLon, hit: &DriveHit) -> Map<String, Value> {
+    let f = hit.facility;
+    let mut row = Map::new();
+    if let Some(origin_id) = origin_id {
+        row.insert("origin_id".into(), json!(origin_id));
+    }
+    row.insert("rank".into(), json!(rank));
+    row.insert("id".into(), json!(f.id));
+    row.insert("name".into(), json!(f.name));
+    row.insert("street".into(), json!(f.street));
+    row.insert("city".into(), json!(f.city));
+    row.insert("state".into(), json!(f.state));
+    row.insert("zip".into(), json!(f.zip));
+    row.insert("phone".into(), json!(f.phone));
+    row.insert("care".into(), json!(f.care.to_string()));
+    row.insert("lat".into(), json!(f.location.lat()));
+    row.insert("lon".into(), json!(f.location.lon()));
+    row.insert(
+        "drive_time_s".into(),
+        json!((hit.seconds * 1000.0).round() / 1000.0),
+    );
+    row.insert(
+        "drive_distance_m".into(),
+        json!((hit.drive_m * 1000.0).round() / 1000.0),
+    );
+    row.insert(
+        "distance_m".into(),
+        json!((origin.distance_m(f.location) * 1000.0).round() / 1000.0),
+    );
+    row
+}
+
+/// The columns of `rows`, or the ones `--fields` chose (checked against them).
+pub fn chosen_fields(all: &[&str], fields: &[String]) -> Result<Vec<String>, Failure> {
+    if fields.is_empty() {
+        return Ok(all.iter().map(|s| s.to_string()).collect());
+    }
+    for field in fields {
+        if !all.contains(&field.as_str()) {
+            return Err(Failure::flag(
+                "--fields",
+                format!("{field:?} is not a column; use {}", all.join(",")),
+            ));
+        }
+    }
+    Ok(fields.to_vec())
+}
+
+/// A JSON object whose keys come out in the order given (serde_json's maps sort them).
+pub struct InOrder(pub Vec<(String, Value)>);
+
+impl serde::Serialize for InOrder {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (key, value) in &self.0 {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+/// Writes rows as the format asks, with only `fields`, in their order.
+pub fn write_rows(
+    out: &mut impl Write,
+    format: Format,
+    fields: &[String],
+    rows: &[Map<String, Value>],
+) -> io::Result<()> {
+    let cell = |value: Option<&Value>| match value {
+        Some(Value::String(text)) => text.clone(),
+        Some(Value::Null) | None => String::new(),
+        Some(other) => other.to_string(),
+    };
+    match format {
+        Format::Csv | Format::Tsv | Format::Table => {
+            let mut writer = csv::WriterBuilder::new()
+                .delimiter(if format == Format::Csv { b',' } else { b'\t' })
+                .from_writer(&mut *out);
+            writer.write_record(fields)?;
+            for row in rows {
+                writer.write_record(fields.iter().map(|f| cell(row.get(f))))?;
+            }
+            writer.flush()?;
+        }
+        Format::Json | Format::Ndjson | Format::Geojson => {
+            let picked: Vec<InOrder> = rows
+                .iter()
+                .map(|row| {
+                    InOrder(
+                        fields
+                            .iter()
+                            .map(|f| (f.clone(), row.get(f).cloned().unwrap_or(Value::Null)))
+                            .collect(),
+                    )
+                })
+                .collect();
+            match format {
+                Format::Ndjson => {
+                    for value in &picked {
+                        serde_json::to_writer(&mut *out, value)?;
+                        writeln!(out)?;
+                    }
+                }
+                Format::Geojson => {
+                    write!(out, "{{\"type\":\"FeatureCollection\",\"features\":[")?;
+                    for (i, (properties, row)) in picked.iter().zip(rows).enumerate() {
+                        let geometry = json!({"type": "Point", "coordinates": [row.get("lon"), row.get("lat")]});
+                        let feature = InOrder(vec![
+                            ("type".into(), json!("Feature")),
+                            ("geometry".into(), geometry),
+                            ("properties".into(), serde_json::to_value(properties)?),
+                        ]);
+                        if i > 0 {
+                            write!(out, ",")?;
+                        }
+                        serde_json::to_writer(&mut *out, &feature)?;
+                    }
+                    writeln!(out, "]}}")?;
+                }
+                _ => {
+                    serde_json::to_writer_pretty(&mut *out, &picked)?;
+                    writeln!(out)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `find --by drive-time`: the facilities with the least drive time from each origin.
+pub fn find(
+    args: &FindArgs,
+    template: &Query,
+    origin: Option<LatLon>,
+    origins_source: Option<&str>,
+    index: &Index,
+    format: Format,
+) -> Result<Outcome, Failure> {
+    let Some(path) = &args.drive.network else {
+        return Err(Failure::usage(
+            "--by drive-time needs --network FILE.net (build one with carefind network build)",
+        ));
+    };
+    if !matches!(template.area, carefind::Area::Everywhere) {
+        return Err(Failure::usage(
+            "--by drive-time searches from a place: give --near or --origins, not --bbox or --polygon",
+        ));
+    }
+    let bound = args
+        .within
+        .as_deref()
+        .map(|w| seconds("--within", w))
+        .transpose()?;
+    let access = access(&args.drive)?;
+    let network = load(path)?;
+    let drive = DriveIndex::new(&network, index, access);
+    let unplaced = drive.unplaced().count();
+    if unplaced > 0 {
+        eprintln!(
+            "carefind: {unplaced} facilities are farther than {} m from every road of {} and are left out",
+            access.max_snap_m,
+            path.display()
+        );
+    }
+    let origins: Vec<(Option<String>, LatLon)> = match (origins_source, origin) {
+        (Some(source), _) => {
+            let read = origins::read(source, args.strict)?;
+            read.origins
+                .into_iter()
+                .map(|o| (Some(o.id), o.location))
+                .collect()
+        }
+        (None, Some(origin)) => vec![(None, origin)],
+        (None, None) => return Err(Failure::usage("give --near PLACE or --origins FILE")),
+    };
+    let k = if args.all || args.count {
+        usize::MAX
+    } else {
+        args.limit.saturating_add(args.offset)
+    };
+    let filter: &Filter = &template.filter;
+    let answers: Vec<Result<Vec<DriveHit>, String>> = origins
+        .par_iter()
+        .map(|(_, origin)| {
+            drive
+                .nearest(*origin, k, filter, bound)
+                .map_err(|e| e.to_string())
+        })
+        .collect();
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let mut found = false;
+    if args.count {
+        let fields = chosen_fields(&["origin_id", "count"], &args.fields)?;
+        let mut rows = Vec::new();
+        for ((id, _), answer) in origins.iter().zip(&answers) {
+            match answer {
+                Ok(hits) => {
+                    found |= !hits.is_empty();
+                    rows.push(Map::from_iter([
+                        (
+                            "origin_id".to_string(),
+                            json!(id.clone().unwrap_or_default()),
+                        ),
+                        ("count".to_string(), json!(hits.len())),
+                    ]));
+                }
+                Err(problem) => eprintln!(
+                    "carefind: origin {}: {problem}",
+                    id.as_deref().unwrap_or("--near")
+                ),
+            }
+        }
+        write_rows(
+            &mut out,
+            if format == Format::Table {
+                Format::Csv
+            } else {
+                format
+            },
+            &fields,
+            &rows,
+        )?;
+    } else {
+        let mut all = vec![
+            "rank",
+            "id",
+            "name",
+            "street",
+            "city",
+            "state",
+            "zip",
+            "phone",
+            "care",
+            "lat",
+            "lon",
+            "drive_time_s",
+            "drive_distance_m",
+            "distance_m",
+        ];
+        if origins_source.is_some() {
+            all.insert(0, "origin_id");
+        }
+        let fields = chosen_fields(&all, &args.fields)?;
+        let mut rows = Vec::new();
+        for ((id, origin), answer) in origins.iter().zip(&answers) {
+            match answer {
+                Ok(hits) => {
+                    for (i, hit) in hits.iter().enumerate().skip(args.offset) {
+                        found = true;
+                        rows.push(row(id.as_deref(), i + 1, *origin, hit));
+                    }
+                }
+                Err(problem) => {
+                    let who = id.as_deref().unwrap_or("--near");
+                    if origins_source.is_none() {
+                        return Err(Failure::usage(format!("{who}: {problem}")));
+                    }
+                    eprintln!("carefind: origin {who}: {problem}");
+                }
+            }
+        }
+        write_rows(
+            &mut out,
+            if format == Format::Table {
+                Format::Tsv
+            } else {
+                format
+            },
+            &fields,
+            &rows,
+        )?;
+    }
+    out.flush()?;
+    Ok(if found {
+        Outcome::Found
+    } else {
+        Outcome::NothingFound
+    })
+}
+
+/// `coverage --network`: every level's drive time from each origin, by one pass per
+/// level, and the weighted shares within each ring of time.
+pub fn coverage(
+    args: &CoverageArgs,
+    origins: &[Origin],
+    targets: &[Target],
+    filter: &Filter,
+    index: &Index,
+    format: Format,
+) -> Result<Outcome, Failure> {
+    let Some(path) = &args.drive.network else {
+        return Err(Failure::usage("coverage by drive time needs --network"));
+    };
+    let rings: Vec<f64> = args
+        .rings
+        .split(',')
+        .map(|ring| seconds("--rings", ring))
+        .collect::<Result<_, _>>()?;
+    let access = access(&args.drive)?;
+    let network = load(path)?;
+    let drive = DriveIndex::new(&network, index, access);
+    let placed: Vec<Option<carefind::network::snap::Snap>> = origins
+        .par_iter()
+        .map(|o| network.snap(o.location, access.max_snap_m).ok())
+        .collect();
+    let off_network = placed.iter().filter(|p| p.is_none()).count();
+    if off_network > 0 {
+        eprintln!(
+            "carefind: {off_network} of {} origins are farther than {} m from every road: counted as not reached",
+            origins.len(),
+            access.max_snap_m
+        );
+    }
+    let total: f64 = origins.iter().map(|o| o.weight).sum();
+    let mut summary = Vec::new();
+    let mut per_origin: Vec<Vec<Option<(f64, f64)>>> = Vec::new();
+    for target in targets {
+        let times = drive.times_to_nearest(&filter.clone().care(target.care));
+        let answers: Vec<Option<(f64, f64)>> = origins
+            .par_iter()
+            .zip(&placed)
+            .map(|(o, placed)| {
+                placed.and_then(|_| drive.time_from(&times, o.location).ok().flatten())
+            })
+            .collect();
+        let mut row = Map::new();
+        row.insert("level".into(), json!(target.name));
+        row.insert("origins".into(), json!(origins.len()));
+        row.insert("weight".into(), json!(total));
+        for ring in &rings {
+            let within: f64 = origins
+                .iter()
+                .zip(&answers)
+                .filter(|(_, a)| a.is_some_and(|(s, _)| s <= *ring))
+                .map(|(o, _)| o.weight)
+                .sum();
+            let share = if total > 0.0 { within / total } else { 0.0 };
+            row.insert(
+                format!("share_within_{}min", ring / 60.0),
+                json!((share * 1e6).round() / 1e6),
+            );
+        }
+        let mut reached: Vec<(f64, f64)> = origins
+            .iter()
+            .zip(&answers)
+            .filter_map(|(o, a)| a.map(|(s, _)| (s, o.weight)))
+            .collect();
+        reached.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let quantile = |q: f64| {
+            let mut acc = 0.0;
+            reached
+                .iter()
+                .find(|(_, w)| {
+                    acc += w;
+                    acc >= q * total
+                })
+                .map(|(s, _)| (s * 10.0).round() / 10.0)
+        };
+        row.insert("median_s".into(), json!(quantile(0.5)));
+        row.insert("p90_s".into(), json!(quantile(0.9)));
+        row.insert(
+            "not_reached".into(),
+            json!(answers.iter().filter(|a| a.is_none()).count()),
+        );
+        summary.push(row);
+        per_origin.push(answers);
+    }
+    if let Some(path) = &args.per_origin {
+        let file = std::fs::File::create(path).map_err(|e| Failure::flag("--per-origin", e))?;
+        let mut out = BufWriter::new(file);
+        writeln!(out, "origin_id,level,drive_time_s,drive_distance_m")?;
+        for (target, answers) in targets.iter().zip(&per_origin) {
+            for (origin, answer) in origins.iter().zip(answers) {
+                match answer {
+                    Some((s, m)) => writeln!(out, "{},{},{s:.3},{m:.3}", origin.id, target.name)?,
+                    None => writeln!(out, "{},{},,", origin.id, target.name)?,
+                }
+            }
+        }
+        out.flush()?;
+    }
+    let fields: Vec<String> = summary
+        .first()
+        .map(|r| r.keys().cloned().collect())
+        .unwrap_or_default();
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    write_rows(
+        &mut out,
+        if format == Format::Table {
+            Format::Tsv
+        } else {
+            format
+        },
+        &fields,
+        &summary,
+    )?;
+    out.flush()?;
+    Ok(if origins.is_empty() {
+        Outcome::NothingFound
+    } else {
+        Outcome::Found
+    })
+}

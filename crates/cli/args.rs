@@ -189,6 +189,16 @@ pub struct DriveArgs {
     pub access_speed: f64,
 }
 
+/// What `coverage` measures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Measure {
+    Nearest,
+    #[value(name = "2sfca")]
+    TwoStep,
+    #[value(name = "e2sfca")]
+    EnhancedTwoStep,
+}
+
 /// What `find` ranks by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum By {
@@ -700,6 +710,29 @@ pub struct CoverageArgs {
     /// Write each origin's nearest facility of each level to this CSV
     #[arg(long, value_name = "OUT.csv")]
     pub per_origin: Option<PathBuf>,
+
+    /// What to measure: the nearest facility's distance, or supply per person within
+    /// reach (two-step floating catchment, plain or with distance decay)
+    #[arg(long, value_enum, default_value_t = Measure::Nearest)]
+    pub measure: Measure,
+
+    /// With 2sfca/e2sfca: the catchment, a distance (25mi) or with --network a time (30min)
+    #[arg(long, value_name = "DIST|TIME")]
+    pub catchment: Option<String>,
+
+    /// With e2sfca: gaussian:SIGMA or step:10=1,20=0.68,30=0.22 (in --units, or minutes
+    /// with --network)
+    #[arg(long, value_name = "DECAY")]
+    pub decay: Option<String>,
+
+    /// With 2sfca/e2sfca: the column of the --data CSV holding each facility's supply
+    /// (such as beds); 1 per facility without it
+    #[arg(long, value_name = "C")]
+    pub capacity_col: Option<String>,
+
+    /// With 2sfca/e2sfca: also give the share of the weight whose score is below this
+    #[arg(long, value_name = "SCORE")]
+    pub below: Option<f64>,
 
     /// Draw a map of the origins by distance, and the ring shares (.svg or .png)
     #[arg(long, value_name = "OUT.svg|OUT.png")]

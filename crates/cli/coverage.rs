@@ -7,7 +7,7 @@ use carefind::analysis::coverage::{self, Coverage, CoverageQuery, Origin, Summar
 use carefind::{Distance, Unit};
 use serde::Serialize;
 
-use crate::args::{CoverageArgs, Format};
+use crate::args::{CoverageArgs, Format, Measure};
 use crate::failure::Failure;
 use crate::find::{Outcome, attribute_filter};
 use crate::{dataset, origins, plot};
@@ -19,7 +19,9 @@ const DESERTS_IN_JSON: usize = 20;
 pub fn run(args: &CoverageArgs) -> Result<Outcome, Failure> {
     let unit: Unit = args.units.into();
     let by_drive_time = args.drive.network.is_some();
-    let rings = if by_drive_time {
+    let rings = if args.measure != Measure::Nearest {
+        Vec::new()
+    } else if by_drive_time {
         // Times, read by the drive-time path; checked here so mistakes fail fast.
         for ring in args.rings.split(',') {
             crate::drive::seconds("--rings", ring)?;
@@ -66,8 +68,19 @@ pub fn run(args: &CoverageArgs) -> Result<Outcome, Failure> {
     );
     let origins = read.origins;
     let index = dataset::load(args.data.as_deref())?;
+    let format = Format::chosen(args.format, &io::stdout());
+    if args.measure != Measure::Nearest {
+        return crate::access::run(
+            args,
+            &origins,
+            &query.targets,
+            &query.filter,
+            &index,
+            unit,
+            format,
+        );
+    }
     if by_drive_time {
-        let format = Format::chosen(args.format, &io::stdout());
         return crate::drive::coverage(
             args,
             &origins,

@@ -453,7 +453,8 @@ pub fn coverage(
                 .zip(&answers)
                 .filter(|(_, a)| a.is_some_and(|(s, _)| s <= *ring))
                 .map(|(o, _)| o.weight)
-                .sum();
+                .sum::<f64>()
+                + 0.0;
             let share = if total > 0.0 { within / total } else { 0.0 };
             row.insert(
                 format!("share_within_{}min", ring / 60.0),

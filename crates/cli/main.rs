@@ -1,5 +1,6 @@
 //! The `carefind` command: a thin shell over the carefind library.
 
+mod access;
 mod args;
 mod availability;
 mod coverage;

@@ -9,6 +9,7 @@
 //!
 //! [`Index`]: crate::Index
 
+pub mod access;
 pub mod coverage;
 pub mod pathway;
 

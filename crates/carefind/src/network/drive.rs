@@ -176,11 +176,7 @@ impl<'a> DriveIndex<'a> {
 
     /// The nodes a trip from `origin` starts at, with the time and metres to each, and
     /// the facilities reachable along the origin's own edge without passing a node.
-    fn departures(
-        &self,
-        snap: Snap,
-        filter: &Filter,
-    ) -> (Vec<Reached>, Vec<Reached>) {
+    fn departures(&self, snap: Snap, filter: &Filter) -> (Vec<Reached>, Vec<Reached>) {
         let network = self.network;
         let leg = self.access.seconds(snap.snap_m);
         let mut starts = Vec::new();

@@ -11,10 +11,10 @@ mod importers;
 mod native_csv;
 #[cfg(feature = "osm")]
 mod network;
+mod no_panic;
 #[cfg(feature = "osm")]
 #[path = "common/pbf.rs"]
 mod pbf;
-mod no_panic;
 mod real_data;
 mod real_imports;
 mod snapshot;

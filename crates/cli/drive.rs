@@ -500,10 +500,13 @@ pub fn coverage(
         }
         out.flush()?;
     }
-    let fields: Vec<String> = summary
-        .first()
-        .map(|r| r.keys().cloned().collect())
-        .unwrap_or_default();
+    let mut fields: Vec<String> = ["level", "origins", "weight"].map(String::from).to_vec();
+    fields.extend(
+        rings
+            .iter()
+            .map(|ring| format!("share_within_{}min", ring / 60.0)),
+    );
+    fields.extend(["median_s", "p90_s", "not_reached"].map(String::from));
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     write_rows(

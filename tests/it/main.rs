@@ -8,6 +8,7 @@ mod availability;
 mod cli;
 mod examples;
 mod import;
+mod network_cli;
 mod pages;
 mod sample;
 mod serve;

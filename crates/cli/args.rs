@@ -631,6 +631,9 @@ pub struct PathwayArgs {
     #[command(flatten)]
     pub availability: AvailabilityArgs,
 
+    #[command(flatten)]
+    pub drive: DriveArgs,
+
     /// A carefind CSV file ("-" for stdin); without it, the embedded sample
     #[arg(long, value_name = "FILE")]
     pub data: Option<String>,

@@ -526,3 +526,128 @@ pub fn coverage(
         Outcome::Found
     })
 }
+
+/// `pathway --network`: each later stage's options, and the program and sober-living
+/// pairs, ranked by drive time (homes within `--pair-within` of their program, as the
+/// crow flies). Written as JSON.
+pub fn pathway(
+    args: &DriveArgs,
+    origin: LatLon,
+    query: &carefind::analysis::pathway::PathwayQuery,
+    index: &Index,
+) -> Result<Outcome, Failure> {
+    use carefind::CareLevel;
+    use carefind::analysis::pathway::Stage;
+
+    let Some(path) = &args.network else {
+        return Err(Failure::usage("pathway by drive time needs --network"));
+    };
+    let access = access(args)?;
+    let network = load(path)?;
+    let drive = DriveIndex::new(&network, index, access);
+    let stages = match query.from {
+        Some(stage) => stage.after(),
+        None => Stage::ALL.to_vec(),
+    };
+    let option = |rank: usize, hit: &DriveHit| {
+        json!({
+            "rank": rank,
+            "id": hit.facility.id,
+            "name": hit.facility.name,
+            "city": hit.facility.city,
+            "state": hit.facility.state,
+            "phone": hit.facility.phone,
+            "care": hit.facility.care.to_string(),
+            "drive_time_s": (hit.seconds * 1000.0).round() / 1000.0,
+            "drive_distance_m": (hit.drive_m * 1000.0).round() / 1000.0,
+        })
+    };
+    let unreachable = |e: carefind::network::snap::SnapError| Failure::flag("--near", e);
+    let mut steps = Vec::new();
+    let mut found = false;
+    for stage in stages {
+        let filter = query.filter.clone().care(stage.levels());
+        let hits = drive
+            .nearest(origin, query.per_step, &filter, None)
+            .map_err(unreachable)?;
+        found |= !hits.is_empty();
+        let options: Vec<Value> = hits
+            .iter()
+            .enumerate()
+            .map(|(i, hit)| option(i + 1, hit))
+            .collect();
+        steps.push(json!({"stage": stage.name(), "levels": stage.levels().to_string(), "options": options}));
+    }
+    // Programs in order of drive time; a trip is never shorter than its first leg, so the
+    // search stops once a program is farther than the worst pair kept.
+    let programs = query
+        .filter
+        .clone()
+        .care(Stage::Php.levels() | Stage::Iop.levels());
+    let homes = query.filter.clone().care(CareLevel::SoberLiving);
+    let mut pairs: Vec<(f64, DriveHit, DriveHit)> = Vec::new();
+    if query.pairs > 0 {
+        for program in drive
+            .nearest(origin, usize::MAX, &programs, None)
+            .map_err(unreachable)?
+        {
+            if pairs.len() >= query.pairs
+                && pairs
+                    .last()
+                    .is_some_and(|(trip, _, _)| program.seconds > *trip)
+            {
+                break;
+            }
+            let home = if program.facility.care.contains(CareLevel::SoberLiving) {
+                Some(DriveHit {
+                    facility: program.facility,
+                    seconds: 0.0,
+                    drive_m: 0.0,
+                })
+            } else {
+                // Every home by drive time from the program: the first within the pair
+                // distance is the one.
+                let Ok(near) = drive.nearest(program.facility.location, usize::MAX, &homes, None)
+                else {
+                    continue;
+                };
+                near.into_iter().find(|home| {
+                    program.facility.location.distance_m(home.facility.location)
+                        <= query.pair_within.as_meters()
+                })
+            };
+            if let Some(home) = home {
+                pairs.push((program.seconds + home.seconds, program, home));
+                pairs.sort_by(|a, b| {
+                    a.0.total_cmp(&b.0)
+                        .then_with(|| a.1.facility.id.cmp(&b.1.facility.id))
+                });
+                pairs.truncate(query.pairs);
+            }
+        }
+    }
+    found |= !pairs.is_empty();
+    let pairs: Vec<Value> = pairs
+        .iter()
+        .enumerate()
+        .map(|(i, (trip, program, home))| {
+            json!({"rank": i + 1, "trip_s": (trip * 1000.0).round() / 1000.0, "program": option(i + 1, program), "home": option(i + 1, home)})
+        })
+        .collect();
+    let document = json!({
+        "from": query.from.map(Stage::name),
+        "by": "drive-time",
+        "steps": steps,
+        "pairs": pairs,
+    });
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    serde_json::to_writer_pretty(&mut out, &document).map_err(io::Error::from)?;
+    writeln!(out)?;
+    out.flush()?;
+    Ok(if found {
+        Outcome::Found
+    } else {
+        Outcome::NothingFound
+    })
+}

@@ -42,6 +42,9 @@ pub fn run(args: &PathwayArgs) -> Result<Outcome, Failure> {
         query = query.within(distance("--within", within)?);
     }
     let index = dataset::load(args.data.as_deref())?;
+    if args.drive.network.is_some() {
+        return crate::drive::pathway(&args.drive, origin, &query, &index);
+    }
     let path = pathway::pathway(&index, &query)?;
     let approximate = path.at_zip_centroids();
     if approximate > 0 {

@@ -373,3 +373,75 @@ fn two_step_scores_equal_a_direct_computation() {
         );
     }
 }
+
+#[test]
+fn the_step_down_path_by_drive_time_ranks_each_stage_by_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some((net, _)) = built(&dir) else { return };
+    // The sample's first 400 facilities, moved onto central Helsinki.
+    let mut facilities: Vec<carefind::Facility> = Index::sample().facilities()[..400].to_vec();
+    let mut state: u64 = 7;
+    for facility in &mut facilities {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let (a, b) = (
+            (state >> 11) as f64 / (1u64 << 53) as f64,
+            (state >> 3 & 0xffff) as f64 / 65536.0,
+        );
+        facility.location = LatLon::new(60.164 + a * 0.014, 24.936 + b * 0.016).unwrap();
+    }
+    let data = dir.path().join("moved.csv");
+    carefind::save::to_path(&data, &facilities).unwrap();
+    let run = carefind(&[
+        "pathway",
+        "--data",
+        data.to_str().unwrap(),
+        "--near",
+        "60.170,24.941",
+        "--from",
+        "detox",
+        "--network",
+        net.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let document: serde_json::Value = serde_json::from_str(&stdout(&run)).unwrap();
+    assert_eq!(document["by"], "drive-time");
+    let network = Network::load(&net).unwrap();
+    let index = Index::new(facilities).unwrap();
+    let drive = DriveIndex::new(&network, &index, Access::default());
+    let steps = document["steps"].as_array().unwrap();
+    assert_eq!(steps.len(), 5);
+    for step in steps {
+        let stage: carefind::analysis::pathway::Stage =
+            step["stage"].as_str().unwrap().parse().unwrap();
+        let expected = drive
+            .nearest(
+                LatLon::new(60.170, 24.941).unwrap(),
+                3,
+                &Filter::new().care(stage.levels()),
+                None,
+            )
+            .unwrap();
+        let ids: Vec<&str> = step["options"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["id"].as_str().unwrap())
+            .collect();
+        let expected: Vec<&str> = expected.iter().map(|h| h.facility.id.as_str()).collect();
+        assert_eq!(ids, expected, "{}", step["stage"]);
+    }
+    let trips: Vec<f64> = document["pairs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["trip_s"].as_f64().unwrap())
+        .collect();
+    assert!(
+        !trips.is_empty() && trips.windows(2).all(|w| w[0] <= w[1]),
+        "{trips:?}"
+    );
+}

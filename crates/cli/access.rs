@@ -2,7 +2,7 @@
 //! distance or by drive time on a network.
 
 use std::collections::HashMap;
-use std::io::{self, BufWriter, Write};
+use std::io::{BufWriter, Write};
 
 use carefind::analysis::access::{Cost, Decay, two_step};
 use carefind::analysis::coverage::{Origin, Target};
@@ -151,43 +151,38 @@ pub fn run(
         let pairs: Vec<Vec<Cost>> = origins
             .par_iter()
             .enumerate()
-            .map(|(i, origin)| match &drive_index {
-                Some(drive) => drive
-                    .nearest(origin.location, usize::MAX, &filter, Some(catchment))
-                    .map(|hits| {
-                        hits.iter()
-                            .filter_map(|hit| {
-                                let position = index.position_of(hit.facility)?;
-                                Some(Cost {
-                                    origin: i as u32,
-                                    facility: position as u32,
-                                    cost: hit.seconds,
-                                })
+            .map(|(i, origin)| {
+                // (facility, cost) of every facility within the catchment.
+                let reached: Vec<(&carefind::Facility, f64)> = match &drive_index {
+                    Some(drive) => drive
+                        .nearest(origin.location, usize::MAX, &filter, Some(catchment))
+                        .map(|hits| hits.iter().map(|h| (h.facility, h.seconds)).collect())
+                        .unwrap_or_default(),
+                    None => {
+                        let query = Query::default()
+                            .near(origin.location)
+                            .max_distance(Distance::from_meters(catchment))
+                            .filter(filter.clone());
+                        index
+                            .search(&query)
+                            .map(|hits| {
+                                hits.iter()
+                                    .filter_map(|h| Some((h.facility, h.distance_m?)))
+                                    .collect()
                             })
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-                None => {
-                    let query = Query::default()
-                        .near(origin.location)
-                        .max_distance(Distance::from_meters(catchment))
-                        .filter(filter.clone());
-                    index
-                        .search(&query)
-                        .map(|hits| {
-                            hits.iter()
-                                .filter_map(|hit| {
-                                    let position = index.position_of(hit.facility)?;
-                                    Some(Cost {
-                                        origin: i as u32,
-                                        facility: position as u32,
-                                        cost: hit.distance_m?,
-                                    })
-                                })
-                                .collect()
+                            .unwrap_or_default()
+                    }
+                };
+                reached
+                    .into_iter()
+                    .filter_map(|(facility, cost)| {
+                        Some(Cost {
+                            origin: i as u32,
+                            facility: index.position_of(facility)? as u32,
+                            cost,
                         })
-                        .unwrap_or_default()
-                }
+                    })
+                    .collect()
             })
             .collect();
         let costs: Vec<Cost> = pairs.into_iter().flatten().collect();
@@ -264,19 +259,7 @@ pub fn run(
     if let Some(below) = args.below {
         fields.push(format!("share_below_{below}"));
     }
-    let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
-    drive::write_rows(
-        &mut out,
-        if format == Format::Table {
-            Format::Tsv
-        } else {
-            format
-        },
-        &fields,
-        &summary,
-    )?;
-    out.flush()?;
+    drive::print_rows(format, &fields, &summary)?;
     Ok(if origins.is_empty() {
         Outcome::NothingFound
     } else {

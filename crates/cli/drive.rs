@@ -178,6 +178,23 @@ impl serde::Serialize for InOrder {
     }
 }
 
+/// Writes rows to stdout as `format` asks (tab-separated for a terminal's table).
+pub fn print_rows(
+    format: Format,
+    fields: &[String],
+    rows: &[Map<String, Value>],
+) -> io::Result<()> {
+    let format = if format == Format::Table {
+        Format::Tsv
+    } else {
+        format
+    };
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    write_rows(&mut out, format, fields, rows)?;
+    out.flush()
+}
+
 /// Writes rows as the format asks, with only `fields`, in their order.
 pub fn write_rows(
     out: &mut impl Write,
@@ -306,8 +323,6 @@ pub fn find(
                 .map_err(|e| e.to_string())
         })
         .collect();
-    let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
     let mut found = false;
     if args.count {
         let fields = chosen_fields(&["origin_id", "count"], &args.fields)?;
@@ -330,16 +345,7 @@ pub fn find(
                 ),
             }
         }
-        write_rows(
-            &mut out,
-            if format == Format::Table {
-                Format::Csv
-            } else {
-                format
-            },
-            &fields,
-            &rows,
-        )?;
+        print_rows(format, &fields, &rows)?;
     } else {
         let mut all = vec![
             "rank",
@@ -379,18 +385,8 @@ pub fn find(
                 }
             }
         }
-        write_rows(
-            &mut out,
-            if format == Format::Table {
-                Format::Tsv
-            } else {
-                format
-            },
-            &fields,
-            &rows,
-        )?;
+        print_rows(format, &fields, &rows)?;
     }
-    out.flush()?;
     Ok(if found {
         Outcome::Found
     } else {
@@ -507,19 +503,7 @@ pub fn coverage(
             .map(|ring| format!("share_within_{}min", ring / 60.0)),
     );
     fields.extend(["median_s", "p90_s", "not_reached"].map(String::from));
-    let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
-    write_rows(
-        &mut out,
-        if format == Format::Table {
-            Format::Tsv
-        } else {
-            format
-        },
-        &fields,
-        &summary,
-    )?;
-    out.flush()?;
+    print_rows(format, &fields, &summary)?;
     Ok(if origins.is_empty() {
         Outcome::NothingFound
     } else {

@@ -123,15 +123,7 @@ fn count(
             ("count".to_string(), serde_json::json!(count)),
         ]));
     }
-    let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
-    let format = if format == Format::Table {
-        Format::Csv
-    } else {
-        format
-    };
-    crate::drive::write_rows(&mut out, format, &fields, &rows)?;
-    out.flush()?;
+    crate::drive::print_rows(format, &fields, &rows)?;
     Ok(if found {
         Outcome::Found
     } else {

@@ -237,34 +237,11 @@ impl Network {
                 body.len()
             ));
         }
-        let mut at = 28;
-        let mut f64s = |n: usize| -> Vec<f64> {
-            let values = body[at..at + 8 * n]
-                .chunks_exact(8)
-                .map(|c| f64::from_le_bytes(c.try_into().unwrap_or_default()))
-                .collect();
-            at += 8 * n;
-            values
-        };
-        let (lat, lon) = (f64s(nodes), f64s(nodes));
-        let u32s = |n: usize, from: usize| -> Vec<u32> {
-            body[from..from + 4 * n]
-                .chunks_exact(4)
-                .map(|c| u32::from_le_bytes(c.try_into().unwrap_or_default()))
-                .collect()
-        };
-        let first_out = u32s(nodes + 1, 28 + 16 * nodes);
-        let head = u32s(edges, 28 + 16 * nodes + 4 * (nodes + 1));
-        let mut at = 28 + 16 * nodes + 4 * (nodes + 1) + 4 * edges;
-        let mut f64s = |n: usize| -> Vec<f64> {
-            let values = body[at..at + 8 * n]
-                .chunks_exact(8)
-                .map(|c| f64::from_le_bytes(c.try_into().unwrap_or_default()))
-                .collect();
-            at += 8 * n;
-            values
-        };
-        let (meters, seconds) = (f64s(edges), f64s(edges));
+        // The arrays in the order `save` writes them, each read from where the last ended.
+        let mut reader = Arrays { body, at: 28 };
+        let (lat, lon) = (reader.f64s(nodes), reader.f64s(nodes));
+        let (first_out, head) = (reader.u32s(nodes + 1), reader.u32s(edges));
+        let (meters, seconds) = (reader.f64s(edges), reader.f64s(edges));
         let ordered = first_out.first() == Some(&0)
             && first_out.last() == Some(&(edges as u32))
             && first_out.windows(2).all(|w| w[0] <= w[1]);
@@ -359,6 +336,34 @@ impl Network {
             )?;
         }
         Ok(())
+    }
+}
+
+/// Little-endian arrays read one after another from a network file's checked body.
+struct Arrays<'a> {
+    body: &'a [u8],
+    at: usize,
+}
+
+impl Arrays<'_> {
+    fn take(&mut self, bytes: usize) -> &[u8] {
+        let slice = &self.body[self.at..self.at + bytes];
+        self.at += bytes;
+        slice
+    }
+
+    fn f64s(&mut self, n: usize) -> Vec<f64> {
+        self.take(8 * n)
+            .chunks_exact(8)
+            .map(|c| f64::from_le_bytes(c.try_into().unwrap_or_default()))
+            .collect()
+    }
+
+    fn u32s(&mut self, n: usize) -> Vec<u32> {
+        self.take(4 * n)
+            .chunks_exact(4)
+            .map(|c| u32::from_le_bytes(c.try_into().unwrap_or_default()))
+            .collect()
     }
 }
 

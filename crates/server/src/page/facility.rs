@@ -2,15 +2,15 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use carefind::Status;
 use jiff::Timestamp;
 use maud::html;
 
 use super::text::{self, Lang};
-use super::{cards, message_page, page, page_pairs};
+use super::{PageRequest, cards, message_page, page};
 use crate::Shared;
 use crate::params::Params;
 
@@ -97,13 +97,8 @@ fn page_of(shared: &Shared, id: &str, lang: Lang) -> Response {
 pub(crate) async fn show(
     State(shared): State<Arc<Shared>>,
     id: Result<Path<String>, axum::extract::rejection::PathRejection>,
-    headers: HeaderMap,
-    RawQuery(raw): RawQuery,
+    PageRequest { lang, .. }: PageRequest,
 ) -> Response {
-    let lang = match page_pairs(raw.as_deref(), &headers, &shared) {
-        Ok((_, lang)) => lang,
-        Err(page) => return *page,
-    };
     let text = lang.text();
     match id {
         Ok(Path(id)) => page_of(&shared, &id, lang),

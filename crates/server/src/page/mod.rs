@@ -11,7 +11,8 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{RawQuery, State};
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -70,43 +71,44 @@ fn language(pairs: &[(String, String)], headers: &HeaderMap) -> Lang {
     Lang::choose(asked, accept)
 }
 
-/// A query string's pairs, in order.
-type Pairs = Vec<(String, String)>;
+/// What a page request asks: its query string's pairs, in order, and its language. A query
+/// string too long or malformed is answered with the form and its message, in the language
+/// the headers ask for, before the handler runs.
+pub(crate) struct PageRequest {
+    pairs: Vec<(String, String)>,
+    lang: Lang,
+}
 
-/// The query pairs of a page request; a query string too long or malformed is the error
-/// page's business, in the language the headers ask for.
-fn page_pairs(
-    raw: Option<&str>,
-    headers: &HeaderMap,
-    shared: &Shared,
-) -> Result<(Pairs, Lang), Box<Response>> {
-    match pairs(raw) {
-        Ok(pairs) => {
-            let lang = language(&pairs, headers);
-            Ok((pairs, lang))
-        }
-        Err(error) => {
-            let lang = language(&[], headers);
-            let (form, _) = form::SearchForm::parse(&[], lang);
-            Err(Box::new(form_page(
-                shared,
-                &form,
-                &[form::Problem::of(&error)],
-                error.status,
-            )))
+impl FromRequestParts<Arc<Shared>> for PageRequest {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        shared: &Arc<Shared>,
+    ) -> Result<PageRequest, Response> {
+        match pairs(parts.uri.query()) {
+            Ok(pairs) => {
+                let lang = language(&pairs, &parts.headers);
+                Ok(PageRequest { pairs, lang })
+            }
+            Err(error) => {
+                let lang = language(&[], &parts.headers);
+                let (form, _) = form::SearchForm::parse(&[], lang);
+                Err(form_page(
+                    shared,
+                    &form,
+                    &[form::Problem::of(&error)],
+                    error.status,
+                ))
+            }
         }
     }
 }
 
 async fn search_page(
     State(shared): State<Arc<Shared>>,
-    headers: HeaderMap,
-    RawQuery(raw): RawQuery,
+    PageRequest { pairs, lang }: PageRequest,
 ) -> Response {
-    let (pairs, lang) = match page_pairs(raw.as_deref(), &headers, &shared) {
-        Ok(parsed) => parsed,
-        Err(page) => return *page,
-    };
     // A search page may come back filled in, from a results page's "change the search".
     let (form, problems) = form::SearchForm::parse(&pairs, lang);
     let status = if problems.is_empty() {

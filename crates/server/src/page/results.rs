@@ -4,14 +4,14 @@
 
 use std::sync::Arc;
 
-use axum::extract::{RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
 use jiff::Timestamp;
 use maud::html;
 
 use super::form::{Field, Problem, SearchForm, Within};
-use super::{cards, form_page, map, page, page_pairs, search_failed, switch_url};
+use super::{PageRequest, cards, form_page, map, page, search_failed, switch_url};
 use crate::Shared;
 use crate::facilities::{Found, found};
 use crate::params::Params;
@@ -20,13 +20,8 @@ use crate::workers::Lane;
 
 pub(crate) async fn find(
     State(shared): State<Arc<Shared>>,
-    headers: HeaderMap,
-    RawQuery(raw): RawQuery,
+    PageRequest { pairs, lang }: PageRequest,
 ) -> Response {
-    let (pairs, lang) = match page_pairs(raw.as_deref(), &headers, &shared) {
-        Ok(parsed) => parsed,
-        Err(page) => return *page,
-    };
     let (form, mut problems) = SearchForm::parse(&pairs, lang);
     if form.near.trim().is_empty() && problems.is_empty() {
         problems.push(Problem {

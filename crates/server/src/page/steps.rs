@@ -4,15 +4,15 @@
 
 use std::sync::Arc;
 
-use axum::extract::{RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
 use carefind::analysis::pathway::{PathwayQuery, Stage, pathway};
 use jiff::Timestamp;
 use maud::{Markup, html};
 
 use super::text::{self, Lang};
-use super::{cards, facility_url, page, page_pairs};
+use super::{PageRequest, cards, facility_url, page};
 use crate::Shared;
 use crate::error::ApiError;
 use crate::params::Params;
@@ -44,13 +44,8 @@ impl Asked {
 
 pub(crate) async fn show(
     State(shared): State<Arc<Shared>>,
-    headers: HeaderMap,
-    RawQuery(raw): RawQuery,
+    PageRequest { pairs, lang }: PageRequest,
 ) -> Response {
-    let (pairs, lang) = match page_pairs(raw.as_deref(), &headers, &shared) {
-        Ok(parsed) => parsed,
-        Err(page) => return *page,
-    };
     let mut asked = Asked {
         lang,
         near: String::new(),

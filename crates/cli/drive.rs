@@ -116,7 +116,20 @@ pub fn seconds(flag: &str, text: &str) -> Result<f64, Failure> {
 }
 
 /// One result row: the columns every format shows, in order.
-fn row(origin_id: Option<&str>, rank: usize, origin: LatLon, hit: &DriveHit) -> Map<String, Value> {
+/// The straight-line legs of a trip: from the origin to its road, from the facility's
+/// road to it, in metres.
+struct Legs {
+    origin_m: f64,
+    facility_m: Option<f64>,
+}
+
+fn row(
+    origin_id: Option<&str>,
+    rank: usize,
+    origin: LatLon,
+    hit: &DriveHit,
+    legs: Legs,
+) -> Map<String, Value> {
     let f = hit.facility;
     let mut row = Map::new();
     if let Some(origin_id) = origin_id {
@@ -145,6 +158,9 @@ fn row(origin_id: Option<&str>, rank: usize, origin: LatLon, hit: &DriveHit) -> 
         "distance_m".into(),
         json!((origin.distance_m(f.location) * 1000.0).round() / 1000.0),
     );
+    let round = |m: f64| (m * 10.0).round() / 10.0;
+    row.insert("origin_snap_m".into(), json!(round(legs.origin_m)));
+    row.insert("snap_m".into(), json!(legs.facility_m.map(round)));
     row
 }
 
@@ -362,6 +378,8 @@ pub fn find(
             "drive_time_s",
             "drive_distance_m",
             "distance_m",
+            "origin_snap_m",
+            "snap_m",
         ];
         if origins_source.is_some() {
             all.insert(0, "origin_id");
@@ -373,7 +391,16 @@ pub fn find(
                 Ok(hits) => {
                     for (i, hit) in hits.iter().enumerate().skip(args.offset) {
                         found = true;
-                        rows.push(row(id.as_deref(), i + 1, *origin, hit));
+                        let legs = Legs {
+                            origin_m: network
+                                .snap(*origin, access.max_snap_m)
+                                .map_or(f64::NAN, |snap| snap.snap_m),
+                            facility_m: index
+                                .position_of(hit.facility)
+                                .and_then(|p| drive.snap_of(p))
+                                .map(|snap| snap.snap_m),
+                        };
+                        rows.push(row(id.as_deref(), i + 1, *origin, hit, legs));
                     }
                 }
                 Err(problem) => {

@@ -6,7 +6,7 @@
 //! checked against brute force by property tests.
 //!
 //! ```
-//! use carefind::{CareLevel, Distance, Filter, Index, LatLon, Payment, Query};
+//! use carefind::{CareLevel, Distance, Filter, Index, LatLon, Payment, Query, Unit};
 //!
 //! let index = Index::sample(); // or Index::new(facilities) from carefind::load
 //! let origin = LatLon::new(40.7506, -73.9972).unwrap(); // ZIP 10001
@@ -14,7 +14,7 @@
 //!     .max_distance(Distance::from_miles(25.0))
 //!     .filter(Filter::new().care(CareLevel::Iop).payment(Payment::Medicaid));
 //! for hit in index.search(&query).unwrap() {
-//!     let miles = hit.distance_m.unwrap() / 1609.344;
+//!     let miles = hit.distance().map_or(0.0, |d| d.in_unit(Unit::Miles));
 //!     println!("{miles:5.1} mi  {}  {}", hit.facility.name, hit.facility.care);
 //! }
 //! ```
@@ -32,40 +32,70 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
-mod age;
+// The tiers, each using only the ones above it (ARCHITECTURE.md tells the reading order).
+
+/// Tier 1: closed vocabularies of terms and their sets.
+mod vocabularies {
+    pub(crate) mod age;
+    pub(crate) mod care;
+    pub(crate) mod kind;
+    pub(crate) mod language;
+    pub(crate) mod medication;
+    pub(crate) mod mh_type;
+    pub(crate) mod payment;
+    pub(crate) mod population;
+    pub(crate) mod precision;
+    pub(crate) mod set;
+    pub(crate) mod status;
+    pub(crate) mod vocabulary;
+}
+
+/// Tier 2: points, distances and boxes on the sphere.
+mod geometry {
+    pub(crate) mod bbox;
+    pub(crate) mod distance;
+    pub(crate) mod sphere;
+}
+
+/// Tier 3: the record, the index, and the queries it answers.
+mod engine {
+    pub(crate) mod facility;
+    pub(crate) mod filter;
+    pub(crate) mod index;
+    pub(crate) mod locator;
+    pub(crate) mod query;
+    pub(crate) mod search;
+    pub(crate) mod tree;
+}
+
+/// Tier 4: reading, writing and combining datasets.
+mod io {
+    pub mod load;
+    pub mod merge;
+    #[cfg(feature = "sample")]
+    pub mod sample;
+    pub mod save;
+    pub mod snapshot;
+    pub mod staged;
+}
+
 pub mod analysis;
 pub mod availability;
-mod bbox;
-mod care;
-mod distance;
 pub mod error;
-mod facility;
-mod filter;
 pub mod hsds;
-mod index;
-mod kind;
-mod language;
-pub mod load;
-mod locator;
-mod medication;
-pub mod merge;
-mod mh_type;
 pub mod network;
-mod payment;
-mod population;
-mod precision;
-mod query;
+
 #[cfg(feature = "sample")]
-pub mod sample;
-pub mod save;
-mod search;
-mod set;
-pub mod snapshot;
-mod sphere;
-pub mod staged;
-mod status;
-mod tree;
-mod vocabulary;
+pub use io::sample;
+pub use io::{load, merge, save, snapshot, staged};
+
+// The modules' own paths inside the crate (`crate::care`, `crate::sphere`...).
+use engine::{facility, filter, index, locator, query, search, tree};
+use geometry::{bbox, distance, sphere};
+use vocabularies::{
+    age, care, kind, language, medication, mh_type, payment, population, precision, set, status,
+    vocabulary,
+};
 
 pub use age::{AgeGroup, AgeSet};
 pub use availability::feed::FeedError;
@@ -75,7 +105,9 @@ pub use availability::{Availability, UpdateError};
 pub use bbox::BBox;
 pub use care::{CareGroup, CareLevel, CareSet};
 pub use distance::{Distance, Unit};
-pub use error::{Error, QueryError, Result};
+pub use error::{
+    CoordinateError, DistanceError, Error, Problem, QueryError, Result, RowError, UnknownTerm,
+};
 pub use facility::Facility;
 pub use filter::Filter;
 pub use index::{Index, TreeMemory};
@@ -84,12 +116,14 @@ pub use language::{Language, LanguageSet};
 pub use locator::Locator;
 pub use medication::{Medication, MedicationSet};
 pub use mh_type::{MhType, MhTypeSet};
+pub use network::NetworkError;
 pub use payment::{Payment, PaymentSet};
 pub use population::{Population, PopulationSet};
 pub use precision::{Precision, PrecisionError};
 pub use query::{Area, Budget, Cursor, Query};
 pub use search::Hit;
 pub use set::Set;
+pub use snapshot::SnapshotError;
 pub use sphere::{EARTH_RADIUS_M, LatLon};
 pub use status::{Status, StatusError};
 pub use vocabulary::{Group, Term};

@@ -12,7 +12,7 @@ use crate::load::{LoadOptions, native};
 /// ```
 /// assert!(carefind::sample::CSV.starts_with("id,name,"));
 /// ```
-pub const CSV: &str = include_str!("../../../datasets/sample.csv");
+pub const CSV: &str = include_str!("../../../../datasets/sample.csv");
 
 /// The sample's facilities, parsed.
 ///

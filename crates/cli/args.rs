@@ -473,22 +473,6 @@ pub struct ValidateArgs {
     pub max_problems: usize,
 }
 
-/// What `stats` counts by.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum StatsBy {
-    Care,
-    State,
-    Payment,
-    Language,
-    Age,
-    Population,
-    Medication,
-    Kind,
-    MhType,
-    Precision,
-    Status,
-}
-
 /// The arguments of `carefind stats`.
 #[derive(Debug, Args)]
 #[command(
@@ -499,9 +483,10 @@ pub struct StatsArgs {
     #[arg(long, value_name = "FILE")]
     pub data: Option<String>,
 
-    /// What to count by
-    #[arg(long, value_enum, default_value_t = StatsBy::Care)]
-    pub by: StatsBy,
+    /// What to count by: care, state, payment, language, age, population, medication, kind,
+    /// mh-type, precision or status
+    #[arg(long, value_name = "BY", default_value = "care", value_parser = str::parse::<carefind_server::stats::By>)]
+    pub by: carefind_server::stats::By,
 
     /// Output format [default: table when stdout is a terminal, csv otherwise]
     #[arg(long, value_enum)]

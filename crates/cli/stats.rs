@@ -3,16 +3,16 @@
 
 use std::io::{self, Write};
 
-use carefind_server::stats::{By, Count, count};
+use carefind_server::stats::{Count, count};
 
-use crate::args::{Format, StatsArgs, StatsBy};
+use crate::args::{Format, StatsArgs};
 use crate::dataset;
 use crate::failure::Failure;
 use crate::find::Outcome;
 
 pub fn run(args: &StatsArgs) -> Result<Outcome, Failure> {
     let index = dataset::load(args.data.as_deref())?;
-    let counts = count(index.facilities(), args.by.into());
+    let counts = count(index.facilities(), args.by);
     let stdout = io::stdout();
     let format = Format::chosen(args.format, &stdout);
     let mut out = io::BufWriter::new(stdout.lock());
@@ -23,24 +23,6 @@ pub fn run(args: &StatsArgs) -> Result<Outcome, Failure> {
     } else {
         Outcome::Found
     })
-}
-
-impl From<StatsBy> for By {
-    fn from(by: StatsBy) -> By {
-        match by {
-            StatsBy::Care => By::Care,
-            StatsBy::State => By::State,
-            StatsBy::Payment => By::Payment,
-            StatsBy::Language => By::Language,
-            StatsBy::Age => By::Age,
-            StatsBy::Population => By::Population,
-            StatsBy::Medication => By::Medication,
-            StatsBy::Kind => By::Kind,
-            StatsBy::MhType => By::MhType,
-            StatsBy::Precision => By::Precision,
-            StatsBy::Status => By::Status,
-        }
-    }
 }
 
 fn render(out: &mut impl Write, counts: &[Count], format: Format, total: usize) -> io::Result<()> {
@@ -101,6 +83,7 @@ fn render(out: &mut impl Write, counts: &[Count], format: Format, total: usize) 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use carefind_server::stats::By;
 
     #[test]
     fn counts_follow_the_vocabulary_and_add_facilities_without_any() {

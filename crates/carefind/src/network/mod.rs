@@ -446,6 +446,7 @@ impl NetworkBuilder {
         }
     }
 
+    #[cfg(feature = "osm")]
     pub(crate) fn report_mut(&mut self) -> &mut BuildReport {
         &mut self.report
     }

@@ -20,6 +20,7 @@ use crate::facility::Facility;
 use crate::kind::KindSet;
 
 mod columns;
+mod cuts;
 pub mod findtreatment;
 pub mod findtreatment_export;
 pub mod geocoded;

@@ -1,4 +1,8 @@
 //! The index: facilities stored once, and R-trees of their 3D unit vectors.
+//!
+//! This file builds it and keeps what queries read. The queries themselves
+//! (`Index::search`, `Index::search_into`, `Index::count`) are methods written in
+//! `search.rs`, beside the plan that walks the trees.
 
 use std::sync::OnceLock;
 

@@ -389,12 +389,14 @@ pub fn find(
         for ((id, origin), answer) in origins.iter().zip(&answers) {
             match answer {
                 Ok(hits) => {
+                    // The search snapped the origin already; its leg is the same for every row.
+                    let origin_m = network
+                        .snap(*origin, access.max_snap_m)
+                        .map_or(f64::NAN, |snap| snap.snap_m);
                     for (i, hit) in hits.iter().enumerate().skip(args.offset) {
                         found = true;
                         let legs = Legs {
-                            origin_m: network
-                                .snap(*origin, access.max_snap_m)
-                                .map_or(f64::NAN, |snap| snap.snap_m),
+                            origin_m,
                             facility_m: index
                                 .position_of(hit.facility)
                                 .and_then(|p| drive.snap_of(p))

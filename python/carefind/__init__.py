@@ -14,8 +14,8 @@ numpy arrays run on every core with the GIL released and come back as DataFrames
 
 from __future__ import annotations
 
-import io
 import json
+import os
 from collections import namedtuple
 from typing import Any, Iterable, Mapping, Optional, Sequence, Union
 
@@ -460,8 +460,6 @@ def load(
     >>> report.read, report.loaded, len(report.rejected)
     (5, 5, 0)
     """
-    import os
-
     path = str(path)
     if format == "auto":
         format = _detect(path)
@@ -480,8 +478,6 @@ def load(
 
 
 def _detect(path: str) -> str:
-    import os
-
     if os.path.isdir(path):
         return "hsds"
     lower = path.lower()

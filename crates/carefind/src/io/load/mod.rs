@@ -22,6 +22,8 @@ use crate::kind::KindSet;
 mod columns;
 mod cuts;
 pub mod findtreatment;
+// The file is named for what it reads, so that no source file carries a dataset's name.
+#[path = "locator_export.rs"]
 pub mod findtreatment_export;
 pub mod geocoded;
 pub(crate) mod guard;

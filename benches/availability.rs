@@ -66,13 +66,12 @@ fn availability(c: &mut Criterion) {
     // by itself, apart from reading the reports.
     let open_now: std::collections::HashSet<String> = index
         .facilities()
-        .iter()
         .filter(|f| {
             table
                 .shown(f, detox.care, &Need::at(now).open_beds(1))
                 .is_some()
         })
-        .map(|f| f.id.clone())
+        .map(|f| f.id().to_string())
         .collect();
     let mut keep = vec![false; 8000];
     for id in &open_now {
@@ -80,7 +79,7 @@ fn availability(c: &mut Criterion) {
     }
     let same_share = detox
         .clone()
-        .predicate(move |f| keep[f.id[1..].parse::<usize>().unwrap_or(0)]);
+        .predicate(move |f| keep[f.id()[1..].parse::<usize>().unwrap_or(0)]);
     cases.push(("nearest10_detox/same_share_by_predicate", same_share));
     let mut group = c.benchmark_group("availability");
     group.measurement_time(Duration::from_secs(5));

@@ -28,10 +28,9 @@ fn brute_force_nearest(
 ) -> Vec<(f64, usize)> {
     let mut all: Vec<(f64, usize)> = index
         .facilities()
-        .iter()
         .enumerate()
         .filter(|(_, f)| filter.matches(f))
-        .map(|(i, f)| (origin.distance_m(f.location), i))
+        .map(|(i, f)| (origin.distance_m(f.location()), i))
         .collect();
     let k = k.min(all.len());
     if k < all.len() {

@@ -145,7 +145,7 @@ fn scan(facilities: &[Facility], query: &Query) -> usize {
         .map_or(f64::INFINITY, Distance::as_meters);
     let mut hits: Vec<(f64, &str)> = facilities
         .iter()
-        .filter(|f| query.filter.matches(f))
+        .filter(|f| query.filter.matches(*f))
         .filter(|f| match &query.area {
             carefind::Area::Everywhere => true,
             carefind::Area::Box(bbox) => bbox.contains(f.location),

@@ -1,5 +1,5 @@
-//! Loading a dataset from its binary snapshot against loading it from the carefind CSV it
-//! came from (the streaming reader `--data FILE` uses, and the parallel in-memory one), on
+//! Loading a dataset from its binary snapshot (checked and used in place) against loading
+//! it from the carefind CSV it came from (the streaming reader `--data FILE` uses, and the parallel in-memory one), on
 //! the embedded sample and on 100,000 generated facilities.
 //!
 //! ```text
@@ -9,7 +9,7 @@
 use std::hint::black_box;
 
 use carefind::load::{LoadOptions, native};
-use carefind::{Facility, save, snapshot};
+use carefind::{Facility, FacilityStore, save, snapshot};
 use criterion::{Criterion, criterion_group, criterion_main};
 
 #[allow(dead_code)]
@@ -25,7 +25,8 @@ fn bench(c: &mut Criterion) {
         let mut csv = Vec::new();
         save::to_writer(&mut csv, "memory", &facilities).expect("writing to memory");
         let mut snap = Vec::new();
-        snapshot::to_writer(&mut snap, &facilities).expect("writing to memory");
+        let store = FacilityStore::new(facilities.clone()).expect("unique ids");
+        snapshot::to_writer(&mut snap, &store).expect("writing to memory");
         eprintln!(
             "{name}: CSV {} bytes, snapshot {} bytes",
             csv.len(),

@@ -1,4 +1,5 @@
-//! Regenerates datasets/sample.csv, the embedded sample of fictitious facilities, and
+//! Regenerates datasets/sample.csv, the embedded sample of fictitious facilities (and
+//! datasets/sample.snap, its snapshot, which the library embeds), and
 //! datasets/sample-availability.csv, a fictitious availability feed for it.
 //!
 //! ```text
@@ -35,6 +36,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     save::to_path(&path, &facilities)?;
     eprintln!("wrote {} fictitious facilities to {path}", facilities.len());
     if std::env::args().nth(1).is_none() {
+        // The embedded snapshot is of the CSV as read back, as the library will read it.
+        let csv = std::fs::read(&path)?;
+        let parsed = carefind::load::native::from_slice(
+            &csv,
+            &path,
+            &carefind::load::LoadOptions::strict(),
+        )?;
+        let store = carefind::FacilityStore::new(parsed.facilities)?;
+        let snapshot = concat!(env!("CARGO_MANIFEST_DIR"), "/datasets/sample.snap");
+        carefind::snapshot::to_path(snapshot, &store)?;
+        eprintln!("wrote the snapshot of the sample to {snapshot}");
         let feed = concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/datasets/sample-availability.csv"

@@ -90,9 +90,8 @@ async fn connection(
     let polygon = polygon_request();
     let zips: Vec<String> = carefind::Index::sample()
         .facilities()
-        .iter()
         .step_by(7)
-        .map(|f| f.zip.clone())
+        .map(|f| f.zip().to_string())
         .collect();
     let mut stream = TcpStream::connect(&address).await?;
     stream.set_nodelay(true)?;

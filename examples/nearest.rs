@@ -32,7 +32,10 @@ pub fn main() -> Result<(), Box<dyn std::error::Error>> {
         let miles = hit.distance().map_or(0.0, |d| d.in_unit(Unit::Miles));
         println!(
             "{miles:6.1} mi  {:<40} {}, {}  {}",
-            f.name, f.city, f.state, f.care
+            f.name(),
+            f.city(),
+            f.state(),
+            f.care()
         );
     }
     Ok(())

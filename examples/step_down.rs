@@ -32,7 +32,8 @@ pub fn main() -> Result<(), Box<dyn std::error::Error>> {
             let miles = option.distance_m.unwrap_or(0.0) / METERS_PER_MILE;
             println!(
                 "  {miles:5.1} mi  {}, {}",
-                option.facility.name, option.facility.city
+                option.facility.name(),
+                option.facility.city()
             );
         }
     }
@@ -42,9 +43,9 @@ pub fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!(
             "  {:5.1} mi  {} ({:.1} mi away), living at {} ({:.1} mi from it)",
             pair.trip_m / METERS_PER_MILE,
-            pair.program.facility.name,
+            pair.program.facility.name(),
             pair.program.distance_m.unwrap_or(0.0) / METERS_PER_MILE,
-            pair.home.name,
+            pair.home.name(),
             pair.home_distance_m / METERS_PER_MILE,
         );
     }

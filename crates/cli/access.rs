@@ -106,8 +106,7 @@ fn supplies(args: &CoverageArgs, index: &Index) -> Result<Vec<f64>, Failure> {
     }
     Ok(index
         .facilities()
-        .iter()
-        .map(|f| by_id.get(&f.id).copied().unwrap_or(0.0))
+        .map(|f| by_id.get(f.id()).copied().unwrap_or(0.0))
         .collect())
 }
 
@@ -153,7 +152,7 @@ pub fn run(
             .enumerate()
             .map(|(i, origin)| {
                 // (facility, cost) of every facility within the catchment.
-                let reached: Vec<(&carefind::Facility, f64)> = match &drive_index {
+                let reached: Vec<(carefind::FacilityRef<'_>, f64)> = match &drive_index {
                     Some(drive) => drive
                         .nearest(origin.location, usize::MAX, &filter, Some(catchment))
                         .map(|hits| hits.iter().map(|h| (h.facility, h.seconds)).collect())

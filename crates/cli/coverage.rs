@@ -405,7 +405,7 @@ fn per_origin(
     for (origin, row) in origins.iter().zip(&answer.nearest) {
         for (target, nearest) in query.targets.iter().zip(row) {
             let (id, meters) = match nearest {
-                Some(n) => (n.facility.id.as_str(), Some(n.distance_m)),
+                Some(n) => (n.facility.id(), Some(n.distance_m)),
                 None => ("", None),
             };
             writer

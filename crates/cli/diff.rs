@@ -121,7 +121,7 @@ fn changes<'a>(old: &'a [Facility], new: &'a [Facility], moved_over: f64) -> Vec
                         state: &b.state,
                     });
                 }
-                let (row_a, row_b) = (save::row(a), save::row(b));
+                let (row_a, row_b) = (save::row(*a), save::row(*b));
                 for (column, (x, y)) in carefind::load::native::COLUMNS
                     .iter()
                     .zip(row_a.into_iter().zip(row_b))

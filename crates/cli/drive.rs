@@ -136,16 +136,16 @@ fn row(
         row.insert("origin_id".into(), json!(origin_id));
     }
     row.insert("rank".into(), json!(rank));
-    row.insert("id".into(), json!(f.id));
-    row.insert("name".into(), json!(f.name));
-    row.insert("street".into(), json!(f.street));
-    row.insert("city".into(), json!(f.city));
-    row.insert("state".into(), json!(f.state));
-    row.insert("zip".into(), json!(f.zip));
-    row.insert("phone".into(), json!(f.phone));
-    row.insert("care".into(), json!(f.care.to_string()));
-    row.insert("lat".into(), json!(f.location.lat()));
-    row.insert("lon".into(), json!(f.location.lon()));
+    row.insert("id".into(), json!(f.id()));
+    row.insert("name".into(), json!(f.name()));
+    row.insert("street".into(), json!(f.street()));
+    row.insert("city".into(), json!(f.city()));
+    row.insert("state".into(), json!(f.state()));
+    row.insert("zip".into(), json!(f.zip()));
+    row.insert("phone".into(), json!(f.phone()));
+    row.insert("care".into(), json!(f.care().to_string()));
+    row.insert("lat".into(), json!(f.location().lat()));
+    row.insert("lon".into(), json!(f.location().lon()));
     row.insert(
         "drive_time_s".into(),
         json!((hit.seconds * 1000.0).round() / 1000.0),
@@ -156,7 +156,7 @@ fn row(
     );
     row.insert(
         "distance_m".into(),
-        json!((origin.distance_m(f.location) * 1000.0).round() / 1000.0),
+        json!((origin.distance_m(f.location()) * 1000.0).round() / 1000.0),
     );
     let round = |m: f64| (m * 10.0).round() / 10.0;
     row.insert("origin_snap_m".into(), json!(round(legs.origin_m)));
@@ -565,12 +565,12 @@ pub fn pathway(
     let option = |rank: usize, hit: &DriveHit| {
         json!({
             "rank": rank,
-            "id": hit.facility.id,
-            "name": hit.facility.name,
-            "city": hit.facility.city,
-            "state": hit.facility.state,
-            "phone": hit.facility.phone,
-            "care": hit.facility.care.to_string(),
+            "id": hit.facility.id(),
+            "name": hit.facility.name(),
+            "city": hit.facility.city(),
+            "state": hit.facility.state(),
+            "phone": hit.facility.phone(),
+            "care": hit.facility.care().to_string(),
             "drive_time_s": (hit.seconds * 1000.0).round() / 1000.0,
             "drive_distance_m": (hit.drive_m * 1000.0).round() / 1000.0,
         })
@@ -611,7 +611,7 @@ pub fn pathway(
             {
                 break;
             }
-            let home = if program.facility.care.contains(CareLevel::SoberLiving) {
+            let home = if program.facility.care().contains(CareLevel::SoberLiving) {
                 Some(DriveHit {
                     facility: program.facility,
                     seconds: 0.0,
@@ -620,12 +620,15 @@ pub fn pathway(
             } else {
                 // Every home by drive time from the program: the first within the pair
                 // distance is the one.
-                let Ok(near) = drive.nearest(program.facility.location, usize::MAX, &homes, None)
+                let Ok(near) = drive.nearest(program.facility.location(), usize::MAX, &homes, None)
                 else {
                     continue;
                 };
                 near.into_iter().find(|home| {
-                    program.facility.location.distance_m(home.facility.location)
+                    program
+                        .facility
+                        .location()
+                        .distance_m(home.facility.location())
                         <= query.pair_within.as_meters()
                 })
             };
@@ -633,7 +636,7 @@ pub fn pathway(
                 pairs.push((program.seconds + home.seconds, program, home));
                 pairs.sort_by(|a, b| {
                     a.0.total_cmp(&b.0)
-                        .then_with(|| a.1.facility.id.cmp(&b.1.facility.id))
+                        .then_with(|| a.1.facility.id().cmp(b.1.facility.id()))
                 });
                 pairs.truncate(query.pairs);
             }

@@ -171,7 +171,7 @@ pub fn tell_hidden(index: &Index, query: &Query) {
     let hidden = hits
         .iter()
         .take(query.limit.unwrap_or(usize::MAX))
-        .filter(|hit| hit.facility.status.is_closed())
+        .filter(|hit| hit.facility.status().is_closed())
         .count();
     if hidden > 0 {
         eprintln!(

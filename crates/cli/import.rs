@@ -70,7 +70,8 @@ pub fn run(args: &ImportArgs) -> Result<Outcome, Failure> {
     }
     if let Some(path) = &args.snapshot {
         let mut snapshot = StagedFile::new(path)?;
-        carefind::snapshot::to_writer(io::BufWriter::new(snapshot.file()), &merged.facilities)
+        let store = carefind::FacilityStore::new(merged.facilities.clone())?;
+        carefind::snapshot::to_writer(io::BufWriter::new(snapshot.file()), &store)
             .map_err(|e| Failure::usage(format!("{}: {e}", path.display())))?;
         staged.push(snapshot);
     }

@@ -69,7 +69,7 @@ fn main() -> ExitCode {
 /// `carefind snapshot`: a dataset as a binary snapshot.
 fn snapshot(args: &args::SnapshotArgs) -> Result<Outcome, Failure> {
     let index = dataset::load(args.data.as_deref())?;
-    carefind::snapshot::to_path(&args.output, index.facilities())?;
+    carefind::snapshot::to_path(&args.output, index.store())?;
     eprintln!(
         "carefind: wrote {} facilities to {}",
         index.len(),

@@ -214,7 +214,7 @@ impl Style {
                 let distance = hit
                     .distance()
                     .map_or_else(|| "-".into(), |d| format!("{:.1}", d.in_unit(self.unit)));
-                let place = match (f.city.as_str(), f.state.as_str()) {
+                let place = match (f.city(), f.state()) {
                     ("", state) => state.to_string(),
                     (city, "") => city.to_string(),
                     (city, state) => format!("{city}, {state}"),
@@ -222,10 +222,10 @@ impl Style {
                 [
                     (first_rank.saturating_add(i)).to_string(),
                     distance,
-                    f.name.clone(),
-                    f.care.to_string(),
+                    f.name().to_string(),
+                    f.care().to_string(),
                     place,
-                    f.phone.clone(),
+                    f.phone().to_string(),
                     shown(hit),
                 ]
             })

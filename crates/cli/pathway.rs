@@ -134,11 +134,11 @@ fn table(
             [
                 (i + 1).to_string(),
                 in_unit(pair.trip_m),
-                pair.program.facility.name.clone(),
+                pair.program.facility.name().to_string(),
                 in_unit(pair.program.distance_m.unwrap_or(0.0)),
-                pair.home.name.clone(),
+                pair.home.name().to_string(),
                 in_unit(pair.home_distance_m),
-                pair.home.phone.clone(),
+                pair.home.phone().to_string(),
             ]
         })
         .collect();

@@ -98,8 +98,7 @@ mod tests {
         let iop = counts.iter().find(|c| c.key == "iop").unwrap();
         let expected = index
             .facilities()
-            .iter()
-            .filter(|f| f.care.contains(carefind::CareLevel::Iop))
+            .filter(|f| f.care().contains(carefind::CareLevel::Iop))
             .count();
         assert_eq!(iop.count, expected);
         let languages = count(index.facilities(), By::Language);
@@ -109,8 +108,7 @@ mod tests {
             none.count,
             index
                 .facilities()
-                .iter()
-                .filter(|f| f.languages.is_empty())
+                .filter(|f| f.languages().is_empty())
                 .count()
         );
     }

@@ -190,8 +190,8 @@ impl PyIndex {
     /// A binary snapshot file (`carefind snapshot`).
     #[staticmethod]
     fn from_snapshot(py: Python<'_>, path: PathBuf) -> PyResult<PyIndex> {
-        let facilities = py.detach(|| snapshot::from_path(&path)).map_err(error)?;
-        let index = Index::new(facilities).map_err(error)?;
+        let store = py.detach(|| snapshot::from_path(&path)).map_err(error)?;
+        let index = Index::from_store(store);
         Ok(PyIndex {
             index: Arc::new(index),
         })
@@ -201,10 +201,10 @@ impl PyIndex {
     #[staticmethod]
     fn from_snapshot_bytes(py: Python<'_>, data: &[u8]) -> PyResult<PyIndex> {
         let data = data.to_vec();
-        let facilities = py
+        let store = py
             .detach(|| snapshot::from_slice(&data))
             .map_err(|e| value_error(format!("snapshot: {e}")))?;
-        let index = Index::new(facilities).map_err(error)?;
+        let index = Index::from_store(store);
         Ok(PyIndex {
             index: Arc::new(index),
         })
@@ -213,7 +213,7 @@ impl PyIndex {
     /// The index as snapshot bytes.
     fn snapshot<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
         let mut bytes = Vec::new();
-        snapshot::to_writer(&mut bytes, self.index.facilities())
+        snapshot::to_writer(&mut bytes, self.index.store())
             .map_err(|e| value_error(format!("snapshot: {e}")))?;
         Ok(PyBytes::new(py, &bytes))
     }
@@ -254,8 +254,7 @@ impl PyIndex {
         let (lat, lon): (Vec<f64>, Vec<f64>) = self
             .index
             .facilities()
-            .iter()
-            .map(|f| (f.location.lat(), f.location.lon()))
+            .map(|f| (f.location().lat(), f.location().lon()))
             .unzip();
         (lat.into_pyarray(py), lon.into_pyarray(py))
     }

@@ -204,7 +204,7 @@ fn searches_by_open_beds_acceptance_and_wait_equal_the_library() {
             .search(&Query::nearest(origin, 15).filter(filter))
             .unwrap();
         let got: Vec<&str> = records.iter().map(|r| r["id"].as_str().unwrap()).collect();
-        let want: Vec<&str> = expected.iter().map(|h| h.facility.id.as_str()).collect();
+        let want: Vec<&str> = expected.iter().map(|h| h.facility.id()).collect();
         assert_eq!(got, want, "{flags:?}");
         for record in &records {
             let updated: jiff::Timestamp = record["availability_updated"]

@@ -59,7 +59,7 @@ fn nearest_iop_to_10001() -> Vec<(String, f64)> {
         .search(&query)
         .unwrap()
         .iter()
-        .map(|h| (h.facility.id.clone(), h.distance_m.unwrap()))
+        .map(|h| (h.facility.id().to_string(), h.distance_m.unwrap()))
         .collect()
 }
 
@@ -153,7 +153,7 @@ fn ndjson_csv_tsv_and_geojson_read_back() {
         else {
             panic!("not a point")
         };
-        let lon_lat = [facility.location.lon(), facility.location.lat()];
+        let lon_lat = [facility.location().lon(), facility.location().lat()];
         assert_eq!(coordinates.as_slice(), lon_lat, "[lon, lat] order");
         for field in FIELDS {
             assert!(feature.contains_property(field), "missing {field}");
@@ -254,7 +254,7 @@ fn a_batch_equals_single_queries() {
             .search(&Query::nearest(*point, 3).filter(filter.clone()))
             .unwrap()
         {
-            expected.push((format!("o{i}"), hit.facility.id.clone()));
+            expected.push((format!("o{i}"), hit.facility.id().to_string()));
         }
     }
     assert_eq!(rows, expected);

@@ -101,7 +101,7 @@ fn drive_time_answers_are_the_librarys() {
         let round = |x: f64| (x * 1000.0).round() / 1000.0;
         expected.push_str(&format!(
             "{},{},{}\n",
-            hit.facility.id,
+            hit.facility.id(),
             round(hit.seconds),
             round(hit.drive_m)
         ));
@@ -340,12 +340,12 @@ fn two_step_scores_equal_a_direct_computation() {
     let mut costs = Vec::new();
     for (i, (lat, lon)) in points.iter().enumerate() {
         let origin = LatLon::new(*lat, *lon).unwrap();
-        for (j, facility) in index.facilities().iter().enumerate() {
+        for (j, facility) in index.facilities().enumerate() {
             if filter.matches(facility) {
                 costs.push(Cost {
                     origin: i as u32,
                     facility: j as u32,
-                    cost: origin.distance_m(facility.location),
+                    cost: origin.distance_m(facility.location()),
                 });
             }
         }
@@ -379,7 +379,7 @@ fn the_step_down_path_by_drive_time_ranks_each_stage_by_it() {
     let dir = tempfile::tempdir().unwrap();
     let Some((net, _)) = built(&dir) else { return };
     // The sample's first 400 facilities, moved onto central Helsinki.
-    let mut facilities: Vec<carefind::Facility> = Index::sample().facilities()[..400].to_vec();
+    let mut facilities: Vec<carefind::Facility> = Index::sample().into_facilities()[..400].to_vec();
     let mut state: u64 = 7;
     for facility in &mut facilities {
         state = state
@@ -431,7 +431,7 @@ fn the_step_down_path_by_drive_time_ranks_each_stage_by_it() {
             .iter()
             .map(|o| o["id"].as_str().unwrap())
             .collect();
-        let expected: Vec<&str> = expected.iter().map(|h| h.facility.id.as_str()).collect();
+        let expected: Vec<&str> = expected.iter().map(|h| h.facility.id()).collect();
         assert_eq!(ids, expected, "{}", step["stage"]);
     }
     let trips: Vec<f64> = document["pairs"]

@@ -207,15 +207,15 @@ fn nothing_found_offers_the_next_distance() {
 fn a_facility_has_a_stable_page_with_every_field() {
     let app = app();
     let index = carefind::Index::sample();
-    let facility = &index.facilities()[17];
-    let (status, _, html) = page(&app, &format!("/facility/{}", facility.id), &[]);
+    let facility = &index.facility(17).unwrap();
+    let (status, _, html) = page(&app, &format!("/facility/{}", facility.id()), &[]);
     assert_eq!(status, 200);
     let escaped = |text: &str| text.replace('&', "&amp;");
     for value in [
-        &facility.name,
-        &facility.street,
-        &facility.city,
-        &facility.phone,
+        facility.name(),
+        facility.street(),
+        facility.city(),
+        facility.phone(),
     ] {
         assert!(html.contains(&escaped(value)), "{value} missing");
     }

@@ -46,13 +46,13 @@ fn the_sample_is_fictitious_and_of_the_promised_size() {
     let index = Index::sample();
     assert!((5_000..=20_000).contains(&index.len()), "{}", index.len());
     for f in index.facilities() {
-        assert!(f.name.starts_with("Sample "), "{}", f.name);
+        assert!(f.name().starts_with("Sample "), "{}", f.name());
         assert!(
-            f.website.starts_with("https://example.org/"),
+            f.website().starts_with("https://example.org/"),
             "{}",
-            f.website
+            f.website()
         );
-        for phone in [&f.phone, &f.intake_phone]
+        for phone in [f.phone(), f.intake_phone()]
             .into_iter()
             .filter(|p| !p.is_empty())
         {
@@ -67,8 +67,7 @@ fn the_sample_mixes_levels_like_the_real_directory() {
     let share = |level: CareLevel| index.count_offering(level) as f64 / index.len() as f64;
     let detox = index
         .facilities()
-        .iter()
-        .filter(|f| f.care.intersects("detox".parse().unwrap()))
+        .filter(|f| f.care().intersects("detox".parse().unwrap()))
         .count() as f64
         / index.len() as f64;
     let most_common = CareLevel::ALL

@@ -45,7 +45,7 @@ fn facilities_answer_like_the_library_and_page_with_next() {
         .search(&Query::nearest(origin, 7).filter(filter.clone()))
         .unwrap()
         .iter()
-        .map(|h| h.facility.id.clone())
+        .map(|h| h.facility.id().to_string())
         .collect();
     assert_eq!(ids(&page), expected);
     let total = index
@@ -62,7 +62,7 @@ fn facilities_answer_like_the_library_and_page_with_next() {
         .unwrap()
         .iter()
         .skip(7)
-        .map(|h| h.facility.id.clone())
+        .map(|h| h.facility.id().to_string())
         .collect();
     assert_eq!(ids(&second), expected);
 
@@ -108,7 +108,7 @@ fn a_polygon_search_in_the_body_equals_the_library() {
         .search(&Query::in_polygon(polygon).filter(Filter::new().care(CareLevel::Otp)))
         .unwrap()
         .iter()
-        .map(|h| h.facility.id.clone())
+        .map(|h| h.facility.id().to_string())
         .collect();
     assert!(!expected.is_empty());
     assert_eq!(ids(&page), expected);
@@ -135,11 +135,7 @@ fn pathway_and_stats_answer_like_the_library() {
             .iter()
             .map(|o| o["id"].as_str().unwrap())
             .collect();
-        let want: Vec<&str> = expected
-            .options
-            .iter()
-            .map(|h| h.facility.id.as_str())
-            .collect();
+        let want: Vec<&str> = expected.options.iter().map(|h| h.facility.id()).collect();
         assert_eq!(got, want);
     }
     let got: Vec<&str> = doc["pairs"]
@@ -148,7 +144,7 @@ fn pathway_and_stats_answer_like_the_library() {
         .iter()
         .map(|p| p["home"]["id"].as_str().unwrap())
         .collect();
-    let want: Vec<&str> = path.pairs.iter().map(|p| p.home.id.as_str()).collect();
+    let want: Vec<&str> = path.pairs.iter().map(|p| p.home.id()).collect();
     assert_eq!(got, want);
 
     let (status, stats) = server.get("/v1/stats?by=care");

@@ -418,7 +418,7 @@ pub enum Error {
 /// fn nearest_name(index: &carefind::Index) -> carefind::Result<String> {
 ///     let origin = carefind::LatLon::new(40.75, -73.99)?;
 ///     let hits = index.search(&carefind::Query::nearest(origin, 1))?;
-///     Ok(hits[0].facility.name.clone())
+///     Ok(hits[0].facility.name().to_string())
 /// }
 /// assert!(nearest_name(&carefind::Index::sample()).is_ok());
 /// ```

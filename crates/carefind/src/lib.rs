@@ -15,7 +15,7 @@
 //!     .filter(Filter::new().care(CareLevel::Iop).payment(Payment::Medicaid));
 //! for hit in index.search(&query).unwrap() {
 //!     let miles = hit.distance().map_or(0.0, |d| d.in_unit(Unit::Miles));
-//!     println!("{miles:5.1} mi  {}  {}", hit.facility.name, hit.facility.care);
+//!     println!("{miles:5.1} mi  {}  {}", hit.facility.name(), hit.facility.care());
 //! }
 //! ```
 //!
@@ -60,11 +60,13 @@ mod geometry {
 /// Tier 3: the record, the index, and the queries it answers.
 mod engine {
     pub(crate) mod facility;
+    pub(crate) mod facility_ref;
     pub(crate) mod filter;
     pub(crate) mod index;
     pub(crate) mod locator;
     pub(crate) mod query;
     pub(crate) mod search;
+    pub(crate) mod store;
     pub(crate) mod tree;
 }
 
@@ -90,7 +92,7 @@ pub use io::sample;
 pub use io::{load, merge, save, snapshot, staged};
 
 // The modules' own paths inside the crate (`crate::care`, `crate::sphere`...).
-use engine::{facility, filter, index, locator, query, search, tree};
+use engine::{facility, facility_ref, filter, index, locator, query, search, store, tree};
 use geometry::{bbox, distance, sphere};
 use vocabularies::{
     age, care, kind, language, medication, mh_type, payment, population, precision, set, status,
@@ -109,6 +111,7 @@ pub use error::{
     CoordinateError, DistanceError, Error, Problem, QueryError, Result, RowError, UnknownTerm,
 };
 pub use facility::Facility;
+pub use facility_ref::{FacilityRef, Services};
 pub use filter::Filter;
 pub use index::{Index, TreeMemory};
 pub use kind::{FacilityKind, KindSet};
@@ -126,6 +129,7 @@ pub use set::Set;
 pub use snapshot::SnapshotError;
 pub use sphere::{EARTH_RADIUS_M, LatLon};
 pub use status::{Status, StatusError};
+pub use store::{Facilities, FacilityStore};
 pub use vocabulary::{Group, Term};
 
 // The READMEs' library examples compile and run as doc tests.

@@ -27,11 +27,7 @@ impl Prepared {
     pub(crate) fn of(index: &Arc<Index>) -> Prepared {
         Prepared {
             index: Arc::as_ptr(index) as usize,
-            json: index
-                .facilities()
-                .iter()
-                .map(Record::facility_json)
-                .collect(),
+            json: index.facilities().map(Record::facility_json).collect(),
         }
     }
 

@@ -11,7 +11,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use carefind::hsds::{self, Ids, taxonomy};
-use carefind::{CareLevel, Distance, Facility, Filter, Index, Query, Set, Term};
+use carefind::{CareLevel, Distance, FacilityRef, Filter, Index, Query, Set, Term};
 use serde_json::{Value, json};
 
 use crate::error::{ApiError, json_body};
@@ -48,8 +48,8 @@ struct Objects {
 impl Prepared {
     pub fn of(index: &Arc<Index>) -> Prepared {
         let mut by_id = HashMap::with_capacity(index.len() * 3);
-        for (position, facility) in index.facilities().iter().enumerate() {
-            let ids = Ids::of(&facility.id);
+        for (position, facility) in index.facilities().enumerate() {
+            let ids = Ids::of(facility.id());
             by_id.insert(ids.service, (Kind::Service, position as u32));
             by_id.insert(
                 ids.service_at_location,
@@ -68,7 +68,7 @@ impl Prepared {
         self.index == Arc::as_ptr(index) as usize
     }
 
-    fn objects(&self, position: usize, facility: &Facility) -> &Objects {
+    fn objects(&self, position: usize, facility: FacilityRef<'_>) -> &Objects {
         self.objects[position].get_or_init(|| {
             let value = hsds::service_at_location(facility, &[], taxonomy::all());
             let text = serde_json::to_string(&value).expect("HSDS objects serialize");
@@ -259,7 +259,7 @@ fn term_filter(id: &str) -> Option<Filter> {
         taxonomy::KIND => filter.kinds(set(code)?),
         taxonomy::MH_TYPE => {
             let types: Set<carefind::MhType> = set(code)?;
-            filter.predicate(move |f| f.mh_types.intersects(types))
+            filter.predicate(move |f| f.mh_types().intersects(types))
         }
         _ => return None,
     })
@@ -280,11 +280,11 @@ fn query_of(params: &ListParams) -> Result<Query, ApiError> {
         filter = filter.predicate(move |f| {
             previous.matches(f)
                 && search.as_ref().is_none_or(|words| {
-                    f.name.to_lowercase().contains(words)
-                        || f.name2.to_lowercase().contains(words)
-                        || f.services.iter().any(|s| s.to_lowercase().contains(words))
+                    f.name().to_lowercase().contains(words)
+                        || f.name2().to_lowercase().contains(words)
+                        || f.services().any(|s| s.to_lowercase().contains(words))
                 })
-                && since.is_none_or(|since| f.verified.is_some_and(|day| midnight(day) >= since))
+                && since.is_none_or(|since| f.verified().is_some_and(|day| midnight(day) >= since))
         });
     }
     let mut query = Query::default().filter(filter);
@@ -307,7 +307,7 @@ fn query_of(params: &ListParams) -> Result<Query, ApiError> {
 fn write_service_at_location(
     out: &mut Vec<u8>,
     objects: &Objects,
-    facility: &Facility,
+    facility: FacilityRef<'_>,
     shared: &Shared,
     taxonomies: &[taxonomy::Taxonomy],
 ) {
@@ -317,8 +317,8 @@ fn write_service_at_location(
         .as_ref()
         .map(|_| shared.locator.availability());
     let beds: Vec<Value> = match &reports {
-        Some(table) if !table.reports(&facility.id).is_empty() => {
-            hsds::service_capacities(facility, table.reports(&facility.id), taxonomies)
+        Some(table) if !table.reports(facility.id()).is_empty() => {
+            hsds::service_capacities(facility, table.reports(facility.id()), taxonomies)
         }
         _ => Vec::new(),
     };
@@ -408,12 +408,16 @@ fn find(
         Some((found, position)) if *found == kind => {
             Ok((index, Arc::clone(&prepared), *position as usize))
         }
-        _ => Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            Some("id"),
-            &format!("no {what} has id {id:?}"),
-        )),
+        _ => Err(not_found(what, id)),
     }
+}
+
+fn not_found(what: &str, id: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        Some("id"),
+        &format!("no {what} has id {id:?}"),
+    )
 }
 
 fn parsed(body: Vec<u8>) -> Value {
@@ -424,9 +428,11 @@ async fn service_at_location(
     State(shared): State<Arc<Shared>>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let (index, prepared, position) =
-        find(&shared, &id, Kind::ServiceAtLocation, "service_at_location")?;
-    let facility = &index.facilities()[position];
+    const WHAT: &str = "service_at_location";
+    let (index, prepared, position) = find(&shared, &id, Kind::ServiceAtLocation, WHAT)?;
+    let facility = index
+        .facility(position)
+        .ok_or_else(|| not_found(WHAT, &id))?;
     let mut body = Vec::new();
     write_service_at_location(
         &mut body,
@@ -443,7 +449,7 @@ fn service_object(
     shared: &Shared,
     prepared: &Prepared,
     position: usize,
-    facility: &Facility,
+    facility: FacilityRef<'_>,
 ) -> Value {
     let mut body = Vec::new();
     write_service_at_location(
@@ -481,7 +487,9 @@ fn one(shared: &Shared, id: &str, kind: Kind) -> Result<Response, ApiError> {
         _ => "service",
     };
     let (index, prepared, position) = find(shared, id, kind, what)?;
-    let facility = &index.facilities()[position];
+    let facility = index
+        .facility(position)
+        .ok_or_else(|| not_found(what, id))?;
     Ok(json_body(&match kind {
         Kind::Organization => organization_object(shared, &prepared, position, facility),
         _ => service_object(shared, &prepared, position, facility),
@@ -507,7 +515,7 @@ fn organization_object(
     shared: &Shared,
     prepared: &Prepared,
     position: usize,
-    facility: &Facility,
+    facility: FacilityRef<'_>,
 ) -> Value {
     let mut service = service_object(shared, prepared, position, facility);
     let mut organization = detach(&mut service, "organization");

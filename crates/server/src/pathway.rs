@@ -90,7 +90,7 @@ pub fn document<'a>(
                 let home = Hit {
                     facility: pair.home,
                     distance_m: Some(pair.home_distance_m),
-                    origin: Some(pair.program.facility.location),
+                    origin: Some(pair.program.facility.location()),
                 };
                 PairDocument {
                     rank: i + 1,

@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use carefind::availability::{Availability, Need, Update};
 use carefind::{
-    AgeSet, CareSet, Facility, Hit, KindSet, LanguageSet, MedicationSet, MhTypeSet, PaymentSet,
+    AgeSet, CareSet, FacilityRef, Hit, KindSet, LanguageSet, MedicationSet, MhTypeSet, PaymentSet,
     PopulationSet, Precision, Status, Unit,
 };
 use serde::Serialize;
@@ -57,7 +57,7 @@ const AVAILABILITY_COLUMNS: [&str; 5] = [
 ///
 /// let shown = Shown { table: Arc::new(Availability::new()), care: CareSet::EMPTY, need: Need::now() };
 /// let index = Index::sample();
-/// assert!(shown.of(&index.facilities()[0]).is_none());
+/// assert!(shown.of(index.facility(0).unwrap()).is_none());
 /// ```
 pub struct Shown {
     /// The availability table the search read.
@@ -70,7 +70,7 @@ pub struct Shown {
 
 impl Shown {
     /// The report shown for `facility`, if a fresh one meets the need.
-    pub fn of<'a>(&'a self, facility: &Facility) -> Option<&'a Update> {
+    pub fn of<'a>(&'a self, facility: FacilityRef<'_>) -> Option<&'a Update> {
         self.table.shown(facility, self.care, &self.need)
     }
 
@@ -145,7 +145,7 @@ impl AvailabilityPart {
 #[derive(Serialize)]
 pub struct Record<'a> {
     #[serde(skip)]
-    facility: &'a Facility,
+    facility: FacilityRef<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
     origin_id: Option<&'a str>,
     rank: usize,
@@ -169,7 +169,7 @@ pub struct Record<'a> {
     populations: PopulationSet,
     languages: LanguageSet,
     medications: MedicationSet,
-    services: &'a [String],
+    services: carefind::Services<'a>,
     kinds: KindSet,
     mh_types: MhTypeSet,
     precision: Precision,
@@ -200,31 +200,31 @@ impl<'a> Record<'a> {
             facility: f,
             origin_id,
             rank,
-            id: &f.id,
-            name: &f.name,
-            name2: &f.name2,
-            street: &f.street,
-            city: &f.city,
-            state: &f.state,
-            zip: &f.zip,
-            phone: &f.phone,
-            intake_phone: &f.intake_phone,
-            website: &f.website,
-            lat: f.location.lat(),
-            lon: f.location.lon(),
-            care: f.care,
-            payment: f.payment,
-            ages: f.ages,
-            populations: f.populations,
-            languages: f.languages,
-            medications: f.medications,
-            services: &f.services,
-            kinds: f.kinds,
-            mh_types: f.mh_types,
-            precision: f.precision,
-            status: f.status,
-            verified: f.verified,
-            source: &f.source,
+            id: f.id(),
+            name: f.name(),
+            name2: f.name2(),
+            street: f.street(),
+            city: f.city(),
+            state: f.state(),
+            zip: f.zip(),
+            phone: f.phone(),
+            intake_phone: f.intake_phone(),
+            website: f.website(),
+            lat: f.location().lat(),
+            lon: f.location().lon(),
+            care: f.care(),
+            payment: f.payment(),
+            ages: f.ages(),
+            populations: f.populations(),
+            languages: f.languages(),
+            medications: f.medications(),
+            services: f.services(),
+            kinds: f.kinds(),
+            mh_types: f.mh_types(),
+            precision: f.precision(),
+            status: f.status(),
+            verified: f.verified(),
+            source: f.source(),
             distance_m: hit.distance_m.map(|d| round(d, 3)),
             distance: hit.distance().map(|d| round(d.in_unit(unit), 3)),
             units: unit.symbol(),
@@ -271,7 +271,7 @@ impl Record<'_> {
     /// The JSON of the facility's own fields as the record writes them, `"id":…` through
     /// `"services":[…]`: the same for every query, so a server prepares it once per
     /// facility and writes records with [`Record::write_prepared`].
-    pub fn facility_json(facility: &Facility) -> String {
+    pub fn facility_json(facility: FacilityRef<'_>) -> String {
         let hit = Hit {
             facility,
             distance_m: None,
@@ -330,7 +330,7 @@ mod tests {
         let unmeasured = index.search(&by_id.limit(50)).unwrap();
         for (i, hit) in hits.iter().chain(&unmeasured).enumerate() {
             for unit in [Unit::Miles, Unit::Kilometers] {
-                let mut report = Update::new(&hit.facility.id, jiff::Timestamp::UNIX_EPOCH);
+                let mut report = Update::new(hit.facility.id(), jiff::Timestamp::UNIX_EPOCH);
                 report.beds_available = Some(i as u32);
                 let report = (i % 2 == 0).then_some(&report);
                 let expected =

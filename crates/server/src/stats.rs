@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::{RawQuery, State};
-use carefind::{Facility, Set, Term};
+use carefind::{FacilityRef, Set, Term};
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -116,21 +116,24 @@ pub struct Count {
 
 /// The facilities per key of `by`: terms in their vocabulary's order then "(none)",
 /// states in alphabetical order.
-pub fn count(facilities: &[Facility], by: By) -> Vec<Count> {
-    let total = facilities.len();
+pub fn count<'a>(
+    facilities: impl IntoIterator<Item = FacilityRef<'a>> + Clone,
+    by: By,
+) -> Vec<Count> {
+    let total = facilities.clone().into_iter().count();
     let (name, counts): (&'static str, Vec<(String, usize)>) = match by {
-        By::Care => ("care", terms(facilities, |f| f.care)),
-        By::Payment => ("payment", terms(facilities, |f| f.payment)),
-        By::Language => ("language", terms(facilities, |f| f.languages)),
-        By::Age => ("age", terms(facilities, |f| f.ages)),
-        By::Population => ("population", terms(facilities, |f| f.populations)),
-        By::Medication => ("medication", terms(facilities, |f| f.medications)),
-        By::Kind => ("kind", terms(facilities, |f| f.kinds)),
-        By::MhType => ("mh-type", terms(facilities, |f| f.mh_types)),
+        By::Care => ("care", terms(facilities, |f| f.care())),
+        By::Payment => ("payment", terms(facilities, |f| f.payment())),
+        By::Language => ("language", terms(facilities, |f| f.languages())),
+        By::Age => ("age", terms(facilities, |f| f.ages())),
+        By::Population => ("population", terms(facilities, |f| f.populations())),
+        By::Medication => ("medication", terms(facilities, |f| f.medications())),
+        By::Kind => ("kind", terms(facilities, |f| f.kinds())),
+        By::MhType => ("mh-type", terms(facilities, |f| f.mh_types())),
         By::Precision => {
             let zip = facilities
-                .iter()
-                .filter(|f| f.precision == carefind::Precision::Zip)
+                .into_iter()
+                .filter(|f| f.precision() == carefind::Precision::Zip)
                 .count();
             (
                 "precision",
@@ -142,7 +145,11 @@ pub fn count(facilities: &[Facility], by: By) -> Vec<Count> {
             carefind::Status::ALL
                 .iter()
                 .map(|status| {
-                    let count = facilities.iter().filter(|f| f.status == *status).count();
+                    let count = facilities
+                        .clone()
+                        .into_iter()
+                        .filter(|f| f.status() == *status)
+                        .count();
                     (status.to_string(), count)
                 })
                 .collect(),
@@ -150,7 +157,7 @@ pub fn count(facilities: &[Facility], by: By) -> Vec<Count> {
         By::State => {
             let mut states: BTreeMap<String, usize> = BTreeMap::new();
             for facility in facilities {
-                let state = match facility.state.trim() {
+                let state = match facility.state().trim() {
                     "" => "(none)".to_string(),
                     state => state.to_ascii_uppercase(),
                 };
@@ -175,9 +182,9 @@ pub fn count(facilities: &[Facility], by: By) -> Vec<Count> {
 }
 
 /// Facilities per term, in the vocabulary's order, then those with none.
-fn terms<T: Term>(
-    facilities: &[Facility],
-    set: impl Fn(&Facility) -> Set<T>,
+fn terms<'a, T: Term>(
+    facilities: impl IntoIterator<Item = FacilityRef<'a>>,
+    set: impl Fn(FacilityRef<'_>) -> Set<T>,
 ) -> Vec<(String, usize)> {
     let mut per_term = vec![0; T::ALL.len()];
     let mut none = 0;

@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use crate::care::{CareLevel, CareSet};
 use crate::distance::Distance;
 use crate::error::{QueryError, UnknownTerm};
-use crate::facility::Facility;
+use crate::facility_ref::FacilityRef;
 use crate::filter::Filter;
 use crate::index::Index;
 use crate::query::Query;
@@ -161,7 +161,7 @@ impl CoverageQuery {
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Nearest<'a> {
     /// The facility (the lowest id among equally near ones).
-    pub facility: &'a Facility,
+    pub facility: FacilityRef<'a>,
     /// How far, in meters.
     pub distance_m: f64,
 }
@@ -240,7 +240,7 @@ impl Coverage<'_> {
                     .get(target)
                     .copied()
                     .flatten()
-                    .is_some_and(|nearest| nearest.facility.precision == crate::Precision::Zip)
+                    .is_some_and(|nearest| nearest.facility.precision() == crate::Precision::Zip)
             })
             .fold((0, 0.0), |(count, weight), (_, origin)| {
                 (count + 1, weight + origin.weight)

@@ -12,7 +12,7 @@ use std::str::FromStr;
 use crate::care::{CareLevel, CareSet};
 use crate::distance::Distance;
 use crate::error::{QueryError, UnknownTerm};
-use crate::facility::Facility;
+use crate::facility_ref::FacilityRef;
 use crate::filter::Filter;
 use crate::index::Index;
 use crate::query::Query;
@@ -240,7 +240,7 @@ pub struct Pair<'a> {
     /// The program, with its distance from the origin.
     pub program: Hit<'a>,
     /// The sober-living home (the program itself when it offers both).
-    pub home: &'a Facility,
+    pub home: FacilityRef<'a>,
     /// From the program to the home, in meters.
     pub home_distance_m: f64,
     /// Origin to program plus program to home, in meters: what the pairs are ranked by.
@@ -282,8 +282,8 @@ impl Pathway<'_> {
             .flat_map(|pair| [pair.program.facility, pair.home]);
         let mut ids: Vec<&str> = options
             .chain(paired)
-            .filter(|facility| facility.precision == crate::Precision::Zip)
-            .map(|facility| facility.id.as_str())
+            .filter(|facility| facility.precision() == crate::Precision::Zip)
+            .map(|facility| facility.id())
             .collect();
         ids.sort_unstable();
         ids.dedup();
@@ -306,8 +306,8 @@ impl Pathway<'_> {
 /// assert_eq!(path.steps[0].stage, Stage::Inpatient);
 /// for step in &path.steps {
 ///     for option in &step.options {
-///         assert!(option.facility.care.intersects(step.stage.levels()));
-///         assert!(option.facility.payment.contains(Payment::Medicaid));
+///         assert!(option.facility.care().intersects(step.stage.levels()));
+///         assert!(option.facility.payment().contains(Payment::Medicaid));
 ///     }
 /// }
 /// for pair in &path.pairs {
@@ -360,7 +360,7 @@ fn pairs<'a>(index: &'a Index, query: &PathwayQuery) -> Result<Vec<Pair<'a>>, Qu
                 return Ok(best);
             }
             let around =
-                Query::within(program.facility.location, query.pair_within).filter(homes.clone());
+                Query::within(program.facility.location(), query.pair_within).filter(homes.clone());
             for home in index.search(&around)? {
                 let home_distance_m = home.distance_m.unwrap_or(0.0);
                 best.push(Pair {
@@ -373,8 +373,8 @@ fn pairs<'a>(index: &'a Index, query: &PathwayQuery) -> Result<Vec<Pair<'a>>, Qu
             best.sort_by(|a, b| {
                 a.trip_m
                     .total_cmp(&b.trip_m)
-                    .then_with(|| a.program.facility.id.cmp(&b.program.facility.id))
-                    .then_with(|| a.home.id.cmp(&b.home.id))
+                    .then_with(|| a.program.facility.id().cmp(b.program.facility.id()))
+                    .then_with(|| a.home.id().cmp(b.home.id()))
             });
             best.truncate(query.pairs);
         }

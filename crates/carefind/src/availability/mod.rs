@@ -22,7 +22,7 @@
 //! let index = Index::sample();
 //! let origin = LatLon::new(40.7506, -73.9972)?;
 //! let nearest_detox = Query::nearest(origin, 1).filter(Filter::new().care(CareLevel::ResidentialDetox));
-//! let id = index.search(&nearest_detox)?[0].facility.id.clone();
+//! let id = index.search(&nearest_detox)?[0].facility.id().to_string();
 //!
 //! let now: jiff::Timestamp = "2026-06-01T12:00:00Z".parse()?;
 //! let mut update = Update::new(&id, "2026-06-01T08:00:00Z".parse()?);
@@ -33,7 +33,7 @@
 //!     .care(CareLevel::ResidentialDetox)
 //!     .available(table, Need::at(now).open_beds(1));
 //! let hits = index.search(&Query::nearest(origin, 1).filter(with_open_beds))?;
-//! assert_eq!(hits[0].facility.id, id);
+//! assert_eq!(hits[0].facility.id(), id);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::{Need, Update};
 use crate::care::{CareLevel, CareSet};
-use crate::facility::Facility;
+use crate::facility_ref::FacilityRef;
 
 /// Tables are cut into this many shards by a hash of the facility id, so that applying a
 /// few updates copies a few shards, not the table.
@@ -177,8 +177,14 @@ impl Availability {
     /// let wants_residential = CareSet::from(CareLevel::ResidentialShort);
     /// assert!(table.shown(&facility, wants_residential, &need).is_none());
     /// ```
-    pub fn shown(&self, facility: &Facility, care: CareSet, need: &Need) -> Option<&Update> {
-        let reports = self.reports(&facility.id);
+    pub fn shown<'f>(
+        &self,
+        facility: impl Into<FacilityRef<'f>>,
+        care: CareSet,
+        need: &Need,
+    ) -> Option<&Update> {
+        let facility = facility.into();
+        let reports = self.reports(facility.id());
         if reports.is_empty() {
             return None;
         }
@@ -197,7 +203,10 @@ impl Availability {
                 .filter(|report| need.is_fresh(report))
                 .collect()
         } else {
-            (care & facility.care).iter().filter_map(of_level).collect()
+            (care & facility.care())
+                .iter()
+                .filter_map(of_level)
+                .collect()
         };
         candidates
             .into_iter()
@@ -214,11 +223,11 @@ impl Availability {
 
     /// Whether `facility` meets `need` for the levels `care` (see [`Need`]): what
     /// [`Availability::shown`] decides, without choosing among the reports that meet it.
-    pub(crate) fn meets(&self, facility: &Facility, care: CareSet, need: &Need) -> bool {
+    pub(crate) fn meets(&self, facility: FacilityRef<'_>, care: CareSet, need: &Need) -> bool {
         if !need.asks_anything() {
             return true;
         }
-        let reports = self.reports(&facility.id);
+        let reports = self.reports(facility.id());
         if reports.is_empty() {
             return false;
         }
@@ -229,7 +238,7 @@ impl Availability {
         let whole = reports
             .iter()
             .find(|report| report.care.is_none() && report.updated_at >= since);
-        (care & facility.care).iter().any(|level| {
+        (care & facility.care()).iter().any(|level| {
             reports
                 .iter()
                 .find(|report| report.care == Some(level) && report.updated_at >= since)

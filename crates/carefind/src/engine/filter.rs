@@ -6,7 +6,7 @@ use std::sync::Arc;
 use crate::age::AgeSet;
 use crate::availability::{Availability, Need};
 use crate::care::CareSet;
-use crate::facility::Facility;
+use crate::facility_ref::FacilityRef;
 use crate::kind::KindSet;
 use crate::language::LanguageSet;
 use crate::medication::MedicationSet;
@@ -17,7 +17,7 @@ use crate::set::Set;
 use crate::status::Status;
 use crate::vocabulary::Term;
 
-type Predicate = Arc<dyn Fn(&Facility) -> bool + Send + Sync>;
+type Predicate = Arc<dyn Fn(FacilityRef<'_>) -> bool + Send + Sync>;
 
 /// Which facilities a query keeps.
 ///
@@ -40,7 +40,7 @@ type Predicate = Arc<dyn Fn(&Facility) -> bool + Send + Sync>;
 /// facility.payment = "medicaid".parse().unwrap();
 /// assert!(filter.matches(&facility));
 ///
-/// let open_late = filter.predicate(|f| f.services.iter().any(|s| s == "evening hours"));
+/// let open_late = filter.predicate(|f| f.services().any(|s| s == "evening hours"));
 /// assert!(!open_late.matches(&facility));
 /// ```
 #[derive(Clone, Default)]
@@ -259,12 +259,15 @@ impl Filter {
     /// ```
     /// use carefind::{Facility, Filter, LatLon};
     ///
-    /// let in_ohio = Filter::new().predicate(|f| f.state == "OH");
+    /// let in_ohio = Filter::new().predicate(|f| f.state() == "OH");
     /// let mut facility = Facility::new("f", "F", LatLon::new(40.0, -83.0).unwrap());
     /// facility.state = "OH".into();
     /// assert!(in_ohio.matches(&facility));
     /// ```
-    pub fn predicate(mut self, keep: impl Fn(&Facility) -> bool + Send + Sync + 'static) -> Self {
+    pub fn predicate(
+        mut self,
+        keep: impl Fn(FacilityRef<'_>) -> bool + Send + Sync + 'static,
+    ) -> Self {
         self.predicate = Some(Arc::new(keep));
         self
     }
@@ -304,7 +307,18 @@ impl Filter {
     /// assert!(Filter::new().matches(&facility));
     /// assert!(!Filter::new().care(CareLevel::Iop).matches(&facility));
     /// ```
-    pub fn matches(&self, facility: &Facility) -> bool {
+    ///
+    /// It takes an owned facility or one read in place from an index:
+    ///
+    /// ```
+    /// use carefind::{CareLevel, Filter, Index};
+    ///
+    /// let index = Index::sample();
+    /// let iop = Filter::new().care(CareLevel::Iop);
+    /// assert_eq!(index.facilities().filter(|f| iop.matches(*f)).count(), index.count_offering(CareLevel::Iop));
+    /// ```
+    pub fn matches<'f>(&self, facility: impl Into<FacilityRef<'f>>) -> bool {
+        let facility = facility.into();
         self.matches_attributes(&Attributes::of(facility)) && self.matches_record(facility)
     }
 
@@ -358,7 +372,7 @@ impl Filter {
     }
 
     /// The part of the test that reads the record: availability, then the predicate.
-    pub(crate) fn matches_record(&self, facility: &Facility) -> bool {
+    pub(crate) fn matches_record(&self, facility: FacilityRef<'_>) -> bool {
         self.availability
             .as_ref()
             .is_none_or(|(table, need)| table.meets(facility, self.care, need))
@@ -410,18 +424,18 @@ pub(crate) struct Attributes {
 }
 
 impl Attributes {
-    pub(crate) fn of(facility: &Facility) -> Self {
+    pub(crate) fn of(facility: FacilityRef<'_>) -> Self {
         Attributes {
-            care: facility.care,
-            payment: facility.payment,
-            ages: facility.ages,
-            populations: facility.populations,
-            languages: facility.languages,
-            medications: facility.medications,
-            kinds: facility.kinds,
-            precision: facility.precision,
-            status: facility.status,
-            verified: facility.verified.map_or(i32::MIN, days_of),
+            care: facility.care(),
+            payment: facility.payment(),
+            ages: facility.ages(),
+            populations: facility.populations(),
+            languages: facility.languages(),
+            medications: facility.medications(),
+            kinds: facility.kinds(),
+            precision: facility.precision(),
+            status: facility.status(),
+            verified: facility.verified().map_or(i32::MIN, days_of),
         }
     }
 }

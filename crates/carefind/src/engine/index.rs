@@ -6,20 +6,21 @@
 
 use std::sync::OnceLock;
 
-use rayon::iter::{IntoParallelRefIterator, ParallelIterator};
-use rayon::slice::ParallelSliceMut;
+use rayon::iter::{IntoParallelIterator, IntoParallelRefIterator, ParallelIterator};
 
 use crate::care::CareLevel;
 use crate::error::Error;
 use crate::facility::Facility;
+use crate::facility_ref::FacilityRef;
 use crate::filter::Attributes;
 use crate::sphere::Trig;
+use crate::store::{Facilities, FacilityStore};
 use crate::tree::{PackedTree as Tree, spatial_order};
 
 /// An immutable spatial index of facilities, answering [`Query`](crate::Query) values.
 ///
-/// Facilities are kept once, sorted by id, and addressed by their position (a `u32`), so
-/// ordering by position is ordering by id. Points go into R-trees as 3D unit vectors: one
+/// Facilities are kept once, sorted by id, in a columnar [`FacilityStore`], and addressed
+/// by their position (a `u32`), so ordering by position is ordering by id. Points go into R-trees as 3D unit vectors: one
 /// tree over every facility and one per level of care, each facility in the tree of each
 /// level it offers. The straight-line (chord) distance between unit vectors grows with the
 /// great-circle distance, so the trees prune exactly, with no special case at the
@@ -41,16 +42,16 @@ use crate::tree::{PackedTree as Tree, spatial_order};
 /// let index = Index::new(vec![b, a]).unwrap();
 ///
 /// let hits = index.search(&Query::nearest(LatLon::new(40.4, -75.0).unwrap(), 2)).unwrap();
-/// assert_eq!(hits[0].facility.id, "b");
+/// assert_eq!(hits[0].facility.id(), "b");
 /// assert_eq!(index.count_offering(CareLevel::Iop), 1);
 ///
 /// fn shared<T: Send + Sync>(_: &T) {}
 /// shared(&index);
 /// ```
 pub struct Index {
-    pub(crate) facilities: Vec<Facility>,
+    pub(crate) facilities: FacilityStore,
     /// What queries read of each facility, its location (with the trigonometry every
-    /// distance to it needs) and its sets, is kept apart from the records, by slot: slots
+    /// distance to it needs) and its sets, is kept apart from the store, by slot: slots
     /// run in the trees' spatial order, so that the facilities a query meets together sit
     /// together in memory (with 2,000,000 facilities, by position each one was a cache miss).
     pub(crate) locations: Vec<Trig>,
@@ -68,7 +69,8 @@ pub struct Index {
 }
 
 impl Index {
-    /// Builds an index (its trees are built when first needed).
+    /// Builds an index (its trees are built when first needed): stores the facilities in
+    /// a [`FacilityStore`], then indexes it.
     ///
     /// Fails when an id is empty or used twice, or when there are more than `u32::MAX`
     /// facilities.
@@ -80,30 +82,27 @@ impl Index {
     /// let twice = vec![Facility::new("x", "One", here), Facility::new("x", "Two", here)];
     /// assert!(Index::new(twice).is_err());
     /// ```
-    pub fn new(mut facilities: Vec<Facility>) -> Result<Index, Error> {
-        if u32::try_from(facilities.len()).is_err() {
-            return Err(Error::InvalidFacility {
-                id: String::new(),
-                reason: format!("an index holds at most {} facilities", u32::MAX),
-            });
-        }
-        sort_by_id(&mut facilities);
-        if let Some(empty) = facilities.iter().find(|f| f.id.trim().is_empty()) {
-            return Err(Error::InvalidFacility {
-                id: empty.id.clone(),
-                reason: format!("the facility named {:?} has an empty id", empty.name),
-            });
-        }
-        if let Some(pair) = facilities.windows(2).find(|pair| pair[0].id == pair[1].id) {
-            return Err(Error::InvalidFacility {
-                id: pair[0].id.clone(),
-                reason: "the id is used by more than one facility".into(),
-            });
-        }
+    pub fn new(facilities: Vec<Facility>) -> Result<Index, Error> {
+        Ok(Index::from_store(FacilityStore::new(facilities)?))
+    }
 
-        let trig: Vec<Trig> = facilities
-            .par_iter()
-            .map(|f| Trig::of(f.location))
+    /// Indexes a store (read from a snapshot, say) as it is, with no copy of its records.
+    ///
+    /// ```
+    /// use carefind::{Index, snapshot};
+    ///
+    /// let mut bytes = Vec::new();
+    /// snapshot::to_writer(&mut bytes, Index::sample().store())?;
+    /// let index = Index::from_store(snapshot::from_slice(&bytes)?);
+    /// assert_eq!(index.len(), Index::sample().len());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_store(facilities: FacilityStore) -> Index {
+        let positions = 0..facilities.len() as u32;
+        let trig: Vec<Trig> = positions
+            .clone()
+            .into_par_iter()
+            .map(|position| Trig::of(facilities.location(position)))
             .collect();
         let units: Vec<[f64; 3]> = trig.par_iter().map(Trig::unit_vector).collect();
         let position_of_slot = spatial_order(&units);
@@ -115,14 +114,14 @@ impl Index {
         drop(trig);
         let attributes: Vec<Attributes> = position_of_slot
             .par_iter()
-            .map(|position| Attributes::of(&facilities[*position as usize]))
+            .map(|position| facilities.attributes(*position))
             .collect();
         let mut offering = [0; CareLevel::COUNT];
         for level in attributes.iter().flat_map(|a| a.care.iter()) {
             offering[level as usize] += 1;
         }
         let closed = attributes.iter().filter(|a| a.status.is_closed()).count();
-        Ok(Index {
+        Index {
             closed,
             facilities,
             locations,
@@ -132,7 +131,7 @@ impl Index {
             all: OnceLock::new(),
             by_care: std::array::from_fn(|_| OnceLock::new()),
             totals: Default::default(),
-        })
+        }
     }
 
     /// The tree of every facility.
@@ -205,7 +204,8 @@ impl Index {
     }
 
     /// The index of the embedded sample of fictitious facilities (feature `sample`, on by
-    /// default). It is parsed and built on each call; keep the result.
+    /// default). The sample is embedded as a snapshot and used in place; only the index's
+    /// own arrays are built, on each call: keep the result.
     ///
     /// ```
     /// use carefind::Index;
@@ -215,12 +215,11 @@ impl Index {
     /// ```
     #[cfg(feature = "sample")]
     pub fn sample() -> Index {
-        Index::new(crate::sample::facilities()).expect("the embedded sample has unique ids")
+        Index::from_store(crate::sample::store())
     }
 
-    /// Where a facility of this index sits in [`Index::facilities`], found from its address
-    /// in constant time (a [`Hit`](crate::Hit) borrows its facility from the index); `None`
-    /// for a facility that is not one of the index's own.
+    /// Where a facility of this index sits in [`Index::facilities`] (its
+    /// [`FacilityRef::position`]); `None` for a facility that is not one of the index's own.
     ///
     /// ```
     /// use carefind::{Index, LatLon, Query};
@@ -228,15 +227,15 @@ impl Index {
     /// let index = Index::sample();
     /// let hits = index.search(&Query::nearest(LatLon::new(40.0, -75.0)?, 3))?;
     /// let at = index.position_of(hits[0].facility).unwrap();
-    /// assert_eq!(index.facilities()[at].id, hits[0].facility.id);
-    /// assert_eq!(index.position_of(&hits[0].facility.clone()), None);
+    /// assert_eq!(index.facility(at).unwrap().id(), hits[0].facility.id());
+    /// let copy = hits[0].facility.to_facility();
+    /// assert_eq!(index.position_of(copy.view()), None);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn position_of(&self, facility: &Facility) -> Option<usize> {
-        let size = std::mem::size_of::<Facility>();
-        let offset =
-            (facility as *const Facility as usize).checked_sub(self.facilities.as_ptr() as usize)?;
-        (offset % size == 0 && offset / size < self.facilities.len()).then_some(offset / size)
+    pub fn position_of(&self, facility: FacilityRef<'_>) -> Option<usize> {
+        facility
+            .is_in(&self.facilities)
+            .then(|| facility.position())
     }
 
     /// How many of the facilities are closed (temporarily or for good): searches leave
@@ -277,9 +276,35 @@ impl Index {
     /// use carefind::Index;
     ///
     /// let index = Index::sample();
-    /// assert!(index.facilities().windows(2).all(|pair| pair[0].id < pair[1].id));
+    /// let ids: Vec<&str> = index.facilities().map(|f| f.id()).collect();
+    /// assert!(ids.windows(2).all(|pair| pair[0] < pair[1]));
     /// ```
-    pub fn facilities(&self) -> &[Facility] {
+    pub fn facilities(&self) -> Facilities<'_> {
+        self.facilities.iter()
+    }
+
+    /// The facility at `position` in id order.
+    ///
+    /// ```
+    /// use carefind::Index;
+    ///
+    /// let index = Index::sample();
+    /// assert_eq!(index.facility(0), index.facilities().next());
+    /// assert_eq!(index.facility(index.len()), None);
+    /// ```
+    pub fn facility(&self, position: usize) -> Option<FacilityRef<'_>> {
+        self.facilities.get(position)
+    }
+
+    /// The store the index reads its facilities from.
+    ///
+    /// ```
+    /// use carefind::Index;
+    ///
+    /// let index = Index::sample();
+    /// assert_eq!(index.store().len(), index.len());
+    /// ```
+    pub fn store(&self) -> &FacilityStore {
         &self.facilities
     }
 
@@ -289,15 +314,12 @@ impl Index {
     /// use carefind::Index;
     ///
     /// let index = Index::sample();
-    /// let first = &index.facilities()[0];
-    /// assert_eq!(index.get(&first.id), Some(first));
+    /// let first = index.facility(0).unwrap();
+    /// assert_eq!(index.get(first.id()), Some(first));
     /// assert_eq!(index.get("no such id"), None);
     /// ```
-    pub fn get(&self, id: &str) -> Option<&Facility> {
-        self.facilities
-            .binary_search_by(|f| f.id.as_str().cmp(id))
-            .ok()
-            .map(|position| &self.facilities[position])
+    pub fn get(&self, id: &str) -> Option<FacilityRef<'_>> {
+        self.facilities.find(id)
     }
 
     /// How many facilities offer `level`.
@@ -312,7 +334,7 @@ impl Index {
         self.offering[level as usize]
     }
 
-    /// Takes the facilities back out, sorted by id.
+    /// Copies the facilities out, sorted by id.
     ///
     /// ```
     /// use carefind::Index;
@@ -321,43 +343,18 @@ impl Index {
     /// assert!(!facilities.is_empty());
     /// ```
     pub fn into_facilities(self) -> Vec<Facility> {
-        self.facilities
+        self.facilities.to_facilities()
     }
-}
 
-/// Sorts facilities by id. Files usually come sorted, which is checked first; otherwise the
-/// sort runs over compact keys (the id's first eight bytes, then the position) rather than
-/// over records of several hundred bytes scattered in memory, and the records are then
-/// moved once each, in place, by following the cycles of the order.
-fn sort_by_id(facilities: &mut [Facility]) {
-    if facilities.is_sorted_by(|a, b| a.id <= b.id) {
-        return;
-    }
-    let prefix = |id: &str| {
-        let mut bytes = [0; 8];
-        let len = id.len().min(8);
-        bytes[..len].copy_from_slice(&id.as_bytes()[..len]);
-        u64::from_be_bytes(bytes)
-    };
-    let mut order: Vec<(u64, u32)> = facilities
-        .iter()
-        .zip(0..)
-        .map(|(facility, position)| (prefix(&facility.id), position))
-        .collect();
-    let id = |position: u32| facilities[position as usize].id.as_str();
-    order.par_sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| id(a.1).cmp(id(b.1))));
-    let mut source: Vec<u32> = order.into_iter().map(|(_, position)| position).collect();
-    for start in 0..source.len() {
-        let mut slot = start;
-        loop {
-            let from = source[slot] as usize;
-            source[slot] = slot as u32;
-            if from == start || from == slot {
-                break;
-            }
-            facilities.swap(slot, from);
-            slot = from;
-        }
+    /// Takes the store back out.
+    ///
+    /// ```
+    /// use carefind::Index;
+    ///
+    /// assert_eq!(Index::sample().into_store().len(), Index::sample().len());
+    /// ```
+    pub fn into_store(self) -> FacilityStore {
+        self.facilities
     }
 }
 
@@ -390,42 +387,6 @@ impl std::fmt::Debug for Index {
 mod tests {
     use super::*;
     use crate::sphere::LatLon;
-
-    #[test]
-    fn facilities_are_sorted_by_id_whatever_the_input_order() {
-        let ids = [
-            "b",
-            "a",
-            "abcdefghij",
-            "abcdefghi",
-            "",
-            "zz",
-            "abcdefgh",
-            "c",
-            "a0",
-        ];
-        for rotation in 0..ids.len() {
-            let mut facilities: Vec<Facility> = ids
-                .iter()
-                .cycle()
-                .skip(rotation)
-                .take(ids.len())
-                .map(|id| Facility::new(*id, "F", LatLon::new(0.0, 0.0).unwrap()))
-                .collect();
-            sort_by_id(&mut facilities);
-            let mut expected = ids.to_vec();
-            expected.sort_unstable();
-            let sorted: Vec<&str> = facilities.iter().map(|f| f.id.as_str()).collect();
-            assert_eq!(sorted, expected);
-        }
-    }
-
-    #[test]
-    fn empty_ids_are_refused() {
-        let facility = Facility::new(" ", "Blank", LatLon::new(0.0, 0.0).unwrap());
-        let error = Index::new(vec![facility]).unwrap_err().to_string();
-        assert!(error.contains("empty id"), "{error}");
-    }
 
     #[test]
     fn every_facility_sits_in_the_tree_of_each_of_its_levels() {

@@ -192,7 +192,7 @@ impl Query {
     /// let index = Index::sample();
     /// let colorado = BBox::new(-109.05, 36.99, -102.04, 41.0).unwrap();
     /// let hits = index.search(&Query::in_box(colorado)).unwrap();
-    /// assert!(hits.iter().all(|hit| colorado.contains(hit.facility.location)));
+    /// assert!(hits.iter().all(|hit| colorado.contains(hit.facility.location())));
     /// ```
     pub fn in_box(bbox: BBox) -> Self {
         Query {
@@ -260,7 +260,7 @@ impl Query {
     ///     .filter(Filter::new().care(CareLevel::Otp));
     /// let index = Index::sample();
     /// let hits = index.search(&query).unwrap();
-    /// assert!(hits.iter().all(|hit| hit.facility.care.contains(CareLevel::Otp)));
+    /// assert!(hits.iter().all(|hit| hit.facility.care().contains(CareLevel::Otp)));
     /// ```
     pub fn filter(mut self, filter: Filter) -> Self {
         self.filter = filter;

@@ -11,7 +11,7 @@ use crate::bbox::BBox;
 use crate::care::{CareLevel, CareSet};
 use crate::distance::Distance;
 use crate::error::QueryError;
-use crate::facility::Facility;
+use crate::facility_ref::FacilityRef;
 use crate::index::Index;
 use crate::query::{Area, Cursor, Query};
 use crate::sphere::{LatLon, Trig, chord2_bound, chord2_floor, widen_chord2};
@@ -26,13 +26,13 @@ use crate::tree::{Collector, PackedTree};
 /// let origin = LatLon::new(39.95, -75.16).unwrap();
 /// let hit = index.search(&Query::nearest(origin, 1)).unwrap()[0];
 /// let metres = hit.distance_m.unwrap();
-/// assert_eq!(metres, origin.distance_m(hit.facility.location));
+/// assert_eq!(metres, origin.distance_m(hit.facility.location()));
 /// assert!((0.0..360.0).contains(&hit.bearing_deg().unwrap()));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Hit<'a> {
     /// The facility.
-    pub facility: &'a Facility,
+    pub facility: FacilityRef<'a>,
     /// Great-circle distance from the origin in metres; `None` without an origin.
     pub distance_m: Option<f64>,
     /// Where the distance was measured from: the query's origin, if it had one.
@@ -50,11 +50,11 @@ impl Hit<'_> {
     /// let index = Index::sample();
     /// let origin = LatLon::new(39.95, -75.16).unwrap();
     /// let hit = index.search(&Query::nearest(origin, 1)).unwrap()[0];
-    /// assert_eq!(hit.bearing_deg(), Some(origin.bearing_deg(hit.facility.location)));
+    /// assert_eq!(hit.bearing_deg(), Some(origin.bearing_deg(hit.facility.location())));
     /// ```
     pub fn bearing_deg(&self) -> Option<f64> {
         self.origin
-            .map(|origin| origin.bearing_deg(self.facility.location))
+            .map(|origin| origin.bearing_deg(self.facility.location()))
     }
 
     /// The distance as a [`Distance`], for conversion to any unit.
@@ -78,12 +78,12 @@ impl Hit<'_> {
     ///
     /// let index = Index::sample();
     /// let hit = index.search(&Query::nearest(LatLon::new(33.45, -112.07).unwrap(), 1)).unwrap()[0];
-    /// assert_eq!(hit.cursor().id, hit.facility.id);
+    /// assert_eq!(hit.cursor().id, hit.facility.id());
     /// ```
     pub fn cursor(&self) -> Cursor {
         Cursor {
             distance_m: self.distance_m,
-            id: self.facility.id.clone(),
+            id: self.facility.id().to_string(),
         }
     }
 }
@@ -102,7 +102,7 @@ impl Index {
     /// let query = Query::within(origin, Distance::from_miles(30.0))
     ///     .filter(Filter::new().care(CareLevel::SoberLiving));
     /// for hit in index.search(&query).unwrap() {
-    ///     assert!(hit.facility.care.contains(CareLevel::SoberLiving));
+    ///     assert!(hit.facility.care().contains(CareLevel::SoberLiving));
     ///     assert!(hit.distance_m.unwrap() <= Distance::from_miles(30.0).as_meters());
     /// }
     /// ```
@@ -476,7 +476,9 @@ impl<'i, 'q> Plan<'i, 'q> {
         };
         let resume_at = query.after.as_ref().map(|cursor| Key {
             distance: cursor.distance_m.unwrap_or(0.0),
-            position: index.facilities.partition_point(|f| f.id <= cursor.id) as u32,
+            position: index
+                .facilities
+                .partition_point(|id| id <= cursor.id.as_bytes()) as u32,
         });
         let sources = choose_sources(index, query.filter.care);
         let accepts_all = matches!(region, Region::Everywhere)
@@ -539,7 +541,10 @@ impl<'i, 'q> Plan<'i, 'q> {
             && self
                 .region
                 .contains(self.index.locations[slot as usize].point)
-            && filter.matches_record(&self.index.facilities[self.position(slot) as usize])
+            && filter.matches_record(FacilityRef::stored(
+                &self.index.facilities,
+                self.position(slot),
+            ))
     }
 
     /// Where the facility in `slot` sits among the facilities, which is its place in id
@@ -682,7 +687,7 @@ impl<'i, 'q> Plan<'i, 'q> {
 
     fn hit(&self, key: Key) -> Hit<'i> {
         Hit {
-            facility: &self.index.facilities[key.position as usize],
+            facility: FacilityRef::stored(&self.index.facilities, key.position),
             distance_m: self.origin.map(|_| key.distance),
             origin: self.query.origin,
         }

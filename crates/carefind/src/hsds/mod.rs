@@ -25,7 +25,7 @@
 //! use carefind::{Index, hsds, load::LoadOptions};
 //!
 //! let index = Index::sample();
-//! let some: Vec<_> = index.facilities()[..3].to_vec();
+//! let some: Vec<_> = index.facilities().take(3).map(|f| f.to_facility()).collect();
 //! let document = hsds::to_json(&some, None);
 //! let bytes = serde_json::to_vec(&document)?;
 //! let read = hsds::from_slice(&bytes, "export.json", &LoadOptions::strict())?;
@@ -42,7 +42,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::availability::{Availability, Update};
-use crate::facility::Facility;
+use crate::facility_ref::FacilityRef;
 
 pub use read::{HsdsLoaded, from_path, from_slice, from_tabular};
 pub use tabular::{TABLES, Table, to_tabular};
@@ -76,16 +76,20 @@ pub fn id_of(kind: &str, key: &str) -> String {
 /// The facilities as a JSON array of `service_at_location` objects, each with its service
 /// (organization, attributes, languages, phones, cost options, capacities) and location
 /// nested; the capacities come from `availability` when given.
-pub fn to_json(facilities: &[Facility], availability: Option<&Availability>) -> Value {
+pub fn to_json<'f, F: Into<FacilityRef<'f>>>(
+    facilities: impl IntoIterator<Item = F>,
+    availability: Option<&Availability>,
+) -> Value {
     use rayon::prelude::*;
     let taxonomies = taxonomy::all();
+    let facilities: Vec<FacilityRef<'f>> = facilities.into_iter().map(Into::into).collect();
     Value::Array(
         facilities
             .par_iter()
             .map(|facility| {
                 let reports: &[Update] =
-                    availability.map_or(&[], |table| table.reports(&facility.id));
-                service_at_location(facility, reports, taxonomies)
+                    availability.map_or(&[], |table| table.reports(facility.id()));
+                service_at_location(*facility, reports, taxonomies)
             })
             .collect(),
     )
@@ -97,25 +101,30 @@ pub fn to_json(facilities: &[Facility], availability: Option<&Availability>) -> 
 /// ```
 /// let index = carefind::Index::sample();
 /// let mut out = Vec::new();
-/// carefind::hsds::write_json(&mut out, &index.facilities()[..2], None).unwrap();
+/// carefind::hsds::write_json(&mut out, index.facilities().take(2), None).unwrap();
 /// let document: serde_json::Value = serde_json::from_slice(&out).unwrap();
-/// assert_eq!(document, carefind::hsds::to_json(&index.facilities()[..2], None));
+/// assert_eq!(document, carefind::hsds::to_json(index.facilities().take(2), None));
 /// ```
-pub fn write_json(
+pub fn write_json<'f, F: Into<FacilityRef<'f>>>(
     mut out: impl std::io::Write,
-    facilities: &[Facility],
+    facilities: impl IntoIterator<Item = F>,
     availability: Option<&Availability>,
 ) -> std::io::Result<()> {
     use rayon::prelude::*;
     let taxonomies = taxonomy::all();
     out.write_all(b"[")?;
-    for (chunk_number, chunk) in facilities.chunks(4096).enumerate() {
+    let mut facilities = facilities.into_iter().map(Into::into).peekable();
+    let mut chunk: Vec<FacilityRef<'f>> = Vec::with_capacity(4096);
+    let mut chunk_number = 0;
+    while facilities.peek().is_some() {
+        chunk.clear();
+        chunk.extend(facilities.by_ref().take(4096));
         let texts: Vec<String> = chunk
             .par_iter()
             .map(|facility| {
                 let reports: &[Update] =
-                    availability.map_or(&[], |table| table.reports(&facility.id));
-                let object = service_at_location(facility, reports, taxonomies);
+                    availability.map_or(&[], |table| table.reports(facility.id()));
+                let object = service_at_location(*facility, reports, taxonomies);
                 serde_json::to_string(&object).expect("HSDS objects serialize")
             })
             .collect();
@@ -125,6 +134,7 @@ pub fn write_json(
             }
             out.write_all(text.as_bytes())?;
         }
+        chunk_number += 1;
     }
     out.write_all(b"]\n")
 }

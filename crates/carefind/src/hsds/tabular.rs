@@ -8,7 +8,7 @@ use serde_json::{Map, Value, json};
 use super::read::{Found, HsdsLoaded, Place, Reader};
 use crate::availability::Availability;
 use crate::error::Error;
-use crate::facility::Facility;
+use crate::facility_ref::FacilityRef;
 use crate::load::LoadOptions;
 use crate::staged::{StagedFile, commit_all};
 
@@ -356,9 +356,9 @@ fn cell(value: Option<&Value>) -> String {
 /// table and `datapackage.json` describing them. Every closed term of carefind's
 /// taxonomies is written, used or not. The files are written in full before any replaces
 /// what was there.
-pub fn to_tabular(
+pub fn to_tabular<'f, F: Into<FacilityRef<'f>>>(
     dir: impl AsRef<Path>,
-    facilities: &[Facility],
+    facilities: impl IntoIterator<Item = F>,
     availability: Option<&Availability>,
 ) -> Result<(), Error> {
     let dir = dir.as_ref();

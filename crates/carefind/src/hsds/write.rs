@@ -6,7 +6,7 @@ use super::taxonomy::{self, Taxonomy};
 use super::{ID_SCHEME, id_of};
 use crate::age::{AgeGroup, AgeSet};
 use crate::availability::Update;
-use crate::facility::Facility;
+use crate::facility_ref::FacilityRef;
 use crate::set::Set;
 use crate::status::Status;
 use crate::vocabulary::Term;
@@ -131,8 +131,13 @@ fn set_attributes<T: Term>(owner: &str, taxonomy: &Taxonomy, set: Set<T>, out: &
 
 /// The facility's `service` object, with its attributes, languages, phones, cost options,
 /// capacities and organization nested.
-pub fn service(facility: &Facility, reports: &[Update], taxonomies: &[Taxonomy]) -> Value {
-    let ids = Ids::of(&facility.id);
+pub fn service<'f>(
+    facility: impl Into<FacilityRef<'f>>,
+    reports: &[Update],
+    taxonomies: &[Taxonomy],
+) -> Value {
+    let facility = facility.into();
+    let ids = Ids::of(facility.id());
     let by_name = |name: &str| {
         taxonomies
             .iter()
@@ -144,58 +149,58 @@ pub fn service(facility: &Facility, reports: &[Update], taxonomies: &[Taxonomy])
     set_attributes(
         owner,
         by_name(taxonomy::CARE),
-        facility.care,
+        facility.care(),
         &mut attributes,
     );
     set_attributes(
         owner,
         by_name(taxonomy::PAYMENT),
-        facility.payment,
+        facility.payment(),
         &mut attributes,
     );
     set_attributes(
         owner,
         by_name(taxonomy::AGE),
-        facility.ages,
+        facility.ages(),
         &mut attributes,
     );
     set_attributes(
         owner,
         by_name(taxonomy::POPULATION),
-        facility.populations,
+        facility.populations(),
         &mut attributes,
     );
     set_attributes(
         owner,
         by_name(taxonomy::LANGUAGE),
-        facility.languages,
+        facility.languages(),
         &mut attributes,
     );
     set_attributes(
         owner,
         by_name(taxonomy::MEDICATION),
-        facility.medications,
+        facility.medications(),
         &mut attributes,
     );
     set_attributes(
         owner,
         by_name(taxonomy::KIND),
-        facility.kinds,
+        facility.kinds(),
         &mut attributes,
     );
     set_attributes(
         owner,
         by_name(taxonomy::MH_TYPE),
-        facility.mh_types,
+        facility.mh_types(),
         &mut attributes,
     );
     let services = by_name(taxonomy::SERVICE);
-    for text in &facility.services {
+    for text in facility.services() {
         attributes.push(attribute(
             owner, "service", services, text, text, text, None,
         ));
     }
-    if !facility.source.is_empty() {
+    if !facility.source().is_empty() {
         let listing = by_name(taxonomy::LISTING);
         attributes.push(attribute(
             owner,
@@ -204,41 +209,41 @@ pub fn service(facility: &Facility, reports: &[Update], taxonomies: &[Taxonomy])
             "source",
             "Source",
             &listing.terms[0].description,
-            Some(&facility.source),
+            Some(facility.source()),
         ));
     }
 
     let mut service = Map::new();
     service.insert("id".into(), ids.service.clone().into());
     service.insert("organization_id".into(), ids.organization.clone().into());
-    service.insert("name".into(), facility.name.clone().into());
-    if !facility.name2.is_empty() {
-        service.insert("alternate_name".into(), facility.name2.clone().into());
+    service.insert("name".into(), facility.name().to_string().into());
+    if !facility.name2().is_empty() {
+        service.insert("alternate_name".into(), facility.name2().to_string().into());
     }
     service.insert("description".into(), description(facility).into());
-    if !facility.website.is_empty() {
-        service.insert("url".into(), facility.website.clone().into());
+    if !facility.website().is_empty() {
+        service.insert("url".into(), facility.website().to_string().into());
     }
-    service.insert("status".into(), status_name(facility.status).into());
-    let (minimum, maximum) = age_range(facility.ages);
+    service.insert("status".into(), status_name(facility.status()).into());
+    let (minimum, maximum) = age_range(facility.ages());
     if let Some(minimum) = minimum {
         service.insert("minimum_age".into(), minimum.into());
     }
     if let Some(maximum) = maximum {
         service.insert("maximum_age".into(), maximum.into());
     }
-    if let Some(verified) = facility.verified {
+    if let Some(verified) = facility.verified() {
         service.insert("assured_date".into(), verified.to_string().into());
     }
     service.insert("phones".into(), phones(facility, &ids).into());
     service.insert(
         "languages".into(),
         facility
-            .languages
+            .languages()
             .iter()
             .map(|language| {
                 json!({
-                    "id": id_of("language", &format!("{}/{}", facility.id, language.name())),
+                    "id": id_of("language", &format!("{}/{}", facility.id(), language.name())),
                     "service_id": ids.service,
                     "name": language.label(),
                     "code": language.name(),
@@ -250,11 +255,11 @@ pub fn service(facility: &Facility, reports: &[Update], taxonomies: &[Taxonomy])
     service.insert(
         "cost_options".into(),
         facility
-            .payment
+            .payment()
             .iter()
             .map(|payment| {
                 json!({
-                    "id": id_of("cost_option", &format!("{}/{}", facility.id, payment.name())),
+                    "id": id_of("cost_option", &format!("{}/{}", facility.id(), payment.name())),
                     "service_id": ids.service,
                     "option": payment.label(),
                 })
@@ -272,21 +277,21 @@ pub fn service(facility: &Facility, reports: &[Update], taxonomies: &[Taxonomy])
 }
 
 /// A sentence for people: the levels of care in words.
-fn description(facility: &Facility) -> String {
-    let levels: Vec<&str> = facility.care.iter().map(|level| level.label()).collect();
+fn description(facility: FacilityRef<'_>) -> String {
+    let levels: Vec<&str> = facility.care().iter().map(|level| level.label()).collect();
     format!("Levels of care: {}.", levels.join(", "))
 }
 
-fn phones(facility: &Facility, ids: &Ids) -> Vec<Value> {
+fn phones(facility: FacilityRef<'_>, ids: &Ids) -> Vec<Value> {
     [
-        ("main", &facility.phone),
-        ("intake", &facility.intake_phone),
+        ("main", facility.phone()),
+        ("intake", facility.intake_phone()),
     ]
     .into_iter()
     .filter(|(_, number)| !number.is_empty())
     .map(|(kind, number)| {
         json!({
-            "id": id_of("phone", &format!("{}/{kind}", facility.id)),
+            "id": id_of("phone", &format!("{}/{kind}", facility.id())),
             "service_id": ids.service,
             "number": number,
             "type": "voice",
@@ -310,27 +315,33 @@ fn phones(facility: &Facility, ids: &Ids) -> Vec<Value> {
 /// assert_eq!(capacities[0]["available"], 2);
 /// assert_eq!(capacities[0]["unit"]["name"], "Bed");
 /// ```
-pub fn service_capacities(
-    facility: &Facility,
+pub fn service_capacities<'f>(
+    facility: impl Into<FacilityRef<'f>>,
     reports: &[Update],
     taxonomies: &[Taxonomy],
 ) -> Vec<Value> {
+    let facility = facility.into();
     let care = taxonomies
         .iter()
         .find(|t| t.name == taxonomy::CARE)
         .expect("a carefind taxonomy");
-    capacities(facility, reports, &Ids::of(&facility.id), care)
+    capacities(facility, reports, &Ids::of(facility.id()), care)
 }
 
 /// Bed counts as `service_capacity` objects in the unit "bed", one per report that gives
 /// them, the level (when the report is about one) as an attribute.
-fn capacities(facility: &Facility, reports: &[Update], ids: &Ids, care: &Taxonomy) -> Vec<Value> {
+fn capacities(
+    facility: FacilityRef<'_>,
+    reports: &[Update],
+    ids: &Ids,
+    care: &Taxonomy,
+) -> Vec<Value> {
     reports
         .iter()
-        .filter(|report| report.id == facility.id)
+        .filter(|report| report.id == facility.id())
         .filter_map(|report| {
             let available = report.beds_available?;
-            let key = format!("{}/{}", facility.id, report.care.map_or("", |c| c.name()));
+            let key = format!("{}/{}", facility.id(), report.care.map_or("", |c| c.name()));
             let id = id_of("service_capacity", &key);
             let mut capacity = json!({
                 "id": id,
@@ -378,31 +389,32 @@ pub fn bed_unit() -> Value {
     })
 }
 
-fn organization(facility: &Facility, ids: &Ids) -> Value {
-    let name = if facility.name2.is_empty() {
-        &facility.name
+fn organization(facility: FacilityRef<'_>, ids: &Ids) -> Value {
+    let name = if facility.name2().is_empty() {
+        facility.name()
     } else {
-        &facility.name2
+        facility.name2()
     };
     let mut organization = json!({
         "id": ids.organization,
         "name": name,
-        "description": format!("The organization behind {}.", facility.name),
+        "description": format!("The organization behind {}.", facility.name()),
     });
-    if !facility.website.is_empty() {
-        organization["website"] = facility.website.clone().into();
+    if !facility.website().is_empty() {
+        organization["website"] = facility.website().to_string().into();
     }
     organization
 }
 
 /// The facility's `location`: its point, address and precision.
-pub fn location(facility: &Facility, taxonomies: &[Taxonomy]) -> Value {
-    let ids = Ids::of(&facility.id);
+pub fn location<'f>(facility: impl Into<FacilityRef<'f>>, taxonomies: &[Taxonomy]) -> Value {
+    let facility = facility.into();
+    let ids = Ids::of(facility.id());
     let precision = taxonomies
         .iter()
         .find(|t| t.name == taxonomy::PRECISION)
         .expect("a carefind taxonomy");
-    let code = facility.precision.name();
+    let code = facility.precision().name();
     let term = precision
         .terms
         .iter()
@@ -412,29 +424,29 @@ pub fn location(facility: &Facility, taxonomies: &[Taxonomy]) -> Value {
         "id": ids.location,
         "location_type": "physical",
         "organization_id": ids.organization,
-        "name": facility.name,
-        "latitude": facility.location.lat(),
-        "longitude": facility.location.lon(),
-        "external_identifier": facility.id,
+        "name": facility.name(),
+        "latitude": facility.location().lat(),
+        "longitude": facility.location().lon(),
+        "external_identifier": facility.id(),
         "external_identifier_type": ID_SCHEME,
         "attributes": [attribute(&ids.location, "location", precision, code, term.name, &term.description, None)],
     });
     if [
-        &facility.street,
-        &facility.city,
-        &facility.state,
-        &facility.zip,
+        facility.street(),
+        facility.city(),
+        facility.state(),
+        facility.zip(),
     ]
     .iter()
     .any(|f| !f.is_empty())
     {
         location["addresses"] = json!([{
-            "id": id_of("address", &facility.id),
+            "id": id_of("address", facility.id()),
             "location_id": ids.location,
-            "address_1": facility.street,
-            "city": facility.city,
-            "state_province": facility.state,
-            "postal_code": facility.zip,
+            "address_1": facility.street(),
+            "city": facility.city(),
+            "state_province": facility.state(),
+            "postal_code": facility.zip(),
             "country": "US",
             "address_type": "physical",
         }]);
@@ -460,12 +472,13 @@ pub fn location(facility: &Facility, taxonomies: &[Taxonomy]) -> Value {
 ///     .collect();
 /// assert_eq!(care, ["residential-detox", "iop"]);
 /// ```
-pub fn service_at_location(
-    facility: &Facility,
+pub fn service_at_location<'f>(
+    facility: impl Into<FacilityRef<'f>>,
     reports: &[Update],
     taxonomies: &[Taxonomy],
 ) -> Value {
-    let ids = Ids::of(&facility.id);
+    let facility = facility.into();
+    let ids = Ids::of(facility.id());
     json!({
         "id": ids.service_at_location,
         "service_id": ids.service,

@@ -9,7 +9,7 @@ use std::io;
 use std::path::Path;
 
 use crate::error::Error;
-use crate::facility::Facility;
+use crate::facility_ref::FacilityRef;
 use crate::load::native::COLUMNS;
 use crate::precision::Precision;
 use crate::status::Status;
@@ -31,10 +31,10 @@ use crate::status::Status;
 /// assert!(text.contains("f1,\"Hope, Inc.\","));
 /// assert!(text.contains(",40.7,-74,iop;otp,"));
 /// ```
-pub fn to_writer<'a>(
+pub fn to_writer<'a, F: Into<FacilityRef<'a>>>(
     writer: impl io::Write,
     target: &str,
-    facilities: impl IntoIterator<Item = &'a Facility>,
+    facilities: impl IntoIterator<Item = F>,
 ) -> Result<(), Error> {
     let io_error = |error: csv::Error| Error::Io {
         file: target.to_string(),
@@ -43,9 +43,10 @@ pub fn to_writer<'a>(
     let mut csv = csv::Writer::from_writer(writer);
     csv.write_record(COLUMNS).map_err(io_error)?;
     for facility in facilities {
-        if let Some(service) = facility.services.iter().find(|s| s.contains(';')) {
+        let facility = facility.into();
+        if let Some(service) = facility.services().find(|s| s.contains(';')) {
             return Err(Error::InvalidFacility {
-                id: facility.id.clone(),
+                id: facility.id().to_string(),
                 reason: format!(
                     "service {service:?} contains ';', the list separator of the format"
                 ),
@@ -72,48 +73,48 @@ pub fn to_writer<'a>(
 /// let row = save::row(&facility);
 /// assert_eq!((row[0].as_str(), row[10].as_str(), row[12].as_str()), ("f1", "40.7", "iop;otp"));
 /// ```
-pub fn row(facility: &Facility) -> [String; COLUMNS.len()] {
+pub fn row<'a>(facility: impl Into<FacilityRef<'a>>) -> [String; COLUMNS.len()] {
+    let facility = facility.into();
     let services: Vec<&str> = facility
-        .services
-        .iter()
+        .services()
         .map(|s| s.trim())
         .filter(|s| !s.is_empty())
         .collect();
     [
-        facility.id.trim().to_string(),
-        facility.name.trim().to_string(),
-        facility.name2.trim().to_string(),
-        facility.street.trim().to_string(),
-        facility.city.trim().to_string(),
-        facility.state.trim().to_string(),
-        facility.zip.trim().to_string(),
-        facility.phone.trim().to_string(),
-        facility.intake_phone.trim().to_string(),
-        facility.website.trim().to_string(),
-        facility.location.lat().to_string(),
-        facility.location.lon().to_string(),
-        facility.care.to_string(),
-        facility.payment.to_string(),
-        facility.ages.to_string(),
-        facility.populations.to_string(),
-        facility.languages.to_string(),
-        facility.medications.to_string(),
+        facility.id().trim().to_string(),
+        facility.name().trim().to_string(),
+        facility.name2().trim().to_string(),
+        facility.street().trim().to_string(),
+        facility.city().trim().to_string(),
+        facility.state().trim().to_string(),
+        facility.zip().trim().to_string(),
+        facility.phone().trim().to_string(),
+        facility.intake_phone().trim().to_string(),
+        facility.website().trim().to_string(),
+        facility.location().lat().to_string(),
+        facility.location().lon().to_string(),
+        facility.care().to_string(),
+        facility.payment().to_string(),
+        facility.ages().to_string(),
+        facility.populations().to_string(),
+        facility.languages().to_string(),
+        facility.medications().to_string(),
         services.join(";"),
-        facility.kinds.to_string(),
-        facility.mh_types.to_string(),
-        match facility.precision {
+        facility.kinds().to_string(),
+        facility.mh_types().to_string(),
+        match facility.precision() {
             Precision::Point => String::new(),
             zip => zip.to_string(),
         },
-        match facility.status {
+        match facility.status() {
             Status::Active => String::new(),
             closed => closed.to_string(),
         },
         facility
-            .verified
+            .verified()
             .map(|date| date.to_string())
             .unwrap_or_default(),
-        facility.source.trim().to_string(),
+        facility.source().trim().to_string(),
     ]
 }
 
@@ -126,9 +127,9 @@ pub fn row(facility: &Facility) -> [String; COLUMNS.len()] {
 /// save::to_path("copy.csv", index.facilities())?;
 /// # Ok::<(), carefind::Error>(())
 /// ```
-pub fn to_path<'a>(
+pub fn to_path<'a, F: Into<FacilityRef<'a>>>(
     path: impl AsRef<Path>,
-    facilities: impl IntoIterator<Item = &'a Facility>,
+    facilities: impl IntoIterator<Item = F>,
 ) -> Result<(), Error> {
     let path = path.as_ref();
     let target = path.display().to_string();

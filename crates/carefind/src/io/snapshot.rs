@@ -1,45 +1,46 @@
-//! A compact binary snapshot of a dataset, for services that must start fast.
+//! A binary snapshot of a dataset, for services that must start fast.
 //!
-//! The file is a header and the facilities, checked by a CRC-32:
+//! A snapshot is a [`FacilityStore`]'s columns as they are in memory, so reading one is
+//! reading the file in one block, checking it, and using its columns in place: no record
+//! is decoded and no string allocated.
 //!
 //! | bytes | what |
 //! |---|---|
 //! | 8 | the magic `CFSNAP\r\n` (the `\r\n` catches a text-mode copy) |
-//! | 4 | the format version, little-endian (now 1) |
+//! | 4 | the format version, little-endian (now 4) |
 //! | 8 | the number of facilities |
 //! | 8 | the payload's length in bytes |
 //! | 4 | the CRC-32 of the payload |
-//! | payload | a u32 count of chunks; per chunk its length in bytes (u64) and its number of facilities (u32); then the chunks |
+//! | payload | ten columns, each a u64 length in bytes, the bytes, and zeros up to a multiple of 8 |
 //!
-//! A chunk holds up to 2,048 facilities, each as ten strings (id, name, name2, street, city,
-//! state, zip, phone, intake phone, website) of a u32 length and UTF-8 bytes; lat and lon
-//! as f64; the six attribute sets as u64 masks; the services as a u32 count and strings.
-//! Chunks are decoded on every core: decoding is allocating strings, and one core did it
-//! only about three times as fast as parsing the CSV.
+//! The columns, all little-endian: the text arena (UTF-8: id, name, name2, street, city,
+//! state, zip, phone, intake phone, website and source of each facility, back to back);
+//! where each of those fields ends (u32); the services arena; where each service ends
+//! (u32); how many services the facilities up to each one have (u32); latitudes and
+//! longitudes (f64); eight attribute masks per facility (u64: care, payment, ages,
+//! populations, languages, medications, kinds, mental-health types); precision and status
+//! (a byte each); the day the listing was verified (i32 days from 1970-01-01, `i32::MIN`
+//! for never). The header is 32 bytes and every column starts at a multiple of 8, so a file
+//! read into 8-byte words has every column aligned.
 //!
-//! Reading checks everything it reads, so a truncated, corrupted or other-version file is
-//! a typed [`SnapshotError`], never a panic or a wrong dataset.
+//! Reading checks everything a reader of the columns relies on (the checksum, then every
+//! length, offset and value, and that the ids are sorted and unique), so a truncated,
+//! corrupted or other-version file is a typed [`SnapshotError`], never a panic or a wrong
+//! dataset.
 
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::Path;
-
-use rayon::prelude::*;
+use std::sync::Arc;
 
 use crate::error::Error;
-use crate::facility::Facility;
-use crate::precision::Precision;
-use crate::set::Set;
-use crate::sphere::LatLon;
-use crate::status::Status;
-use crate::vocabulary::Term;
+use crate::store::{Block, Column, FacilityStore, Number};
 
 /// The file's first bytes.
 pub const MAGIC: &[u8; 8] = b"CFSNAP\r\n";
 /// The version this library writes and reads.
-pub const VERSION: u32 = 3;
+pub const VERSION: u32 = 4;
 const HEADER: usize = 8 + 4 + 8 + 8 + 4;
-/// Facilities per chunk: small enough to share out, large enough to be worth a task.
-const CHUNK: usize = 2048;
+const COLUMNS: usize = 10;
 
 /// Why a snapshot cannot be read.
 ///
@@ -74,61 +75,66 @@ pub enum SnapshotError {
     /// The payload does not match its checksum.
     #[error("the snapshot is corrupted: its checksum does not match")]
     Checksum,
-    /// The payload passed the checksum but does not decode (written by something else).
+    /// The payload passed the checksum but does not hold a valid store (written by
+    /// something else).
     #[error("the snapshot is corrupted at byte {offset}: {reason}")]
     Corrupt {
-        /// Where in the payload.
+        /// Where in the file.
         offset: usize,
         /// What is wrong.
         reason: &'static str,
     },
 }
 
-/// Writes `facilities` as a snapshot.
+/// Writes `store` as a snapshot.
 ///
 /// ```
 /// use carefind::{Index, snapshot};
 ///
 /// let index = Index::sample();
 /// let mut bytes = Vec::new();
-/// snapshot::to_writer(&mut bytes, index.facilities())?;
-/// let facilities = snapshot::from_slice(&bytes)?;
-/// assert_eq!(facilities, index.facilities());
+/// snapshot::to_writer(&mut bytes, index.store())?;
+/// let store = snapshot::from_slice(&bytes)?;
+/// assert!(store.iter().eq(index.facilities()));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn to_writer<'a>(
-    mut writer: impl Write,
-    facilities: impl IntoIterator<Item = &'a Facility>,
-) -> io::Result<()> {
-    let facilities: Vec<&Facility> = facilities.into_iter().collect();
-    let count = facilities.len() as u64;
-    let chunks: Vec<Vec<u8>> = facilities
-        .chunks(CHUNK)
-        .map(|chunk| {
-            let mut bytes = Vec::new();
-            for facility in chunk {
-                encode(&mut bytes, facility);
-            }
-            bytes
-        })
-        .collect();
-    let body: usize = chunks.iter().map(Vec::len).sum();
-    let mut payload = Vec::with_capacity(4 + 12 * chunks.len() + body);
-    payload.extend_from_slice(&(chunks.len() as u32).to_le_bytes());
-    for (bytes, facilities) in chunks.iter().zip(facilities.chunks(CHUNK)) {
-        payload.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
-        payload.extend_from_slice(&(facilities.len() as u32).to_le_bytes());
-    }
-    for bytes in &chunks {
-        payload.extend_from_slice(bytes);
+pub fn to_writer(mut writer: impl Write, store: &FacilityStore) -> io::Result<()> {
+    let columns: [std::borrow::Cow<'_, [u8]>; COLUMNS] = [
+        store.text.to_le_bytes(),
+        store.ends.to_le_bytes(),
+        store.services_text.to_le_bytes(),
+        store.service_ends.to_le_bytes(),
+        store.services_end.to_le_bytes(),
+        store.lat.to_le_bytes(),
+        store.lon.to_le_bytes(),
+        store.masks.to_le_bytes(),
+        store.codes.to_le_bytes(),
+        store.verified.to_le_bytes(),
+    ];
+    let mut checksum = crc32fast::Hasher::new();
+    let mut length = 0u64;
+    for column in &columns {
+        let size = (column.len() as u64).to_le_bytes();
+        checksum.update(&size);
+        checksum.update(column);
+        checksum.update(&[0; 8][..padding(column.len())]);
+        length += 8 + (column.len() + padding(column.len())) as u64;
     }
     writer.write_all(MAGIC)?;
     writer.write_all(&VERSION.to_le_bytes())?;
-    writer.write_all(&count.to_le_bytes())?;
-    writer.write_all(&(payload.len() as u64).to_le_bytes())?;
-    writer.write_all(&crc32fast::hash(&payload).to_le_bytes())?;
-    writer.write_all(&payload)?;
+    writer.write_all(&(store.len() as u64).to_le_bytes())?;
+    writer.write_all(&length.to_le_bytes())?;
+    writer.write_all(&checksum.finalize().to_le_bytes())?;
+    for column in &columns {
+        writer.write_all(&(column.len() as u64).to_le_bytes())?;
+        writer.write_all(column)?;
+        writer.write_all(&[0; 8][..padding(column.len())])?;
+    }
     writer.flush()
+}
+
+fn padding(len: usize) -> usize {
+    (8 - len % 8) % 8
 }
 
 /// Writes a snapshot file, whole or not at all (through a [`StagedFile`](crate::staged::StagedFile)).
@@ -136,20 +142,17 @@ pub fn to_writer<'a>(
 /// ```no_run
 /// use carefind::{Index, snapshot};
 ///
-/// snapshot::to_path("facilities.snap", Index::sample().facilities())?;
+/// snapshot::to_path("facilities.snap", Index::sample().store())?;
 /// # Ok::<(), carefind::Error>(())
 /// ```
-pub fn to_path<'a>(
-    path: impl AsRef<Path>,
-    facilities: impl IntoIterator<Item = &'a Facility>,
-) -> Result<(), Error> {
+pub fn to_path(path: impl AsRef<Path>, store: &FacilityStore) -> Result<(), Error> {
     let path = path.as_ref();
     let io_error = |source| Error::Io {
         file: path.display().to_string(),
         source,
     };
     let mut staged = crate::staged::StagedFile::new(path)?;
-    to_writer(io::BufWriter::new(staged.file()), facilities).map_err(io_error)?;
+    to_writer(io::BufWriter::new(staged.file()), store).map_err(io_error)?;
     staged.commit()
 }
 
@@ -162,26 +165,83 @@ pub fn is_snapshot(bytes: &[u8]) -> bool {
     bytes.starts_with(MAGIC)
 }
 
-/// Reads a snapshot file.
+/// Reads a snapshot file: in one block, straight into 8-byte words, whose columns the
+/// store then uses in place.
 ///
 /// ```no_run
 /// use carefind::{Index, snapshot};
 ///
-/// let index = Index::new(snapshot::from_path("facilities.snap")?)?;
+/// let index = Index::from_store(snapshot::from_path("facilities.snap")?);
 /// # Ok::<(), carefind::Error>(())
 /// ```
-pub fn from_path(path: impl AsRef<Path>) -> Result<Vec<Facility>, Error> {
+pub fn from_path(path: impl AsRef<Path>) -> Result<FacilityStore, Error> {
     let path = path.as_ref();
     let file = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|source| Error::Io {
+    let io_error = |source| Error::Io {
         file: file.clone(),
         source,
-    })?;
-    from_slice(&bytes).map_err(|error| Error::Snapshot { file, error })
+    };
+    let mut reader = std::fs::File::open(path).map_err(io_error)?;
+    let size = reader.metadata().map_err(io_error)?.len();
+    let words = read_words(&mut reader, size).map_err(io_error)?;
+    from_block(Block::Words(Arc::new(words.0)), words.1)
+        .map_err(|error| Error::Snapshot { file, error })
 }
 
-/// Reads a snapshot held in memory.
-pub fn from_slice(bytes: &[u8]) -> Result<Vec<Facility>, SnapshotError> {
+/// Reads `reader` to its end into 8-byte words; returns them and the number of bytes.
+pub(crate) fn read_words(reader: &mut impl Read, size_hint: u64) -> io::Result<(Vec<u64>, usize)> {
+    let mut words = vec![0u64; (size_hint as usize).div_ceil(8)];
+    let mut filled = 0;
+    loop {
+        if filled == words.len() * 8 {
+            words.resize(words.len() * 2 + 1, 0);
+        }
+        let bytes: &mut [u8] = bytemuck::cast_slice_mut(&mut words);
+        match reader.read(&mut bytes[filled..]) {
+            Ok(0) => break,
+            Ok(read) => filled += read,
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+            Err(error) => return Err(error),
+        }
+    }
+    words.truncate(filled.div_ceil(8));
+    Ok((words, filled))
+}
+
+/// Reads a snapshot held in memory (copied once, into aligned words).
+///
+/// ```
+/// use carefind::{Index, snapshot};
+///
+/// let mut bytes = Vec::new();
+/// snapshot::to_writer(&mut bytes, Index::sample().store())?;
+/// assert_eq!(snapshot::from_slice(&bytes)?.len(), Index::sample().len());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn from_slice(bytes: &[u8]) -> Result<FacilityStore, SnapshotError> {
+    let mut words = vec![0u64; bytes.len().div_ceil(8)];
+    bytemuck::cast_slice_mut::<u64, u8>(&mut words)[..bytes.len()].copy_from_slice(bytes);
+    from_block(Block::Words(Arc::new(words)), bytes.len())
+}
+
+/// Reads a snapshot embedded in the program, in place when it is aligned to 8 bytes.
+///
+/// ```
+/// use carefind::{Index, snapshot};
+///
+/// let mut bytes = Vec::new();
+/// snapshot::to_writer(&mut bytes, Index::sample().store())?;
+/// let embedded: &'static [u8] = Box::leak(bytes.into_boxed_slice());
+/// assert_eq!(snapshot::from_static(embedded)?.len(), Index::sample().len());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn from_static(bytes: &'static [u8]) -> Result<FacilityStore, SnapshotError> {
+    from_block(Block::Static(bytes), bytes.len())
+}
+
+fn from_block(block: Block, len: usize) -> Result<FacilityStore, SnapshotError> {
+    let all = block.bytes();
+    let bytes = &all[..len.min(all.len())];
     if !bytes.starts_with(MAGIC) {
         return Err(if MAGIC.starts_with(bytes) && !bytes.is_empty() {
             SnapshotError::Truncated {
@@ -198,8 +258,8 @@ pub fn from_slice(bytes: &[u8]) -> Result<Vec<Facility>, SnapshotError> {
             found: bytes.len() as u64,
         });
     }
-    let word = |at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().expect("4 bytes"));
-    let long = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().expect("8 bytes"));
+    let word = |at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap_or_default());
+    let long = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap_or_default());
     let version = word(8);
     if version != VERSION {
         return Err(SnapshotError::Version { found: version });
@@ -212,126 +272,48 @@ pub fn from_slice(bytes: &[u8]) -> Result<Vec<Facility>, SnapshotError> {
             found: bytes.len() as u64,
         });
     }
-    let payload = &payload[..length as usize];
-    if crc32fast::hash(payload) != checksum {
+    let end = HEADER + length as usize;
+    if crc32fast::hash(&bytes[HEADER..end]) != checksum {
         return Err(SnapshotError::Checksum);
     }
-    let mut table = Reader {
-        bytes: payload,
-        at: 0,
+    let mut columns = Columns {
+        block: &block,
+        at: HEADER,
+        end,
     };
-    let chunk_count = table.u32()? as usize;
-    let mut chunks = Vec::with_capacity(chunk_count.min(payload.len() / 12));
-    let mut start = 4usize.saturating_add(chunk_count.saturating_mul(12));
-    let mut total: u64 = 0;
-    for _ in 0..chunk_count {
-        let length =
-            usize::try_from(table.u64()?).map_err(|_| table.corrupt("a chunk too long"))?;
-        let facilities = table.u32()?;
-        let end = start
-            .checked_add(length)
-            .filter(|end| *end <= payload.len())
-            .ok_or_else(|| table.corrupt("a chunk runs past the end"))?;
-        chunks.push((start, end, facilities));
-        total += u64::from(facilities);
-        start = end;
+    let store = FacilityStore {
+        text: columns.next()?,
+        ends: columns.next()?,
+        services_text: columns.next()?,
+        service_ends: columns.next()?,
+        services_end: columns.next()?,
+        lat: columns.next()?,
+        lon: columns.next()?,
+        masks: columns.next()?,
+        codes: columns.next()?,
+        verified: columns.next()?,
+    };
+    if columns.at != end {
+        return Err(columns.corrupt("bytes after the last column"));
     }
-    if start != payload.len() || total != count {
-        return Err(table.corrupt("the chunks do not add up to the payload"));
+    if store.len() as u64 != count {
+        return Err(columns.corrupt("a count that does not match the columns"));
     }
-    let decoded: Vec<Vec<Facility>> = chunks
-        .par_iter()
-        .map(|&(start, end, count)| {
-            let mut reader = Reader {
-                bytes: &payload[..end],
-                at: start,
-            };
-            // Every facility takes more than 100 bytes, which bounds what a count may ask.
-            let room = (end - start) / 100 + 1;
-            let mut facilities = Vec::with_capacity((count as usize).min(room));
-            for _ in 0..count {
-                facilities.push(reader.facility()?);
-            }
-            if reader.at != end {
-                return Err(reader.corrupt("bytes after the last facility of a chunk"));
-            }
-            Ok(facilities)
-        })
-        .collect::<Result<_, _>>()?;
-    let mut facilities = Vec::with_capacity(total as usize);
-    for chunk in decoded {
-        facilities.extend(chunk);
-    }
-    Ok(facilities)
+    store.check().map_err(|reason| SnapshotError::Corrupt {
+        offset: HEADER,
+        reason,
+    })?;
+    Ok(store)
 }
 
-fn encode_text(out: &mut Vec<u8>, text: &str) {
-    out.extend_from_slice(&(text.len() as u32).to_le_bytes());
-    out.extend_from_slice(text.as_bytes());
-}
-
-fn encode(out: &mut Vec<u8>, facility: &Facility) {
-    for field in [
-        &facility.id,
-        &facility.name,
-        &facility.name2,
-        &facility.street,
-        &facility.city,
-        &facility.state,
-        &facility.zip,
-        &facility.phone,
-        &facility.intake_phone,
-        &facility.website,
-    ] {
-        encode_text(out, field);
-    }
-    out.extend_from_slice(&facility.location.lat().to_le_bytes());
-    out.extend_from_slice(&facility.location.lon().to_le_bytes());
-    for bits in [
-        facility.care.bits(),
-        facility.payment.bits(),
-        facility.ages.bits(),
-        facility.populations.bits(),
-        facility.languages.bits(),
-        facility.medications.bits(),
-        facility.kinds.bits(),
-        facility.mh_types.bits(),
-    ] {
-        out.extend_from_slice(&bits.to_le_bytes());
-    }
-    out.push(match facility.precision {
-        Precision::Point => 0,
-        Precision::Zip => 1,
-    });
-    out.push(match facility.status {
-        Status::Active => 0,
-        Status::TemporarilyClosed => 1,
-        Status::Closed => 2,
-    });
-    // Days since 1970-01-01, or i32::MIN for a listing never verified.
-    let verified = facility.verified.map_or(i32::MIN, crate::filter::days_of);
-    out.extend_from_slice(&verified.to_le_bytes());
-    encode_text(out, &facility.source);
-    out.extend_from_slice(&(facility.services.len() as u32).to_le_bytes());
-    for service in &facility.services {
-        out.extend_from_slice(&(service.len() as u32).to_le_bytes());
-        out.extend_from_slice(service.as_bytes());
-    }
-}
-
-fn date_of_days(days: i32) -> Option<jiff::civil::Date> {
-    jiff::civil::date(1970, 1, 1)
-        .checked_add(jiff::Span::new().try_days(days).ok()?)
-        .ok()
-}
-
-/// Reads the payload, checking every length and value.
-struct Reader<'a> {
-    bytes: &'a [u8],
+/// Walks the payload's columns, checking each length.
+struct Columns<'b> {
+    block: &'b Block,
     at: usize,
+    end: usize,
 }
 
-impl<'a> Reader<'a> {
+impl Columns<'_> {
     fn corrupt(&self, reason: &'static str) -> SnapshotError {
         SnapshotError::Corrupt {
             offset: self.at,
@@ -339,121 +321,45 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn take(&mut self, n: usize) -> Result<&'a [u8], SnapshotError> {
-        let end = self
-            .at
-            .checked_add(n)
-            .filter(|end| *end <= self.bytes.len())
-            .ok_or_else(|| self.corrupt("a field runs past the end"))?;
-        let taken = &self.bytes[self.at..end];
-        self.at = end;
-        Ok(taken)
-    }
-
-    fn u32(&mut self) -> Result<u32, SnapshotError> {
-        Ok(u32::from_le_bytes(
-            self.take(4)?.try_into().expect("4 bytes"),
-        ))
-    }
-
-    fn u8(&mut self) -> Result<u8, SnapshotError> {
-        Ok(self.take(1)?[0])
-    }
-
-    fn u64(&mut self) -> Result<u64, SnapshotError> {
-        Ok(u64::from_le_bytes(
-            self.take(8)?.try_into().expect("8 bytes"),
-        ))
-    }
-
-    fn text(&mut self) -> Result<String, SnapshotError> {
-        let length = self.u32()? as usize;
-        let bytes = self.take(length)?;
-        std::str::from_utf8(bytes)
-            .map(str::to_string)
-            .map_err(|_| self.corrupt("text that is not UTF-8"))
-    }
-
-    fn set<T: Term>(&mut self) -> Result<Set<T>, SnapshotError> {
-        let bits = self.u64()?;
-        Set::from_bits(bits).ok_or_else(|| self.corrupt("an unknown attribute"))
-    }
-
-    fn facility(&mut self) -> Result<Facility, SnapshotError> {
-        let mut texts: [String; 10] = Default::default();
-        for text in &mut texts {
-            *text = self.text()?;
+    fn next<T: Number>(&mut self) -> Result<Column<T>, SnapshotError> {
+        let bytes = self.block.bytes();
+        let size = bytes
+            .get(self.at..self.at + 8)
+            .filter(|_| self.at + 8 <= self.end)
+            .ok_or_else(|| self.corrupt("a column runs past the end"))?;
+        let size = u64::from_le_bytes(size.try_into().unwrap_or_default());
+        let start = self.at + 8;
+        let padded = usize::try_from(size)
+            .ok()
+            .and_then(|size| size.checked_add(padding(size)))
+            .and_then(|padded| start.checked_add(padded))
+            .filter(|end| *end <= self.end)
+            .ok_or_else(|| self.corrupt("a column runs past the end"))?;
+        let size = size as usize;
+        if !size.is_multiple_of(std::mem::size_of::<T>()) {
+            return Err(self.corrupt("a column of part of a number"));
         }
-        let lat = f64::from_bits(self.u64()?);
-        let lon = f64::from_bits(self.u64()?);
-        let location = LatLon::new(lat, lon).map_err(|_| self.corrupt("a point off the globe"))?;
-        let [
-            id,
-            name,
-            name2,
-            street,
-            city,
-            state,
-            zip,
-            phone,
-            intake_phone,
-            website,
-        ] = texts;
-        let mut facility = Facility::new(id, name, location);
-        (
-            facility.name2,
-            facility.street,
-            facility.city,
-            facility.state,
-        ) = (name2, street, city, state);
-        (
-            facility.zip,
-            facility.phone,
-            facility.intake_phone,
-            facility.website,
-        ) = (zip, phone, intake_phone, website);
-        facility.care = self.set()?;
-        facility.payment = self.set()?;
-        facility.ages = self.set()?;
-        facility.populations = self.set()?;
-        facility.languages = self.set()?;
-        facility.medications = self.set()?;
-        facility.kinds = self.set()?;
-        facility.mh_types = self.set()?;
-        facility.precision = match self.u8()? {
-            0 => Precision::Point,
-            1 => Precision::Zip,
-            _ => return Err(self.corrupt("an unknown precision")),
-        };
-        facility.status = match self.u8()? {
-            0 => Status::Active,
-            1 => Status::TemporarilyClosed,
-            2 => Status::Closed,
-            _ => return Err(self.corrupt("an unknown status")),
-        };
-        facility.verified = match self.u32()? as i32 {
-            i32::MIN => None,
-            days => Some(date_of_days(days).ok_or_else(|| self.corrupt("a date out of range"))?),
-        };
-        facility.source = self.text()?;
-        let services = self.u32()? as usize;
-        facility.services = Vec::with_capacity(services.min(self.bytes.len() - self.at));
-        for _ in 0..services {
-            facility.services.push(self.text()?);
-        }
-        Ok(facility)
+        self.at = padded;
+        Ok(Column::in_block(
+            self.block,
+            start,
+            size / std::mem::size_of::<T>(),
+        ))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Facility;
 
     fn sample_bytes() -> Vec<u8> {
+        let index = crate::Index::sample();
+        let facilities = index.facilities().take(50).map(|f| f.to_facility());
         let mut bytes = Vec::new();
         to_writer(
             &mut bytes,
-            crate::Index::sample().facilities().iter().take(50),
+            &FacilityStore::new(facilities.collect()).unwrap(),
         )
         .unwrap();
         bytes
@@ -461,16 +367,29 @@ mod tests {
 
     #[test]
     fn kinds_mental_health_types_and_precision_round_trip() {
-        use crate::{FacilityKind, MhType};
-        let mut facility = crate::Index::sample().facilities()[0].clone();
+        use crate::{FacilityKind, MhType, Precision};
+        let mut facility: Facility = crate::Index::sample().facility(0).unwrap().to_facility();
         facility.kinds = [FacilityKind::SubstanceUse, FacilityKind::MentalHealth]
             .into_iter()
             .collect();
         facility.mh_types = MhType::Ccbhc.into();
         facility.precision = Precision::Zip;
+        facility.services = vec!["a".into(), "".into(), "ü".into()];
         let mut bytes = Vec::new();
-        to_writer(&mut bytes, [&facility]).unwrap();
-        assert_eq!(from_slice(&bytes).unwrap(), [facility]);
+        to_writer(
+            &mut bytes,
+            &FacilityStore::new(vec![facility.clone()]).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(from_slice(&bytes).unwrap().to_facilities(), [facility]);
+    }
+
+    #[test]
+    fn columns_are_used_in_place() {
+        let bytes = sample_bytes();
+        let store = from_slice(&bytes).unwrap();
+        assert!(matches!(store.text, Column::Borrowed { .. }) == cfg!(target_endian = "little"));
+        assert!(matches!(store.masks, Column::Borrowed { .. }) == cfg!(target_endian = "little"));
     }
 
     #[test]
@@ -485,6 +404,24 @@ mod tests {
             bad[at] ^= 0x40;
             assert!(from_slice(&bad).is_err(), "flipped byte {at}");
         }
+    }
+
+    /// A file whose payload passes its checksum: what a writer other than this one could
+    /// produce.
+    fn forge(columns: &[&[u8]], count: u64) -> Vec<u8> {
+        let mut payload = Vec::new();
+        for column in columns {
+            payload.extend((column.len() as u64).to_le_bytes());
+            payload.extend(*column);
+            payload.extend(&[0; 8][..padding(column.len())]);
+        }
+        let mut forged = MAGIC.to_vec();
+        forged.extend(VERSION.to_le_bytes());
+        forged.extend(count.to_le_bytes());
+        forged.extend((payload.len() as u64).to_le_bytes());
+        forged.extend(crc32fast::hash(&payload).to_le_bytes());
+        forged.extend(&payload);
+        forged
     }
 
     #[test]
@@ -504,18 +441,61 @@ mod tests {
         let mut flipped = bytes.clone();
         *flipped.last_mut().unwrap() ^= 1;
         assert_eq!(from_slice(&flipped), Err(SnapshotError::Checksum));
-        // A payload that passes its checksum but claims a huge string.
-        let mut payload = 1_000_000u32.to_le_bytes().to_vec();
-        payload.extend(b"abc");
-        let mut forged = MAGIC.to_vec();
-        forged.extend(VERSION.to_le_bytes());
-        forged.extend(1u64.to_le_bytes());
-        forged.extend((payload.len() as u64).to_le_bytes());
-        forged.extend(crc32fast::hash(&payload).to_le_bytes());
-        forged.extend(&payload);
+        // A column claiming more bytes than there are.
+        let mut huge = 1_000_000u64.to_le_bytes().to_vec();
+        huge.extend(b"abc");
         assert!(matches!(
-            from_slice(&forged),
+            from_slice(&forge(&[], 0)[..HEADER]),
             Err(SnapshotError::Corrupt { .. })
         ));
+    }
+
+    #[test]
+    fn a_valid_checksum_over_invalid_columns_is_refused() {
+        let id_ends: Vec<u8> = [1u32, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]
+            .iter()
+            .flat_map(|end| end.to_le_bytes())
+            .collect();
+        let one = |text: &'static [u8], lat: f64, mask: u64| {
+            forge(
+                &[
+                    text,
+                    &id_ends,
+                    b"",
+                    b"",
+                    &0u32.to_le_bytes(),
+                    &lat.to_le_bytes(),
+                    &0f64.to_le_bytes(),
+                    &[mask, 0, 0, 0, 0, 0, 0, 0]
+                        .iter()
+                        .flat_map(|m| m.to_le_bytes())
+                        .collect::<Vec<u8>>(),
+                    &[0, 0],
+                    &i32::MIN.to_le_bytes(),
+                ],
+                1,
+            )
+        };
+        assert_eq!(
+            from_slice(&one(b"aN", 1.0, 1)).unwrap().to_facilities()[0].name,
+            "N"
+        );
+        let reason = |bytes: Vec<u8>| match from_slice(&bytes) {
+            Err(SnapshotError::Corrupt { reason, .. }) => reason,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(reason(one(b"aN", 91.0, 1)), "a point off the globe");
+        assert_eq!(reason(one(b"aN", 1.0, 1 << 63)), "an unknown attribute");
+        assert_eq!(reason(one(b"a\xff", 1.0, 1)), "text that is not UTF-8");
+        assert_eq!(
+            reason(one(b" N", 1.0, 1)),
+            "ids that are empty, repeated or out of order"
+        );
+        let mut wrong_count = one(b"aN", 1.0, 1);
+        wrong_count[12] = 2;
+        assert_eq!(
+            reason(wrong_count),
+            "a count that does not match the columns"
+        );
     }
 }

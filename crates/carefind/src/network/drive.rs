@@ -20,7 +20,8 @@ use rayon::prelude::*;
 
 use super::Network;
 use super::snap::{Snap, SnapError};
-use crate::{Facility, Filter, Index, LatLon};
+use crate::store::FacilityStore;
+use crate::{FacilityRef, Filter, Index, LatLon};
 
 /// A min-heap of (time, node).
 #[derive(Default)]
@@ -86,7 +87,7 @@ impl Access {
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct DriveHit<'a> {
     /// The facility.
-    pub facility: &'a Facility,
+    pub facility: FacilityRef<'a>,
     /// The whole trip's time, in seconds.
     pub seconds: f64,
     /// The metres driven (the straight-line legs not counted).
@@ -129,10 +130,9 @@ impl<'a> DriveIndex<'a> {
     /// than `access.max_snap_m` from a road are left out of every search; see
     /// [`DriveIndex::unplaced`].
     pub fn new(network: &'a Network, index: &'a Index, access: Access) -> DriveIndex<'a> {
-        let snaps: Vec<Result<Snap, SnapError>> = index
-            .facilities()
-            .par_iter()
-            .map(|facility| network.snap(facility.location, access.max_snap_m))
+        let snaps: Vec<Result<Snap, SnapError>> = (0..index.len() as u32)
+            .into_par_iter()
+            .map(|position| network.snap(index.store().location(position), access.max_snap_m))
             .collect();
         let mut on_edge: HashMap<u32, Vec<OnEdge>> = HashMap::new();
         for (position, snap) in snaps.iter().enumerate() {
@@ -161,12 +161,12 @@ impl<'a> DriveIndex<'a> {
     }
 
     /// The facilities no road is near enough, with the distance to the nearest road.
-    pub fn unplaced(&self) -> impl Iterator<Item = (&'a Facility, SnapError)> + '_ {
-        self.snaps.iter().enumerate().filter_map(|(i, snap)| {
-            snap.as_ref()
-                .err()
-                .map(|e| (&self.index.facilities()[i], *e))
-        })
+    pub fn unplaced(&self) -> impl Iterator<Item = (FacilityRef<'a>, SnapError)> + '_ {
+        let index: &'a Index = self.index;
+        self.snaps
+            .iter()
+            .zip(index.facilities())
+            .filter_map(|(snap, facility)| snap.as_ref().err().map(|e| (facility, *e)))
     }
 
     /// Where facility number `position` (in the index's order) meets the network.
@@ -207,7 +207,9 @@ impl<'a> DriveIndex<'a> {
     }
 
     fn matches(&self, position: u32, filter: &Filter) -> bool {
-        filter.matches(&self.index.facilities()[position as usize])
+        self.index
+            .facility(position as usize)
+            .is_some_and(|facility| filter.matches(facility))
     }
 
     /// The `k` matching facilities with the least drive time from `origin`, within
@@ -288,11 +290,11 @@ impl<'a> DriveIndex<'a> {
                 }
             }
         }
-        let facilities = self.index.facilities();
+        let store: &'a FacilityStore = self.index.store();
         let mut hits: Vec<DriveHit> = best
             .into_iter()
             .map(|(position, (seconds, drive_m))| DriveHit {
-                facility: &facilities[position as usize],
+                facility: FacilityRef::stored(store, position),
                 seconds,
                 drive_m,
             })
@@ -300,7 +302,7 @@ impl<'a> DriveIndex<'a> {
         hits.sort_by(|a, b| {
             a.seconds
                 .total_cmp(&b.seconds)
-                .then_with(|| a.facility.id.cmp(&b.facility.id))
+                .then_with(|| a.facility.id().cmp(b.facility.id()))
         });
         hits.truncate(k);
         Ok(hits)

@@ -72,7 +72,7 @@ proptest! {
             let got: Vec<(&str, f64)> = step
                 .options
                 .iter()
-                .map(|hit| (hit.facility.id.as_str(), hit.distance_m.unwrap()))
+                .map(|hit| (hit.facility.id(), hit.distance_m.unwrap()))
                 .collect();
             prop_assert_eq!(got, expected);
         }
@@ -93,7 +93,7 @@ proptest! {
         let got: Vec<(f64, &str, &str)> = path
             .pairs
             .iter()
-            .map(|p| (p.trip_m, p.program.facility.id.as_str(), p.home.id.as_str()))
+            .map(|p| (p.trip_m, p.program.facility.id(), p.home.id()))
             .collect();
         prop_assert_eq!(got.len(), expected.len());
         for (g, e) in got.iter().zip(&expected) {
@@ -137,7 +137,7 @@ proptest! {
                 .map(|o| scan(&facilities, o.location, target.care, &filter).into_iter().next())
                 .collect();
             for (o, expected) in nearest.iter().enumerate() {
-                let got = answer.nearest[o][t].map(|n| (n.facility.id.as_str(), n.distance_m));
+                let got = answer.nearest[o][t].map(|n| (n.facility.id(), n.distance_m));
                 prop_assert_eq!(got, expected.map(|(f, d)| (f.id.as_str(), d)));
             }
             let summary = &answer.summaries[t];

@@ -188,7 +188,7 @@ fn assert_same(facilities: &[Facility], query: &Query) -> Result<(), TestCaseErr
     let expected_count = matches.len();
     let expected = page(matches, query);
 
-    let got: Vec<&str> = hits.iter().map(|h| h.facility.id.as_str()).collect();
+    let got: Vec<&str> = hits.iter().map(|h| h.facility.id()).collect();
     let want: Vec<&str> = expected.iter().map(|(f, _)| f.id.as_str()).collect();
     prop_assert_eq!(got, want);
     for (hit, (facility, distance)) in hits.iter().zip(&expected) {
@@ -339,7 +339,7 @@ fn antimeridian_neighbours_are_found_on_both_sides() {
         .search(&query)
         .unwrap()
         .iter()
-        .map(|h| h.facility.id.as_str())
+        .map(|h| h.facility.id())
         .collect();
     assert_eq!(ids, ["east", "west"]);
 }
@@ -356,7 +356,7 @@ fn ties_are_broken_by_id() {
         .search(&Query::nearest(here, 3))
         .unwrap()
         .iter()
-        .map(|h| h.facility.id.as_str())
+        .map(|h| h.facility.id())
         .collect();
     assert_eq!(ids, ["a", "b", "c"]);
 }

@@ -74,8 +74,11 @@ fn the_sample_round_trips_through_hsds_json_with_its_beds() {
         "{:?}",
         read.loaded.report.unknown_labels
     );
-    assert_eq!(read.loaded.facilities, index.facilities());
-    assert_eq!(sorted(read.capacities), beds(&table, index.facilities()));
+    assert_eq!(read.loaded.facilities, index.store().to_facilities());
+    assert_eq!(
+        sorted(read.capacities),
+        beds(&table, &index.store().to_facilities())
+    );
 }
 
 #[test]
@@ -90,8 +93,11 @@ fn the_sample_round_trips_through_a_data_package() {
         "{:?}",
         &read.loaded.report.notes[..3.min(read.loaded.report.notes.len())]
     );
-    assert_eq!(read.loaded.facilities, index.facilities());
-    assert_eq!(sorted(read.capacities), beds(&table, index.facilities()));
+    assert_eq!(read.loaded.facilities, index.store().to_facilities());
+    assert_eq!(
+        sorted(read.capacities),
+        beds(&table, &index.store().to_facilities())
+    );
 }
 
 #[test]
@@ -102,7 +108,7 @@ fn exports_are_valid_against_the_specification() {
     let sal = hsds_validator(&hsds, &schema(&hsds, "service_at_location.json"));
     let index = Index::sample();
     let table = sample_availability();
-    let document = hsds::to_json(&index.facilities()[..400], Some(&table));
+    let document = hsds::to_json(index.facilities().take(400), Some(&table));
     let mut checked = 0;
     for item in document.as_array().unwrap() {
         let errors = schema_errors(&sal, item);
@@ -160,7 +166,7 @@ fn a_data_package_export_is_valid_against_the_tabular_schema_and_its_descriptor(
     let dir = tempfile::tempdir().unwrap();
     hsds::to_tabular(
         dir.path(),
-        &index.facilities()[..300],
+        index.facilities().take(300),
         Some(&sample_availability()),
     )
     .unwrap();

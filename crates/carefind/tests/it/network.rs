@@ -86,7 +86,7 @@ fn reference(
             .fold(f64::INFINITY, f64::min)
     };
     let mut answers = Vec::new();
-    for (position, facility) in index.facilities().iter().enumerate() {
+    for (position, facility) in index.facilities().enumerate() {
         let Some(fsnap) = drive.snap_of(position) else {
             continue;
         };
@@ -106,7 +106,7 @@ fn reference(
             }
         }
         if best.is_finite() {
-            answers.push((facility.id.clone(), best));
+            answers.push((facility.id().to_string(), best));
         }
     }
     answers.sort_by(|a, b| a.1.total_cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
@@ -226,7 +226,7 @@ fn a_generated_grid_answers_like_a_plain_dijkstra_and_coverage_like_single_searc
                     prop_assert!(
                         (hit.seconds - seconds).abs() < 1e-6,
                         "{} {} against {} {}",
-                        hit.facility.id,
+                        hit.facility.id(),
                         hit.seconds,
                         id,
                         seconds
@@ -276,7 +276,7 @@ fn points_off_the_network_are_reported_not_placed() {
     );
     let index = facilities_at(&[far, LatLon::new(0.0005, 0.0005).unwrap()]);
     let drive = DriveIndex::new(&network, &index, Access::default());
-    let unplaced: Vec<String> = drive.unplaced().map(|(f, _)| f.id.clone()).collect();
+    let unplaced: Vec<String> = drive.unplaced().map(|(f, _)| f.id().to_string()).collect();
     assert_eq!(unplaced, vec!["F00000".to_string()]);
     assert!(drive.nearest(far, 1, &Filter::new(), None).is_err());
 }

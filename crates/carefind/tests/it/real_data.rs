@@ -108,7 +108,7 @@ fn real_facilities_answer_like_brute_force() {
             .search(&Query::nearest(origin, 10))
             .unwrap()
             .iter()
-            .map(|h| (h.facility.id.as_str(), h.distance_m.unwrap()))
+            .map(|h| (h.facility.id(), h.distance_m.unwrap()))
             .collect();
         let expected = brute_force(&facilities, origin, &Filter::new(), None);
         assert_eq!(nearest, expected[..10], "nearest 10 from {origin}");
@@ -119,7 +119,7 @@ fn real_facilities_answer_like_brute_force() {
         let expected = brute_force(&facilities, origin, &otp, None);
         let got: Vec<(&str, f64)> = otp_hits
             .iter()
-            .map(|h| (h.facility.id.as_str(), h.distance_m.unwrap()))
+            .map(|h| (h.facility.id(), h.distance_m.unwrap()))
             .collect();
         assert_eq!(got, expected[..3], "nearest 3 OTPs from {origin}");
         if expected[0].1 == expected[1].1 {
@@ -130,7 +130,7 @@ fn real_facilities_answer_like_brute_force() {
             .search(&Query::within(origin, Distance::from_meters(radius)))
             .unwrap();
         let expected = brute_force(&facilities, origin, &Filter::new(), Some(radius));
-        let got: Vec<&str> = within.iter().map(|h| h.facility.id.as_str()).collect();
+        let got: Vec<&str> = within.iter().map(|h| h.facility.id()).collect();
         let want: Vec<&str> = expected.iter().map(|(id, _)| *id).collect();
         assert_eq!(got, want, "within 25 mi of {origin}");
     }

@@ -3,6 +3,7 @@
 
 use crate::common;
 
+use carefind::FacilityStore;
 use carefind::snapshot::{self, SnapshotError};
 use common::random::facilities;
 use proptest::prelude::*;
@@ -18,8 +19,10 @@ proptest! {
             facility.city = format!("Peña {i}");
         }
         let mut bytes = Vec::new();
-        snapshot::to_writer(&mut bytes, &facilities).unwrap();
-        prop_assert_eq!(snapshot::from_slice(&bytes).unwrap(), facilities);
+        snapshot::to_writer(&mut bytes, &FacilityStore::new(facilities.clone()).unwrap()).unwrap();
+        let read = snapshot::from_slice(&bytes).unwrap();
+        facilities.sort_by(|a, b| a.id.cmp(&b.id));
+        prop_assert_eq!(read.to_facilities(), facilities);
     }
 
     #[test]
@@ -32,7 +35,7 @@ proptest! {
     #[test]
     fn damage_is_always_noticed(facilities in facilities(), at in any::<prop::sample::Index>(), flip in 1..=255u8) {
         let mut bytes = Vec::new();
-        snapshot::to_writer(&mut bytes, &facilities).unwrap();
+        snapshot::to_writer(&mut bytes, &FacilityStore::new(facilities).unwrap()).unwrap();
         let at = at.index(bytes.len());
         let mut damaged = bytes.clone();
         damaged[at] ^= flip;

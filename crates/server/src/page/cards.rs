@@ -1,7 +1,7 @@
 //! A facility as a card: what a person needs to decide and to call, in words.
 
 use carefind::availability::Update;
-use carefind::{CareSet, Facility, Hit, Unit};
+use carefind::{CareSet, FacilityRef, Hit, Unit};
 use jiff::Timestamp;
 use maud::{Markup, html};
 
@@ -45,11 +45,11 @@ pub fn tel(phone: &str) -> Option<String> {
 }
 
 /// Directions to the facility: the destination only, never where the person is.
-pub fn directions(facility: &Facility) -> String {
+pub fn directions(facility: FacilityRef<'_>) -> String {
     format!(
         "https://www.openstreetmap.org/directions?route=%3B{:.5}%2C{:.5}",
-        facility.location.lat(),
-        facility.location.lon()
+        facility.location().lat(),
+        facility.location().lon()
     )
 }
 
@@ -71,12 +71,12 @@ pub fn website(site: &str) -> Option<String> {
 }
 
 /// The street address on one line.
-pub fn address(facility: &Facility) -> String {
-    let mut parts: Vec<&str> = [facility.street.as_str(), facility.city.as_str()]
+pub fn address(facility: FacilityRef<'_>) -> String {
+    let mut parts: Vec<&str> = [facility.street(), facility.city()]
         .into_iter()
         .filter(|part| !part.trim().is_empty())
         .collect();
-    let state_zip = format!("{} {}", facility.state, facility.zip);
+    let state_zip = format!("{} {}", facility.state(), facility.zip());
     if !state_zip.trim().is_empty() {
         parts.push(state_zip.trim());
     }
@@ -135,13 +135,13 @@ pub fn card(
             article aria-labelledby=(name_id) {
                 h2 {
                     span.marker aria-hidden="true" { (rank) }
-                    a id=(name_id) href=(facility_url(&f.id, lang)) { (f.name) }
+                    a id=(name_id) href=(facility_url(f.id(), lang)) { (f.name()) }
                 }
-                @if !f.name2.is_empty() { p { (f.name2) } }
+                @if !f.name2().is_empty() { p { (f.name2()) } }
                 @if let Some(meters) = hit.distance_m {
                     p.distance { (distance(meters, lang)) " " (text.away) }
                 }
-                p { span.label { (text.levels) ": " } (levels(f.care, lang)) }
+                p { span.label { (text.levels) ": " } (levels(f.care(), lang)) }
                 @if let Some(report) = report { (availability(report, lang, now)) }
                 p { (address(f)) }
                 (actions(f, lang))
@@ -152,40 +152,40 @@ pub fn card(
 }
 
 /// Call, intake, directions and website links.
-pub fn actions(f: &Facility, lang: Lang) -> Markup {
+pub fn actions(f: FacilityRef<'_>, lang: Lang) -> Markup {
     let text = lang.text();
     html! {
         ul.actions {
-            @if let Some(tel) = tel(&f.phone) {
-                li { a href=(tel) { (text.phone) " " (f.phone) } }
+            @if let Some(tel) = tel(f.phone()) {
+                li { a href=(tel) { (text.phone) " " (f.phone()) } }
             }
-            @if f.intake_phone != f.phone {
-                @if let Some(tel) = tel(&f.intake_phone) {
-                    li { a href=(tel) { (text.intake) " " (f.intake_phone) } }
+            @if f.intake_phone() != f.phone() {
+                @if let Some(tel) = tel(f.intake_phone()) {
+                    li { a href=(tel) { (text.intake) " " (f.intake_phone()) } }
                 }
             }
-            li { a href=(directions(f)) rel="noreferrer" { (text.directions) span.vh { ": " (f.name) } } }
-            @if let Some(site) = website(&f.website) {
-                li { a href=(site) rel="noopener noreferrer" { (text.website) span.vh { ": " (f.name) } } }
+            li { a href=(directions(f)) rel="noreferrer" { (text.directions) span.vh { ": " (f.name()) } } }
+            @if let Some(site) = website(f.website()) {
+                li { a href=(site) rel="noopener noreferrer" { (text.website) span.vh { ": " (f.name()) } } }
             }
         }
     }
 }
 
 /// Payment and population badges.
-pub fn badges(f: &Facility, lang: Lang) -> Markup {
+pub fn badges(f: FacilityRef<'_>, lang: Lang) -> Markup {
     let text = lang.text();
     html! {
-        @if !f.payment.is_empty() {
+        @if !f.payment().is_empty() {
             p.label { (text.pays) }
             ul.badges {
-                @for payment in f.payment.iter() { li { (text::payment(payment, lang)) } }
+                @for payment in f.payment().iter() { li { (text::payment(payment, lang)) } }
             }
         }
-        @if !f.populations.is_empty() {
+        @if !f.populations().is_empty() {
             p.label { (text.serves) }
             ul.badges {
-                @for population in f.populations.iter() { li { (text::population(population, lang)) } }
+                @for population in f.populations().iter() { li { (text::population(population, lang)) } }
             }
         }
     }

@@ -38,60 +38,60 @@ fn page_of(shared: &Shared, id: &str, lang: Lang) -> Response {
             value
         }
     };
-    let status = match f.status {
+    let status = match f.status() {
         Status::Active => text.status_active,
         Status::TemporarilyClosed => text.status_temporarily_closed,
         Status::Closed => text.status_closed,
     };
     let list = |items: Vec<&str>| or_not_listed(items.join(", "));
     let body = html! {
-        h1 { (f.name) }
-        @if !f.name2.is_empty() { p { (f.name2) } }
+        h1 { (f.name()) }
+        @if !f.name2().is_empty() { p { (f.name2()) } }
         @if let Some(report) = &report { (cards::availability(report, lang, Timestamp::now())) }
         (cards::actions(f, lang))
         dl.facts {
             dt { (text.address) } dd { (or_not_listed(cards::address(f))) }
             dt { (text.phone) } dd {
-                @match cards::tel(&f.phone) {
-                    Some(tel) => a href=(tel) { (f.phone) },
-                    None => (or_not_listed(f.phone.clone())),
+                @match cards::tel(f.phone()) {
+                    Some(tel) => a href=(tel) { (f.phone()) },
+                    None => (or_not_listed(f.phone().to_string())),
                 }
             }
-            @if !f.intake_phone.is_empty() && f.intake_phone != f.phone {
+            @if !f.intake_phone().is_empty() && f.intake_phone() != f.phone() {
                 dt { (text.intake) } dd {
-                    @match cards::tel(&f.intake_phone) {
-                        Some(tel) => a href=(tel) { (f.intake_phone) },
-                        None => (f.intake_phone),
+                    @match cards::tel(f.intake_phone()) {
+                        Some(tel) => a href=(tel) { (f.intake_phone()) },
+                        None => (f.intake_phone()),
                     }
                 }
             }
             dt { (text.website) } dd {
-                @match cards::website(&f.website) {
-                    Some(site) => a href=(site) rel="noopener noreferrer" { (f.website) },
-                    None => (or_not_listed(f.website.clone())),
+                @match cards::website(f.website()) {
+                    Some(site) => a href=(site) rel="noopener noreferrer" { (f.website()) },
+                    None => (or_not_listed(f.website().to_string())),
                 }
             }
-            dt { (text.levels) } dd { (or_not_listed(cards::levels(f.care, lang))) }
-            dt { (text.pays) } dd { (list(f.payment.iter().map(|p| text::payment(p, lang)).collect())) }
-            dt { (text.ages) } dd { (list(f.ages.iter().map(|a| text::age(a, lang)).collect())) }
-            dt { (text.serves) } dd { (list(f.populations.iter().map(|p| text::population(p, lang)).collect())) }
-            dt { (text.languages) } dd { (list(f.languages.iter().map(|l| text::language(l, lang)).collect())) }
-            dt { (text.medications) } dd { (list(f.medications.iter().map(|m| text::medication(m, lang)).collect())) }
-            dt { (text.services) } dd { (list(f.services.iter().map(String::as_str).collect())) }
+            dt { (text.levels) } dd { (or_not_listed(cards::levels(f.care(), lang))) }
+            dt { (text.pays) } dd { (list(f.payment().iter().map(|p| text::payment(p, lang)).collect())) }
+            dt { (text.ages) } dd { (list(f.ages().iter().map(|a| text::age(a, lang)).collect())) }
+            dt { (text.serves) } dd { (list(f.populations().iter().map(|p| text::population(p, lang)).collect())) }
+            dt { (text.languages) } dd { (list(f.languages().iter().map(|l| text::language(l, lang)).collect())) }
+            dt { (text.medications) } dd { (list(f.medications().iter().map(|m| text::medication(m, lang)).collect())) }
+            dt { (text.services) } dd { (list(f.services().collect())) }
             dt { (text.status) } dd { (status) }
             dt { (text.verified) } dd {
-                @match f.verified { Some(date) => (date), None => (text.not_listed) }
+                @match f.verified() { Some(date) => (date), None => (text.not_listed) }
             }
-            dt { (text.source) } dd { (or_not_listed(f.source.clone())) }
+            dt { (text.source) } dd { (or_not_listed(f.source().to_string())) }
         }
     };
-    let switch = super::facility_url(&f.id, lang.other());
+    let switch = super::facility_url(f.id(), lang.other());
     let switch = if lang.other() == Lang::En {
         format!("{switch}?lang=en")
     } else {
         switch
     };
-    page(shared, lang, &f.name, &switch, body, false, StatusCode::OK)
+    page(shared, lang, f.name(), &switch, body, false, StatusCode::OK)
 }
 
 pub(crate) async fn show(

@@ -92,7 +92,7 @@ fn render(shared: &Shared, form: &SearchForm, found: &Found, shown: Option<&Show
         .map(|(i, hit)| {
             (
                 form.start + i,
-                hit.facility.location,
+                hit.facility.location(),
                 hit.distance_m.unwrap_or(0.0),
             )
         })

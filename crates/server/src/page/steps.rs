@@ -204,15 +204,15 @@ fn render(shared: &Shared, asked: &Asked, path: &carefind::analysis::pathway::Pa
                         li.card {
                             p {
                                 span.label { (text.program) ": " }
-                                a href=(facility_url(&pair.program.facility.id, lang)) { (pair.program.facility.name) }
+                                a href=(facility_url(pair.program.facility.id(), lang)) { (pair.program.facility.name()) }
                                 @if let Some(meters) = pair.program.distance_m {
                                     " (" (cards::distance(meters, lang)) " " (text.away) ")"
                                 }
                             }
-                            p { (cards::levels(pair.program.facility.care, lang)) }
+                            p { (cards::levels(pair.program.facility.care(), lang)) }
                             p {
                                 span.label { (text.home_nearby) ": " }
-                                a href=(facility_url(&pair.home.id, lang)) aria-describedby=(format!("pair-{i}")) { (pair.home.name) }
+                                a href=(facility_url(pair.home.id(), lang)) aria-describedby=(format!("pair-{i}")) { (pair.home.name()) }
                                 span id=(format!("pair-{i}")) { " (" (cards::distance(pair.home_distance_m, lang)) ")" }
                             }
                         }

@@ -220,7 +220,7 @@ fn base_filters() -> impl Strategy<Value = Filter> {
                 filter = filter.min_precision(precision);
             }
             if odd_only {
-                filter = filter.predicate(|f| f.id.ends_with(['1', '3', '5', '7', '9']));
+                filter = filter.predicate(|f| f.id().ends_with(['1', '3', '5', '7', '9']));
             }
             filter
         })

@@ -1,0 +1,881 @@
+//! The columnar facility store: every facility of a dataset in a few flat arrays.
+//!
+//! A [`Facility`] owns about ten heap strings; a million of them are ten million
+//! allocations and three times the bytes of the file they came from. The store keeps the
+//! same facilities as columns instead: the text fields of every facility back to back in
+//! one arena, with the offsets where each field ends; the services in a second arena; the
+//! attribute sets as their bit masks; the coordinates in flat arrays. A facility is then
+//! a position, and [`FacilityRef`] reads it in place.
+//!
+//! The columns are plain arrays of little-endian numbers, so a snapshot file is the store
+//! itself: read in one block, checked (checksum, lengths, offsets, values), and used as it
+//! is, with no record decoded (see [`snapshot`](crate::snapshot)).
+
+use std::sync::Arc;
+
+use rayon::slice::ParallelSliceMut;
+
+use crate::error::Error;
+use crate::facility::Facility;
+use crate::facility_ref::FacilityRef;
+use crate::filter::{Attributes, days_of};
+use crate::precision::Precision;
+use crate::set::Set;
+use crate::sphere::LatLon;
+use crate::status::Status;
+
+/// The text fields of a facility, in the order they sit in the arena.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Field {
+    Id,
+    Name,
+    Name2,
+    Street,
+    City,
+    State,
+    Zip,
+    Phone,
+    IntakePhone,
+    Website,
+    Source,
+}
+
+/// How many text fields each facility has in the arena.
+pub(crate) const FIELDS: usize = 11;
+
+impl Field {
+    pub(crate) fn of(facility: &Facility, field: Field) -> &str {
+        match field {
+            Field::Id => &facility.id,
+            Field::Name => &facility.name,
+            Field::Name2 => &facility.name2,
+            Field::Street => &facility.street,
+            Field::City => &facility.city,
+            Field::State => &facility.state,
+            Field::Zip => &facility.zip,
+            Field::Phone => &facility.phone,
+            Field::IntakePhone => &facility.intake_phone,
+            Field::Website => &facility.website,
+            Field::Source => &facility.source,
+        }
+    }
+
+    const ALL: [Field; FIELDS] = [
+        Field::Id,
+        Field::Name,
+        Field::Name2,
+        Field::Street,
+        Field::City,
+        Field::State,
+        Field::Zip,
+        Field::Phone,
+        Field::IntakePhone,
+        Field::Website,
+        Field::Source,
+    ];
+}
+
+/// How many attribute masks each facility has: care, payment, ages, populations,
+/// languages, medications, kinds, mental-health types.
+pub(crate) const MASKS: usize = 8;
+
+/// Bytes that columns may borrow: a snapshot read in one block (as 8-byte words, so that
+/// every column in it is aligned), or one embedded in the program.
+#[derive(Clone, Debug)]
+pub(crate) enum Block {
+    Words(Arc<Vec<u64>>),
+    Static(&'static [u8]),
+}
+
+impl Block {
+    pub(crate) fn bytes(&self) -> &[u8] {
+        match self {
+            Block::Words(words) => bytemuck::cast_slice(words),
+            Block::Static(bytes) => bytes,
+        }
+    }
+}
+
+/// A number a column holds, stored little-endian.
+pub(crate) trait Number: bytemuck::Pod {
+    fn swap_from_le(self) -> Self;
+}
+
+macro_rules! numbers {
+    ($($t:ty),*) => {$(
+        impl Number for $t {
+            fn swap_from_le(self) -> Self {
+                <$t>::from_le_bytes(self.to_ne_bytes())
+            }
+        }
+    )*};
+}
+numbers!(u8, u32, u64, i32, f64);
+
+/// A column of numbers, owned or borrowed from a [`Block`].
+#[derive(Clone, Debug)]
+pub(crate) enum Column<T> {
+    Owned(Vec<T>),
+    Borrowed {
+        block: Block,
+        start: usize,
+        len: usize,
+    },
+}
+
+impl<T: Number> Column<T> {
+    /// The column of `len` numbers at byte `start` of `block`: borrowed where the bytes
+    /// can be used as they are (aligned, on a little-endian machine), copied otherwise.
+    /// The range must be within the block (the snapshot reader checks it first).
+    pub(crate) fn in_block(block: &Block, start: usize, len: usize) -> Self {
+        let size = std::mem::size_of::<T>();
+        let bytes = block
+            .bytes()
+            .get(start..start + len * size)
+            .unwrap_or_default();
+        let usable =
+            cfg!(target_endian = "little") && bytemuck::try_cast_slice::<u8, T>(bytes).is_ok();
+        if usable {
+            Column::Borrowed {
+                block: block.clone(),
+                start,
+                len,
+            }
+        } else {
+            Column::Owned(
+                bytes
+                    .chunks_exact(size)
+                    .map(|chunk| bytemuck::pod_read_unaligned::<T>(chunk).swap_from_le())
+                    .collect(),
+            )
+        }
+    }
+
+    pub(crate) fn as_slice(&self) -> &[T] {
+        match self {
+            Column::Owned(values) => values,
+            Column::Borrowed { block, start, len } => block
+                .bytes()
+                .get(*start..start + len * std::mem::size_of::<T>())
+                .and_then(|bytes| bytemuck::try_cast_slice(bytes).ok())
+                .unwrap_or_default(),
+        }
+    }
+
+    /// The column as little-endian bytes, as a snapshot stores it.
+    pub(crate) fn to_le_bytes(&self) -> std::borrow::Cow<'_, [u8]> {
+        let values = self.as_slice();
+        if cfg!(target_endian = "little") {
+            std::borrow::Cow::Borrowed(bytemuck::cast_slice(values))
+        } else {
+            std::borrow::Cow::Owned(
+                values
+                    .iter()
+                    .flat_map(|value| bytemuck::bytes_of(&value.swap_from_le()).to_vec())
+                    .collect(),
+            )
+        }
+    }
+}
+
+/// Every facility of a dataset, sorted by id, in columns.
+///
+/// Build one from facilities with [`FacilityStore::new`], read one from a snapshot with
+/// [`snapshot::from_slice`](crate::snapshot::from_slice), and index it with
+/// [`Index::from_store`](crate::Index::from_store). Each facility is read in place through
+/// a [`FacilityRef`]; [`FacilityRef::to_facility`] copies one out.
+///
+/// ```
+/// use carefind::{Facility, FacilityStore, LatLon};
+///
+/// let here = LatLon::new(40.0, -75.0).unwrap();
+/// let store = FacilityStore::new(vec![Facility::new("b", "Beta", here), Facility::new("a", "Alpha", here)])?;
+/// assert_eq!(store.len(), 2);
+/// assert_eq!(store.get(0).unwrap().name(), "Alpha"); // sorted by id
+/// assert_eq!(store.find("b").unwrap().position(), 1);
+/// # Ok::<(), carefind::Error>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct FacilityStore {
+    /// The text fields of every facility, back to back, in [`Field`] order.
+    pub(crate) text: Column<u8>,
+    /// Where each text field ends in `text`: facility `p`'s field `f` spans
+    /// `ends[p * FIELDS + f - 1] .. ends[p * FIELDS + f]` (from 0 for the very first).
+    pub(crate) ends: Column<u32>,
+    /// Every service of every facility, back to back.
+    pub(crate) services_text: Column<u8>,
+    /// Where each service ends in `services_text`.
+    pub(crate) service_ends: Column<u32>,
+    /// How many services the facilities up to and including each one have, so that
+    /// facility `p`'s services are those numbered `services_end[p - 1] .. services_end[p]`.
+    pub(crate) services_end: Column<u32>,
+    pub(crate) lat: Column<f64>,
+    pub(crate) lon: Column<f64>,
+    /// [`MASKS`] attribute masks per facility.
+    pub(crate) masks: Column<u64>,
+    /// Precision and status per facility, one byte each.
+    pub(crate) codes: Column<u8>,
+    /// Days from 1970-01-01 to the date the listing was verified; `i32::MIN` for never.
+    pub(crate) verified: Column<i32>,
+}
+
+impl FacilityStore {
+    /// Stores `facilities`, sorted by id.
+    ///
+    /// Fails when an id is empty or used twice, or when the facilities hold more than
+    /// 4 GiB of text or `u32::MAX` services (the offsets are 32-bit).
+    ///
+    /// ```
+    /// use carefind::{Facility, FacilityStore, LatLon};
+    ///
+    /// let here = LatLon::new(1.0, 2.0).unwrap();
+    /// let twice = vec![Facility::new("x", "One", here), Facility::new("x", "Two", here)];
+    /// let error = FacilityStore::new(twice).unwrap_err();
+    /// assert!(error.to_string().contains("more than one facility"));
+    /// ```
+    pub fn new(mut facilities: Vec<Facility>) -> Result<FacilityStore, Error> {
+        if u32::try_from(facilities.len()).is_err() {
+            return Err(invalid(
+                "",
+                format!("a store holds at most {} facilities", u32::MAX),
+            ));
+        }
+        sort_by_id(&mut facilities);
+        check_ids(facilities.iter().map(|f| (f.id.as_str(), f.name.as_str())))?;
+        let mut builder = Builder::with_capacity(&facilities);
+        for facility in &facilities {
+            builder.push(facility);
+        }
+        builder.finish()
+    }
+
+    /// How many facilities the store holds.
+    ///
+    /// ```
+    /// assert_eq!(carefind::FacilityStore::new(vec![]).unwrap().len(), 0);
+    /// ```
+    pub fn len(&self) -> usize {
+        self.lat.as_slice().len()
+    }
+
+    /// Whether the store holds no facility.
+    ///
+    /// ```
+    /// assert!(carefind::FacilityStore::new(vec![]).unwrap().is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The facility at `position` (in id order), if there is one.
+    ///
+    /// ```
+    /// use carefind::Index;
+    ///
+    /// let index = Index::sample();
+    /// let store = index.store();
+    /// assert!(store.get(0).is_some() && store.get(store.len()).is_none());
+    /// ```
+    pub fn get(&self, position: usize) -> Option<FacilityRef<'_>> {
+        (position < self.len()).then(|| FacilityRef::stored(self, position as u32))
+    }
+
+    /// The facility with this id, found by binary search.
+    ///
+    /// ```
+    /// use carefind::Index;
+    ///
+    /// let index = Index::sample();
+    /// let first = index.store().get(0).unwrap();
+    /// assert_eq!(index.store().find(first.id()), Some(first));
+    /// assert_eq!(index.store().find("no such id"), None);
+    /// ```
+    pub fn find(&self, id: &str) -> Option<FacilityRef<'_>> {
+        let position = self.partition_point(|other| other < id.as_bytes());
+        (position < self.len() && self.field_bytes(position as u32, Field::Id) == id.as_bytes())
+            .then(|| FacilityRef::stored(self, position as u32))
+    }
+
+    /// How many facilities come before the first whose id fails `before` (ids are sorted).
+    pub(crate) fn partition_point(&self, before: impl Fn(&[u8]) -> bool) -> usize {
+        let (mut low, mut high) = (0, self.len());
+        while low < high {
+            let middle = low + (high - low) / 2;
+            if before(self.field_bytes(middle as u32, Field::Id)) {
+                low = middle + 1;
+            } else {
+                high = middle;
+            }
+        }
+        low
+    }
+
+    /// Every facility, in id order.
+    ///
+    /// ```
+    /// use carefind::Index;
+    ///
+    /// let index = Index::sample();
+    /// let ids: Vec<&str> = index.store().iter().map(|f| f.id()).collect();
+    /// assert!(ids.is_sorted());
+    /// ```
+    pub fn iter(&self) -> Facilities<'_> {
+        Facilities {
+            store: self,
+            next: 0,
+            end: self.len() as u32,
+        }
+    }
+
+    /// The bytes the store's columns hold (borrowed or owned).
+    ///
+    /// ```
+    /// use carefind::Index;
+    ///
+    /// let index = Index::sample();
+    /// assert!(index.store().bytes() < 300 * index.len());
+    /// ```
+    pub fn bytes(&self) -> usize {
+        self.text.as_slice().len()
+            + 4 * self.ends.as_slice().len()
+            + self.services_text.as_slice().len()
+            + 4 * self.service_ends.as_slice().len()
+            + 4 * self.services_end.as_slice().len()
+            + 16 * self.len()
+            + 8 * self.masks.as_slice().len()
+            + self.codes.as_slice().len()
+            + 4 * self.verified.as_slice().len()
+    }
+
+    pub(crate) fn field_bytes(&self, position: u32, field: Field) -> &[u8] {
+        let at = position as usize * FIELDS + field as usize;
+        let ends = self.ends.as_slice();
+        let start = match at.checked_sub(1) {
+            Some(before) => ends.get(before).copied().unwrap_or(0),
+            None => 0,
+        };
+        let end = ends.get(at).copied().unwrap_or(start);
+        self.text
+            .as_slice()
+            .get(start as usize..end as usize)
+            .unwrap_or_default()
+    }
+
+    /// A text field. The snapshot reader checked that the arena is UTF-8 and that every
+    /// offset falls on a character boundary, so the conversion cannot fail.
+    pub(crate) fn field(&self, position: u32, field: Field) -> &str {
+        std::str::from_utf8(self.field_bytes(position, field)).unwrap_or_default()
+    }
+
+    /// The range of service numbers of the facility at `position`.
+    pub(crate) fn service_range(&self, position: u32) -> std::ops::Range<usize> {
+        let ends = self.services_end.as_slice();
+        let start = match (position as usize).checked_sub(1) {
+            Some(before) => ends.get(before).copied().unwrap_or(0),
+            None => 0,
+        };
+        start as usize..ends.get(position as usize).copied().unwrap_or(start) as usize
+    }
+
+    pub(crate) fn service(&self, number: usize) -> &str {
+        let ends = self.service_ends.as_slice();
+        let start = match number.checked_sub(1) {
+            Some(before) => ends.get(before).copied().unwrap_or(0),
+            None => 0,
+        };
+        let end = ends.get(number).copied().unwrap_or(start);
+        self.services_text
+            .as_slice()
+            .get(start as usize..end as usize)
+            .and_then(|bytes| std::str::from_utf8(bytes).ok())
+            .unwrap_or_default()
+    }
+
+    pub(crate) fn location(&self, position: u32) -> LatLon {
+        let at = position as usize;
+        let lat = self.lat.as_slice().get(at).copied().unwrap_or_default();
+        let lon = self.lon.as_slice().get(at).copied().unwrap_or_default();
+        // In range: checked when the store was built or read.
+        LatLon::within_range(lat, lon)
+    }
+
+    pub(crate) fn mask(&self, position: u32, which: usize) -> u64 {
+        self.masks
+            .as_slice()
+            .get(position as usize * MASKS + which)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    pub(crate) fn set<T: crate::vocabulary::Term>(&self, position: u32, which: usize) -> Set<T> {
+        Set::from_bits(self.mask(position, which)).unwrap_or_default()
+    }
+
+    pub(crate) fn precision(&self, position: u32) -> Precision {
+        precision_of(self.code(position, 0)).unwrap_or_default()
+    }
+
+    pub(crate) fn status(&self, position: u32) -> Status {
+        status_of(self.code(position, 1)).unwrap_or_default()
+    }
+
+    fn code(&self, position: u32, which: usize) -> u8 {
+        self.codes
+            .as_slice()
+            .get(position as usize * 2 + which)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    pub(crate) fn verified_days(&self, position: u32) -> i32 {
+        self.verified
+            .as_slice()
+            .get(position as usize)
+            .copied()
+            .unwrap_or(i32::MIN)
+    }
+
+    /// What filters read of the facility at `position`.
+    pub(crate) fn attributes(&self, position: u32) -> Attributes {
+        Attributes {
+            care: self.set(position, 0),
+            payment: self.set(position, 1),
+            ages: self.set(position, 2),
+            populations: self.set(position, 3),
+            languages: self.set(position, 4),
+            medications: self.set(position, 5),
+            kinds: self.set(position, 6),
+            precision: self.precision(position),
+            status: self.status(position),
+            verified: self.verified_days(position),
+        }
+    }
+
+    /// Copies the facilities out, in id order.
+    ///
+    /// ```
+    /// use carefind::Index;
+    ///
+    /// let index = Index::sample();
+    /// let facilities = index.store().to_facilities();
+    /// assert_eq!(facilities.len(), index.len());
+    /// assert_eq!(facilities[0], index.store().get(0).unwrap());
+    /// ```
+    pub fn to_facilities(&self) -> Vec<Facility> {
+        self.iter().map(|facility| facility.to_facility()).collect()
+    }
+
+    /// Checks everything a reader of the columns relies on: matching lengths, offsets that
+    /// rise, stay within their arena and fall on character boundaries, valid values, and
+    /// ids non-empty and strictly increasing. A store that passes cannot make a
+    /// [`FacilityRef`] read out of bounds or return a wrong value.
+    pub(crate) fn check(&self) -> Result<(), &'static str> {
+        let count = self.len();
+        if self.lon.as_slice().len() != count
+            || self.ends.as_slice().len() != count * FIELDS
+            || self.services_end.as_slice().len() != count
+            || self.masks.as_slice().len() != count * MASKS
+            || self.codes.as_slice().len() != count * 2
+            || self.verified.as_slice().len() != count
+        {
+            return Err("columns of different lengths");
+        }
+        let text =
+            std::str::from_utf8(self.text.as_slice()).map_err(|_| "text that is not UTF-8")?;
+        check_ends(self.ends.as_slice(), text)?;
+        let services = std::str::from_utf8(self.services_text.as_slice())
+            .map_err(|_| "a service that is not UTF-8")?;
+        check_ends(self.service_ends.as_slice(), services)?;
+        let services_end = self.services_end.as_slice();
+        if !services_end.is_sorted()
+            || services_end.last().map_or(0, |last| *last as usize)
+                != self.service_ends.as_slice().len()
+        {
+            return Err("service counts that do not add up");
+        }
+        for (lat, lon) in self.lat.as_slice().iter().zip(self.lon.as_slice()) {
+            LatLon::new(*lat, *lon).map_err(|_| "a point off the globe")?;
+        }
+        for masks in self.masks.as_slice().chunks_exact(MASKS) {
+            if !masks_known(masks) {
+                return Err("an unknown attribute");
+            }
+        }
+        for codes in self.codes.as_slice().chunks_exact(2) {
+            precision_of(codes[0]).ok_or("an unknown precision")?;
+            status_of(codes[1]).ok_or("an unknown status")?;
+        }
+        for days in self.verified.as_slice() {
+            if *days != i32::MIN && date_of_days(*days).is_none() {
+                return Err("a date out of range");
+            }
+        }
+        let mut previous: Option<&[u8]> = None;
+        for position in 0..count as u32 {
+            let id = self.field_bytes(position, Field::Id);
+            if id.trim_ascii().is_empty() || previous.is_some_and(|before| before >= id) {
+                return Err("ids that are empty, repeated or out of order");
+            }
+            previous = Some(id);
+        }
+        Ok(())
+    }
+}
+
+/// Stores are equal when they hold equal facilities, however their columns are held.
+impl PartialEq for FacilityStore {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
+}
+
+/// Whether each of a facility's masks has only bits its vocabulary has terms for.
+fn masks_known(masks: &[u64]) -> bool {
+    use crate::{
+        AgeSet, CareSet, KindSet, LanguageSet, MedicationSet, MhTypeSet, PaymentSet, PopulationSet,
+    };
+    CareSet::from_bits(masks[0]).is_some()
+        && PaymentSet::from_bits(masks[1]).is_some()
+        && AgeSet::from_bits(masks[2]).is_some()
+        && PopulationSet::from_bits(masks[3]).is_some()
+        && LanguageSet::from_bits(masks[4]).is_some()
+        && MedicationSet::from_bits(masks[5]).is_some()
+        && KindSet::from_bits(masks[6]).is_some()
+        && MhTypeSet::from_bits(masks[7]).is_some()
+}
+
+fn check_ends(ends: &[u32], text: &str) -> Result<(), &'static str> {
+    if !ends.is_sorted() || ends.last().map_or(0, |last| *last as usize) != text.len() {
+        return Err("offsets that do not rise to the end of their text");
+    }
+    if ends.iter().any(|end| !text.is_char_boundary(*end as usize)) {
+        return Err("an offset inside a character");
+    }
+    Ok(())
+}
+
+pub(crate) fn precision_of(code: u8) -> Option<Precision> {
+    match code {
+        0 => Some(Precision::Point),
+        1 => Some(Precision::Zip),
+        _ => None,
+    }
+}
+
+pub(crate) fn precision_code(precision: Precision) -> u8 {
+    match precision {
+        Precision::Point => 0,
+        Precision::Zip => 1,
+    }
+}
+
+pub(crate) fn status_of(code: u8) -> Option<Status> {
+    match code {
+        0 => Some(Status::Active),
+        1 => Some(Status::TemporarilyClosed),
+        2 => Some(Status::Closed),
+        _ => None,
+    }
+}
+
+pub(crate) fn status_code(status: Status) -> u8 {
+    match status {
+        Status::Active => 0,
+        Status::TemporarilyClosed => 1,
+        Status::Closed => 2,
+    }
+}
+
+pub(crate) fn date_of_days(days: i32) -> Option<jiff::civil::Date> {
+    jiff::civil::date(1970, 1, 1)
+        .checked_add(jiff::Span::new().try_days(days).ok()?)
+        .ok()
+}
+
+fn invalid(id: &str, reason: String) -> Error {
+    Error::InvalidFacility {
+        id: id.to_string(),
+        reason,
+    }
+}
+
+/// Refuses an empty id, and an id used twice (the ids come sorted).
+fn check_ids<'a>(mut ids: impl Iterator<Item = (&'a str, &'a str)>) -> Result<(), Error> {
+    let mut previous: Option<&str> = None;
+    ids.try_for_each(|(id, name)| {
+        if id.trim().is_empty() {
+            return Err(invalid(
+                id,
+                format!("the facility named {name:?} has an empty id"),
+            ));
+        }
+        if previous == Some(id) {
+            return Err(invalid(
+                id,
+                "the id is used by more than one facility".into(),
+            ));
+        }
+        previous = Some(id);
+        Ok(())
+    })
+}
+
+/// Appends facilities to the columns, in the order given.
+struct Builder {
+    text: Vec<u8>,
+    ends: Vec<u32>,
+    services_text: Vec<u8>,
+    service_ends: Vec<u32>,
+    services_end: Vec<u32>,
+    lat: Vec<f64>,
+    lon: Vec<f64>,
+    masks: Vec<u64>,
+    codes: Vec<u8>,
+    verified: Vec<i32>,
+    /// Set when an arena outgrows its 32-bit offsets.
+    overflow: bool,
+}
+
+impl Builder {
+    fn with_capacity(facilities: &[Facility]) -> Self {
+        let count = facilities.len();
+        let text: usize = facilities
+            .iter()
+            .map(|f| {
+                Field::ALL
+                    .iter()
+                    .map(|field| Field::of(f, *field).len())
+                    .sum::<usize>()
+            })
+            .sum();
+        let services: usize = facilities.iter().map(|f| f.services.len()).sum();
+        Builder {
+            text: Vec::with_capacity(text),
+            ends: Vec::with_capacity(count * FIELDS),
+            services_text: Vec::new(),
+            service_ends: Vec::with_capacity(services),
+            services_end: Vec::with_capacity(count),
+            lat: Vec::with_capacity(count),
+            lon: Vec::with_capacity(count),
+            masks: Vec::with_capacity(count * MASKS),
+            codes: Vec::with_capacity(count * 2),
+            verified: Vec::with_capacity(count),
+            overflow: false,
+        }
+    }
+
+    fn end_of(&mut self, len: usize) -> u32 {
+        u32::try_from(len).unwrap_or_else(|_| {
+            self.overflow = true;
+            u32::MAX
+        })
+    }
+
+    fn push(&mut self, facility: &Facility) {
+        for field in Field::ALL {
+            self.text
+                .extend_from_slice(Field::of(facility, field).as_bytes());
+            let end = self.end_of(self.text.len());
+            self.ends.push(end);
+        }
+        for service in &facility.services {
+            self.services_text.extend_from_slice(service.as_bytes());
+            let end = self.end_of(self.services_text.len());
+            self.service_ends.push(end);
+        }
+        let services = self.end_of(self.service_ends.len());
+        self.services_end.push(services);
+        self.lat.push(facility.location.lat());
+        self.lon.push(facility.location.lon());
+        self.masks.extend([
+            facility.care.bits(),
+            facility.payment.bits(),
+            facility.ages.bits(),
+            facility.populations.bits(),
+            facility.languages.bits(),
+            facility.medications.bits(),
+            facility.kinds.bits(),
+            facility.mh_types.bits(),
+        ]);
+        self.codes.push(precision_code(facility.precision));
+        self.codes.push(status_code(facility.status));
+        self.verified
+            .push(facility.verified.map_or(i32::MIN, days_of));
+    }
+
+    fn finish(self) -> Result<FacilityStore, Error> {
+        if self.overflow {
+            return Err(invalid(
+                "",
+                "a store holds at most 4 GiB of text and u32::MAX services".into(),
+            ));
+        }
+        Ok(FacilityStore {
+            text: Column::Owned(self.text),
+            ends: Column::Owned(self.ends),
+            services_text: Column::Owned(self.services_text),
+            service_ends: Column::Owned(self.service_ends),
+            services_end: Column::Owned(self.services_end),
+            lat: Column::Owned(self.lat),
+            lon: Column::Owned(self.lon),
+            masks: Column::Owned(self.masks),
+            codes: Column::Owned(self.codes),
+            verified: Column::Owned(self.verified),
+        })
+    }
+}
+
+/// Sorts facilities by id. Files usually come sorted, which is checked first; otherwise the
+/// sort runs over compact keys (the id's first eight bytes, then the position) rather than
+/// over records of several hundred bytes scattered in memory, and the records are then
+/// moved once each, in place, by following the cycles of the order.
+pub(crate) fn sort_by_id(facilities: &mut [Facility]) {
+    if facilities.is_sorted_by(|a, b| a.id <= b.id) {
+        return;
+    }
+    let prefix = |id: &str| {
+        let mut bytes = [0; 8];
+        let len = id.len().min(8);
+        bytes[..len].copy_from_slice(&id.as_bytes()[..len]);
+        u64::from_be_bytes(bytes)
+    };
+    let mut order: Vec<(u64, u32)> = facilities
+        .iter()
+        .zip(0..)
+        .map(|(facility, position)| (prefix(&facility.id), position))
+        .collect();
+    let id = |position: u32| facilities[position as usize].id.as_str();
+    order.par_sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| id(a.1).cmp(id(b.1))));
+    let mut source: Vec<u32> = order.into_iter().map(|(_, position)| position).collect();
+    for start in 0..source.len() {
+        let mut slot = start;
+        loop {
+            let from = source[slot] as usize;
+            source[slot] = slot as u32;
+            if from == start || from == slot {
+                break;
+            }
+            facilities.swap(slot, from);
+            slot = from;
+        }
+    }
+}
+
+/// The facilities of a [`FacilityStore`] (or an [`Index`](crate::Index)), in id order.
+///
+/// ```
+/// use carefind::Index;
+///
+/// let index = Index::sample();
+/// let mut facilities = index.facilities();
+/// assert_eq!(facilities.len(), index.len());
+/// assert_eq!(facilities.next().map(|f| f.position()), Some(0));
+/// ```
+#[derive(Clone, Debug)]
+pub struct Facilities<'a> {
+    store: &'a FacilityStore,
+    next: u32,
+    end: u32,
+}
+
+impl<'a> Iterator for Facilities<'a> {
+    type Item = FacilityRef<'a>;
+
+    fn next(&mut self) -> Option<FacilityRef<'a>> {
+        (self.next < self.end).then(|| {
+            self.next += 1;
+            FacilityRef::stored(self.store, self.next - 1)
+        })
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let left = (self.end - self.next) as usize;
+        (left, Some(left))
+    }
+
+    fn nth(&mut self, n: usize) -> Option<FacilityRef<'a>> {
+        self.next = self
+            .next
+            .saturating_add(u32::try_from(n).unwrap_or(u32::MAX))
+            .min(self.end);
+        self.next()
+    }
+}
+
+impl DoubleEndedIterator for Facilities<'_> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        (self.next < self.end).then(|| {
+            self.end -= 1;
+            FacilityRef::stored(self.store, self.end)
+        })
+    }
+}
+
+impl ExactSizeIterator for Facilities<'_> {}
+
+impl std::iter::FusedIterator for Facilities<'_> {}
+
+impl<'a> IntoIterator for &'a FacilityStore {
+    type Item = FacilityRef<'a>;
+    type IntoIter = Facilities<'a>;
+
+    fn into_iter(self) -> Facilities<'a> {
+        self.iter()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn facilities_are_sorted_by_id_whatever_the_input_order() {
+        let ids = [
+            "b",
+            "a",
+            "abcdefghij",
+            "abcdefghi",
+            "",
+            "zz",
+            "abcdefgh",
+            "c",
+            "a0",
+        ];
+        for rotation in 0..ids.len() {
+            let mut facilities: Vec<Facility> = ids
+                .iter()
+                .cycle()
+                .skip(rotation)
+                .take(ids.len())
+                .map(|id| Facility::new(*id, "F", LatLon::new(0.0, 0.0).unwrap()))
+                .collect();
+            sort_by_id(&mut facilities);
+            let mut expected = ids.to_vec();
+            expected.sort_unstable();
+            let sorted: Vec<&str> = facilities.iter().map(|f| f.id.as_str()).collect();
+            assert_eq!(sorted, expected);
+        }
+    }
+
+    #[test]
+    fn every_field_reads_back_as_stored() {
+        let mut facility = Facility::new("ü-1", "Ünïcode", LatLon::new(-89.5, 179.9).unwrap());
+        facility.services = vec!["".into(), "12-step".into(), "groups".into()];
+        facility.care = "detox;iop".parse().unwrap();
+        facility.precision = Precision::Zip;
+        facility.status = Status::TemporarilyClosed;
+        facility.verified = Some(jiff::civil::date(2024, 2, 29));
+        facility.source = "test".into();
+        let plain = Facility::new("a", "A", LatLon::new(0.0, 0.0).unwrap());
+        let store = FacilityStore::new(vec![facility.clone(), plain.clone()]).unwrap();
+        store.check().unwrap();
+        assert_eq!(store.to_facilities(), [plain, facility]);
+    }
+
+    #[test]
+    fn empty_ids_are_refused() {
+        let facility = Facility::new(" ", "Blank", LatLon::new(0.0, 0.0).unwrap());
+        let error = FacilityStore::new(vec![facility]).unwrap_err().to_string();
+        assert!(error.contains("empty id"), "{error}");
+    }
+}

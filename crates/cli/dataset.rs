@@ -10,38 +10,45 @@ use crate::failure::Failure;
 
 /// Loads `--data FILE` (`-` for stdin), or the embedded sample with a notice on stderr.
 pub fn load(data: Option<&str>) -> Result<Index, Failure> {
-    match data {
-        None => {
-            let index = Index::sample();
-            eprintln!(
-                "carefind: searching the embedded sample of {} fictitious facilities, not a real directory (use --data FILE)",
-                index.len()
-            );
-            Ok(index)
+    let Some(source) = data else {
+        let index = Index::sample();
+        eprintln!(
+            "carefind: searching the embedded sample of {} fictitious facilities, not a real directory (use --data FILE)",
+            index.len()
+        );
+        return Ok(index);
+    };
+    Ok(Index::from_store(match open(source)? {
+        Opened::Snapshot(store) => *store,
+        // Parsed straight into the store's columns, never held as records.
+        Opened::Csv(reader) => {
+            native::store_from_reader(reader, name(source), &LoadOptions::strict())?.store
         }
-        Some(source) => Ok(match read(source)? {
-            Dataset::Snapshot(store) => Index::from_store(*store),
-            Dataset::Csv(facilities) => Index::new(facilities)?,
-        }),
-    }
+    }))
 }
 
 /// The facilities of a carefind CSV or snapshot file, copied out.
 pub fn facilities(source: &str) -> Result<Vec<Facility>, Failure> {
-    Ok(match read(source)? {
-        Dataset::Snapshot(store) => store.to_facilities(),
-        Dataset::Csv(facilities) => facilities,
+    Ok(match open(source)? {
+        Opened::Snapshot(store) => store.to_facilities(),
+        Opened::Csv(reader) => {
+            native::from_reader(reader, name(source), &LoadOptions::strict())?.facilities
+        }
     })
 }
 
-/// A dataset as its file holds it: a snapshot is used in place, a CSV parsed into records.
-enum Dataset {
+/// A dataset file, opened: a snapshot is read (and used in place), CSV left to stream.
+enum Opened {
     Snapshot(Box<FacilityStore>),
-    Csv(Vec<Facility>),
+    Csv(Box<dyn BufRead>),
 }
 
-/// Reads a carefind CSV or snapshot file (told apart by their first bytes), or stdin.
-fn read(source: &str) -> Result<Dataset, Failure> {
+fn name(source: &str) -> &str {
+    if source == "-" { "<stdin>" } else { source }
+}
+
+/// Opens a carefind CSV or snapshot file, or stdin (`-`), told apart by their first bytes.
+fn open(source: &str) -> Result<Opened, Failure> {
     if source == "-" {
         // CSV streams through the loader, which holds a bounded window of it.
         let mut reader = io::BufReader::with_capacity(1 << 16, io::stdin().lock());
@@ -49,11 +56,10 @@ fn read(source: &str) -> Result<Dataset, Failure> {
             let mut bytes = Vec::new();
             reader.read_to_end(&mut bytes)?;
             return snapshot::from_slice(&bytes)
-                .map(|store| Dataset::Snapshot(Box::new(store)))
+                .map(|store| Opened::Snapshot(Box::new(store)))
                 .map_err(|error| Failure::usage(format!("<stdin>: {error}")));
         }
-        let loaded = native::from_reader(reader, "<stdin>", &LoadOptions::strict())?;
-        return Ok(Dataset::Csv(loaded.facilities));
+        return Ok(Opened::Csv(Box::new(reader)));
     }
     let io_error = |error: io::Error| carefind::Error::Io {
         file: source.to_string(),
@@ -61,11 +67,9 @@ fn read(source: &str) -> Result<Dataset, Failure> {
     };
     let file = std::fs::File::open(source).map_err(io_error)?;
     let mut reader = io::BufReader::with_capacity(1 << 16, file);
-    // Opened once: the first bytes say which reader to hand the stream to.
     if snapshot::is_snapshot(reader.fill_buf().map_err(io_error)?) {
         // Read again in one block, into aligned words the store uses in place.
-        return Ok(Dataset::Snapshot(Box::new(snapshot::from_path(source)?)));
+        return Ok(Opened::Snapshot(Box::new(snapshot::from_path(source)?)));
     }
-    let loaded = native::from_reader(reader, source, &LoadOptions::strict())?;
-    Ok(Dataset::Csv(loaded.facilities))
+    Ok(Opened::Csv(Box::new(reader)))
 }

@@ -95,7 +95,7 @@ impl<'a> FacilityRef<'a> {
         }
     }
 
-    fn text(&self, field: Field) -> &'a str {
+    pub(crate) fn text(&self, field: Field) -> &'a str {
         match self.place {
             Place::Stored { store, position } => store.field(position, field),
             Place::Owned(facility) => Field::of(facility, field),

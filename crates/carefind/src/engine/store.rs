@@ -244,7 +244,7 @@ impl FacilityStore {
         check_ids(facilities.iter().map(|f| (f.id.as_str(), f.name.as_str())))?;
         let mut builder = Builder::with_capacity(&facilities);
         for facility in &facilities {
-            builder.push(facility);
+            builder.push(facility.view());
         }
         builder.finish()
     }
@@ -465,6 +465,45 @@ impl FacilityStore {
         self.iter().map(|facility| facility.to_facility()).collect()
     }
 
+    /// The store with its facilities in `order` (a permutation of the positions), built
+    /// column by column, each old column dropped once its new one is made, so that the
+    /// peak is one column more than the store (not two stores).
+    fn permuted(self, order: &[u32]) -> FacilityStore {
+        let FacilityStore {
+            text,
+            ends,
+            services_text,
+            service_ends,
+            services_end,
+            lat,
+            lon,
+            masks,
+            codes,
+            verified,
+        } = self;
+        let (new_text, new_ends) = permute_arena(text.as_slice(), ends.as_slice(), FIELDS, order);
+        drop((text, ends));
+        let (new_services_text, new_service_ends, new_services_end) = permute_lists(
+            services_text.as_slice(),
+            service_ends.as_slice(),
+            services_end.as_slice(),
+            order,
+        );
+        drop((services_text, service_ends, services_end));
+        FacilityStore {
+            text: new_text,
+            ends: new_ends,
+            services_text: new_services_text,
+            service_ends: new_service_ends,
+            services_end: new_services_end,
+            lat: gather(&lat, 1, order),
+            lon: gather(&lon, 1, order),
+            masks: gather(&masks, MASKS, order),
+            codes: gather(&codes, 2, order),
+            verified: gather(&verified, 1, order),
+        }
+    }
+
     /// Checks everything a reader of the columns relies on: matching lengths, offsets that
     /// rise, stay within their arena and fall on character boundaries, valid values, and
     /// ids non-empty and strictly increasing. A store that passes cannot make a
@@ -527,6 +566,91 @@ impl PartialEq for FacilityStore {
     fn eq(&self, other: &Self) -> bool {
         self.len() == other.len() && self.iter().eq(other.iter())
     }
+}
+
+/// The `width` values of each facility of `column`, in `order`.
+fn gather<T: Number>(column: &Column<T>, width: usize, order: &[u32]) -> Column<T> {
+    let values = column.as_slice();
+    let mut out = Vec::with_capacity(values.len());
+    for position in order {
+        let at = *position as usize * width;
+        out.extend_from_slice(values.get(at..at + width).unwrap_or_default());
+    }
+    Column::Owned(out)
+}
+
+/// An arena of `fields` texts per facility, and where each text ends, in `order`. A
+/// facility's texts are contiguous, so each moves as one slice.
+fn permute_arena(
+    text: &[u8],
+    ends: &[u32],
+    fields: usize,
+    order: &[u32],
+) -> (Column<u8>, Column<u32>) {
+    let span = |position: usize| {
+        let start = match (position * fields).checked_sub(1) {
+            Some(before) => ends.get(before).copied().unwrap_or(0),
+            None => 0,
+        };
+        let field_ends = ends
+            .get(position * fields..(position + 1) * fields)
+            .unwrap_or_default();
+        (start, field_ends)
+    };
+    let mut new_text = Vec::with_capacity(text.len());
+    let mut new_ends = Vec::with_capacity(ends.len());
+    for position in order {
+        let (start, field_ends) = span(*position as usize);
+        let end = field_ends.last().copied().unwrap_or(start);
+        let shift = new_text.len() as i64 - i64::from(start);
+        new_text.extend_from_slice(text.get(start as usize..end as usize).unwrap_or_default());
+        new_ends.extend(
+            field_ends
+                .iter()
+                .map(|end| (i64::from(*end) + shift) as u32),
+        );
+    }
+    (Column::Owned(new_text), Column::Owned(new_ends))
+}
+
+/// The services arena, where each service ends, and the running count of services per
+/// facility, in `order`.
+fn permute_lists(
+    text: &[u8],
+    ends: &[u32],
+    counts: &[u32],
+    order: &[u32],
+) -> (Column<u8>, Column<u32>, Column<u32>) {
+    let mut new_text = Vec::with_capacity(text.len());
+    let mut new_ends = Vec::with_capacity(ends.len());
+    let mut new_counts = Vec::with_capacity(counts.len());
+    for position in order {
+        let position = *position as usize;
+        let first = match position.checked_sub(1) {
+            Some(before) => counts.get(before).copied().unwrap_or(0),
+            None => 0,
+        } as usize;
+        let last = counts.get(position).copied().unwrap_or(0) as usize;
+        let start = match first.checked_sub(1) {
+            Some(before) => ends.get(before).copied().unwrap_or(0),
+            None => 0,
+        };
+        let service_ends = ends.get(first..last).unwrap_or_default();
+        let end = service_ends.last().copied().unwrap_or(start);
+        let shift = new_text.len() as i64 - i64::from(start);
+        new_text.extend_from_slice(text.get(start as usize..end as usize).unwrap_or_default());
+        new_ends.extend(
+            service_ends
+                .iter()
+                .map(|end| (i64::from(*end) + shift) as u32),
+        );
+        new_counts.push(new_ends.len() as u32);
+    }
+    (
+        Column::Owned(new_text),
+        Column::Owned(new_ends),
+        Column::Owned(new_counts),
+    )
 }
 
 /// Whether each of a facility's masks has only bits its vocabulary has terms for.
@@ -620,8 +744,10 @@ fn check_ids<'a>(mut ids: impl Iterator<Item = (&'a str, &'a str)>) -> Result<()
     })
 }
 
-/// Appends facilities to the columns, in the order given.
-struct Builder {
+/// Appends facilities to the columns, in the order given (a loader's input order), then
+/// sorts them by id.
+#[derive(Default)]
+pub(crate) struct Builder {
     text: Vec<u8>,
     ends: Vec<u32>,
     services_text: Vec<u8>,
@@ -664,6 +790,24 @@ impl Builder {
         }
     }
 
+    /// How many facilities are in.
+    pub(crate) fn len(&self) -> usize {
+        self.lat.len()
+    }
+
+    /// The id of facility number `at`.
+    pub(crate) fn id(&self, at: u32) -> &[u8] {
+        let at = at as usize * FIELDS;
+        let start = match at.checked_sub(1) {
+            Some(before) => self.ends.get(before).copied().unwrap_or(0),
+            None => 0,
+        };
+        let end = self.ends.get(at).copied().unwrap_or(start);
+        self.text
+            .get(start as usize..end as usize)
+            .unwrap_or_default()
+    }
+
     fn end_of(&mut self, len: usize) -> u32 {
         u32::try_from(len).unwrap_or_else(|_| {
             self.overflow = true;
@@ -671,38 +815,39 @@ impl Builder {
         })
     }
 
-    fn push(&mut self, facility: &Facility) {
+    pub(crate) fn push(&mut self, facility: FacilityRef<'_>) {
         for field in Field::ALL {
-            self.text
-                .extend_from_slice(Field::of(facility, field).as_bytes());
+            self.text.extend_from_slice(facility.text(field).as_bytes());
             let end = self.end_of(self.text.len());
             self.ends.push(end);
         }
-        for service in &facility.services {
+        for service in facility.services() {
             self.services_text.extend_from_slice(service.as_bytes());
             let end = self.end_of(self.services_text.len());
             self.service_ends.push(end);
         }
         let services = self.end_of(self.service_ends.len());
         self.services_end.push(services);
-        self.lat.push(facility.location.lat());
-        self.lon.push(facility.location.lon());
+        let location = facility.location();
+        self.lat.push(location.lat());
+        self.lon.push(location.lon());
         self.masks.extend([
-            facility.care.bits(),
-            facility.payment.bits(),
-            facility.ages.bits(),
-            facility.populations.bits(),
-            facility.languages.bits(),
-            facility.medications.bits(),
-            facility.kinds.bits(),
-            facility.mh_types.bits(),
+            facility.care().bits(),
+            facility.payment().bits(),
+            facility.ages().bits(),
+            facility.populations().bits(),
+            facility.languages().bits(),
+            facility.medications().bits(),
+            facility.kinds().bits(),
+            facility.mh_types().bits(),
         ]);
-        self.codes.push(precision_code(facility.precision));
-        self.codes.push(status_code(facility.status));
+        self.codes.push(precision_code(facility.precision()));
+        self.codes.push(status_code(facility.status()));
         self.verified
-            .push(facility.verified.map_or(i32::MIN, days_of));
+            .push(facility.verified().map_or(i32::MIN, days_of));
     }
 
+    /// The columns as a store, in the order the facilities came.
     fn finish(self) -> Result<FacilityStore, Error> {
         if self.overflow {
             return Err(invalid(
@@ -722,6 +867,37 @@ impl Builder {
             codes: Column::Owned(self.codes),
             verified: Column::Owned(self.verified),
         })
+    }
+
+    /// The store, sorted by id (files usually come sorted, which is checked first), its
+    /// ids checked as [`FacilityStore::new`] checks them.
+    pub(crate) fn finish_sorted(self) -> Result<FacilityStore, Error> {
+        if u32::try_from(self.len()).is_err() {
+            return Err(invalid(
+                "",
+                format!("a store holds at most {} facilities", u32::MAX),
+            ));
+        }
+        let unsorted = self.finish()?;
+        let count = unsorted.len() as u32;
+        let id = |position: u32| unsorted.field_bytes(position, Field::Id);
+        let sorted = (1..count).all(|position| id(position - 1) <= id(position));
+        let store = if sorted {
+            unsorted
+        } else {
+            let mut order: Vec<u32> = (0..count).collect();
+            order.par_sort_unstable_by(|a, b| id(*a).cmp(id(*b)));
+            unsorted.permuted(&order)
+        };
+        check_ids(store.iter().map(|f| (f.id(), f.name())))?;
+        Ok(store)
+    }
+
+    /// The facilities back out, in the order they came.
+    pub(crate) fn into_facilities(self) -> Vec<Facility> {
+        self.finish()
+            .map(|store| store.to_facilities())
+            .unwrap_or_default()
     }
 }
 
@@ -827,6 +1003,7 @@ impl<'a> IntoIterator for &'a FacilityStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::CareSet;
 
     #[test]
     fn facilities_are_sorted_by_id_whatever_the_input_order() {
@@ -870,6 +1047,33 @@ mod tests {
         let store = FacilityStore::new(vec![facility.clone(), plain.clone()]).unwrap();
         store.check().unwrap();
         assert_eq!(store.to_facilities(), [plain, facility]);
+    }
+
+    #[test]
+    fn a_store_built_in_any_order_is_the_store_sorted_by_id() {
+        let facilities: Vec<Facility> = [("c", 2), ("a", 0), ("d", 3), ("b", 1)]
+            .into_iter()
+            .map(|(id, services)| {
+                let mut facility =
+                    Facility::new(id, id.to_uppercase(), LatLon::new(1.0, 2.0).unwrap());
+                facility.services = (0..services).map(|n| format!("{id}{n}")).collect();
+                facility.care = CareSet::from_bits(services as u64 + 1).unwrap();
+                facility
+            })
+            .collect();
+        let mut builder = Builder::default();
+        for facility in &facilities {
+            builder.push(facility.view());
+        }
+        let sorted = builder.finish_sorted().unwrap();
+        sorted.check().unwrap();
+        assert_eq!(sorted, FacilityStore::new(facilities).unwrap());
+        let ids: Vec<&str> = sorted.iter().map(|f| f.id()).collect();
+        assert_eq!(ids, ["a", "b", "c", "d"]);
+        assert_eq!(
+            sorted.get(3).unwrap().services().collect::<Vec<_>>(),
+            ["d0", "d1", "d2"]
+        );
     }
 
     #[test]

@@ -267,3 +267,15 @@ pub struct Loaded {
     /// What happened to every row.
     pub report: LoadReport,
 }
+
+/// Facilities read from one source straight into a [`FacilityStore`](crate::FacilityStore)
+/// (sorted by id), with the report: what [`native::store_from_path`] gives, for programs
+/// that go on to index them ([`Index::from_store`](crate::Index::from_store)) and need no
+/// owned records.
+#[derive(Clone, Debug)]
+pub struct StoreLoaded {
+    /// The facilities, sorted by id.
+    pub store: crate::FacilityStore,
+    /// What happened to every row.
+    pub report: LoadReport,
+}

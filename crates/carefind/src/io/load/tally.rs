@@ -1,10 +1,13 @@
 //! Accounting for every row of a load, whatever the format.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::error::{Error, Problem, RowError};
 use crate::facility::Facility;
-use crate::load::{LoadOptions, LoadReport, Loaded, Mode, Repair};
+use crate::load::{LoadOptions, LoadReport, Loaded, Mode, Repair, StoreLoaded};
+use crate::store::{Builder, FacilityStore};
 
 /// Where a row's id came from, which decides what a repeated id means.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,10 +28,39 @@ pub(crate) struct Tally<'a> {
     source: &'a str,
     mode: Mode,
     report: LoadReport,
-    facilities: Vec<Facility>,
-    first_line_of_id: HashMap<String, u64>,
+    sink: Sink,
+    /// Each id loaded so far, by a hash of it: the line it was first on and where it went
+    /// in the sink (where the id itself is, to tell a repeat from a collision).
+    first_of_id: HashMap<u64, (u64, u32), BuildHasherDefault<Prehashed>>,
+    /// The ids whose hash an earlier, different id already has (expected never).
+    first_line_of_collided_id: HashMap<String, u64>,
     content_of_id: HashMap<String, u64>,
     unknown_labels: HashMap<String, u64>,
+}
+
+/// Where loaded facilities go: into records, or straight into a store's columns (each
+/// facility dropped as soon as it is stored, so a large load never holds them all).
+enum Sink {
+    Records(Vec<Facility>),
+    Store(Box<Builder>),
+}
+
+impl Sink {
+    fn len(&self) -> usize {
+        match self {
+            Sink::Records(facilities) => facilities.len(),
+            Sink::Store(builder) => builder.len(),
+        }
+    }
+
+    fn id(&self, at: u32) -> &[u8] {
+        match self {
+            Sink::Records(facilities) => facilities
+                .get(at as usize)
+                .map_or(&[][..], |f| f.id.as_bytes()),
+            Sink::Store(builder) => builder.id(at),
+        }
+    }
 }
 
 impl<'a> Tally<'a> {
@@ -45,11 +77,23 @@ impl<'a> Tally<'a> {
                 ignored_columns,
                 ..LoadReport::default()
             },
-            facilities: Vec::new(),
-            first_line_of_id: HashMap::new(),
+            sink: Sink::Records(Vec::new()),
+            first_of_id: HashMap::default(),
+            first_line_of_collided_id: HashMap::new(),
             content_of_id: HashMap::new(),
             unknown_labels: HashMap::new(),
         }
+    }
+
+    /// Names the input's columns that the load ignores, for the report.
+    pub(crate) fn ignore_columns(&mut self, columns: Vec<String>) {
+        self.report.ignored_columns = columns;
+    }
+
+    /// A tally that stores what it loads in a [`FacilityStore`], for [`Tally::finish_store`].
+    pub(crate) fn into_store(mut self) -> Self {
+        self.sink = Sink::Store(Box::default());
+        self
     }
 
     /// Accounts for one row whose id the file gave.
@@ -73,8 +117,8 @@ impl<'a> Tally<'a> {
             if let IdSource::Derived { content } = ids {
                 self.disambiguate(&mut facility, content);
             }
-            match self.first_line_of_id.get(&facility.id) {
-                Some(&first_line) => Err(RowError {
+            match self.first_line_of(&facility.id, line) {
+                Some(first_line) => Err(RowError {
                     line,
                     column: Some("id".into()),
                     value: facility.id,
@@ -83,15 +127,15 @@ impl<'a> Tally<'a> {
                         IdSource::Derived { .. } => Problem::DuplicateRow { first_line },
                     },
                 }),
-                None => {
-                    self.first_line_of_id.insert(facility.id.clone(), line);
-                    Ok(facility)
-                }
+                None => Ok(facility),
             }
         });
         match checked {
             Ok(facility) => {
-                self.facilities.push(facility);
+                match &mut self.sink {
+                    Sink::Records(facilities) => facilities.push(facility),
+                    Sink::Store(builder) => builder.push(facility.view()),
+                }
                 self.report.loaded += 1;
                 Ok(())
             }
@@ -103,6 +147,28 @@ impl<'a> Tally<'a> {
                 file: self.source.to_string(),
                 row,
             }),
+        }
+    }
+
+    /// The line `id` was first loaded from, or `None` when it is new, in which case it is
+    /// noted as loaded from `line` (the caller then loads it, as the sink's next facility).
+    fn first_line_of(&mut self, id: &str, line: u64) -> Option<u64> {
+        let next = u32::try_from(self.sink.len()).unwrap_or(u32::MAX);
+        match self.first_of_id.entry(id_hash(id.as_bytes())) {
+            Entry::Vacant(vacant) => {
+                vacant.insert((line, next));
+                None
+            }
+            Entry::Occupied(first) if self.sink.id(first.get().1) == id.as_bytes() => {
+                Some(first.get().0)
+            }
+            Entry::Occupied(_) => match self.first_line_of_collided_id.get(id) {
+                Some(first_line) => Some(*first_line),
+                None => {
+                    self.first_line_of_collided_id.insert(id.to_string(), line);
+                    None
+                }
+            },
         }
     }
 
@@ -152,14 +218,68 @@ impl<'a> Tally<'a> {
         self.report.loaded
     }
 
+    /// The facilities loaded, in input order, and the report.
     pub(crate) fn finish(mut self) -> Loaded {
-        let mut unknown: Vec<(String, u64)> = self.unknown_labels.into_iter().collect();
+        let report = self.take_report();
+        let facilities = match self.sink {
+            Sink::Records(facilities) => facilities,
+            Sink::Store(builder) => (*builder).into_facilities(),
+        };
+        Loaded { facilities, report }
+    }
+
+    /// The facilities loaded, stored (sorted by id), and the report.
+    pub(crate) fn finish_store(mut self) -> Result<StoreLoaded, Error> {
+        let report = self.take_report();
+        let store = match self.sink {
+            Sink::Records(facilities) => FacilityStore::new(facilities)?,
+            Sink::Store(builder) => (*builder).finish_sorted()?,
+        };
+        Ok(StoreLoaded { store, report })
+    }
+
+    fn take_report(&mut self) -> LoadReport {
+        let mut unknown: Vec<(String, u64)> = std::mem::take(&mut self.unknown_labels)
+            .into_iter()
+            .collect();
         unknown.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         self.report.unknown_labels = unknown;
-        Loaded {
-            facilities: self.facilities,
-            report: self.report,
+        std::mem::take(&mut self.report)
+    }
+}
+
+/// A 64-bit hash of an id, eight bytes at a time (ids are short and many; SipHash cost a
+/// tenth of a million-row load), its bits mixed so that a hash table can use any of them.
+fn id_hash(id: &[u8]) -> u64 {
+    let mut hash = id.len() as u64;
+    for chunk in id.chunks(8) {
+        let mut word = [0; 8];
+        word[..chunk.len()].copy_from_slice(chunk);
+        hash = (hash.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+    // splitmix64's finalizer.
+    hash = (hash ^ (hash >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    hash = (hash ^ (hash >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    hash ^ (hash >> 31)
+}
+
+/// A `Hasher` for keys that are hashes already.
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl Hasher for Prehashed {
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.0 = (self.0 << 8) | u64::from(*byte);
         }
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        self.0 = value;
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
     }
 }
 

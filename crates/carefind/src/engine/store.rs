@@ -885,8 +885,11 @@ impl Builder {
         let store = if sorted {
             unsorted
         } else {
-            let mut order: Vec<u32> = (0..count).collect();
-            order.par_sort_unstable_by(|a, b| id(*a).cmp(id(*b)));
+            // By compact keys (the id's first eight bytes, then the position), which settle
+            // most comparisons without reading the arena.
+            let mut keys: Vec<(u64, u32)> = (0..count).map(|p| (id_prefix(id(p)), p)).collect();
+            keys.par_sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| id(a.1).cmp(id(b.1))));
+            let order: Vec<u32> = keys.into_iter().map(|(_, position)| position).collect();
             unsorted.permuted(&order)
         };
         check_ids(store.iter().map(|f| (f.id(), f.name())))?;
@@ -901,6 +904,14 @@ impl Builder {
     }
 }
 
+/// An id's first eight bytes as a number that orders as the ids do.
+fn id_prefix(id: &[u8]) -> u64 {
+    let mut bytes = [0; 8];
+    let len = id.len().min(8);
+    bytes[..len].copy_from_slice(&id[..len]);
+    u64::from_be_bytes(bytes)
+}
+
 /// Sorts facilities by id. Files usually come sorted, which is checked first; otherwise the
 /// sort runs over compact keys (the id's first eight bytes, then the position) rather than
 /// over records of several hundred bytes scattered in memory, and the records are then
@@ -909,16 +920,10 @@ pub(crate) fn sort_by_id(facilities: &mut [Facility]) {
     if facilities.is_sorted_by(|a, b| a.id <= b.id) {
         return;
     }
-    let prefix = |id: &str| {
-        let mut bytes = [0; 8];
-        let len = id.len().min(8);
-        bytes[..len].copy_from_slice(&id.as_bytes()[..len]);
-        u64::from_be_bytes(bytes)
-    };
     let mut order: Vec<(u64, u32)> = facilities
         .iter()
         .zip(0..)
-        .map(|(facility, position)| (prefix(&facility.id), position))
+        .map(|(facility, position)| (id_prefix(facility.id.as_bytes()), position))
         .collect();
     let id = |position: u32| facilities[position as usize].id.as_str();
     order.par_sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| id(a.1).cmp(id(b.1))));

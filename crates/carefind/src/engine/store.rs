@@ -112,6 +112,23 @@ macro_rules! numbers {
 }
 numbers!(u8, u32, u64, i32, f64);
 
+/// An arena of text: owned, or embedded in the program. Kept as `str`, so that reading a
+/// field is slicing (two boundary checks), not validating its UTF-8 again.
+#[derive(Clone, Debug)]
+pub(crate) enum Text {
+    Owned(String),
+    Static(&'static str),
+}
+
+impl Text {
+    pub(crate) fn as_str(&self) -> &str {
+        match self {
+            Text::Owned(text) => text,
+            Text::Static(text) => text,
+        }
+    }
+}
+
 /// A column of numbers, owned or borrowed from a [`Block`].
 #[derive(Clone, Debug)]
 pub(crate) enum Column<T> {
@@ -198,12 +215,12 @@ impl<T: Number> Column<T> {
 #[derive(Clone, Debug)]
 pub struct FacilityStore {
     /// The text fields of every facility, back to back, in [`Field`] order.
-    pub(crate) text: Column<u8>,
+    pub(crate) text: Text,
     /// Where each text field ends in `text`: facility `p`'s field `f` spans
     /// `ends[p * FIELDS + f - 1] .. ends[p * FIELDS + f]` (from 0 for the very first).
     pub(crate) ends: Column<u32>,
     /// Every service of every facility, back to back.
-    pub(crate) services_text: Column<u8>,
+    pub(crate) services_text: Text,
     /// Where each service ends in `services_text`.
     pub(crate) service_ends: Column<u32>,
     /// How many services the facilities up to and including each one have, so that
@@ -336,9 +353,9 @@ impl FacilityStore {
     /// assert!(index.store().bytes() < 300 * index.len());
     /// ```
     pub fn bytes(&self) -> usize {
-        self.text.as_slice().len()
+        self.text.as_str().len()
             + 4 * self.ends.as_slice().len()
-            + self.services_text.as_slice().len()
+            + self.services_text.as_str().len()
             + 4 * self.service_ends.as_slice().len()
             + 4 * self.services_end.as_slice().len()
             + 16 * self.len()
@@ -348,6 +365,12 @@ impl FacilityStore {
     }
 
     pub(crate) fn field_bytes(&self, position: u32, field: Field) -> &[u8] {
+        self.field(position, field).as_bytes()
+    }
+
+    /// A text field: a slice of the arena (whose offsets were checked to fall on
+    /// character boundaries when the store was built or read).
+    pub(crate) fn field(&self, position: u32, field: Field) -> &str {
         let at = position as usize * FIELDS + field as usize;
         let ends = self.ends.as_slice();
         let start = match at.checked_sub(1) {
@@ -356,15 +379,9 @@ impl FacilityStore {
         };
         let end = ends.get(at).copied().unwrap_or(start);
         self.text
-            .as_slice()
+            .as_str()
             .get(start as usize..end as usize)
             .unwrap_or_default()
-    }
-
-    /// A text field. The snapshot reader checked that the arena is UTF-8 and that every
-    /// offset falls on a character boundary, so the conversion cannot fail.
-    pub(crate) fn field(&self, position: u32, field: Field) -> &str {
-        std::str::from_utf8(self.field_bytes(position, field)).unwrap_or_default()
     }
 
     /// The range of service numbers of the facility at `position`.
@@ -385,9 +402,8 @@ impl FacilityStore {
         };
         let end = ends.get(number).copied().unwrap_or(start);
         self.services_text
-            .as_slice()
+            .as_str()
             .get(start as usize..end as usize)
-            .and_then(|bytes| std::str::from_utf8(bytes).ok())
             .unwrap_or_default()
     }
 
@@ -481,10 +497,10 @@ impl FacilityStore {
             codes,
             verified,
         } = self;
-        let (new_text, new_ends) = permute_arena(text.as_slice(), ends.as_slice(), FIELDS, order);
+        let (new_text, new_ends) = permute_arena(text.as_str(), ends.as_slice(), FIELDS, order);
         drop((text, ends));
         let (new_services_text, new_service_ends, new_services_end) = permute_lists(
-            services_text.as_slice(),
+            services_text.as_str(),
             service_ends.as_slice(),
             services_end.as_slice(),
             order,
@@ -519,12 +535,8 @@ impl FacilityStore {
         {
             return Err("columns of different lengths");
         }
-        let text =
-            std::str::from_utf8(self.text.as_slice()).map_err(|_| "text that is not UTF-8")?;
-        check_ends(self.ends.as_slice(), text)?;
-        let services = std::str::from_utf8(self.services_text.as_slice())
-            .map_err(|_| "a service that is not UTF-8")?;
-        check_ends(self.service_ends.as_slice(), services)?;
+        check_ends(self.ends.as_slice(), self.text.as_str())?;
+        check_ends(self.service_ends.as_slice(), self.services_text.as_str())?;
         let services_end = self.services_end.as_slice();
         if !services_end.is_sorted()
             || services_end.last().map_or(0, |last| *last as usize)
@@ -544,8 +556,9 @@ impl FacilityStore {
             precision_of(codes[0]).ok_or("an unknown precision")?;
             status_of(codes[1]).ok_or("an unknown status")?;
         }
+        let dates = days_of(jiff::civil::Date::MIN)..=days_of(jiff::civil::Date::MAX);
         for days in self.verified.as_slice() {
-            if *days != i32::MIN && date_of_days(*days).is_none() {
+            if *days != i32::MIN && !dates.contains(days) {
                 return Err("a date out of range");
             }
         }
@@ -581,12 +594,7 @@ fn gather<T: Number>(column: &Column<T>, width: usize, order: &[u32]) -> Column<
 
 /// An arena of `fields` texts per facility, and where each text ends, in `order`. A
 /// facility's texts are contiguous, so each moves as one slice.
-fn permute_arena(
-    text: &[u8],
-    ends: &[u32],
-    fields: usize,
-    order: &[u32],
-) -> (Column<u8>, Column<u32>) {
+fn permute_arena(text: &str, ends: &[u32], fields: usize, order: &[u32]) -> (Text, Column<u32>) {
     let span = |position: usize| {
         let start = match (position * fields).checked_sub(1) {
             Some(before) => ends.get(before).copied().unwrap_or(0),
@@ -597,31 +605,31 @@ fn permute_arena(
             .unwrap_or_default();
         (start, field_ends)
     };
-    let mut new_text = Vec::with_capacity(text.len());
+    let mut new_text = String::with_capacity(text.len());
     let mut new_ends = Vec::with_capacity(ends.len());
     for position in order {
         let (start, field_ends) = span(*position as usize);
         let end = field_ends.last().copied().unwrap_or(start);
         let shift = new_text.len() as i64 - i64::from(start);
-        new_text.extend_from_slice(text.get(start as usize..end as usize).unwrap_or_default());
+        new_text.push_str(text.get(start as usize..end as usize).unwrap_or_default());
         new_ends.extend(
             field_ends
                 .iter()
                 .map(|end| (i64::from(*end) + shift) as u32),
         );
     }
-    (Column::Owned(new_text), Column::Owned(new_ends))
+    (Text::Owned(new_text), Column::Owned(new_ends))
 }
 
 /// The services arena, where each service ends, and the running count of services per
 /// facility, in `order`.
 fn permute_lists(
-    text: &[u8],
+    text: &str,
     ends: &[u32],
     counts: &[u32],
     order: &[u32],
-) -> (Column<u8>, Column<u32>, Column<u32>) {
-    let mut new_text = Vec::with_capacity(text.len());
+) -> (Text, Column<u32>, Column<u32>) {
+    let mut new_text = String::with_capacity(text.len());
     let mut new_ends = Vec::with_capacity(ends.len());
     let mut new_counts = Vec::with_capacity(counts.len());
     for position in order {
@@ -638,7 +646,7 @@ fn permute_lists(
         let service_ends = ends.get(first..last).unwrap_or_default();
         let end = service_ends.last().copied().unwrap_or(start);
         let shift = new_text.len() as i64 - i64::from(start);
-        new_text.extend_from_slice(text.get(start as usize..end as usize).unwrap_or_default());
+        new_text.push_str(text.get(start as usize..end as usize).unwrap_or_default());
         new_ends.extend(
             service_ends
                 .iter()
@@ -647,7 +655,7 @@ fn permute_lists(
         new_counts.push(new_ends.len() as u32);
     }
     (
-        Column::Owned(new_text),
+        Text::Owned(new_text),
         Column::Owned(new_ends),
         Column::Owned(new_counts),
     )
@@ -748,9 +756,9 @@ fn check_ids<'a>(mut ids: impl Iterator<Item = (&'a str, &'a str)>) -> Result<()
 /// sorts them by id.
 #[derive(Default)]
 pub(crate) struct Builder {
-    text: Vec<u8>,
+    text: String,
     ends: Vec<u32>,
-    services_text: Vec<u8>,
+    services_text: String,
     service_ends: Vec<u32>,
     services_end: Vec<u32>,
     lat: Vec<f64>,
@@ -776,9 +784,9 @@ impl Builder {
             .sum();
         let services: usize = facilities.iter().map(|f| f.services.len()).sum();
         Builder {
-            text: Vec::with_capacity(text),
+            text: String::with_capacity(text),
             ends: Vec::with_capacity(count * FIELDS),
-            services_text: Vec::new(),
+            services_text: String::new(),
             service_ends: Vec::with_capacity(services),
             services_end: Vec::with_capacity(count),
             lat: Vec::with_capacity(count),
@@ -804,6 +812,7 @@ impl Builder {
         };
         let end = self.ends.get(at).copied().unwrap_or(start);
         self.text
+            .as_bytes()
             .get(start as usize..end as usize)
             .unwrap_or_default()
     }
@@ -817,12 +826,12 @@ impl Builder {
 
     pub(crate) fn push(&mut self, facility: FacilityRef<'_>) {
         for field in Field::ALL {
-            self.text.extend_from_slice(facility.text(field).as_bytes());
+            self.text.push_str(facility.text(field));
             let end = self.end_of(self.text.len());
             self.ends.push(end);
         }
         for service in facility.services() {
-            self.services_text.extend_from_slice(service.as_bytes());
+            self.services_text.push_str(service);
             let end = self.end_of(self.services_text.len());
             self.service_ends.push(end);
         }
@@ -856,9 +865,9 @@ impl Builder {
             ));
         }
         Ok(FacilityStore {
-            text: Column::Owned(self.text),
+            text: Text::Owned(self.text),
             ends: Column::Owned(self.ends),
-            services_text: Column::Owned(self.services_text),
+            services_text: Text::Owned(self.services_text),
             service_ends: Column::Owned(self.service_ends),
             services_end: Column::Owned(self.services_end),
             lat: Column::Owned(self.lat),

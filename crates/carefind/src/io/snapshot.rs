@@ -33,7 +33,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::error::Error;
-use crate::store::{Block, Column, FacilityStore, Number};
+use crate::store::{Block, Column, FacilityStore, Number, Text};
 
 /// The file's first bytes.
 pub const MAGIC: &[u8; 8] = b"CFSNAP\r\n";
@@ -100,9 +100,9 @@ pub enum SnapshotError {
 /// ```
 pub fn to_writer(mut writer: impl Write, store: &FacilityStore) -> io::Result<()> {
     let columns: [std::borrow::Cow<'_, [u8]>; COLUMNS] = [
-        store.text.to_le_bytes(),
+        std::borrow::Cow::Borrowed(store.text.as_str().as_bytes()),
         store.ends.to_le_bytes(),
-        store.services_text.to_le_bytes(),
+        std::borrow::Cow::Borrowed(store.services_text.as_str().as_bytes()),
         store.service_ends.to_le_bytes(),
         store.services_end.to_le_bytes(),
         store.lat.to_le_bytes(),
@@ -165,8 +165,8 @@ pub fn is_snapshot(bytes: &[u8]) -> bool {
     bytes.starts_with(MAGIC)
 }
 
-/// Reads a snapshot file: in one block, straight into 8-byte words, whose columns the
-/// store then uses in place.
+/// Reads a snapshot file: the text arena straight into the string the store keeps, the
+/// rest in one block of 8-byte words whose columns the store then uses in place.
 ///
 /// ```no_run
 /// use carefind::{Index, snapshot};
@@ -183,29 +183,74 @@ pub fn from_path(path: impl AsRef<Path>) -> Result<FacilityStore, Error> {
     };
     let mut reader = std::fs::File::open(path).map_err(io_error)?;
     let size = reader.metadata().map_err(io_error)?.len();
-    let words = read_words(&mut reader, size).map_err(io_error)?;
-    from_block(Block::Words(Arc::new(words.0)), words.1)
-        .map_err(|error| Error::Snapshot { file, error })
+    match read_file(&mut reader, size) {
+        Ok(store) => Ok(store),
+        Err(Failed::Io(source)) => Err(io_error(source)),
+        Err(Failed::Snapshot(error)) => Err(Error::Snapshot { file, error }),
+    }
 }
 
-/// Reads `reader` to its end into 8-byte words; returns them and the number of bytes.
-pub(crate) fn read_words(reader: &mut impl Read, size_hint: u64) -> io::Result<(Vec<u64>, usize)> {
-    let mut words = vec![0u64; (size_hint as usize).div_ceil(8)];
-    let mut filled = 0;
-    loop {
-        if filled == words.len() * 8 {
-            words.resize(words.len() * 2 + 1, 0);
-        }
-        let bytes: &mut [u8] = bytemuck::cast_slice_mut(&mut words);
-        match reader.read(&mut bytes[filled..]) {
-            Ok(0) => break,
-            Ok(read) => filled += read,
-            Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
-            Err(error) => return Err(error),
-        }
+enum Failed {
+    Io(io::Error),
+    Snapshot(SnapshotError),
+}
+
+impl From<SnapshotError> for Failed {
+    fn from(error: SnapshotError) -> Self {
+        Failed::Snapshot(error)
     }
-    words.truncate(filled.div_ceil(8));
-    Ok((words, filled))
+}
+
+/// Reads a file of `size` bytes in three reads: the header and the text arena's length,
+/// the arena, the rest.
+fn read_file(reader: &mut impl Read, size: u64) -> Result<FacilityStore, Failed> {
+    let mut start = vec![0; (HEADER + 8).min(size as usize)];
+    reader.read_exact(&mut start).map_err(Failed::Io)?;
+    let Header {
+        count,
+        length,
+        checksum,
+    } = header(&start, size)?;
+    let at_text = HEADER + 8;
+    let text_len = match start.get(HEADER..at_text) {
+        Some(bytes) => u64::from_le_bytes(bytes.try_into().unwrap_or_default()),
+        None => return Err(corrupt(HEADER, "a column runs past the end").into()),
+    };
+    let rest_len = text_len
+        .checked_add(padding(text_len as usize) as u64 + 8)
+        .and_then(|span| length.checked_sub(span))
+        .ok_or_else(|| corrupt(HEADER, "a column runs past the end"))?;
+    let truncated = |error: io::Error| match error.kind() {
+        io::ErrorKind::UnexpectedEof => Failed::Snapshot(SnapshotError::Truncated {
+            expected: HEADER as u64 + length,
+            found: size,
+        }),
+        _ => Failed::Io(error),
+    };
+    let mut text = vec![0; text_len as usize];
+    reader.read_exact(&mut text).map_err(truncated)?;
+    let mut pad = [0; 8];
+    let pad = &mut pad[..padding(text.len())];
+    reader.read_exact(pad).map_err(truncated)?;
+    let mut words = vec![0u64; (rest_len as usize).div_ceil(8)];
+    let rest = &mut bytemuck::cast_slice_mut::<u64, u8>(&mut words)[..rest_len as usize];
+    reader.read_exact(rest).map_err(truncated)?;
+    let mut crc = crc32fast::Hasher::new();
+    for piece in [&start[HEADER..], &text, pad, rest] {
+        crc.update(piece);
+    }
+    if crc.finalize() != checksum {
+        return Err(SnapshotError::Checksum.into());
+    }
+    let text = String::from_utf8(text).map_err(|_| corrupt(at_text, "text that is not UTF-8"))?;
+    let rest_len = rest_len as usize;
+    let mut columns = Columns {
+        block: &Block::Words(Arc::new(words)),
+        at: 0,
+        end: rest_len,
+        offset: at_text + text_len as usize + padding(text_len as usize),
+    };
+    Ok(columns.store(Text::Owned(text), count)?)
 }
 
 /// Reads a snapshot held in memory (copied once, into aligned words).
@@ -239,14 +284,21 @@ pub fn from_static(bytes: &'static [u8]) -> Result<FacilityStore, SnapshotError>
     from_block(Block::Static(bytes), bytes.len())
 }
 
-fn from_block(block: Block, len: usize) -> Result<FacilityStore, SnapshotError> {
-    let all = block.bytes();
-    let bytes = &all[..len.min(all.len())];
+/// What the header says.
+struct Header {
+    count: u64,
+    length: u64,
+    checksum: u32,
+}
+
+/// Checks the start of a snapshot of `size` bytes: the magic, the version, and that the
+/// payload the header promises is there.
+fn header(bytes: &[u8], size: u64) -> Result<Header, SnapshotError> {
     if !bytes.starts_with(MAGIC) {
         return Err(if MAGIC.starts_with(bytes) && !bytes.is_empty() {
             SnapshotError::Truncated {
                 expected: HEADER as u64,
-                found: bytes.len() as u64,
+                found: size,
             }
         } else {
             SnapshotError::NotASnapshot
@@ -255,7 +307,7 @@ fn from_block(block: Block, len: usize) -> Result<FacilityStore, SnapshotError> 
     if bytes.len() < HEADER {
         return Err(SnapshotError::Truncated {
             expected: HEADER as u64,
-            found: bytes.len() as u64,
+            found: size,
         });
     }
     let word = |at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap_or_default());
@@ -265,13 +317,31 @@ fn from_block(block: Block, len: usize) -> Result<FacilityStore, SnapshotError> 
         return Err(SnapshotError::Version { found: version });
     }
     let (count, length, checksum) = (long(12), long(20), word(28));
-    let payload = &bytes[HEADER..];
-    if (payload.len() as u64) < length {
+    if size.saturating_sub(HEADER as u64) < length {
         return Err(SnapshotError::Truncated {
-            expected: HEADER as u64 + length,
-            found: bytes.len() as u64,
+            expected: (HEADER as u64).saturating_add(length),
+            found: size,
         });
     }
+    Ok(Header {
+        count,
+        length,
+        checksum,
+    })
+}
+
+fn corrupt(offset: usize, reason: &'static str) -> SnapshotError {
+    SnapshotError::Corrupt { offset, reason }
+}
+
+fn from_block(block: Block, len: usize) -> Result<FacilityStore, SnapshotError> {
+    let all = block.bytes();
+    let bytes = &all[..len.min(all.len())];
+    let Header {
+        count,
+        length,
+        checksum,
+    } = header(bytes, bytes.len() as u64)?;
     let end = HEADER + length as usize;
     if crc32fast::hash(&bytes[HEADER..end]) != checksum {
         return Err(SnapshotError::Checksum);
@@ -280,71 +350,103 @@ fn from_block(block: Block, len: usize) -> Result<FacilityStore, SnapshotError> 
         block: &block,
         at: HEADER,
         end,
+        offset: 0,
     };
-    let store = FacilityStore {
-        text: columns.next()?,
-        ends: columns.next()?,
-        services_text: columns.next()?,
-        service_ends: columns.next()?,
-        services_end: columns.next()?,
-        lat: columns.next()?,
-        lon: columns.next()?,
-        masks: columns.next()?,
-        codes: columns.next()?,
-        verified: columns.next()?,
-    };
-    if columns.at != end {
-        return Err(columns.corrupt("bytes after the last column"));
-    }
-    if store.len() as u64 != count {
-        return Err(columns.corrupt("a count that does not match the columns"));
-    }
-    store.check().map_err(|reason| SnapshotError::Corrupt {
-        offset: HEADER,
-        reason,
-    })?;
-    Ok(store)
+    let text = columns.text()?;
+    columns.store(text, count)
 }
 
-/// Walks the payload's columns, checking each length.
+/// Walks the payload's columns in `block[at..end]`, checking each length; `offset` is
+/// where the block starts in the file, for errors.
 struct Columns<'b> {
     block: &'b Block,
     at: usize,
     end: usize,
+    offset: usize,
 }
 
 impl Columns<'_> {
     fn corrupt(&self, reason: &'static str) -> SnapshotError {
-        SnapshotError::Corrupt {
-            offset: self.at,
-            reason,
+        corrupt(self.offset + self.at, reason)
+    }
+
+    /// The columns after the text arena, as a store with `text`.
+    fn store(&mut self, text: Text, count: u64) -> Result<FacilityStore, SnapshotError> {
+        let store = FacilityStore {
+            text,
+            ends: self.next()?,
+            services_text: self.text()?,
+            service_ends: self.next()?,
+            services_end: self.next()?,
+            lat: self.next()?,
+            lon: self.next()?,
+            masks: self.next()?,
+            codes: self.next()?,
+            verified: self.next()?,
+        };
+        if self.at != self.end {
+            return Err(self.corrupt("bytes after the last column"));
         }
+        if store.len() as u64 != count {
+            return Err(self.corrupt("a count that does not match the columns"));
+        }
+        store.check().map_err(|reason| corrupt(HEADER, reason))?;
+        Ok(store)
+    }
+
+    /// A text column: borrowed when the block is embedded in the program, copied otherwise.
+    fn text(&mut self) -> Result<Text, SnapshotError> {
+        let at = self.at;
+        let (start, len) = self.span(1)?;
+        let not_utf8 = || corrupt(self.offset + at, "text that is not UTF-8");
+        Ok(match self.block {
+            Block::Static(bytes) => {
+                let bytes: &'static [u8] = bytes.get(start..start + len).unwrap_or_default();
+                Text::Static(std::str::from_utf8(bytes).map_err(|_| not_utf8())?)
+            }
+            Block::Words(_) => {
+                let bytes = self
+                    .block
+                    .bytes()
+                    .get(start..start + len)
+                    .unwrap_or_default();
+                Text::Owned(
+                    std::str::from_utf8(bytes)
+                        .map_err(|_| not_utf8())?
+                        .to_string(),
+                )
+            }
+        })
     }
 
     fn next<T: Number>(&mut self) -> Result<Column<T>, SnapshotError> {
+        let size = std::mem::size_of::<T>();
+        let (start, len) = self.span(size)?;
+        Ok(Column::in_block(self.block, start, len / size))
+    }
+
+    /// The next column's bytes (where they start and how many), a whole number of
+    /// `size`-byte values; moves past them and their padding.
+    fn span(&mut self, size: usize) -> Result<(usize, usize), SnapshotError> {
         let bytes = self.block.bytes();
-        let size = bytes
+        let length = bytes
             .get(self.at..self.at + 8)
             .filter(|_| self.at + 8 <= self.end)
             .ok_or_else(|| self.corrupt("a column runs past the end"))?;
-        let size = u64::from_le_bytes(size.try_into().unwrap_or_default());
+        let length = u64::from_le_bytes(length.try_into().unwrap_or_default());
         let start = self.at + 8;
-        let padded = usize::try_from(size)
+        let padded = usize::try_from(length)
             .ok()
-            .and_then(|size| size.checked_add(padding(size)))
+            .and_then(|length| length.checked_add(padding(length)))
             .and_then(|padded| start.checked_add(padded))
             .filter(|end| *end <= self.end)
             .ok_or_else(|| self.corrupt("a column runs past the end"))?;
-        let size = size as usize;
-        if !size.is_multiple_of(std::mem::size_of::<T>()) {
+        let length = length as usize;
+        if !length.is_multiple_of(size) {
             return Err(self.corrupt("a column of part of a number"));
         }
         self.at = padded;
-        Ok(Column::in_block(
-            self.block,
-            start,
-            size / std::mem::size_of::<T>(),
-        ))
+        Ok((start, length))
     }
 }
 
@@ -388,8 +490,28 @@ mod tests {
     fn columns_are_used_in_place() {
         let bytes = sample_bytes();
         let store = from_slice(&bytes).unwrap();
-        assert!(matches!(store.text, Column::Borrowed { .. }) == cfg!(target_endian = "little"));
         assert!(matches!(store.masks, Column::Borrowed { .. }) == cfg!(target_endian = "little"));
+        let embedded = from_static(Box::leak(bytes.into_boxed_slice())).unwrap();
+        assert!(matches!(embedded.text, Text::Static(_)));
+    }
+
+    #[test]
+    fn a_file_reads_as_its_bytes_do_and_damage_to_it_is_an_error() {
+        let bytes = sample_bytes();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.snap");
+        std::fs::write(&path, &bytes).unwrap();
+        assert_eq!(from_path(&path).unwrap(), from_slice(&bytes).unwrap());
+        for cut in (0..bytes.len()).step_by(211) {
+            std::fs::write(&path, &bytes[..cut]).unwrap();
+            assert!(from_path(&path).is_err(), "cut at {cut}");
+        }
+        for at in (0..bytes.len()).step_by(193) {
+            let mut bad = bytes.clone();
+            bad[at] ^= 0x21;
+            std::fs::write(&path, &bad).unwrap();
+            assert!(from_path(&path).is_err(), "flipped byte {at}");
+        }
     }
 
     #[test]

@@ -1,40 +1,58 @@
-//! Loads a native CSV file and builds every tree of its index, timing each step and
-//! reporting the peak memory (Linux); the load budget in BENCHMARKS.md is measured so:
+//! Loads a native CSV file (or a snapshot) into a store and builds every tree of its
+//! index, timing each step and reporting the peak memory (Linux); the load budgets in
+//! BENCHMARKS.md are measured so:
 //!
 //! ```text
 //! cargo run --release --example generate_sample -- /tmp/facilities_1m.csv 1000000
 //! cargo run --release --example load_file -- /tmp/facilities_1m.csv
+//! carefind snapshot --data /tmp/facilities_1m.csv -o /tmp/facilities_1m.snap
+//! cargo run --release --example load_file -- /tmp/facilities_1m.snap
 //! ```
 
 use std::time::Instant;
 
-use carefind::Index;
 use carefind::load::{LoadOptions, native};
+use carefind::{Index, snapshot};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let path = std::env::args().nth(1).ok_or("usage: load_file FILE.csv")?;
+    let path = std::env::args()
+        .nth(1)
+        .ok_or("usage: load_file FILE.csv|FILE.snap")?;
     let bytes = std::fs::metadata(&path)?.len();
+    let mut start_bytes = [0; 8];
+    std::io::Read::read(&mut std::fs::File::open(&path)?, &mut start_bytes)?;
 
     let start = Instant::now();
-    let loaded = native::from_path(&path, &LoadOptions::strict())?;
-    let parsed = start.elapsed();
-    let index = Index::new(loaded.facilities)?;
+    let (store, what) = if snapshot::is_snapshot(&start_bytes) {
+        (
+            snapshot::from_path(&path)?,
+            "snapshot::from_path".to_string(),
+        )
+    } else {
+        let loaded = native::store_from_path(&path, &LoadOptions::strict())?;
+        (
+            loaded.store,
+            format!("native::store_from_path; {}", loaded.report),
+        )
+    };
+    let read = start.elapsed();
+    let index = Index::from_store(store);
     let built = start.elapsed();
     index.warm_up();
     let total = start.elapsed();
 
-    println!("{}", loaded.report);
     println!("file      {:>8.1} MB", bytes as f64 / 1e6);
-    println!("parse     {:>8.3} s", parsed.as_secs_f64());
+    println!("read      {:>8.3} s ({what})", read.as_secs_f64());
     println!(
-        "index     {:>8.3} s (Index::new)",
-        (built - parsed).as_secs_f64()
+        "index     {:>8.3} s (Index::from_store)",
+        (built - read).as_secs_f64()
     );
     println!(
         "trees     {:>8.3} s (every tree)",
         (total - built).as_secs_f64()
     );
     println!("total     {:>8.3} s", total.as_secs_f64());
+    println!("store     {:>8.1} MB", index.store().bytes() as f64 / 1e6);
     if let Some(peak) = peak_memory_kb() {
         println!(
             "peak RSS  {:>8.1} MB ({:.2}x the file)",

@@ -371,40 +371,21 @@ impl FacilityStore {
     /// A text field: a slice of the arena (whose offsets were checked to fall on
     /// character boundaries when the store was built or read).
     pub(crate) fn field(&self, position: u32, field: Field) -> &str {
-        let at = position as usize * FIELDS + field as usize;
-        let ends = self.ends.as_slice();
-        let start = match at.checked_sub(1) {
-            Some(before) => ends.get(before).copied().unwrap_or(0),
-            None => 0,
-        };
-        let end = ends.get(at).copied().unwrap_or(start);
-        self.text
-            .as_str()
-            .get(start as usize..end as usize)
-            .unwrap_or_default()
+        let span = span(
+            self.ends.as_slice(),
+            position as usize * FIELDS + field as usize,
+        );
+        self.text.as_str().get(span).unwrap_or_default()
     }
 
     /// The range of service numbers of the facility at `position`.
     pub(crate) fn service_range(&self, position: u32) -> std::ops::Range<usize> {
-        let ends = self.services_end.as_slice();
-        let start = match (position as usize).checked_sub(1) {
-            Some(before) => ends.get(before).copied().unwrap_or(0),
-            None => 0,
-        };
-        start as usize..ends.get(position as usize).copied().unwrap_or(start) as usize
+        span(self.services_end.as_slice(), position as usize)
     }
 
     pub(crate) fn service(&self, number: usize) -> &str {
-        let ends = self.service_ends.as_slice();
-        let start = match number.checked_sub(1) {
-            Some(before) => ends.get(before).copied().unwrap_or(0),
-            None => 0,
-        };
-        let end = ends.get(number).copied().unwrap_or(start);
-        self.services_text
-            .as_str()
-            .get(start as usize..end as usize)
-            .unwrap_or_default()
+        let span = span(self.service_ends.as_slice(), number);
+        self.services_text.as_str().get(span).unwrap_or_default()
     }
 
     pub(crate) fn location(&self, position: u32) -> LatLon {
@@ -581,6 +562,15 @@ impl PartialEq for FacilityStore {
     }
 }
 
+/// Item `at` of a list kept as where each item ends (the first starting at 0).
+fn span(ends: &[u32], at: usize) -> std::ops::Range<usize> {
+    let start = match at.checked_sub(1) {
+        Some(before) => ends.get(before).map_or(0, |end| *end as usize),
+        None => 0,
+    };
+    start..ends.get(at).map_or(start, |end| *end as usize)
+}
+
 /// The `width` values of each facility of `column`, in `order`.
 fn gather<T: Number>(column: &Column<T>, width: usize, order: &[u32]) -> Column<T> {
     let values = column.as_slice();
@@ -595,23 +585,17 @@ fn gather<T: Number>(column: &Column<T>, width: usize, order: &[u32]) -> Column<
 /// An arena of `fields` texts per facility, and where each text ends, in `order`. A
 /// facility's texts are contiguous, so each moves as one slice.
 fn permute_arena(text: &str, ends: &[u32], fields: usize, order: &[u32]) -> (Text, Column<u32>) {
-    let span = |position: usize| {
-        let start = match (position * fields).checked_sub(1) {
-            Some(before) => ends.get(before).copied().unwrap_or(0),
-            None => 0,
-        };
-        let field_ends = ends
-            .get(position * fields..(position + 1) * fields)
-            .unwrap_or_default();
-        (start, field_ends)
-    };
     let mut new_text = String::with_capacity(text.len());
     let mut new_ends = Vec::with_capacity(ends.len());
     for position in order {
-        let (start, field_ends) = span(*position as usize);
-        let end = field_ends.last().copied().unwrap_or(start);
-        let shift = new_text.len() as i64 - i64::from(start);
-        new_text.push_str(text.get(start as usize..end as usize).unwrap_or_default());
+        let position = *position as usize;
+        let first = span(ends, position * fields).start;
+        let field_ends = ends
+            .get(position * fields..(position + 1) * fields)
+            .unwrap_or_default();
+        let end = field_ends.last().map_or(first, |end| *end as usize);
+        let shift = new_text.len() as i64 - first as i64;
+        new_text.push_str(text.get(first..end).unwrap_or_default());
         new_ends.extend(
             field_ends
                 .iter()
@@ -633,20 +617,12 @@ fn permute_lists(
     let mut new_ends = Vec::with_capacity(ends.len());
     let mut new_counts = Vec::with_capacity(counts.len());
     for position in order {
-        let position = *position as usize;
-        let first = match position.checked_sub(1) {
-            Some(before) => counts.get(before).copied().unwrap_or(0),
-            None => 0,
-        } as usize;
-        let last = counts.get(position).copied().unwrap_or(0) as usize;
-        let start = match first.checked_sub(1) {
-            Some(before) => ends.get(before).copied().unwrap_or(0),
-            None => 0,
-        };
-        let service_ends = ends.get(first..last).unwrap_or_default();
-        let end = service_ends.last().copied().unwrap_or(start);
-        let shift = new_text.len() as i64 - i64::from(start);
-        new_text.push_str(text.get(start as usize..end as usize).unwrap_or_default());
+        let services = span(counts, *position as usize);
+        let start = span(ends, services.start).start;
+        let service_ends = ends.get(services).unwrap_or_default();
+        let end = service_ends.last().map_or(start, |end| *end as usize);
+        let shift = new_text.len() as i64 - start as i64;
+        new_text.push_str(text.get(start..end).unwrap_or_default());
         new_ends.extend(
             service_ends
                 .iter()
@@ -805,16 +781,8 @@ impl Builder {
 
     /// The id of facility number `at`.
     pub(crate) fn id(&self, at: u32) -> &[u8] {
-        let at = at as usize * FIELDS;
-        let start = match at.checked_sub(1) {
-            Some(before) => self.ends.get(before).copied().unwrap_or(0),
-            None => 0,
-        };
-        let end = self.ends.get(at).copied().unwrap_or(start);
-        self.text
-            .as_bytes()
-            .get(start as usize..end as usize)
-            .unwrap_or_default()
+        let span = span(&self.ends, at as usize * FIELDS);
+        self.text.as_bytes().get(span).unwrap_or_default()
     }
 
     fn end_of(&mut self, len: usize) -> u32 {

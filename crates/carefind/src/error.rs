@@ -131,13 +131,13 @@ pub enum Problem {
     NotPlaced(&'static str),
     /// The precision is not `point` or `zip`.
     #[error("{0}")]
-    Precision(crate::precision::PrecisionError),
+    Precision(PrecisionError),
     /// A reference to another object (an HSDS foreign key) points to none.
     #[error("points to no {0}")]
     NoSuchObject(&'static str),
     /// The status is not one of carefind's.
     #[error("{0}")]
-    Status(crate::status::StatusError),
+    Status(StatusError),
     /// A date is not a calendar date written `YYYY-MM-DD`.
     #[error("is not a date written YYYY-MM-DD")]
     Date,
@@ -157,7 +157,7 @@ pub(crate) const QUOTED_BYTES: usize = 200;
 /// A header as an error message shows it: comma-separated, at most [`QUOTED_BYTES`] long,
 /// with control characters escaped so that none reaches a terminal.
 pub(crate) fn shown_header(names: &[String]) -> String {
-    let joined = crate::load::excerpt(&names.join(","), QUOTED_BYTES);
+    let joined = excerpt(&names.join(","), QUOTED_BYTES);
     joined.escape_debug().to_string()
 }
 
@@ -200,11 +200,7 @@ impl fmt::Display for RowError {
             None => {}
         }
         if !self.value.is_empty() {
-            write!(
-                f,
-                ", value {:?}",
-                crate::load::excerpt(&self.value, QUOTED_BYTES)
-            )?;
+            write!(f, ", value {:?}", excerpt(&self.value, QUOTED_BYTES))?;
         }
         write!(f, ": {}", self.problem)
     }
@@ -375,7 +371,7 @@ pub enum Error {
         /// The file.
         file: String,
         /// What is wrong with it.
-        error: crate::snapshot::SnapshotError,
+        error: SnapshotError,
     },
     /// A row is bad (in strict mode, the first bad row stops the load).
     #[error("{file}: {row}")]
@@ -408,7 +404,7 @@ pub enum Error {
         /// The line where the problem was found.
         line: u64,
         /// What is wrong.
-        problem: crate::load::InputProblem,
+        problem: InputProblem,
     },
 }
 
@@ -491,19 +487,167 @@ impl Error {
             _ => None,
         }
     }
+}
 
-    /// An I/O error on `file`, or the input problem it carries.
-    pub(crate) fn io(file: &str, source: std::io::Error) -> Error {
-        match crate::load::guard::problem_of(&source) {
-            Some(at) => Error::Input {
-                file: file.to_string(),
-                line: at.line,
-                problem: at.problem,
-            },
-            None => Error::Io {
-                file: file.to_string(),
-                source,
-            },
+/// Why an input cannot be read as CSV text.
+///
+/// ```
+/// use carefind::load::InputProblem;
+///
+/// assert_eq!(
+///     InputProblem::Utf16.to_string(),
+///     "this file is UTF-16; save it as UTF-8 (in Excel: CSV UTF-8)"
+/// );
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum InputProblem {
+    /// A data row is longer than [`MAX_RECORD_BYTES`](crate::load::MAX_RECORD_BYTES).
+    RowTooLong,
+    /// The header is longer than [`MAX_HEADER_BYTES`](crate::load::MAX_HEADER_BYTES).
+    HeaderTooLong,
+    /// A row has more than [`MAX_COLUMNS`](crate::load::MAX_COLUMNS) fields.
+    TooManyColumns,
+    /// The input is UTF-16 (it starts with a UTF-16 byte-order mark, or every other byte is
+    /// NUL).
+    Utf16,
+    /// The input holds a NUL byte, which no text field has: it is binary, or damaged.
+    NulByte,
+    /// Lines end with a carriage return alone (as on classic Mac OS), so the whole file
+    /// would read as one line.
+    CarriageReturns,
+}
+
+impl fmt::Display for InputProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            InputProblem::RowTooLong => f.write_str(
+                "the row is longer than 1 MiB, the most carefind reads in one row",
+            ),
+            InputProblem::HeaderTooLong => f.write_str(
+                "the header row is longer than 64 KiB, the most carefind reads in a header",
+            ),
+            InputProblem::TooManyColumns => {
+                f.write_str("the row has more than 4,096 fields, the most carefind reads")
+            }
+            InputProblem::Utf16 => {
+                f.write_str("this file is UTF-16; save it as UTF-8 (in Excel: CSV UTF-8)")
+            }
+            InputProblem::NulByte => f.write_str(
+                "the input holds a NUL byte: it is not a text file (or it is damaged)",
+            ),
+            InputProblem::CarriageReturns => f.write_str(
+                "the lines end with a carriage return alone (classic Mac OS); save the file with LF or CRLF line ends",
+            ),
         }
     }
 }
+
+/// At most `limit` bytes of `text`, cut at a character boundary, with how much was left out:
+/// error messages quote values this way, so that a huge field cannot flood a terminal.
+///
+/// ```
+/// use carefind::load::excerpt;
+///
+/// assert_eq!(excerpt("short", 200), "short");
+/// let long = "é".repeat(300);
+/// let cut = excerpt(&long, 200);
+/// assert!(cut.starts_with(&"é".repeat(100)));
+/// assert!(cut.ends_with("… (600 bytes in all)"));
+/// ```
+pub fn excerpt(text: &str, limit: usize) -> String {
+    if text.len() <= limit {
+        return text.to_string();
+    }
+    let mut end = limit;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}… ({} bytes in all)", &text[..end], text.len())
+}
+
+/// Why a snapshot cannot be read.
+///
+/// ```
+/// use carefind::snapshot::{self, SnapshotError};
+///
+/// let error = snapshot::from_slice(b"id,name,lat,lon,care\n").unwrap_err();
+/// assert_eq!(error, SnapshotError::NotASnapshot);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SnapshotError {
+    /// The file does not start with the magic bytes.
+    #[error("not a carefind snapshot (it does not start with CFSNAP)")]
+    NotASnapshot,
+    /// Another version of the format.
+    #[error(
+        "snapshot format version {found}; this carefind reads version 4: write it again with `carefind snapshot`"
+    )]
+    Version {
+        /// The version in the file.
+        found: u32,
+    },
+    /// The file ends early.
+    #[error("the snapshot is truncated: {expected} bytes expected, {found} found")]
+    Truncated {
+        /// Bytes the header promises.
+        expected: u64,
+        /// Bytes there are.
+        found: u64,
+    },
+    /// The payload does not match its checksum.
+    #[error("the snapshot is corrupted: its checksum does not match")]
+    Checksum,
+    /// The payload passed the checksum but does not hold a valid store (written by
+    /// something else).
+    #[error("the snapshot is corrupted at byte {offset}: {reason}")]
+    Corrupt {
+        /// Where in the file.
+        offset: usize,
+        /// What is wrong.
+        reason: &'static str,
+    },
+}
+
+/// A precision that does not parse; the valid ones are `point` and `zip`.
+///
+/// ```
+/// let error = "street".parse::<carefind::Precision>().unwrap_err();
+/// assert_eq!(error.to_string(), r#"unknown precision "street" (valid: point, zip)"#);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PrecisionError(pub String);
+
+impl fmt::Display for PrecisionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unknown precision {:?} (valid: point, zip)", self.0)
+    }
+}
+
+impl std::error::Error for PrecisionError {}
+
+/// A status that does not parse; the valid ones are `active`, `temporarily-closed` and
+/// `closed`.
+///
+/// ```
+/// let error = "gone".parse::<carefind::Status>().unwrap_err();
+/// assert_eq!(
+///     error.to_string(),
+///     r#"unknown status "gone" (valid: active, temporarily-closed, closed)"#
+/// );
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StatusError(pub String);
+
+impl fmt::Display for StatusError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "unknown status {:?} (valid: active, temporarily-closed, closed)",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for StatusError {}

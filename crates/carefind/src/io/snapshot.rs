@@ -42,49 +42,7 @@ pub const VERSION: u32 = 4;
 const HEADER: usize = 8 + 4 + 8 + 8 + 4;
 const COLUMNS: usize = 10;
 
-/// Why a snapshot cannot be read.
-///
-/// ```
-/// use carefind::snapshot::{self, SnapshotError};
-///
-/// let error = snapshot::from_slice(b"id,name,lat,lon,care\n").unwrap_err();
-/// assert_eq!(error, SnapshotError::NotASnapshot);
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum SnapshotError {
-    /// The file does not start with the magic bytes.
-    #[error("not a carefind snapshot (it does not start with CFSNAP)")]
-    NotASnapshot,
-    /// Another version of the format.
-    #[error(
-        "snapshot format version {found}; this carefind reads version {VERSION}: write it again with `carefind snapshot`"
-    )]
-    Version {
-        /// The version in the file.
-        found: u32,
-    },
-    /// The file ends early.
-    #[error("the snapshot is truncated: {expected} bytes expected, {found} found")]
-    Truncated {
-        /// Bytes the header promises.
-        expected: u64,
-        /// Bytes there are.
-        found: u64,
-    },
-    /// The payload does not match its checksum.
-    #[error("the snapshot is corrupted: its checksum does not match")]
-    Checksum,
-    /// The payload passed the checksum but does not hold a valid store (written by
-    /// something else).
-    #[error("the snapshot is corrupted at byte {offset}: {reason}")]
-    Corrupt {
-        /// Where in the file.
-        offset: usize,
-        /// What is wrong.
-        reason: &'static str,
-    },
-}
+pub use crate::error::SnapshotError;
 
 /// Writes `store` as a snapshot.
 ///
@@ -544,6 +502,15 @@ mod tests {
         forged.extend(crc32fast::hash(&payload).to_le_bytes());
         forged.extend(&payload);
         forged
+    }
+
+    #[test]
+    fn the_version_error_names_the_version_read() {
+        let message = SnapshotError::Version { found: 1 }.to_string();
+        assert!(
+            message.contains(&format!("reads version {VERSION}:")),
+            "{message}"
+        );
     }
 
     #[test]

@@ -5,6 +5,8 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::error::PrecisionError;
+
 /// How exactly a facility's coordinates place it: at its own address, or only at its ZIP
 /// code's centroid (a directory that lists addresses, placed where no geocode matched).
 /// Distances to a ZIP-level point can be off by miles, so answers say how many rest on
@@ -51,23 +53,6 @@ impl fmt::Display for Precision {
         f.write_str(self.name())
     }
 }
-
-/// A precision that does not parse; the valid ones are `point` and `zip`.
-///
-/// ```
-/// let error = "street".parse::<carefind::Precision>().unwrap_err();
-/// assert_eq!(error.to_string(), r#"unknown precision "street" (valid: point, zip)"#);
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PrecisionError(pub String);
-
-impl fmt::Display for PrecisionError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "unknown precision {:?} (valid: point, zip)", self.0)
-    }
-}
-
-impl std::error::Error for PrecisionError {}
 
 impl FromStr for Precision {
     type Err = PrecisionError;

@@ -5,6 +5,8 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::error::StatusError;
+
 /// Whether a listed facility is open: directories keep listings of programs that closed,
 /// for a while or for good, and a search hides those unless asked to show them.
 ///
@@ -66,31 +68,6 @@ impl fmt::Display for Status {
         f.write_str(self.name())
     }
 }
-
-/// A status that does not parse; the valid ones are `active`, `temporarily-closed` and
-/// `closed`.
-///
-/// ```
-/// let error = "gone".parse::<carefind::Status>().unwrap_err();
-/// assert_eq!(
-///     error.to_string(),
-///     r#"unknown status "gone" (valid: active, temporarily-closed, closed)"#
-/// );
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct StatusError(pub String);
-
-impl fmt::Display for StatusError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "unknown status {:?} (valid: active, temporarily-closed, closed)",
-            self.0
-        )
-    }
-}
-
-impl std::error::Error for StatusError {}
 
 impl FromStr for Status {
     type Err = StatusError;

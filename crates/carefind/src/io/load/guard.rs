@@ -12,6 +12,8 @@
 use std::fmt;
 use std::io;
 
+pub use crate::error::{InputProblem, excerpt};
+
 /// The longest record (data row) any loader reads, in bytes: 1 MiB.
 ///
 /// ```
@@ -41,61 +43,6 @@ pub const MAX_HEADER_BYTES: usize = 64 << 10;
 /// ```
 pub const MAX_COLUMNS: usize = 4_096;
 
-/// Why an input cannot be read as CSV text.
-///
-/// ```
-/// use carefind::load::InputProblem;
-///
-/// assert_eq!(
-///     InputProblem::Utf16.to_string(),
-///     "this file is UTF-16; save it as UTF-8 (in Excel: CSV UTF-8)"
-/// );
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum InputProblem {
-    /// A data row is longer than [`MAX_RECORD_BYTES`].
-    RowTooLong,
-    /// The header is longer than [`MAX_HEADER_BYTES`].
-    HeaderTooLong,
-    /// A row has more than [`MAX_COLUMNS`] fields.
-    TooManyColumns,
-    /// The input is UTF-16 (it starts with a UTF-16 byte-order mark, or every other byte is
-    /// NUL).
-    Utf16,
-    /// The input holds a NUL byte, which no text field has: it is binary, or damaged.
-    NulByte,
-    /// Lines end with a carriage return alone (as on classic Mac OS), so the whole file
-    /// would read as one line.
-    CarriageReturns,
-}
-
-impl fmt::Display for InputProblem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            InputProblem::RowTooLong => f.write_str(
-                "the row is longer than 1 MiB, the most carefind reads in one row",
-            ),
-            InputProblem::HeaderTooLong => f.write_str(
-                "the header row is longer than 64 KiB, the most carefind reads in a header",
-            ),
-            InputProblem::TooManyColumns => write!(
-                f,
-                "the row has more than {MAX_COLUMNS} fields, the most carefind reads"
-            ),
-            InputProblem::Utf16 => {
-                f.write_str("this file is UTF-16; save it as UTF-8 (in Excel: CSV UTF-8)")
-            }
-            InputProblem::NulByte => f.write_str(
-                "the input holds a NUL byte: it is not a text file (or it is damaged)",
-            ),
-            InputProblem::CarriageReturns => f.write_str(
-                "the lines end with a carriage return alone (classic Mac OS); save the file with LF or CRLF line ends",
-            ),
-        }
-    }
-}
-
 /// An [`InputProblem`] at a line, carried through `io::Error` by [`Guarded`] and turned
 /// into [`Error::Input`](crate::Error::Input) by the loaders.
 #[derive(Clone, Copy, Debug)]
@@ -111,6 +58,21 @@ impl fmt::Display for ProblemAt {
 }
 
 impl std::error::Error for ProblemAt {}
+
+/// An I/O error on `file`, or the input problem it carries (raised by [`Guarded`]).
+pub(crate) fn io_error(file: &str, source: io::Error) -> crate::Error {
+    match problem_of(&source) {
+        Some(at) => crate::Error::Input {
+            file: file.to_string(),
+            line: at.line,
+            problem: at.problem,
+        },
+        None => crate::Error::Io {
+            file: file.to_string(),
+            source,
+        },
+    }
+}
 
 /// The problem an I/O error carries, if [`Guarded`] raised it.
 pub(crate) fn problem_of(error: &io::Error) -> Option<&ProblemAt> {
@@ -273,33 +235,21 @@ impl<R: io::Read> io::Read for Guarded<R> {
     }
 }
 
-/// At most `limit` bytes of `text`, cut at a character boundary, with how much was left out:
-/// error messages quote values this way, so that a huge field cannot flood a terminal.
-///
-/// ```
-/// use carefind::load::excerpt;
-///
-/// assert_eq!(excerpt("short", 200), "short");
-/// let long = "é".repeat(300);
-/// let cut = excerpt(&long, 200);
-/// assert!(cut.starts_with(&"é".repeat(100)));
-/// assert!(cut.ends_with("… (600 bytes in all)"));
-/// ```
-pub fn excerpt(text: &str, limit: usize) -> String {
-    if text.len() <= limit {
-        return text.to_string();
-    }
-    let mut end = limit;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}… ({} bytes in all)", &text[..end], text.len())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::io::Read;
+
+    #[test]
+    fn the_limits_are_the_ones_the_messages_name() {
+        assert_eq!(
+            (MAX_RECORD_BYTES, MAX_HEADER_BYTES, MAX_COLUMNS),
+            (1 << 20, 64 << 10, 4_096)
+        );
+        assert!(InputProblem::TooManyColumns.to_string().contains("4,096"));
+        assert!(InputProblem::RowTooLong.to_string().contains("1 MiB"));
+        assert!(InputProblem::HeaderTooLong.to_string().contains("64 KiB"));
+    }
 
     fn read_all(bytes: &[u8]) -> Result<Vec<u8>, (u64, InputProblem)> {
         let mut out = Vec::new();

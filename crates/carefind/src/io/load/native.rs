@@ -268,7 +268,7 @@ fn fill<R: io::Read>(
     let wanted = more as u64;
     let read = io::Read::take(reader, wanted)
         .read_to_end(block)
-        .map_err(|error| Error::io(source, error))?;
+        .map_err(|error| crate::load::guard::io_error(source, error))?;
     Ok((read as u64) < wanted)
 }
 

@@ -66,7 +66,7 @@ pub(crate) fn read_record<R: io::Read>(
         let more = csv.read_byte_record(record).map_err(|error| {
             let line = error.position().map_or(0, |p| p.line());
             match error.into_kind() {
-                csv::ErrorKind::Io(io) => Error::io(source, io),
+                csv::ErrorKind::Io(io) => crate::load::guard::io_error(source, io),
                 other => Error::Io {
                     file: source.to_string(),
                     source: io::Error::new(

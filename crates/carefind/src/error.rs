@@ -528,7 +528,7 @@ impl fmt::Display for InputProblem {
                 "the header row is longer than 64 KiB, the most carefind reads in a header",
             ),
             InputProblem::TooManyColumns => {
-                f.write_str("the row has more than 4,096 fields, the most carefind reads")
+                f.write_str("the row has more than 4096 fields, the most carefind reads")
             }
             InputProblem::Utf16 => {
                 f.write_str("this file is UTF-16; save it as UTF-8 (in Excel: CSV UTF-8)")

@@ -261,9 +261,9 @@ impl FacilityStore {
         check_ids(facilities.iter().map(|f| (f.id.as_str(), f.name.as_str())))?;
         let mut builder = Builder::with_capacity(&facilities);
         for facility in &facilities {
-            builder.push(facility.view());
+            builder.push(facility.view())?;
         }
-        builder.finish()
+        Ok(builder.finish())
     }
 
     /// How many facilities the store holds.
@@ -742,8 +742,6 @@ pub(crate) struct Builder {
     masks: Vec<u64>,
     codes: Vec<u8>,
     verified: Vec<i32>,
-    /// Set when an arena outgrows its 32-bit offsets.
-    overflow: bool,
 }
 
 impl Builder {
@@ -770,7 +768,6 @@ impl Builder {
             masks: Vec::with_capacity(count * MASKS),
             codes: Vec::with_capacity(count * 2),
             verified: Vec::with_capacity(count),
-            overflow: false,
         }
     }
 
@@ -785,26 +782,28 @@ impl Builder {
         self.text.as_bytes().get(span).unwrap_or_default()
     }
 
-    fn end_of(&mut self, len: usize) -> u32 {
-        u32::try_from(len).unwrap_or_else(|_| {
-            self.overflow = true;
-            u32::MAX
-        })
-    }
-
-    pub(crate) fn push(&mut self, facility: FacilityRef<'_>) {
+    /// Appends a facility; fails, leaving the builder to be dropped, when the store would
+    /// outgrow its 32-bit offsets (4 GiB of text, `u32::MAX` services or facilities).
+    pub(crate) fn push(&mut self, facility: FacilityRef<'_>) -> Result<(), Error> {
+        let end_of = |len: usize| {
+            u32::try_from(len).map_err(|_| {
+                invalid(
+                    facility.id(),
+                    "a store holds at most 4 GiB of text, and u32::MAX services and facilities"
+                        .into(),
+                )
+            })
+        };
+        end_of(self.len() + 1)?;
         for field in Field::ALL {
             self.text.push_str(facility.text(field));
-            let end = self.end_of(self.text.len());
-            self.ends.push(end);
+            self.ends.push(end_of(self.text.len())?);
         }
         for service in facility.services() {
             self.services_text.push_str(service);
-            let end = self.end_of(self.services_text.len());
-            self.service_ends.push(end);
+            self.service_ends.push(end_of(self.services_text.len())?);
         }
-        let services = self.end_of(self.service_ends.len());
-        self.services_end.push(services);
+        self.services_end.push(end_of(self.service_ends.len())?);
         let location = facility.location();
         self.lat.push(location.lat());
         self.lon.push(location.lon());
@@ -822,17 +821,12 @@ impl Builder {
         self.codes.push(status_code(facility.status()));
         self.verified
             .push(facility.verified().map_or(i32::MIN, days_of));
+        Ok(())
     }
 
     /// The columns as a store, in the order the facilities came.
-    fn finish(self) -> Result<FacilityStore, Error> {
-        if self.overflow {
-            return Err(invalid(
-                "",
-                "a store holds at most 4 GiB of text and u32::MAX services".into(),
-            ));
-        }
-        Ok(FacilityStore {
+    fn finish(self) -> FacilityStore {
+        FacilityStore {
             text: Text::Owned(self.text),
             ends: Column::Owned(self.ends),
             services_text: Text::Owned(self.services_text),
@@ -843,19 +837,13 @@ impl Builder {
             masks: Column::Owned(self.masks),
             codes: Column::Owned(self.codes),
             verified: Column::Owned(self.verified),
-        })
+        }
     }
 
     /// The store, sorted by id (files usually come sorted, which is checked first), its
     /// ids checked as [`FacilityStore::new`] checks them.
     pub(crate) fn finish_sorted(self) -> Result<FacilityStore, Error> {
-        if u32::try_from(self.len()).is_err() {
-            return Err(invalid(
-                "",
-                format!("a store holds at most {} facilities", u32::MAX),
-            ));
-        }
-        let unsorted = self.finish()?;
+        let unsorted = self.finish();
         let count = unsorted.len() as u32;
         let id = |position: u32| unsorted.field_bytes(position, Field::Id);
         let sorted = (1..count).all(|position| id(position - 1) <= id(position));
@@ -875,9 +863,7 @@ impl Builder {
 
     /// The facilities back out, in the order they came.
     pub(crate) fn into_facilities(self) -> Vec<Facility> {
-        self.finish()
-            .map(|store| store.to_facilities())
-            .unwrap_or_default()
+        self.finish().to_facilities()
     }
 }
 
@@ -1045,7 +1031,7 @@ mod tests {
             .collect();
         let mut builder = Builder::default();
         for facility in &facilities {
-            builder.push(facility.view());
+            builder.push(facility.view()).unwrap();
         }
         let sorted = builder.finish_sorted().unwrap();
         sorted.check().unwrap();

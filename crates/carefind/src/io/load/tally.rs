@@ -134,7 +134,7 @@ impl<'a> Tally<'a> {
             Ok(facility) => {
                 match &mut self.sink {
                     Sink::Records(facilities) => facilities.push(facility),
-                    Sink::Store(builder) => builder.push(facility.view()),
+                    Sink::Store(builder) => builder.push(facility.view())?,
                 }
                 self.report.loaded += 1;
                 Ok(())

@@ -15,6 +15,7 @@
 //! nothing (the recursion is as deep as the tree), and an entry costs 28 bytes, 32 with
 //! its share of the nodes.
 
+use rayon::iter::{IndexedParallelIterator, IntoParallelRefIterator, ParallelIterator};
 use rayon::slice::ParallelSliceMut;
 use rstar::AABB;
 
@@ -106,30 +107,51 @@ fn tiling_key(xyz: &[f64; 3]) -> (f64, f64) {
 
 /// Orders `items` so that every run of `size` consecutive items is a compact tile: slabs by
 /// the first key, each slab by the second (sort-tile-recursive packing in two dimensions).
-fn tile<T: Send>(items: &mut [T], size: usize, key: impl Fn(&T) -> (f64, f64) + Sync) {
+///
+/// The keys are computed once per item and sorted with the item's place, and the items are
+/// moved once at the end: sorting the items themselves computed each key about 2 log n
+/// times and moved 32- or 64-byte items at every step. The slabs are sorted side by side,
+/// each too small to be worth splitting on its own.
+fn tile<T: Copy + Send + Sync>(
+    items: &mut [T],
+    size: usize,
+    key: impl Fn(&T) -> (f64, f64) + Sync,
+) {
     let groups = items.len().div_ceil(size);
     let slabs = (groups as f64).sqrt().ceil().max(1.0) as usize;
     let slab_len = groups.div_ceil(slabs) * size;
-    sort_by_key(items, |item| key(item).0);
-    for slab in items.chunks_mut(slab_len.max(1)) {
-        sort_by_key(slab, |item| key(item).1);
-    }
+    // Small levels stay on the calling thread.
+    let chunk = PARALLEL_SORT;
+    let mut keyed: Vec<(f64, f64, u32)> = items
+        .par_iter()
+        .enumerate()
+        .with_min_len(chunk)
+        .map(|(at, item)| {
+            let (across, along) = key(item);
+            // Counts fit in u32: an index holds at most u32::MAX facilities.
+            (across, along, at as u32)
+        })
+        .collect();
+    keyed.par_sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+    keyed
+        .par_chunks_mut(slab_len.max(1))
+        .with_min_len(chunk.div_ceil(slab_len.max(1)))
+        .for_each(|slab| slab.sort_unstable_by(|a, b| a.1.total_cmp(&b.1)));
+    let tiled: Vec<T> = keyed
+        .par_iter()
+        .with_min_len(chunk)
+        .map(|(_, _, at)| items[*at as usize])
+        .collect();
+    items.copy_from_slice(&tiled);
 }
 
 /// The order in which the packing lays points out, leaf after leaf: indices into `points`.
 pub(crate) fn spatial_order(points: &[[f64; 3]]) -> Vec<u32> {
-    let mut order: Vec<([f64; 3], u32)> = points.iter().copied().zip(0..).collect();
-    tile(&mut order, LEAF_SIZE, |(xyz, _)| tiling_key(xyz));
-    order.into_iter().map(|(_, index)| index).collect()
-}
-
-fn sort_by_key<T: Send>(items: &mut [T], key: impl Fn(&T) -> f64 + Sync) {
-    let order = |a: &T, b: &T| key(a).total_cmp(&key(b));
-    if items.len() >= PARALLEL_SORT {
-        items.par_sort_unstable_by(order);
-    } else {
-        items.sort_unstable_by(order);
-    }
+    let mut order: Vec<u32> = (0..points.len() as u32).collect();
+    tile(&mut order, LEAF_SIZE, |at| {
+        tiling_key(&points[*at as usize])
+    });
+    order
 }
 
 /// What a nearest-first walk reports to: it offers each point within the current bound, and

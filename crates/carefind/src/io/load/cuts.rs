@@ -36,6 +36,21 @@ pub(super) fn quote_cuts(bytes: &[u8], start: usize, parts: usize) -> Vec<std::o
     cuts.windows(2).map(|pair| pair[0]..pair[1]).collect()
 }
 
+/// Where the last line of `bytes[start..]` that a count of quotes from `start` puts outside
+/// quotes ends (`start` when none does): the guess at where a block's whole records end,
+/// checked like `quote_cuts`' guesses.
+pub(super) fn quote_end(bytes: &[u8], start: usize) -> usize {
+    let mut quotes_before = bytes[start..].iter().filter(|&&byte| byte == b'"').count();
+    for at in (start..bytes.len()).rev() {
+        match bytes[at] {
+            b'"' => quotes_before -= 1,
+            b'\n' if quotes_before % 2 == 0 => return at + 1,
+            _ => {}
+        }
+    }
+    start
+}
+
 /// Whether csv-core, started at `from` (a record start), ends a record exactly at `to`.
 pub(super) fn ends_record_at(bytes: &[u8], from: usize, to: usize) -> bool {
     record_ends(&bytes[..to], from).last() == Some(to)

@@ -1,6 +1,7 @@
 //! Loading a dataset from its binary snapshot (checked and used in place) against loading
-//! it from the carefind CSV it came from (the streaming reader `--data FILE` uses, and the parallel in-memory one), on
-//! the embedded sample and on 100,000 generated facilities.
+//! it from the carefind CSV it came from (the streaming reader `--data FILE` uses, and the
+//! parallel in-memory one), then indexing what was loaded (the index's arrays, and every
+//! tree), on the embedded sample and on 100,000 generated facilities.
 //!
 //! ```text
 //! cargo bench --bench snapshot
@@ -9,8 +10,8 @@
 use std::hint::black_box;
 
 use carefind::load::{LoadOptions, native};
-use carefind::{Facility, FacilityStore, save, snapshot};
-use criterion::{Criterion, criterion_group, criterion_main};
+use carefind::{Facility, FacilityStore, Index, save, snapshot};
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 
 #[allow(dead_code)]
 #[path = "../examples/generate_sample.rs"]
@@ -47,6 +48,18 @@ fn bench(c: &mut Criterion) {
         });
         group.bench_function("snapshot", |b| {
             b.iter_with_large_drop(|| snapshot::from_slice(black_box(&snap)).expect("valid"))
+        });
+        // What a load is followed by: the index's own arrays, then every tree.
+        group.bench_function("index", |b| {
+            b.iter_batched(|| store.clone(), Index::from_store, BatchSize::LargeInput)
+        });
+        group.bench_function("index_and_trees", |b| {
+            let index_and_trees = |store| {
+                let index = Index::from_store(store);
+                index.warm_up();
+                index
+            };
+            b.iter_batched(|| store.clone(), index_and_trees, BatchSize::LargeInput)
         });
         group.finish();
     }

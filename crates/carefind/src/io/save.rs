@@ -5,6 +5,7 @@
 //! it, sets as canonical names, coordinates as the shortest decimals that parse back to the
 //! same numbers. So load → save → load gives the same facilities.
 
+use std::borrow::Cow;
 use std::io;
 use std::path::Path;
 
@@ -52,7 +53,9 @@ pub fn to_writer<'a, F: Into<FacilityRef<'a>>>(
                 ),
             });
         }
-        csv.write_record(row(facility)).map_err(io_error)?;
+        let fields = fields(facility);
+        csv.write_record(fields.iter().map(|field| field.as_bytes()))
+            .map_err(io_error)?;
     }
     csv.flush().map_err(|error| Error::Io {
         file: target.to_string(),
@@ -63,7 +66,8 @@ pub fn to_writer<'a, F: Into<FacilityRef<'a>>>(
 /// A facility as the writer writes it: one field per column of
 /// [`COLUMNS`], text trimmed, sets as canonical names joined
 /// by `;`, services joined by `;`. (A service containing `;` would not read back as one;
-/// [`to_writer`] refuses such a facility.)
+/// [`to_writer`] refuses such a facility.) [`fields`] gives the same without copying
+/// the text.
 ///
 /// ```
 /// use carefind::{Facility, LatLon, save};
@@ -74,47 +78,68 @@ pub fn to_writer<'a, F: Into<FacilityRef<'a>>>(
 /// assert_eq!((row[0].as_str(), row[10].as_str(), row[12].as_str()), ("f1", "40.7", "iop;otp"));
 /// ```
 pub fn row<'a>(facility: impl Into<FacilityRef<'a>>) -> [String; COLUMNS.len()] {
+    fields(facility).map(Cow::into_owned)
+}
+
+/// [`row`], with the text fields borrowed from where the facility keeps them: what a
+/// writer of many rows wants, since a row then allocates only for its numbers and sets.
+///
+/// ```
+/// use std::borrow::Cow;
+/// use carefind::{Index, save};
+///
+/// let index = Index::sample();
+/// let facility = index.facility(0).unwrap();
+/// let fields = save::fields(facility);
+/// assert!(matches!(fields[1], Cow::Borrowed(_)));
+/// assert_eq!(fields.map(Cow::into_owned), save::row(facility));
+/// ```
+pub fn fields<'a>(facility: impl Into<FacilityRef<'a>>) -> [Cow<'a, str>; COLUMNS.len()] {
     let facility = facility.into();
+    let text = |field: &'a str| Cow::Borrowed(field.trim());
     let services: Vec<&str> = facility
         .services()
         .map(|s| s.trim())
         .filter(|s| !s.is_empty())
         .collect();
     [
-        facility.id().trim().to_string(),
-        facility.name().trim().to_string(),
-        facility.name2().trim().to_string(),
-        facility.street().trim().to_string(),
-        facility.city().trim().to_string(),
-        facility.state().trim().to_string(),
-        facility.zip().trim().to_string(),
-        facility.phone().trim().to_string(),
-        facility.intake_phone().trim().to_string(),
-        facility.website().trim().to_string(),
-        facility.location().lat().to_string(),
-        facility.location().lon().to_string(),
-        facility.care().to_string(),
-        facility.payment().to_string(),
-        facility.ages().to_string(),
-        facility.populations().to_string(),
-        facility.languages().to_string(),
-        facility.medications().to_string(),
-        services.join(";"),
-        facility.kinds().to_string(),
-        facility.mh_types().to_string(),
+        text(facility.id()),
+        text(facility.name()),
+        text(facility.name2()),
+        text(facility.street()),
+        text(facility.city()),
+        text(facility.state()),
+        text(facility.zip()),
+        text(facility.phone()),
+        text(facility.intake_phone()),
+        text(facility.website()),
+        facility.location().lat().to_string().into(),
+        facility.location().lon().to_string().into(),
+        facility.care().to_string().into(),
+        facility.payment().to_string().into(),
+        facility.ages().to_string().into(),
+        facility.populations().to_string().into(),
+        facility.languages().to_string().into(),
+        facility.medications().to_string().into(),
+        match services.as_slice() {
+            [] => Cow::Borrowed(""),
+            [one] => Cow::Borrowed(one),
+            more => more.join(";").into(),
+        },
+        facility.kinds().to_string().into(),
+        facility.mh_types().to_string().into(),
         match facility.precision() {
-            Precision::Point => String::new(),
-            zip => zip.to_string(),
+            Precision::Point => Cow::Borrowed(""),
+            zip => zip.to_string().into(),
         },
         match facility.status() {
-            Status::Active => String::new(),
-            closed => closed.to_string(),
+            Status::Active => Cow::Borrowed(""),
+            closed => closed.to_string().into(),
         },
         facility
             .verified()
-            .map(|date| date.to_string())
-            .unwrap_or_default(),
-        facility.source().trim().to_string(),
+            .map_or(Cow::Borrowed(""), |date| date.to_string().into()),
+        text(facility.source()),
     ]
 }
 

@@ -79,7 +79,8 @@ impl Style {
                             .collect();
                         writer.write_record(&clean).expect("writing to memory");
                     } else {
-                        writer.write_record(&fields).expect("writing to memory");
+                        let bytes = fields.iter().map(|field| field.as_bytes());
+                        writer.write_record(bytes).expect("writing to memory");
                     }
                 }
                 writer.flush().expect("writing to memory");

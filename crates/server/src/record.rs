@@ -13,6 +13,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use carefind::availability::{Availability, Need, Update};
@@ -234,23 +235,24 @@ impl<'a> Record<'a> {
     }
 
     /// The record as CSV fields, in the order of [`columns`] (after `origin_id` when the
-    /// record has one).
-    pub fn fields(&self) -> Vec<String> {
-        let number = |x: Option<f64>| x.map(|x| x.to_string()).unwrap_or_default();
+    /// record has one); text is borrowed from the index, so a batch of many rows
+    /// allocates only for numbers and sets.
+    pub fn fields(&self) -> Vec<Cow<'a, str>> {
+        let number = |x: Option<f64>| x.map_or(Cow::Borrowed(""), |x| x.to_string().into());
         let mut fields = Vec::with_capacity(40);
         if let Some(origin_id) = self.origin_id {
-            fields.push(origin_id.to_string());
+            fields.push(Cow::Borrowed(origin_id));
         }
-        fields.push(self.rank.to_string());
+        fields.push(self.rank.to_string().into());
         // The native format's columns, as its writer writes them.
-        fields.extend(carefind::save::row(self.facility));
+        fields.extend(carefind::save::fields(self.facility));
         fields.extend([
             number(self.distance_m),
             number(self.distance),
-            self.units.into(),
+            Cow::Borrowed(self.units),
             number(self.bearing_deg),
         ]);
-        fields.extend(self.availability.fields());
+        fields.extend(self.availability.fields().map(Cow::Owned));
         fields
     }
 }

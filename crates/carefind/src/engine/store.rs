@@ -824,6 +824,67 @@ impl Builder {
         Ok(())
     }
 
+    /// Appends facility number `at` of `other` (a builder a loader filled on another
+    /// thread), copying its text as one run; fails as [`Builder::push`] does.
+    pub(crate) fn push_from(&mut self, other: &Builder, at: u32) -> Result<(), Error> {
+        let at = at as usize;
+        let id = || String::from_utf8_lossy(other.id(at as u32)).into_owned();
+        let overflow = || {
+            invalid(
+                &id(),
+                "a store holds at most 4 GiB of text, and u32::MAX services and facilities".into(),
+            )
+        };
+        // The run's ends, moved from where the run starts in `from` to the end of `to`.
+        let moved = |ends: &[u32], run: std::ops::Range<usize>, from: usize, to: usize| {
+            let shift = |end: &u32| u32::try_from((*end as usize).saturating_sub(from) + to).ok();
+            ends.get(run)
+                .unwrap_or_default()
+                .iter()
+                .map(shift)
+                .collect::<Option<Vec<u32>>>()
+        };
+        if u32::try_from(self.len() + 1).is_err() {
+            return Err(overflow());
+        }
+        let fields = at * FIELDS..(at + 1) * FIELDS;
+        let text = span(&other.ends, fields.start).start..span(&other.ends, fields.end - 1).end;
+        let ends = moved(&other.ends, fields, text.start, self.text.len()).ok_or_else(overflow)?;
+        self.text.push_str(other.text.get(text).unwrap_or_default());
+        self.ends.extend(ends);
+        let services = span(&other.services_end, at);
+        let service_text = match services.is_empty() {
+            true => 0..0,
+            false => {
+                span(&other.service_ends, services.start).start
+                    ..span(&other.service_ends, services.end - 1).end
+            }
+        };
+        let service_ends = moved(
+            &other.service_ends,
+            services,
+            service_text.start,
+            self.services_text.len(),
+        )
+        .ok_or_else(overflow)?;
+        self.services_text
+            .push_str(other.services_text.get(service_text).unwrap_or_default());
+        self.service_ends.extend(service_ends);
+        let services_end = u32::try_from(self.service_ends.len()).map_err(|_| overflow())?;
+        self.services_end.push(services_end);
+        self.lat
+            .push(other.lat.get(at).copied().unwrap_or_default());
+        self.lon
+            .push(other.lon.get(at).copied().unwrap_or_default());
+        let masks = other.masks.get(at * MASKS..(at + 1) * MASKS);
+        self.masks.extend_from_slice(masks.unwrap_or(&[0; MASKS]));
+        let codes = other.codes.get(at * 2..at * 2 + 2);
+        self.codes.extend_from_slice(codes.unwrap_or(&[0; 2]));
+        self.verified
+            .push(other.verified.get(at).copied().unwrap_or(i32::MIN));
+        Ok(())
+    }
+
     /// The columns as a store, in the order the facilities came.
     fn finish(self) -> FacilityStore {
         FacilityStore {
@@ -1042,6 +1103,30 @@ mod tests {
             sorted.get(3).unwrap().services().collect::<Vec<_>>(),
             ["d0", "d1", "d2"]
         );
+    }
+
+    #[test]
+    fn a_facility_copied_from_another_builder_is_the_facility_pushed() {
+        let index = crate::Index::sample();
+        let mut facilities: Vec<Facility> = index
+            .facilities()
+            .take(40)
+            .map(|f| f.to_facility())
+            .collect();
+        facilities[3].services = vec!["".into(), "ü".into(), "".into()];
+        facilities[7].services.clear();
+        facilities[9].status = Status::Closed;
+        facilities[9].precision = Precision::Zip;
+        let mut parts = [Builder::default(), Builder::default()];
+        for (n, facility) in facilities.iter().enumerate() {
+            parts[n % 2].push(facility.view()).unwrap();
+        }
+        // Interleaved back into input order, every other one from each part.
+        let mut copied = Builder::default();
+        for n in 0..facilities.len() {
+            copied.push_from(&parts[n % 2], (n / 2) as u32).unwrap();
+        }
+        assert_eq!(copied.into_facilities(), facilities);
     }
 
     #[test]

@@ -24,6 +24,7 @@ use crate::load::tally::Tally;
 use crate::load::{LoadOptions, Loaded, StoreLoaded};
 use crate::set::Set;
 use crate::sphere::LatLon;
+use crate::store::Builder;
 use crate::vocabulary::Term;
 
 /// Every column of the format, in the order the writer uses.
@@ -410,10 +411,14 @@ fn parse_parts(
         at = part.start;
         starts.push((part.clone(), lines));
     }
+    let stores = tally.stores();
     let parse = |(range, lines_before): (std::ops::Range<usize>, u64)| {
         let mut csv = reader_builder().from_reader(&bytes[range.clone()]);
         let mut record = ByteRecord::new();
-        let mut rows: Vec<ParsedRow> = Vec::new();
+        let mut rows = match stores {
+            true => Part::Stored(Box::default(), Vec::new()),
+            false => Part::Records(Vec::new()),
+        };
         let mut last_start = range.start;
         while read_record(&mut csv, &mut record, source)? {
             let position = record.position();
@@ -422,13 +427,26 @@ fn parse_parts(
                 return Err(input_error(source, line, InputProblem::RowTooLong));
             }
             last_start = range.start + position.map_or(0, |position| position.byte() as usize);
-            rows.push((line, header.read(&mut record, line)));
+            let parsed = header.read(&mut record, line);
+            match &mut rows {
+                Part::Records(rows) => rows.push((line, parsed)),
+                Part::Stored(builder, rows) => {
+                    let stored = match parsed {
+                        Ok(facility) => {
+                            builder.push(facility.view())?;
+                            Ok(builder.len() as u32 - 1)
+                        }
+                        Err(row) => Err(row),
+                    };
+                    rows.push((line, stored));
+                }
+            }
         }
         let holds =
             !guessed || range.end == bytes.len() || ends_record_at(bytes, last_start, range.end);
         Ok::<_, Error>((rows, holds))
     };
-    let parsed: Vec<Result<(Vec<ParsedRow>, bool), Error>> = if starts.len() > 1 {
+    let parsed: Vec<Result<(Part, bool), Error>> = if starts.len() > 1 {
         starts.into_par_iter().map(parse).collect()
     } else {
         starts.into_iter().map(parse).collect()
@@ -441,15 +459,32 @@ fn parse_parts(
         return Ok(false);
     }
     for part in parsed {
-        for (line, row) in part?.0 {
-            tally.take(line, row)?;
+        match part?.0 {
+            Part::Records(rows) => {
+                for (line, row) in rows {
+                    tally.take(line, row)?;
+                }
+            }
+            Part::Stored(builder, rows) => {
+                for (line, row) in rows {
+                    match row {
+                        Ok(at) => tally.take_stored(line, &builder, at)?,
+                        Err(row) => tally.take(line, Err(row))?,
+                    }
+                }
+            }
         }
     }
     Ok(true)
 }
 
-/// A data row's line and what it parsed to, before duplicate ids are checked.
-type ParsedRow = (u64, Result<Facility, RowError>);
+/// What a part's rows parsed to, before duplicate ids are checked: each data row's line,
+/// and its facility or why it has none. A load into a store has each thread store its
+/// part's facilities as it parses them, and names each by its place in that store.
+enum Part {
+    Records(Vec<(u64, Result<Facility, RowError>)>),
+    Stored(Box<Builder>, Vec<(u64, Result<u32, RowError>)>),
+}
 
 fn read_header<R: io::Read>(
     csv: &mut csv::Reader<R>,

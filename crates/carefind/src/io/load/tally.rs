@@ -139,15 +139,57 @@ impl<'a> Tally<'a> {
                 self.report.loaded += 1;
                 Ok(())
             }
-            Err(row) if self.mode == Mode::Lenient || is_duplicate_row(&row) => {
-                self.report.rejected.push(row);
+            Err(row) => self.reject(row),
+        }
+    }
+
+    /// Accounts for one row whose id the file gave and that a parsing thread already
+    /// stored, as facility `at` of `part`: copied into this tally's store unless its id
+    /// is a repeat. (Parsing into a store on each thread leaves this thread the ids to
+    /// check and a copy of each row's columns, not the building of records and their
+    /// freeing.)
+    pub(crate) fn take_stored(&mut self, line: u64, part: &Builder, at: u32) -> Result<(), Error> {
+        self.report.read += 1;
+        let id = std::str::from_utf8(part.id(at)).unwrap_or_default();
+        match self.first_line_of(id, line) {
+            None => {
+                match &mut self.sink {
+                    Sink::Store(builder) => builder.push_from(part, at)?,
+                    Sink::Records(facilities) => {
+                        let mut one = Builder::default();
+                        one.push_from(part, at)?;
+                        facilities.extend(one.into_facilities());
+                    }
+                }
+                self.report.loaded += 1;
                 Ok(())
             }
-            Err(row) => Err(Error::Row {
-                file: self.source.to_string(),
-                row,
+            Some(first_line) => self.reject(RowError {
+                line,
+                column: Some("id".into()),
+                value: id.to_string(),
+                problem: Problem::DuplicateId { first_line },
             }),
         }
+    }
+
+    /// Reports a row that is not loaded, or stops at it.
+    fn reject(&mut self, row: RowError) -> Result<(), Error> {
+        if self.mode == Mode::Lenient || is_duplicate_row(&row) {
+            self.report.rejected.push(row);
+            Ok(())
+        } else {
+            Err(Error::Row {
+                file: self.source.to_string(),
+                row,
+            })
+        }
+    }
+
+    /// Whether loaded facilities go into a store, so that parsing threads may store
+    /// rows for [`Tally::take_stored`].
+    pub(crate) fn stores(&self) -> bool {
+        matches!(self.sink, Sink::Store(_))
     }
 
     /// The line `id` was first loaded from, or `None` when it is new, in which case it is

@@ -105,21 +105,22 @@ fn tiling_key(xyz: &[f64; 3]) -> (f64, f64) {
     (angle, z)
 }
 
-/// Orders `items` so that every run of `size` consecutive items is a compact tile: slabs by
-/// the first key, each slab by the second (sort-tile-recursive packing in two dimensions).
+/// The order in which to lay `items` out so that every run of `size` consecutive items is a
+/// compact tile: slabs by the first key, each slab by the second (sort-tile-recursive
+/// packing in two dimensions). Indices into `items`.
 ///
-/// The keys are computed once per item and sorted with the item's place, and the items are
-/// moved once at the end: sorting the items themselves computed each key about 2 log n
+/// The keys are computed once per item and sorted with the item's place, and the caller
+/// moves the items once: sorting the items themselves computed each key about 2 log n
 /// times and moved 32- or 64-byte items at every step. The slabs are sorted side by side,
 /// each too small to be worth splitting on its own.
-fn tile<T: Copy + Send + Sync>(
-    items: &mut [T],
+fn tiled_order<T: Sync>(
+    items: &[T],
     size: usize,
     key: impl Fn(&T) -> (f64, f64) + Sync,
-) {
+) -> Vec<u32> {
     let groups = items.len().div_ceil(size);
     let slabs = (groups as f64).sqrt().ceil().max(1.0) as usize;
-    let slab_len = groups.div_ceil(slabs) * size;
+    let slab_len = (groups.div_ceil(slabs) * size).max(1);
     // Small levels stay on the calling thread.
     let chunk = PARALLEL_SORT;
     let mut keyed: Vec<(f64, f64, u32)> = items
@@ -134,24 +135,28 @@ fn tile<T: Copy + Send + Sync>(
         .collect();
     keyed.par_sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
     keyed
-        .par_chunks_mut(slab_len.max(1))
-        .with_min_len(chunk.div_ceil(slab_len.max(1)))
+        .par_chunks_mut(slab_len)
+        .with_min_len(chunk.div_ceil(slab_len))
         .for_each(|slab| slab.sort_unstable_by(|a, b| a.1.total_cmp(&b.1)));
-    let tiled: Vec<T> = keyed
+    keyed.into_iter().map(|(_, _, at)| at).collect()
+}
+
+/// `items` in `order` (from [`tiled_order`]).
+fn in_order<T: Copy + Send + Sync, U: Send>(
+    items: &[T],
+    order: &[u32],
+    each: impl Fn(T) -> U + Sync,
+) -> Vec<U> {
+    order
         .par_iter()
-        .with_min_len(chunk)
-        .map(|(_, _, at)| items[*at as usize])
-        .collect();
-    items.copy_from_slice(&tiled);
+        .with_min_len(PARALLEL_SORT)
+        .map(|at| each(items[*at as usize]))
+        .collect()
 }
 
 /// The order in which the packing lays points out, leaf after leaf: indices into `points`.
 pub(crate) fn spatial_order(points: &[[f64; 3]]) -> Vec<u32> {
-    let mut order: Vec<u32> = (0..points.len() as u32).collect();
-    tile(&mut order, LEAF_SIZE, |at| {
-        tiling_key(&points[*at as usize])
-    });
-    order
+    tiled_order(points, LEAF_SIZE, tiling_key)
 }
 
 /// What a nearest-first walk reports to: it offers each point within the current bound, and
@@ -173,7 +178,7 @@ pub(crate) struct PackedTree {
 
 impl PackedTree {
     /// Packs the entries: unit vectors, each with a facility's slot in the index.
-    pub(crate) fn new(mut entries: Vec<([f64; 3], u32)>) -> Self {
+    pub(crate) fn new(entries: Vec<([f64; 3], u32)>) -> Self {
         if entries.is_empty() {
             return PackedTree {
                 nodes: Vec::new(),
@@ -181,11 +186,14 @@ impl PackedTree {
                 slots: Vec::new(),
             };
         }
-        tile(&mut entries, LEAF_SIZE, |(xyz, _)| tiling_key(xyz));
-        let mut level: Vec<Node> = Vec::with_capacity(entries.len().div_ceil(LEAF_SIZE));
-        for (leaf, chunk) in entries.chunks(LEAF_SIZE).enumerate() {
+        let order = tiled_order(&entries, LEAF_SIZE, |(xyz, _)| tiling_key(xyz));
+        let points: Vec<[f64; 3]> = in_order(&entries, &order, |(xyz, _)| xyz);
+        let slots: Vec<u32> = in_order(&entries, &order, |(_, slot)| slot);
+        drop((entries, order));
+        let mut level: Vec<Node> = Vec::with_capacity(points.len().div_ceil(LEAF_SIZE));
+        for (leaf, chunk) in points.chunks(LEAF_SIZE).enumerate() {
             let mut node = Node::empty();
-            for (xyz, _) in chunk {
+            for xyz in chunk {
                 node.grow(xyz, xyz);
             }
             // Counts fit in u32: an index holds at most u32::MAX facilities.
@@ -193,12 +201,12 @@ impl PackedTree {
             node.end_point = (leaf * LEAF_SIZE + chunk.len()) as u32;
             level.push(node);
         }
-        let (points, slots) = entries.into_iter().unzip();
 
         // Levels from the leaves up; each parent's children are one run of the level below.
         let mut levels = vec![];
         while level.len() > 1 {
-            tile(&mut level, MAX_NODE, Node::tiling_key);
+            let order = tiled_order(&level, MAX_NODE, Node::tiling_key);
+            level = in_order(&level, &order, |node| node);
             let parents = level
                 .chunks(MAX_NODE)
                 .enumerate()

@@ -835,23 +835,20 @@ impl Builder {
                 "a store holds at most 4 GiB of text, and u32::MAX services and facilities".into(),
             )
         };
-        // The run's ends, moved from where the run starts in `from` to the end of `to`.
-        let moved = |ends: &[u32], run: std::ops::Range<usize>, from: usize, to: usize| {
-            let shift = |end: &u32| u32::try_from((*end as usize).saturating_sub(from) + to).ok();
-            ends.get(run)
-                .unwrap_or_default()
-                .iter()
-                .map(shift)
-                .collect::<Option<Vec<u32>>>()
-        };
         if u32::try_from(self.len() + 1).is_err() {
             return Err(overflow());
         }
-        let fields = at * FIELDS..(at + 1) * FIELDS;
-        let text = span(&other.ends, fields.start).start..span(&other.ends, fields.end - 1).end;
-        let ends = moved(&other.ends, fields, text.start, self.text.len()).ok_or_else(overflow)?;
+        let fields = other.ends.get(at * FIELDS..(at + 1) * FIELDS);
+        let text =
+            span(&other.ends, at * FIELDS).start..span(&other.ends, (at + 1) * FIELDS - 1).end;
+        moved(
+            fields.unwrap_or_default(),
+            text.start,
+            self.text.len(),
+            &mut self.ends,
+        )
+        .ok_or_else(overflow)?;
         self.text.push_str(other.text.get(text).unwrap_or_default());
-        self.ends.extend(ends);
         let services = span(&other.services_end, at);
         let service_text = match services.is_empty() {
             true => 0..0,
@@ -860,16 +857,11 @@ impl Builder {
                     ..span(&other.service_ends, services.end - 1).end
             }
         };
-        let service_ends = moved(
-            &other.service_ends,
-            services,
-            service_text.start,
-            self.services_text.len(),
-        )
-        .ok_or_else(overflow)?;
+        let service_ends = other.service_ends.get(services).unwrap_or_default();
+        let to = self.services_text.len();
+        moved(service_ends, service_text.start, to, &mut self.service_ends).ok_or_else(overflow)?;
         self.services_text
             .push_str(other.services_text.get(service_text).unwrap_or_default());
-        self.service_ends.extend(service_ends);
         let services_end = u32::try_from(self.service_ends.len()).map_err(|_| overflow())?;
         self.services_end.push(services_end);
         self.lat
@@ -926,6 +918,16 @@ impl Builder {
     pub(crate) fn into_facilities(self) -> Vec<Facility> {
         self.finish().to_facilities()
     }
+}
+
+/// Appends `ends` (offsets into a run of text that starts at `from`) to `into`, as offsets
+/// into text where the run starts at `to`; `None`, appending nothing, when the last would
+/// not fit in 32 bits (ends never decrease, so the last is the largest).
+fn moved(ends: &[u32], from: usize, to: usize, into: &mut Vec<u32>) -> Option<()> {
+    let shift = |end: &u32| (*end as usize).saturating_sub(from) + to;
+    u32::try_from(ends.last().map_or(0, shift)).ok()?;
+    into.extend(ends.iter().map(|end| shift(end) as u32));
+    Some(())
 }
 
 /// An id's first eight bytes as a number that orders as the ids do.

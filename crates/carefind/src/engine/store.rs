@@ -893,25 +893,29 @@ impl Builder {
         }
     }
 
-    /// The store, sorted by id (files usually come sorted, which is checked first), its
-    /// ids checked as [`FacilityStore::new`] checks them.
-    pub(crate) fn finish_sorted(self) -> Result<FacilityStore, Error> {
+    /// The store, sorted by id (files usually come sorted, which is checked first), with
+    /// the first facility pushed under each id and without the later ones, which are
+    /// given back as repeats; its ids are checked as [`FacilityStore::new`] checks them.
+    ///
+    /// A loader checks its ids here, in one sort it needs anyway, rather than looking
+    /// each one up in a table as it goes (a cache miss a row, on the one thread that keeps
+    /// the rows in order).
+    pub(crate) fn finish_sorted(self) -> Result<(FacilityStore, Vec<Repeat>), Error> {
         let unsorted = self.finish();
-        let count = unsorted.len() as u32;
         let id = |position: u32| unsorted.field_bytes(position, Field::Id);
-        let sorted = (1..count).all(|position| id(position - 1) <= id(position));
-        let store = if sorted {
-            unsorted
-        } else {
-            // By compact keys (the id's first eight bytes, then the position), which settle
-            // most comparisons without reading the arena.
-            let mut keys: Vec<(u64, u32)> = (0..count).map(|p| (id_prefix(id(p)), p)).collect();
-            keys.par_sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| id(a.1).cmp(id(b.1))));
-            let order: Vec<u32> = keys.into_iter().map(|(_, position)| position).collect();
-            unsorted.permuted(&order)
+        let (order, repeats) = id_order(unsorted.len() as u32, id);
+        let store = match order {
+            None => unsorted,
+            Some(order) => unsorted.permuted(&order),
         };
         check_ids(store.iter().map(|f| (f.id(), f.name())))?;
-        Ok(store)
+        Ok((store, repeats))
+    }
+
+    /// The facilities pushed so far under an id pushed before them, as
+    /// [`Builder::finish_sorted`] would give them back.
+    pub(crate) fn repeats(&self) -> Vec<Repeat> {
+        id_order(self.len() as u32, |position| self.id(position)).1
     }
 
     /// The facilities back out, in the order they came.
@@ -928,6 +932,53 @@ fn moved(ends: &[u32], from: usize, to: usize, into: &mut Vec<u32>) -> Option<()
     u32::try_from(ends.last().map_or(0, shift)).ok()?;
     into.extend(ends.iter().map(|end| shift(end) as u32));
     Some(())
+}
+
+/// A facility pushed under an id that an earlier one has: where each was pushed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Repeat {
+    pub(crate) id: String,
+    pub(crate) position: u32,
+    pub(crate) first: u32,
+}
+
+/// The positions `0..count` by id, ties in position order, without the repeats of an id,
+/// and those repeats; the order is `None` when it is `0..count` itself.
+fn id_order<'a>(
+    count: u32,
+    id: impl Fn(u32) -> &'a [u8] + Sync,
+) -> (Option<Vec<u32>>, Vec<Repeat>) {
+    let sorted = (1..count).all(|position| id(position - 1) <= id(position));
+    let mut order: Vec<u32> = if sorted {
+        (0..count).collect()
+    } else {
+        // By compact keys (the id's first eight bytes, then the position), which settle
+        // most comparisons without reading the arena.
+        let mut keys: Vec<(u64, u32)> = (0..count).map(|p| (id_prefix(id(p)), p)).collect();
+        keys.par_sort_unstable_by(|a, b| {
+            (a.0.cmp(&b.0))
+                .then_with(|| id(a.1).cmp(id(b.1)))
+                .then(a.1.cmp(&b.1))
+        });
+        keys.into_iter().map(|(_, position)| position).collect()
+    };
+    let mut repeats = Vec::new();
+    order.dedup_by(|later, first| {
+        let repeated = id(*later) == id(*first);
+        if repeated {
+            repeats.push(Repeat {
+                id: String::from_utf8_lossy(id(*later)).into_owned(),
+                position: *later,
+                first: *first,
+            });
+        }
+        repeated
+    });
+    let order = match sorted && repeats.is_empty() {
+        true => None,
+        false => Some(order),
+    };
+    (order, repeats)
 }
 
 /// An id's first eight bytes as a number that orders as the ids do.
@@ -1096,7 +1147,8 @@ mod tests {
         for facility in &facilities {
             builder.push(facility.view()).unwrap();
         }
-        let sorted = builder.finish_sorted().unwrap();
+        let (sorted, repeats) = builder.finish_sorted().unwrap();
+        assert!(repeats.is_empty());
         sorted.check().unwrap();
         assert_eq!(sorted, FacilityStore::new(facilities).unwrap());
         let ids: Vec<&str> = sorted.iter().map(|f| f.id()).collect();
@@ -1129,6 +1181,47 @@ mod tests {
             copied.push_from(&parts[n % 2], (n / 2) as u32).unwrap();
         }
         assert_eq!(copied.into_facilities(), facilities);
+    }
+
+    #[test]
+    fn the_first_facility_pushed_under_an_id_is_kept_and_the_rest_given_back() {
+        let pushed = ["b", "a", "b", "c", "a", "b"];
+        for sorted_input in [false, true] {
+            let mut ids = pushed.to_vec();
+            if sorted_input {
+                ids.sort_unstable();
+            }
+            let mut builder = Builder::default();
+            for (n, id) in ids.iter().enumerate() {
+                let name = format!("{id}{n}");
+                let facility = Facility::new(*id, name, LatLon::new(0.0, 0.0).unwrap());
+                builder.push(facility.view()).unwrap();
+            }
+            let mut expected: Vec<Repeat> = Vec::new();
+            for (n, id) in ids.iter().enumerate() {
+                if let Some(first) = ids[..n].iter().position(|earlier| earlier == id) {
+                    let (position, first) = (n as u32, first as u32);
+                    expected.push(Repeat {
+                        id: id.to_string(),
+                        position,
+                        first,
+                    });
+                }
+            }
+            let mut repeats = builder.repeats();
+            repeats.sort_by_key(|repeat| repeat.position);
+            assert_eq!(repeats, expected);
+            let (store, mut repeats) = builder.finish_sorted().unwrap();
+            repeats.sort_by_key(|repeat| repeat.position);
+            assert_eq!(repeats, expected);
+            let kept: Vec<String> = store.iter().map(|f| f.name().to_string()).collect();
+            let first_of = |id: &str| ids.iter().position(|other| *other == id).unwrap();
+            let expected_names: Vec<String> = ["a", "b", "c"]
+                .iter()
+                .map(|id| format!("{id}{}", first_of(id)))
+                .collect();
+            assert_eq!(kept, expected_names);
+        }
     }
 
     #[test]

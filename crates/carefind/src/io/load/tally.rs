@@ -7,7 +7,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use crate::error::{Error, Problem, RowError};
 use crate::facility::Facility;
 use crate::load::{LoadOptions, LoadReport, Loaded, Mode, Repair, StoreLoaded};
-use crate::store::{Builder, FacilityStore};
+use crate::store::{Builder, FacilityStore, Repeat};
 
 /// Where a row's id came from, which decides what a repeated id means.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,6 +36,9 @@ pub(crate) struct Tally<'a> {
     first_line_of_collided_id: HashMap<String, u64>,
     content_of_id: HashMap<String, u64>,
     unknown_labels: HashMap<String, u64>,
+    /// The line of each facility in a store sink, in the order stored: a store's ids are
+    /// checked when it is finished (`Builder::finish_sorted`), and these name the lines.
+    stored_lines: Vec<u64>,
 }
 
 /// Where loaded facilities go: into records, or straight into a store's columns (each
@@ -82,6 +85,7 @@ impl<'a> Tally<'a> {
             first_line_of_collided_id: HashMap::new(),
             content_of_id: HashMap::new(),
             unknown_labels: HashMap::new(),
+            stored_lines: Vec::new(),
         }
     }
 
@@ -113,6 +117,16 @@ impl<'a> Tally<'a> {
         ids: IdSource,
     ) -> Result<(), Error> {
         self.report.read += 1;
+        if let (IdSource::Given, Sink::Store(builder)) = (ids, &mut self.sink) {
+            return match parsed {
+                Ok(facility) => {
+                    builder.push(facility.view())?;
+                    self.stored(line);
+                    Ok(())
+                }
+                Err(row) => self.reject(row),
+            };
+        }
         let checked = parsed.and_then(|mut facility| {
             if let IdSource::Derived { content } = ids {
                 self.disambiguate(&mut facility, content);
@@ -144,46 +158,83 @@ impl<'a> Tally<'a> {
     }
 
     /// Accounts for one row whose id the file gave and that a parsing thread already
-    /// stored, as facility `at` of `part`: copied into this tally's store unless its id
-    /// is a repeat. (Parsing into a store on each thread leaves this thread the ids to
-    /// check and a copy of each row's columns, not the building of records and their
-    /// freeing.)
+    /// stored, as facility `at` of `part`: copied into this tally's store. (Parsing into a
+    /// store on each thread leaves this thread a copy of each row's columns, not the
+    /// building of records and their freeing.)
     pub(crate) fn take_stored(&mut self, line: u64, part: &Builder, at: u32) -> Result<(), Error> {
         self.report.read += 1;
-        let id = std::str::from_utf8(part.id(at)).unwrap_or_default();
-        match self.first_line_of(id, line) {
-            None => {
-                match &mut self.sink {
-                    Sink::Store(builder) => builder.push_from(part, at)?,
-                    Sink::Records(facilities) => {
-                        let mut one = Builder::default();
-                        one.push_from(part, at)?;
-                        facilities.extend(one.into_facilities());
-                    }
-                }
+        match &mut self.sink {
+            Sink::Store(builder) => builder.push_from(part, at)?,
+            Sink::Records(facilities) => {
+                let mut one = Builder::default();
+                one.push_from(part, at)?;
+                facilities.extend(one.into_facilities());
                 self.report.loaded += 1;
-                Ok(())
+                return Ok(());
             }
-            Some(first_line) => self.reject(RowError {
-                line,
-                column: Some("id".into()),
-                value: id.to_string(),
-                problem: Problem::DuplicateId { first_line },
-            }),
         }
+        self.stored(line);
+        Ok(())
     }
 
-    /// Reports a row that is not loaded, or stops at it.
+    /// Notes that the store sink's next facility came from `line`; its id is checked when
+    /// the store is finished.
+    fn stored(&mut self, line: u64) {
+        self.stored_lines.push(line);
+        self.report.loaded += 1;
+    }
+
+    /// The rows a store sink holds under an id that an earlier row has, as rejections, in
+    /// line order.
+    fn repeated_rows(&self, repeats: Vec<Repeat>) -> Vec<RowError> {
+        let line = |position: u32| self.stored_lines.get(position as usize).copied();
+        let mut rows: Vec<RowError> = repeats
+            .into_iter()
+            .map(|repeat| RowError {
+                line: line(repeat.position).unwrap_or_default(),
+                column: Some("id".into()),
+                value: repeat.id,
+                problem: Problem::DuplicateId {
+                    first_line: line(repeat.first).unwrap_or_default(),
+                },
+            })
+            .collect();
+        rows.sort_by_key(|row| row.line);
+        rows
+    }
+
+    /// Takes the repeated ids of a store sink off the rows loaded, and reports them; or,
+    /// for a strict load, gives back the first, to stop at.
+    fn settle(&mut self, repeats: Vec<Repeat>) -> Option<RowError> {
+        let mut repeated = self.repeated_rows(repeats);
+        self.report.loaded -= repeated.len() as u64;
+        if self.mode == Mode::Strict && !repeated.is_empty() {
+            return Some(repeated.swap_remove(0));
+        }
+        self.report.rejected.extend(repeated);
+        // Stable: a line has one rejection at most, so this is the input's order.
+        self.report.rejected.sort_by_key(|row| row.line);
+        None
+    }
+
+    /// Reports a row that is not loaded, or stops at it: at the first bad row of the
+    /// input, which may be a repeated id in the store sink that is not checked yet.
     fn reject(&mut self, row: RowError) -> Result<(), Error> {
         if self.mode == Mode::Lenient || is_duplicate_row(&row) {
             self.report.rejected.push(row);
-            Ok(())
-        } else {
-            Err(Error::Row {
-                file: self.source.to_string(),
-                row,
-            })
+            return Ok(());
         }
+        let repeated = match &self.sink {
+            Sink::Store(builder) => self.repeated_rows(builder.repeats()).into_iter().next(),
+            Sink::Records(_) => None,
+        };
+        let row = repeated
+            .filter(|repeated| repeated.line < row.line)
+            .unwrap_or(row);
+        Err(Error::Row {
+            file: self.source.to_string(),
+            row,
+        })
     }
 
     /// Whether loaded facilities go into a store, so that parsing threads may store
@@ -261,22 +312,48 @@ impl<'a> Tally<'a> {
     }
 
     /// The facilities loaded, in input order, and the report.
+    ///
+    /// (A store sink is meant for [`Tally::finish_store`], which stops a strict load at a
+    /// repeated id; here its repeats are left out and reported, whatever the mode.)
     pub(crate) fn finish(mut self) -> Loaded {
-        let report = self.take_report();
-        let facilities = match self.sink {
+        let sink = std::mem::replace(&mut self.sink, Sink::Records(Vec::new()));
+        let facilities = match sink {
             Sink::Records(facilities) => facilities,
-            Sink::Store(builder) => (*builder).into_facilities(),
+            Sink::Store(builder) => {
+                let repeats = builder.repeats();
+                let mut repeated = vec![false; builder.len()];
+                for repeat in &repeats {
+                    repeated[repeat.position as usize] = true;
+                }
+                if let Some(row) = self.settle(repeats) {
+                    self.report.rejected.push(row);
+                }
+                let facilities = (*builder).into_facilities().into_iter();
+                facilities
+                    .zip(repeated)
+                    .filter_map(|(facility, repeated)| (!repeated).then_some(facility))
+                    .collect()
+            }
         };
+        let report = self.take_report();
         Loaded { facilities, report }
     }
 
     /// The facilities loaded, stored (sorted by id), and the report.
     pub(crate) fn finish_store(mut self) -> Result<StoreLoaded, Error> {
-        let report = self.take_report();
-        let store = match self.sink {
+        let sink = std::mem::replace(&mut self.sink, Sink::Records(Vec::new()));
+        let store = match sink {
             Sink::Records(facilities) => FacilityStore::new(facilities)?,
-            Sink::Store(builder) => (*builder).finish_sorted()?,
+            Sink::Store(builder) => {
+                let (store, repeats) = (*builder).finish_sorted()?;
+                if let Some(row) = self.settle(repeats) {
+                    let file = self.source.to_string();
+                    return Err(Error::Row { file, row });
+                }
+                store
+            }
         };
+        let report = self.take_report();
         Ok(StoreLoaded { store, report })
     }
 

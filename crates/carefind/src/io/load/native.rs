@@ -235,16 +235,7 @@ fn load_blocks<'a>(
         if let Some(line) = nul_line(&block[start..], lines_before) {
             return Err(input_error(source, line, InputProblem::NulByte));
         }
-        let end = parse_block(
-            &block,
-            start,
-            eof,
-            parts,
-            lines_before,
-            &header,
-            source,
-            &mut tally,
-        )?;
+        let end = parse_block(&block, start, eof, parts, lines_before, &header, &mut tally)?;
         lines_before += newlines(&block[start..end]);
         if eof {
             break;
@@ -263,7 +254,6 @@ fn load_blocks<'a>(
 /// parse, the last part's end included unless the input ends there; a wrong guess (a
 /// stray quote) falls back to csv-core's exact scan, which a million-row load spent a
 /// twelfth of its time in when it was the only way.
-#[allow(clippy::too_many_arguments)]
 fn parse_block(
     block: &[u8],
     start: usize,
@@ -271,7 +261,6 @@ fn parse_block(
     parts: usize,
     lines_before: u64,
     header: &Header,
-    source: &str,
     tally: &mut Tally<'_>,
 ) -> Result<usize, Error> {
     let guessed_end = if eof {
@@ -283,7 +272,7 @@ fn parse_block(
     // no further, so a guess must not end there unless the input does.
     if guessed_end > start && (eof || guessed_end < block.len()) {
         let guess = Cuts::Guessed(quote_cuts(&block[..guessed_end], start, parts));
-        if parse_parts(block, guess, lines_before, header, source, tally)? {
+        if parse_parts(block, guess, lines_before, header, tally)? {
             return Ok(guessed_end);
         }
     }
@@ -291,21 +280,11 @@ fn parse_block(
     let end = cuts.last().map_or(start, |cut| cut.end);
     // A record that has not ended within the limit is refused before more is read.
     if !eof && end == start && block.len() - start > MAX_RECORD_BYTES {
-        return Err(input_error(
-            source,
-            lines_before + 1,
-            InputProblem::RowTooLong,
-        ));
+        let line = lines_before + 1;
+        return Err(input_error(tally.source(), line, InputProblem::RowTooLong));
     }
     if end > start {
-        parse_parts(
-            block,
-            Cuts::Exact(cuts),
-            lines_before,
-            header,
-            source,
-            tally,
-        )?;
+        parse_parts(block, Cuts::Exact(cuts), lines_before, header, tally)?;
     }
     Ok(end)
 }
@@ -371,9 +350,9 @@ fn load_slice<'a>(
     // and only a wrong guess (a stray quote, say) pays for the scan.
     let guess = quote_cuts(bytes, data_start, parts);
     let checked = Cuts::Guessed(guess);
-    if !parse_parts(bytes, checked, lines_before, &header, source, &mut tally)? {
+    if !parse_parts(bytes, checked, lines_before, &header, &mut tally)? {
         let exact = Cuts::Exact(record_cuts(bytes, data_start, parts, true));
-        parse_parts(bytes, exact, lines_before, &header, source, &mut tally)?;
+        parse_parts(bytes, exact, lines_before, &header, &mut tally)?;
     }
     Ok(tally)
 }
@@ -392,9 +371,9 @@ fn parse_parts(
     cuts: Cuts,
     lines_before: u64,
     header: &Header,
-    source: &str,
     tally: &mut Tally<'_>,
 ) -> Result<bool, Error> {
+    let source = tally.source();
     let (parts, guessed) = match cuts {
         Cuts::Exact(parts) => (parts, false),
         Cuts::Guessed(parts) => (parts, true),

@@ -89,6 +89,11 @@ impl<'a> Tally<'a> {
         }
     }
 
+    /// What the input is called in errors and in the report.
+    pub(crate) fn source(&self) -> &'a str {
+        self.source
+    }
+
     /// Names the input's columns that the load ignores, for the report.
     pub(crate) fn ignore_columns(&mut self, columns: Vec<String>) {
         self.report.ignored_columns = columns;

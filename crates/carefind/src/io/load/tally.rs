@@ -167,17 +167,15 @@ impl<'a> Tally<'a> {
     /// store on each thread leaves this thread a copy of each row's columns, not the
     /// building of records and their freeing.)
     pub(crate) fn take_stored(&mut self, line: u64, part: &Builder, at: u32) -> Result<(), Error> {
+        let Sink::Store(builder) = &mut self.sink else {
+            // Records are checked as they come: the row goes through `take` as a record.
+            let mut one = Builder::default();
+            one.push_from(part, at)?;
+            let mut facilities = one.into_facilities().into_iter();
+            return facilities.try_for_each(|facility| self.take(line, Ok(facility)));
+        };
         self.report.read += 1;
-        match &mut self.sink {
-            Sink::Store(builder) => builder.push_from(part, at)?,
-            Sink::Records(facilities) => {
-                let mut one = Builder::default();
-                one.push_from(part, at)?;
-                facilities.extend(one.into_facilities());
-                self.report.loaded += 1;
-                return Ok(());
-            }
-        }
+        builder.push_from(part, at)?;
         self.stored(line);
         Ok(())
     }
@@ -208,18 +206,13 @@ impl<'a> Tally<'a> {
         rows
     }
 
-    /// Takes the repeated ids of a store sink off the rows loaded, and reports them; or,
-    /// for a strict load, gives back the first, to stop at.
-    fn settle(&mut self, repeats: Vec<Repeat>) -> Option<RowError> {
-        let mut repeated = self.repeated_rows(repeats);
+    /// Takes rows that repeat an earlier id (from [`Tally::repeated_rows`]) off the rows
+    /// loaded, and reports them.
+    fn report_repeats(&mut self, repeated: Vec<RowError>) {
         self.report.loaded -= repeated.len() as u64;
-        if self.mode == Mode::Strict && !repeated.is_empty() {
-            return Some(repeated.swap_remove(0));
-        }
         self.report.rejected.extend(repeated);
         // Stable: a line has one rejection at most, so this is the input's order.
         self.report.rejected.sort_by_key(|row| row.line);
-        None
     }
 
     /// Reports a row that is not loaded, or stops at it: at the first bad row of the
@@ -330,9 +323,7 @@ impl<'a> Tally<'a> {
                 for repeat in &repeats {
                     repeated[repeat.position as usize] = true;
                 }
-                if let Some(row) = self.settle(repeats) {
-                    self.report.rejected.push(row);
-                }
+                self.report_repeats(self.repeated_rows(repeats));
                 let facilities = (*builder).into_facilities().into_iter();
                 facilities
                     .zip(repeated)
@@ -351,10 +342,12 @@ impl<'a> Tally<'a> {
             Sink::Records(facilities) => FacilityStore::new(facilities)?,
             Sink::Store(builder) => {
                 let (store, repeats) = (*builder).finish_sorted()?;
-                if let Some(row) = self.settle(repeats) {
-                    let file = self.source.to_string();
+                let repeated = self.repeated_rows(repeats);
+                if let Some(row) = repeated.first().filter(|_| self.mode == Mode::Strict) {
+                    let (file, row) = (self.source.to_string(), row.clone());
                     return Err(Error::Row { file, row });
                 }
+                self.report_repeats(repeated);
                 store
             }
         };
@@ -409,4 +402,81 @@ impl Hasher for Prehashed {
 
 fn is_duplicate_row(row: &RowError) -> bool {
     matches!(row.problem, Problem::DuplicateRow { .. })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sphere::LatLon;
+
+    /// Rows stored by a parsing thread: "a", "b", "a", "c", "b", on lines 2 to 6.
+    fn part() -> Builder {
+        let mut part = Builder::default();
+        for id in ["a", "b", "a", "c", "b"] {
+            let facility = Facility::new(id, id, LatLon::new(1.0, 2.0).unwrap());
+            part.push(facility.view()).unwrap();
+        }
+        part
+    }
+
+    fn take_all(tally: &mut Tally<'_>, part: &Builder) -> Result<(), Error> {
+        (0..5).try_for_each(|at| tally.take_stored(at as u64 + 2, part, at))
+    }
+
+    #[test]
+    fn stored_rows_repeating_an_id_are_reported_whatever_the_sink() {
+        let part = part();
+        let lenient = LoadOptions::lenient();
+        let repeats = |report: &LoadReport| -> Vec<(u64, u64)> {
+            let first_line = |row: &RowError| match row.problem {
+                Problem::DuplicateId { first_line } => first_line,
+                _ => 0,
+            };
+            report
+                .rejected
+                .iter()
+                .map(|row| (row.line, first_line(row)))
+                .collect()
+        };
+        let mut records = Tally::new("in", &lenient, Vec::new());
+        take_all(&mut records, &part).unwrap();
+        let loaded = records.finish();
+        let ids: Vec<&str> = loaded.facilities.iter().map(|f| f.id.as_str()).collect();
+        assert_eq!(ids, ["a", "b", "c"]);
+        assert_eq!(repeats(&loaded.report), [(4, 2), (6, 3)]);
+
+        let mut stored = Tally::new("in", &lenient, Vec::new()).into_store();
+        take_all(&mut stored, &part).unwrap();
+        let loaded = stored.finish_store().unwrap();
+        assert_eq!(loaded.store.len(), 3);
+        assert_eq!((loaded.report.read, loaded.report.loaded), (5, 3));
+        assert_eq!(repeats(&loaded.report), [(4, 2), (6, 3)]);
+
+        let mut unfinished = Tally::new("in", &lenient, Vec::new()).into_store();
+        take_all(&mut unfinished, &part).unwrap();
+        let loaded = unfinished.finish();
+        assert_eq!(loaded.facilities.len(), 3);
+        assert_eq!(repeats(&loaded.report), [(4, 2), (6, 3)]);
+    }
+
+    #[test]
+    fn a_strict_load_into_a_store_stops_at_the_first_repeat() {
+        let part = part();
+        let strict = LoadOptions::strict();
+        let mut stored = Tally::new("in", &strict, Vec::new()).into_store();
+        take_all(&mut stored, &part).unwrap();
+        let error = stored.finish_store().unwrap_err();
+        assert_eq!(error.line(), Some(4), "{error}");
+        // A bad row after a repeat stops the load at the repeat.
+        let mut stored = Tally::new("in", &strict, Vec::new()).into_store();
+        take_all(&mut stored, &part).unwrap();
+        let bad = RowError {
+            line: 7,
+            column: Some("lat".into()),
+            value: "95".into(),
+            problem: Problem::InvalidUtf8,
+        };
+        let error = stored.take(7, Err(bad)).unwrap_err();
+        assert_eq!(error.line(), Some(4), "{error}");
+    }
 }

@@ -588,19 +588,9 @@ fn permute_arena(text: &str, ends: &[u32], fields: usize, order: &[u32]) -> (Tex
     let mut new_text = String::with_capacity(text.len());
     let mut new_ends = Vec::with_capacity(ends.len());
     for position in order {
-        let position = *position as usize;
-        let first = span(ends, position * fields).start;
-        let field_ends = ends
-            .get(position * fields..(position + 1) * fields)
-            .unwrap_or_default();
-        let end = field_ends.last().map_or(first, |end| *end as usize);
-        let shift = new_text.len() as i64 - first as i64;
-        new_text.push_str(text.get(first..end).unwrap_or_default());
-        new_ends.extend(
-            field_ends
-                .iter()
-                .map(|end| (i64::from(*end) + shift) as u32),
-        );
+        let run = *position as usize * fields..(*position as usize + 1) * fields;
+        // A subset of a store's texts fits where the store's did: this cannot fail.
+        let _ = append_run(text, ends, run, &mut new_text, &mut new_ends);
     }
     (Text::Owned(new_text), Column::Owned(new_ends))
 }
@@ -618,16 +608,8 @@ fn permute_lists(
     let mut new_counts = Vec::with_capacity(counts.len());
     for position in order {
         let services = span(counts, *position as usize);
-        let start = span(ends, services.start).start;
-        let service_ends = ends.get(services).unwrap_or_default();
-        let end = service_ends.last().map_or(start, |end| *end as usize);
-        let shift = new_text.len() as i64 - start as i64;
-        new_text.push_str(text.get(start..end).unwrap_or_default());
-        new_ends.extend(
-            service_ends
-                .iter()
-                .map(|end| (i64::from(*end) + shift) as u32),
-        );
+        // A subset of a store's services fits where the store's did: this cannot fail.
+        let _ = append_run(text, ends, services, &mut new_text, &mut new_ends);
         new_counts.push(new_ends.len() as u32);
     }
     (
@@ -838,30 +820,25 @@ impl Builder {
         if u32::try_from(self.len() + 1).is_err() {
             return Err(overflow());
         }
-        let fields = other.ends.get(at * FIELDS..(at + 1) * FIELDS);
-        let text =
-            span(&other.ends, at * FIELDS).start..span(&other.ends, (at + 1) * FIELDS - 1).end;
-        moved(
-            fields.unwrap_or_default(),
-            text.start,
-            self.text.len(),
+        let fields = at * FIELDS..(at + 1) * FIELDS;
+        append_run(
+            &other.text,
+            &other.ends,
+            fields,
+            &mut self.text,
             &mut self.ends,
         )
         .ok_or_else(overflow)?;
-        self.text.push_str(other.text.get(text).unwrap_or_default());
         let services = span(&other.services_end, at);
-        let service_text = match services.is_empty() {
-            true => 0..0,
-            false => {
-                span(&other.service_ends, services.start).start
-                    ..span(&other.service_ends, services.end - 1).end
-            }
-        };
-        let service_ends = other.service_ends.get(services).unwrap_or_default();
-        let to = self.services_text.len();
-        moved(service_ends, service_text.start, to, &mut self.service_ends).ok_or_else(overflow)?;
-        self.services_text
-            .push_str(other.services_text.get(service_text).unwrap_or_default());
+        let (services_text, service_ends) = (&mut self.services_text, &mut self.service_ends);
+        append_run(
+            &other.services_text,
+            &other.service_ends,
+            services,
+            services_text,
+            service_ends,
+        )
+        .ok_or_else(overflow)?;
         let services_end = u32::try_from(self.service_ends.len()).map_err(|_| overflow())?;
         self.services_end.push(services_end);
         self.lat
@@ -924,13 +901,24 @@ impl Builder {
     }
 }
 
-/// Appends `ends` (offsets into a run of text that starts at `from`) to `into`, as offsets
-/// into text where the run starts at `to`; `None`, appending nothing, when the last would
-/// not fit in 32 bits (ends never decrease, so the last is the largest).
-fn moved(ends: &[u32], from: usize, to: usize, into: &mut Vec<u32>) -> Option<()> {
-    let shift = |end: &u32| (*end as usize).saturating_sub(from) + to;
-    u32::try_from(ends.last().map_or(0, shift)).ok()?;
-    into.extend(ends.iter().map(|end| shift(end) as u32));
+/// Appends the texts that end at `ends[run]` (a run of `text`, back to back) to `to_text`,
+/// and where each ends there to `to_ends`: how a facility's fields or services move from
+/// one arena to another as one slice. `None`, appending nothing, when an end would not fit
+/// in 32 bits (ends never decrease, so the last is the largest).
+fn append_run(
+    text: &str,
+    ends: &[u32],
+    run: std::ops::Range<usize>,
+    to_text: &mut String,
+    to_ends: &mut Vec<u32>,
+) -> Option<()> {
+    let start = span(ends, run.start).start;
+    let run_ends = ends.get(run).unwrap_or_default();
+    let end = run_ends.last().map_or(start, |end| *end as usize);
+    let shift = |end: &u32| (*end as usize).saturating_sub(start) + to_text.len();
+    u32::try_from(run_ends.last().map_or(0, shift)).ok()?;
+    to_ends.extend(run_ends.iter().map(|end| shift(end) as u32));
+    to_text.push_str(text.get(start..end).unwrap_or_default());
     Some(())
 }
 

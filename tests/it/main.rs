@@ -12,3 +12,4 @@ mod network_cli;
 mod pages;
 mod sample;
 mod serve;
+mod swaps;

@@ -18,21 +18,22 @@ use crate::record::{Record, Shown};
 /// once per dataset: escaping the same strings on every request was a tenth of the
 /// server's time.
 pub(crate) struct Prepared {
-    /// The index, by address: answers from any other index take the slow path.
-    index: usize,
+    /// The [`Index::generation`] it was made from: answers from any other index take the
+    /// slow path. (Never the index's address: a later index can be allocated there.)
+    generation: u64,
     json: Vec<String>,
 }
 
 impl Prepared {
-    pub(crate) fn of(index: &Arc<Index>) -> Prepared {
+    pub(crate) fn of(index: &Index) -> Prepared {
         Prepared {
-            index: Arc::as_ptr(index) as usize,
+            generation: index.generation(),
             json: index.facilities().map(Record::facility_json).collect(),
         }
     }
 
-    fn for_index(&self, index: &Arc<Index>) -> Option<&Prepared> {
-        (self.index == Arc::as_ptr(index) as usize).then_some(self)
+    fn for_index(&self, index: &Index) -> Option<&Prepared> {
+        (self.generation == index.generation()).then_some(self)
     }
 }
 

@@ -25,7 +25,9 @@ const PER_PAGE: usize = 50;
 /// Each facility's HSDS objects for one index, made the first time they are asked for,
 /// and its ids, so that an id in a path finds its facility at once.
 pub struct Prepared {
-    index: usize,
+    /// The [`Index::generation`] they were made from (never its address, which a later
+    /// index can reuse).
+    generation: u64,
     objects: Vec<OnceLock<Objects>>,
     by_id: HashMap<String, (Kind, u32)>,
 }
@@ -46,7 +48,7 @@ struct Objects {
 }
 
 impl Prepared {
-    pub fn of(index: &Arc<Index>) -> Prepared {
+    pub fn of(index: &Index) -> Prepared {
         let mut by_id = HashMap::with_capacity(index.len() * 3);
         for (position, facility) in index.facilities().enumerate() {
             let ids = Ids::of(facility.id());
@@ -58,14 +60,14 @@ impl Prepared {
             by_id.insert(ids.organization, (Kind::Organization, position as u32));
         }
         Prepared {
-            index: Arc::as_ptr(index) as usize,
+            generation: index.generation(),
             objects: (0..index.len()).map(|_| OnceLock::new()).collect(),
             by_id,
         }
     }
 
-    fn for_index(&self, index: &Arc<Index>) -> bool {
-        self.index == Arc::as_ptr(index) as usize
+    fn for_index(&self, index: &Index) -> bool {
+        self.generation == index.generation()
     }
 
     fn objects(&self, position: usize, facility: FacilityRef<'_>) -> &Objects {

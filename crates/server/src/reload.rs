@@ -9,9 +9,9 @@ use axum::http::{HeaderMap, StatusCode, header};
 use carefind::Index;
 use serde_json::{Value, json};
 
+use crate::Shared;
 use crate::error::ApiError;
 use crate::params::pairs;
-use crate::{Shared, facilities};
 
 /// Why a reload was refused or failed; the old data stays live.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,10 +85,8 @@ pub(crate) async fn reload(shared: &Arc<Shared>, force: bool) -> Result<usize, A
             ),
         ));
     }
-    shared.locator.replace(index);
-    // Until this is done, answers from the new index take the slow path.
-    let current = shared.locator.index();
-    let prepared = tokio::task::spawn_blocking(move || facilities::Prepared::of(&current))
+    let swapping = Arc::clone(shared);
+    tokio::task::spawn_blocking(move || swapping.swap(index))
         .await
         .map_err(|_| {
             ApiError::new(
@@ -97,7 +95,6 @@ pub(crate) async fn reload(shared: &Arc<Shared>, force: bool) -> Result<usize, A
                 "the reload did not finish",
             )
         })?;
-    shared.prepared.store(Arc::new(prepared));
     Ok(count)
 }
 

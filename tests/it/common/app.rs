@@ -25,7 +25,11 @@ impl App {
     /// The embedded sample with `config` (its access log turned off).
     pub fn with(config: Config) -> App {
         let locator = Arc::new(Locator::new(Index::sample()));
-        let server = Server::new(locator, config.access_log(false)).unwrap();
+        App::on(Server::new(locator, config.access_log(false)).unwrap())
+    }
+
+    /// A server made elsewhere.
+    pub fn on(server: Server) -> App {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()

@@ -5,6 +5,7 @@
 //! `search.rs`, beside the plan that walks the trees.
 
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::iter::{IntoParallelIterator, IntoParallelRefIterator, ParallelIterator};
 
@@ -66,7 +67,14 @@ pub struct Index {
     /// Counts of unbounded queries by filter (see `Index::count`): a services's `total`
     /// for "nearest, anywhere" would otherwise cost a pass over every facility.
     pub(crate) totals: std::sync::Mutex<std::collections::HashMap<[u64; 10], usize>>,
+    /// Which index this is, among every index this process has made (see
+    /// [`Index::generation`]).
+    generation: u64,
 }
+
+/// The generation of the next index made. Starts at 1 so that 0 can mean "none" to a
+/// cache that has not been filled yet.
+static NEXT_GENERATION: AtomicU64 = AtomicU64::new(1);
 
 impl Index {
     /// Builds an index (its trees are built when first needed): stores the facilities in
@@ -138,7 +146,28 @@ impl Index {
             all: OnceLock::new(),
             by_care: std::array::from_fn(|_| OnceLock::new()),
             totals: Default::default(),
+            generation: NEXT_GENERATION.fetch_add(1, Ordering::Relaxed),
         }
+    }
+
+    /// A number this index alone has among every index made in this process: what
+    /// anything derived from an index (prepared JSON, HSDS objects, counts) is kept under.
+    ///
+    /// An index's memory address is no such key: once an index is dropped, the next one
+    /// can be allocated at the same address, and a cache keyed by address would then hand
+    /// out another dataset's records. A generation is never reused.
+    ///
+    /// ```
+    /// use carefind::Index;
+    ///
+    /// let a = Index::sample();
+    /// let first = a.generation();
+    /// drop(a);
+    /// let b = Index::sample();
+    /// assert_ne!(b.generation(), first);
+    /// ```
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 
     /// The tree of every facility.

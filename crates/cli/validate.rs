@@ -91,6 +91,7 @@ fn kind(problem: &Problem) -> &'static str {
         Problem::Unknown(_) => "unknown term",
         Problem::InvalidUtf8 => "invalid UTF-8",
         Problem::FieldCount { .. } => "wrong field count",
+        Problem::RunawayQuote { .. } => "unclosed quote",
         Problem::WrongType(_) => "wrong type",
         _ => "other",
     }

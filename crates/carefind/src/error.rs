@@ -141,6 +141,18 @@ pub enum Problem {
     /// A date is not a calendar date written `YYYY-MM-DD`.
     #[error("is not a date written YYYY-MM-DD")]
     Date,
+    /// A quoted field runs over line ends and holds what look like rows: a quote opened
+    /// on this row's line was probably never closed, and the rows it swallowed would
+    /// otherwise load as one facility's text.
+    #[error(
+        "has a quoted field that runs over {swallowed} line end(s) to line {last_line}, swallowing what look like rows: is a closing quote missing?"
+    )]
+    RunawayQuote {
+        /// The line on which the row (and the field) ends.
+        last_line: u64,
+        /// The line ends inside the field.
+        swallowed: u64,
+    },
     /// The row has a different number of fields than the header.
     #[error("has {found} fields where the header has {expected}")]
     FieldCount {

@@ -371,3 +371,75 @@ fn crlf_files_report_the_right_lines() {
     assert_eq!((loaded.report.read, loaded.report.loaded), (3, 2));
     assert_eq!(loaded.facilities[1].city, "two\r\nlines");
 }
+
+/// A file of `rows` data rows in which the name opened on line 57 (the 56th row) is closed
+/// only on line 80, so that the rows between read as that name's text.
+fn runaway_quote_csv(rows: usize) -> String {
+    let mut csv = format!("{HEADER}\n");
+    for i in 1..=rows {
+        let name = match i {
+            56 => "\"Fac 56 opened".to_string(),
+            79 => "Fac 79 closed\"".to_string(),
+            _ => format!("Fac {i}"),
+        };
+        csv.push_str(&format!("f{i},{name},40.{i:03},-74,iop\n"));
+    }
+    csv
+}
+
+#[test]
+fn a_quote_left_open_reports_the_rows_it_swallowed_in_every_loader() {
+    let csv = runaway_quote_csv(119);
+    let expected = Problem::RunawayQuote {
+        last_line: 80,
+        swallowed: 23,
+    };
+    let error = row_error(&csv);
+    assert_eq!((error.line, error.column.as_deref()), (57, Some("name")));
+    assert_eq!(error.problem, expected);
+    assert!(error.to_string().contains("to line 80"), "{error}");
+
+    let loaded = lenient(csv.as_bytes());
+    assert_eq!(loaded.report.rejected.len(), 1);
+    assert_eq!(loaded.report.rejected[0].problem, expected);
+    // Every line is accounted for: the 95 rows loaded on a line each, and the rejected
+    // row on its 24 lines, beside the header.
+    assert_eq!(loaded.report.loaded, 95);
+    assert_eq!(loaded.report.read, loaded.report.loaded + 1);
+    assert_eq!(
+        1 + loaded.report.loaded + (expected_lines(&expected, 57)),
+        1 + 119
+    );
+
+    let stored =
+        native::store_from_reader(csv.as_bytes(), "test.csv", &LoadOptions::lenient()).unwrap();
+    assert_eq!(stored.report.rejected, loaded.report.rejected);
+    assert_eq!(stored.report.loaded, 95);
+
+    let geocoded = carefind::load::geocoded::from_reader(
+        csv.as_bytes(),
+        "test.csv",
+        &LoadOptions::lenient().with_care("iop".parse().unwrap()),
+    )
+    .unwrap();
+    assert_eq!(geocoded.report.rejected.len(), 1, "{:?}", geocoded.report);
+    assert_eq!(geocoded.report.rejected[0].line, 57);
+    assert_eq!(geocoded.report.rejected[0].problem, expected);
+}
+
+/// The lines a rejected row spans, from its first line and its problem.
+fn expected_lines(problem: &Problem, first_line: u64) -> u64 {
+    match problem {
+        Problem::RunawayQuote { last_line, .. } => last_line - first_line + 1,
+        _ => 1,
+    }
+}
+
+#[test]
+fn a_field_over_two_lines_without_a_rows_worth_of_commas_still_loads() {
+    let csv = format!(
+        "{HEADER},street\nf1,\"Two\nlines, one comma\",40,-74,iop,\"1 Main St\nSuite 2\"\n"
+    );
+    let loaded = strict(csv.as_bytes()).unwrap();
+    assert_eq!(loaded.facilities[0].name, "Two\nlines, one comma");
+}

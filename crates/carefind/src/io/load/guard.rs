@@ -313,3 +313,43 @@ mod tests {
         assert_eq!(read_all(csv).unwrap(), csv);
     }
 }
+
+/// The field of a row that swallowed what look like rows, if one did: a field that runs
+/// over at least one line end and holds as many delimiters as a whole row has (a real
+/// address or note over two lines holds a few at most). Answers the field's position
+/// and its line ends.
+///
+/// A quote opened and never closed where it should be runs on until the next quote,
+/// however many lines later; every row in between becomes that field's text, and the row
+/// would load with the wrong text and count as one (the rows lost without a word).
+pub(crate) fn runaway_quote<'a>(
+    fields: impl IntoIterator<Item = &'a [u8]>,
+    columns: usize,
+    delimiter: u8,
+) -> Option<(usize, u64)> {
+    let needed = columns.saturating_sub(1).max(1);
+    fields.into_iter().enumerate().find_map(|(i, field)| {
+        let line_ends = field.iter().filter(|&&b| b == b'\n').count() as u64;
+        let delimiters = field.iter().filter(|&&b| b == delimiter).count();
+        (line_ends > 0 && delimiters >= needed).then_some((i, line_ends))
+    })
+}
+
+#[cfg(test)]
+mod runaway {
+    use super::runaway_quote;
+
+    #[test]
+    fn a_field_holding_rows_is_found_and_a_two_line_address_is_not() {
+        let swallowed: [&[u8]; 3] = [
+            b"f56",
+            b"Fac 56,40.1,-74,iop\nf57,Fac 57,40.2,-74,iop\nf58,Fac",
+            b"x",
+        ];
+        assert_eq!(runaway_quote(swallowed, 5, b','), Some((1, 2)));
+        let address: [&[u8]; 3] = [b"f1", b"12 Main St\nSuite 4, rear", b"x"];
+        assert_eq!(runaway_quote(address, 5, b','), None);
+        let one_line: [&[u8]; 1] = [b"a,b,c,d,e,f"];
+        assert_eq!(runaway_quote(one_line, 5, b','), None);
+    }
+}

@@ -568,6 +568,19 @@ impl Header {
     }
 
     fn facility(&self, record: &StringRecord, line: u64) -> Result<Facility, RowError> {
+        if let Some((at, swallowed)) =
+            super::guard::runaway_quote(record.iter().map(str::as_bytes), self.names.len(), b',')
+        {
+            return Err(RowError {
+                line,
+                column: self.names.get(at).cloned(),
+                value: crate::error::excerpt(&record[at], 60),
+                problem: Problem::RunawayQuote {
+                    last_line: line + swallowed,
+                    swallowed,
+                },
+            });
+        }
         if record.len() != self.names.len() {
             return Err(RowError {
                 line,

@@ -228,6 +228,20 @@ impl<'a> Row<'a> {
         options: &LoadOptions,
         codes: &mut HashMap<String, Option<CodeMeaning>>,
     ) -> Result<(Facility, Vec<String>), RowError> {
+        let fields = self.fields.iter().map(|field| field.as_bytes());
+        if let Some((at, swallowed)) =
+            super::guard::runaway_quote(fields, self.columns.names.len(), b',')
+        {
+            return Err(RowError {
+                line: self.line,
+                column: self.columns.names.get(at).cloned(),
+                value: crate::error::excerpt(self.at(at), 60),
+                problem: Problem::RunawayQuote {
+                    last_line: self.line + swallowed,
+                    swallowed,
+                },
+            });
+        }
         if self.fields.len() != self.columns.names.len() {
             return Err(RowError {
                 line: self.line,

@@ -7,7 +7,7 @@
 
 use carefind::{CareLevel, Distance, Filter, Index, LatLon, Payment, Query, Unit};
 
-pub fn main() -> Result<(), Box<dyn std::error::Error>> {
+fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<f64> = std::env::args()
         .skip(1)
         .map(|a| a.parse())
@@ -16,7 +16,11 @@ pub fn main() -> Result<(), Box<dyn std::error::Error>> {
         [lat, lon] => LatLon::new(lat, lon)?,
         _ => LatLon::new(40.7506, -73.9972)?,
     };
+    near(origin)
+}
 
+/// Prints the nearest IOPs taking Medicaid within 50 miles of `origin`.
+pub fn near(origin: LatLon) -> Result<(), Box<dyn std::error::Error>> {
     let index = Index::sample(); // fictitious facilities; load real ones with carefind::load
     let query = Query::nearest(origin, 5)
         .max_distance(Distance::from_miles(50.0))

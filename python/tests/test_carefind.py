@@ -1,6 +1,7 @@
 """The Python package against a numpy brute force, the `carefind` command, and itself on
 Dask. Real-data tests read ../shared/datasets (or $CAREFIND_DATASETS) and skip with a
-message where it is absent; tests that compare with the command need $CAREFIND_BIN."""
+message where it is absent (fail, under $CAREFIND_REQUIRE_DATA); tests that compare with
+the command need $CAREFIND_BIN."""
 
 import io
 import json
@@ -15,6 +16,7 @@ import pandas as pd
 import pytest
 
 import carefind
+from _resources import missing
 
 R = 6_371_008.8
 HERE = Path(__file__).resolve().parent
@@ -34,14 +36,14 @@ def table(sample):
 def datasets():
     path = Path(os.environ.get("CAREFIND_DATASETS", REPO.parent / "shared" / "datasets"))
     if not (path / "samhsa_sa_facilities_2021.csv").exists():
-        pytest.skip(f"skipped: the real datasets are not in {path} (set CAREFIND_DATASETS)")
+        missing(f"the real datasets are not in {path} (set CAREFIND_DATASETS)")
     return path
 
 
 def cli():
     binary = os.environ.get("CAREFIND_BIN", str(REPO / "target" / "debug" / "carefind"))
     if not Path(binary).exists():
-        pytest.skip(f"skipped: no carefind binary at {binary} (set CAREFIND_BIN)")
+        missing(f"no carefind binary at {binary} (set CAREFIND_BIN)")
     return binary
 
 

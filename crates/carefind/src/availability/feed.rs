@@ -210,10 +210,10 @@ pub enum FeedError {
     #[error("the header has no {0:?} column (a feed needs id and updated_at)")]
     MissingColumn(&'static str),
     /// The CSV is malformed (it says where).
-    #[error("{0}")]
+    #[error(transparent)]
     Csv(#[from] csv::Error),
     /// The JSON does not parse (it says where).
-    #[error("{0}")]
+    #[error(transparent)]
     Json(#[from] serde_json::Error),
     /// The JSON is valid but not an array of objects or an object.
     #[error("{0}: a feed is a JSON array of objects, or one object")]

@@ -624,3 +624,19 @@ impl fmt::Display for NetworkError {
 
 /// The I/O error's words are in the message already, so it is not given again as a source.
 impl std::error::Error for NetworkError {}
+
+impl NetworkError {
+    /// The file the error is about.
+    ///
+    /// ```
+    /// let error = carefind::network::Network::load("/nonexistent.net").unwrap_err();
+    /// assert_eq!(error.file(), Some("/nonexistent.net"));
+    /// ```
+    pub fn file(&self) -> Option<&str> {
+        match self {
+            NetworkError::Io { file, .. }
+            | NetworkError::Bad { file, .. }
+            | NetworkError::Extract { file, .. } => Some(file),
+        }
+    }
+}

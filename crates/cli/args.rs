@@ -336,6 +336,8 @@ pub enum InputFormat {
     /// Open Referral HSDS 3.1: a JSON document (service_at_location, service,
     /// organization, a list or a page of them) or a data package directory
     Hsds,
+    /// A carefind snapshot file
+    Snapshot,
 }
 
 /// How to read inputs: shared by `import` and `validate`.

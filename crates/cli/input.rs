@@ -5,7 +5,7 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, IsTerminal, Read};
 
 use carefind::CareSet;
-use carefind::load::{self, Field, LoadOptions, Loaded};
+use carefind::load::{self, Field, Format, LoadOptions, Loaded};
 
 use crate::args::{Geocode, InputArgs, InputFormat};
 use crate::failure::Failure;
@@ -55,17 +55,23 @@ pub fn load_all(
     args: &InputArgs,
     options: &LoadOptions,
 ) -> Result<(Loaded, Vec<carefind::availability::Update>), Failure> {
-    let is_dir = path != "-" && std::path::Path::new(path).is_dir();
-    if args.from == InputFormat::Hsds || args.from == InputFormat::Auto && is_dir {
+    // A file is detected whole here (a directory, a workbook, a snapshot are not read as
+    // a stream); stdin, from its first bytes below.
+    let format = match args.from {
+        InputFormat::Auto if path != "-" => InputFormat::of(Format::detect_path(path)?),
+        given => given,
+    };
+    if format == InputFormat::Hsds && path != "-" {
         let read = carefind::hsds::from_path(path, options)?;
         return Ok((read.loaded, read.capacities));
     }
-    let workbook = args.from == InputFormat::NationalDirectory
-        || args.from == InputFormat::Auto && path.to_ascii_lowercase().ends_with(".xlsx");
-    if workbook {
+    if format == InputFormat::NationalDirectory {
         return national_directory(path, args, options).map(|loaded| (loaded, Vec::new()));
     }
-    let format = args.from;
+    if format == InputFormat::Snapshot && path != "-" {
+        let store = carefind::snapshot::from_path(path)?;
+        return Ok((snapshot_loaded(path, &store), Vec::new()));
+    }
     let (name, size, reader): (String, u64, Box<dyn Read>) = if path == "-" {
         ("<stdin>".into(), 0, Box::new(io::stdin().lock()))
     } else {
@@ -90,13 +96,18 @@ pub fn load_all(
         InputFormat::Auto => detect(&name, &mut reader)?,
         given => given,
     };
-    if format == InputFormat::Hsds {
+    if matches!(format, InputFormat::Hsds | InputFormat::Snapshot) {
         let mut bytes = Vec::new();
         reader
             .read_to_end(&mut bytes)
             .map_err(|e| Failure::usage(format!("{name}: {e}")))?;
         if let Some(bar) = progress {
             bar.finish_and_clear();
+        }
+        if format == InputFormat::Snapshot {
+            let store = carefind::snapshot::from_slice(&bytes)
+                .map_err(|error| Failure::usage(format!("{name}: {error}")))?;
+            return Ok((snapshot_loaded(&name, &store), Vec::new()));
         }
         let read = carefind::hsds::from_slice(&bytes, &name, options)?;
         return Ok((read.loaded, read.capacities));
@@ -111,7 +122,8 @@ pub fn load_all(
         InputFormat::Geocoded
         | InputFormat::Auto
         | InputFormat::NationalDirectory
-        | InputFormat::Hsds => load::geocoded::from_reader(reader, &name, options),
+        | InputFormat::Hsds
+        | InputFormat::Snapshot => load::geocoded::from_reader(reader, &name, options),
     };
     if let Some(bar) = progress {
         bar.finish_and_clear();
@@ -161,52 +173,40 @@ fn national_directory(
     Ok(national_directory::from_path(path, options, &placement)?)
 }
 
-/// Columns of level-of-care codes; a header with two of them is a code export.
-const LEVEL_CODES: [&str; 8] = ["hi", "res", "op", "oit", "ort", "odt", "rs", "hid"];
+/// A snapshot's facilities as a load that read and kept every one.
+fn snapshot_loaded(source: &str, store: &carefind::FacilityStore) -> Loaded {
+    let facilities = store.to_facilities();
+    let count = facilities.len() as u64;
+    let report = load::LoadReport {
+        source: source.to_string(),
+        read: count,
+        loaded: count,
+        ..Default::default()
+    };
+    Loaded { facilities, report }
+}
 
-/// Keys only HSDS documents have; a FindTreatment page has `rows` and `frid`.
-const HSDS_KEYS: [&str; 6] = [
-    "\"service_at_locations\"",
-    "\"location_type\"",
-    "\"taxonomy_term\"",
-    "\"assured_date\"",
-    "\"service_id\"",
-    "\"location_id\"",
-];
-
+/// The format of stdin, detected by the library from its first bytes, which stay in the
+/// reader.
 fn detect(name: &str, reader: &mut impl BufRead) -> Result<InputFormat, Failure> {
     let start = reader
         .fill_buf()
         .map_err(|e| Failure::usage(format!("{name}: {e}")))?;
-    let text = String::from_utf8_lossy(start);
-    let text = text.trim_start_matches('\u{feff}').trim_start();
-    if name.to_ascii_lowercase().ends_with(".json")
-        || text.starts_with('{')
-        || text.starts_with('[')
-    {
-        let findtreatment = text.contains("\"frid\"") || text.contains("\"rows\"");
-        let hsds = HSDS_KEYS.iter().any(|key| text.contains(key));
-        return Ok(if hsds && !findtreatment {
-            InputFormat::Hsds
-        } else {
-            InputFormat::FindtreatmentJson
-        });
+    Ok(InputFormat::of(Format::detect(name, start, false)))
+}
+
+impl InputFormat {
+    /// The flag's value for a format the library detected.
+    fn of(format: Format) -> InputFormat {
+        match format {
+            Format::Native => InputFormat::Native,
+            Format::FindtreatmentJson => InputFormat::FindtreatmentJson,
+            Format::FindtreatmentLabels => InputFormat::FindtreatmentLabels,
+            Format::FindtreatmentExport => InputFormat::FindtreatmentExport,
+            Format::NationalDirectory => InputFormat::NationalDirectory,
+            Format::Hsds => InputFormat::Hsds,
+            Format::Snapshot => InputFormat::Snapshot,
+            _ => InputFormat::Geocoded,
+        }
     }
-    let header: Vec<String> = text
-        .lines()
-        .next()
-        .unwrap_or_default()
-        .split(',')
-        .map(|column| column.trim().trim_matches('"').to_ascii_lowercase())
-        .collect();
-    let has = |column: &str| header.iter().any(|c| c == column);
-    Ok(if load::native::REQUIRED.iter().all(|column| has(column)) {
-        InputFormat::Native
-    } else if header.iter().any(|column| column.ends_with("services")) {
-        InputFormat::FindtreatmentLabels
-    } else if LEVEL_CODES.iter().filter(|code| has(code)).count() >= 2 {
-        InputFormat::FindtreatmentExport
-    } else {
-        InputFormat::Geocoded
-    })
 }

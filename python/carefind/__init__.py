@@ -25,13 +25,18 @@ import pandas as pd
 from . import _carefind
 
 __version__ = _carefind.__version__
+CarefindError = _carefind.CarefindError
+CarefindIOError = _carefind.CarefindIOError
 
 __all__ = [
+    "CarefindError",
+    "CarefindIOError",
     "Index",
     "Report",
     "Coverage",
     "Pathway",
     "load",
+    "detect",
     "coverage",
     "pathway",
     "distance_m",
@@ -462,14 +467,12 @@ def load(
     """
     path = str(path)
     if format == "auto":
-        format = _detect(path)
+        format = _carefind.detect(path)
     if format == "snapshot":
         index = Index.from_snapshot(path)
         rejected = pd.DataFrame({"line": [], "column": [], "value": [], "problem": []})
         text = f"{path}: {len(index)} facilities from a snapshot"
         return index, Report(path, len(index), len(index), rejected, text)
-    if not os.path.exists(path):
-        raise FileNotFoundError(path)
     centroids = None
     if zip_centroids is not None:
         centroids = {str(z).zfill(5): (float(a), float(b)) for z, (a, b) in zip_centroids.items()}
@@ -477,33 +480,25 @@ def load(
     return Index(raw), Report._of(report)
 
 
-def _detect(path: str) -> str:
-    if os.path.isdir(path):
-        return "hsds"
-    lower = path.lower()
-    if lower.endswith(".xlsx"):
-        return "national-directory"
-    with open(path, "rb") as file:
-        head = file.read(4096)
-    if head.startswith(b"CFSNAP\r\n"):
-        return "snapshot"
-    if lower.endswith(".json") or head.lstrip()[:1] in (b"{", b"["):
-        text = head.decode("utf-8", "replace")
-        hsds_keys = ('"service_at_locations"', '"organization_id"', '"service_at_location', '"contents"')
-        return "hsds" if any(key in text for key in hsds_keys) else "findtreatment"
-    header = head.split(b"\n", 1)[0].decode("utf-8", "replace").lower()
-    names = [name.strip().strip('"') for name in header.split(",")]
-    if "id" in names and "lat" in names and "lon" in names:
-        return "native"
-    if "latitude" in names and "longitude" in names:
-        return "geocoded"
-    return "labels"
-
-
 Coverage = namedtuple("Coverage", ["origins", "summary"])
 Coverage.__doc__ = """Coverage's answer: `origins` (one row per origin and target: the
 nearest matching facility's id and distance) and `summary` (per target and ring, the
 weight and the weighted share within it)."""
+
+
+def detect(path: str) -> str:
+    """The format of the file or directory at `path`, by the same detection as the
+    `carefind` command: a name `load` takes as `format` (`native`, `snapshot`,
+    `findtreatment`, `findtreatment-export`, `labels`, `geocoded`, `hsds`,
+    `national-directory`).
+
+    >>> import carefind, tempfile, os
+    >>> path = os.path.join(tempfile.mkdtemp(), "a.csv")
+    >>> carefind.Index.sample().facilities().head(2).to_csv(path, index=False)
+    >>> carefind.detect(path)
+    'native'
+    """
+    return _carefind.detect(str(path))
 
 
 def coverage(

@@ -1,13 +1,36 @@
 """Type stubs of the Rust extension. The documented API is `carefind` (see __init__.py);
 these are the arrays and lists it is built on."""
 
-from typing import Optional
+from typing import Optional, final
 
 import numpy as np
 import numpy.typing as npt
 
 __version__: str
+__all__ = [
+    "Index",
+    "Report",
+    "load_file",
+    "detect",
+    "distance_m",
+    "meters",
+    "__version__",
+    "CarefindError",
+    "CarefindIOError",
+]
 
+class CarefindError(ValueError):
+    """An error of the carefind library; each attribute is None where unknown."""
+
+    file: Optional[str]
+    line: Optional[int]
+    column: Optional[int]
+    field: Optional[str]
+
+class CarefindIOError(CarefindError, OSError):
+    """A file that cannot be read or written."""
+
+@final
 class Report:
     source: str
     read: int
@@ -19,6 +42,7 @@ class Report:
     ignored_columns: list[str]
     text: str
 
+@final
 class Index:
     @staticmethod
     def sample() -> Index: ...
@@ -87,6 +111,7 @@ def load_file(
     care: Optional[str] = None,
     zip_centroids: Optional[dict[str, tuple[float, float]]] = None,
 ) -> tuple[Index, Report]: ...
+def detect(path: str) -> str: ...
 def distance_m(
     lat1: npt.NDArray[np.float64],
     lon1: npt.NDArray[np.float64],

@@ -8,28 +8,101 @@ use std::sync::Arc;
 
 use carefind::analysis::coverage::{self, CoverageQuery, Origin, Target};
 use carefind::analysis::pathway::{self, PathwayQuery, Stage};
-use carefind::load::{self, LoadOptions, LoadReport, Loaded};
+use carefind::load::{self, Format, LoadOptions, LoadReport, Loaded};
 use carefind::{
     AgeGroup, CareLevel, Distance, FacilityKind, Filter, Index, Language, LatLon, Medication,
     Payment, Population, Precision, Query, Set, Term, Unit, snapshot,
 };
 use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
-use pyo3::exceptions::{PyOSError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::PyBytes;
+use pyo3::types::{PyBytes, PyType};
 use rayon::prelude::*;
 
-/// A library error as the Python exception that fits it: files that cannot be read are
-/// `OSError`, everything else `ValueError`, with the library's message.
-fn error(error: carefind::Error) -> PyErr {
-    match error {
-        carefind::Error::Io { .. } => PyOSError::new_err(error.to_string()),
-        other => PyValueError::new_err(other.to_string()),
-    }
+/// The exception classes, defined in Python so that the I/O one can be both a
+/// `CarefindError` (a `ValueError`) and an `OSError`, as `except OSError` expects of a
+/// file that cannot be read. Made once, when the module is first imported.
+const EXCEPTIONS: &std::ffi::CStr = cr#"
+class CarefindError(ValueError):
+    """An error of the carefind library: bad input, a bad query, an unreadable file.
+
+    Where the library knows them, ``file`` names the file (or stream), ``line`` the line
+    (the header is line 1), ``column`` the character column of a syntax error, and
+    ``field`` the column (field) of the row at fault; each is None where unknown."""
+
+    file = None
+    line = None
+    column = None
+    field = None
+
+
+class CarefindIOError(CarefindError, OSError):
+    """A file that cannot be read or written: a CarefindError, and an OSError."""
+"#;
+
+static CLASSES: pyo3::sync::PyOnceLock<(Py<PyType>, Py<PyType>)> = pyo3::sync::PyOnceLock::new();
+
+/// `CarefindError` and `CarefindIOError`.
+fn classes(py: Python<'_>) -> PyResult<&(Py<PyType>, Py<PyType>)> {
+    CLASSES.get_or_try_init(py, || {
+        let module =
+            PyModule::from_code(py, EXCEPTIONS, c"carefind/_errors.py", c"carefind._errors")?;
+        let class = |name: &str| -> PyResult<Py<PyType>> {
+            Ok(module.getattr(name)?.cast_into::<PyType>()?.unbind())
+        };
+        Ok((class("CarefindError")?, class("CarefindIOError")?))
+    })
 }
 
+/// A library error as a `CarefindError` (a `CarefindIOError` for a file that cannot be
+/// read), carrying the file, line, column and field the library knows, and the message
+/// with every cause once.
+fn error(error: carefind::Error) -> PyErr {
+    Python::attach(|py| {
+        let raised = || -> PyResult<PyErr> {
+            let (plain, io) = classes(py)?;
+            let message = chain(&error);
+            let exception = match &error {
+                carefind::Error::Io { source, file } => {
+                    let exception = io.bind(py).call1((message,))?;
+                    // Set rather than passed: the class's `__init__` is ValueError's,
+                    // which leaves an OSError's fields unset.
+                    exception.setattr("errno", source.raw_os_error())?;
+                    exception.setattr("strerror", source.to_string())?;
+                    exception.setattr("filename", file)?;
+                    exception
+                }
+                _ => plain.bind(py).call1((message,))?,
+            };
+            exception.setattr("file", error.file())?;
+            exception.setattr("line", error.line())?;
+            exception.setattr("field", error.column())?;
+            if let carefind::Error::Syntax { column, .. } = &error {
+                exception.setattr("column", *column)?;
+            }
+            Ok(PyErr::from_value(exception))
+        };
+        raised().unwrap_or_else(|failed| failed)
+    })
+}
+
+/// An error and its causes in one line, each once.
+fn chain(error: &dyn std::error::Error) -> String {
+    let mut line = error.to_string();
+    let mut cause = error.source();
+    while let Some(error) = cause {
+        line.push_str(": ");
+        line.push_str(&error.to_string());
+        cause = error.source();
+    }
+    line
+}
+
+/// A `CarefindError` about an argument, such as a filter word that names no term.
 fn value_error(message: impl std::fmt::Display) -> PyErr {
-    PyValueError::new_err(message.to_string())
+    Python::attach(|py| match classes(py) {
+        Ok((plain, _)) => PyErr::from_type(plain.bind(py).clone(), message.to_string()),
+        Err(failed) => failed,
+    })
 }
 
 /// The filter of `filters` (`care`, `payment`, `age`, `population`, `language`,
@@ -617,16 +690,21 @@ fn load_file(
                 .map_err(|e| value_error(format!("care: {e}")))?,
         );
     }
-    let format = format.to_string();
+    let format: Format = format.parse().map_err(value_error)?;
+    if format == Format::NationalDirectory && zip_centroids.is_none() {
+        return Err(value_error(
+            "a National Directory workbook has no coordinates: give zip_centroids (ZIP code to (lat, lon)) to place its rows",
+        ));
+    }
     let loaded = py.detach(move || -> Result<Loaded, PyErr> {
-        let loaded = match format.as_str() {
-            "native" => load::native::from_path(&path, &options),
-            "geocoded" => load::geocoded::from_path(&path, &options),
-            "findtreatment" => load::findtreatment::from_path(&path, &options),
-            "findtreatment-export" => load::findtreatment_export::from_path(&path, &options),
-            "labels" => load::label_csv::from_path(&path, &options),
-            "hsds" => carefind::hsds::from_path(&path, &options).map(|h| h.loaded),
-            "national-directory" => {
+        let loaded = match format {
+            Format::Native => load::native::from_path(&path, &options),
+            Format::Geocoded => load::geocoded::from_path(&path, &options),
+            Format::FindtreatmentJson => load::findtreatment::from_path(&path, &options),
+            Format::FindtreatmentExport => load::findtreatment_export::from_path(&path, &options),
+            Format::FindtreatmentLabels => load::label_csv::from_path(&path, &options),
+            Format::Hsds => carefind::hsds::from_path(&path, &options).map(|h| h.loaded),
+            Format::NationalDirectory => {
                 let centroids = zip_centroids.unwrap_or_default();
                 let lookup = |zip: &str| {
                     let five = zip.trim().get(..5)?;
@@ -641,13 +719,20 @@ fn load_file(
             }
             other => {
                 return Err(value_error(format!(
-                    "format {other:?}: use native, geocoded, findtreatment, findtreatment-export, labels, hsds or national-directory"
+                    "format {other}: not a format load_file reads (open a snapshot with Index.from_snapshot)"
                 )));
             }
         };
         loaded.map_err(error)
     })?;
     indexed(loaded)
+}
+
+/// The format of the file or directory at `path`, by the library's detection (the one the
+/// command line uses): its name, as `load_file` and `--from` take it.
+#[pyfunction]
+fn detect(path: PathBuf) -> PyResult<&'static str> {
+    Format::detect_path(&path).map(Format::name).map_err(error)
 }
 
 /// Great-circle distances in metres, the library's haversine, element by element.
@@ -679,8 +764,12 @@ fn _carefind(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<PyIndex>()?;
     module.add_class::<PyReport>()?;
     module.add_function(wrap_pyfunction!(load_file, module)?)?;
+    module.add_function(wrap_pyfunction!(detect, module)?)?;
     module.add_function(wrap_pyfunction!(distance_m, module)?)?;
     module.add_function(wrap_pyfunction!(meters, module)?)?;
     module.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    let (plain, io) = classes(module.py())?;
+    module.add("CarefindError", plain.clone_ref(module.py()))?;
+    module.add("CarefindIOError", io.clone_ref(module.py()))?;
     Ok(())
 }

@@ -318,3 +318,84 @@ def test_dask_answers_equal_the_single_process_answers(sample, cluster_client):
     assert spread.summary["target"].tolist() == single.summary["target"].tolist()
     np.testing.assert_allclose(spread.summary["share"], single.summary["share"], rtol=1e-12)
     np.testing.assert_allclose(spread.summary["weight"], single.summary["weight"], rtol=1e-12)
+
+
+def _runaway_quote_csv(path):
+    """119 rows whose name on line 57 opens a quote that closes only on line 80."""
+    lines = ["id,name,lat,lon,care"]
+    for i in range(1, 120):
+        name = {56: '"Fac 56 opened', 79: 'Fac 79 closed"'}.get(i, f"Fac {i}")
+        lines.append(f"f{i},{name},40.{i:03d},-74,iop")
+    path.write_text("\n".join(lines) + "\n")
+
+
+def test_errors_carry_the_file_line_and_field(tmp_path):
+    path = tmp_path / "bad.csv"
+    rows = ["id,name,lat,lon,care"] + [f"f{i},Fac {i},40.{i:03d},-74,iop" for i in range(1, 60)]
+    rows[56] = "f56,Fac 56,91.5,-74,iop"  # line 57
+    path.write_text("\n".join(rows) + "\n")
+    with pytest.raises(carefind.CarefindError) as raised:
+        carefind.Index.from_csv(str(path))
+    error = raised.value
+    assert isinstance(error, ValueError)
+    assert (error.file, error.line, error.field, error.column) == (str(path), 57, "lat", None)
+
+    with pytest.raises(carefind.CarefindIOError) as raised:
+        carefind.Index.from_csv(str(tmp_path / "missing.csv"))
+    error = raised.value
+    assert isinstance(error, OSError) and isinstance(error, carefind.CarefindError)
+    assert error.errno == 2 and error.file == str(tmp_path / "missing.csv")
+    # The cause is said once.
+    assert str(error).count("No such file") == 1
+
+    with pytest.raises(carefind.CarefindError) as raised:
+        carefind.load(str(path), format="csv")
+    assert "use native, snapshot" in str(raised.value)
+
+
+def test_a_quote_left_open_is_reported_with_the_lines_it_swallowed(tmp_path):
+    path = tmp_path / "quote.csv"
+    _runaway_quote_csv(path)
+    with pytest.raises(carefind.CarefindError) as raised:
+        carefind.Index.from_csv(str(path))
+    assert (raised.value.line, raised.value.field) == (57, "name")
+    assert "to line 80" in str(raised.value)
+    _, report = carefind.load(str(path))
+    assert (report.read, report.loaded) == (96, 95)
+    assert report.rejected["line"].tolist() == [57]
+
+
+def _cli_counts(path, *flags):
+    done = subprocess.run([cli(), "validate", str(path), *flags], capture_output=True, check=False)
+    first = (done.stdout.decode() or done.stderr.decode()).splitlines()[0]
+    return first
+
+
+def test_the_command_and_python_detect_every_shared_file_alike():
+    """Both detect through the library; each shared file loads the same in both."""
+    data = datasets()
+    hsds = Path(os.environ.get("CAREFIND_HSDS", REPO.parent / "shared" / "hsds"))
+    files = sorted(p for p in data.iterdir() if p.suffix in (".csv", ".json", ".xlsx"))
+    files += sorted((hsds / "examples").glob("*.json")) + [hsds / "examples" / "csv"]
+    assert len(files) > 20
+    directories = {"samhsa_su_directory_2022_geo.csv", "samhsa_mh_directory_2022_geo.csv"}
+    for path in files:
+        format = carefind.detect(str(path))
+        if format == "national-directory":
+            with pytest.raises(carefind.CarefindError, match="zip_centroids"):
+                carefind.load(str(path))
+            continue
+        care = "otp" if format in ("geocoded",) else None
+        try:
+            _, report = carefind.load(str(path), care=care)
+            python = f"{report.read} rows read, {report.loaded} loaded"
+        except carefind.CarefindError as error:
+            python = f"error: {error}"
+        flags = ["--care", care] if care else []
+        command = _cli_counts(path, *flags)
+        if python.startswith("error"):
+            assert "error" in command or "rows read" not in command, (path, python, command)
+        else:
+            assert python in command, (path, format, python, command)
+        if path.name in directories:
+            assert format == "findtreatment-export" and report.loaded > 8_000, (path, python)

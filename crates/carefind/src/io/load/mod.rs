@@ -22,6 +22,7 @@ use crate::kind::KindSet;
 mod columns;
 mod cuts;
 pub mod findtreatment;
+mod format;
 // The file is named for what it reads, so that no source file carries a dataset's name.
 #[path = "locator_export.rs"]
 pub mod findtreatment_export;
@@ -37,6 +38,7 @@ mod table;
 pub(crate) mod tally;
 
 pub use columns::Field;
+pub use format::{Format, UnknownFormat};
 pub use guard::{Guarded, InputProblem, MAX_COLUMNS, MAX_HEADER_BYTES, MAX_RECORD_BYTES, excerpt};
 pub use records::guarded;
 pub(crate) use table::words;

@@ -6,7 +6,8 @@ pub mod random;
 
 /// What a test that needs the real datasets says in its `#[ignore]`.
 #[allow(dead_code)]
-pub const NEEDS_DATASETS: &str = "needs the real datasets (../shared/datasets or CAREFIND_DATASETS)";
+pub const NEEDS_DATASETS: &str =
+    "needs the real datasets (../shared/datasets or CAREFIND_DATASETS)";
 
 /// The real datasets: `shared/datasets` beside the repository, or $CAREFIND_DATASETS.
 /// The tests that read them are `#[ignore = "needs ..."]`, so a fresh clone's `cargo

@@ -8,8 +8,8 @@ use std::sync::Arc;
 use carefind::availability::feed::{self, Check, FeedFormat};
 use carefind::availability::store::{HistoryEntry, Store};
 use carefind::availability::{Need, Update};
+use carefind::words::parse_age;
 use carefind::{CareSet, Filter};
-use carefind_server::age::parse_age;
 use carefind_server::record::Shown;
 use jiff::Timestamp;
 

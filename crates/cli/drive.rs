@@ -105,12 +105,13 @@ pub fn access(args: &DriveArgs) -> Result<Access, Failure> {
 
 /// A time such as `30min`, `1h` or `90s`; a bare number is minutes.
 pub fn seconds(flag: &str, text: &str) -> Result<f64, Failure> {
-    carefind_server::age::parse_age(text, Some(SignedDuration::from_mins(1)))
+    carefind::words::parse_age(text, Some(SignedDuration::from_mins(1)))
         .map(|age| age.as_secs_f64())
         .map_err(|e| {
             Failure::flag(
                 flag,
-                e.replace("an age such as 72h, 3d or 1w", "a time such as 30min or 1h"),
+                e.to_string()
+                    .replace("an age such as 72h, 3d or 1w", "a time such as 30min or 1h"),
             )
         })
 }

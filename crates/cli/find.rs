@@ -186,28 +186,29 @@ fn set<T: Term>(flag: &str, lists: &[String]) -> Result<Set<T>, Failure> {
 }
 
 /// The filter of --payment, --age, --population, --language, --medication, --kind,
-/// --min-precision, --include-closed and --verified-within.
+/// --min-precision, --include-closed and --verified-within, read by the library's
+/// `Filter::from_words` as the HTTP API and Python read theirs.
 pub fn attribute_filter(args: &AttributeArgs) -> Result<Filter, Failure> {
-    let mut filter = Filter::new()
-        .payment(set("--payment", &args.payment)?)
-        .ages(set("--age", &args.age)?)
-        .populations(set("--population", &args.population)?)
-        .languages(set("--language", &args.language)?)
-        .medications(set("--medication", &args.medication)?)
-        .kinds(set("--kind", &args.kind)?);
-    if let Some(precision) = &args.min_precision {
-        filter = filter.min_precision(
-            precision
-                .parse()
-                .map_err(|e| Failure::flag("--min-precision", e))?,
-        );
-    }
-    carefind_server::age::listing_filter(
-        filter,
-        args.include_closed,
-        args.verified_within.as_deref(),
-    )
-    .map_err(|e| Failure::flag("--verified-within", e))
+    let words = [
+        ("payment", args.payment.join(",")),
+        ("age", args.age.join(",")),
+        ("population", args.population.join(",")),
+        ("language", args.language.join(",")),
+        ("medication", args.medication.join(",")),
+        ("kind", args.kind.join(",")),
+        (
+            "min_precision",
+            args.min_precision.clone().unwrap_or_default(),
+        ),
+        ("include_closed", args.include_closed.to_string()),
+        (
+            "verified_within",
+            args.verified_within.clone().unwrap_or_default(),
+        ),
+    ];
+    Filter::from_words(words.iter().map(|(name, value)| (*name, value.as_str()))).map_err(|error| {
+        Failure::flag(&format!("--{}", error.name.replace('_', "-")), error.source)
+    })
 }
 
 /// The polygon of a GeoJSON file.

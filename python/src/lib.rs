@@ -9,10 +9,7 @@ use std::sync::Arc;
 use carefind::analysis::coverage::{self, CoverageQuery, Origin, Target};
 use carefind::analysis::pathway::{self, PathwayQuery, Stage};
 use carefind::load::{self, Format, LoadOptions, LoadReport, Loaded};
-use carefind::{
-    AgeGroup, CareLevel, Distance, FacilityKind, Filter, Index, Language, LatLon, Medication,
-    Payment, Population, Precision, Query, Set, Term, Unit, snapshot,
-};
+use carefind::{Distance, Filter, Index, LatLon, Query, Unit, snapshot};
 use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyType};
@@ -106,34 +103,16 @@ fn value_error(message: impl std::fmt::Display) -> PyErr {
 }
 
 /// The filter of `filters` (`care`, `payment`, `age`, `population`, `language`,
-/// `medication`, `kind`: comma-separated words; `min_precision`; `include_closed`).
+/// `medication`, `kind`: comma-separated words; `min_precision`; `include_closed`;
+/// `verified_within`), read by the library's `Filter::from_words`, as the command line and
+/// the HTTP API read theirs.
 fn filter_of(filters: &HashMap<String, String>) -> PyResult<Filter> {
-    fn set<T: Term>(name: &str, words: &str) -> PyResult<Set<T>> {
-        Set::parse_list(words).map_err(|e| value_error(format!("{name}: {e}")))
-    }
-    let mut filter = Filter::new();
-    for (name, words) in filters {
-        filter = match name.as_str() {
-            "care" => filter.care(set::<CareLevel>(name, words)?),
-            "payment" => filter.payment(set::<Payment>(name, words)?),
-            "age" => filter.ages(set::<AgeGroup>(name, words)?),
-            "population" => filter.populations(set::<Population>(name, words)?),
-            "language" => filter.languages(set::<Language>(name, words)?),
-            "medication" => filter.medications(set::<Medication>(name, words)?),
-            "kind" => filter.kinds(set::<FacilityKind>(name, words)?),
-            "min_precision" => filter.min_precision(
-                words
-                    .parse::<Precision>()
-                    .map_err(|e| value_error(format!("min_precision: {e}")))?,
-            ),
-            "include_closed" => match words.as_str() {
-                "true" => filter.include_closed(),
-                _ => filter,
-            },
-            other => return Err(value_error(format!("{other}: not a filter"))),
-        };
-    }
-    Ok(filter)
+    Filter::from_words(
+        filters
+            .iter()
+            .map(|(name, words)| (name.as_str(), words.as_str())),
+    )
+    .map_err(value_error)
 }
 
 /// A distance from a number of metres or a text such as `25mi` (miles when bare).

@@ -166,3 +166,28 @@ fn hsds_or_v1_records(page: &Value) -> Vec<Value> {
         })
         .collect()
 }
+
+/// A program that embeds the server and gives its locator availability reports needs no
+/// store: searches for open beds read them.
+#[test]
+fn availability_given_to_the_locator_is_searched_without_a_store() {
+    let locator = Arc::new(Locator::new(
+        Index::new(facilities("alpha", 50, 0.0)).unwrap(),
+    ));
+    let app = App::on(Server::new(Arc::clone(&locator), Config::new().access_log(false)).unwrap());
+    let (status, refused) = app.get("/v1/facilities?near=40.75,-73.99&open_beds=1");
+    assert_eq!(
+        (status, refused["parameter"].as_str()),
+        (400, Some("open_beds"))
+    );
+    let mut update = carefind::availability::Update::new("alpha-7", jiff::Timestamp::now());
+    update.beds_available = Some(3);
+    update.beds_total = Some(10);
+    let table = locator.availability().with([update]).table;
+    locator.replace_availability(table);
+    let (status, page) = app.get("/v1/facilities?near=40.75,-73.99&open_beds=1");
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(page["total"], 1);
+    assert_eq!(page["results"][0]["id"], "alpha-7");
+    assert_eq!(page["results"][0]["beds_available"], 3);
+}

@@ -447,6 +447,9 @@ pub enum Error {
     /// A point too far from every road.
     #[error(transparent)]
     Snap(#[from] crate::network::snap::SnapError),
+    /// An age (`72h`, `365d`) that cannot be read.
+    #[error(transparent)]
+    Age(#[from] crate::words::AgeError),
     /// A distance decay that cannot be read.
     #[error(transparent)]
     Decay(#[from] crate::analysis::access::DecayError),

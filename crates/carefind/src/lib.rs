@@ -68,6 +68,7 @@ mod engine {
     pub(crate) mod search;
     pub(crate) mod store;
     pub(crate) mod tree;
+    pub mod words;
 }
 
 /// Tier 4: reading, writing and combining datasets.
@@ -86,10 +87,18 @@ pub mod availability;
 pub mod error;
 pub mod hsds;
 pub mod network;
+pub use engine::words;
 
 #[cfg(feature = "sample")]
 pub use io::sample;
 pub use io::{load, merge, save, snapshot, staged};
+
+/// The `geo` crate, whose polygons search areas take ([`Area::Polygon`]): a program
+/// builds them with this version, with no dependency of its own to keep in step.
+pub use geo;
+/// The `jiff` crate, whose timestamps and dates availability reports and verification
+/// dates use.
+pub use jiff;
 
 // The modules' own paths inside the crate (`crate::care`, `crate::sphere`...).
 use engine::{facility, facility_ref, filter, index, locator, query, search, store, tree};

@@ -40,7 +40,7 @@
 //! | `access_log` | the deadline of each request, and a log free of places |
 //! | `workers` | where searches run: a quick lane, and a heavy one at low priority |
 //! | `connections` | the listener: a connection cap, header deadlines, a graceful stop |
-//! | [`place`], [`polygon`], [`age`] | what people type: places, GeoJSON, ages |
+//! | [`place`], [`polygon`] | what people type: places, GeoJSON (ages and filter words: `carefind::words`) |
 #![deny(missing_docs)]
 
 use std::sync::{Arc, Weak};
@@ -57,7 +57,6 @@ use carefind::{Budget, Index, Locator};
 use serde_json::{Value, json};
 
 mod access_log;
-pub mod age;
 mod connections;
 mod error;
 mod facilities;
@@ -479,9 +478,11 @@ impl Shared {
         old
     }
 
-    /// The locator whose availability queries read, when the server keeps availability.
+    /// The locator whose availability queries read, when the server has availability: a
+    /// store it writes to, or reports a program gave its locator
+    /// ([`Locator::replace_availability`]), which need no store.
     fn availability(&self) -> Option<&Locator> {
-        self.writer.is_some().then_some(&*self.locator)
+        (self.writer.is_some() || !self.locator.availability().is_empty()).then_some(&*self.locator)
     }
 
     /// Runs `work` on a query worker of `lane`, with the request's budget: the work it may

@@ -1,7 +1,7 @@
 //! The parameters of a search, from a query string or a JSON body, checked one by one so
 //! that every error names the parameter at fault.
 
-use carefind::{Area, BBox, CareLevel, Cursor, Distance, Filter, Locator, Query, Set, Term, Unit};
+use carefind::{Area, BBox, Cursor, Distance, Filter, Locator, Query, Set, Unit};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -9,9 +9,7 @@ use crate::error::ApiError;
 use crate::polygon::polygon_of;
 use crate::record::Shown;
 use crate::workers::Lane;
-use crate::{
-    DEFAULT_LIMIT, MAX_LIMIT, MAX_POLYGON_VERTICES, MAX_QUERY_BYTES, QUICK_LIMIT, age, place,
-};
+use crate::{DEFAULT_LIMIT, MAX_LIMIT, MAX_POLYGON_VERTICES, MAX_QUERY_BYTES, QUICK_LIMIT, place};
 use axum::http::StatusCode;
 
 /// What a search asks, from a query string or a JSON body.
@@ -218,7 +216,8 @@ impl Params {
     pub(crate) fn shown(&self, locator: Option<&Locator>) -> Result<Option<Shown>, ApiError> {
         let fresh_within = match &self.fresh_within {
             None => carefind::availability::Need::FRESH_WITHIN,
-            Some(age) => age::parse_age(age, None).map_err(|e| ApiError::bad("fresh_within", e))?,
+            Some(age) => carefind::words::parse_age(age, None)
+                .map_err(|e| ApiError::bad("fresh_within", e))?,
         };
         let mut need = carefind::availability::Need::now().fresh_within(fresh_within);
         if self.accepting == Some(true) {
@@ -241,7 +240,7 @@ impl Params {
                 };
                 return Err(ApiError::bad(
                     parameter,
-                    "this server keeps no availability (it was started without --store)",
+                    "this server has no availability: no store, and no reports in its locator",
                 ));
             }
             return Ok(None);
@@ -254,31 +253,30 @@ impl Params {
     }
 
     pub(crate) fn filter(&self) -> Result<Filter, ApiError> {
-        fn set<T: Term>(parameter: &str, words: &Words) -> Result<Set<T>, ApiError> {
-            Set::parse_list(&words.joined()).map_err(|e| ApiError::bad(parameter, e))
-        }
-        let filter = Filter::new()
-            .care(set::<CareLevel>("care", &self.care)?)
-            .payment(set("payment", &self.payment)?)
-            .ages(set("age", &self.age)?)
-            .populations(set("population", &self.population)?)
-            .languages(set("language", &self.language)?)
-            .medications(set("medication", &self.medication)?)
-            .kinds(set("kind", &self.kind)?);
-        let filter = match &self.min_precision {
-            None => filter,
-            Some(precision) => filter.min_precision(
-                precision
-                    .parse()
-                    .map_err(|e| ApiError::bad("min_precision", e))?,
-            ),
+        let include_closed = match self.include_closed {
+            Some(true) => "true",
+            _ => "false",
         };
-        age::listing_filter(
-            filter,
-            self.include_closed == Some(true),
-            self.verified_within.as_deref(),
-        )
-        .map_err(|e| ApiError::bad("verified_within", e))
+        let words = [
+            ("care", self.care.joined()),
+            ("payment", self.payment.joined()),
+            ("age", self.age.joined()),
+            ("population", self.population.joined()),
+            ("language", self.language.joined()),
+            ("medication", self.medication.joined()),
+            ("kind", self.kind.joined()),
+            (
+                "min_precision",
+                self.min_precision.clone().unwrap_or_default(),
+            ),
+            ("include_closed", include_closed.to_string()),
+            (
+                "verified_within",
+                self.verified_within.clone().unwrap_or_default(),
+            ),
+        ];
+        Filter::from_words(words.iter().map(|(name, value)| (*name, value.as_str())))
+            .map_err(|error| ApiError::bad(&error.name, error.source))
     }
 
     /// The library query, and the page size asked for.

@@ -214,7 +214,7 @@ fn updates_on(shared: &Shared) -> Result<(&Writer, &Tokens), ApiError> {
         return Err(ApiError::new(
             StatusCode::NOT_FOUND,
             None,
-            "this server keeps no availability: start it with --store FILE",
+            "this server keeps no availability store to write to (carefind serve --store FILE; Config::store)",
         ));
     };
     let Some(tokens) = &shared.tokens else {

@@ -1,0 +1,255 @@
+//! What people type into a search, as every front end takes it: filter words (`care=iop`,
+//! `payment=medicaid`...) and ages (`72h`, `365d`). The command line's flags, the HTTP
+//! API's parameters and Python's keywords all go through [`Filter::from_words`] and
+//! [`parse_age`], so that one word means one thing everywhere.
+
+use std::fmt;
+
+use jiff::{SignedDuration, Timestamp};
+
+use crate::error::{Error, UnknownTerm};
+use crate::filter::Filter;
+use crate::set::Set;
+
+/// An age that cannot be read: the text as typed, and why.
+///
+/// ```
+/// let error = carefind::words::parse_age("a year", None).unwrap_err();
+/// assert_eq!(error.text, "a year");
+/// assert!(error.to_string().contains("is not an age such as 72h"));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AgeError {
+    /// The age as typed.
+    pub text: String,
+    /// Whether it had a number and a unit but was too long to count.
+    pub too_long: bool,
+}
+
+impl fmt::Display for AgeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.too_long {
+            true => write!(f, "{:?} is too long", self.text),
+            false => write!(
+                f,
+                "{:?} is not an age such as 72h, 3d or 1w (units: s, min, h, d, w, y)",
+                self.text
+            ),
+        }
+    }
+}
+
+impl std::error::Error for AgeError {}
+
+/// An age such as `72h`, `3d`, `1w` or `90min`; a bare number is in `bare` units.
+///
+/// ```
+/// use carefind::words::parse_age;
+/// use jiff::SignedDuration;
+/// assert_eq!(parse_age("72h", None), Ok(SignedDuration::from_hours(72)));
+/// assert_eq!(parse_age("3", Some(SignedDuration::from_hours(24))), Ok(SignedDuration::from_hours(72)));
+/// assert!(parse_age("3", None).is_err());
+/// ```
+pub fn parse_age(text: &str, bare: Option<SignedDuration>) -> Result<SignedDuration, AgeError> {
+    let text = text.trim();
+    let error = |too_long| AgeError {
+        text: text.to_string(),
+        too_long,
+    };
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: i64 = number.parse().map_err(|_| error(false))?;
+    let unit = match (unit.trim(), bare) {
+        ("", Some(bare)) => bare,
+        ("s", _) => SignedDuration::from_secs(1),
+        ("min" | "m", _) => SignedDuration::from_mins(1),
+        ("h", _) => SignedDuration::from_hours(1),
+        ("d", _) => SignedDuration::from_hours(24),
+        ("w", _) => SignedDuration::from_hours(24 * 7),
+        ("y", _) => SignedDuration::from_hours(24 * 365),
+        _ => return Err(error(false)),
+    };
+    unit.checked_mul(i32::try_from(number).map_err(|_| error(true))?)
+        .ok_or_else(|| error(true))
+}
+
+/// Today's date in UTC.
+///
+/// ```
+/// assert!(carefind::words::today().year() >= 2026);
+/// ```
+pub fn today() -> jiff::civil::Date {
+    let days = Timestamp::now().as_second().div_euclid(24 * 3600);
+    jiff::civil::date(1970, 1, 1)
+        .checked_add(jiff::Span::new().days(days))
+        .unwrap_or(jiff::civil::Date::MAX)
+}
+
+/// A filter word that cannot be read: the word's name (`care`, `verified_within`...) and
+/// the problem, which each front end names in its own terms (a flag, a parameter).
+///
+/// ```
+/// use carefind::Filter;
+/// let error = Filter::from_words([("care", "iopp")]).unwrap_err();
+/// assert_eq!(error.name, "care");
+/// assert!(error.source.to_string().contains("did you mean \"iop\"?"));
+/// ```
+#[derive(Debug)]
+pub struct WordError {
+    /// The word's name, as [`Filter::WORDS`] lists it.
+    pub name: String,
+    /// What is wrong with its value.
+    pub source: Box<Error>,
+}
+
+impl fmt::Display for WordError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.name, self.source)
+    }
+}
+
+impl std::error::Error for WordError {}
+
+impl Filter {
+    /// The names [`Filter::from_words`] takes.
+    pub const WORDS: [&'static str; 10] = [
+        "care",
+        "payment",
+        "age",
+        "population",
+        "language",
+        "medication",
+        "kind",
+        "min_precision",
+        "include_closed",
+        "verified_within",
+    ];
+
+    /// The filter that words name, as people type them: `care`, `payment`, `age`,
+    /// `population`, `language`, `medication` and `kind` take lists (`;` or `,`
+    /// separated) of terms, groups, aliases or FindTreatment codes; `min_precision` a
+    /// precision; `include_closed` `true` or `false`; `verified_within` an age (a bare
+    /// number is in days). Words of one name add up; an empty value is no filter.
+    ///
+    /// ```
+    /// use carefind::{CareLevel, Filter, Index, LatLon, Query};
+    ///
+    /// let filter = Filter::from_words([("care", "iop"), ("payment", "medicaid")])?;
+    /// let index = Index::sample();
+    /// let hits = index.search(&Query::nearest(LatLon::new(40.75, -73.99)?, 3).filter(filter))?;
+    /// assert!(hits.iter().all(|hit| hit.facility.care().contains(CareLevel::Iop)));
+    /// assert!(Filter::from_words([("colour", "red")]).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_words<'a>(
+        words: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<Filter, WordError> {
+        let mut filter = Filter::new();
+        let mut lists: [String; 7] = Default::default();
+        for (name, value) in words {
+            let wrong = |source: Error| WordError {
+                name: name.to_string(),
+                source: Box::new(source),
+            };
+            let value = value.trim();
+            if let Some(at) = Filter::WORDS[..7].iter().position(|word| *word == name) {
+                lists[at].push(';');
+                lists[at].push_str(value);
+                continue;
+            }
+            match name {
+                "min_precision" if !value.is_empty() => {
+                    filter =
+                        filter.min_precision(value.parse().map_err(Error::from).map_err(wrong)?)
+                }
+                "include_closed" => match value {
+                    "true" => filter = filter.include_closed(),
+                    "false" | "" => {}
+                    _ => {
+                        return Err(wrong(Error::Term(Box::new(UnknownTerm {
+                            kind: "include_closed value",
+                            value: value.to_string(),
+                            suggestion: None,
+                            valid: vec!["true", "false"],
+                        }))));
+                    }
+                },
+                "verified_within" if !value.is_empty() => {
+                    let age = parse_age(value, Some(SignedDuration::from_hours(24)))
+                        .map_err(|error| wrong(Error::Age(error)))?;
+                    let since = today()
+                        .checked_sub(jiff::Span::new().days(age.as_hours() / 24))
+                        .unwrap_or(jiff::civil::Date::MIN);
+                    filter = filter.verified_since(since);
+                }
+                "min_precision" | "verified_within" => {}
+                _ => {
+                    return Err(wrong(Error::Term(Box::new(UnknownTerm {
+                        kind: "filter",
+                        value: name.to_string(),
+                        suggestion: None,
+                        valid: Filter::WORDS.to_vec(),
+                    }))));
+                }
+            }
+        }
+        let list = |at: usize| lists[at].as_str();
+        let term = |at: usize, error| WordError {
+            name: Filter::WORDS[at].to_string(),
+            source: Box::new(Error::Term(Box::new(error))),
+        };
+        Ok(filter
+            .care(Set::parse_list(list(0)).map_err(|e| term(0, e))?)
+            .payment(Set::parse_list(list(1)).map_err(|e| term(1, e))?)
+            .ages(Set::parse_list(list(2)).map_err(|e| term(2, e))?)
+            .populations(Set::parse_list(list(3)).map_err(|e| term(3, e))?)
+            .languages(Set::parse_list(list(4)).map_err(|e| term(4, e))?)
+            .medications(Set::parse_list(list(5)).map_err(|e| term(5, e))?)
+            .kinds(Set::parse_list(list(6)).map_err(|e| term(6, e))?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{CareSet, PaymentSet};
+
+    #[test]
+    fn words_build_the_filter_the_builder_does() {
+        let words = Filter::from_words([
+            ("care", "iop"),
+            ("care", "php"),
+            ("payment", "medicaid,medicare"),
+            ("include_closed", "true"),
+        ])
+        .unwrap();
+        let built = Filter::new()
+            .care("iop,php".parse::<CareSet>().unwrap())
+            .payment("medicaid,medicare".parse::<PaymentSet>().unwrap())
+            .include_closed();
+        assert_eq!(format!("{words:?}"), format!("{built:?}"));
+        assert_eq!(
+            format!(
+                "{:?}",
+                Filter::from_words([("care", ""), ("verified_within", "")]).unwrap()
+            ),
+            format!("{:?}", Filter::new())
+        );
+    }
+
+    #[test]
+    fn a_bad_word_names_itself() {
+        for (name, value) in [
+            ("care", "iopp"),
+            ("min_precision", "exact"),
+            ("include_closed", "yes"),
+            ("verified_within", "a year"),
+            ("colour", "red"),
+        ] {
+            let error = Filter::from_words([(name, value)]).unwrap_err();
+            assert_eq!(error.name, name, "{error}");
+        }
+    }
+}

@@ -45,21 +45,8 @@ impl From<io::Error> for Failure {
 
 impl From<carefind::Error> for Failure {
     fn from(error: carefind::Error) -> Self {
-        Failure::Message(chain(&error))
+        Failure::Message(carefind::error::chain(&error))
     }
-}
-
-/// An error and each of its causes, in one line: a library error says what failed, its
-/// source why (each once).
-pub fn chain(error: &dyn std::error::Error) -> String {
-    let mut line = error.to_string();
-    let mut cause = error.source();
-    while let Some(error) = cause {
-        line.push_str(": ");
-        line.push_str(&error.to_string());
-        cause = error.source();
-    }
-    line
 }
 
 impl From<carefind::QueryError> for Failure {

@@ -74,7 +74,7 @@ pub fn run(args: &ServeArgs) -> Result<Outcome, Failure> {
     }
     let server = Server::new(locator, config).map_err(|e| match e {
         carefind_server::ServerError::Store(e) => Failure::flag("--store", e),
-        other => Failure::usage(crate::failure::chain(&other)),
+        other => Failure::usage(carefind::error::chain(&other)),
     })?;
     if let Some(path) = &args.store {
         eprintln!(

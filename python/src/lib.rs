@@ -57,7 +57,7 @@ fn error(error: carefind::Error) -> PyErr {
     Python::attach(|py| {
         let raised = || -> PyResult<PyErr> {
             let (plain, io) = classes(py)?;
-            let message = chain(&error);
+            let message = carefind::error::chain(&error);
             let exception = match &error {
                 carefind::Error::Io { source, file } => {
                     let exception = io.bind(py).call1((message,))?;
@@ -80,18 +80,6 @@ fn error(error: carefind::Error) -> PyErr {
         };
         raised().unwrap_or_else(|failed| failed)
     })
-}
-
-/// An error and its causes in one line, each once.
-fn chain(error: &dyn std::error::Error) -> String {
-    let mut line = error.to_string();
-    let mut cause = error.source();
-    while let Some(error) = cause {
-        line.push_str(": ");
-        line.push_str(&error.to_string());
-        cause = error.source();
-    }
-    line
 }
 
 /// A `CarefindError` about an argument, such as a filter word that names no term.

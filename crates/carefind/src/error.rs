@@ -461,6 +461,26 @@ impl From<UnknownTerm> for Error {
     }
 }
 
+/// An error and each of its causes in one line, `: ` between them: every error of the
+/// library says what failed and leaves why to its [source](std::error::Error::source),
+/// so this says each once.
+///
+/// ```
+/// let error = carefind::load::native::from_path("/nonexistent.csv", &Default::default()).unwrap_err();
+/// assert_eq!(error.to_string(), "/nonexistent.csv: I/O error");
+/// assert!(carefind::error::chain(&error).starts_with("/nonexistent.csv: I/O error: No such file"));
+/// ```
+pub fn chain(error: &dyn std::error::Error) -> String {
+    let mut line = error.to_string();
+    let mut cause = error.source();
+    while let Some(error) = cause {
+        line.push_str(": ");
+        line.push_str(&error.to_string());
+        cause = error.source();
+    }
+    line
+}
+
 /// A `Result` whose error is carefind's [`Error`].
 ///
 /// ```

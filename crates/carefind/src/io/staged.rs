@@ -68,7 +68,7 @@ impl StagedFile {
     /// use carefind::staged::StagedFile;
     ///
     /// let error = StagedFile::new(std::env::temp_dir()).unwrap_err();
-    /// assert!(error.to_string().ends_with("is a directory; name a file to write"));
+    /// assert!(carefind::error::chain(&error).ends_with("is a directory; name a file to write"));
     /// ```
     pub fn new(target: impl AsRef<Path>) -> Result<StagedFile, Error> {
         let target = target.as_ref().to_path_buf();

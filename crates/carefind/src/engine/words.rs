@@ -112,8 +112,11 @@ impl fmt::Display for WordError {
 
 impl std::error::Error for WordError {}
 
+/// How many of [`Filter::WORDS`] (the first ones) take lists of terms.
+const LISTS: usize = 7;
+
 impl Filter {
-    /// The names [`Filter::from_words`] takes.
+    /// The names [`Filter::from_words`] takes: first the lists of terms, then the rest.
     pub const WORDS: [&'static str; 10] = [
         "care",
         "payment",
@@ -147,14 +150,14 @@ impl Filter {
         words: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> Result<Filter, WordError> {
         let mut filter = Filter::new();
-        let mut lists: [String; 7] = Default::default();
+        let mut lists: [String; LISTS] = Default::default();
         for (name, value) in words {
             let wrong = |source: Error| WordError {
                 name: name.to_string(),
                 source: Box::new(source),
             };
             let value = value.trim();
-            if let Some(at) = Filter::WORDS[..7].iter().position(|word| *word == name) {
+            if let Some(at) = Filter::WORDS[..LISTS].iter().position(|word| *word == name) {
                 lists[at].push(';');
                 lists[at].push_str(value);
                 continue;

@@ -70,7 +70,7 @@ impl Format {
         Format::Hsds,
     ];
 
-    /// The name the command line's `--from` and Python's `format=` take.
+    /// The format's name: what Python's `format=` takes, and what `carefind.detect` says.
     ///
     /// ```
     /// assert_eq!(carefind::load::Format::FindtreatmentJson.name(), "findtreatment");
@@ -103,10 +103,10 @@ impl Format {
     /// assert_eq!(Format::detect("package", b"", true), Format::Hsds);
     /// ```
     pub fn detect(name: &str, start: &[u8], is_dir: bool) -> Format {
-        let lower = name.to_ascii_lowercase();
         if is_dir {
             return Format::Hsds;
         }
+        let lower = name.to_ascii_lowercase();
         if crate::snapshot::is_snapshot(start) {
             return Format::Snapshot;
         }

@@ -7,12 +7,10 @@
 //! cargo run --release --example generate_network -- --side 1000 --facilities 2000 --origins 30000 --out /tmp/grid
 //! ```
 
-#[path = "../crates/carefind/tests/it/common/pbf.rs"]
-mod pbf;
-
 use std::io::Write;
 
 use carefind::{CareLevel, Facility, LatLon};
+use carefind_testkit::pbf;
 
 fn option(args: &[String], name: &str, default: usize) -> usize {
     args.iter()

@@ -487,8 +487,8 @@ pub struct StatsArgs {
 
     /// What to count by: care, state, payment, language, age, population, medication, kind,
     /// mh-type, precision or status
-    #[arg(long, value_name = "BY", default_value = "care", value_parser = str::parse::<carefind_server::stats::By>)]
-    pub by: carefind_server::stats::By,
+    #[arg(long, value_name = "BY", default_value = "care", value_parser = str::parse::<carefind::analysis::counts::By>)]
+    pub by: carefind::analysis::counts::By,
 
     /// Output format [default: table when stdout is a terminal, csv otherwise]
     #[arg(long, value_enum)]

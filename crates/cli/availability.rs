@@ -8,9 +8,9 @@ use std::sync::Arc;
 use carefind::availability::feed::{self, Check, FeedFormat};
 use carefind::availability::store::{HistoryEntry, Store};
 use carefind::availability::{Need, Update};
+use carefind::record::Shown;
 use carefind::words::parse_age;
 use carefind::{CareSet, Filter};
-use carefind_server::record::Shown;
 use jiff::Timestamp;
 
 use crate::args::{

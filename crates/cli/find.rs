@@ -8,8 +8,7 @@ use rayon::prelude::*;
 use crate::args::{AttributeArgs, By, FindArgs, Format};
 use crate::failure::Failure;
 use crate::output::{Output, Style};
-use carefind_server::place;
-use carefind_server::polygon::polygon_of;
+use carefind_places as place;
 
 use crate::{dataset, origins};
 
@@ -76,7 +75,7 @@ fn fields(args: &FindArgs, batch: bool) -> Result<Vec<String>, Failure> {
     if batch {
         all.push("origin_id");
     }
-    all.extend(carefind_server::record::columns());
+    all.extend(carefind::record::columns());
     crate::drive::chosen_fields(&all, &args.fields)
 }
 
@@ -216,7 +215,8 @@ fn polygon(path: &std::path::Path) -> Result<geo::Polygon<f64>, Failure> {
     let name = path.display();
     let text = std::fs::read_to_string(path)
         .map_err(|e| Failure::usage(format!("--polygon {name}: {e}")))?;
-    polygon_of(&text).map_err(|e| Failure::usage(format!("--polygon {name}: {e}")))
+    carefind::polygon::from_geojson(&text)
+        .map_err(|e| Failure::usage(format!("--polygon {name}: {e}")))
 }
 
 fn single(index: &Index, query: Query, style: Style, out: impl Write) -> Result<Outcome, Failure> {

@@ -9,7 +9,7 @@ use carefind::load::{self, Field, Format, LoadOptions, Loaded};
 
 use crate::args::{Geocode, InputArgs, InputFormat};
 use crate::failure::Failure;
-use carefind_server::place;
+use carefind_places as place;
 
 /// Files larger than this get a progress bar (when stderr is a terminal).
 const PROGRESS_BYTES: u64 = 8 << 20;

@@ -6,7 +6,7 @@ use std::io::{self, Read};
 use carefind::LatLon;
 
 use crate::failure::Failure;
-use carefind_server::place;
+use carefind_places as place;
 
 /// One origin to search from, with the weight column's value (1 when the file has none).
 pub use carefind::analysis::coverage::Origin;

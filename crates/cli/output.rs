@@ -6,8 +6,8 @@
 use std::io::{self, Write};
 use std::sync::Arc;
 
+use carefind::record::{AvailabilityPart, Record, Shown, columns};
 use carefind::{Hit, Unit};
-use carefind_server::record::{AvailabilityPart, Record, Shown, columns};
 use serde::Serialize;
 
 use crate::args::Format;

@@ -8,9 +8,9 @@ use carefind::{Distance, Unit};
 use crate::args::{PathwayArgs, PathwayFormat};
 use crate::failure::Failure;
 use crate::find::{Outcome, attribute_filter};
-use carefind_server::pathway::document;
-use carefind_server::place;
-use carefind_server::record::Shown;
+use carefind::record::Shown;
+use carefind::record::pathway::document;
+use carefind_places as place;
 
 use crate::dataset;
 use crate::output::{Style, fit};

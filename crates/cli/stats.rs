@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use carefind_server::stats::{Count, count};
+use carefind::analysis::counts::{Count, count};
 
 use crate::args::{Format, StatsArgs};
 use crate::dataset;
@@ -83,7 +83,7 @@ fn render(out: &mut impl Write, counts: &[Count], format: Format, total: usize) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use carefind_server::stats::By;
+    use carefind::analysis::counts::By;
 
     #[test]
     fn counts_follow_the_vocabulary_and_add_facilities_without_any() {

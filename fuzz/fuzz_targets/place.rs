@@ -2,14 +2,10 @@
 //! message, and a resolved place is a valid point.
 #![no_main]
 
-#[path = "../../crates/server/src/place.rs"]
-#[allow(dead_code)]
-mod place;
-
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {
-    match place::resolve(text) {
+    match carefind_places::resolve(text) {
         Ok(point) => {
             assert!((-90.0..=90.0).contains(&point.lat()));
             assert!((-180.0..=180.0).contains(&point.lon()));

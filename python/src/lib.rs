@@ -596,45 +596,10 @@ impl PyIndex {
     }
 }
 
+/// The polygon of a GeoJSON text, read by the library's one GeoJSON reader (the one
+/// the command line and the HTTP API use, with its ring checks).
 fn polygon_of(geojson: &str) -> PyResult<geo::Polygon<f64>> {
-    let value: serde_json::Value = serde_json::from_str(geojson)
-        .map_err(|e| value_error(format!("polygon: not JSON: {e}")))?;
-    let geometry = match value.get("type").and_then(|t| t.as_str()) {
-        Some("Feature") => value.get("geometry").cloned().unwrap_or_default(),
-        _ => value,
-    };
-    if geometry.get("type").and_then(|t| t.as_str()) != Some("Polygon") {
-        return Err(value_error(
-            "polygon: give a GeoJSON Polygon (or a Feature holding one)",
-        ));
-    }
-    let rings = geometry
-        .get("coordinates")
-        .and_then(|c| c.as_array())
-        .ok_or_else(|| value_error("polygon: no coordinates"))?;
-    let ring = |ring: &serde_json::Value| -> PyResult<geo::LineString<f64>> {
-        let points = ring
-            .as_array()
-            .ok_or_else(|| value_error("polygon: a ring is not a list of positions"))?;
-        points
-            .iter()
-            .map(|p| match p.as_array().map(|p| p.as_slice()) {
-                Some([x, y, ..]) => match (x.as_f64(), y.as_f64()) {
-                    (Some(x), Some(y)) => Ok(geo::Coord { x, y }),
-                    _ => Err(value_error("polygon: a position is not two numbers")),
-                },
-                _ => Err(value_error("polygon: a position is not [lon, lat]")),
-            })
-            .collect::<PyResult<Vec<_>>>()
-            .map(geo::LineString::new)
-    };
-    let (exterior, holes) = rings
-        .split_first()
-        .ok_or_else(|| value_error("polygon: no exterior ring"))?;
-    Ok(geo::Polygon::new(
-        ring(exterior)?,
-        holes.iter().map(ring).collect::<PyResult<_>>()?,
-    ))
+    carefind::polygon::from_geojson(geojson).map_err(|e| value_error(format!("polygon: {e}")))
 }
 
 /// An input in one of the library's formats, with its report. `format` is `native`,

@@ -165,6 +165,16 @@ def test_a_polygon_equals_the_command_line(sample, tmp_path):
     assert sample.in_polygon(shapely.Polygon(ring))["id"].tolist() == expected
 
 
+def test_a_polygon_is_checked_as_the_command_line_checks_it(sample, tmp_path):
+    open_ring = {"type": "Polygon", "coordinates": [[[-74.1, 40.6], [-73.8, 40.6], [-73.8, 40.9], [-74.1, 40.9]]]}
+    path = tmp_path / "open.geojson"
+    path.write_text(json.dumps(open_ring))
+    done = subprocess.run([cli(), "find", "--polygon", str(path), "--all"], capture_output=True, text=True)
+    assert done.returncode == 2 and "the exterior ring is not closed" in done.stderr, done.stderr
+    with pytest.raises(carefind.CarefindError, match="the exterior ring is not closed"):
+        sample.in_polygon(open_ring)
+
+
 def test_results_carry_the_columns_asked_for_and_other_shapes(sample):
     rows = sample.nearest([40.75], [-73.99], k=3, columns=["name", "city"])
     assert list(rows.columns) == ["origin", "rank", "id", "distance_m", "name", "city"]

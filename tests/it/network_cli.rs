@@ -12,17 +12,7 @@ use carefind::{Filter, Index, LatLon, Query};
 
 /// The Helsinki extract: the tests that read it are ignored by default and fail without it.
 fn helsinki() -> PathBuf {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let dir = std::env::var_os("CAREFIND_OSM")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| manifest.join("../shared/osm"));
-    let path = dir.join("helsinki.osm.pbf");
-    assert!(
-        path.is_file(),
-        "this test needs {} (set CAREFIND_OSM)",
-        path.display()
-    );
-    path
+    carefind_testkit::osm("helsinki.osm.pbf")
 }
 
 /// Builds the Helsinki network and its health amenities as facilities.

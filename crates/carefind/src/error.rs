@@ -453,6 +453,9 @@ pub enum Error {
     /// A distance decay that cannot be read.
     #[error(transparent)]
     Decay(#[from] crate::analysis::access::DecayError),
+    /// A search area that is not one GeoJSON polygon.
+    #[error(transparent)]
+    Polygon(#[from] crate::polygon::PolygonError),
 }
 
 impl From<UnknownTerm> for Error {

@@ -75,6 +75,8 @@ mod engine {
 mod io {
     pub mod load;
     pub mod merge;
+    pub mod polygon;
+    pub mod record;
     #[cfg(feature = "sample")]
     pub mod sample;
     pub mod save;
@@ -91,7 +93,7 @@ pub use engine::words;
 
 #[cfg(feature = "sample")]
 pub use io::sample;
-pub use io::{load, merge, save, snapshot, staged};
+pub use io::{load, merge, polygon, record, save, snapshot, staged};
 
 /// The `geo` crate, whose polygons search areas take ([`Area::Polygon`]): a program
 /// builds them with this version, with no dependency of its own to keep in step.

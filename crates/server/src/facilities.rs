@@ -12,7 +12,7 @@ use carefind::{Budget, Hit, Index, QueryError};
 use crate::Shared;
 use crate::error::{ApiError, json_body};
 use crate::params::{Params, pairs, refuse_repeats, unit};
-use crate::record::{Record, Shown};
+use carefind::record::{Record, Shown};
 
 /// The facility part of every record of one index (see `Record::facility_json`), made
 /// once per dataset: escaping the same strings on every request was a tenth of the

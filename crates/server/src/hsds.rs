@@ -16,8 +16,8 @@ use serde_json::{Value, json};
 
 use crate::error::{ApiError, json_body};
 use crate::params::{number, pairs, refuse_repeats};
-use crate::place;
 use crate::{MAX_LIMIT, Shared};
+use carefind_places as place;
 
 /// Results a page holds unless `per_page` says otherwise.
 const PER_PAGE: usize = 50;

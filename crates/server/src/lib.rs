@@ -63,12 +63,9 @@ mod facilities;
 mod hsds;
 mod page;
 mod params;
-pub mod pathway;
-pub mod place;
-pub mod polygon;
-pub mod record;
+mod pathway;
 mod reload;
-pub mod stats;
+mod stats;
 mod updates;
 mod workers;
 

@@ -6,11 +6,12 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::error::ApiError;
-use crate::polygon::polygon_of;
-use crate::record::Shown;
 use crate::workers::Lane;
-use crate::{DEFAULT_LIMIT, MAX_LIMIT, MAX_POLYGON_VERTICES, MAX_QUERY_BYTES, QUICK_LIMIT, place};
+use crate::{DEFAULT_LIMIT, MAX_LIMIT, MAX_POLYGON_VERTICES, MAX_QUERY_BYTES, QUICK_LIMIT};
 use axum::http::StatusCode;
+use carefind::polygon;
+use carefind::record::Shown;
+use carefind_places as place;
 
 /// What a search asks, from a query string or a JSON body.
 #[derive(Debug, Default, Deserialize)]
@@ -312,8 +313,8 @@ impl Params {
             if self.bbox.is_some() {
                 return Err(ApiError::bad("polygon", "give bbox or polygon, not both"));
             }
-            let polygon =
-                polygon_of(&polygon.to_string()).map_err(|e| ApiError::bad("polygon", e))?;
+            let polygon = polygon::from_geojson(&polygon.to_string())
+                .map_err(|e| ApiError::bad("polygon", e))?;
             let vertices = geo::CoordsIter::coords_count(&polygon);
             if vertices > MAX_POLYGON_VERTICES {
                 return Err(ApiError::bad(

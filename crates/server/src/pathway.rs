@@ -4,118 +4,15 @@ use std::sync::Arc;
 
 use axum::extract::{RawQuery, State};
 use axum::response::Response;
-use carefind::analysis::pathway::{Pathway, PathwayQuery, Stage};
-use carefind::{Distance, Hit, Unit};
-use serde::Serialize;
+use carefind::Distance;
+use carefind::analysis::pathway::{PathwayQuery, Stage};
+use carefind::record::pathway::document;
 
 use crate::error::{ApiError, json_body};
 use crate::params::{Params, number, pairs, refuse_repeats, unit};
-use crate::record::{Record, Shown};
 use crate::workers::Lane;
-use crate::{MAX_LIMIT, Shared, place};
-
-/// A pathway as JSON: each later stage's options, then the program and sober-living pairs.
-#[derive(Serialize)]
-pub struct Document<'a> {
-    from: Option<&'static str>,
-    units: &'static str,
-    steps: Vec<StepDocument<'a>>,
-    pairs: Vec<PairDocument<'a>>,
-}
-
-#[derive(Serialize)]
-struct StepDocument<'a> {
-    stage: &'static str,
-    levels: carefind::CareSet,
-    options: Vec<Record<'a>>,
-}
-
-#[derive(Serialize)]
-struct PairDocument<'a> {
-    rank: usize,
-    trip_m: f64,
-    trip: f64,
-    program: Record<'a>,
-    /// The home, its distance measured from the program.
-    home: Record<'a>,
-}
-
-/// The document of `path`, the answer to `query`, with distances in `unit` and the
-/// availability `shown`.
-///
-/// ```
-/// use carefind::analysis::pathway::{pathway, PathwayQuery, Stage};
-/// use carefind::{Index, LatLon, Unit};
-///
-/// let index = Index::sample();
-/// let query = PathwayQuery::new(LatLon::new(40.75, -73.99)?).from(Stage::Detox);
-/// let path = pathway(&index, &query)?;
-/// let json = serde_json::to_value(carefind_server::pathway::document(&path, &query, Unit::Miles, None))?;
-/// assert_eq!(json["from"], "detox");
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub fn document<'a>(
-    path: &'a Pathway,
-    query: &PathwayQuery,
-    unit: Unit,
-    shown: Option<&'a Shown>,
-) -> Document<'a> {
-    let report = |hit: &Hit<'a>, care: carefind::CareSet| {
-        shown.and_then(|shown| shown.table.shown(hit.facility, care, &shown.need))
-    };
-    Document {
-        from: query.from.map(Stage::name),
-        units: unit.symbol(),
-        steps: path
-            .steps
-            .iter()
-            .map(|step| StepDocument {
-                stage: step.stage.name(),
-                levels: step.stage.levels(),
-                options: step
-                    .options
-                    .iter()
-                    .enumerate()
-                    .map(|(i, hit)| {
-                        Record::new(None, i + 1, hit, unit, report(hit, step.stage.levels()))
-                    })
-                    .collect(),
-            })
-            .collect(),
-        pairs: path
-            .pairs
-            .iter()
-            .enumerate()
-            .map(|(i, pair)| {
-                let home = Hit {
-                    facility: pair.home,
-                    distance_m: Some(pair.home_distance_m),
-                    origin: Some(pair.program.facility.location()),
-                };
-                PairDocument {
-                    rank: i + 1,
-                    trip_m: (pair.trip_m * 1000.0).round() / 1000.0,
-                    trip: (Distance::from_meters(pair.trip_m).in_unit(unit) * 1000.0).round()
-                        / 1000.0,
-                    program: Record::new(
-                        None,
-                        i + 1,
-                        &pair.program,
-                        unit,
-                        report(&pair.program, carefind::CareSet::EMPTY),
-                    ),
-                    home: Record::new(
-                        None,
-                        i + 1,
-                        &home,
-                        unit,
-                        report(&home, carefind::CareLevel::SoberLiving.into()),
-                    ),
-                }
-            })
-            .collect(),
-    }
-}
+use crate::{MAX_LIMIT, Shared};
+use carefind_places as place;
 
 pub(crate) async fn route(
     State(shared): State<Arc<Shared>>,

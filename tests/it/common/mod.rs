@@ -47,7 +47,5 @@ impl Drop for TempFile {
     }
 }
 
-#[path = "../../../crates/carefind/tests/it/common/mod.rs"]
-mod datasets;
 #[allow(unused_imports)] // cli.rs does not read the datasets
-pub use datasets::{datasets, hsds, hsds_validator, schema_errors};
+pub use carefind_testkit::{datasets, hsds, hsds_validator, schema_errors};

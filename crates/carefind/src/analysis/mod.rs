@@ -5,11 +5,15 @@
 //!   home close by;
 //! - [`coverage`](coverage::coverage): for many origins (ZIP centroids with population,
 //!   say), the distance to the nearest facility of each level, and the weighted share
-//!   within each ring, the median, and the treatment deserts.
+//!   within each ring, the median, and the treatment deserts;
+//! - [`counts`](counts::count): how many facilities offer each level, take each payment,
+//!   lie in each state;
+//! - [`access`]: two-step floating catchment (2SFCA) accessibility by distance or drive time.
 //!
 //! [`Index`]: crate::Index
 
 pub mod access;
+pub mod counts;
 pub mod coverage;
 pub mod pathway;
 

@@ -12,9 +12,6 @@ mod native_csv;
 #[cfg(feature = "osm")]
 mod network;
 mod no_panic;
-#[cfg(feature = "osm")]
-#[path = "common/pbf.rs"]
-mod pbf;
 mod real_data;
 mod real_imports;
 mod snapshot;

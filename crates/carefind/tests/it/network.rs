@@ -8,30 +8,7 @@ use carefind::network::{Network, NetworkError, build};
 use carefind::{Facility, Filter, Index, LatLon};
 use proptest::prelude::*;
 
-use crate::pbf;
-
-/// `../shared/osm` (or `$CAREFIND_OSM`), or `None` with a message.
-/// An extract of `../shared/osm` (or $CAREFIND_OSM): the tests that read one are ignored
-/// by default and fail without it.
-fn osm(file: &str) -> PathBuf {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let dir = std::env::var_os("CAREFIND_OSM")
-        .map(PathBuf::from)
-        .or_else(|| {
-            manifest
-                .ancestors()
-                .map(|d| d.join("shared/osm"))
-                .find(|d| d.is_dir())
-        })
-        .unwrap_or_else(|| manifest.join("../shared/osm"));
-    let path = dir.join(file);
-    assert!(
-        path.is_file(),
-        "this test needs {} (set CAREFIND_OSM)",
-        path.display()
-    );
-    path
-}
+use carefind_testkit::{osm, pbf};
 
 fn write_pbf(
     dir: &tempfile::TempDir,

@@ -15,8 +15,8 @@ use super::{PageRequest, cards, form_page, map, page, search_failed, switch_url}
 use crate::Shared;
 use crate::facilities::{Found, found};
 use crate::params::Params;
-use crate::record::Shown;
 use crate::workers::Lane;
+use carefind::record::Shown;
 
 pub(crate) async fn find(
     State(shared): State<Arc<Shared>>,

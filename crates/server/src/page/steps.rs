@@ -16,8 +16,8 @@ use super::{PageRequest, cards, facility_url, page};
 use crate::Shared;
 use crate::error::ApiError;
 use crate::params::Params;
-use crate::place;
 use crate::workers::Lane;
+use carefind_places as place;
 
 /// What the step-down page asks.
 struct Asked {

@@ -1,4 +1,4 @@
-//! Builds the offline place tables `carefind_server::place` embeds, from the pinned `zipcodes` crate:
+//! Builds the offline place tables this crate embeds, from the pinned `zipcodes` crate:
 //!
 //! - `zips.bin`: every ZIP code with coordinates, sorted, 12 bytes each (u32 code, i32
 //!   latitude and i32 longitude in micro-degrees, little-endian), binary-searched in place;

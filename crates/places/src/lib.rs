@@ -2,38 +2,147 @@
 //! tables this crate's build script embeds.
 //!
 //! ```
-//! let manhattan = carefind_server::place::resolve("10001")?;
+//! use carefind_places::{PlaceError, resolve};
+//!
+//! let manhattan = resolve("10001")?;
 //! assert!((manhattan.lat() - 40.75).abs() < 0.05);
-//! let error = carefind_server::place::resolve("Springfield").unwrap_err();
-//! assert!(error.to_string().contains("ambiguous"));
-//! # Ok::<(), carefind_server::place::PlaceError>(())
+//! match resolve("Springfield") {
+//!     Err(PlaceError::Ambiguous { candidates, .. }) => {
+//!         assert!(candidates.iter().any(|c| c == "Springfield, IL"))
+//!     }
+//!     other => panic!("{other:?}"),
+//! }
+//! # Ok::<(), PlaceError>(())
 //! ```
+
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
 
 use std::fmt;
 
-use carefind::LatLon;
+use carefind::{CoordinateError, LatLon};
 
 static ZIPS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/zips.bin"));
 static CITIES: &str = include_str!(concat!(env!("OUT_DIR"), "/cities.tsv"));
 static STATES: &str = include_str!(concat!(env!("OUT_DIR"), "/states.tsv"));
 const ZIP_RECORD: usize = 12;
 
-/// Why a place could not be resolved, as one sentence for the person who typed it (with
-/// the nearest ZIP codes or the closest city names where there are some).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PlaceError {
-    message: String,
-}
+/// How many candidates the English message of an ambiguous place lists.
+const LISTED: usize = 8;
 
-impl PlaceError {
-    fn new(message: String) -> Self {
-        PlaceError { message }
-    }
+/// Why a place could not be resolved: what was typed and what the tables offer instead,
+/// as data, so that each front end can say it in its own words and language. `Display`
+/// says it in one English sentence.
+///
+/// ```
+/// use carefind_places::{PlaceError, resolve};
+///
+/// let Err(PlaceError::UnknownCity { suggestions, .. }) = resolve("Clumbus, OH") else {
+///     panic!("a misspelt city is unknown");
+/// };
+/// assert_eq!(suggestions[0], "Columbus, OH");
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum PlaceError {
+    /// Neither two numbers, nor a ZIP code, nor a name (empty, or no letters at all).
+    Unrecognized {
+        /// The text, trimmed.
+        text: String,
+    },
+    /// Two numbers that are not a point on the globe.
+    Coordinates {
+        /// The text, trimmed.
+        text: String,
+        /// What is wrong with them.
+        error: CoordinateError,
+    },
+    /// A well-formed ZIP code that the embedded table does not have.
+    UnknownZip {
+        /// The 5-digit code.
+        zip: String,
+        /// The codes on either side of it in the table.
+        nearest: Vec<String>,
+        /// How many codes the table holds.
+        table: usize,
+    },
+    /// A name that is no city of the table (in the state given, if one was).
+    UnknownCity {
+        /// The text, trimmed.
+        text: String,
+        /// The closest spellings, best first, as `City, ST` (at most three; maybe none).
+        suggestions: Vec<String>,
+    },
+    /// `City, ST` where `ST` is not a state code of the table.
+    UnknownState {
+        /// The text, trimmed.
+        text: String,
+        /// What followed the last comma.
+        state: String,
+    },
+    /// A bare city name found in more than one state.
+    Ambiguous {
+        /// The text, trimmed.
+        text: String,
+        /// Every matching `City, ST`, in the table's order.
+        candidates: Vec<String>,
+    },
+    /// An entry of the embedded table is not a valid point (a fault of the build).
+    Table {
+        /// The ZIP code or `City, ST`.
+        place: String,
+        /// The value that did not read.
+        value: String,
+    },
 }
 
 impl fmt::Display for PlaceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        match self {
+            PlaceError::Unrecognized { text } => write!(
+                f,
+                "place {text:?} is not LAT,LON, a 5-digit ZIP code or City, ST"
+            ),
+            PlaceError::Coordinates { text, error } => {
+                write!(f, "place {text:?}: {error} (write LAT,LON)")
+            }
+            PlaceError::UnknownZip {
+                zip,
+                nearest,
+                table,
+            } => write!(
+                f,
+                "ZIP code {zip} is not in the embedded table of {table} ZIP codes; the nearest codes are {}",
+                nearest.join(", ")
+            ),
+            PlaceError::UnknownCity { text, suggestions } => {
+                write!(f, "place {text:?} is not a known city")?;
+                if suggestions.is_empty() {
+                    f.write_str(" (write City, ST as in \"Columbus, OH\", a ZIP code or LAT,LON)")
+                } else {
+                    write!(f, "; did you mean {}?", suggestions.join(" or "))
+                }
+            }
+            PlaceError::UnknownState { text, state } => write!(
+                f,
+                "place {text:?} is not a known city; {state:?} is not a state code (write City, ST as in \"Columbus, OH\")"
+            ),
+            PlaceError::Ambiguous { text, candidates } => {
+                let listed = &candidates[..candidates.len().min(LISTED)];
+                write!(
+                    f,
+                    "place {text:?} is ambiguous: add the state, as in {}",
+                    listed.join("; ")
+                )?;
+                match candidates.len().saturating_sub(LISTED) {
+                    0 => Ok(()),
+                    more => write!(f, " and {more} more"),
+                }
+            }
+            PlaceError::Table { place, value } => {
+                write!(f, "{place} has bad coordinates: {value}")
+            }
+        }
     }
 }
 
@@ -44,10 +153,10 @@ impl std::error::Error for PlaceError {}
 /// do).
 ///
 /// ```
-/// use carefind_server::place::resolve;
+/// use carefind_places::resolve;
 /// assert_eq!(resolve("40.75,-73.99")?, resolve(" 40.75  -73.99 ")?);
 /// assert!(resolve("Clumbus, OH").unwrap_err().to_string().contains("did you mean Columbus, OH"));
-/// # Ok::<(), carefind_server::place::PlaceError>(())
+/// # Ok::<(), carefind_places::PlaceError>(())
 /// ```
 pub fn resolve(text: &str) -> Result<LatLon, PlaceError> {
     let text = text.trim();
@@ -58,9 +167,7 @@ pub fn resolve(text: &str) -> Result<LatLon, PlaceError> {
         return zip_centroid(zip);
     }
     if text.is_empty() || !text.chars().any(char::is_alphabetic) {
-        return Err(PlaceError::new(format!(
-            "place {text:?} is not LAT,LON, a 5-digit ZIP code or City, ST"
-        )));
+        return Err(PlaceError::Unrecognized { text: text.into() });
     }
     city(text)
 }
@@ -76,14 +183,17 @@ fn coordinates(text: &str) -> Result<Option<LatLon>, PlaceError> {
     };
     LatLon::new(lat, lon)
         .map(Some)
-        .map_err(|error| PlaceError::new(format!("place {text:?}: {error} (write LAT,LON)")))
+        .map_err(|error| PlaceError::Coordinates {
+            text: text.into(),
+            error,
+        })
 }
 
 /// The centroid of a ZIP code (`12345` or `12345-6789`) from the offline table.
 ///
 /// ```
-/// assert!(carefind_server::place::zip_point("10001").is_some());
-/// assert!(carefind_server::place::zip_point("Columbus, OH").is_none());
+/// assert!(carefind_places::zip_point("10001").is_some());
+/// assert!(carefind_places::zip_point("Columbus, OH").is_none());
 /// ```
 pub fn zip_point(zip: &str) -> Option<LatLon> {
     zip_centroid(zip_code(zip.trim())?).ok()
@@ -118,16 +228,20 @@ fn zip_centroid(zip: u32) -> Result<LatLon, PlaceError> {
     if position < count && zip_at(position).0 == zip {
         let (_, lat, lon) = zip_at(position);
         return LatLon::new(f64::from(lat) / 1e6, f64::from(lon) / 1e6).map_err(|error| {
-            PlaceError::new(format!("ZIP {zip:05} has bad coordinates: {error}"))
+            PlaceError::Table {
+                place: format!("ZIP {zip:05}"),
+                value: error.to_string(),
+            }
         });
     }
     let near: Vec<String> = (position.saturating_sub(2)..(position + 2).min(count))
         .map(|i| format!("{:05}", zip_at(i).0))
         .collect();
-    Err(PlaceError::new(format!(
-        "ZIP code {zip:05} is not in the embedded table of {count} ZIP codes; the nearest codes are {}",
-        near.join(", ")
-    )))
+    Err(PlaceError::UnknownZip {
+        zip: format!("{zip:05}"),
+        nearest: near,
+        table: count,
+    })
 }
 
 fn partition_point(count: usize, below: impl Fn(usize) -> bool) -> usize {
@@ -149,15 +263,18 @@ struct City<'a> {
 
 impl City<'_> {
     fn point(&self) -> Result<LatLon, PlaceError> {
-        let bad = |what: &str| {
-            PlaceError::new(format!(
-                "{}, {} has bad coordinates: {what}",
-                self.name, self.state
-            ))
+        let bad = |value: String| PlaceError::Table {
+            place: self.label(),
+            value,
         };
-        let lat = self.lat.parse().map_err(|_| bad(self.lat))?;
-        let lon = self.lon.parse().map_err(|_| bad(self.lon))?;
-        LatLon::new(lat, lon).map_err(|error| bad(&error.to_string()))
+        let lat = self.lat.parse().map_err(|_| bad(self.lat.into()))?;
+        let lon = self.lon.parse().map_err(|_| bad(self.lon.into()))?;
+        LatLon::new(lat, lon).map_err(|error| bad(error.to_string()))
+    }
+
+    /// `City, ST`.
+    fn label(&self) -> String {
+        format!("{}, {}", self.name, self.state)
     }
 }
 
@@ -196,29 +313,23 @@ fn city(text: &str) -> Result<LatLon, PlaceError> {
         Some((name, state)) => (name.trim(), Some(state.trim())),
         None => (text, None),
     };
+    if let Some(state) = state.filter(|state| state_range(state).is_none()) {
+        return Err(PlaceError::UnknownState {
+            text: text.into(),
+            state: state.into(),
+        });
+    }
     let matches: Vec<City> = cities(state).filter(|c| same_city(c.name, name)).collect();
-    match (&matches[..], state) {
-        ([one], _) => one.point(),
-        ([], _) => Err(PlaceError::new(format!(
-            "place {text:?} is not a known city{}",
-            suggest_cities(name, state)
-        ))),
-        (many, _) => {
-            let states: Vec<String> = many
-                .iter()
-                .take(8)
-                .map(|c| format!("{}, {}", c.name, c.state))
-                .collect();
-            let more = if many.len() > 8 {
-                format!(" and {} more", many.len() - 8)
-            } else {
-                String::new()
-            };
-            Err(PlaceError::new(format!(
-                "place {text:?} is ambiguous: add the state, as in {}{more}",
-                states.join("; ")
-            )))
-        }
+    match &matches[..] {
+        [one] => one.point(),
+        [] => Err(PlaceError::UnknownCity {
+            text: text.into(),
+            suggestions: suggest_cities(name, state),
+        }),
+        many => Err(PlaceError::Ambiguous {
+            text: text.into(),
+            candidates: many.iter().map(City::label).collect(),
+        }),
     }
 }
 
@@ -250,8 +361,9 @@ fn spelled_out(word: &str) -> &str {
     .map_or(bare, |(_, long)| long)
 }
 
-/// "; did you mean ..." with the closest city names (in the state, when one was given).
-fn suggest_cities(name: &str, state: Option<&str>) -> String {
+/// The closest city names to `name` (in `state`, when one was given), best first: at
+/// most three, within a third of the name's length in edits.
+fn suggest_cities(name: &str, state: Option<&str>) -> Vec<String> {
     let name = name.to_ascii_lowercase();
     let limit = (name.len() / 3).max(1);
     let mut scored: Vec<(usize, String)> = cities(state)
@@ -259,28 +371,12 @@ fn suggest_cities(name: &str, state: Option<&str>) -> String {
         .filter(|c| c.name.len().abs_diff(name.len()) <= limit)
         .map(|c| {
             let distance = strsim::levenshtein(&name, &c.name.to_ascii_lowercase());
-            (distance, format!("{}, {}", c.name, c.state))
+            (distance, c.label())
         })
         .filter(|(distance, _)| *distance <= limit)
         .collect();
     scored.sort();
-    match &scored[..] {
-        [] if state.is_some_and(|s| state_range(s).is_none()) => {
-            format!(
-                "; {:?} is not a state code (write City, ST as in \"Columbus, OH\")",
-                state.unwrap_or_default()
-            )
-        }
-        [] => " (write City, ST as in \"Columbus, OH\", a ZIP code or LAT,LON)".to_string(),
-        some => format!(
-            "; did you mean {}?",
-            some.iter()
-                .take(3)
-                .map(|(_, c)| c.as_str())
-                .collect::<Vec<_>>()
-                .join(" or ")
-        ),
-    }
+    scored.into_iter().take(3).map(|(_, city)| city).collect()
 }
 
 #[cfg(test)]
@@ -330,6 +426,15 @@ mod tests {
         );
         let error = resolve("Clumbus, OH").unwrap_err().to_string();
         assert!(error.contains("did you mean Columbus, OH"), "{error}");
+        assert!(matches!(
+            resolve("Columbus, XX"),
+            Err(PlaceError::UnknownState { state, .. }) if state == "XX"
+        ));
+        let error = resolve("Springfield").unwrap_err().to_string();
+        assert!(
+            error.contains(" more"),
+            "more than eight Springfields: {error}"
+        );
         assert!(resolve("abc").is_err());
         assert_eq!(
             resolve("St. Louis, MO").unwrap(),

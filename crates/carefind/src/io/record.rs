@@ -3,7 +3,7 @@
 //!
 //! ```
 //! use carefind::{Index, LatLon, Query, Unit};
-//! use carefind_server::record::Record;
+//! use carefind::record::Record;
 //!
 //! let index = Index::sample();
 //! let hits = index.search(&Query::nearest(LatLon::new(40.75, -73.99)?, 1))?;
@@ -16,25 +16,27 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use carefind::availability::{Availability, Need, Update};
-use carefind::{
+use crate::availability::{Availability, Need, Update};
+use crate::{
     AgeSet, CareSet, FacilityRef, Hit, KindSet, LanguageSet, MedicationSet, MhTypeSet, PaymentSet,
     PopulationSet, Precision, Status, Unit,
 };
 use serde::Serialize;
+
+pub mod pathway;
 
 /// The CSV/TSV columns of [`Record::fields`], after `origin_id` in batch mode: the rank,
 /// every column of the native format, where the facility lies from the origin, then its
 /// availability.
 ///
 /// ```
-/// let columns: Vec<&str> = carefind_server::record::columns().collect();
+/// let columns: Vec<&str> = carefind::record::columns().collect();
 /// assert_eq!(columns[..2], ["rank", "id"]);
 /// assert_eq!(columns.last(), Some(&"availability_updated"));
 /// ```
 pub fn columns() -> impl Iterator<Item = &'static str> {
     std::iter::once("rank")
-        .chain(carefind::load::native::COLUMNS)
+        .chain(crate::load::native::COLUMNS)
         .chain(["distance_m", "distance", "units", "bearing_deg"])
         .chain(AVAILABILITY_COLUMNS)
 }
@@ -54,7 +56,7 @@ const AVAILABILITY_COLUMNS: [&str; 5] = [
 /// use std::sync::Arc;
 /// use carefind::availability::{Availability, Need};
 /// use carefind::{CareSet, Index};
-/// use carefind_server::record::Shown;
+/// use carefind::record::Shown;
 ///
 /// let shown = Shown { table: Arc::new(Availability::new()), care: CareSet::EMPTY, need: Need::now() };
 /// let index = Index::sample();
@@ -88,7 +90,7 @@ impl Shown {
 /// A report's measures as records show them; all empty (null) when there is none.
 ///
 /// ```
-/// use carefind_server::record::AvailabilityPart;
+/// use carefind::record::AvailabilityPart;
 /// assert_eq!(AvailabilityPart::of(None).short(), "");
 /// ```
 #[derive(Clone, Copy, Default, Serialize)]
@@ -170,7 +172,7 @@ pub struct Record<'a> {
     populations: PopulationSet,
     languages: LanguageSet,
     medications: MedicationSet,
-    services: carefind::Services<'a>,
+    services: crate::Services<'a>,
     kinds: KindSet,
     mh_types: MhTypeSet,
     precision: Precision,
@@ -245,7 +247,7 @@ impl<'a> Record<'a> {
         }
         fields.push(self.rank.to_string().into());
         // The native format's columns, as its writer writes them.
-        fields.extend(carefind::save::fields(self.facility));
+        fields.extend(crate::save::fields(self.facility));
         fields.extend([
             number(self.distance_m),
             number(self.distance),
@@ -323,12 +325,10 @@ mod tests {
 
     #[test]
     fn prepared_records_write_what_serde_writes() {
-        let index = carefind::Index::sample();
-        let origin = carefind::LatLon::new(40.0, -75.0).unwrap();
-        let hits = index
-            .search(&carefind::Query::nearest(origin, 300))
-            .unwrap();
-        let by_id = carefind::Query::in_box("-80,35,-70,45".parse().unwrap());
+        let index = crate::Index::sample();
+        let origin = crate::LatLon::new(40.0, -75.0).unwrap();
+        let hits = index.search(&crate::Query::nearest(origin, 300)).unwrap();
+        let by_id = crate::Query::in_box("-80,35,-70,45".parse().unwrap());
         let unmeasured = index.search(&by_id.limit(50)).unwrap();
         for (i, hit) in hits.iter().chain(&unmeasured).enumerate() {
             for unit in [Unit::Miles, Unit::Kilometers] {
@@ -350,9 +350,9 @@ mod tests {
 
     #[test]
     fn columns_match_the_record_fields() {
-        let index = carefind::Index::sample();
-        let origin = carefind::LatLon::new(40.0, -75.0).unwrap();
-        let hits = index.search(&carefind::Query::nearest(origin, 1)).unwrap();
+        let index = crate::Index::sample();
+        let origin = crate::LatLon::new(40.0, -75.0).unwrap();
+        let hits = index.search(&crate::Query::nearest(origin, 1)).unwrap();
         let record = Record::new(None, 1, &hits[0], Unit::Miles, None);
         assert_eq!(record.fields().len(), columns().count());
         let json = serde_json::to_value(&record).unwrap();

@@ -325,6 +325,37 @@ fn conforms(value: &Value, schema: &Value, spec: &Value, at: &str) -> Result<(),
     Ok(())
 }
 
+/// The OpenAPI document's facility is the library's record: the fields of
+/// `carefind::fields::FIELDS` between the rank and the distance, then the availability,
+/// in the same order, each required.
+#[test]
+fn the_openapi_facility_lists_exactly_the_fields_of_the_table() {
+    let spec: Value = serde_json::from_str(carefind_server::OPENAPI).unwrap();
+    let facility = &spec["components"]["schemas"]["Facility"];
+    let properties: Vec<&str> = facility["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let columns: Vec<&str> = carefind::record::columns().collect();
+    let mut sorted = properties.clone();
+    sorted.sort_unstable();
+    let mut expected = columns.clone();
+    expected.sort_unstable();
+    assert_eq!(sorted, expected, "the OpenAPI Facility's properties");
+    let mut required: Vec<&str> = facility["required"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|name| name.as_str().unwrap())
+        .collect();
+    required.sort_unstable();
+    assert_eq!(required, expected, "the OpenAPI Facility's required fields");
+    let fields: Vec<&str> = carefind::fields::FIELDS.iter().map(|f| f.name).collect();
+    assert_eq!(columns[1..=fields.len()], fields[..]);
+}
+
 #[test]
 fn responses_match_the_openapi_document() {
     let server = App::with(Config::new().admin_token(Some("s3cret".into())));

@@ -61,6 +61,7 @@ mod geometry {
 mod engine {
     pub(crate) mod facility;
     pub(crate) mod facility_ref;
+    pub mod fields;
     pub(crate) mod filter;
     pub(crate) mod index;
     pub(crate) mod locator;
@@ -89,7 +90,7 @@ pub mod availability;
 pub mod error;
 pub mod hsds;
 pub mod network;
-pub use engine::words;
+pub use engine::{fields, words};
 
 #[cfg(feature = "sample")]
 pub use io::sample;

@@ -5,6 +5,7 @@ use serde::Serialize;
 use crate::age::AgeSet;
 use crate::care::CareSet;
 use crate::facility::Facility;
+use crate::fields::Field;
 use crate::kind::KindSet;
 use crate::language::LanguageSet;
 use crate::medication::MedicationSet;
@@ -14,7 +15,7 @@ use crate::population::PopulationSet;
 use crate::precision::Precision;
 use crate::sphere::LatLon;
 use crate::status::Status;
-use crate::store::{FacilityStore, Field, date_of_days};
+use crate::store::{FacilityStore, date_of_days};
 
 /// A facility, borrowed: what a [`Hit`](crate::Hit) and an [`Index`](crate::Index) hand
 /// out. It is two words, copied freely; each method reads one field where the facility is

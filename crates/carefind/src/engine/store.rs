@@ -18,62 +18,12 @@ use rayon::slice::ParallelSliceMut;
 use crate::error::Error;
 use crate::facility::Facility;
 use crate::facility_ref::FacilityRef;
+use crate::fields::{Field, TEXT_FIELDS};
 use crate::filter::{Attributes, days_of};
 use crate::precision::Precision;
 use crate::set::Set;
 use crate::sphere::LatLon;
 use crate::status::Status;
-
-/// The text fields of a facility, in the order they sit in the arena.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Field {
-    Id,
-    Name,
-    Name2,
-    Street,
-    City,
-    State,
-    Zip,
-    Phone,
-    IntakePhone,
-    Website,
-    Source,
-}
-
-/// How many text fields each facility has in the arena.
-pub(crate) const FIELDS: usize = 11;
-
-impl Field {
-    pub(crate) fn of(facility: &Facility, field: Field) -> &str {
-        match field {
-            Field::Id => &facility.id,
-            Field::Name => &facility.name,
-            Field::Name2 => &facility.name2,
-            Field::Street => &facility.street,
-            Field::City => &facility.city,
-            Field::State => &facility.state,
-            Field::Zip => &facility.zip,
-            Field::Phone => &facility.phone,
-            Field::IntakePhone => &facility.intake_phone,
-            Field::Website => &facility.website,
-            Field::Source => &facility.source,
-        }
-    }
-
-    const ALL: [Field; FIELDS] = [
-        Field::Id,
-        Field::Name,
-        Field::Name2,
-        Field::Street,
-        Field::City,
-        Field::State,
-        Field::Zip,
-        Field::Phone,
-        Field::IntakePhone,
-        Field::Website,
-        Field::Source,
-    ];
-}
 
 /// How many attribute masks each facility has: care, payment, ages, populations,
 /// languages, medications, kinds, mental-health types.
@@ -217,7 +167,7 @@ pub struct FacilityStore {
     /// The text fields of every facility, back to back, in [`Field`] order.
     pub(crate) text: Text,
     /// Where each text field ends in `text`: facility `p`'s field `f` spans
-    /// `ends[p * FIELDS + f - 1] .. ends[p * FIELDS + f]` (from 0 for the very first).
+    /// `ends[p * TEXT_FIELDS + f - 1] .. ends[p * TEXT_FIELDS + f]` (from 0 for the very first).
     pub(crate) ends: Column<u32>,
     /// Every service of every facility, back to back.
     pub(crate) services_text: Text,
@@ -373,7 +323,7 @@ impl FacilityStore {
     pub(crate) fn field(&self, position: u32, field: Field) -> &str {
         let span = span(
             self.ends.as_slice(),
-            position as usize * FIELDS + field as usize,
+            position as usize * TEXT_FIELDS + field as usize,
         );
         self.text.as_str().get(span).unwrap_or_default()
     }
@@ -478,7 +428,8 @@ impl FacilityStore {
             codes,
             verified,
         } = self;
-        let (new_text, new_ends) = permute_arena(text.as_str(), ends.as_slice(), FIELDS, order);
+        let (new_text, new_ends) =
+            permute_arena(text.as_str(), ends.as_slice(), TEXT_FIELDS, order);
         drop((text, ends));
         let (new_services_text, new_service_ends, new_services_end) = permute_lists(
             services_text.as_str(),
@@ -508,7 +459,7 @@ impl FacilityStore {
     pub(crate) fn check(&self) -> Result<(), &'static str> {
         let count = self.len();
         if self.lon.as_slice().len() != count
-            || self.ends.as_slice().len() != count * FIELDS
+            || self.ends.as_slice().len() != count * TEXT_FIELDS
             || self.services_end.as_slice().len() != count
             || self.masks.as_slice().len() != count * MASKS
             || self.codes.as_slice().len() != count * 2
@@ -741,7 +692,7 @@ impl Builder {
         let services: usize = facilities.iter().map(|f| f.services.len()).sum();
         Builder {
             text: String::with_capacity(text),
-            ends: Vec::with_capacity(count * FIELDS),
+            ends: Vec::with_capacity(count * TEXT_FIELDS),
             services_text: String::new(),
             service_ends: Vec::with_capacity(services),
             services_end: Vec::with_capacity(count),
@@ -760,7 +711,7 @@ impl Builder {
 
     /// The id of facility number `at`.
     pub(crate) fn id(&self, at: u32) -> &[u8] {
-        let span = span(&self.ends, at as usize * FIELDS);
+        let span = span(&self.ends, at as usize * TEXT_FIELDS);
         self.text.as_bytes().get(span).unwrap_or_default()
     }
 
@@ -820,7 +771,7 @@ impl Builder {
         if u32::try_from(self.len() + 1).is_err() {
             return Err(overflow());
         }
-        let fields = at * FIELDS..(at + 1) * FIELDS;
+        let fields = at * TEXT_FIELDS..(at + 1) * TEXT_FIELDS;
         append_run(
             &other.text,
             &other.ends,

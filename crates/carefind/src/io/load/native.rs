@@ -16,6 +16,7 @@ use rayon::iter::{IntoParallelIterator, ParallelIterator};
 
 use crate::error::{Error, Problem, RowError};
 use crate::facility::Facility;
+use crate::fields::Column;
 use crate::load::guard::{
     InputProblem, MAX_COLUMNS, MAX_HEADER_BYTES, MAX_RECORD_BYTES, nul_line, problem_at_start,
 };
@@ -34,33 +35,7 @@ use crate::vocabulary::Term;
 ///
 /// assert!(REQUIRED.iter().all(|column| COLUMNS.contains(column)));
 /// ```
-pub const COLUMNS: [&str; 25] = [
-    "id",
-    "name",
-    "name2",
-    "street",
-    "city",
-    "state",
-    "zip",
-    "phone",
-    "intake_phone",
-    "website",
-    "lat",
-    "lon",
-    "care",
-    "payment",
-    "ages",
-    "populations",
-    "languages",
-    "medications",
-    "services",
-    "kinds",
-    "mh_types",
-    "precision",
-    "status",
-    "verified",
-    "source",
-];
+pub const COLUMNS: [&str; 25] = crate::fields::NAMES;
 
 /// The columns a file must have.
 ///
@@ -70,33 +45,6 @@ pub const COLUMNS: [&str; 25] = [
 /// assert_eq!(REQUIRED.join(","), "id,name,lat,lon,care");
 /// ```
 pub const REQUIRED: [&str; 5] = ["id", "name", "lat", "lon", "care"];
-
-// Positions in COLUMNS.
-const ID: usize = 0;
-const NAME: usize = 1;
-const NAME2: usize = 2;
-const STREET: usize = 3;
-const CITY: usize = 4;
-const STATE: usize = 5;
-const ZIP: usize = 6;
-const PHONE: usize = 7;
-const INTAKE_PHONE: usize = 8;
-const WEBSITE: usize = 9;
-const LAT: usize = 10;
-const LON: usize = 11;
-const CARE: usize = 12;
-const PAYMENT: usize = 13;
-const AGES: usize = 14;
-const POPULATIONS: usize = 15;
-const LANGUAGES: usize = 16;
-const MEDICATIONS: usize = 17;
-const SERVICES: usize = 18;
-const KINDS: usize = 19;
-const MH_TYPES: usize = 20;
-const PRECISION: usize = 21;
-const STATUS: usize = 22;
-const VERIFIED: usize = 23;
-const SOURCE: usize = 24;
 
 /// Loads a native CSV file.
 ///
@@ -598,53 +546,57 @@ impl Header {
             line,
         };
         let location = row.location()?;
-        let mut facility = Facility::new(row.required(ID)?, row.required(NAME)?, location);
+        let mut facility = Facility::new(
+            row.required(Column::Id.at())?,
+            row.required(Column::Name.at())?,
+            location,
+        );
         for (column, field) in [
-            (NAME2, &mut facility.name2),
-            (STREET, &mut facility.street),
-            (CITY, &mut facility.city),
-            (STATE, &mut facility.state),
-            (ZIP, &mut facility.zip),
-            (PHONE, &mut facility.phone),
-            (INTAKE_PHONE, &mut facility.intake_phone),
-            (WEBSITE, &mut facility.website),
+            (Column::Name2.at(), &mut facility.name2),
+            (Column::Street.at(), &mut facility.street),
+            (Column::City.at(), &mut facility.city),
+            (Column::State.at(), &mut facility.state),
+            (Column::Zip.at(), &mut facility.zip),
+            (Column::Phone.at(), &mut facility.phone),
+            (Column::IntakePhone.at(), &mut facility.intake_phone),
+            (Column::Website.at(), &mut facility.website),
         ] {
             *field = row.text(column).to_string();
         }
-        facility.care = row.list(CARE)?;
+        facility.care = row.list(Column::Care.at())?;
         if facility.care.is_empty() {
-            return Err(row.error(CARE, Problem::NoCareLevel));
+            return Err(row.error(Column::Care.at(), Problem::NoCareLevel));
         }
-        facility.payment = row.list(PAYMENT)?;
-        facility.ages = row.list(AGES)?;
-        facility.populations = row.list(POPULATIONS)?;
-        facility.languages = row.list(LANGUAGES)?;
-        facility.medications = row.list(MEDICATIONS)?;
+        facility.payment = row.list(Column::Payment.at())?;
+        facility.ages = row.list(Column::Ages.at())?;
+        facility.populations = row.list(Column::Populations.at())?;
+        facility.languages = row.list(Column::Languages.at())?;
+        facility.medications = row.list(Column::Medications.at())?;
         facility.services = row
-            .text(SERVICES)
+            .text(Column::Services.at())
             .split(';')
             .map(str::trim)
             .filter(|service| !service.is_empty())
             .map(String::from)
             .collect();
-        facility.kinds = row.list(KINDS)?;
-        facility.mh_types = row.list(MH_TYPES)?;
+        facility.kinds = row.list(Column::Kinds.at())?;
+        facility.mh_types = row.list(Column::MhTypes.at())?;
         facility.precision = row
-            .text(PRECISION)
+            .text(Column::Precision.at())
             .parse()
-            .map_err(|error| row.error(PRECISION, Problem::Precision(error)))?;
+            .map_err(|error| row.error(Column::Precision.at(), Problem::Precision(error)))?;
         facility.status = row
-            .text(STATUS)
+            .text(Column::Status.at())
             .parse()
-            .map_err(|error| row.error(STATUS, Problem::Status(error)))?;
-        facility.verified = match row.text(VERIFIED) {
+            .map_err(|error| row.error(Column::Status.at(), Problem::Status(error)))?;
+        facility.verified = match row.text(Column::Verified.at()) {
             "" => None,
             text => Some(
                 crate::status::parse_date(text)
-                    .ok_or_else(|| row.error(VERIFIED, Problem::Date))?,
+                    .ok_or_else(|| row.error(Column::Verified.at(), Problem::Date))?,
             ),
         };
-        facility.source = row.text(SOURCE).to_string();
+        facility.source = row.text(Column::Source.at()).to_string();
         Ok(facility)
     }
 }
@@ -688,11 +640,14 @@ impl Row<'_> {
     }
 
     fn location(&self) -> Result<LatLon, RowError> {
-        let (lat, lon) = (self.number(LAT)?, self.number(LON)?);
+        let (lat, lon) = (
+            self.number(Column::Lat.at())?,
+            self.number(Column::Lon.at())?,
+        );
         LatLon::new(lat, lon).map_err(|error| {
             let column = match error {
-                crate::error::CoordinateError::Latitude(_) => LAT,
-                crate::error::CoordinateError::Longitude(_) => LON,
+                crate::error::CoordinateError::Latitude(_) => Column::Lat.at(),
+                crate::error::CoordinateError::Longitude(_) => Column::Lon.at(),
             };
             self.error(column, Problem::Coordinate(error))
         })

@@ -28,7 +28,7 @@ fn nearest_runs() {
 }
 
 #[test]
-fn http_service_mounts_the_api_beside_its_own_routes() {
+fn http_service_nests_the_api_beside_its_own_routes() {
     use tower::ServiceExt;
     let locator = std::sync::Arc::new(carefind::Locator::new(carefind::Index::sample()));
     let app = http_service::app(locator).unwrap();
@@ -50,8 +50,12 @@ fn http_service_mounts_the_api_beside_its_own_routes() {
         get("/about"),
         (200, "a clinic network's own service".to_string())
     );
-    let (status, body) = get("/v1/facilities?near=10001&care=iop&limit=3");
+    let (status, body) = get("/carefind/v1/facilities?near=10001&care=iop&limit=3");
     assert_eq!(status, 200, "{body}");
     let page: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(page["count"], 3);
+    assert!(page["next"].as_str().unwrap().starts_with("/carefind/v1/facilities?"));
+    let (status, body) = get("/carefind");
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("href=\"/carefind/static/style.css\""), "{body}");
 }

@@ -322,3 +322,101 @@ fn cards_say_who_is_accepting_and_how_long_ago_never_from_a_stale_report() {
             .contains("Acepta pacientes nuevos · 3 camas disponibles · informado hace 3 minutos")
     );
 }
+
+/// Every address a page writes (links, the stylesheet, the script, form actions), with
+/// `&amp;` read back as `&`; addresses that leave the server (tel:, sms:, https:) and
+/// fragments are left out.
+fn addresses(html: &str) -> Vec<(String, bool)> {
+    let mut found = Vec::new();
+    for attribute in ["href=\"", "src=\"", "action=\""] {
+        for part in html.split(attribute).skip(1) {
+            let value = part.split('"').next().unwrap().replace("&amp;", "&");
+            let leaves = ["tel:", "sms:", "https:", "http:", "#"]
+                .iter()
+                .any(|scheme| value.starts_with(scheme));
+            if !leaves {
+                found.push((value, attribute == "action=\""));
+            }
+        }
+    }
+    found
+}
+
+/// Follows every address the pages write, from the search page in both languages, a
+/// results page and a step-down page, breadth first: each is under `prefix` and answers
+/// 200 (a form's action asked with a place).
+fn crawl(app: &App, prefix: &str) -> usize {
+    let home = if prefix.is_empty() { "/" } else { prefix };
+    let mut queue: std::collections::VecDeque<String> = [
+        home.to_string(),
+        format!("{home}?lang=es"),
+        format!("{prefix}/find?near=10001&care=iop&within=100"),
+        format!("{prefix}/pathway?near=10001&from=detox"),
+    ]
+    .into();
+    let mut seen: std::collections::HashSet<String> = queue.iter().cloned().collect();
+    let mut visited = 0;
+    while let Some(path) = queue.pop_front() {
+        let (status, headers, body) = page(app, &path, &[]);
+        assert_eq!(status, 200, "{path}: {body:.300}");
+        visited += 1;
+        let is_html = headers[axum::http::header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html");
+        if !is_html || visited > 120 {
+            continue;
+        }
+        for (address, action) in addresses(&body) {
+            assert!(
+                address.starts_with(home) && !address.starts_with("//"),
+                "{path} writes {address:?}, which is not under {home:?}"
+            );
+            let address = if action {
+                format!("{address}?near=10001")
+            } else {
+                address
+            };
+            if seen.insert(address.clone()) {
+                queue.push_back(address);
+            }
+        }
+    }
+    visited
+}
+
+#[test]
+fn mounted_under_a_prefix_every_link_and_next_stays_under_it() {
+    let nested = App::nested("/carefind");
+    let visited = crawl(&nested, "/carefind");
+    assert!(visited > 20, "only {visited} pages followed");
+
+    // The JSON API's `next` is under the mount too, and answers the next page.
+    let (status, first) = nested.get("/carefind/v1/facilities?near=10001&limit=2");
+    assert_eq!(status, 200);
+    let next = first["next"].as_str().unwrap();
+    assert!(next.starts_with("/carefind/v1/facilities?"), "{next}");
+    let (status, second) = nested.get(next);
+    assert_eq!(status, 200);
+    assert_eq!(second["results"].as_array().unwrap().len(), 2);
+    assert_ne!(api_ids(&first), api_ids(&second));
+
+    // So is the 404's hint, and the not-found page's links.
+    let (status, missing) = nested.get("/carefind/v1/nothing");
+    assert_eq!(status, 404);
+    assert_eq!(
+        missing["error"],
+        "no such endpoint; see /carefind/openapi.json"
+    );
+    let (status, _, html) = page(&nested, "/carefind/nothing", &[("Accept", "text/html")]);
+    assert_eq!(status, 404);
+    assert!(
+        addresses(&html)
+            .iter()
+            .all(|(a, _)| a.starts_with("/carefind")),
+        "{html}"
+    );
+
+    // At the root, the same pages write root addresses.
+    assert!(crawl(&app(), "") > 20);
+}

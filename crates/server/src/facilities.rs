@@ -11,6 +11,7 @@ use carefind::{Budget, Hit, Index, QueryError};
 
 use crate::Shared;
 use crate::error::{ApiError, json_body};
+use crate::mount::Mount;
 use crate::params::{Params, pairs, refuse_repeats, unit};
 use carefind::record::{Record, Shown};
 
@@ -157,6 +158,7 @@ fn answer(
 
 pub(crate) async fn list(
     State(shared): State<Arc<Shared>>,
+    mount: Mount,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
     let pairs = pairs(raw.as_deref())?;
@@ -178,7 +180,7 @@ pub(crate) async fn list(
             .collect();
         kept.push(("after".into(), cursor.clone()));
         let query = serde_urlencoded::to_string(&kept).unwrap_or_default();
-        page.next = Some(format!("/v1/facilities?{query}"));
+        page.next = Some(mount.link(&format!("/v1/facilities?{query}")));
     }
     Ok(page.into_response())
 }

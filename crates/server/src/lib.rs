@@ -3,7 +3,9 @@
 //! inside its own.
 //!
 //! The `carefind serve` command is this crate and a listener. A service that already runs
-//! axum merges the router into its own (its links are absolute, so mount it at the root):
+//! axum merges the router into its own, or nests it under a path of its choosing: every
+//! link, form action, `next` address and hint it writes is under the path it is mounted
+//! at (the root page of `nest("/carefind", ..)` is `/carefind`).
 //!
 //! ```
 //! use std::sync::Arc;
@@ -14,7 +16,7 @@
 //! let server = Server::new(locator, Config::new().access_log(false))?;
 //! let app: axum::Router = axum::Router::new()
 //!     .route("/about", axum::routing::get(|| async { "our own page" }))
-//!     .merge(server.router());
+//!     .nest("/carefind", server.router());
 //! # let _ = app;
 //! # Ok::<(), carefind_server::ServerError>(())
 //! ```
@@ -32,15 +34,18 @@
 //! |---|---|
 //! | `params` | the parameters of a search, each error naming its parameter |
 //! | `facilities` | `/v1/facilities`: pages of results, written from prepared JSON |
-//! | [`record`] | one result as every machine format shows it |
-//! | [`pathway`], [`stats`] | `/v1/pathway` and `/v1/stats` |
+//! | `pathway`, `stats` | `/v1/pathway` and `/v1/stats` |
 //! | `hsds` | the `/hsds` API |
 //! | `updates` | availability updates: tokens, and the writer that owns the store |
 //! | `reload` | swapping in new data, refusing a file that would lose too much |
 //! | `access_log` | the deadline of each request, and a log free of places |
 //! | `workers` | where searches run: a quick lane, and a heavy one at low priority |
 //! | `connections` | the listener: a connection cap, header deadlines, a graceful stop |
-//! | [`place`], [`polygon`] | what people type: places, GeoJSON (ages and filter words: `carefind::words`) |
+//! | `mount` | where the router is mounted, for every address it writes |
+//!
+//! What the command line and Python share with it is the library's (`carefind::record`,
+//! `carefind::polygon`, `carefind::words`, `carefind::analysis::counts`) or
+//! `carefind-places`'.
 #![deny(missing_docs)]
 
 use std::sync::{Arc, Weak};
@@ -61,6 +66,7 @@ mod connections;
 mod error;
 mod facilities;
 mod hsds;
+mod mount;
 mod page;
 mod params;
 mod pathway;
@@ -504,18 +510,22 @@ impl Shared {
 }
 
 /// A path no route serves: a page for a browser, JSON for everything else.
-async fn not_found(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
+async fn not_found(
+    State(shared): State<Arc<Shared>>,
+    mount: mount::Mount,
+    headers: HeaderMap,
+) -> Response {
     let wants_html = headers
         .get(header::ACCEPT)
         .and_then(|accept| accept.to_str().ok())
         .is_some_and(|accept| accept.contains("text/html"));
     if wants_html {
-        return page::not_found(&shared, &headers);
+        return page::not_found(&shared, &mount, &headers);
     }
     ApiError::new(
         StatusCode::NOT_FOUND,
         None,
-        "no such endpoint; see /openapi.json",
+        &format!("no such endpoint; see {}", mount.link("/openapi.json")),
     )
     .into_response()
 }

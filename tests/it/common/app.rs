@@ -13,6 +13,9 @@ use tower::ServiceExt;
 /// A server on the embedded sample, and a runtime to call it on.
 pub struct App {
     pub server: Server,
+    /// The path the router is nested under, as a program embedding it would (`None`: the
+    /// root).
+    nest: Option<&'static str>,
     runtime: tokio::runtime::Runtime,
 }
 
@@ -35,7 +38,20 @@ impl App {
             .enable_all()
             .build()
             .unwrap();
-        App { server, runtime }
+        App {
+            server,
+            nest: None,
+            runtime,
+        }
+    }
+
+    /// The embedded sample's router nested under `prefix` in an app of its own, as
+    /// `Router::nest` mounts it.
+    pub fn nested(prefix: &'static str) -> App {
+        App {
+            nest: Some(prefix),
+            ..App::sample()
+        }
     }
 
     pub fn get(&self, path: &str) -> (u16, Value) {
@@ -75,7 +91,10 @@ impl App {
             request = request.header(*name, *value);
         }
         let request = request.body(Body::from(body.to_vec())).unwrap();
-        let router = self.server.router();
+        let router = match self.nest {
+            Some(prefix) => axum::Router::new().nest(prefix, self.server.router()),
+            None => self.server.router(),
+        };
         self.runtime.block_on(async move {
             let response = router.oneshot(request).await.unwrap();
             let status = response.status().as_u16();

@@ -7,6 +7,7 @@ use maud::{Markup, html};
 
 use super::facility_url;
 use super::text::{self, Lang};
+use crate::mount::Mount;
 
 /// A distance in the page's words: `2.3 miles`.
 pub fn distance(meters: f64, lang: Lang) -> String {
@@ -120,6 +121,7 @@ pub fn availability(report: &Update, lang: Lang, now: Timestamp) -> Markup {
 /// address, the ways to act on it, and what it takes and whom it serves.
 /// `key` makes the card's element ids unique on its page.
 pub fn card(
+    mount: &Mount,
     key: &str,
     rank: usize,
     hit: &Hit,
@@ -135,7 +137,7 @@ pub fn card(
             article aria-labelledby=(name_id) {
                 h2 {
                     span.marker aria-hidden="true" { (rank) }
-                    a id=(name_id) href=(facility_url(f.id(), lang)) { (f.name()) }
+                    a id=(name_id) href=(facility_url(mount, f.id(), lang)) { (f.name()) }
                 }
                 @if !f.name2().is_empty() { p { (f.name2()) } }
                 @if let Some(meters) = hit.distance_m {

@@ -12,14 +12,16 @@ use maud::html;
 use super::text::{self, Lang};
 use super::{PageRequest, cards, message_page, page};
 use crate::Shared;
+use crate::mount::Mount;
 use crate::params::Params;
 
-fn page_of(shared: &Shared, id: &str, lang: Lang) -> Response {
+fn page_of(shared: &Shared, mount: &Mount, id: &str, lang: Lang) -> Response {
     let text = lang.text();
     let index = shared.locator.index();
     let Some(f) = index.get(id) else {
         return message_page(
             shared,
+            mount,
             lang,
             text.not_found_title,
             text.no_such_facility,
@@ -85,25 +87,35 @@ fn page_of(shared: &Shared, id: &str, lang: Lang) -> Response {
             dt { (text.source) } dd { (or_not_listed(f.source().to_string())) }
         }
     };
-    let switch = super::facility_url(f.id(), lang.other());
+    let switch = super::facility_url(mount, f.id(), lang.other());
     let switch = if lang.other() == Lang::En {
         format!("{switch}?lang=en")
     } else {
         switch
     };
-    page(shared, lang, f.name(), &switch, body, false, StatusCode::OK)
+    page(
+        shared,
+        mount,
+        lang,
+        f.name(),
+        &switch,
+        body,
+        false,
+        StatusCode::OK,
+    )
 }
 
 pub(crate) async fn show(
     State(shared): State<Arc<Shared>>,
     id: Result<Path<String>, axum::extract::rejection::PathRejection>,
-    PageRequest { lang, .. }: PageRequest,
+    PageRequest { lang, mount, .. }: PageRequest,
 ) -> Response {
     let text = lang.text();
     match id {
-        Ok(Path(id)) => page_of(&shared, &id, lang),
+        Ok(Path(id)) => page_of(&shared, &mount, &id, lang),
         Err(_) => message_page(
             &shared,
+            &mount,
             lang,
             text.not_found_title,
             text.no_such_facility,

@@ -1,6 +1,7 @@
 //! The search form: what a URL asks (`/find?near=10001&care=iop&payment=medicaid`), turned
 //! into the API's parameters, and drawn again with a message beside each field at fault.
 
+use crate::mount::Mount;
 use carefind::{AgeGroup, Language, Payment, Population};
 use maud::{Markup, html};
 
@@ -101,6 +102,8 @@ impl Problem {
 #[derive(Clone, Debug)]
 pub struct SearchForm {
     pub lang: Lang,
+    /// Where the pages are mounted: every address the form writes is under it.
+    pub mount: Mount,
     pub near: String,
     pub care: Vec<String>,
     pub payment: Vec<String>,
@@ -117,9 +120,14 @@ pub struct SearchForm {
 impl SearchForm {
     /// The form of `pairs` (a query string's), with a problem for each value that is not
     /// one the form could have sent.
-    pub fn parse(pairs: &[(String, String)], lang: Lang) -> (SearchForm, Vec<Problem>) {
+    pub fn parse(
+        pairs: &[(String, String)],
+        lang: Lang,
+        mount: Mount,
+    ) -> (SearchForm, Vec<Problem>) {
         let mut form = SearchForm {
             lang,
+            mount,
             near: String::new(),
             care: Vec::new(),
             payment: Vec::new(),
@@ -204,7 +212,7 @@ impl SearchForm {
         pairs
     }
 
-    /// This search's address on `path`, with `within` and the page (`after`, starting at
+    /// This search's address on `path` (under the mount), with `within` and the page (`after`, starting at
     /// rank `start`) as given.
     pub fn url(&self, path: &str, within: Within, after: Option<(&str, usize)>) -> String {
         let mut pairs: Vec<(&str, String)> = vec![("near", self.near.clone())];
@@ -230,10 +238,8 @@ impl SearchForm {
         if self.lang == Lang::Es {
             pairs.push(("lang", "es".into()));
         }
-        format!(
-            "{path}?{}",
-            serde_urlencoded::to_string(&pairs).unwrap_or_default()
-        )
+        let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
+        self.mount.link(&format!("{path}?{query}"))
     }
 }
 
@@ -296,7 +302,7 @@ pub fn render(form: &SearchForm, problems: &[Problem], availability: bool) -> Ma
         @if has(problems, Field::General) {
             div.alert role="alert" { (message(problems, Field::General, "general-error", lang)) }
         }
-        form.search action="/find" method="get" {
+        form.search action=(form.mount.link("/find")) method="get" {
             @if lang == Lang::Es { input type="hidden" name="lang" value="es"; }
             div.field.invalid[near_invalid] {
                 label.field for="near" { (text.place) }

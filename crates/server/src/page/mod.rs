@@ -20,6 +20,7 @@ use maud::{DOCTYPE, Markup, html};
 
 use crate::Shared;
 use crate::error::ApiError;
+use crate::mount::Mount;
 use crate::params::pairs;
 
 mod cards;
@@ -77,6 +78,7 @@ fn language(pairs: &[(String, String)], headers: &HeaderMap) -> Lang {
 pub(crate) struct PageRequest {
     pairs: Vec<(String, String)>,
     lang: Lang,
+    mount: Mount,
 }
 
 impl FromRequestParts<Arc<Shared>> for PageRequest {
@@ -86,14 +88,15 @@ impl FromRequestParts<Arc<Shared>> for PageRequest {
         parts: &mut Parts,
         shared: &Arc<Shared>,
     ) -> Result<PageRequest, Response> {
+        let mount = Mount::of(parts);
         match pairs(parts.uri.query()) {
             Ok(pairs) => {
                 let lang = language(&pairs, &parts.headers);
-                Ok(PageRequest { pairs, lang })
+                Ok(PageRequest { pairs, lang, mount })
             }
             Err(error) => {
                 let lang = language(&[], &parts.headers);
-                let (form, _) = form::SearchForm::parse(&[], lang);
+                let (form, _) = form::SearchForm::parse(&[], lang, mount);
                 Err(form_page(
                     shared,
                     &form,
@@ -107,10 +110,10 @@ impl FromRequestParts<Arc<Shared>> for PageRequest {
 
 async fn search_page(
     State(shared): State<Arc<Shared>>,
-    PageRequest { pairs, lang }: PageRequest,
+    PageRequest { pairs, lang, mount }: PageRequest,
 ) -> Response {
     // A search page may come back filled in, from a results page's "change the search".
-    let (form, problems) = form::SearchForm::parse(&pairs, lang);
+    let (form, problems) = form::SearchForm::parse(&pairs, lang, mount);
     let status = if problems.is_empty() {
         StatusCode::OK
     } else {
@@ -139,6 +142,7 @@ fn form_page(
     };
     page(
         shared,
+        &form.mount,
         form.lang,
         title,
         &switch_url("/", form, None),
@@ -153,10 +157,10 @@ fn switch_url(path: &str, form: &form::SearchForm, extra: Option<&str>) -> Strin
     let mut other = form.clone();
     other.lang = form.lang.other();
     let url = if form.near.is_empty() && path == "/" {
-        match other.lang {
-            Lang::Es => "/?lang=es".to_string(),
-            Lang::En => "/?lang=en".to_string(),
-        }
+        form.mount.link(match other.lang {
+            Lang::Es => "/?lang=es",
+            Lang::En => "/?lang=en",
+        })
     } else {
         let page = form.after.as_deref().map(|after| (after, form.start));
         let mut url = other.url(path, form.within, page);
@@ -171,9 +175,12 @@ fn switch_url(path: &str, form: &form::SearchForm, extra: Option<&str>) -> Strin
     }
 }
 
-/// A whole page: the crisis lines, the sample's banner, the language switch, `main`.
+/// A whole page: the crisis lines, the sample's banner, the language switch, `main`;
+/// every address on it under `mount`.
+#[allow(clippy::too_many_arguments)] // each is one part of the page
 fn page(
     shared: &Shared,
+    mount: &Mount,
     lang: Lang,
     title: &str,
     switch: &str,
@@ -182,10 +189,10 @@ fn page(
     status: StatusCode,
 ) -> Response {
     let text = lang.text();
-    let home = match lang {
+    let home = mount.link(match lang {
         Lang::En => "/",
         Lang::Es => "/?lang=es",
-    };
+    });
     let markup = html! {
         (DOCTYPE)
         html lang=(lang.code()) {
@@ -194,8 +201,8 @@ fn page(
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 meta name="referrer" content="no-referrer";
                 title { (title) " · " (text.site) }
-                link rel="stylesheet" href="/static/style.css";
-                link rel="icon" href="/static/icon.svg" type="image/svg+xml";
+                link rel="stylesheet" href=(mount.link("/static/style.css"));
+                link rel="icon" href=(mount.link("/static/icon.svg")) type="image/svg+xml";
             }
             body {
                 a.skip href="#main" { (text.skip) }
@@ -223,7 +230,7 @@ fn page(
                 }
                 main #main { (main) }
                 footer { p { (text.privacy) } }
-                @if with_script { script src="/static/locate.js" defer {} }
+                @if with_script { script src=(mount.link("/static/locate.js")) defer {} }
             }
         }
     };
@@ -279,21 +286,26 @@ fn origin_of(template: &str) -> Option<String> {
 /// server.
 fn message_page(
     shared: &Shared,
+    mount: &Mount,
     lang: Lang,
     title: &str,
     message: &str,
     status: StatusCode,
 ) -> Response {
-    let switch = match lang.other() {
+    let switch = mount.link(match lang.other() {
         Lang::Es => "/?lang=es",
         Lang::En => "/?lang=en",
-    };
+    });
+    let home = mount.link(match lang {
+        Lang::En => "/",
+        Lang::Es => "/?lang=es",
+    });
     let body = html! {
         h1 { (title) }
         p.alert role="alert" { (message) }
-        p { a href=(match lang { Lang::En => "/", Lang::Es => "/?lang=es" }) { (lang.text().search_title) } }
+        p { a href=(home) { (lang.text().search_title) } }
     };
-    page(shared, lang, title, switch, body, false, status)
+    page(shared, mount, lang, title, &switch, body, false, status)
 }
 
 /// The page for an error a search's work ended with (busy, too much work): the form
@@ -301,8 +313,14 @@ fn message_page(
 fn search_failed(shared: &Shared, form: &form::SearchForm, error: ApiError) -> Response {
     let text = form.lang.text();
     if error.status.is_server_error() {
-        let mut response =
-            message_page(shared, form.lang, text.error_title, text.busy, error.status);
+        let mut response = message_page(
+            shared,
+            &form.mount,
+            form.lang,
+            text.error_title,
+            text.busy,
+            error.status,
+        );
         if let Some(seconds) = error.retry_after {
             response
                 .headers_mut()
@@ -346,11 +364,12 @@ fn asset(content_type: &'static str, body: &'static str) -> Response {
 }
 
 /// The page for a path no route serves.
-pub(crate) fn not_found(shared: &Shared, headers: &HeaderMap) -> Response {
+pub(crate) fn not_found(shared: &Shared, mount: &Mount, headers: &HeaderMap) -> Response {
     let lang = language(&[], headers);
     let text = lang.text();
     message_page(
         shared,
+        mount,
         lang,
         text.not_found_title,
         text.not_found,
@@ -359,13 +378,13 @@ pub(crate) fn not_found(shared: &Shared, headers: &HeaderMap) -> Response {
 }
 
 /// A facility's page, by id.
-fn facility_url(id: &str, lang: Lang) -> String {
+fn facility_url(mount: &Mount, id: &str, lang: Lang) -> String {
     let id: String = serde_urlencoded::to_string([("", id)])
         .unwrap_or_default()
         .trim_start_matches('=')
         .replace('+', "%20");
     match lang {
-        Lang::En => format!("/facility/{id}"),
-        Lang::Es => format!("/facility/{id}?lang=es"),
+        Lang::En => mount.link(&format!("/facility/{id}")),
+        Lang::Es => mount.link(&format!("/facility/{id}?lang=es")),
     }
 }

@@ -20,9 +20,9 @@ use carefind::record::Shown;
 
 pub(crate) async fn find(
     State(shared): State<Arc<Shared>>,
-    PageRequest { pairs, lang }: PageRequest,
+    PageRequest { pairs, lang, mount }: PageRequest,
 ) -> Response {
-    let (form, mut problems) = SearchForm::parse(&pairs, lang);
+    let (form, mut problems) = SearchForm::parse(&pairs, lang, mount);
     if form.near.trim().is_empty() && problems.is_empty() {
         problems.push(Problem {
             field: Field::Near,
@@ -106,10 +106,8 @@ fn render(shared: &Shared, form: &SearchForm, found: &Found, shown: Option<&Show
         if lang == super::Lang::Es {
             pairs.push(("lang", "es".into()));
         }
-        format!(
-            "/pathway?{}",
-            serde_urlencoded::to_string(&pairs).unwrap_or_default()
-        )
+        let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
+        form.mount.link(&format!("/pathway?{query}"))
     };
     let body = html! {
         h1 { (title) }
@@ -146,7 +144,7 @@ fn render(shared: &Shared, form: &SearchForm, found: &Found, shown: Option<&Show
             }
             ol.cards start=(form.start) {
                 @for (i, hit) in found.hits.iter().enumerate() {
-                    (cards::card("r", form.start + i, hit, shown.and_then(|shown| shown.of(hit.facility)), lang, now))
+                    (cards::card(&form.mount, "r", form.start + i, hit, shown.and_then(|shown| shown.of(hit.facility)), lang, now))
                 }
             }
             @if found.next_cursor.is_some() || form.after.is_some() {
@@ -164,6 +162,7 @@ fn render(shared: &Shared, form: &SearchForm, found: &Found, shown: Option<&Show
     };
     page(
         shared,
+        &form.mount,
         lang,
         &title,
         &switch_url("/find", form, None),

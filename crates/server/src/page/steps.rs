@@ -15,6 +15,7 @@ use super::text::{self, Lang};
 use super::{PageRequest, cards, facility_url, page};
 use crate::Shared;
 use crate::error::ApiError;
+use crate::mount::Mount;
 use crate::params::Params;
 use crate::workers::Lane;
 use carefind_places as place;
@@ -22,6 +23,7 @@ use carefind_places as place;
 /// What the step-down page asks.
 struct Asked {
     lang: Lang,
+    mount: Mount,
     near: String,
     from: Stage,
     payment: Vec<String>,
@@ -35,19 +37,18 @@ impl Asked {
         ];
         pairs.extend(self.payment.iter().map(|p| ("payment", p.clone())));
         pairs.push(("lang", lang.code().into()));
-        format!(
-            "/pathway?{}",
-            serde_urlencoded::to_string(&pairs).unwrap_or_default()
-        )
+        let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
+        self.mount.link(&format!("/pathway?{query}"))
     }
 }
 
 pub(crate) async fn show(
     State(shared): State<Arc<Shared>>,
-    PageRequest { pairs, lang }: PageRequest,
+    PageRequest { pairs, lang, mount }: PageRequest,
 ) -> Response {
     let mut asked = Asked {
         lang,
+        mount: mount.clone(),
         near: String::new(),
         from: Stage::Detox,
         payment: Vec::new(),
@@ -103,6 +104,7 @@ pub(crate) async fn show(
         };
         return page(
             &shared,
+            &asked.mount,
             lang,
             lang.text().error_title,
             &asked.url(lang.other()),
@@ -127,6 +129,7 @@ pub(crate) async fn show(
     answer.unwrap_or_else(|error| {
         super::message_page(
             &shared,
+            &mount,
             lang,
             lang.text().error_title,
             lang.text().busy,
@@ -145,7 +148,7 @@ fn form(asked: &Asked, problem: Option<&(&'static str, String)>) -> Markup {
         @if let Some((_, detail)) = other_problem {
             p.alert role="alert" { (text.err_general) " " span lang="en" { (detail) } }
         }
-        form.search action="/pathway" method="get" {
+        form.search action=(asked.mount.link("/pathway")) method="get" {
             @if lang == Lang::Es { input type="hidden" name="lang" value="es"; }
             @for payment in &asked.payment { input type="hidden" name="payment" value=(payment); }
             div.field.invalid[near_problem.is_some()] {
@@ -189,7 +192,7 @@ fn render(shared: &Shared, asked: &Asked, path: &carefind::analysis::pathway::Pa
                 } @else {
                     ol.cards {
                         @for (i, hit) in step.options.iter().enumerate() {
-                            (cards::card(&format!("s{step_number}-"), i + 1, hit, None, lang, now))
+                            (cards::card(&asked.mount, &format!("s{step_number}-"), i + 1, hit, None, lang, now))
                         }
                     }
                 }
@@ -204,7 +207,7 @@ fn render(shared: &Shared, asked: &Asked, path: &carefind::analysis::pathway::Pa
                         li.card {
                             p {
                                 span.label { (text.program) ": " }
-                                a href=(facility_url(pair.program.facility.id(), lang)) { (pair.program.facility.name()) }
+                                a href=(facility_url(&asked.mount, pair.program.facility.id(), lang)) { (pair.program.facility.name()) }
                                 @if let Some(meters) = pair.program.distance_m {
                                     " (" (cards::distance(meters, lang)) " " (text.away) ")"
                                 }
@@ -212,7 +215,7 @@ fn render(shared: &Shared, asked: &Asked, path: &carefind::analysis::pathway::Pa
                             p { (cards::levels(pair.program.facility.care(), lang)) }
                             p {
                                 span.label { (text.home_nearby) ": " }
-                                a href=(facility_url(pair.home.id(), lang)) aria-describedby=(format!("pair-{i}")) { (pair.home.name()) }
+                                a href=(facility_url(&asked.mount, pair.home.id(), lang)) aria-describedby=(format!("pair-{i}")) { (pair.home.name()) }
                                 span id=(format!("pair-{i}")) { " (" (cards::distance(pair.home_distance_m, lang)) ")" }
                             }
                         }
@@ -223,6 +226,7 @@ fn render(shared: &Shared, asked: &Asked, path: &carefind::analysis::pathway::Pa
     };
     page(
         shared,
+        &asked.mount,
         lang,
         &title,
         &asked.url(lang.other()),

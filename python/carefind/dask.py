@@ -41,10 +41,31 @@ def broadcast(index: Index, client: Any = None) -> Any:
     return client.scatter(index, broadcast=True, hash=False)
 
 
-def _nearest_partition(part: pd.DataFrame, index: Index, lat: str, lon: str, k, options: dict) -> pd.DataFrame:
+def _keys(origins: Any, id: Optional[str]) -> Any:
+    """What names an origin in the answers: the column `id`, else the frame's index, which
+    must then be known to be unique across partitions. `dd.read_csv` starts it again at 0
+    in each partition, so its labels would name several origins each."""
+    if id is not None:
+        if id not in origins.columns:
+            raise KeyError(f"id: the origins have no column {id!r}")
+        return origins[id]
+    if not origins.known_divisions:
+        raise ValueError(
+            "the origins' index is not known to be unique across partitions (dd.read_csv "
+            "starts it at 0 in each): give id=COLUMN to name each origin, or set_index first"
+        )
+    return origins.index
+
+
+def _labels(part: pd.DataFrame, id: Optional[str]) -> np.ndarray:
+    return part[id].to_numpy() if id is not None else part.index.to_numpy()
+
+
+def _nearest_partition(part: pd.DataFrame, index: Index, lat: str, lon: str, k, id, options: dict) -> pd.DataFrame:
     rows = index.nearest(part[lat].to_numpy(), part[lon].to_numpy(), k, progress=False, **options)
-    # Origins are named by the frame's own index labels, not positions in a partition.
-    rows["origin"] = part.index.to_numpy()[rows["origin"].to_numpy()]
+    # Origins are named by their key (a column, or the frame's index), not by positions
+    # in a partition.
+    rows["origin"] = _labels(part, id)[rows["origin"].to_numpy()]
     # Text as a string dtype: Dask cannot describe object columns to Parquet.
     for name in ["id", *options.get("columns", ())]:
         rows[name] = rows[name].astype("string")
@@ -58,15 +79,18 @@ def nearest(
     *,
     lat: str = "lat",
     lon: str = "lon",
+    id: Optional[str] = None,
     client: Any = None,
     **options: Any,
 ):
-    """`Index.nearest` over a Dask DataFrame of origins: a Dask DataFrame of rows
-    (`origin` is the origin's index label), one partition per origin partition."""
+    """`Index.nearest` over a Dask DataFrame of origins: a Dask DataFrame of rows, one
+    partition per origin partition. `origin` is the origin's `id` column (such as a ZIP
+    code), else its index label (an index known to be unique: see `_keys`)."""
     columns = list(options.get("columns", ()))
+    keys = _keys(origins, id)
     meta = pd.DataFrame(
         {
-            "origin": pd.Series([], dtype=origins.index.dtype),
+            "origin": pd.Series([], dtype=keys.dtype),
             "rank": pd.Series([], dtype="int32"),
             "id": pd.Series([], dtype="string"),
             "distance_m": pd.Series([], dtype="float64"),
@@ -75,13 +99,13 @@ def nearest(
     )
     shared = broadcast(index, client)
     return origins.map_partitions(
-        _nearest_partition, shared, lat, lon, k, options, meta=meta, align_dataframes=False
+        _nearest_partition, shared, lat, lon, k, id, options, meta=meta, align_dataframes=False
     )
 
 
-def _count_partition(part: pd.DataFrame, index: Index, lat: str, lon: str, within, filters: dict) -> pd.Series:
+def _count_partition(part: pd.DataFrame, index: Index, lat: str, lon: str, within, id, filters: dict) -> pd.Series:
     counts = index.count_within(part[lat].to_numpy(), part[lon].to_numpy(), within, **filters)
-    return pd.Series(counts, index=part.index, name="count")
+    return pd.Series(counts, index=pd.Index(_labels(part, id), name=id), name="count")
 
 
 def count_within(
@@ -91,24 +115,27 @@ def count_within(
     *,
     lat: str = "lat",
     lon: str = "lon",
+    id: Optional[str] = None,
     client: Any = None,
     **filters: Any,
 ):
-    """`Index.count_within` over a Dask DataFrame: a Dask Series of counts, by origin."""
+    """`Index.count_within` over a Dask DataFrame: a Dask Series of counts, indexed by
+    the origin's `id` column (else its index label)."""
+    keys = _keys(origins, id)
     shared = broadcast(index, client)
-    meta = pd.Series([], dtype="int64", name="count")
+    meta = pd.Series([], dtype="int64", name="count", index=pd.Index([], dtype=keys.dtype, name=id))
     return origins.map_partitions(
-        _count_partition, shared, lat, lon, within, filters, meta=meta, align_dataframes=False
+        _count_partition, shared, lat, lon, within, id, filters, meta=meta, align_dataframes=False
     )
 
 
-def _coverage_partition(part: pd.DataFrame, index: Index, options: dict) -> pd.DataFrame:
+def _coverage_partition(part: pd.DataFrame, index: Index, id, options: dict) -> pd.DataFrame:
     from . import coverage as single
 
     frame = single(index, part, **options).origins
     # The single-process call names origins by position in the partition.
     positions = frame["origin"].to_numpy(dtype=np.int64)
-    frame["origin"] = part.index.to_numpy()[positions]
+    frame["origin"] = _labels(part, id)[positions]
     weights = options.get("weights")
     weight = part[weights].to_numpy(dtype=np.float64) if weights else np.ones(len(part))
     frame["weight"] = weight[positions]
@@ -124,27 +151,30 @@ def coverage(
     rings: Sequence[Any] = (10, 25, 50),
     lat: str = "lat",
     lon: str = "lon",
+    id: Optional[str] = None,
     client: Any = None,
     **filters: Any,
 ):
     """`carefind.coverage` over a Dask DataFrame: each origin's nearest facility per
     target is found on the workers; the shares within each ring are summed across
-    partitions. Returns `Coverage(origins, summary)`: a Dask DataFrame and, computed, the
-    summary DataFrame the single-process call gives."""
+    partitions. Returns `Coverage(origins, summary)`: a Dask DataFrame (`origin` is the
+    `id` column, else the index label) and, computed, the summary DataFrame the
+    single-process call gives."""
     from . import Coverage
 
+    keys = _keys(origins, id)
     options = dict(weights=weights, care=care, rings=list(rings), lat=lat, lon=lon, **filters)
     shared = broadcast(index, client)
     meta = pd.DataFrame(
         {
-            "origin": pd.Series([], dtype=origins.index.dtype),
+            "origin": pd.Series([], dtype=keys.dtype),
             "target": pd.Series([], dtype=object),
             "nearest_id": pd.Series([], dtype=object),
             "distance_m": pd.Series([], dtype="float64"),
             "weight": pd.Series([], dtype="float64"),
         }
     )
-    per_origin = origins.map_partitions(_coverage_partition, shared, options, meta=meta, align_dataframes=False)
+    per_origin = origins.map_partitions(_coverage_partition, shared, id, options, meta=meta, align_dataframes=False)
     ring_m = [_carefind.meters(f"{ring}mi" if isinstance(ring, (int, float)) else str(ring)) for ring in rings]
     sums = []
     for meters in ring_m:

@@ -330,6 +330,27 @@ def test_dask_answers_equal_the_single_process_answers(sample, cluster_client):
     np.testing.assert_allclose(spread.summary["weight"], single.summary["weight"], rtol=1e-12)
 
 
+def test_dask_names_origins_by_their_key_across_partitions(sample, cluster_client, tmp_path):
+    """dd.read_csv starts each partition's index at 0: the key column names origins, and
+    a call without one refuses an index that is not known to be unique."""
+    dd = pytest.importorskip("dask.dataframe")
+    import carefind.dask
+
+    lat, lon = random_origins(11, 3000)
+    origins = pd.DataFrame({"key": [f"z{i:05d}" for i in range(3000)], "lat": lat, "lon": lon})
+    origins.to_csv(tmp_path / "origins.csv", index=False)
+    ddf = dd.read_csv(tmp_path / "origins.csv", blocksize=20_000)
+    assert ddf.npartitions > 3
+    found = carefind.dask.nearest(ddf, sample, k=3, id="key").compute()
+    expected = sample.nearest(lat, lon, k=3)
+    assert found["origin"].tolist() == origins["key"].to_numpy()[expected["origin"]].tolist()
+    assert found["id"].tolist() == expected["id"].tolist()
+    counts = carefind.dask.count_within(ddf, sample, "25mi", id="key").compute()
+    assert counts.index.tolist() == origins["key"].tolist()
+    with pytest.raises(ValueError, match="give id=COLUMN"):
+        carefind.dask.nearest(ddf, sample, k=3)
+
+
 def _runaway_quote_csv(path):
     """119 rows whose name on line 57 opens a quote that closes only on line 80."""
     lines = ["id,name,lat,lon,care"]

@@ -173,24 +173,6 @@ impl Distance {
         Distance::new(feet, Unit::Feet)
     }
 
-    /// A distance in kilometres.
-    #[deprecated(since = "0.2.0", note = "use Distance::from_kilometers")]
-    pub fn kilometers(km: f64) -> Self {
-        Distance::from_kilometers(km)
-    }
-
-    /// A distance in miles.
-    #[deprecated(since = "0.2.0", note = "use Distance::from_miles")]
-    pub fn miles(miles: f64) -> Self {
-        Distance::from_miles(miles)
-    }
-
-    /// A distance in feet.
-    #[deprecated(since = "0.2.0", note = "use Distance::from_feet")]
-    pub fn feet(feet: f64) -> Self {
-        Distance::from_feet(feet)
-    }
-
     /// A distance of `value` units.
     ///
     /// ```
@@ -235,12 +217,6 @@ impl Distance {
     /// ```
     pub fn as_kilometers(self) -> f64 {
         self.in_unit(Unit::Kilometers)
-    }
-
-    /// The distance in metres.
-    #[deprecated(since = "0.2.0", note = "use Distance::as_meters")]
-    pub const fn meters(self) -> f64 {
-        self.meters
     }
 
     /// The distance expressed in `unit`.

@@ -476,6 +476,11 @@ fn read_table(dir: &Path, path: &str, source: &str) -> Result<Option<Read>, Erro
     if !file.exists() {
         return Ok(None);
     }
+    // The specification's own file names too: a link named service.csv may point anywhere.
+    inside(dir, path).map_err(|why| Error::Hsds {
+        file: source.to_string(),
+        message: format!("{path} {why}"),
+    })?;
     let shown = file.display().to_string();
     let bytes = std::fs::read(&file).map_err(|error| Error::Io {
         file: shown.clone(),
@@ -558,17 +563,50 @@ fn paths(
         ) else {
             continue;
         };
-        if !dir.join(path).is_file() {
+        if let Err(why) = inside(dir, path) {
             return Err(Error::Hsds {
                 file: source.to_string(),
                 message: format!(
-                    "datapackage.json names the resource {name:?} at {path:?}, which is not in the package"
+                    "datapackage.json names the resource {name:?} at {path:?}, which {why}"
                 ),
             });
         }
         paths.insert(name.to_string(), path.to_string());
     }
     Ok(paths)
+}
+
+/// Whether a resource's `path` is a file inside the package `dir`, as the Data Package
+/// specification requires of a local path: relative, with no `..`, and, links followed,
+/// still inside the package (a link that stays inside is fine). Otherwise why not, to
+/// follow "which ...". Nothing outside the package is opened, so no error can show what
+/// a file elsewhere holds.
+fn inside(dir: &Path, path: &str) -> Result<(), &'static str> {
+    use std::path::Component;
+
+    if path.contains("://") {
+        return Err("is a URL: carefind reads only the package's own files");
+    }
+    let relative = Path::new(path);
+    if relative.has_root() || relative.is_absolute() {
+        return Err("is absolute: a package's paths are relative to its datapackage.json");
+    }
+    if relative
+        .components()
+        .any(|part| part == Component::ParentDir)
+    {
+        return Err("leaves the package (\"..\")");
+    }
+    let (Ok(root), Ok(file)) = (dir.canonicalize(), dir.join(relative).canonicalize()) else {
+        return Err("is not in the package");
+    };
+    if !file.starts_with(&root) {
+        return Err("is a link that leaves the package");
+    }
+    if !file.is_file() {
+        return Err("is not a file in the package");
+    }
+    Ok(())
 }
 
 /// Reads a data package directory: every `service_at_location` row loaded or rejected,

@@ -362,6 +362,56 @@ fn bad_documents_are_named_and_nothing_is_lost() {
     );
 }
 
+/// A data package's resource paths are relative and inside it, as the Data Package
+/// specification requires: "..", absolute paths, URLs and links that leave the package
+/// are refused before anything is opened, and a link that stays inside is read.
+#[test]
+fn a_package_never_reads_outside_itself() {
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("secret.csv");
+    std::fs::write(&secret, "id,name\nroot,x:0:0\n").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    hsds::to_tabular(dir.path(), &[at("a", 40.0), at("b", 40.1)], None).unwrap();
+    let descriptor = dir.path().join("datapackage.json");
+    let original = std::fs::read_to_string(&descriptor).unwrap();
+    let depth = "../".repeat(dir.path().components().count());
+    for (path, why) in [
+        (format!("{depth}{}", secret.display()), "leaves the package"),
+        (secret.display().to_string(), "is absolute"),
+        ("https://example.org/phones.csv".to_string(), "is a URL"),
+        ("tables/../phones.csv".to_string(), "leaves the package"),
+    ] {
+        let named = original.replace("\"path\": \"phones.csv\"", &format!("\"path\": {path:?}"));
+        assert_ne!(named, original, "the descriptor names phones.csv");
+        std::fs::write(&descriptor, named).unwrap();
+        let error = hsds::from_tabular(dir.path(), &LoadOptions::lenient())
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains(why), "{path}: {error}");
+        assert!(!error.contains("x:0:0"), "{error}");
+    }
+    std::fs::write(&descriptor, &original).unwrap();
+
+    // A link under a name the package uses, pointing outside: refused, not read.
+    #[cfg(unix)]
+    {
+        let phones = dir.path().join("phones.csv");
+        let kept = std::fs::read(&phones).unwrap();
+        std::fs::remove_file(&phones).unwrap();
+        std::os::unix::fs::symlink(&secret, &phones).unwrap();
+        let error = hsds::from_tabular(dir.path(), &LoadOptions::lenient())
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("link that leaves the package"), "{error}");
+        // One that stays inside is the package's own file.
+        std::fs::remove_file(&phones).unwrap();
+        std::fs::write(dir.path().join("phones-2025.csv"), kept).unwrap();
+        std::os::unix::fs::symlink("phones-2025.csv", &phones).unwrap();
+        let read = hsds::from_tabular(dir.path(), &LoadOptions::lenient()).unwrap();
+        assert_eq!(read.loaded.report.loaded, 2);
+    }
+}
+
 #[test]
 fn a_package_with_a_missing_table_or_dangling_keys_is_named() {
     let dir = tempfile::tempdir().unwrap();

@@ -677,6 +677,93 @@ fn updates_over_http_are_scoped_checked_ordered_and_seen_by_the_next_query() {
     assert_eq!(store.history_of("S00001", 10).unwrap().len(), 2);
 }
 
+/// A reload reads the token file again: a revoked token gets 401 right after it, a new
+/// one works, and a file that no longer reads leaves the tokens (and the data) as they
+/// were. The scheme is matched in any case.
+#[test]
+fn a_reload_revokes_tokens_removed_from_the_file() {
+    use carefind_server::{Config, Tokens};
+
+    let dir = temp_dir();
+    let store = Store::open(store_in(&dir)).unwrap();
+    let file = dir.path().join("tokens.csv");
+    let write = |rows: &[(&str, &str)]| {
+        let mut text = String::from("token_sha256,facilities\n");
+        for (token, scope) in rows {
+            text.push_str(&format!("{},{scope}\n", sha256_hex(token)));
+        }
+        std::fs::write(&file, text).unwrap();
+    };
+    write(&[("staff-secret", "S00001"), ("hotline-secret", "*")]);
+    let app = crate::common::app::App::with(
+        Config::new()
+            .store(store)
+            .tokens(Tokens::from_path(&file).unwrap())
+            .admin_token(Some("admin-secret".into())),
+    );
+    let put = |token: &str| {
+        let body = format!(r#"{{"accepting":true,"updated_at":"{}"}}"#, now_text());
+        app.put(
+            "/v1/facilities/S00001/availability",
+            &[
+                ("Content-Type", "application/json"),
+                ("Authorization", token),
+            ],
+            body.as_bytes(),
+        )
+        .0
+    };
+    let reload = || {
+        app.post(
+            "/v1/admin/reload",
+            &[("Authorization", "Bearer admin-secret")],
+            b"",
+        )
+    };
+    assert_eq!(put("Bearer staff-secret"), 200);
+    assert_eq!(put("bearer staff-secret"), 200, "the scheme in any case");
+    assert_eq!(put("BEARER   staff-secret  "), 200);
+
+    write(&[("hotline-secret", "*"), ("new-secret", "S00001")]);
+    assert_eq!(put("Bearer staff-secret"), 200, "not until the reload");
+    let (status, body) = reload();
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(put("Bearer staff-secret"), 401, "revoked");
+    assert_eq!(put("Bearer new-secret"), 200);
+    assert_eq!(put("Bearer hotline-secret"), 200);
+
+    // A file that no longer reads: the reload is refused, the tokens stay as they were.
+    std::fs::write(&file, "token_sha256,facilities\nnot-a-hash,*\n").unwrap();
+    let (status, body) = reload();
+    assert_eq!(status, 422, "{body}");
+    assert!(body["error"].as_str().unwrap().contains("line 2"), "{body}");
+    assert_eq!(put("Bearer new-secret"), 200);
+}
+
+/// Rows of a token file that can only be mistakes are refused with their line.
+#[test]
+fn odd_token_rows_are_refused_with_their_line() {
+    let dir = temp_dir();
+    let file = dir.path().join("tokens.csv");
+    let (a, b) = (sha256_hex("a"), sha256_hex("b"));
+    for (rows, expected) in [
+        (format!("{a},;;;\n"), "line 2: facilities names no id"),
+        (format!("{a},S1;*\n"), "line 2: * stands alone"),
+        (
+            format!("{a},S1\n{b},*\n{a},S2\n"),
+            "line 4: the same token as line 2",
+        ),
+        (format!("{a},\n"), "line 2: facilities names no id"),
+    ] {
+        std::fs::write(&file, format!("token_sha256,facilities\n{rows}")).unwrap();
+        let error = match carefind_server::Tokens::from_path(&file) {
+            Ok(_) => panic!("{rows:?} was accepted"),
+            Err(error) => error,
+        };
+        assert!(error.contains(expected), "{rows:?}: {error}");
+    }
+}
+
 #[test]
 fn acknowledged_updates_survive_kill_9_and_no_other_is_half_there() {
     let dir = temp_dir();

@@ -297,8 +297,9 @@ struct Shared {
     locator: Arc<Locator>,
     /// Writes availability updates to the store (`None` without a store).
     writer: Option<updates::Writer>,
-    /// Who may send updates (`None` without tokens: updates are refused).
-    tokens: Option<Tokens>,
+    /// Who may send updates (`None` without tokens: updates are refused), swapped by a
+    /// reload.
+    tokens: Option<arc_swap::ArcSwap<Tokens>>,
     /// Where a reload reads; `None` when there is nothing to reload.
     source: Option<Arc<Source>>,
     /// The admin token; reload over HTTP is refused without one.
@@ -344,7 +345,7 @@ impl Server {
             pages: config.pages,
             locator,
             writer,
-            tokens: config.tokens,
+            tokens: config.tokens.map(arc_swap::ArcSwap::from_pointee),
             source: config.source,
             token: config.admin_token,
             access_log: config.access_log.then(AccessLog::default),
@@ -398,10 +399,12 @@ impl Server {
         router(self.clone())
     }
 
-    /// Reads the facilities again from the [`Config::reload_from`] source and swaps them
-    /// in; queries in flight finish on the old data. Unless `force`, data that would empty
-    /// the service or lose more than [`Config::reload_max_loss`] is refused and the old
-    /// data stays live. Answers the number of facilities now served.
+    /// Reads the token file ([`Config::tokens`]) and the facilities again (from the
+    /// [`Config::reload_from`] source) and swaps them in; queries in flight finish on the
+    /// old data, and a token removed from the file is refused from then on. A token file
+    /// that no longer reads refuses the whole reload. Unless `force`, data that would
+    /// empty the service or lose more than [`Config::reload_max_loss`] is refused and the
+    /// old data stays live. Answers the number of facilities now served.
     pub async fn reload(&self, force: bool) -> Result<usize, ReloadError> {
         reload::reload(&self.shared, force)
             .await

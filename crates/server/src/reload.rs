@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::{RawQuery, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use carefind::Index;
 use serde_json::{Value, json};
 
@@ -49,7 +49,24 @@ impl std::error::Error for ReloadError {}
 /// Unless `force`, data that would empty the service or lose more than its share of the
 /// facilities is refused and the old data stays live.
 pub(crate) async fn reload(shared: &Arc<Shared>, force: bool) -> Result<usize, ApiError> {
+    // The token file first: a revoked token stops working with the reload, and a file
+    // that no longer reads stops the reload before anything is swapped.
+    let tokens = match shared.tokens.as_ref().map(|tokens| tokens.load().reread()) {
+        Some(Some(Err(message))) => {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                &format!("the tokens were not reloaded, nor the data: {message}"),
+            ));
+        }
+        Some(Some(Ok(tokens))) => Some(tokens),
+        _ => None,
+    };
     let Some(source) = shared.source.clone() else {
+        if let (Some(tokens), Some(current)) = (tokens, &shared.tokens) {
+            current.store(Arc::new(tokens));
+            return Ok(shared.locator.index().len());
+        }
         return Err(ApiError::new(
             StatusCode::CONFLICT,
             None,
@@ -73,6 +90,9 @@ pub(crate) async fn reload(shared: &Arc<Shared>, force: bool) -> Result<usize, A
     .map_err(|message| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, None, &message))?;
     let count = index.len();
     let before = shared.locator.index().len();
+    if let (Some(tokens), Some(current)) = (tokens, &shared.tokens) {
+        current.store(Arc::new(tokens));
+    }
     let lost = before.saturating_sub(count);
     let too_many_lost = before > 0 && lost as f64 > shared.reload_max_loss * before as f64;
     if !force && (count == 0 || too_many_lost) {
@@ -110,10 +130,7 @@ pub(crate) async fn route(
             "reload over HTTP is off: the server has no CAREFIND_ADMIN_TOKEN",
         ));
     };
-    let given = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "));
+    let given = crate::updates::bearer(&headers);
     if !given.is_some_and(|given| constant_time_eq(given.as_bytes(), token.as_bytes())) {
         return Err(ApiError::new(
             StatusCode::UNAUTHORIZED,

@@ -1,8 +1,8 @@
 //! Availability updates over HTTP: who may send them (tokens scoped to facilities), and
 //! the one thread that writes them to the store, committing before anyone is answered.
 
-use std::collections::HashSet;
-use std::path::Path;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc;
 
@@ -27,19 +27,23 @@ use crate::reload::constant_time_eq;
 /// (and one flush to disk) when they arrive together.
 const MAX_JOBS_PER_COMMIT: usize = 256;
 
-/// Who may send updates: each token's SHA-256 and the facilities it may update.
+/// Who may send updates: each token's SHA-256 and the facilities it may update, and the
+/// file they were read from, which a reload reads again (a revoked token stops working
+/// with the reload).
 pub struct Tokens {
-    entries: Vec<([u8; 32], Scope)>,
+    entries: Vec<([u8; 32], Arc<Scope>)>,
+    path: Option<PathBuf>,
 }
 
-enum Scope {
+pub(crate) enum Scope {
     Every,
     Only(HashSet<String>),
 }
 
 impl Tokens {
     /// Reads `token_sha256,facilities` rows: the hex SHA-256 of a token, and `*` or
-    /// `;`-separated facility ids.
+    /// `;`-separated facility ids. A row that could only be a mistake is refused with its
+    /// line: no id in the list (`;;`), `*` among ids, a token repeated.
     pub fn from_path(path: &Path) -> Result<Tokens, String> {
         let name = path.display();
         let mut reader = csv::Reader::from_path(path).map_err(|e| format!("{name}: {e}"))?;
@@ -57,6 +61,7 @@ impl Tokens {
         };
         let (hash_at, scope_at) = (column("token_sha256")?, column("facilities")?);
         let mut entries = Vec::new();
+        let mut lines: HashMap<[u8; 32], u64> = HashMap::new();
         for record in reader.records() {
             let record = record.map_err(|e| format!("{name}: {e}"))?;
             let line = record.position().map_or(0, |p| p.line());
@@ -64,28 +69,58 @@ impl Tokens {
             let hash = parse_hex(hash).ok_or_else(|| {
                 format!("{name}: line {line}: token_sha256 is not 64 hexadecimal digits")
             })?;
+            if let Some(first) = lines.insert(hash, line) {
+                return Err(format!(
+                    "{name}: line {line}: the same token as line {first} (give each token one row)"
+                ));
+            }
             let scope = match record.get(scope_at).unwrap_or_default().trim() {
                 "*" => Scope::Every,
-                "" => {
-                    return Err(format!(
-                        "{name}: line {line}: facilities is empty (give * or ids separated by ;)"
-                    ));
-                }
-                ids => Scope::Only(
-                    ids.split(';')
+                ids => {
+                    let ids: HashSet<String> = ids
+                        .split(';')
                         .map(|id| id.trim().to_string())
                         .filter(|id| !id.is_empty())
-                        .collect(),
-                ),
+                        .collect();
+                    if ids.is_empty() {
+                        return Err(format!(
+                            "{name}: line {line}: facilities names no id (give * or ids separated by ;)"
+                        ));
+                    }
+                    if ids.contains("*") {
+                        return Err(format!(
+                            "{name}: line {line}: * stands alone, for every facility; it cannot be one id of a list"
+                        ));
+                    }
+                    Scope::Only(ids)
+                }
             };
-            entries.push((hash, scope));
+            entries.push((hash, Arc::new(scope)));
         }
-        Ok(Tokens { entries })
+        Ok(Tokens {
+            entries,
+            path: Some(path.to_path_buf()),
+        })
+    }
+
+    /// The file these tokens were read from, read again: what a reload swaps in.
+    pub(crate) fn reread(&self) -> Option<Result<Tokens, String>> {
+        self.path.as_deref().map(Tokens::from_path)
+    }
+
+    /// How many tokens there are.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
     }
 
     /// The scope of the bearer token in `headers`, compared by hash in constant time;
     /// 401 when there is none or it is unknown.
-    fn scope(&self, headers: &HeaderMap) -> Result<&Scope, ApiError> {
+    fn scope(&self, headers: &HeaderMap) -> Result<Arc<Scope>, ApiError> {
         let unauthorized = || {
             ApiError::new(
                 StatusCode::UNAUTHORIZED,
@@ -93,12 +128,8 @@ impl Tokens {
                 "give Authorization: Bearer <token> with a token the server knows",
             )
         };
-        let given = headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .ok_or_else(unauthorized)?;
-        let hash: [u8; 32] = Sha256::digest(given.trim().as_bytes()).into();
+        let given = bearer(headers).ok_or_else(unauthorized)?;
+        let hash: [u8; 32] = Sha256::digest(given.as_bytes()).into();
         // Every entry is compared, so the time taken does not say which one matched.
         let mut found = None;
         for (entry, scope) in &self.entries {
@@ -106,8 +137,17 @@ impl Tokens {
                 found = Some(scope);
             }
         }
-        found.ok_or_else(unauthorized)
+        found.cloned().ok_or_else(unauthorized)
     }
+}
+
+/// The token of an `Authorization: Bearer <token>` header. The scheme is matched in any
+/// case (`bearer`, `BEARER`), as RFC 7235 has it, and the token trimmed.
+pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.trim_start().split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }
 
 impl Scope {
@@ -208,8 +248,8 @@ impl Writer {
     }
 }
 
-/// The writer and tokens, or why updates are refused.
-fn updates_on(shared: &Shared) -> Result<(&Writer, &Tokens), ApiError> {
+/// The writer and the tokens of the moment, or why updates are refused.
+fn updates_on(shared: &Shared) -> Result<(&Writer, Arc<Tokens>), ApiError> {
     let Some(writer) = &shared.writer else {
         return Err(ApiError::new(
             StatusCode::NOT_FOUND,
@@ -224,7 +264,7 @@ fn updates_on(shared: &Shared) -> Result<(&Writer, &Tokens), ApiError> {
             "updates over HTTP are off: start the server with --tokens FILE",
         ));
     };
-    Ok((writer, tokens))
+    Ok((writer, tokens.load_full()))
 }
 
 fn body_of(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {

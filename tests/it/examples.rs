@@ -54,8 +54,16 @@ fn http_service_nests_the_api_beside_its_own_routes() {
     assert_eq!(status, 200, "{body}");
     let page: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(page["count"], 3);
-    assert!(page["next"].as_str().unwrap().starts_with("/carefind/v1/facilities?"));
+    assert!(
+        page["next"]
+            .as_str()
+            .unwrap()
+            .starts_with("/carefind/v1/facilities?")
+    );
     let (status, body) = get("/carefind");
     assert_eq!(status, 200, "{body}");
-    assert!(body.contains("href=\"/carefind/static/style.css\""), "{body}");
+    assert!(
+        body.contains("href=\"/carefind/static/style.css\""),
+        "{body}"
+    );
 }

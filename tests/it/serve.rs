@@ -1151,3 +1151,36 @@ fn hsds_api(validate: bool) {
         valid(&taxonomy_validator, item, "taxonomy");
     }
 }
+
+/// Every API answer, each carrying or answering a place, is `no-store`; the stylesheet
+/// may be kept. A body whose Content-Type names another charset than UTF-8 is refused.
+#[test]
+fn api_answers_are_not_stored_and_content_types_are_read_strictly() {
+    let server = App::sample();
+    for path in [
+        "/v1/facilities?near=10001&limit=1",
+        "/v1/pathway?near=10001&from=detox",
+        "/hsds/service_at_locations?postcode=10001&proximity=10000",
+        "/v1/facilities?near=nowhere",
+        "/healthz",
+    ] {
+        let (_, headers, _) = server.send("GET", path, &[], b"");
+        assert_eq!(headers["cache-control"], "no-store", "{path}");
+    }
+    let (_, headers, _) = server.send("GET", "/static/style.css", &[], b"");
+    assert_eq!(headers["cache-control"], "public, max-age=3600");
+
+    let body = br#"{"near": "10001"}"#;
+    for (content_type, status) in [
+        ("application/json; charset=utf-8", 200),
+        ("application/json; charset=latin1", 415),
+        ("text/plain", 415),
+    ] {
+        let (got, answer) = server.post(
+            "/v1/facilities/search",
+            &[("Content-Type", content_type)],
+            body,
+        );
+        assert_eq!(got, status, "{content_type}: {answer}");
+    }
+}

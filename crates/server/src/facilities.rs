@@ -11,6 +11,7 @@ use carefind::{Budget, Hit, Index, QueryError};
 
 use crate::Shared;
 use crate::error::{ApiError, json_body};
+use crate::media::{is_json, media_type};
 use crate::mount::Mount;
 use crate::params::{Params, pairs, refuse_repeats, unit};
 use carefind::record::{Record, Shown};
@@ -194,11 +195,7 @@ pub(crate) async fn search(
         StatusCode::PAYLOAD_TOO_LARGE => ApiError::body_too_large(),
         status => ApiError::new(status, Some("body"), &rejection.body_text()),
     })?;
-    let is_json = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_none_or(is_json_media_type);
-    if !is_json {
+    if !media_type(&headers)?.is_none_or(|essence| is_json(&essence)) {
         return Err(ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Some("body"),
@@ -224,21 +221,6 @@ pub(crate) async fn search(
         })
         .await?;
     Ok(page.into_response())
-}
-
-/// Whether a Content-Type names JSON: `application/json` or a `+json` type, with any
-/// parameters (`application/jsonx` is not JSON).
-pub(crate) fn is_json_media_type(value: &str) -> bool {
-    let essence = value
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    essence == "application/json"
-        || essence
-            .strip_prefix("application/")
-            .is_some_and(|subtype| subtype.ends_with("+json"))
 }
 
 pub(crate) async fn one(

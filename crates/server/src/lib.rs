@@ -66,6 +66,7 @@ mod connections;
 mod error;
 mod facilities;
 mod hsds;
+mod media;
 mod mount;
 mod page;
 mod params;
@@ -465,6 +466,7 @@ pub fn router(server: Server) -> Router {
                 "this endpoint does not take that method",
             )
         })
+        .layer(middleware::map_response(no_store))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn_with_state(
             Arc::clone(&shared),
@@ -510,6 +512,18 @@ impl Shared {
             )),
         }
     }
+}
+
+/// `Cache-Control: no-store` on every answer that does not say how it may be kept: the
+/// API's answers carry places (a search's origin is in its URL, its results say where the
+/// person is), which no cache between them and the person should keep. The pages set it
+/// themselves; the stylesheet, script and icon may be kept.
+async fn no_store(mut response: Response) -> Response {
+    response
+        .headers_mut()
+        .entry(header::CACHE_CONTROL)
+        .or_insert(header::HeaderValue::from_static("no-store"));
+    response
 }
 
 /// A path no route serves: a page for a browser, JSON for everything else.

@@ -21,6 +21,7 @@ use sha2::{Digest, Sha256};
 
 use crate::Shared;
 use crate::error::{ApiError, json_body};
+use crate::media::{is_json, media_type};
 use crate::reload::constant_time_eq;
 
 /// Jobs a commit takes at most: the updates of this many requests share one transaction
@@ -309,8 +310,7 @@ pub async fn put_one(
         ));
     }
     let body = body_of(body)?;
-    if !crate::facilities::is_json_media_type(content_type(&headers).unwrap_or("application/json"))
-    {
+    if !media_type(&headers)?.is_none_or(|essence| is_json(&essence)) {
         return Err(ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Some("body"),
@@ -370,20 +370,13 @@ pub async fn post_feed(
     let (writer, tokens) = updates_on(&shared)?;
     let scope = tokens.scope(&headers)?;
     let body = body_of(body)?;
-    let essence = content_type(&headers).map(|value| {
-        value
-            .split(';')
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .to_ascii_lowercase()
-    });
+    let essence = media_type(&headers)?;
     let format = match essence.as_deref() {
         Some("text/csv") => FeedFormat::Csv,
         Some("application/x-ndjson" | "application/ndjson" | "application/jsonl") => {
             FeedFormat::Ndjson
         }
-        Some(value) if crate::facilities::is_json_media_type(value) => FeedFormat::Json,
+        Some(value) if is_json(value) => FeedFormat::Json,
         None => FeedFormat::sniff(&body),
         Some(_) => {
             return Err(ApiError::new(
@@ -423,10 +416,4 @@ pub async fn post_feed(
         "stale": outcomes.len() - applied,
         "rejected": 0,
     })))
-}
-
-fn content_type(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
 }

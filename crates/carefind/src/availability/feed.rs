@@ -435,6 +435,16 @@ pub(crate) fn parse(
         }
         text => match text.parse::<Timestamp>() {
             Ok(at) => Some(at),
+            // A well-formed time beyond what a timestamp holds (the year 9999) is said
+            // to be the future it is, not a malformed time.
+            Err(_) if beyond_timestamps(text) => {
+                problem(
+                    "updated_at",
+                    text,
+                    "is more than 5 minutes in the future".into(),
+                );
+                None
+            }
             Err(_) => {
                 problem(
                     "updated_at",
@@ -451,26 +461,50 @@ pub(crate) fn parse(
     update.beds_available = beds_available;
     update.beds_total = beds_total;
     update.wait_days = wait_days;
-    if updated.is_some()
-        && let Err(error) = update.check(check.now)
-    {
-        let (value, what) = match error {
-            UpdateError::MoreBedsThanTotal { available, total } => (
-                available.to_string(),
-                format!("is more than beds_total ({total})"),
-            ),
-            UpdateError::InTheFuture { .. } => (
-                updated_at.clone(),
-                "is more than 5 minutes in the future".to_string(),
-            ),
-        };
-        problem(error.field(), &value, what);
-    }
+    let update = match updated.map(|_| update.clone().received(check.now)) {
+        Some(Ok(received)) => received,
+        Some(Err(error)) => {
+            report(&mut problem, error, &updated_at);
+            update
+        }
+        None => update,
+    };
     if problems.is_empty() {
         Ok(update)
     } else {
         Err(problems)
     }
+}
+
+/// Says what [`Update::received`] found, in a feed's words.
+fn report(
+    problem: &mut impl FnMut(&'static str, &str, String),
+    error: UpdateError,
+    updated_at: &str,
+) {
+    let (value, what) = match error {
+        UpdateError::MoreBedsThanTotal { available, total } => (
+            available.to_string(),
+            format!("is more than beds_total ({total})"),
+        ),
+        UpdateError::InTheFuture { .. } => (
+            updated_at.to_string(),
+            "is more than 5 minutes in the future".to_string(),
+        ),
+        UpdateError::Implausible { value, max, .. } => (
+            value.to_string(),
+            format!("is more than {max}, more than any facility reports"),
+        ),
+    };
+    problem(error.field(), &value, what);
+}
+
+/// Whether `text` is a well-formed date and time that lies beyond the last instant a
+/// timestamp holds (late in the year 9999).
+fn beyond_timestamps(text: &str) -> bool {
+    text.get(..10)
+        .and_then(|date| date.parse::<jiff::civil::Date>().ok())
+        .is_some_and(|date| date.year() >= 9999)
 }
 
 /// An update as a feed row, in the order of [`COLUMNS`] (what an export writes).
@@ -500,4 +534,54 @@ pub fn row(update: &Update) -> [String; 7] {
         count(update.wait_days),
         update.updated_at.to_string(),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_csv(rows: &str) -> Feed {
+        let now: Timestamp = "2026-06-01T12:00:00Z".parse().unwrap();
+        let text = format!("id,beds_available,beds_total,wait_days,updated_at\n{rows}");
+        read(text.as_bytes(), FeedFormat::Csv, &Check::at(now)).unwrap()
+    }
+
+    #[test]
+    fn counts_no_facility_could_report_are_refused_with_the_reason() {
+        let feed = read_csv(
+            "f1,4294967295,,,2026-06-01T11:00:00Z\nf2,,,5000,2026-06-01T11:00:00Z\nf3,20,10000,,2026-06-01T11:00:00Z\n",
+        );
+        assert_eq!(feed.updates.len(), 1, "{:?}", feed.problems);
+        let said: Vec<(&str, &str)> = feed
+            .problems
+            .iter()
+            .map(|p| (p.field, p.problem.as_str()))
+            .collect();
+        assert_eq!(
+            said,
+            [
+                (
+                    "beds_available",
+                    "is more than 10000, more than any facility reports"
+                ),
+                ("wait_days", "is more than 1000, more than any facility reports"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_time_ahead_of_the_clock_is_taken_as_received_and_the_far_future_is_named() {
+        let feed = read_csv("f1,1,2,,2026-06-01T12:04:00Z\n");
+        assert_eq!(
+            feed.updates[0].updated_at,
+            "2026-06-01T12:00:00Z".parse::<Timestamp>().unwrap(),
+            "a report is no newer than its receipt"
+        );
+        let feed = read_csv("f1,1,2,,9999-12-31T23:59:59Z\nf2,1,2,,2026-06-01T12:06:00Z\n");
+        assert!(feed.updates.is_empty());
+        for problem in &feed.problems {
+            assert_eq!(problem.problem, "is more than 5 minutes in the future");
+        }
+        assert_eq!(feed.problems.len(), 2);
+    }
 }

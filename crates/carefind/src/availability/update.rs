@@ -8,6 +8,13 @@ use crate::care::CareLevel;
 /// How far in the future an update's `updated_at` may lie (clocks differ a little).
 pub const CLOCK_SKEW: SignedDuration = SignedDuration::from_mins(5);
 
+/// The most beds (open, or in all) a report may give for one facility or level: more
+/// than the largest hospitals have, so a larger count is a mistake (or `u32::MAX`).
+pub const MAX_BEDS: u32 = 10_000;
+
+/// The longest wait a report may give, in days (more than two and a half years).
+pub const MAX_WAIT_DAYS: u32 = 1_000;
+
 /// One availability report: for a whole facility (`care` is `None`) or one level of care.
 /// Every measure is optional; `updated_at` says when it was true.
 ///
@@ -80,6 +87,15 @@ impl Update {
     /// assert_eq!(error.to_string(), "5 beds available is more than the 4 in all");
     /// ```
     pub fn check(&self, now: Timestamp) -> Result<(), UpdateError> {
+        for (field, value, max) in [
+            ("beds_available", self.beds_available, MAX_BEDS),
+            ("beds_total", self.beds_total, MAX_BEDS),
+            ("wait_days", self.wait_days, MAX_WAIT_DAYS),
+        ] {
+            if let Some(value) = value.filter(|value| *value > max) {
+                return Err(UpdateError::Implausible { field, value, max });
+            }
+        }
         if let (Some(available), Some(total)) = (self.beds_available, self.beds_total)
             && available > total
         {
@@ -91,6 +107,24 @@ impl Update {
             });
         }
         Ok(())
+    }
+
+    /// The report as a store keeps it, received at `now`: checked (see
+    /// [`check`](Update::check)), and a time within the clock skew after `now` taken as
+    /// `now`. A report cannot be newer than its receipt; kept as sent, one stamped four
+    /// minutes ahead would make every honest report of those four minutes stale.
+    ///
+    /// ```
+    /// use carefind::availability::Update;
+    ///
+    /// let now: jiff::Timestamp = "2026-06-01T12:00:00Z".parse().unwrap();
+    /// let ahead = Update::new("f1", "2026-06-01T12:04:00Z".parse().unwrap());
+    /// assert_eq!(ahead.received(now).unwrap().updated_at, now);
+    /// ```
+    pub fn received(mut self, now: Timestamp) -> Result<Update, UpdateError> {
+        self.check(now)?;
+        self.updated_at = self.updated_at.min(now);
+        Ok(self)
     }
 }
 
@@ -112,6 +146,17 @@ pub enum UpdateError {
         /// The time given.
         updated_at: Timestamp,
     },
+    /// A count no facility could report: more beds than [`MAX_BEDS`], a wait longer
+    /// than [`MAX_WAIT_DAYS`].
+    #[error("{field} {value} is more than {max}, more than any facility reports")]
+    Implausible {
+        /// The field.
+        field: &'static str,
+        /// The count given.
+        value: u32,
+        /// The most it may be.
+        max: u32,
+    },
 }
 
 impl UpdateError {
@@ -127,6 +172,7 @@ impl UpdateError {
         match self {
             UpdateError::MoreBedsThanTotal { .. } => "beds_available",
             UpdateError::InTheFuture { .. } => "updated_at",
+            UpdateError::Implausible { field, .. } => field,
         }
     }
 }

@@ -740,6 +740,61 @@ fn a_reload_revokes_tokens_removed_from_the_file() {
     assert_eq!(put("Bearer new-secret"), 200);
 }
 
+/// The store's WAL index turning unwritable under a running server (a file system going
+/// read-only; here the immutable flag, which binds root too): writes are answered 503
+/// with Retry-After, reads go on, nothing dies of a bus error, and writes resume once the
+/// file is writable again.
+#[test]
+#[ignore = "needs root and chattr (an ext4 /tmp), as .ci/run has"]
+fn an_unwritable_store_gives_503_while_reads_go_on() {
+    use carefind_server::{Config, Tokens};
+
+    let dir = tempfile::tempdir_in(std::env::temp_dir()).unwrap();
+    let path = dir.path().join("live.db");
+    let file = dir.path().join("tokens.csv");
+    std::fs::write(
+        &file,
+        format!("token_sha256,facilities\n{},*\n", sha256_hex("hotline-secret")),
+    )
+    .unwrap();
+    let app = crate::common::app::App::with(
+        Config::new()
+            .store(Store::open(&path).unwrap())
+            .tokens(Tokens::from_path(&file).unwrap()),
+    );
+    let put = || {
+        let body = format!(r#"{{"accepting":true,"updated_at":"{}"}}"#, now_text());
+        app.send(
+            "PUT",
+            "/v1/facilities/S00001/availability",
+            &[
+                ("Content-Type", "application/json"),
+                ("Authorization", "Bearer hotline-secret"),
+            ],
+            body.as_bytes(),
+        )
+    };
+    assert_eq!(put().0, 200);
+    let shm = dir.path().join("live.db-shm");
+    let chattr = |flag: &str| {
+        let status = Command::new("chattr").arg(flag).arg(&shm).status().unwrap();
+        assert!(status.success(), "chattr {flag}");
+    };
+    chattr("+i");
+    let (status, headers, body) = put();
+    let (search, _) = app.get("/v1/facilities?near=10001&limit=3");
+    chattr("-i");
+    assert_eq!(status, 503, "{}", String::from_utf8_lossy(&body));
+    assert_eq!(headers["retry-after"], "60");
+    assert!(
+        String::from_utf8_lossy(&body).contains("read-only"),
+        "{}",
+        String::from_utf8_lossy(&body)
+    );
+    assert_eq!(search, 200, "reads go on");
+    assert_eq!(put().0, 200, "writes resume");
+}
+
 /// Rows of a token file that can only be mistakes are refused with their line.
 #[test]
 fn odd_token_rows_are_refused_with_their_line() {

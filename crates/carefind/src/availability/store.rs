@@ -7,6 +7,18 @@
 //! processes may write to one store; each transaction waits its turn (up to
 //! [`Store::BUSY_TIMEOUT`]).
 //!
+//! A store is opened for writing: the database, its `-wal` and the WAL index `-shm` must
+//! be writable. SQLite maps the `-shm` into memory, and a write to that mapping once the
+//! file has turned unwritable (a file system remounted read-only, an immutable flag) is
+//! a bus error that kills the process. So every read and write first asks the file
+//! system whether the three files can still be written, and answers
+//! [`StoreErrorKind::ReadOnly`] when not: the server keeps answering queries from memory
+//! and refuses updates with 503 until the files are writable again. Other processes
+//! (`carefind availability import`, `show`, `export`) open the live store as before,
+//! under the same rule; none of them can use a store whose files are not writable.
+//! Opening refuses a database SQLite finds damaged (`PRAGMA quick_check`) and one that
+//! another program made.
+//!
 //! ```
 //! use carefind::availability::store::Store;
 //! use carefind::availability::Update;
@@ -126,6 +138,14 @@ pub enum StoreErrorKind {
     /// The database holds a value this carefind cannot read.
     #[error("holds an unreadable row: {0}")]
     BadRow(&'static str),
+    /// The disk (or the file system's quota) is full: nothing of the write was kept.
+    #[error("is on a full disk: nothing was written; free space and try again")]
+    DiskFull,
+    /// An SQLite database of another program: carefind adds its tables to no one else's.
+    #[error(
+        "is an SQLite database of another program (it has tables carefind did not make): give the store a file of its own"
+    )]
+    Foreign,
     /// Anything else SQLite reported (the source says what).
     #[error("SQLite failed")]
     Sqlite,
@@ -149,6 +169,7 @@ impl StoreError {
             Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreErrorKind::Locked,
             Some(ErrorCode::CannotOpen) => StoreErrorKind::CannotOpen,
             Some(ErrorCode::DatabaseCorrupt) => StoreErrorKind::Corrupt,
+            Some(ErrorCode::DiskFull) => StoreErrorKind::DiskFull,
             _ => StoreErrorKind::Sqlite,
         };
         // The kind's message says it all for the kinds carefind names; SQLite's own text
@@ -178,18 +199,39 @@ impl Store {
     pub fn open(path: impl AsRef<Path>) -> Result<Store, StoreError> {
         let shown = path.as_ref().display().to_string();
         let fail = |error| StoreError::of(&shown, error);
+        // Before SQLite maps the WAL index of a store this process has open already.
+        writable(&shown)?;
         let connection = Connection::open(path.as_ref()).map_err(fail)?;
         connection.busy_timeout(Store::BUSY_TIMEOUT).map_err(fail)?;
         // The first read of the header is where a file that is not SQLite shows itself.
         let version: i64 = connection
             .query_row("PRAGMA user_version", [], |row| row.get(0))
             .map_err(fail)?;
-        if version != 0 && version != SCHEMA_VERSION {
-            return Err(StoreError {
-                path: shown,
-                kind: StoreErrorKind::Version(version),
+        let refuse = |kind| {
+            Err(StoreError {
+                path: shown.clone(),
+                kind,
                 source: None,
-            });
+            })
+        };
+        if version != 0 && version != SCHEMA_VERSION {
+            return refuse(StoreErrorKind::Version(version));
+        }
+        // A database that SQLite finds damaged is refused before anything is written to
+        // it (a write could spread the damage); quick_check reads every page once.
+        let verdict: String = connection
+            .query_row("PRAGMA quick_check(1)", [], |row| row.get(0))
+            .map_err(fail)?;
+        if verdict != "ok" {
+            return refuse(StoreErrorKind::Corrupt);
+        }
+        if version == 0 {
+            let tables: i64 = connection
+                .query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get(0))
+                .map_err(fail)?;
+            if tables > 0 {
+                return refuse(StoreErrorKind::Foreign);
+            }
         }
         let mode: String = connection
             .query_row("PRAGMA journal_mode=WAL", [], |row| row.get(0))
@@ -215,6 +257,17 @@ impl Store {
             connection,
             path: shown,
         })
+    }
+
+    /// Whether the store's files can still be written, asked of the file system before a
+    /// transaction touches them. SQLite keeps the WAL's index in the `-shm` file mapped
+    /// into memory: if that file turns unwritable while the store is open (a file system
+    /// remounted read-only, an immutable flag), SQLite's next write to the mapping is a
+    /// bus error that kills the process, not an error it could return. Opening each file
+    /// for writing first turns that into [`StoreErrorKind::ReadOnly`]. (A file that turns
+    /// unwritable in the microseconds between this check and the write is not caught.)
+    fn writable(&self) -> Result<(), StoreError> {
+        writable(&self.path)
     }
 
     /// Waits up to `timeout` for another writer, instead of [`Store::BUSY_TIMEOUT`].
@@ -255,6 +308,7 @@ impl Store {
     ) -> Result<Vec<bool>, StoreError> {
         let path = self.path.clone();
         let fail = |error| StoreError::of(&path, error);
+        self.writable()?;
         let transaction = self
             .connection
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -378,6 +432,8 @@ impl Store {
         parameters: impl rusqlite::Params,
         read: impl FnMut(&rusqlite::Row) -> rusqlite::Result<Result<T, &'static str>>,
     ) -> Result<Vec<T>, StoreError> {
+        // Reading marks the WAL index as well: the same bus error waits there.
+        self.writable()?;
         let path = &self.path;
         let fail = |error| StoreError::of(path, error);
         let mut statement = self.connection.prepare(sql).map_err(fail)?;
@@ -418,4 +474,60 @@ fn read_update(row: &rusqlite::Row) -> rusqlite::Result<Result<Update, &'static 
         wait_days: count(5)?,
         updated_at,
     }))
+}
+
+/// Whether the files of the store at `path` can be written (see `Store::writable`).
+fn writable(path: &str) -> Result<(), StoreError> {
+    for file in [
+        path.to_string(),
+        format!("{path}-wal"),
+        format!("{path}-shm"),
+    ] {
+        match std::fs::OpenOptions::new().write(true).open(&file) {
+            Ok(_) => {}
+            // The WAL and its index come and go with connections.
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+            Err(error) => {
+                let kind = match error.kind() {
+                    std::io::ErrorKind::ReadOnlyFilesystem
+                    | std::io::ErrorKind::PermissionDenied => StoreErrorKind::ReadOnly,
+                    _ => StoreErrorKind::CannotOpen,
+                };
+                return Err(StoreError {
+                    path: path.to_string(),
+                    kind,
+                    source: None,
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A full disk is said to be one: SQLite's SQLITE_FULL, here from a page limit on the
+    /// store's own connection (a small file system would need root to mount).
+    #[test]
+    fn a_full_disk_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path().join("full.db")).unwrap();
+        let at = |id: usize| Update::new(format!("f{id}"), Timestamp::UNIX_EPOCH);
+        store.apply(&[at(0)], Timestamp::UNIX_EPOCH).unwrap();
+        let pages: i64 = store
+            .connection
+            .query_row("PRAGMA page_count", [], |row| row.get(0))
+            .unwrap();
+        store
+            .connection
+            .pragma_update(None, "max_page_count", pages + 1)
+            .unwrap();
+        let many: Vec<Update> = (1..5_000).map(at).collect();
+        let error = store.apply(&many, Timestamp::UNIX_EPOCH).unwrap_err();
+        assert_eq!(error.kind(), StoreErrorKind::DiskFull, "{error}");
+        assert!(error.to_string().contains("full disk"), "{error}");
+        assert!(store.current_of("f1").unwrap().is_empty(), "nothing kept");
+    }
 }

@@ -191,27 +191,83 @@ fn a_file_that_is_not_a_store_and_a_locked_store_say_so_and_change_nothing() {
     assert_eq!(store.current_of("f1").unwrap()[0].beds_available, Some(2));
 }
 
+/// `chattr +i` (or `-i`) on `path`: the immutable flag binds root too, as a read-only
+/// remount does, where permissions do not.
+fn immutable(path: &std::path::Path, on: bool) {
+    let status = std::process::Command::new("chattr")
+        .arg(if on { "+i" } else { "-i" })
+        .arg(path)
+        .status()
+        .expect("chattr runs (e2fsprogs)");
+    assert!(status.success(), "chattr on {}", path.display());
+}
+
+/// A store whose files turn unwritable, the database or the WAL index mapped into memory
+/// while it is open, says so (`ReadOnly`) and never dies of a bus error; once writable
+/// again it writes. Needs root and a file system with the immutable flag (ext4), as CI
+/// has: permissions do not bind root.
 #[test]
-fn a_store_that_cannot_be_written_says_so() {
-    use std::os::unix::fs::PermissionsExt;
-    let dir = tempfile::tempdir().unwrap();
+#[ignore = "needs root and chattr (an ext4 /tmp), as .ci/run has"]
+fn a_store_that_cannot_be_written_says_so_and_never_dies_of_it() {
+    let dir = tempfile::tempdir_in(std::env::temp_dir()).unwrap();
     let path = dir.path().join("a.db");
-    Store::open(&path).unwrap();
-    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o555)).unwrap();
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
-    // Permissions bind everyone but root, and the tests may run as root (CI does).
-    let probe = dir.path().join("probe");
-    if std::fs::write(&probe, b"x").is_ok() {
-        println!("skipped: running as root, who may write a read-only file");
-        let _ = std::fs::remove_file(&probe);
-        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-        return;
+    let mut store = Store::open(&path).unwrap();
+    store.apply(&[update("f1", None, 1, 1)], now()).unwrap();
+    let shm = dir.path().join("a.db-shm");
+    assert!(shm.is_file(), "WAL mode keeps its index in a-db-shm");
+    for file in [shm.clone(), path.clone()] {
+        immutable(&file, true);
+        let outcome = store.apply(&[update("f1", None, 2, 2)], now());
+        let reopened = Store::open(&path)
+            .and_then(|mut other| other.apply(&[update("f1", None, 3, 3)], now()));
+        immutable(&file, false);
+        let error = outcome.unwrap_err();
+        assert_eq!(
+            error.kind(),
+            StoreErrorKind::ReadOnly,
+            "{}: {error}",
+            file.display()
+        );
+        assert!(reopened.is_err(), "{}", file.display());
     }
-    let outcome =
-        Store::open(&path).and_then(|mut store| store.apply(&[update("f1", None, 1, 1)], now()));
-    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-    let error = outcome.unwrap_err();
-    assert_eq!(error.kind(), StoreErrorKind::ReadOnly, "{error}");
+    store.apply(&[update("f1", None, 4, 4)], now()).unwrap();
+    assert_eq!(store.current_of("f1").unwrap()[0].beds_available, Some(4));
+}
+
+/// A database SQLite calls damaged is refused at open, before anything is written; one
+/// of another program is refused and left as it was, with no table of carefind's added.
+#[test]
+fn a_damaged_or_foreign_database_is_refused_and_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let foreign = dir.path().join("theirs.db");
+    let theirs = rusqlite::Connection::open(&foreign).unwrap();
+    theirs
+        .execute_batch("CREATE TABLE people (name TEXT); INSERT INTO people VALUES ('ada');")
+        .unwrap();
+    drop(theirs);
+    let before = std::fs::read(&foreign).unwrap();
+    let error = Store::open(&foreign).err().unwrap();
+    assert_eq!(error.kind(), StoreErrorKind::Foreign, "{error}");
+    assert_eq!(std::fs::read(&foreign).unwrap(), before);
+
+    let path = dir.path().join("damaged.db");
+    let mut store = Store::open(&path).unwrap();
+    let many: Vec<Update> = (0..2_000)
+        .map(|i| update(&format!("f{i}"), None, 1, 1))
+        .collect();
+    store.apply(&many, now()).unwrap();
+    drop(store);
+    // Checkpointed into the database by the last close; scribble over a page of the
+    // tables (the header, page 1, stays good, so the file still opens as SQLite).
+    let mut bytes = std::fs::read(&path).unwrap();
+    assert!(bytes.len() > 5 * 4096, "{} bytes", bytes.len());
+    for byte in &mut bytes[3 * 4096..3 * 4096 + 200] {
+        *byte = 0xA5;
+    }
+    std::fs::write(&path, &bytes).unwrap();
+    let error = Store::open(&path).err().unwrap();
+    assert_eq!(error.kind(), StoreErrorKind::Corrupt, "{error}");
+    assert_eq!(std::fs::read(&path).unwrap(), bytes, "nothing written");
 }
 
 proptest! {

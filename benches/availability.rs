@@ -113,5 +113,32 @@ fn availability(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, availability);
+/// Refusing a report whose `care` is 1 KB to 1 MB long (a PUT's body, a feed's row): the
+/// value is named too long before any matching, so the cost is the JSON parse's, linear
+/// in the body, and no longer the edit distances' (2.57 s at 1 MB before the bound).
+fn long_values(c: &mut Criterion) {
+    let mut group = c.benchmark_group("refuse_long_care");
+    let now = jiff::Timestamp::now();
+    for size in [1_000usize, 10_000, 100_000, 1_000_000] {
+        let body = format!(
+            r#"{{"id":"S00001","care":"{}","updated_at":"2026-06-01T08:00:00Z"}}"#,
+            "x".repeat(size)
+        );
+        group.bench_function(format!("{size}_bytes"), |b| {
+            b.iter(|| {
+                let feed = feed::read(body.as_bytes(), FeedFormat::Json, &Check::at(now)).unwrap();
+                assert_eq!(feed.problems.len(), 1);
+                black_box(feed)
+            })
+        });
+        // The term alone, as the HTTP filters and the CLI read it.
+        let word = "x".repeat(size);
+        group.bench_function(format!("{size}_bytes_term"), |b| {
+            b.iter(|| black_box(word.parse::<carefind::CareLevel>().unwrap_err()))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, availability, long_values);
 criterion_main!(benches);

@@ -754,7 +754,10 @@ fn an_unwritable_store_gives_503_while_reads_go_on() {
     let file = dir.path().join("tokens.csv");
     std::fs::write(
         &file,
-        format!("token_sha256,facilities\n{},*\n", sha256_hex("hotline-secret")),
+        format!(
+            "token_sha256,facilities\n{},*\n",
+            sha256_hex("hotline-secret")
+        ),
     )
     .unwrap();
     let app = crate::common::app::App::with(
@@ -793,6 +796,74 @@ fn an_unwritable_store_gives_503_while_reads_go_on() {
     );
     assert_eq!(search, 200, "reads go on");
     assert_eq!(put().0, 200, "writes resume");
+}
+
+/// A long value is named too long, not matched; a feed is read only as far as its first
+/// row outside the token's scope.
+#[test]
+fn long_values_are_refused_and_a_feed_stops_at_its_first_row_outside_the_scope() {
+    use carefind_server::{Config, Tokens};
+
+    let dir = temp_dir();
+    let file = dir.path().join("tokens.csv");
+    std::fs::write(
+        &file,
+        format!(
+            "token_sha256,facilities\n{},S00001\n",
+            sha256_hex("staff-secret")
+        ),
+    )
+    .unwrap();
+    let app = crate::common::app::App::with(
+        Config::new()
+            .store(Store::open(store_in(&dir)).unwrap())
+            .tokens(Tokens::from_path(&file).unwrap()),
+    );
+    let staff = ("Authorization", "Bearer staff-secret");
+    let json = ("Content-Type", "application/json");
+    let body = format!(
+        r#"{{"care":"{}","accepting":true,"updated_at":"{}"}}"#,
+        "x".repeat(1_000_000),
+        now_text()
+    );
+    let (status, answer) = app.put(
+        "/v1/facilities/S00001/availability",
+        &[json, staff],
+        body.as_bytes(),
+    );
+    assert_eq!(
+        (status, &answer["parameter"]),
+        (422, &Value::from("care")),
+        "{answer:.300}"
+    );
+    assert!(
+        answer.to_string().len() < 2_000,
+        "the answer quotes a part of the value"
+    );
+
+    let row = |id: &str| {
+        format!(
+            r#"{{"id":"{id}","accepting":true,"updated_at":"{}"}}"#,
+            now_text()
+        )
+    };
+    let feed = format!("[{},{},{}]", row("S00001"), row("S00002"), row("S00001"));
+    let (status, answer) = app.post("/v1/availability", &[json, staff], feed.as_bytes());
+    assert_eq!(
+        (status, &answer["parameter"]),
+        (403, &Value::from("id")),
+        "{answer}"
+    );
+    assert!(
+        answer["error"].as_str().unwrap().contains("\"S00002\""),
+        "{answer}"
+    );
+    let (status, answer) = app.post(
+        "/v1/availability",
+        &[json, staff],
+        format!("[{}]", row("S00001")).as_bytes(),
+    );
+    assert_eq!(status, 200, "{answer}");
 }
 
 /// Rows of a token file that can only be mistakes are refused with their line.

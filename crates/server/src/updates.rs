@@ -13,8 +13,8 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use carefind::Locator;
 use carefind::availability::Update;
-use carefind::availability::feed::{self, Check, FeedFormat};
-use carefind::availability::store::Store;
+use carefind::availability::feed::{self, Check, FeedError, FeedFormat};
+use carefind::availability::store::{Store, StoreError, StoreErrorKind};
 use jiff::Timestamp;
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -23,6 +23,7 @@ use crate::Shared;
 use crate::error::{ApiError, json_body};
 use crate::media::{is_json, media_type};
 use crate::reload::constant_time_eq;
+use crate::workers::Lane;
 
 /// Jobs a commit takes at most: the updates of this many requests share one transaction
 /// (and one flush to disk) when they arrive together.
@@ -174,7 +175,7 @@ fn parse_hex(text: &str) -> Option<[u8; 32]> {
 /// One request's updates, waiting for their commit.
 struct Job {
     updates: Vec<Update>,
-    reply: tokio::sync::oneshot::Sender<Result<Vec<bool>, String>>,
+    reply: tokio::sync::oneshot::Sender<Result<Vec<bool>, Arc<StoreError>>>,
 }
 
 /// The writer: one thread owns the store; requests hand it their updates and wait until
@@ -216,8 +217,9 @@ impl Writer {
                             }
                         }
                         Err(error) => {
+                            let error = Arc::new(error);
                             for job in batch {
-                                let _ = job.reply.send(Err(error.to_string()));
+                                let _ = job.reply.send(Err(Arc::clone(&error)));
                             }
                         }
                     }
@@ -235,17 +237,35 @@ impl Writer {
             .map_err(|_| ApiError::busy("too many updates are waiting to be written; try again"))?;
         match answer.await {
             Ok(Ok(outcomes)) => Ok(outcomes),
-            Ok(Err(message)) => Err(ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                None,
-                &format!("the update was not stored: {message}"),
-            )),
+            Ok(Err(error)) => Err(not_stored(&error)),
             Err(_) => Err(ApiError::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 None,
                 "the update was not stored",
             )),
         }
+    }
+}
+
+/// 503 for a write the store could not make, saying why and when to try again: the
+/// store's trouble (a full disk, a file turned read-only, another writer) is the
+/// server's, not the request's, and passes.
+fn not_stored(error: &StoreError) -> ApiError {
+    let retry_after = match error.kind() {
+        StoreErrorKind::Locked => 5,
+        StoreErrorKind::DiskFull | StoreErrorKind::ReadOnly => 60,
+        _ => 30,
+    };
+    ApiError {
+        retry_after: Some(retry_after),
+        ..ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            None,
+            &format!(
+                "the update was not stored: {}",
+                carefind::error::chain(error)
+            ),
+        )
     }
 }
 
@@ -386,24 +406,26 @@ pub async fn post_feed(
             ));
         }
     };
+    // Read off the async threads (a feed may be large), the token's scope checked row
+    // by row: the read stops at the first row outside it.
     let index = shared.locator.index();
-    let known = |id: &str| index.get(id).is_some();
-    let feed = feed::read(
-        &body,
-        format,
-        &Check::at(Timestamp::now()).known_ids(&known),
-    )
-    .map_err(|e| ApiError::bad("body", e))?;
-    if let Some(outside) = feed.updates.iter().find(|update| !scope.allows(&update.id)) {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            Some("id"),
-            &format!(
-                "this token may not update facility {:?}; nothing was applied",
-                outside.id
-            ),
-        ));
-    }
+    let feed = shared
+        .compute(Lane::Heavy, move |_| {
+            let known = |id: &str| index.get(id).is_some();
+            let allowed = |id: &str| scope.allows(id);
+            let check = Check::at(Timestamp::now())
+                .known_ids(&known)
+                .allowed_ids(&allowed);
+            feed::read(&body, format, &check).map_err(|error| match error {
+                FeedError::NotAllowed { id, .. } => ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    Some("id"),
+                    &format!("this token may not update facility {id:?}; nothing was applied"),
+                ),
+                other => ApiError::bad("body", other),
+            })
+        })
+        .await?;
     if !feed.problems.is_empty() {
         return Err(unprocessable(&feed));
     }

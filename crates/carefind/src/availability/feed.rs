@@ -103,18 +103,50 @@ impl FeedFormat {
     }
 }
 
+/// The longest value a feed's field may have. Every field is short (an id, a level, a
+/// count, a time): a longer value is a problem named before anything else is done with
+/// it.
+pub const MAX_FIELD_BYTES: usize = 256;
+
 /// What rows are checked against beyond themselves.
 pub struct Check<'a> {
     /// The clock: `updated_at` may be at most five minutes after it.
     pub now: Timestamp,
     /// Whether a facility id is in the directory (`None`: every id is taken).
     pub known: Option<&'a (dyn Fn(&str) -> bool + Sync)>,
+    /// Whether the sender may update a facility (`None`: any); the first row outside
+    /// this stops the read (see [`FeedError::NotAllowed`]).
+    pub allowed: Option<&'a (dyn Fn(&str) -> bool + Sync)>,
 }
 
 impl<'a> Check<'a> {
     /// Checks against the clock `now` only.
     pub fn at(now: Timestamp) -> Self {
-        Check { now, known: None }
+        Check {
+            now,
+            known: None,
+            allowed: None,
+        }
+    }
+
+    /// Also stops at the first row whose id `allowed` refuses: a sender's scope, checked
+    /// row by row as the feed is read, so that a token for one facility cannot make the
+    /// server read a whole feed about others.
+    ///
+    /// ```
+    /// use carefind::availability::feed::{self, Check, FeedError, FeedFormat, Place};
+    ///
+    /// let mine = |id: &str| id == "f1";
+    /// let check = Check::at(jiff::Timestamp::now()).allowed_ids(&mine);
+    /// let text = b"id,updated_at\nf1,2020-01-01T00:00:00Z\nf2,2020-01-01T00:00:00Z\n";
+    /// match feed::read(text, FeedFormat::Csv, &check) {
+    ///     Err(FeedError::NotAllowed { place, id }) => assert_eq!((place, id.as_str()), (Place::Line(3), "f2")),
+    ///     other => panic!("{other:?}"),
+    /// }
+    /// ```
+    pub fn allowed_ids(mut self, allowed: &'a (dyn Fn(&str) -> bool + Sync)) -> Self {
+        self.allowed = Some(allowed);
+        self
     }
 
     /// Also checks that every id is one `known` accepts.
@@ -218,6 +250,15 @@ pub enum FeedError {
     /// The JSON is valid but not an array of objects or an object.
     #[error("{0}: a feed is a JSON array of objects, or one object")]
     NotAFeed(String),
+    /// A row about a facility the sender may not update (see [`Check::allowed_ids`]):
+    /// the read stopped there.
+    #[error("{place}: the sender may not update facility {id:?}; the feed was read no further")]
+    NotAllowed {
+        /// The row.
+        place: Place,
+        /// Its id (at most [`MAX_FIELD_BYTES`] of it).
+        id: String,
+    },
 }
 
 /// Reads a whole feed from `bytes`, checking every row.
@@ -225,29 +266,7 @@ pub fn read(bytes: &[u8], format: FeedFormat, check: &Check) -> Result<Feed, Fee
     let mut feed = Feed::default();
     match format {
         FeedFormat::Csv => read_csv(bytes, check, &mut feed)?,
-        FeedFormat::Json => {
-            let value: Value = serde_json::from_slice(bytes)?;
-            match value {
-                Value::Array(items) => {
-                    for (i, item) in items.iter().enumerate() {
-                        let place = Place::Item(i as u64 + 1);
-                        let object = item.as_object().ok_or_else(|| {
-                            FeedError::NotAFeed(format!("{place} is {}", json_kind(item)))
-                        })?;
-                        take(&mut feed, place, fields_of_object(object), check);
-                    }
-                }
-                Value::Object(object) => {
-                    take(&mut feed, Place::Item(1), fields_of_object(&object), check)
-                }
-                other => {
-                    return Err(FeedError::NotAFeed(format!(
-                        "the document is {}",
-                        json_kind(&other)
-                    )));
-                }
-            }
-        }
+        FeedFormat::Json => read_json(bytes, check, &mut feed)?,
         FeedFormat::Ndjson => {
             for (i, line) in bytes.split(|b| *b == b'\n').enumerate() {
                 if line.trim_ascii().is_empty() {
@@ -260,11 +279,91 @@ pub fn read(bytes: &[u8], format: FeedFormat, check: &Check) -> Result<Feed, Fee
                 let object = value.as_object().ok_or_else(|| {
                     FeedError::NotAFeed(format!("{place} is {}", json_kind(&value)))
                 })?;
-                take(&mut feed, place, fields_of_object(object), check);
+                take(&mut feed, place, fields_of_object(object), check)?;
             }
         }
     }
     Ok(feed)
+}
+
+/// A JSON feed: an array read item by item (each checked, the sender's scope too, before
+/// the next is parsed), or one object.
+fn read_json(bytes: &[u8], check: &Check, feed: &mut Feed) -> Result<(), FeedError> {
+    use serde::Deserializer as _;
+    use serde::de::{self, SeqAccess, Visitor};
+
+    struct Rows<'f, 'c> {
+        feed: &'f mut Feed,
+        check: &'f Check<'c>,
+        /// Why the read stopped, when a row stopped it (serde's error cannot carry it).
+        stopped: &'f mut Option<FeedError>,
+    }
+
+    impl<'de> Visitor<'de> for Rows<'_, '_> {
+        type Value = ();
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("an array of objects, or one object")
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> Result<(), A::Error> {
+            let mut count = 0u64;
+            while let Some(item) = items.next_element::<Value>()? {
+                count += 1;
+                let place = Place::Item(count);
+                let outcome = match item.as_object() {
+                    Some(object) => take(self.feed, place, fields_of_object(object), self.check),
+                    None => Err(FeedError::NotAFeed(format!(
+                        "{place} is {}",
+                        json_kind(&item)
+                    ))),
+                };
+                if let Err(error) = outcome {
+                    *self.stopped = Some(error);
+                    return Err(de::Error::custom("stopped"));
+                }
+            }
+            Ok(())
+        }
+
+        fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+            let object: serde_json::Map<String, Value> =
+                serde::Deserialize::deserialize(de::value::MapAccessDeserializer::new(map))?;
+            if let Err(error) = take(
+                self.feed,
+                Place::Item(1),
+                fields_of_object(&object),
+                self.check,
+            ) {
+                *self.stopped = Some(error);
+                return Err(de::Error::custom("stopped"));
+            }
+            Ok(())
+        }
+    }
+
+    let mut stopped = None;
+    let mut reader = serde_json::Deserializer::from_slice(bytes);
+    let outcome = reader.deserialize_any(Rows {
+        feed,
+        check,
+        stopped: &mut stopped,
+    });
+    if let Some(error) = stopped {
+        return Err(error);
+    }
+    match outcome {
+        Ok(()) => Ok(reader.end()?),
+        Err(error) if error.is_data() => {
+            // Valid JSON of another kind: say which, as a feed error.
+            let value: Value = serde_json::from_slice(bytes)?;
+            Err(FeedError::NotAFeed(format!(
+                "the document is {}",
+                json_kind(&value)
+            )))
+        }
+        Err(error) => Err(FeedError::Json(error)),
+    }
 }
 
 /// What kind of JSON value `value` is, for messages ("a number", "an array").
@@ -322,7 +421,7 @@ fn read_csv(bytes: &[u8], check: &Check, feed: &mut Feed) -> Result<(), FeedErro
                 .trim()
                 .to_string()
         });
-        take(feed, place, fields, check);
+        take(feed, place, fields, check)?;
     }
     Ok(())
 }
@@ -337,8 +436,18 @@ fn fields_of_object(object: &serde_json::Map<String, Value>) -> Fields {
     })
 }
 
-/// Checks one row and files it as an update or as problems.
-fn take(feed: &mut Feed, place: Place, fields: Fields, check: &Check) {
+/// Checks one row and files it as an update or as problems; stops the read at a row
+/// about a facility the sender may not update.
+fn take(feed: &mut Feed, place: Place, fields: Fields, check: &Check) -> Result<(), FeedError> {
+    let id = &fields[0];
+    if let Some(allowed) = check.allowed
+        && (id.len() > MAX_FIELD_BYTES || !allowed(id))
+    {
+        return Err(FeedError::NotAllowed {
+            place,
+            id: crate::load::excerpt(id, MAX_FIELD_BYTES).to_string(),
+        });
+    }
     feed.read += 1;
     match parse(place, &fields, check) {
         Ok(update) => {
@@ -347,6 +456,7 @@ fn take(feed: &mut Feed, place: Place, fields: Fields, check: &Check) {
         }
         Err(problems) => feed.problems.extend(problems),
     }
+    Ok(())
 }
 
 /// One row as an update, or every problem it has.
@@ -364,6 +474,21 @@ pub(crate) fn parse(
             problem: what,
         });
     };
+    // A value longer than any field can be is named before anything else looks at it.
+    let mut too_long = false;
+    for (field, value) in COLUMNS.iter().zip(fields) {
+        if value.len() > MAX_FIELD_BYTES {
+            problem(
+                field,
+                value,
+                format!("is longer than {MAX_FIELD_BYTES} bytes"),
+            );
+            too_long = true;
+        }
+    }
+    if too_long {
+        return Err(problems);
+    }
     let [
         id,
         care,
@@ -464,7 +589,7 @@ pub(crate) fn parse(
     let update = match updated.map(|_| update.clone().received(check.now)) {
         Some(Ok(received)) => received,
         Some(Err(error)) => {
-            report(&mut problem, error, &updated_at);
+            report(&mut problem, error, updated_at);
             update
         }
         None => update,
@@ -564,7 +689,10 @@ mod tests {
                     "beds_available",
                     "is more than 10000, more than any facility reports"
                 ),
-                ("wait_days", "is more than 1000, more than any facility reports"),
+                (
+                    "wait_days",
+                    "is more than 1000, more than any facility reports"
+                ),
             ]
         );
     }

@@ -123,6 +123,8 @@ fn spellings<T: Term>(term: T) -> impl Iterator<Item = &'static str> {
 /// Compares a user's word with a known spelling, ignoring ASCII case and treating `_` and
 /// spaces as `-`, without allocating (this runs for every list item of every loaded row).
 pub(crate) fn same_word(word: &str, known: &str) -> bool {
+    #[cfg(test)]
+    inspected::add(word.len().min(known.len()) * usize::from(word.len() == known.len()));
     word.len() == known.len()
         && word
             .bytes()
@@ -141,14 +143,26 @@ fn folded(word: &str) -> String {
     word.bytes().map(|b| fold(b) as char).collect()
 }
 
-/// Builds the error for an unknown word, with the closest valid name as a suggestion.
+/// The longest word any vocabulary could mean: every name, code, label and alias is
+/// shorter. A longer word is unknown without being compared with anything, so the cost of
+/// refusing it does not grow with its length (a 1 MB "care level" took seconds of edit
+/// distances to refuse).
+pub const MAX_TERM_BYTES: usize = 64;
+
+/// Builds the error for an unknown word, with the closest valid name as a suggestion
+/// (none for a word longer than [`MAX_TERM_BYTES`], which is quoted cut short).
 fn unknown<T: Term>(word: &str) -> UnknownTerm {
     let mut valid: Vec<&'static str> = T::ALL.iter().map(|t| t.name()).collect();
     valid.extend(T::GROUPS.iter().map(|g| g.name));
+    let (value, suggestion) = if word.len() > MAX_TERM_BYTES {
+        (crate::load::excerpt(word, MAX_TERM_BYTES).to_string(), None)
+    } else {
+        (word.to_string(), suggest::<T>(word))
+    };
     UnknownTerm {
         kind: T::KIND,
-        value: word.to_string(),
-        suggestion: suggest::<T>(word),
+        value,
+        suggestion,
         valid,
     }
 }
@@ -156,6 +170,8 @@ fn unknown<T: Term>(word: &str) -> UnknownTerm {
 /// The canonical name most likely meant: first a word found inside a label or alias
 /// ("intensive" → iop), then the smallest edit distance to any spelling, within reason.
 fn suggest<T: Term>(word: &str) -> Option<&'static str> {
+    #[cfg(test)]
+    inspected::add(word.len());
     let word = folded(word.trim());
     if word.is_empty() {
         return None;
@@ -387,9 +403,61 @@ mod tests {
     }
 
     #[test]
+    fn a_long_word_is_refused_without_being_compared() {
+        use crate::CareLevel;
+        // The bytes the matchers look at, for a word of each length: the same for 1 KB
+        // and 1 MB, since neither is compared with anything.
+        let cost = |len: usize| {
+            let word = "x".repeat(len);
+            let before = inspected::total();
+            let error = <CareLevel as Term>::parse_one(&word).unwrap_err();
+            assert!(
+                error.suggestion.is_none() && error.value.len() < 100,
+                "{}",
+                error.value
+            );
+            let error = parse_word::<CareLevel>(&word).unwrap_err();
+            assert!(
+                error.value.ends_with(&format!("({len} bytes in all)")),
+                "{}",
+                error.value
+            );
+            inspected::total() - before
+        };
+        assert_eq!(cost(1_000), cost(1_000_000));
+        assert_eq!(cost(65), cost(1_000_000));
+        // A word within the bound is matched, and may be suggested for.
+        assert_eq!(
+            <CareLevel as Term>::parse_one("iopp")
+                .unwrap_err()
+                .suggestion,
+            Some("iop")
+        );
+    }
+
+    #[test]
     fn edit_distance_counts_single_edits() {
         assert_eq!(edit_distance("kitten", "sitting"), 3);
         assert_eq!(edit_distance("", "abc"), 3);
         assert_eq!(edit_distance("iop", "iop"), 0);
+    }
+}
+
+/// The bytes the matchers look at on this thread, counted in tests only: what shows that
+/// refusing a long word costs the same whatever its length.
+#[cfg(test)]
+mod inspected {
+    use std::cell::Cell;
+
+    thread_local! {
+        static BYTES: Cell<usize> = const { Cell::new(0) };
+    }
+
+    pub(super) fn add(bytes: usize) {
+        BYTES.with(|count| count.set(count.get() + bytes));
+    }
+
+    pub(super) fn total() -> usize {
+        BYTES.with(Cell::get)
     }
 }

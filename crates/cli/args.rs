@@ -789,6 +789,16 @@ pub struct ServeArgs {
     #[arg(long, value_name = "N", default_value_t = 256)]
     pub max_connections: usize,
 
+    /// Open connections one client (an IPv4 address, an IPv6 /64) may hold; past it its
+    /// new ones are answered 503 and closed [default: half of --max-connections]
+    #[arg(long, value_name = "N")]
+    pub max_per_client: Option<usize>,
+
+    /// A proxy of your own (ADDRESS or ADDRESS/PREFIX; repeat for more) whose connections
+    /// begin with a PROXY protocol v1 line naming the client, who is then counted
+    #[arg(long = "trusted-proxy", value_name = "NETWORK")]
+    pub trusted_proxies: Vec<String>,
+
     /// Seconds a client has to send a request's head, and an idle connection is kept open
     #[arg(long, value_name = "SECONDS", default_value_t = 10)]
     pub idle_timeout: u64,

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use carefind::Locator;
 use carefind::availability::store::Store;
-use carefind_server::{Config, Limits, Server, Tokens};
+use carefind_server::{Config, Limits, Network, Server, Tokens};
 
 use crate::args::ServeArgs;
 use crate::dataset;
@@ -83,8 +83,19 @@ pub fn run(args: &ServeArgs) -> Result<Outcome, Failure> {
             path.display()
         );
     }
+    let max_connections = args.max_connections.max(1);
     let limits = Limits {
-        max_connections: args.max_connections.max(1),
+        max_connections,
+        max_per_client: args
+            .max_per_client
+            .unwrap_or_else(|| Limits::per_client_default(max_connections))
+            .max(1),
+        trusted_proxies: args
+            .trusted_proxies
+            .iter()
+            .map(|network| network.parse::<Network>())
+            .collect::<Result<_, _>>()
+            .map_err(|e| Failure::flag("--trusted-proxy", e))?,
         idle_timeout: Duration::from_secs(args.idle_timeout.max(1)),
         shutdown_grace: Duration::from_secs(args.shutdown_grace),
     };

@@ -697,6 +697,8 @@ fn connections_are_capped_idle_ones_closed_and_sigterm_has_a_deadline() {
         &[
             "--max-connections",
             "4",
+            "--max-per-client",
+            "4",
             "--idle-timeout",
             "1",
             "--shutdown-grace",
@@ -1183,4 +1185,113 @@ fn api_answers_are_not_stored_and_content_types_are_read_strictly() {
         );
         assert_eq!(got, status, "{content_type}: {answer}");
     }
+}
+
+/// A connection from `from` (any 127.x address is this host) to `address`.
+fn connect_from(from: &str, address: &str) -> std::io::Result<TcpStream> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime
+        .block_on(async {
+            let socket = tokio::net::TcpSocket::new_v4()?;
+            socket.bind(format!("{from}:0").parse().unwrap())?;
+            let stream = socket.connect(address.parse().unwrap()).await?;
+            stream.into_std()
+        })
+        .and_then(|stream| {
+            stream.set_nonblocking(false)?;
+            Ok(stream)
+        })
+}
+
+/// Whatever a server answers on `stream` within two seconds.
+fn answer(stream: &mut TcpStream) -> String {
+    stream
+        .set_read_timeout(Some(Duration::from_secs(2)))
+        .unwrap();
+    let mut bytes = Vec::new();
+    let _ = stream.read_to_end(&mut bytes);
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// One client holding idle connections gets no more than its share; everyone else is
+/// served all along (the slow-client pattern: 40 idle connections from one address, 75
+/// probes from another). Behind a trusted proxy the client its PROXY line names is
+/// counted; an untrusted peer's PROXY line is not believed.
+#[test]
+fn one_client_cannot_hold_more_than_its_share_of_connections() {
+    let server = Server::start(
+        &[
+            "--max-connections",
+            "64",
+            "--max-per-client",
+            "16",
+            "--idle-timeout",
+            "30",
+            "--trusted-proxy",
+            "127.0.0.3/32",
+        ],
+        None,
+    );
+    let address = server.address.clone();
+    let mut idle = Vec::new();
+    let mut refused = 0;
+    for _ in 0..40 {
+        let mut stream = connect_from("127.0.0.1", &address).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_millis(300)))
+            .unwrap();
+        let mut first = [0u8; 12];
+        match stream.read(&mut first) {
+            Ok(n) if n > 0 => {
+                let mut rest = answer(&mut stream);
+                rest.insert_str(0, &String::from_utf8_lossy(&first[..n]));
+                assert!(rest.starts_with("HTTP/1.1 503"), "{rest}");
+                assert!(
+                    rest.contains("as many connections as one client may"),
+                    "{rest}"
+                );
+                let body = rest.split("\r\n\r\n").nth(1).unwrap();
+                serde_json::from_str::<Value>(body).unwrap();
+                refused += 1;
+            }
+            _ => idle.push(stream),
+        }
+    }
+    assert_eq!((idle.len(), refused), (16, 24));
+    for i in 0..75 {
+        let mut probe = connect_from("127.0.0.2", &address).unwrap();
+        probe
+            .write_all(b"GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+            .unwrap();
+        let said = answer(&mut probe);
+        assert!(said.starts_with("HTTP/1.1 200"), "probe {i}: {said}");
+    }
+
+    // Through the trusted proxy at 127.0.0.3: counted by the client it names.
+    let proxied = |client: &str| {
+        let mut stream = connect_from("127.0.0.3", &address).unwrap();
+        stream
+            .write_all(format!("PROXY TCP4 {client} 127.0.0.1 40000 80\r\n").as_bytes())
+            .unwrap();
+        stream
+    };
+    let held: Vec<TcpStream> = (0..16).map(|_| proxied("198.51.100.7")).collect();
+    std::thread::sleep(Duration::from_millis(300));
+    let mut over = proxied("198.51.100.7");
+    assert!(answer(&mut over).contains("as many connections as one client may"));
+    let mut other = proxied("203.0.113.9");
+    other
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    assert!(answer(&mut other).starts_with("HTTP/1.1 200"));
+    // From a peer that is no trusted proxy, a PROXY line is not a request.
+    let mut stranger = connect_from("127.0.0.4", &address).unwrap();
+    stranger
+        .write_all(b"PROXY TCP4 198.51.100.8 127.0.0.1 40000 80\r\nGET /healthz HTTP/1.1\r\nHost: t\r\n\r\n")
+        .unwrap();
+    assert!(answer(&mut stranger).starts_with("HTTP/1.1 400"));
+    drop((held, idle));
 }

@@ -76,7 +76,7 @@ mod stats;
 mod updates;
 mod workers;
 
-pub use connections::{Limits, serve};
+pub use connections::{Limits, Network, serve};
 pub use page::Pages;
 pub use reload::ReloadError;
 pub use updates::Tokens;

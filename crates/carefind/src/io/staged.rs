@@ -98,9 +98,20 @@ impl StagedFile {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let temporary = tempfile::Builder::new()
-            .prefix(&format!(".{file_name}."))
-            .suffix(".partial")
+        let prefix = format!(".{file_name}.");
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix).suffix(".partial");
+        // The file it becomes has the mode a file written in place would have: the old
+        // file's, or read-write for all less the umask (tempfile's own default is 0600,
+        // whatever the umask, which left every export unreadable to the group).
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode =
+                std::fs::metadata(&target).map_or(0o666, |old| old.permissions().mode() & 0o7777);
+            builder.permissions(std::fs::Permissions::from_mode(mode));
+        }
+        let temporary = builder
             .tempfile_in(directory)
             .map_err(|source| Error::Io { file: name, source })?;
         Ok(StagedFile {
@@ -230,4 +241,40 @@ fn sync_directory(directory: &Path) -> std::io::Result<()> {
 #[cfg(not(unix))]
 fn sync_directory(_: &Path) -> std::io::Result<()> {
     Ok(())
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use std::io::Write;
+    use std::os::unix::fs::PermissionsExt;
+
+    use super::StagedFile;
+
+    /// The process's umask, from /proc (reading it any other way sets it).
+    fn umask() -> u32 {
+        let status = std::fs::read_to_string("/proc/self/status").unwrap();
+        let line = status.lines().find(|l| l.starts_with("Umask:")).unwrap();
+        u32::from_str_radix(line.split_whitespace().nth(1).unwrap(), 8).unwrap()
+    }
+
+    fn write(path: &std::path::Path) {
+        let mut staged = StagedFile::new(path).unwrap();
+        writeln!(staged.file(), "x").unwrap();
+        staged.commit().unwrap();
+    }
+
+    #[test]
+    fn a_new_file_has_the_umasks_mode_and_a_replaced_one_keeps_its_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let new = dir.path().join("new.csv");
+        write(&new);
+        let mode = |path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&new), 0o666 & !umask());
+        let old = dir.path().join("old.csv");
+        std::fs::write(&old, "y").unwrap();
+        std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o640)).unwrap();
+        write(&old);
+        assert_eq!(mode(&old), 0o640);
+        assert_eq!(std::fs::read_to_string(&old).unwrap(), "x\n");
+    }
 }

@@ -11,8 +11,8 @@
 //! be writable. SQLite maps the `-shm` into memory, and a write to that mapping once the
 //! file has turned unwritable (a file system remounted read-only, an immutable flag) is
 //! a bus error that kills the process. So every read and write first asks the file
-//! system whether the three files can still be written, and answers
-//! [`StoreErrorKind::ReadOnly`] when not: the server keeps answering queries from memory
+//! system (`access(2)`, opening nothing) whether the three files can still be written,
+//! and answers [`StoreErrorKind::ReadOnly`] when not: the server keeps answering queries from memory
 //! and refuses updates with 503 until the files are writable again. Other processes
 //! (`carefind availability import`, `show`, `export`) open the live store as before,
 //! under the same rule; none of them can use a store whose files are not writable.
@@ -45,6 +45,11 @@ use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior, pa
 
 use super::{Availability, Update};
 use crate::care::CareLevel;
+
+/// A database's schema version and how many tables, views and indexes it has, read in one
+/// snapshot.
+const STATE: &str =
+    "SELECT (SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM sqlite_master)";
 
 /// The schema version this carefind writes (`PRAGMA user_version`).
 const SCHEMA_VERSION: i64 = 1;
@@ -204,8 +209,10 @@ impl Store {
         let connection = Connection::open(path.as_ref()).map_err(fail)?;
         connection.busy_timeout(Store::BUSY_TIMEOUT).map_err(fail)?;
         // The first read of the header is where a file that is not SQLite shows itself.
-        let version: i64 = connection
-            .query_row("PRAGMA user_version", [], |row| row.get(0))
+        // Both in one statement, so one snapshot: a carefind creating the store now sets
+        // its tables and its version in one transaction, never seen half done.
+        let (version, tables): (i64, i64) = connection
+            .query_row(STATE, [], |row| Ok((row.get(0)?, row.get(1)?)))
             .map_err(fail)?;
         let refuse = |kind| {
             Err(StoreError {
@@ -217,6 +224,10 @@ impl Store {
         if version != 0 && version != SCHEMA_VERSION {
             return refuse(StoreErrorKind::Version(version));
         }
+        // Before anything is written to it (WAL mode is written into the header).
+        if version == 0 && tables > 0 {
+            return refuse(StoreErrorKind::Foreign);
+        }
         // A database that SQLite finds damaged is refused before anything is written to
         // it (a write could spread the damage); quick_check reads every page once.
         let verdict: String = connection
@@ -225,33 +236,19 @@ impl Store {
         if verdict != "ok" {
             return refuse(StoreErrorKind::Corrupt);
         }
-        if version == 0 {
-            let tables: i64 = connection
-                .query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get(0))
-                .map_err(fail)?;
-            if tables > 0 {
-                return refuse(StoreErrorKind::Foreign);
+        // Two carefinds opening a new store at once can meet in SQLite's switch to WAL,
+        // which answers "busy" without waiting for the busy timeout: tried again until it.
+        let started = std::time::Instant::now();
+        loop {
+            match prepare(&connection, version, &shown) {
+                Err(error)
+                    if error.kind == StoreErrorKind::Locked
+                        && started.elapsed() < Store::BUSY_TIMEOUT =>
+                {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                outcome => break outcome?,
             }
-        }
-        let mode: String = connection
-            .query_row("PRAGMA journal_mode=WAL", [], |row| row.get(0))
-            .map_err(fail)?;
-        if !mode.eq_ignore_ascii_case("wal") {
-            return Err(StoreError {
-                path: shown,
-                kind: StoreErrorKind::ReadOnly,
-                source: None,
-            });
-        }
-        connection
-            .execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")
-            .map_err(fail)?;
-        if version == 0 {
-            connection
-                .execute_batch(&format!(
-                    "BEGIN IMMEDIATE; {SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
-                ))
-                .map_err(fail)?;
         }
         Ok(Store {
             connection,
@@ -263,9 +260,11 @@ impl Store {
     /// transaction touches them. SQLite keeps the WAL's index in the `-shm` file mapped
     /// into memory: if that file turns unwritable while the store is open (a file system
     /// remounted read-only, an immutable flag), SQLite's next write to the mapping is a
-    /// bus error that kills the process, not an error it could return. Opening each file
-    /// for writing first turns that into [`StoreErrorKind::ReadOnly`]. (A file that turns
-    /// unwritable in the microseconds between this check and the write is not caught.)
+    /// bus error that kills the process, not an error it could return. Asking first
+    /// whether each file may be written (`access(2)`, which honours read-only file systems
+    /// and the immutable flag, for root too) turns that into [`StoreErrorKind::ReadOnly`].
+    /// (A file that turns unwritable in the microseconds between this check and the write
+    /// is not caught.)
     fn writable(&self) -> Result<(), StoreError> {
         writable(&self.path)
     }
@@ -476,21 +475,80 @@ fn read_update(row: &rusqlite::Row) -> rusqlite::Result<Result<Update, &'static 
     }))
 }
 
-/// Whether the files of the store at `path` can be written (see `Store::writable`).
+/// Puts an opened store in WAL mode with its settings, and creates its tables when
+/// `version` says it has none.
+fn prepare(connection: &Connection, version: i64, shown: &str) -> Result<(), StoreError> {
+    let fail = |error| StoreError::of(shown, error);
+    let refuse = |kind| {
+        Err(StoreError {
+            path: shown.to_string(),
+            kind,
+            source: None,
+        })
+    };
+    let mode: String = connection
+        .query_row("PRAGMA journal_mode=WAL", [], |row| row.get(0))
+        .map_err(fail)?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return refuse(StoreErrorKind::ReadOnly);
+    }
+    connection
+        .execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")
+        .map_err(fail)?;
+    if version == 0 {
+        // Decided under the write lock: another carefind may be creating the store
+        // at this moment (its tables then are carefind's, and the version says so).
+        connection.execute_batch("BEGIN IMMEDIATE").map_err(fail)?;
+        let decided = (|| {
+            let (version, tables): (i64, i64) =
+                connection.query_row(STATE, [], |row| Ok((row.get(0)?, row.get(1)?)))?;
+            Ok::<_, rusqlite::Error>(match (version, tables) {
+                (0, 0) => {
+                    connection.execute_batch(&format!(
+                        "{SCHEMA} PRAGMA user_version = {SCHEMA_VERSION};"
+                    ))?;
+                    None
+                }
+                (0, _) => Some(StoreErrorKind::Foreign),
+                (SCHEMA_VERSION, _) => None,
+                (other, _) => Some(StoreErrorKind::Version(other)),
+            })
+        })();
+        match decided {
+            Ok(None) => connection.execute_batch("COMMIT").map_err(fail)?,
+            Ok(Some(kind)) => {
+                let _ = connection.execute_batch("ROLLBACK");
+                return refuse(kind);
+            }
+            Err(error) => {
+                let _ = connection.execute_batch("ROLLBACK");
+                return Err(fail(error));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whether the files of the store at `path` can be written (see `Store::writable`),
+/// asked with `access(2)`: no descriptor is opened, since closing one this process had
+/// opened on a database file would release every POSIX lock SQLite holds on it (and a
+/// second process would then take the WAL index for its own and truncate it).
 fn writable(path: &str) -> Result<(), StoreError> {
+    use rustix::fs::{Access, access};
     for file in [
         path.to_string(),
         format!("{path}-wal"),
         format!("{path}-shm"),
     ] {
-        match std::fs::OpenOptions::new().write(true).open(&file) {
-            Ok(_) => {}
+        match access(file.as_str(), Access::WRITE_OK) {
+            Ok(()) => {}
             // The WAL and its index come and go with connections.
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
-            Err(error) => {
-                let kind = match error.kind() {
-                    std::io::ErrorKind::ReadOnlyFilesystem
-                    | std::io::ErrorKind::PermissionDenied => StoreErrorKind::ReadOnly,
+            Err(rustix::io::Errno::NOENT) => {}
+            Err(errno) => {
+                let kind = match errno {
+                    rustix::io::Errno::ROFS
+                    | rustix::io::Errno::PERM
+                    | rustix::io::Errno::ACCESS => StoreErrorKind::ReadOnly,
                     _ => StoreErrorKind::CannotOpen,
                 };
                 return Err(StoreError {

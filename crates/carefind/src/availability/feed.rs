@@ -217,6 +217,9 @@ pub struct Feed {
     pub places: Vec<Place>,
     /// Every problem of the other rows; a row can have several.
     pub problems: Vec<FeedProblem>,
+    /// Rows with at least one problem (counted as read: two rows can share a place, as
+    /// CSV rows split by a carriage return alone share a line).
+    pub rows_rejected: u64,
 }
 
 impl Feed {
@@ -228,9 +231,7 @@ impl Feed {
     /// assert_eq!(Feed::default().rejected(), 0);
     /// ```
     pub fn rejected(&self) -> u64 {
-        let mut places: Vec<Place> = self.problems.iter().map(|p| p.place).collect();
-        places.dedup();
-        places.len() as u64
+        self.rows_rejected
     }
 }
 
@@ -402,6 +403,7 @@ fn read_csv(bytes: &[u8], check: &Check, feed: &mut Feed) -> Result<(), FeedErro
         let place = Place::Line(record.position().map_or(0, |p| p.line()));
         if record.len() != header.len() {
             feed.read += 1;
+            feed.rows_rejected += 1;
             feed.problems.push(FeedProblem {
                 place,
                 field: "id",
@@ -454,7 +456,10 @@ fn take(feed: &mut Feed, place: Place, fields: Fields, check: &Check) -> Result<
             feed.updates.push(update);
             feed.places.push(place);
         }
-        Err(problems) => feed.problems.extend(problems),
+        Err(problems) => {
+            feed.rows_rejected += 1;
+            feed.problems.extend(problems);
+        }
     }
     Ok(())
 }
@@ -669,6 +674,15 @@ mod tests {
         let now: Timestamp = "2026-06-01T12:00:00Z".parse().unwrap();
         let text = format!("id,beds_available,beds_total,wait_days,updated_at\n{rows}");
         read(text.as_bytes(), FeedFormat::Csv, &Check::at(now)).unwrap()
+    }
+
+    /// Two bad rows split by a carriage return alone share a line: both are counted.
+    #[test]
+    fn every_bad_row_is_counted_even_where_two_share_a_place() {
+        let feed = read_csv("f1,x,,,2026-06-01T11:00:00Z\rf2,y,,,2026-06-01T11:00:00Z\n");
+        assert_eq!(feed.read, 2);
+        assert_eq!(feed.problems[0].place, feed.problems[1].place);
+        assert_eq!(feed.rejected(), 2);
     }
 
     #[test]

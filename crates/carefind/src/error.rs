@@ -141,6 +141,14 @@ pub enum Problem {
     /// A date is not a calendar date written `YYYY-MM-DD`.
     #[error("is not a date written YYYY-MM-DD")]
     Date,
+    /// A text longer than any field of a facility could be.
+    #[error("is {bytes} bytes long; a field holds at most {max}")]
+    TooLong {
+        /// Its length.
+        bytes: usize,
+        /// The most a field may hold.
+        max: usize,
+    },
     /// A quoted field runs over line ends and holds what look like rows: a quote opened
     /// on this row's line was probably never closed, and the rows it swallowed would
     /// otherwise load as one facility's text.

@@ -44,7 +44,7 @@ use uuid::Uuid;
 use crate::availability::{Availability, Update};
 use crate::facility_ref::FacilityRef;
 
-pub use read::{HsdsLoaded, from_path, from_slice, from_tabular};
+pub use read::{HsdsLoaded, MAX_FIELD_BYTES, from_path, from_slice, from_tabular};
 pub use tabular::{TABLES, Table, to_tabular};
 pub use write::{Ids, bed_unit, location, service, service_at_location, service_capacities};
 

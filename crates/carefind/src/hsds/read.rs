@@ -131,6 +131,33 @@ pub(crate) struct Converted {
 /// One array item read: the notes on what it held besides, and its conversions.
 type ItemRead = (Vec<String>, Vec<Converted>);
 
+/// The longest text an HSDS object's field may hold: far beyond any name, address or
+/// description a facility has.
+pub const MAX_FIELD_BYTES: usize = 65_536;
+
+/// The first text in `value` longer than [`MAX_FIELD_BYTES`], as its path below `at` and
+/// its length.
+fn too_long(value: &Value, at: &str) -> Option<(String, usize)> {
+    let join = |key: &str| {
+        if at.is_empty() {
+            key.to_string()
+        } else {
+            format!("{at}/{key}")
+        }
+    };
+    match value {
+        Value::String(text) if text.len() > MAX_FIELD_BYTES => Some((at.to_string(), text.len())),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, item)| too_long(item, &join(&i.to_string()))),
+        Value::Object(fields) => fields
+            .iter()
+            .find_map(|(key, field)| too_long(field, &join(key))),
+        _ => None,
+    }
+}
+
 /// Converts one found `service_at_location`.
 pub(crate) fn convert(found: &Found, options: &LoadOptions) -> Converted {
     let mut labels = Labels::default();
@@ -444,6 +471,24 @@ fn facility(
         .and_then(|s| s.get("organization"))
         .filter(|o| o.is_object())
         .or(found.organization);
+    // A text longer than any field could be is refused before it is looked at further
+    // (a 20 MB description would otherwise be read, trimmed and kept).
+    for (name, value) in [
+        ("", Some(sal)),
+        ("service", service),
+        ("service/organization", organization),
+    ] {
+        if let Some((path, bytes)) = value.and_then(|value| too_long(value, name)) {
+            return Err(place.error(
+                &path,
+                String::new(),
+                Problem::TooLong {
+                    bytes,
+                    max: MAX_FIELD_BYTES,
+                },
+            ));
+        }
+    }
     let location = sal.get("location").filter(|l| l.is_object());
     let Some(location) = location else {
         return Err(place.error(

@@ -362,6 +362,28 @@ fn bad_documents_are_named_and_nothing_is_lost() {
     );
 }
 
+/// A text longer than any field could be (a 20 MB description) rejects its row, naming
+/// the field, and the other rows load.
+#[test]
+fn a_field_past_the_bound_rejects_its_row_and_names_the_field() {
+    let facilities = [at("a", 40.0), at("b", 40.1)];
+    let mut document = hsds::to_json(&facilities, None);
+    let huge = "x".repeat(20 * 1024 * 1024);
+    let items = document.as_array_mut().unwrap();
+    items[1]["service"]["description"] = Value::from(huge);
+    let bytes = serde_json::to_vec(&document).unwrap();
+    let read = hsds::from_slice(&bytes, "big.json", &LoadOptions::lenient()).unwrap();
+    let report = &read.loaded.report;
+    assert_eq!((report.read, report.loaded), (2, 1), "{report}");
+    let said = report.rejected[0].to_string();
+    assert!(said.contains("service/description"), "{said}");
+    assert!(
+        said.contains("20971520 bytes long; a field holds at most 65536"),
+        "{said}"
+    );
+    assert!(said.len() < 1_000, "the value is not quoted whole");
+}
+
 /// A data package's resource paths are relative and inside it, as the Data Package
 /// specification requires: "..", absolute paths, URLs and links that leave the package
 /// are refused before anything is opened, and a link that stays inside is read.

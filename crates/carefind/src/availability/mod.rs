@@ -46,4 +46,4 @@ mod update;
 
 pub use need::Need;
 pub use table::{Applied, Availability};
-pub use update::{Update, UpdateError};
+pub use update::{CLOCK_SKEW, MAX_BEDS, MAX_WAIT_DAYS, Update, UpdateError};

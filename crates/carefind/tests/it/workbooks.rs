@@ -144,3 +144,28 @@ fn bad_workbooks_are_named_clearly() {
     let error = national_directory::from_path(&no_zip.0, &options, &placement).unwrap_err();
     assert!(error.to_string().contains("no column for zip"), "{error}");
 }
+
+/// A workbook the fuzzer made, whose cell reference of many letters overflows the
+/// workbook reader's column count (a panic in the dependency, in builds with overflow
+/// checks): an error naming the file, never a crash.
+#[test]
+fn a_workbook_that_breaks_its_reader_is_an_error() {
+    let bytes = include_bytes!("regressions/workbook-long-cell-reference.xlsx");
+    let nowhere = |_: &str| None;
+    for options in [LoadOptions::strict(), LoadOptions::lenient()] {
+        let outcome = national_directory::from_slice(
+            bytes,
+            "fuzzed.xlsx",
+            &options,
+            &Placement::ZipCentroid(&nowhere),
+        );
+        match outcome {
+            Err(Error::Workbook { file, .. }) => assert_eq!(file, "fuzzed.xlsx"),
+            Err(other) => panic!("{other}"),
+            Ok(loaded) => assert_eq!(
+                loaded.report.loaded + loaded.report.rejected.len() as u64,
+                loaded.report.read
+            ),
+        }
+    }
+}

@@ -130,16 +130,66 @@ pub fn from_path(
 ) -> Result<Loaded, Error> {
     let path = path.as_ref();
     let source = path.display().to_string();
-    let workbook_error = |message: String| Error::Workbook {
-        file: source.clone(),
+    let workbook = guarded(&source, || calamine::open_workbook_auto(path))?;
+    read(workbook, source, options, placement)
+}
+
+/// Loads a National Directory workbook held in memory (`.xlsx`, `.xls`, `.xlsb` or `.ods`,
+/// told apart by its bytes), as [`from_path`] does a file; `source` names it in messages.
+///
+/// ```
+/// use carefind::load::national_directory::{self, Placement};
+/// use carefind::load::LoadOptions;
+///
+/// let nowhere = |_: &str| None;
+/// let error = national_directory::from_slice(b"not a workbook", "upload.xlsx", &LoadOptions::lenient(), &Placement::ZipCentroid(&nowhere)).unwrap_err();
+/// assert!(error.to_string().starts_with("upload.xlsx"));
+/// ```
+pub fn from_slice(
+    bytes: &[u8],
+    source: &str,
+    options: &LoadOptions,
+    placement: &Placement,
+) -> Result<Loaded, Error> {
+    let workbook = guarded(source, || {
+        calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
+    })?;
+    read(workbook, source.to_string(), options, placement)
+}
+
+/// Runs a step of the workbook reader, its error or its panic named as the workbook's
+/// fault. The reader is a dependency, and some malformed workbooks panic in it (a cell
+/// reference of many letters overflows its column count, found by fuzzing): the panic
+/// is caught here so that a bad upload is an error, never a crash.
+fn guarded<T, E: std::fmt::Display>(
+    source: &str,
+    step: impl FnOnce() -> Result<T, E>,
+) -> Result<T, Error> {
+    let failed = |message: String| Error::Workbook {
+        file: source.to_string(),
         message,
     };
-    let mut workbook =
-        calamine::open_workbook_auto(path).map_err(|e| workbook_error(e.to_string()))?;
-    let sheet = workbook
-        .worksheet_range_at(0)
-        .ok_or_else(|| workbook_error("it has no sheet".into()))?
-        .map_err(|e| workbook_error(e.to_string()))?;
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(step)) {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(error)) => Err(failed(error.to_string())),
+        Err(_) => Err(failed(
+            "the workbook is malformed: its reader failed on it".into(),
+        )),
+    }
+}
+
+/// The first sheet of an open workbook, every row loaded or reported.
+fn read<RS: std::io::Read + std::io::Seek>(
+    mut workbook: calamine::Sheets<RS>,
+    source: String,
+    options: &LoadOptions,
+    placement: &Placement,
+) -> Result<Loaded, Error> {
+    let sheet = guarded(&source, || {
+        workbook
+            .worksheet_range_at(0)
+            .unwrap_or_else(|| Err(calamine::Error::Msg("it has no sheet")))
+    })?;
     let mut rows = sheet.rows();
     let Some(header) = rows.next() else {
         return Err(Error::EmptyFile { file: source });

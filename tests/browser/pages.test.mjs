@@ -221,6 +221,23 @@ test("every control is reachable with Tab, with a visible focus, and Enter searc
   await context.close();
 });
 
+test("\"use my location\" fills the place to two decimals, so the URL holds no doorstep", async () => {
+  const { context, page, requests } = await open({
+    geolocation: { latitude: 40.750512, longitude: -73.993612 },
+    permissions: ["geolocation"],
+  });
+  await page.goto(`${base}/`);
+  await page.click("#locate");
+  await page.waitForFunction(() => document.getElementById("near").value !== "");
+  assert.equal(await page.inputValue("#near"), "40.75, -73.99");
+  await Promise.all([page.waitForURL(/\/find\?/), page.click("form.search button[type=submit]")]);
+  const near = new URL(page.url()).searchParams.get("near");
+  assert.equal(near, "40.75, -73.99");
+  assert.ok((await cardIds(page)).length > 0);
+  onlyLocal(requests);
+  await context.close();
+});
+
 test("screenshots of the results page at 375 and 1280 px", { skip: !process.env.SCREENSHOTS }, async () => {
   for (const width of [375, 1280]) {
     const { context, page } = await open({ viewport: { width, height: 900 } });

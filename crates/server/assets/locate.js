@@ -10,7 +10,9 @@
     status.textContent = button.getAttribute("data-locating");
     navigator.geolocation.getCurrentPosition(
       function (position) {
-        field.value = position.coords.latitude.toFixed(4) + ", " + position.coords.longitude.toFixed(4);
+        // Two decimals, about a kilometre: enough to find care nearby, and what enters the
+        // URL and the browser's history is not the person's doorstep.
+        field.value = position.coords.latitude.toFixed(2) + ", " + position.coords.longitude.toFixed(2);
         status.textContent = "";
         field.focus();
       },

@@ -28,20 +28,34 @@ pub fn levels(care: CareSet, lang: Lang) -> String {
         .join(", ")
 }
 
-/// `tel:` for a US phone number as directories write it; `None` when it is not one.
+/// `tel:` for a US phone number as directories write it (`None` when it is not one), its
+/// extension (`x8716`, `ext. 8716`, `extension 8716`) after a pause (`,`): phones dial
+/// the number, wait, then send the extension, where most ignore `;ext=`.
 pub fn tel(phone: &str) -> Option<String> {
-    let digits: String = phone
-        .split(['x', 'X'])
-        .next()
-        .unwrap_or_default()
+    let at = phone
+        .find(|c: char| c.is_ascii_alphabetic())
+        .unwrap_or(phone.len());
+    let (number, rest) = phone.split_at(at);
+    let digits: String = number.chars().filter(char::is_ascii_digit).collect();
+    let number = match digits.len() {
+        10 => format!("tel:+1{digits}"),
+        11 if digits.starts_with('1') => format!("tel:+{digits}"),
+        3 => format!("tel:{digits}"),
+        _ => return None,
+    };
+    let word: String = rest
         .chars()
-        .filter(char::is_ascii_digit)
+        .take_while(char::is_ascii_alphabetic)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let extension: String = rest[word.len()..]
+        .trim_start_matches(['.', ':', ' ', '#'])
+        .chars()
+        .take_while(char::is_ascii_digit)
         .collect();
-    match digits.len() {
-        10 => Some(format!("tel:+1{digits}")),
-        11 if digits.starts_with('1') => Some(format!("tel:+{digits}")),
-        3 => Some(format!("tel:{digits}")),
-        _ => None,
+    match (word.as_str(), extension.is_empty()) {
+        ("x" | "ext" | "extension", false) => Some(format!("{number},{extension}")),
+        _ => Some(number),
     }
 }
 
@@ -202,7 +216,23 @@ mod tests {
         assert_eq!(tel("(212) 555-0100").as_deref(), Some("tel:+12125550100"));
         assert_eq!(
             tel("1-800-662-4357 x12").as_deref(),
-            Some("tel:+18006624357")
+            Some("tel:+18006624357,12")
+        );
+        assert_eq!(
+            tel("212-529-6320 x8716").as_deref(),
+            Some("tel:+12125296320,8716")
+        );
+        assert_eq!(
+            tel("(212) 529-6320 Ext. 8716").as_deref(),
+            Some("tel:+12125296320,8716")
+        );
+        assert_eq!(
+            tel("212-529-6320 extension 12").as_deref(),
+            Some("tel:+12125296320,12")
+        );
+        assert_eq!(
+            tel("212-529-6320 (main)").as_deref(),
+            Some("tel:+12125296320")
         );
         assert_eq!(tel("call us"), None);
         assert_eq!(

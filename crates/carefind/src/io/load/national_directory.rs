@@ -188,7 +188,7 @@ fn read<RS: std::io::Read + std::io::Seek>(
     let sheet = guarded(&source, || {
         workbook
             .worksheet_range_at(0)
-            .unwrap_or_else(|| Err(calamine::Error::Msg("it has no sheet")))
+            .unwrap_or(Err(calamine::Error::Msg("it has no sheet")))
     })?;
     let mut rows = sheet.rows();
     let Some(header) = rows.next() else {

@@ -204,21 +204,22 @@ impl Drop for Held {
     }
 }
 
-/// The answer to a client past its share: it is closed right after.
-const CLIENT_BUSY: &[u8] = b"HTTP/1.1 503 Service Unavailable\r\n\
-content-type: application/json\r\n\
-retry-after: 1\r\n\
-connection: close\r\n\
-content-length: 114\r\n\r\n\
-{\"error\": \"your address holds as many connections as one client may; try again\", \"parameter\": null, \"status\": 503}";
+/// A 503 for a connection that is closed right after it: JSON saying `message`, with
+/// Retry-After, its length counted (a constant once declared 96 bytes of 98).
+fn refusal(message: &str) -> Vec<u8> {
+    let body = serde_json::json!({"error": message, "parameter": null, "status": 503}).to_string();
+    format!(
+        "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\nretry-after: 1\r\nconnection: close\r\ncontent-length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
+}
 
-/// The answer to a connection past the cap: it is closed right after.
-const BUSY: &[u8] = b"HTTP/1.1 503 Service Unavailable\r\n\
-content-type: application/json\r\n\
-retry-after: 1\r\n\
-connection: close\r\n\
-content-length: 98\r\n\r\n\
-{\"error\": \"the server has too many open connections; try again\", \"parameter\": null, \"status\": 503}";
+/// Writes `answer` to a connection this server will not serve, and closes it.
+async fn refuse(mut stream: tokio::net::TcpStream, answer: Vec<u8>) {
+    let _ = tokio::time::timeout(Duration::from_secs(1), stream.write_all(&answer)).await;
+    let _ = stream.shutdown().await;
+}
 
 /// Serves `app` on `listener` until `shutdown` resolves, then waits up to the grace period
 /// for open connections to finish their requests, and drops the rest.
@@ -258,11 +259,10 @@ pub async fn serve(
                     limits.max_connections
                 );
             }
-            tokio::spawn(async move {
-                let mut stream = stream;
-                let _ = tokio::time::timeout(Duration::from_secs(1), stream.write_all(BUSY)).await;
-                let _ = stream.shutdown().await;
-            });
+            tokio::spawn(refuse(
+                stream,
+                refusal("the server has too many open connections; try again"),
+            ));
             continue;
         };
         let _ = stream.set_nodelay(true);
@@ -282,10 +282,8 @@ pub async fn serve(
                 false => None,
             };
             let Some(_held) = clients.take(client_of(client.unwrap_or(peer.ip()))) else {
-                let _ = tokio::time::timeout(Duration::from_secs(1), stream.write_all(CLIENT_BUSY))
-                    .await;
-                let _ = stream.shutdown().await;
-                return;
+                let message = "your address holds as many connections as one client may; try again";
+                return refuse(stream, refusal(message)).await;
             };
             let mut builder = hyper::server::conn::http1::Builder::new();
             builder

@@ -8,15 +8,25 @@ use std::path::PathBuf;
 
 pub mod pbf;
 
-/// `shared/NAME` in the nearest directory above this crate that has one (the
-/// repository's parent in CI), else where it would be beside the repository.
-fn shared(name: &str, probe: &str) -> PathBuf {
+/// The directory of `shared/NAME`: `$VARIABLE` when set, else `shared/NAME` in the
+/// nearest directory above this crate that has `probe` in it (the repository's parent in
+/// CI). A test asking for it fails, naming what it needs, when `probe` is not there.
+fn shared(variable: &str, name: &str, probe: &str, what: &str) -> PathBuf {
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    manifest
-        .ancestors()
-        .map(|dir| dir.join("shared").join(name))
-        .find(|dir| dir.join(probe).is_file())
-        .unwrap_or_else(|| manifest.join("../../../shared").join(name))
+    let dir = match std::env::var_os(variable) {
+        Some(dir) => PathBuf::from(dir),
+        None => manifest
+            .ancestors()
+            .map(|dir| dir.join("shared").join(name))
+            .find(|dir| dir.join(probe).is_file())
+            .unwrap_or_else(|| manifest.join("../../../shared").join(name)),
+    };
+    assert!(
+        dir.join(probe).is_file(),
+        "this test needs {what}: no {probe} in {} (set {variable})",
+        dir.display()
+    );
+    dir
 }
 
 /// The real datasets: `shared/datasets` beside the repository, or $CAREFIND_DATASETS.
@@ -24,49 +34,29 @@ fn shared(name: &str, probe: &str) -> PathBuf {
 /// test` says "ignored"; run with `--include-ignored` (as `.ci/run` does), a test whose
 /// data is missing fails rather than passing having checked nothing.
 pub fn datasets() -> PathBuf {
-    const PROBE: &str = "samhsa_sa_facilities_2021.csv";
-    let dir = match std::env::var_os("CAREFIND_DATASETS") {
-        Some(dir) => PathBuf::from(dir),
-        None => shared("datasets", PROBE),
-    };
-    assert!(
-        dir.join(PROBE).is_file(),
-        "this test needs the real datasets: none in {} (set CAREFIND_DATASETS)",
-        dir.display()
-    );
-    dir
+    shared(
+        "CAREFIND_DATASETS",
+        "datasets",
+        "samhsa_sa_facilities_2021.csv",
+        "the real datasets",
+    )
 }
 
 /// The HSDS 3.1 schemas and examples: `shared/hsds` beside the repository, or
 /// $CAREFIND_HSDS; a test that reads them is ignored by default and fails without them.
 pub fn hsds() -> PathBuf {
-    const PROBE: &str = "schema/compiled/service_at_location.json";
-    let dir = match std::env::var_os("CAREFIND_HSDS") {
-        Some(dir) => PathBuf::from(dir),
-        None => shared("hsds", PROBE),
-    };
-    assert!(
-        dir.join(PROBE).is_file(),
-        "this test needs the HSDS schemas: none in {} (set CAREFIND_HSDS)",
-        dir.display()
-    );
-    dir
+    shared(
+        "CAREFIND_HSDS",
+        "hsds",
+        "schema/compiled/service_at_location.json",
+        "the HSDS schemas",
+    )
 }
 
 /// `FILE` of the OpenStreetMap extracts: `shared/osm` beside the repository, or
 /// $CAREFIND_OSM; a test that reads one is ignored by default and fails without it.
 pub fn osm(file: &str) -> PathBuf {
-    let dir = match std::env::var_os("CAREFIND_OSM") {
-        Some(dir) => PathBuf::from(dir),
-        None => shared("osm", file),
-    };
-    let path = dir.join(file);
-    assert!(
-        path.is_file(),
-        "this test needs {} (set CAREFIND_OSM)",
-        path.display()
-    );
-    path
+    shared("CAREFIND_OSM", "osm", file, "the OpenStreetMap extracts").join(file)
 }
 
 /// A JSON Schema validator of one of the specification's compiled schemas, checking

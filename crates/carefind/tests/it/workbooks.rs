@@ -28,6 +28,11 @@ impl Workbook {
             sheet.push_str("</row>");
         }
         sheet.push_str("</sheetData></worksheet>");
+        Workbook::with_sheet(name, sheet)
+    }
+
+    /// An .xlsx file whose first sheet is the XML `sheet`, as written.
+    fn with_sheet(name: &str, sheet: String) -> Workbook {
         let files = [
             (
                 "[Content_Types].xml",
@@ -145,16 +150,22 @@ fn bad_workbooks_are_named_clearly() {
     assert!(error.to_string().contains("no column for zip"), "{error}");
 }
 
-/// A workbook the fuzzer made, whose cell reference of many letters overflows the
-/// workbook reader's column count (a panic in the dependency, in builds with overflow
-/// checks): an error naming the file, never a crash.
+/// A cell reference of many letters, as the fuzzer made one: it overflows the workbook
+/// reader's column count (a panic in the dependency, in builds with overflow checks), and
+/// is an error naming the file, never a crash.
 #[test]
 fn a_workbook_that_breaks_its_reader_is_an_error() {
-    let bytes = include_bytes!("regressions/workbook-long-cell-reference.xlsx");
+    let sheet = concat!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
+        r#"<row r="1"><c r="ZZZZZZZZZZZZZZZZ1" t="inlineStr"><is><t>name1</t></is></c></row>"#,
+        "</sheetData></worksheet>"
+    );
+    let workbook = Workbook::with_sheet("long-reference", sheet.to_string());
+    let bytes = std::fs::read(&workbook.0).unwrap();
     let nowhere = |_: &str| None;
     for options in [LoadOptions::strict(), LoadOptions::lenient()] {
         let outcome = national_directory::from_slice(
-            bytes,
+            &bytes,
             "fuzzed.xlsx",
             &options,
             &Placement::ZipCentroid(&nowhere),
@@ -162,10 +173,7 @@ fn a_workbook_that_breaks_its_reader_is_an_error() {
         match outcome {
             Err(Error::Workbook { file, .. }) => assert_eq!(file, "fuzzed.xlsx"),
             Err(other) => panic!("{other}"),
-            Ok(loaded) => assert_eq!(
-                loaded.report.loaded + loaded.report.rejected.len() as u64,
-                loaded.report.read
-            ),
+            Ok(loaded) => panic!("read: {}", loaded.report),
         }
     }
 }

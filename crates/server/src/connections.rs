@@ -53,6 +53,7 @@ impl Limits {
 /// assert!(proxies.contains("10.1.2.3".parse()?));
 /// assert!(!proxies.contains("192.168.0.1".parse()?));
 /// assert!("::1".parse::<Network>()?.contains("::1".parse()?));
+/// assert!(proxies.contains("::ffff:10.0.0.1".parse()?));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -62,9 +63,10 @@ pub struct Network {
 }
 
 impl Network {
-    /// Whether `address` is in the range.
+    /// Whether `address` is in the range (an IPv4 address as a dual-stack listener sees
+    /// it, `::ffff:10.0.0.1`, is the IPv4 address).
     pub fn contains(&self, address: IpAddr) -> bool {
-        match (self.address, address) {
+        match (self.address, address.to_canonical()) {
             (IpAddr::V4(net), IpAddr::V4(ip)) => {
                 masked(u128::from(u32::from(net)), self.prefix, 32)
                     == masked(u128::from(u32::from(ip)), self.prefix, 32)
@@ -110,12 +112,9 @@ impl std::str::FromStr for Network {
 
 /// Who a connection counts against: an IPv4 address, or the /64 of an IPv6 address.
 fn client_of(address: IpAddr) -> IpAddr {
-    match address {
-        IpAddr::V4(_) => address,
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => IpAddr::V4(v4),
-            None => IpAddr::V6((u128::from(v6) >> 64 << 64).into()),
-        },
+    match address.to_canonical() {
+        IpAddr::V6(v6) => IpAddr::V6((u128::from(v6) >> 64 << 64).into()),
+        v4 => v4,
     }
 }
 

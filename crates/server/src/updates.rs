@@ -37,7 +37,7 @@ pub struct Tokens {
     path: Option<PathBuf>,
 }
 
-pub(crate) enum Scope {
+enum Scope {
     Every,
     Only(HashSet<String>),
 }
@@ -108,16 +108,6 @@ impl Tokens {
     /// The file these tokens were read from, read again: what a reload swaps in.
     pub(crate) fn reread(&self) -> Option<Result<Tokens, String>> {
         self.path.as_deref().map(Tokens::from_path)
-    }
-
-    /// How many tokens there are.
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    /// Whether there are none.
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
     }
 
     /// The scope of the bearer token in `headers`, compared by hash in constant time;

@@ -300,6 +300,23 @@ fn read_json(bytes: &[u8], check: &Check, feed: &mut Feed) -> Result<(), FeedErr
         stopped: &'f mut Option<FeedError>,
     }
 
+    impl Rows<'_, '_> {
+        /// Files one item, or keeps why the read stops there and says so to serde.
+        fn row<E: de::Error>(&mut self, place: Place, item: &Value) -> Result<(), E> {
+            let outcome = match item.as_object() {
+                Some(object) => take(self.feed, place, fields_of_object(object), self.check),
+                None => Err(FeedError::NotAFeed(format!(
+                    "{place} is {}",
+                    json_kind(item)
+                ))),
+            };
+            outcome.map_err(|error| {
+                *self.stopped = Some(error);
+                E::custom("stopped")
+            })
+        }
+    }
+
     impl<'de> Visitor<'de> for Rows<'_, '_> {
         type Value = ();
 
@@ -307,39 +324,19 @@ fn read_json(bytes: &[u8], check: &Check, feed: &mut Feed) -> Result<(), FeedErr
             f.write_str("an array of objects, or one object")
         }
 
-        fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> Result<(), A::Error> {
+        fn visit_seq<A: SeqAccess<'de>>(mut self, mut items: A) -> Result<(), A::Error> {
             let mut count = 0u64;
             while let Some(item) = items.next_element::<Value>()? {
                 count += 1;
-                let place = Place::Item(count);
-                let outcome = match item.as_object() {
-                    Some(object) => take(self.feed, place, fields_of_object(object), self.check),
-                    None => Err(FeedError::NotAFeed(format!(
-                        "{place} is {}",
-                        json_kind(&item)
-                    ))),
-                };
-                if let Err(error) = outcome {
-                    *self.stopped = Some(error);
-                    return Err(de::Error::custom("stopped"));
-                }
+                self.row(Place::Item(count), &item)?;
             }
             Ok(())
         }
 
-        fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
-            let object: serde_json::Map<String, Value> =
+        fn visit_map<A: de::MapAccess<'de>>(mut self, map: A) -> Result<(), A::Error> {
+            let object: Value =
                 serde::Deserialize::deserialize(de::value::MapAccessDeserializer::new(map))?;
-            if let Err(error) = take(
-                self.feed,
-                Place::Item(1),
-                fields_of_object(&object),
-                self.check,
-            ) {
-                *self.stopped = Some(error);
-                return Err(de::Error::custom("stopped"));
-            }
-            Ok(())
+            self.row(Place::Item(1), &object)
         }
     }
 

@@ -187,12 +187,17 @@ impl StoreError {
         }
     }
 
-    fn bad_row(path: &str, reason: &'static str) -> StoreError {
+    /// An error of `kind` that SQLite did not report (so with no source).
+    fn refused(path: &str, kind: StoreErrorKind) -> StoreError {
         StoreError {
             path: path.to_string(),
-            kind: StoreErrorKind::BadRow(reason),
+            kind,
             source: None,
         }
+    }
+
+    fn bad_row(path: &str, reason: &'static str) -> StoreError {
+        StoreError::refused(path, StoreErrorKind::BadRow(reason))
     }
 }
 
@@ -214,13 +219,7 @@ impl Store {
         let (version, tables): (i64, i64) = connection
             .query_row(STATE, [], |row| Ok((row.get(0)?, row.get(1)?)))
             .map_err(fail)?;
-        let refuse = |kind| {
-            Err(StoreError {
-                path: shown.clone(),
-                kind,
-                source: None,
-            })
-        };
+        let refuse = |kind| Err(StoreError::refused(&shown, kind));
         if version != 0 && version != SCHEMA_VERSION {
             return refuse(StoreErrorKind::Version(version));
         }
@@ -479,13 +478,7 @@ fn read_update(row: &rusqlite::Row) -> rusqlite::Result<Result<Update, &'static 
 /// `version` says it has none.
 fn prepare(connection: &Connection, version: i64, shown: &str) -> Result<(), StoreError> {
     let fail = |error| StoreError::of(shown, error);
-    let refuse = |kind| {
-        Err(StoreError {
-            path: shown.to_string(),
-            kind,
-            source: None,
-        })
-    };
+    let refuse = |kind| Err(StoreError::refused(shown, kind));
     let mode: String = connection
         .query_row("PRAGMA journal_mode=WAL", [], |row| row.get(0))
         .map_err(fail)?;
@@ -551,11 +544,7 @@ fn writable(path: &str) -> Result<(), StoreError> {
                     | rustix::io::Errno::ACCESS => StoreErrorKind::ReadOnly,
                     _ => StoreErrorKind::CannotOpen,
                 };
-                return Err(StoreError {
-                    path: path.to_string(),
-                    kind,
-                    source: None,
-                });
+                return Err(StoreError::refused(path, kind));
             }
         }
     }

@@ -535,6 +535,10 @@ pub struct AttributeArgs {
     /// Only listings verified this recently: 365d, 26w, 1y (a bare number is in days)
     #[arg(long, value_name = "AGE")]
     pub verified_within: Option<String>,
+
+    /// Only facilities that also offer telehealth (by phone or video), whatever --care asks
+    #[arg(long)]
+    pub telehealth: bool,
 }
 
 /// Availability filters and columns: shared by `find` and `pathway`.
@@ -557,6 +561,11 @@ pub struct AvailabilityArgs {
     #[arg(long, value_name = "DAYS")]
     pub max_wait: Option<u32>,
 
+    /// Keep facilities whose availability is unknown (no fresh report) beside those that
+    /// meet --accepting, --open-beds or --max-wait: the list to call and ask
+    #[arg(long)]
+    pub include_unknown: bool,
+
     /// Reports older than this count as unknown: 72h, 3d, 1w
     #[arg(long, value_name = "AGE", default_value = "72h")]
     pub fresh_within: String,
@@ -575,7 +584,9 @@ Examples:
   carefind pathway --near 'Denver, CO' --from inpatient --pair-within 5mi --format json
 
 Stages, most intensive first: detox, inpatient (hospital), residential, php, iop,
-outpatient. Every stage after --from is shown (all of them without it), nearest first;
+outpatient. The step-down path from --from is shown (every stage without it), nearest
+first, each place once and substance-use treatment unless --kind says otherwise; detox
+and hospital inpatient care both step down to residential;
 the pairs are IOP or PHP programs with a sober-living home within --pair-within, ranked by
 the whole trip: to the program, then from it to the home.";
 

@@ -57,6 +57,9 @@ pub fn shown(args: &AvailabilityArgs, care: CareSet) -> Result<Option<Arc<Shown>
     if let Some(days) = args.max_wait {
         need = need.max_wait_days(days);
     }
+    if args.include_unknown {
+        need = need.or_unknown();
+    }
     let Some(path) = &args.store else {
         if need.asks_anything() {
             let flag = if args.accepting {

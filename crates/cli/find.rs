@@ -180,12 +180,27 @@ pub fn tell_hidden(index: &Index, query: &Query) {
     }
 }
 
+/// Tells on stderr how many facilities the answer left out only because the data does not
+/// say (no fresh availability report): unknown is not "no".
+pub fn tell_left_out(index: &Index, query: &Query) {
+    let Ok(left_out) = index.left_out(query) else {
+        return;
+    };
+    let unknown = left_out.availability_unknown;
+    if unknown > 0 {
+        eprintln!(
+            "carefind: {unknown} more facilit{} match but have no recent availability report: call to ask (--include-unknown lists them)",
+            if unknown == 1 { "y" } else { "ies" }
+        );
+    }
+}
+
 fn set<T: Term>(flag: &str, lists: &[String]) -> Result<Set<T>, Failure> {
     Set::parse_list(&lists.join(",")).map_err(|e| Failure::flag(flag, e))
 }
 
 /// The filter of --payment, --age, --population, --language, --medication, --kind,
-/// --min-precision, --include-closed and --verified-within, read by the library's
+/// --min-precision, --include-closed, --verified-within and --telehealth, read by the library's
 /// `Filter::from_words` as the HTTP API and Python read theirs.
 pub fn attribute_filter(args: &AttributeArgs) -> Result<Filter, Failure> {
     let words = [
@@ -204,6 +219,7 @@ pub fn attribute_filter(args: &AttributeArgs) -> Result<Filter, Failure> {
             "verified_within",
             args.verified_within.clone().unwrap_or_default(),
         ),
+        ("telehealth", args.telehealth.to_string()),
     ];
     Filter::from_words(words.iter().map(|(name, value)| (*name, value.as_str()))).map_err(|error| {
         Failure::flag(&format!("--{}", error.name.replace('_', "-")), error.source)
@@ -222,6 +238,7 @@ fn polygon(path: &std::path::Path) -> Result<geo::Polygon<f64>, Failure> {
 fn single(index: &Index, query: Query, style: Style, out: impl Write) -> Result<Outcome, Failure> {
     let hits = index.search(&query)?;
     tell_hidden(index, &query);
+    tell_left_out(index, &query);
     let first_rank = query.offset.saturating_add(1);
     let mut output = Output::begin(style.clone(), out)?;
     output.block(&style.render(None, &hits, first_rank), hits.len())?;

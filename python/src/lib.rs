@@ -92,7 +92,7 @@ fn value_error(message: impl std::fmt::Display) -> PyErr {
 
 /// The filter of `filters` (`care`, `payment`, `age`, `population`, `language`,
 /// `medication`, `kind`: comma-separated words; `min_precision`; `include_closed`;
-/// `verified_within`), read by the library's `Filter::from_words`, as the command line and
+/// `verified_within`; `telehealth`), read by the library's `Filter::from_words`, as the command line and
 /// the HTTP API read theirs.
 fn filter_of(filters: &HashMap<String, String>) -> PyResult<Filter> {
     Filter::from_words(

@@ -26,10 +26,8 @@ fn pathway_json_has_every_later_stage_and_ranked_pairs() {
         .iter()
         .map(|s| s["stage"].as_str().unwrap())
         .collect();
-    assert_eq!(
-        stages,
-        ["inpatient", "residential", "php", "iop", "outpatient"]
-    );
+    // The step-down path: hospital inpatient care is a start, not a step after detox.
+    assert_eq!(stages, ["residential", "php", "iop", "outpatient"]);
     for step in doc["steps"].as_array().unwrap() {
         let mut last = 0.0;
         for option in step["options"].as_array().unwrap() {

@@ -223,12 +223,52 @@ fn searches_by_open_beds_acceptance_and_wait_equal_the_library() {
         "find",
         "--near",
         "10001",
+        "--within",
+        "25mi",
         "--open-beds",
         "1",
         "--store",
         &store,
     ]);
     assert_eq!(now.status.code(), Some(1), "{}", stdout(&now));
+    // ... and the answer says how many match but have not reported, and lists them on request.
+    let near = Query::within(origin, carefind::Distance::from_miles(25.0));
+    let unreported = index
+        .left_out(
+            &near
+                .clone()
+                .filter(Filter::new().available(Arc::clone(&table), Need::now().open_beds(1))),
+        )
+        .unwrap()
+        .availability_unknown;
+    assert!(unreported > 0);
+    assert!(
+        stderr(&now).contains(&format!(
+            "carefind: {unreported} more facilities match but have no recent availability report: call to ask"
+        )),
+        "{}",
+        stderr(&now)
+    );
+    let listed = carefind(&[
+        "find",
+        "--near",
+        "10001",
+        "--within",
+        "25mi",
+        "--open-beds",
+        "1",
+        "--include-unknown",
+        "--store",
+        &store,
+        "--format",
+        "json",
+        "--limit",
+        "1000",
+    ]);
+    assert_eq!(listed.status.code(), Some(0), "{}", stderr(&listed));
+    let records: Vec<Value> = serde_json::from_str(&stdout(&listed)).unwrap();
+    assert_eq!(records.len(), unreported);
+    assert!(!stderr(&listed).contains("no recent availability report"));
     // Without a store, the flag says what it needs.
     let missing = carefind(&["find", "--near", "10001", "--open-beds", "1"]);
     assert_eq!(missing.status.code(), Some(2));
@@ -596,9 +636,19 @@ fn updates_over_http_are_scoped_checked_ordered_and_seen_by_the_next_query() {
     );
     assert_eq!(status, 404);
 
-    let (status, before) = server.get("/v1/facilities?near=32205&open_beds=3&limit=1");
+    let (status, before) = server.get("/v1/facilities?near=32205&within=25mi&open_beds=3&limit=1");
     assert_eq!(status, 200);
     assert_eq!(before["total"], 0);
+    // Nothing has reported: every program within 25 miles is left out for want of a
+    // report, not for a "no", and the answer says how many.
+    let (_, near) = server.get("/v1/facilities?near=32205&within=25mi&limit=1");
+    let unreported = near["total"].as_u64().unwrap();
+    assert!(unreported > 1, "{near}");
+    assert_eq!(before["left_out"]["availability_unknown"], unreported);
+    let (_, listed) =
+        server.get("/v1/facilities?near=32205&within=25mi&open_beds=3&include_unknown=true");
+    assert_eq!(listed["total"], unreported);
+    assert_eq!(listed["left_out"]["availability_unknown"], 0);
     let (status, body) = server.put(
         "/v1/facilities/S00001/availability",
         &[json, staff],
@@ -609,8 +659,13 @@ fn updates_over_http_are_scoped_checked_ordered_and_seen_by_the_next_query() {
         (200, &Value::from(true)),
         "{body}"
     );
-    let (_, after) = server.get("/v1/facilities?near=32205&open_beds=3&limit=1");
+    let (_, after) = server.get("/v1/facilities?near=32205&within=25mi&open_beds=3&limit=1");
     assert_eq!(after["results"][0]["id"], "S00001", "{after}");
+    assert_eq!(
+        after["left_out"]["availability_unknown"],
+        unreported - 1,
+        "{after}"
+    );
     assert_eq!(after["results"][0]["beds_available"], 3);
     assert_eq!(
         after["results"][0]["availability_updated"]

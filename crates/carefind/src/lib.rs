@@ -64,6 +64,7 @@ mod engine {
     pub mod fields;
     pub(crate) mod filter;
     pub(crate) mod index;
+    pub(crate) mod left_out;
     pub(crate) mod locator;
     pub(crate) mod query;
     pub(crate) mod search;
@@ -104,7 +105,9 @@ pub use geo;
 pub use jiff;
 
 // The modules' own paths inside the crate (`crate::care`, `crate::sphere`...).
-use engine::{facility, facility_ref, filter, index, locator, query, search, store, tree};
+use engine::{
+    facility, facility_ref, filter, index, left_out, locator, query, search, store, tree,
+};
 use geometry::{bbox, distance, sphere};
 use vocabularies::{
     age, care, kind, language, medication, mh_type, payment, population, precision, set, status,
@@ -128,6 +131,7 @@ pub use filter::Filter;
 pub use index::{Index, TreeMemory};
 pub use kind::{FacilityKind, KindSet};
 pub use language::{Language, LanguageSet};
+pub use left_out::LeftOut;
 pub use locator::Locator;
 pub use medication::{Medication, MedicationSet};
 pub use mh_type::{MhType, MhTypeSet};

@@ -7,7 +7,7 @@ use axum::extract::rejection::{BytesRejection, PathRejection};
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use carefind::{Budget, Hit, Index, QueryError};
+use carefind::{Budget, Hit, Index, LeftOut, QueryError};
 
 use crate::Shared;
 use crate::error::{ApiError, json_body};
@@ -70,6 +70,8 @@ pub(crate) struct Found<'a> {
     pub(crate) next_cursor: Option<String>,
     /// Where the search was from, if from a place.
     pub(crate) origin: Option<carefind::LatLon>,
+    /// What the search left out because the data does not say.
+    pub(crate) left_out: LeftOut,
 }
 
 /// The page of hits `params` asks for, and the total, within `budget`.
@@ -95,6 +97,7 @@ pub(crate) fn found<'a>(
     let mut total_query = query.clone();
     (total_query.limit, total_query.offset, total_query.after) = (None, 0, None);
     let total = index.count(&total_query).map_err(refused)?;
+    let left_out = index.left_out(&total_query).map_err(refused)?;
     // One more than the page tells whether there is a next one.
     let mut page_query = query;
     page_query.limit = Some(limit + 1);
@@ -110,6 +113,7 @@ pub(crate) fn found<'a>(
         first_rank: page_query.offset.saturating_add(1),
         next_cursor,
         origin,
+        left_out,
     })
 }
 
@@ -127,10 +131,15 @@ fn answer(
         hits,
         first_rank,
         next_cursor,
+        left_out,
         ..
     } = found(index, params, shown, budget)?;
     let mut body = Vec::with_capacity(1024 * hits.len() + 256);
-    let head = format!("{{\"total\":{total},\"count\":{},\"results\":[", hits.len());
+    let left_out = serde_json::to_string(&left_out).unwrap_or_else(|_| "{}".into());
+    let head = format!(
+        "{{\"total\":{total},\"left_out\":{left_out},\"count\":{},\"results\":[",
+        hits.len()
+    );
     body.extend_from_slice(head.as_bytes());
     for (i, hit) in hits.iter().enumerate() {
         if i > 0 {

@@ -40,6 +40,8 @@ pub(crate) struct Params {
     pub(crate) include_closed: Option<bool>,
     pub(crate) verified_within: Option<String>,
     pub(crate) accepting: Option<bool>,
+    pub(crate) include_unknown: Option<bool>,
+    pub(crate) telehealth: Option<bool>,
     pub(crate) open_beds: Option<u32>,
     pub(crate) max_wait: Option<u32>,
     pub(crate) fresh_within: Option<String>,
@@ -156,6 +158,8 @@ impl Params {
                 "include_closed",
                 "verified_within",
                 "accepting",
+                "include_unknown",
+                "telehealth",
                 "open_beds",
                 "max_wait",
                 "fresh_within",
@@ -180,6 +184,8 @@ impl Params {
                 "include_closed" => params.include_closed = Some(boolean(key, &value)?),
                 "verified_within" => params.verified_within = Some(value),
                 "accepting" => params.accepting = Some(boolean(key, &value)?),
+                "include_unknown" => params.include_unknown = Some(boolean(key, &value)?),
+                "telehealth" => params.telehealth = Some(boolean(key, &value)?),
                 "open_beds" => params.open_beds = Some(count(key, &value)?),
                 "max_wait" => params.max_wait = Some(count(key, &value)?),
                 "fresh_within" => params.fresh_within = Some(value),
@@ -230,6 +236,9 @@ impl Params {
         if let Some(days) = self.max_wait {
             need = need.max_wait_days(days);
         }
+        if self.include_unknown == Some(true) {
+            need = need.or_unknown();
+        }
         let Some(locator) = locator else {
             if need.asks_anything() {
                 let parameter = if self.accepting == Some(true) {
@@ -254,10 +263,7 @@ impl Params {
     }
 
     pub(crate) fn filter(&self) -> Result<Filter, ApiError> {
-        let include_closed = match self.include_closed {
-            Some(true) => "true",
-            _ => "false",
-        };
+        let yes = |flag: Option<bool>| flag.unwrap_or(false).to_string();
         let words = [
             ("care", self.care.joined()),
             ("payment", self.payment.joined()),
@@ -270,7 +276,8 @@ impl Params {
                 "min_precision",
                 self.min_precision.clone().unwrap_or_default(),
             ),
-            ("include_closed", include_closed.to_string()),
+            ("include_closed", yes(self.include_closed)),
+            ("telehealth", yes(self.telehealth)),
             (
                 "verified_within",
                 self.verified_within.clone().unwrap_or_default(),

@@ -46,7 +46,7 @@ pub(crate) async fn route(
             "pairs" => pairs_wanted = number("pairs", value)?,
             "payment" | "age" | "population" | "language" | "medication" | "kind"
             | "min_precision" | "include_closed" | "verified_within" | "accepting"
-            | "open_beds" | "max_wait" | "fresh_within" => {
+            | "telehealth" | "include_unknown" | "open_beds" | "max_wait" | "fresh_within" => {
                 filters.push((key.clone(), value.clone()))
             }
             other => return Err(ApiError::bad(other, "unknown parameter; see /openapi.json")),

@@ -8,6 +8,7 @@
 //!   within each ring, the median, and the treatment deserts;
 //! - [`counts`](counts::count): how many facilities offer each level, take each payment,
 //!   lie in each state;
+//! - [`duplicates`]: listings of one place (same address and phone), to show once;
 //! - [`access`]: two-step floating catchment (2SFCA) accessibility by distance or drive time.
 //!
 //! [`Index`]: crate::Index
@@ -15,6 +16,7 @@
 pub mod access;
 pub mod counts;
 pub mod coverage;
+pub mod duplicates;
 pub mod pathway;
 
 impl crate::Index {
@@ -26,7 +28,7 @@ impl crate::Index {
     ///
     /// let index = Index::sample();
     /// let path = index.pathway(&PathwayQuery::new(LatLon::new(39.96, -83.0)?).from(Stage::Detox))?;
-    /// assert_eq!(path.steps[0].stage, Stage::Inpatient);
+    /// assert_eq!(path.steps[0].stage, Stage::Residential);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn pathway(

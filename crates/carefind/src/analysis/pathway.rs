@@ -2,19 +2,24 @@
 //! point, the nearest programs, and the IOP or PHP programs with a sober-living home
 //! within reach, ranked by the whole trip.
 //!
-//! A common path runs detox → hospital inpatient or residential → PHP or IOP (living at
-//! home or in a sober-living home) → outpatient; people often go straight from inpatient
-//! to IOP, so every later stage is offered, in order of ASAM intensity.
+//! The step-down path runs detox → residential → PHP → IOP (living at home or in a
+//! sober-living home) → outpatient; people often skip a stage (residential straight to
+//! IOP), so every later stage is offered, in order. Hospital inpatient care is where a
+//! person may start (or be sent when withdrawal is medically dangerous), not a step down:
+//! it steps down to residential like detox does. Every step is substance-use treatment
+//! unless the query's filter asks for other kinds.
 
 use std::fmt;
 use std::str::FromStr;
 
+use crate::analysis::duplicates::group;
 use crate::care::{CareLevel, CareSet};
 use crate::distance::Distance;
 use crate::error::{QueryError, UnknownTerm};
 use crate::facility_ref::FacilityRef;
 use crate::filter::Filter;
 use crate::index::Index;
+use crate::kind::FacilityKind;
 use crate::query::Query;
 use crate::search::Hit;
 use crate::sphere::LatLon;
@@ -95,17 +100,21 @@ impl Stage {
         }
     }
 
-    /// The stages after this one, in order.
+    /// The stages a person steps down to from this one, in order: from detox or hospital
+    /// inpatient care, residential, PHP, IOP and outpatient; from residential, PHP, IOP and
+    /// outpatient; and so on.
     ///
     /// ```
     /// use carefind::analysis::pathway::Stage;
     ///
     /// assert_eq!(Stage::Php.after(), [Stage::Iop, Stage::Outpatient]);
+    /// assert_eq!(Stage::Detox.after()[0], Stage::Residential);
+    /// assert_eq!(Stage::Inpatient.after(), Stage::Detox.after());
     /// ```
     pub fn after(self) -> Vec<Stage> {
         Stage::ALL
             .into_iter()
-            .filter(|stage| *stage > self)
+            .filter(|stage| *stage > self && *stage > Stage::Inpatient)
             .collect()
     }
 }
@@ -156,7 +165,8 @@ pub struct PathwayQuery {
     /// when `None`).
     pub from: Option<Stage>,
     /// What every option must offer (payment, ages, languages...); its levels of care are
-    /// replaced by each step's.
+    /// replaced by each step's, and its kinds, when it names none, are substance use for
+    /// the steps (sober-living homes are taken of any kind).
     pub filter: Filter,
     /// Options per step (3).
     pub per_step: usize,
@@ -223,6 +233,15 @@ impl PathwayQuery {
         filter.care = care;
         filter
     }
+
+    /// A step's filter: `care`, of substance-use treatment unless the filter says.
+    fn step_filter(&self, care: CareSet) -> Filter {
+        let mut filter = self.filter_for(care);
+        if filter.kinds.is_empty() {
+            filter.kinds = FacilityKind::SubstanceUse.into();
+        }
+        filter
+    }
 }
 
 /// One step of the path: the nearest options of a stage.
@@ -230,7 +249,9 @@ impl PathwayQuery {
 pub struct Step<'a> {
     /// The stage.
     pub stage: Stage,
-    /// The nearest options, by distance from the origin (ties by id).
+    /// The nearest options, by distance from the origin (ties by id), each place once:
+    /// of several listings at one address with one phone number
+    /// ([`place_key`](crate::analysis::duplicates::place_key)), the nearest.
     pub options: Vec<Hit<'a>>,
 }
 
@@ -303,7 +324,7 @@ impl Pathway<'_> {
 ///     .from(Stage::Detox)
 ///     .filter(Filter::new().payment(Payment::Medicaid));
 /// let path = pathway::pathway(&index, &query)?;
-/// assert_eq!(path.steps[0].stage, Stage::Inpatient);
+/// assert_eq!(path.steps[0].stage, Stage::Residential);
 /// for step in &path.steps {
 ///     for option in &step.options {
 ///         assert!(option.facility.care().intersects(step.stage.levels()));
@@ -327,15 +348,35 @@ pub fn pathway<'a>(index: &'a Index, query: &PathwayQuery) -> Result<Pathway<'a>
     };
     let mut steps = Vec::with_capacity(stages.len());
     for stage in stages {
-        let options = index.search(&nearest(query, stage.levels(), query.per_step))?;
+        let options = once_per_place(index, query, stage)?;
         steps.push(Step { stage, options });
     }
     let pairs = pairs(index, query)?;
     Ok(Pathway { steps, pairs })
 }
 
-fn nearest(query: &PathwayQuery, care: CareSet, k: usize) -> Query {
-    let mut nearest = Query::nearest(query.origin, k).filter(query.filter_for(care));
+/// The `per_step` nearest places of `stage`: more listings are asked for until enough
+/// distinct places are found or there are no more.
+fn once_per_place<'a>(
+    index: &'a Index,
+    query: &PathwayQuery,
+    stage: Stage,
+) -> Result<Vec<Hit<'a>>, QueryError> {
+    let filter = query.step_filter(stage.levels());
+    let mut k = query.per_step.saturating_mul(2).max(4);
+    loop {
+        let hits = index.search(&nearest(query, filter.clone(), k))?;
+        let mut places = group(&hits);
+        if places.len() >= query.per_step || hits.len() < k {
+            places.truncate(query.per_step);
+            return Ok(places.into_iter().map(|place| place[0]).collect());
+        }
+        k = k.saturating_mul(4);
+    }
+}
+
+fn nearest(query: &PathwayQuery, filter: Filter, k: usize) -> Query {
+    let mut nearest = Query::nearest(query.origin, k).filter(filter);
     nearest.max_distance = query.within;
     nearest
 }
@@ -353,7 +394,7 @@ fn pairs<'a>(index: &'a Index, query: &PathwayQuery) -> Result<Vec<Pair<'a>>, Qu
     let mut seen = 0;
     let mut k = 16;
     loop {
-        let programs = index.search(&nearest(query, programs_care, k))?;
+        let programs = index.search(&nearest(query, query.step_filter(programs_care), k))?;
         for program in &programs[seen..] {
             let to_program = program.distance_m.unwrap_or(0.0);
             if best.len() == query.pairs && to_program > best[best.len() - 1].trip_m {

@@ -44,6 +44,6 @@ pub mod store;
 mod table;
 mod update;
 
-pub use need::Need;
+pub use need::{Judgement, Need, Unknown};
 pub use table::{Applied, Availability};
 pub use update::{CLOCK_SKEW, MAX_BEDS, MAX_WAIT_DAYS, Update, UpdateError};

@@ -37,6 +37,53 @@ pub struct Need {
     pub fresh_within: SignedDuration,
     /// The instant the reports are judged at.
     pub now: Timestamp,
+    /// What becomes of a facility whose availability is unknown (no fresh report for the
+    /// levels wanted): left out unless asked otherwise.
+    pub unknown: Unknown,
+}
+
+/// What a search does with a facility whose availability is unknown: one with no fresh
+/// report for any level wanted, or whose only fresh reports are for levels that do not
+/// meet the need while another wanted level has none. Unknown is not "no": a person
+/// can call and ask.
+///
+/// ```
+/// use carefind::availability::{Need, Unknown};
+///
+/// assert_eq!(Need::now().unknown, Unknown::Leave);
+/// assert_eq!(Need::now().accepting().or_unknown().unknown, Unknown::Keep);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Unknown {
+    /// Leave such facilities out: only those whose reports meet the need are kept.
+    #[default]
+    Leave,
+    /// Keep them beside those whose reports meet the need: the list to call.
+    Keep,
+    /// Keep only them: what [`Index::left_out`](crate::Index::left_out) counts.
+    Only,
+}
+
+/// How a facility's fresh reports answer a need.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Judgement {
+    /// A fresh report for a wanted level (or the whole facility) meets the need.
+    Meets,
+    /// Fresh reports cover every wanted level, and none meets the need.
+    Fails,
+    /// No report meets the need, and some wanted level has no fresh report.
+    Unknown,
+}
+
+impl Judgement {
+    /// Whether a search with `need` keeps a facility so judged.
+    pub fn kept_by(self, need: &Need) -> bool {
+        matches!(
+            (self, need.unknown),
+            (Judgement::Meets, Unknown::Leave | Unknown::Keep)
+                | (Judgement::Unknown, Unknown::Keep | Unknown::Only)
+        )
+    }
 }
 
 impl Need {
@@ -56,6 +103,7 @@ impl Need {
             max_wait_days: None,
             fresh_within: Need::FRESH_WITHIN,
             now,
+            unknown: Unknown::Leave,
         }
     }
 
@@ -108,6 +156,36 @@ impl Need {
     /// ```
     pub fn fresh_within(mut self, age: SignedDuration) -> Self {
         self.fresh_within = age;
+        self
+    }
+
+    /// Also keeps facilities whose availability is unknown, beside those whose reports
+    /// meet the need: the list a person can call to ask.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use carefind::availability::{Availability, Need};
+    /// use carefind::{Facility, Filter, LatLon};
+    ///
+    /// let never_reported = Facility::new("f1", "F", LatLon::new(40.0, -83.0).unwrap());
+    /// let table = Arc::new(Availability::new());
+    /// let need = Need::now().accepting();
+    /// assert!(!Filter::new().available(table.clone(), need).matches(&never_reported));
+    /// assert!(Filter::new().available(table, need.or_unknown()).matches(&never_reported));
+    /// ```
+    pub fn or_unknown(mut self) -> Self {
+        self.unknown = Unknown::Keep;
+        self
+    }
+
+    /// Keeps only facilities whose availability is unknown.
+    ///
+    /// ```
+    /// use carefind::availability::{Need, Unknown};
+    /// assert_eq!(Need::now().only_unknown().unknown, Unknown::Only);
+    /// ```
+    pub fn only_unknown(mut self) -> Self {
+        self.unknown = Unknown::Only;
         self
     }
 

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
-use super::{Need, Update};
+use super::{Judgement, Need, Update};
 use crate::care::{CareLevel, CareSet};
 use crate::facility_ref::FacilityRef;
 
@@ -221,30 +221,103 @@ impl Availability {
             })
     }
 
-    /// Whether `facility` meets `need` for the levels `care` (see [`Need`]): what
-    /// [`Availability::shown`] decides, without choosing among the reports that meet it.
-    pub(crate) fn meets(&self, facility: FacilityRef<'_>, care: CareSet, need: &Need) -> bool {
+    /// How `facility`'s fresh reports answer `need` for the levels `care` (see [`Need`]):
+    /// whether one meets it (what [`Availability::shown`] decides, without choosing among
+    /// the reports), none does, or the data does not say.
+    ///
+    /// ```
+    /// use carefind::availability::{Availability, Judgement, Need, Update};
+    /// use carefind::{CareLevel, CareSet, Facility, LatLon};
+    ///
+    /// let mut facility = Facility::new("f1", "F", LatLon::new(40.0, -75.0).unwrap());
+    /// facility.care = "residential-detox;iop".parse().unwrap();
+    /// let now: jiff::Timestamp = "2026-06-01T12:00:00Z".parse().unwrap();
+    /// let mut detox = Update::new("f1", now);
+    /// detox.care = Some(CareLevel::ResidentialDetox);
+    /// detox.accepting = Some(false);
+    /// let table = Availability::new().with([detox]).table;
+    /// let need = Need::at(now).accepting();
+    ///
+    /// let detox_only = CareSet::from(CareLevel::ResidentialDetox);
+    /// assert_eq!(table.judge(&facility, detox_only, &need), Judgement::Fails);
+    /// // IOP has no report: it may be taking people.
+    /// assert_eq!(table.judge(&facility, facility.care, &need), Judgement::Unknown);
+    /// ```
+    pub fn judge<'f>(
+        &self,
+        facility: impl Into<FacilityRef<'f>>,
+        care: CareSet,
+        need: &Need,
+    ) -> Judgement {
+        let facility = facility.into();
         if !need.asks_anything() {
-            return true;
+            return Judgement::Meets;
         }
         let reports = self.reports(facility.id());
         if reports.is_empty() {
-            return false;
+            return Judgement::Unknown;
         }
         let since = need.fresh_since();
         if care.is_empty() {
-            return reports.iter().any(|report| need.meets_since(since, report));
+            let mut fresh = reports.iter().filter(|report| report.updated_at >= since);
+            let Some(first) = fresh.next() else {
+                return Judgement::Unknown;
+            };
+            return match std::iter::once(first)
+                .chain(fresh)
+                .any(|report| need.meets_since(since, report))
+            {
+                true => Judgement::Meets,
+                false => Judgement::Fails,
+            };
         }
         let whole = reports
             .iter()
             .find(|report| report.care.is_none() && report.updated_at >= since);
-        (care & facility.care()).iter().any(|level| {
-            reports
+        let mut unknown = false;
+        for level in (care & facility.care()).iter() {
+            match reports
                 .iter()
                 .find(|report| report.care == Some(level) && report.updated_at >= since)
                 .or(whole)
-                .is_some_and(|report| need.meets_since(since, report))
-        })
+            {
+                Some(report) if need.meets_since(since, report) => return Judgement::Meets,
+                Some(_) => {}
+                None => unknown = true,
+            }
+        }
+        match unknown {
+            true => Judgement::Unknown,
+            false => Judgement::Fails,
+        }
+    }
+
+    /// The latest report for `facility` at any age, for the levels `care` it offers (or
+    /// the whole facility; any level when `care` is empty): what a page shows as "last
+    /// reported 5 days ago" when no fresh report counts.
+    ///
+    /// ```
+    /// use carefind::availability::{Availability, Update};
+    /// use carefind::{CareSet, Facility, LatLon};
+    ///
+    /// let facility = Facility::new("f1", "F", LatLon::new(40.0, -75.0).unwrap());
+    /// let old = Update::new("f1", "2026-01-01T00:00:00Z".parse().unwrap());
+    /// let table = Availability::new().with([old.clone()]).table;
+    /// assert_eq!(table.latest(&facility, CareSet::EMPTY), Some(&old));
+    /// ```
+    pub fn latest<'f>(
+        &self,
+        facility: impl Into<FacilityRef<'f>>,
+        care: CareSet,
+    ) -> Option<&Update> {
+        let facility = facility.into();
+        let wanted = care & facility.care();
+        self.reports(facility.id())
+            .iter()
+            .filter(|report| {
+                care.is_empty() || report.care.is_none_or(|level| wanted.contains(level))
+            })
+            .max_by_key(|report| report.updated_at)
     }
 }
 

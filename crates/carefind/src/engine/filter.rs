@@ -65,6 +65,8 @@ pub struct Filter {
     pub include_closed: bool,
     /// Keep only listings verified on or after this date; `None` keeps every one.
     pub verified_since: Option<jiff::civil::Date>,
+    /// Keep only facilities that also offer telehealth, whatever levels they are kept for.
+    pub telehealth: bool,
     availability: Option<(Arc<Availability>, Need)>,
     predicate: Option<Predicate>,
 }
@@ -200,6 +202,25 @@ impl Filter {
         self
     }
 
+    /// Keeps only facilities that offer telehealth besides the levels asked for: "IOP,
+    /// by video too", where adding telehealth to [`Filter::care`] would mean "IOP or
+    /// telehealth".
+    ///
+    /// ```
+    /// use carefind::{CareLevel, Facility, Filter, LatLon};
+    ///
+    /// let mut facility = Facility::new("f", "F", LatLon::new(40.0, -83.0).unwrap());
+    /// facility.care = "iop".parse().unwrap();
+    /// let iop_by_video = Filter::new().care(CareLevel::Iop).telehealth();
+    /// assert!(!iop_by_video.matches(&facility));
+    /// facility.care = "iop;telehealth".parse().unwrap();
+    /// assert!(iop_by_video.matches(&facility));
+    /// ```
+    pub fn telehealth(mut self) -> Self {
+        self.telehealth = true;
+        self
+    }
+
     /// Keeps only listings verified on or after `date` (listings without a date fail).
     ///
     /// ```
@@ -253,6 +274,19 @@ impl Filter {
             .map(|(table, need)| (table, need))
     }
 
+    /// The same filter, keeping only what it leaves out because the data does not say:
+    /// facilities that pass every other test and whose availability is unknown. `None`
+    /// when it leaves nothing out for that reason (it asks no availability, or keeps the
+    /// unknown already).
+    pub(crate) fn unknown_only(&self) -> Option<Filter> {
+        let (table, need) = self.availability.as_ref()?;
+        (need.unknown == crate::availability::Unknown::Leave).then(|| {
+            let mut filter = self.clone();
+            filter.availability = Some((table.clone(), need.only_unknown()));
+            filter
+        })
+    }
+
     /// Also requires `keep` to return true; it runs after every other test. It replaces any
     /// earlier predicate.
     ///
@@ -296,6 +330,7 @@ impl Filter {
             && self.kinds.is_empty()
             && self.min_precision.is_none()
             && self.verified_since.is_none()
+            && !self.telehealth
     }
 
     /// Whether the filter keeps `facility`.
@@ -338,6 +373,7 @@ impl Filter {
             && self
                 .verified_since
                 .is_none_or(|since| offered.verified >= days_of(since))
+            && (!self.telehealth || offered.care.contains(crate::CareLevel::Telehealth))
     }
 
     /// The filter's masks, as a key for counts that depend on nothing else.
@@ -355,7 +391,7 @@ impl Filter {
             self.medications.bits(),
             self.kinds.bits(),
             precision,
-            u64::from(self.include_closed),
+            u64::from(self.include_closed) | u64::from(self.telehealth) << 1,
             verified,
         ]
     }
@@ -375,7 +411,7 @@ impl Filter {
     pub(crate) fn matches_record(&self, facility: FacilityRef<'_>) -> bool {
         self.availability
             .as_ref()
-            .is_none_or(|(table, need)| table.meets(facility, self.care, need))
+            .is_none_or(|(table, need)| table.judge(facility, self.care, need).kept_by(need))
             && self.predicate.as_ref().is_none_or(|keep| keep(facility))
     }
 }
@@ -397,6 +433,7 @@ impl fmt::Debug for Filter {
             .field("min_precision", &self.min_precision)
             .field("include_closed", &self.include_closed)
             .field("verified_since", &self.verified_since)
+            .field("telehealth", &self.telehealth)
             .field(
                 "availability",
                 &self.availability.as_ref().map(|(_, need)| need),

@@ -117,7 +117,7 @@ const LISTS: usize = 7;
 
 impl Filter {
     /// The names [`Filter::from_words`] takes: first the lists of terms, then the rest.
-    pub const WORDS: [&'static str; 10] = [
+    pub const WORDS: [&'static str; 11] = [
         "care",
         "payment",
         "age",
@@ -128,13 +128,14 @@ impl Filter {
         "min_precision",
         "include_closed",
         "verified_within",
+        "telehealth",
     ];
 
     /// The filter that words name, as people type them: `care`, `payment`, `age`,
     /// `population`, `language`, `medication` and `kind` take lists (`;` or `,`
     /// separated) of terms, groups, aliases or FindTreatment codes; `min_precision` a
-    /// precision; `include_closed` `true` or `false`; `verified_within` an age (a bare
-    /// number is in days). Words of one name add up; an empty value is no filter.
+    /// precision; `include_closed` and `telehealth` `true` or `false`; `verified_within`
+    /// an age (a bare number is in days). Words of one name add up; an empty value is no filter.
     ///
     /// ```
     /// use carefind::{CareLevel, Filter, Index, LatLon, Query};
@@ -167,12 +168,13 @@ impl Filter {
                     filter =
                         filter.min_precision(value.parse().map_err(Error::from).map_err(wrong)?)
                 }
-                "include_closed" => match value {
+                "include_closed" | "telehealth" => match value {
+                    "true" if name == "telehealth" => filter = filter.telehealth(),
                     "true" => filter = filter.include_closed(),
                     "false" | "" => {}
                     _ => {
                         return Err(wrong(Error::Term(Box::new(UnknownTerm {
-                            kind: "include_closed value",
+                            kind: "true or false",
                             value: value.to_string(),
                             suggestion: None,
                             valid: vec!["true", "false"],

@@ -41,6 +41,32 @@ pub fn columns() -> impl Iterator<Item = &'static str> {
         .chain(AVAILABILITY_COLUMNS)
 }
 
+/// A CSV cell made safe to open in a spreadsheet: a cell that a spreadsheet would take
+/// for a formula (it starts with `=`, `+`, `-`, `@`, a tab or a carriage return) gets a
+/// leading `'`, which spreadsheets show as text. Numbers (`-73.99`) are left as they are:
+/// they are not formulas, and an analyst's columns must stay numeric.
+///
+/// Listings come from many hands; a name such as `=HYPERLINK("http://evil", "Call")`
+/// in a download for a caller must stay a name.
+///
+/// ```
+/// use carefind::record::spreadsheet_safe;
+///
+/// assert_eq!(spreadsheet_safe("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+/// assert_eq!(spreadsheet_safe("@SUM(A1)"), "'@SUM(A1)");
+/// assert_eq!(spreadsheet_safe("+1 212 555 0100"), "'+1 212 555 0100");
+/// assert_eq!(spreadsheet_safe("-73.99"), "-73.99");
+/// assert_eq!(spreadsheet_safe("Main St"), "Main St");
+/// ```
+pub fn spreadsheet_safe(cell: &str) -> Cow<'_, str> {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && cell.parse::<f64>().map_or(true, |x| !x.is_finite()) {
+        Cow::Owned(format!("'{cell}"))
+    } else {
+        Cow::Borrowed(cell)
+    }
+}
+
 const AVAILABILITY_COLUMNS: [&str; 5] = [
     "accepting",
     "beds_available",

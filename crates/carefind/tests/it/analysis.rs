@@ -5,8 +5,9 @@
 use crate::common;
 
 use carefind::analysis::coverage::{self, CoverageQuery, Origin, Target};
+use carefind::analysis::duplicates::place_key;
 use carefind::analysis::pathway::{self, PathwayQuery, Stage};
-use carefind::{CareLevel, CareSet, Distance, Facility, Filter, Index, LatLon};
+use carefind::{CareLevel, CareSet, Distance, Facility, FacilityKind, Filter, Index, LatLon};
 use common::random::{facilities, filters, origin, radius};
 use proptest::prelude::*;
 
@@ -62,10 +63,17 @@ proptest! {
         let stages = from.map_or(Stage::ALL.to_vec(), Stage::after);
         prop_assert_eq!(path.steps.iter().map(|s| s.stage).collect::<Vec<_>>(), stages);
         let bound = within.map_or(f64::INFINITY, |d| d.as_meters());
+        // Steps are substance-use treatment unless the filter names kinds; each place once.
+        let mut step_filter = filter.clone();
+        if step_filter.kinds.is_empty() {
+            step_filter = step_filter.kinds(FacilityKind::SubstanceUse);
+        }
         for step in &path.steps {
-            let expected: Vec<(&str, f64)> = scan(&facilities, origin, step.stage.levels(), &filter)
+            let mut seen = std::collections::HashSet::new();
+            let expected: Vec<(&str, f64)> = scan(&facilities, origin, step.stage.levels(), &step_filter)
                 .into_iter()
                 .filter(|(_, d)| *d <= bound)
+                .filter(|(f, _)| place_key(*f).is_none_or(|key| seen.insert(key)))
                 .take(per_step)
                 .map(|(f, d)| (f.id.as_str(), d))
                 .collect();
@@ -77,7 +85,7 @@ proptest! {
             prop_assert_eq!(got, expected);
         }
 
-        let programs = scan(&facilities, origin, Stage::Php.levels() | Stage::Iop.levels(), &filter);
+        let programs = scan(&facilities, origin, Stage::Php.levels() | Stage::Iop.levels(), &step_filter);
         let homes = scan(&facilities, origin, CareLevel::SoberLiving.into(), &filter);
         let mut expected: Vec<(f64, &str, &str)> = Vec::new();
         for (program, to_program) in programs.iter().filter(|(_, d)| *d <= bound) {

@@ -6,7 +6,7 @@
 //! filters may ask for availability from random reports, fresh and stale. The scan orders by the library's haversine (the definition of
 //! the order), and every distance is also checked against `geo::Haversine`.
 
-use carefind::availability::Update;
+use carefind::availability::{Unknown, Update};
 use carefind::{
     Area, BBox, Budget, CareLevel, Cursor, Distance, Facility, Filter, Index, LatLon, Query, Set,
     Term,
@@ -91,9 +91,11 @@ fn in_area(area: &Area, point: LatLon) -> bool {
     }
 }
 
-/// Whether `f` meets the filter's availability need, worked out afresh from the reports:
-/// with levels wanted, some wanted level it offers has a fresh report of its own (or else a
-/// fresh whole-facility report) meeting every requirement; without, any fresh report does.
+/// Whether the filter's availability need keeps `f`, worked out afresh from the reports.
+/// With levels wanted, each wanted level it offers is answered by a fresh report of its
+/// own, else a fresh whole-facility report, else nothing; without, by any fresh report.
+/// It meets the need when one answer meets every requirement; it is unknown when none
+/// does and some level has no answer; the need says which of these it keeps.
 fn available(filter: &Filter, f: &Facility) -> bool {
     let Some((table, need)) = filter.availability() else {
         return true;
@@ -109,20 +111,30 @@ fn available(filter: &Filter, f: &Facility) -> bool {
                 .is_none_or(|d| u.wait_days.is_some_and(|w| w <= d))
     };
     let reports = table.reports(&f.id);
-    if filter.care.is_empty() {
-        return reports.iter().filter(fresh).any(meets);
+    let answers: Vec<Option<&Update>> = if filter.care.is_empty() {
+        let fresh: Vec<Option<&Update>> = reports.iter().filter(fresh).map(Some).collect();
+        if fresh.is_empty() { vec![None] } else { fresh }
+    } else {
+        CareLevel::ALL
+            .iter()
+            .filter(|level| filter.care.contains(**level) && f.care.contains(**level))
+            .map(|level| {
+                let own = reports
+                    .iter()
+                    .filter(fresh)
+                    .find(|u| u.care == Some(*level));
+                let whole = reports.iter().filter(fresh).find(|u| u.care.is_none());
+                own.or(whole)
+            })
+            .collect()
+    };
+    let met = answers.iter().any(|answer| answer.is_some_and(meets));
+    let unknown = !met && answers.iter().any(Option::is_none);
+    match need.unknown {
+        Unknown::Leave => met,
+        Unknown::Keep => met || unknown,
+        Unknown::Only => unknown,
     }
-    CareLevel::ALL
-        .iter()
-        .filter(|level| filter.care.contains(**level) && f.care.contains(**level))
-        .any(|level| {
-            let own = reports
-                .iter()
-                .filter(fresh)
-                .find(|u| u.care == Some(*level));
-            let whole = reports.iter().filter(fresh).find(|u| u.care.is_none());
-            own.or(whole).is_some_and(meets)
-        })
 }
 
 /// Every match of the area, distance and filter, ordered by (distance, id), before paging.
@@ -209,6 +221,21 @@ fn assert_same(facilities: &[Facility], query: &Query) -> Result<(), TestCaseErr
         }
     }
     prop_assert_eq!(index.count(query).unwrap(), expected_count);
+    // What the search leaves out for want of a fresh report: the scan's count of the
+    // same search keeping only the unknown.
+    let left_out = index.left_out(query).unwrap();
+    let unknown_only = match query.filter.availability() {
+        Some((table, need)) if need.unknown == Unknown::Leave => {
+            let mut only = query.clone();
+            only.filter = query
+                .filter
+                .clone()
+                .available(table.clone(), need.only_unknown());
+            scan(facilities, &only).len()
+        }
+        _ => 0,
+    };
+    prop_assert_eq!(left_out.availability_unknown, unknown_only);
     Ok(())
 }
 

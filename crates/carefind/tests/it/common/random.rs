@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use carefind::availability::{Availability, Need, Update};
+use carefind::availability::{Availability, Need, Unknown, Update};
 use carefind::{
     CareLevel, CareSet, Distance, Facility, FacilityKind, Filter, KindSet, Language, LanguageSet,
     LatLon, Payment, PaymentSet, Precision, Set, Status, Term,
@@ -58,7 +58,7 @@ pub fn facilities() -> impl Strategy<Value = Vec<Facility>> {
         ),
     );
     prop::collection::vec(one, 0..120).prop_map(|rows| {
-        let mut points: Vec<(f64, f64)> = Vec::with_capacity(rows.len());
+        let mut points: Vec<((f64, f64), usize)> = Vec::with_capacity(rows.len());
         rows.into_iter()
             .enumerate()
             .map(
@@ -74,17 +74,21 @@ pub fn facilities() -> impl Strategy<Value = Vec<Facility>> {
                         (status, verified),
                     ),
                 )| {
-                    let point = match duplicate_of {
+                    // A listing at an earlier one's point is another listing of that place:
+                    // the same street and phone.
+                    let (point, place) = match duplicate_of {
                         Some(earlier) if !points.is_empty() => points[earlier.index(points.len())],
-                        _ => point,
+                        _ => (point, i),
                     };
-                    points.push(point);
+                    points.push((point, place));
                     let id = format!("f{:05}", (i * 7919) % 10007);
                     let mut facility = Facility::new(
                         id,
                         format!("Facility {i}"),
                         LatLon::new(point.0, point.1).unwrap(),
                     );
+                    facility.street = format!("{place} Main St");
+                    facility.phone = format!("212-555-{place:04}");
                     facility.care = set_from_bits(care);
                     facility.payment = set_from_bits(payment);
                     facility.languages = set_from_bits(languages);
@@ -152,13 +156,20 @@ pub fn needs() -> impl Strategy<Value = Need> {
         prop::option::of(0..3u32),
         prop::option::of(0..8u32),
         prop::sample::select(vec![24i64, 72, 200]),
+        prop::sample::select(vec![
+            Unknown::Leave,
+            Unknown::Leave,
+            Unknown::Keep,
+            Unknown::Only,
+        ]),
     )
-        .prop_map(|(accepting, beds, wait, fresh_hours)| {
+        .prop_map(|(accepting, beds, wait, fresh_hours, unknown)| {
             let mut need =
                 Need::at(now()).fresh_within(jiff::SignedDuration::from_hours(fresh_hours));
             need.accepting = accepting;
             need.open_beds = beds;
             need.max_wait_days = wait;
+            need.unknown = unknown;
             need
         })
 }

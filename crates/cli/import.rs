@@ -1,5 +1,6 @@
 //! `carefind import`: other formats into one carefind CSV, with the tally on stderr.
 
+use carefind::load::Format;
 use std::io;
 use std::path::Path;
 
@@ -35,12 +36,20 @@ pub fn run(args: &ImportArgs) -> Result<Outcome, Failure> {
     for path in &args.inputs {
         let (mut loaded, beds) = input::load_all(path, &args.input, &options)?;
         capacities.extend(beds);
-        let source = args.source.clone().unwrap_or_else(|| match path.as_str() {
-            "-" => "<stdin>".to_string(),
-            path => Path::new(path).file_name().map_or_else(
-                || path.to_string(),
-                |name| name.to_string_lossy().into_owned(),
-            ),
+        // Unless told, a listing names its publisher (when the format has one) and the file:
+        // pages show it as where the listings come from.
+        let source = args.source.clone().unwrap_or_else(|| {
+            let file = match path.as_str() {
+                "-" => "<stdin>".to_string(),
+                path => Path::new(path).file_name().map_or_else(
+                    || path.to_string(),
+                    |name| name.to_string_lossy().into_owned(),
+                ),
+            };
+            match input::format_of(path, &args.input).and_then(Format::publisher) {
+                Some(publisher) => format!("{publisher} ({file})"),
+                None => file,
+            }
         });
         for facility in &mut loaded.facilities {
             if facility.source.is_empty() {

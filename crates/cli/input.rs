@@ -195,6 +195,23 @@ fn detect(name: &str, reader: &mut impl BufRead) -> Result<InputFormat, Failure>
     Ok(InputFormat::of(Format::detect(name, start, false)))
 }
 
+/// The format `path` will be read as: the one given, or the one detected (`None` for
+/// stdin, detected only as it is read).
+pub fn format_of(path: &str, args: &InputArgs) -> Option<Format> {
+    Some(match args.from {
+        InputFormat::Auto if path == "-" => return None,
+        InputFormat::Auto => Format::detect_path(path).ok()?,
+        InputFormat::Native => Format::Native,
+        InputFormat::FindtreatmentJson => Format::FindtreatmentJson,
+        InputFormat::FindtreatmentLabels => Format::FindtreatmentLabels,
+        InputFormat::FindtreatmentExport => Format::FindtreatmentExport,
+        InputFormat::NationalDirectory => Format::NationalDirectory,
+        InputFormat::Geocoded => Format::Geocoded,
+        InputFormat::Hsds => Format::Hsds,
+        InputFormat::Snapshot => Format::Snapshot,
+    })
+}
+
 impl InputFormat {
     /// The flag's value for a format the library detected.
     fn of(format: Format) -> InputFormat {

@@ -510,8 +510,12 @@ fn imports_say_where_listings_come_from_and_when_they_were_confirmed() {
         .records()
         .map(|r| r.unwrap()[at("source")].to_string())
         .collect();
-    // Hope House is in both inputs, merged: both are named.
-    let labels_name = labels.0.file_name().unwrap().to_string_lossy().to_string();
+    // Hope House is in both inputs, merged: both are named, the label CSV (a
+    // FindTreatment format) with its publisher.
+    let labels_name = format!(
+        "SAMHSA FindTreatment.gov ({})",
+        labels.0.file_name().unwrap().to_string_lossy()
+    );
     let geocoded_name = geocoded
         .0
         .file_name()

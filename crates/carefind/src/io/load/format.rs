@@ -88,6 +88,28 @@ impl Format {
         }
     }
 
+    /// Who publishes data in this format, for the source a listing names when the import
+    /// is not told one: SAMHSA for its locator's and its directories' formats; `None`
+    /// for formats anyone writes (whose rows may name their own source).
+    ///
+    /// ```
+    /// use carefind::load::Format;
+    ///
+    /// assert_eq!(Format::NationalDirectory.publisher(), Some("SAMHSA National Directory"));
+    /// assert_eq!(Format::Geocoded.publisher(), None);
+    /// ```
+    pub fn publisher(self) -> Option<&'static str> {
+        match self {
+            Format::NationalDirectory => Some("SAMHSA National Directory"),
+            Format::FindtreatmentJson | Format::FindtreatmentLabels => {
+                Some("SAMHSA FindTreatment.gov")
+            }
+            // The locator's download and the directories as CSV share this layout.
+            Format::FindtreatmentExport => Some("SAMHSA"),
+            Format::Native | Format::Snapshot | Format::Geocoded | Format::Hsds => None,
+        }
+    }
+
     /// The format of an input named `name` (a path or a label; only its extension counts)
     /// whose first bytes are `start` (a few kilobytes are plenty), or a directory, which
     /// is an HSDS data package. A CSV that is none of the others is taken as geocoded.

@@ -837,10 +837,10 @@ pub struct ServeArgs {
     #[arg(long, value_name = "FILE")]
     pub tokens: Option<PathBuf>,
 
-    /// The address clients reach this server at, for the links of /hsds (default:
-    /// http:// and --addr)
-    #[arg(long, value_name = "URL")]
-    pub hsds_base_url: Option<String>,
+    /// The address people and clients reach this server at, for absolute links: /hsds and
+    /// the pages' printed lists (default: http:// and --addr)
+    #[arg(long, value_name = "URL", alias = "hsds-base-url")]
+    pub public_url: Option<String>,
 
     /// A tile server for the pages' map, as a URL template such as
     /// https://tile.example.org/{z}/{x}/{y}.png (default: no tiles, and no request leaves

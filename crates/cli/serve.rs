@@ -52,8 +52,8 @@ pub fn run(args: &ServeArgs) -> Result<Outcome, Failure> {
             sample: args.data.is_none(),
             tiles: args.tiles.clone(),
         })
-        .hsds_base_url(
-            args.hsds_base_url
+        .public_url(
+            args.public_url
                 .clone()
                 .unwrap_or_else(|| format!("http://{}", args.addr)),
         );

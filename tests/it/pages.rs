@@ -125,7 +125,7 @@ fn spanish_from_the_parameter_or_the_browser() {
     let app = app();
     let (_, _, html) = page(&app, "/?lang=es", &[]);
     assert!(html.starts_with("<!DOCTYPE html><html lang=\"es\">"));
-    assert!(html.contains("Ambulatorio intensivo (IOP)") && html.contains("llame al 988"));
+    assert!(html.contains("Ambulatorio intensivo (IOP)") && html.contains("Llame al 988"));
     let (_, _, html) = page(&app, "/", &[("Accept-Language", "es-US,es;q=0.9,en;q=0.8")]);
     assert!(html.contains("<html lang=\"es\">"));
     // The switch leads to the same search in the other language.
@@ -147,19 +147,48 @@ fn spanish_from_the_parameter_or_the_browser() {
 fn bad_input_gives_the_form_again_with_the_message_beside_the_field() {
     let app = app();
     for (query, field, said) in [
-        ("near=99999", "near-error", "not in the embedded table"),
-        ("near=Springfield", "near-error", "ambiguous"),
-        ("near=91,0", "near-error", "latitude 91"),
+        ("near=99999", "near-error", "We do not know this ZIP code"),
+        (
+            "near=Springfield",
+            "near-error",
+            "More than one place has this name",
+        ),
+        ("near=91,0", "near-error", "Coordinates are a latitude"),
         ("near=", "near-error", ""),
         ("care=iop", "near-error", ""),
-        ("near=10001&care=iopp", "care-error", "iop"),
-        ("near=10001&payment=medicaide", "payment-error", "medicaid"),
-        ("near=10001&within=far", "within-error", "far"),
-        ("near=10001&age=toddlers", "age-error", "toddlers"),
-        ("near=10001&after=garbage", "general-error", "cursor"),
-        ("near=10001&start=0", "general-error", "start"),
-        ("near=10001&%00%ff=1", "general-error", "does not know"),
-        ("near=10001&accepting=true", "general-error", "availability"),
+        (
+            "near=10001&care=iopp",
+            "care-error",
+            "kind of care is not one we know",
+        ),
+        (
+            "near=10001&payment=medicaide",
+            "payment-error",
+            "way to pay is not one we know",
+        ),
+        ("near=10001&within=far", "within-error", "Choose a distance"),
+        (
+            "near=10001&age=toddlers",
+            "age-error",
+            "Choose from the list",
+        ),
+        (
+            "near=10001&medication=aspirin",
+            "medication-error",
+            "Choose from the list",
+        ),
+        (
+            "near=10001&after=garbage",
+            "general-error",
+            "could not be done",
+        ),
+        ("near=10001&start=0", "general-error", "could not be done"),
+        ("near=10001&%00%ff=1", "general-error", "could not be done"),
+        (
+            "near=10001&accepting=true",
+            "general-error",
+            "could not be done",
+        ),
     ] {
         let (status, _, html) = page(&app, &format!("/find?{query}"), &[]);
         assert_eq!(status, 400, "{query}");
@@ -227,12 +256,14 @@ fn a_facility_has_a_stable_page_with_every_field() {
         "Languages",
         "Medications",
         "Services",
-        "Status",
         "Listing verified on",
         "Listed in",
     ] {
         assert!(html.contains(&format!("<dt>{term}</dt>")), "{term}");
     }
+    // The sample states no status: an open listing is not said to be open.
+    assert!(!html.contains("<dt>Status</dt>"));
+    assert!(html.contains("Call to confirm before you go"));
     let (status, _, html) = page(&app, "/facility/nope?lang=es", &[]);
     assert_eq!(status, 404);
     assert!(html.contains("No hay ningún centro"));
@@ -243,15 +274,35 @@ fn the_step_down_page_shows_each_later_stage() {
     let app = app();
     let (status, _, html) = page(&app, "/pathway?near=Columbus,%20OH&from=detox", &[]);
     assert_eq!(status, 200);
-    let (_, doc) = app.get("/v1/pathway?near=Columbus,%20OH&from=detox");
+    // The page searches within 25 miles unless told otherwise.
+    let (_, doc) = app.get("/v1/pathway?near=Columbus,%20OH&from=detox&within=25mi");
     for step in doc["steps"].as_array().unwrap() {
         for option in step["options"].as_array().unwrap() {
             let id = option["id"].as_str().unwrap();
             assert!(html.contains(&format!("/facility/{id}")), "{id}");
         }
     }
-    assert!(html.contains("Next step: Residential"));
-    assert!(html.contains("Intensive programs with sober living nearby"));
+    // The steps in the order of the step-down path, each once.
+    let steps: Vec<&str> = html
+        .split("Next step: ")
+        .skip(1)
+        .map(|rest| rest.split('<').next().unwrap())
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            "Residential",
+            "Partial hospitalization (PHP)",
+            "Intensive outpatient (IOP)",
+            "Outpatient"
+        ]
+    );
+    // The sober-living pairs come with the IOP step, before outpatient.
+    let pairs = html
+        .find("Intensive programs with sober living nearby")
+        .unwrap();
+    assert!(pairs > html.find("Next step: Intensive outpatient").unwrap());
+    assert!(pairs < html.find("Next step: Outpatient").unwrap());
 }
 
 #[test]
@@ -331,7 +382,7 @@ fn addresses(html: &str) -> Vec<(String, bool)> {
     for attribute in ["href=\"", "src=\"", "action=\""] {
         for part in html.split(attribute).skip(1) {
             let value = part.split('"').next().unwrap().replace("&amp;", "&");
-            let leaves = ["tel:", "sms:", "https:", "http:", "#"]
+            let leaves = ["tel:", "sms:", "geo:", "https:", "http:", "#"]
                 .iter()
                 .any(|scheme| value.starts_with(scheme));
             if !leaves {
@@ -419,4 +470,102 @@ fn mounted_under_a_prefix_every_link_and_next_stays_under_it() {
 
     // At the root, the same pages write root addresses.
     assert!(crawl(&app(), "") > 20);
+}
+
+/// A dataset of three listings near 10001: two of one place (same street and phone) and
+/// one whose name and phone a spreadsheet would take for formulas.
+fn listings() -> App {
+    use carefind::{Facility, Index, LatLon, Locator};
+    let at = |id: &str, name: &str, lat: f64| {
+        let mut facility = Facility::new(id, name, LatLon::new(lat, -73.99).unwrap());
+        facility.care = "iop;outpatient".parse().unwrap();
+        facility.street = "1 West 25th Street".into();
+        facility.city = "New York".into();
+        facility.state = "NY".into();
+        facility.zip = "10001".into();
+        facility.phone = "212-555-0100 x12".into();
+        facility.source = "SAMHSA National Directory (nd.xlsx)".into();
+        facility.verified = Some(jiff::civil::date(2022, 4, 1));
+        facility
+    };
+    let mut formula = at("c", "=HYPERLINK(\"http://evil.example\",\"Call\")", 40.76);
+    formula.street = "@SUM(A1)".into();
+    formula.phone = "+1 212 555 0199".into();
+    let index = Index::new(vec![
+        at("a", "Main Clinic", 40.75),
+        at("b", "Main Clinic (outpatient)", 40.7501),
+        formula,
+    ])
+    .unwrap();
+    let locator = std::sync::Arc::new(Locator::new(index));
+    App::on(carefind_server::Server::new(locator, Config::new().access_log(false)).unwrap())
+}
+
+#[test]
+fn the_printed_list_and_the_download_hold_the_whole_search_safely() {
+    let app = listings();
+    // One place listed twice is one card naming both listings.
+    let (status, _, html) = page(&app, "/find?near=10001&care=iop", &[]);
+    assert_eq!(status, 200);
+    assert_eq!(card_ids(&html), ["a", "c"]);
+    assert!(html.contains("Also listed as"), "{html}");
+    assert!(html.contains("href=\"/facility/b\""));
+    // What was searched is the heading and the title; where the data comes from, and
+    // its date, are said with the advice to call first.
+    assert!(html.contains("<h1>IOP near 10001</h1>"), "{html}");
+    assert!(html.contains("<title>IOP near 10001 · "));
+    assert!(
+        html.contains("Listings from SAMHSA National Directory (nd.xlsx), verified 2022-04-01.")
+    );
+    assert!(html.contains("Call to confirm before you go"));
+    assert!(html.contains("href=\"tel:+12125550100,12\""));
+    assert!(html.contains("href=\"geo:40.75000,-73.99000?q=40.75000,-73.99000(Main%20Clinic)\""));
+    assert!(
+        html.contains(
+            "href=\"https://maps.apple.com/?daddr=40.75000,-73.99000&amp;q=Main%20Clinic\""
+        )
+    );
+    assert!(
+        !html.contains("saddr"),
+        "directions never send a starting point"
+    );
+
+    let (status, _, print) = page(&app, "/find/print?near=10001&care=iop&lang=es", &[]);
+    assert_eq!(status, 200);
+    assert!(print.contains("<h1>IOP cerca de 10001</h1>"), "{print}");
+    assert!(print.contains("Búsqueda del "));
+    assert!(
+        print.contains(
+            "http://localhost:8080/find?near=10001&amp;care=iop&amp;within=25&amp;lang=es"
+        )
+    );
+    assert_eq!(print.matches("<li><strong>").count(), 2, "{print}");
+    assert!(print.contains("También aparece como: Main Clinic (outpatient)"));
+
+    let (status, headers, csv) = page(&app, "/find/csv?near=10001&care=iop", &[]);
+    assert_eq!(status, 200);
+    assert_eq!(headers["content-type"], "text/csv; charset=utf-8");
+    assert!(
+        headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
+    let rows: Vec<csv::StringRecord> = csv::Reader::from_reader(csv.as_bytes())
+        .records()
+        .map(Result::unwrap)
+        .collect();
+    // Every listing, in the command line's columns.
+    assert_eq!(rows.len(), 3);
+    let columns: Vec<&str> = carefind::record::columns().collect();
+    let column = |name: &str| columns.iter().position(|c| *c == name).unwrap();
+    let c = rows.iter().find(|row| &row[column("id")] == "c").unwrap();
+    assert_eq!(
+        &c[column("name")],
+        "'=HYPERLINK(\"http://evil.example\",\"Call\")"
+    );
+    assert_eq!(&c[column("street")], "'@SUM(A1)");
+    assert_eq!(&c[column("phone")], "'+1 212 555 0199");
+    // Numbers stay numbers.
+    assert_eq!(&c[column("lon")], "-73.99");
 }

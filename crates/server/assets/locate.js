@@ -23,3 +23,13 @@
     );
   });
 })();
+
+// The printed list's Print button: shown only where a script can press it.
+(function () {
+  var button = document.getElementById("print");
+  if (!button) return;
+  button.hidden = false;
+  button.addEventListener("click", function () {
+    window.print();
+  });
+})();

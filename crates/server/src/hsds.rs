@@ -113,7 +113,7 @@ pub fn routes() -> Router<Arc<Shared>> {
 }
 
 async fn root(State(shared): State<Arc<Shared>>) -> Response {
-    let base = shared.hsds_base_url.trim_end_matches('/');
+    let base = shared.public_url.trim_end_matches('/');
     json_body(&json!({
         "version": hsds::VERSION,
         "profile": format!("{base}/hsds/taxonomies"),

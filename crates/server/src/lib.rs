@@ -124,7 +124,7 @@ pub struct Config {
     reload_max_loss: f64,
     admin_token: Option<String>,
     access_log: bool,
-    hsds_base_url: String,
+    public_url: String,
     store: Option<Store>,
     tokens: Option<Tokens>,
     source: Option<Arc<Source>>,
@@ -149,7 +149,7 @@ impl Config {
             reload_max_loss: 0.5,
             admin_token: None,
             access_log: true,
-            hsds_base_url: "http://localhost:8080".into(),
+            public_url: "http://localhost:8080".into(),
             store: None,
             tokens: None,
             source: None,
@@ -193,9 +193,10 @@ impl Config {
         self
     }
 
-    /// Where clients reach the server, for the links of `/hsds`.
-    pub fn hsds_base_url(mut self, url: impl Into<String>) -> Config {
-        self.hsds_base_url = url.into();
+    /// Where people and clients reach the server (`https://find.example.org`, or with a
+    /// path under a proxy): the absolute links of `/hsds` and of the pages' printed lists.
+    pub fn public_url(mut self, url: impl Into<String>) -> Config {
+        self.public_url = url.into();
         self
     }
 
@@ -320,8 +321,8 @@ struct Shared {
     prepared: arc_swap::ArcSwap<facilities::Prepared>,
     /// Each facility's HSDS objects and ids, for the index they were made from.
     hsds: arc_swap::ArcSwap<hsds::Prepared>,
-    /// Where clients reach the server, for the links of `/hsds`.
-    hsds_base_url: String,
+    /// Where people and clients reach the server, for absolute links.
+    public_url: String,
     /// What the pages show beyond the data.
     pages: Pages,
 }
@@ -342,7 +343,7 @@ impl Server {
         let shared = Arc::new(Shared {
             prepared: arc_swap::ArcSwap::from_pointee(facilities::Prepared::of(&index)),
             hsds: arc_swap::ArcSwap::from_pointee(hsds::Prepared::of(&index)),
-            hsds_base_url: config.hsds_base_url,
+            public_url: config.public_url,
             pages: config.pages,
             locator,
             writer,
@@ -489,6 +490,20 @@ impl Shared {
     /// The locator whose availability queries read, when the server has availability: a
     /// store it writes to, or reports a program gave its locator
     /// ([`Locator::replace_availability`]), which need no store.
+    /// `path` (already under the mount) as an absolute address, at the public URL's
+    /// scheme and host.
+    fn public_link(&self, path: &str) -> String {
+        let base = self.public_url.trim_end_matches('/');
+        let origin = match base.split_once("://") {
+            Some((scheme, rest)) => {
+                let host = rest.split('/').next().unwrap_or(rest);
+                format!("{scheme}://{host}")
+            }
+            None => base.to_string(),
+        };
+        format!("{origin}{path}")
+    }
+
     fn availability(&self) -> Option<&Locator> {
         (self.writer.is_some() || !self.locator.availability().is_empty()).then_some(&*self.locator)
     }

@@ -1,6 +1,7 @@
 //! A facility as a card: what a person needs to decide and to call, in words.
 
 use carefind::availability::Update;
+use carefind::record::Shown;
 use carefind::{CareSet, FacilityRef, Hit, Unit};
 use jiff::Timestamp;
 use maud::{Markup, html};
@@ -59,13 +60,37 @@ pub fn tel(phone: &str) -> Option<String> {
     }
 }
 
-/// Directions to the facility: the destination only, never where the person is.
-pub fn directions(facility: FacilityRef<'_>) -> String {
-    format!(
-        "https://www.openstreetmap.org/directions?route=%3B{:.5}%2C{:.5}",
-        facility.location().lat(),
-        facility.location().lon()
-    )
+/// Directions to the facility, the destination only, never where the person is: the
+/// phone's maps app (`geo:`, which Android hands to the app the person chose), Apple Maps
+/// (which iPhones open in the app), and a web map for everyone else.
+pub fn directions(facility: FacilityRef<'_>) -> [(Directions, String); 3] {
+    let (lat, lon) = (facility.location().lat(), facility.location().lon());
+    let label: String = serde_urlencoded::to_string([("q", facility.name())])
+        .unwrap_or_default()
+        .trim_start_matches("q=")
+        .replace('+', "%20");
+    [
+        (
+            Directions::App,
+            format!("geo:{lat:.5},{lon:.5}?q={lat:.5},{lon:.5}({label})"),
+        ),
+        (
+            Directions::Apple,
+            format!("https://maps.apple.com/?daddr={lat:.5},{lon:.5}&q={label}"),
+        ),
+        (
+            Directions::Web,
+            format!("https://www.openstreetmap.org/directions?route=%3B{lat:.5}%2C{lon:.5}"),
+        ),
+    ]
+}
+
+/// The ways [`directions`] offers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Directions {
+    App,
+    Apple,
+    Web,
 }
 
 /// A website as a link target: `https://` added when the directory left it out; `None`
@@ -98,7 +123,28 @@ pub fn address(facility: FacilityRef<'_>) -> String {
     parts.join(", ")
 }
 
-/// "Accepting new patients · 3 beds open · reported 2 hours ago", from a fresh report.
+/// How long ago, in words: "just now", "1 minute ago", "3 hours ago", "5 days ago".
+pub fn ago(then: Timestamp, now: Timestamp, lang: Lang) -> String {
+    let text = lang.text();
+    let minutes = (now.as_second() - then.as_second()).max(0) / 60;
+    let (count, one, many) = if minutes < 120 {
+        (minutes, text.minute_one, text.minutes_ago)
+    } else if minutes < 48 * 60 {
+        (minutes / 60, text.hour_one, text.hours_ago)
+    } else {
+        (minutes / (24 * 60), text.day_ago_one, text.days_ago)
+    };
+    match (count, lang) {
+        (0, _) => text.just_now.into(),
+        (1, _) => one.into(),
+        (n, Lang::En) => format!("{n} {many}"),
+        // "hace 3 horas": `reported` says "informado hace".
+        (n, Lang::Es) => format!("hace {n} {many}"),
+    }
+}
+
+/// "Accepting new patients · 3 beds open · Wait: about 2 days · reported 2 hours ago",
+/// from a fresh report.
 pub fn availability(report: &Update, lang: Lang, now: Timestamp) -> Markup {
     let text = lang.text();
     let mut said: Vec<String> = Vec::new();
@@ -112,34 +158,60 @@ pub fn availability(report: &Update, lang: Lang, now: Timestamp) -> Markup {
         Some(beds) => said.push(format!("{beds} {}", text.beds_open_many)),
         None => {}
     }
-    if let Some(days) = report.wait_days {
-        said.push(format!("{} {days}", text.wait_days));
+    match report.wait_days {
+        Some(0) => said.push(text.no_wait.into()),
+        Some(1) => said.push(format!("{} 1 {}", text.wait_about, text.day_one)),
+        Some(days) => said.push(format!("{} {days} {}", text.wait_about, text.days)),
+        None => {}
     }
-    let minutes = (now.as_second() - report.updated_at.as_second()).max(0) / 60;
-    let ago = if minutes < 120 {
-        format!("{minutes} {}", text.minutes_ago)
-    } else if minutes < 48 * 60 {
-        format!("{} {}", minutes / 60, text.hours_ago)
-    } else {
-        format!("{} {}", minutes / (24 * 60), text.days_ago)
+    let reported = match lang {
+        Lang::En => format!("{} {}", text.reported, ago(report.updated_at, now, lang)),
+        Lang::Es => format!("informado {}", ago(report.updated_at, now, lang)),
     };
     let closed = report.accepting == Some(false);
     html! {
         p.availability.closed[closed] {
-            (said.join(" · ")) " · " (text.reported) " " (ago)
+            (said.join(" · ")) @if !said.is_empty() { " · " } (reported)
         }
     }
 }
 
-/// A result's card: its rank (the map's marker), name, distance, levels, availability,
-/// address, the ways to act on it, and what it takes and whom it serves.
+/// What a page says of a facility's availability where the server keeps it: the fresh
+/// report that counts, else that its last report is old, else that there is none. Never
+/// nothing, so that no report is not read as no openings.
+pub fn report_line(
+    shown: Option<&Shown>,
+    f: FacilityRef<'_>,
+    lang: Lang,
+    now: Timestamp,
+) -> Markup {
+    let text = lang.text();
+    let Some(shown) = shown else {
+        return html! {};
+    };
+    if let Some(report) = shown.of(f) {
+        return availability(report, lang, now);
+    }
+    match shown.table.latest(f, shown.care) {
+        Some(last) if !shown.need.is_fresh(last) => html! {
+            p.availability.unknown { (text.stale_report) " " (ago(last.updated_at, now, lang)) "." }
+        },
+        _ => html! { p.availability.unknown { (text.no_report) } },
+    }
+}
+
+/// A result's card: its rank (the map's marker), name, distance, the ways to act on it
+/// first (a person on a phone calls from here), then levels, availability, address, and
+/// what it takes and whom it serves. `others` are more listings of the same place.
 /// `key` makes the card's element ids unique on its page.
+#[allow(clippy::too_many_arguments)] // each is one part of the card
 pub fn card(
     mount: &Mount,
     key: &str,
     rank: usize,
     hit: &Hit,
-    report: Option<&Update>,
+    others: &[Hit],
+    shown: Option<&Shown>,
     lang: Lang,
     now: Timestamp,
 ) -> Markup {
@@ -154,13 +226,25 @@ pub fn card(
                     a id=(name_id) href=(facility_url(mount, f.id(), lang)) { (f.name()) }
                 }
                 @if !f.name2().is_empty() { p { (f.name2()) } }
+                // The call first: on a phone it is on the first screen with the name.
+                (calls(f, lang))
                 @if let Some(meters) = hit.distance_m {
-                    p.distance { (distance(meters, lang)) " " (text.away) }
+                    p.distance { (distance(meters, lang)) " " (text.away) " · " (address(f)) }
+                } @else {
+                    p { (address(f)) }
                 }
+                (ways(f, lang))
                 p { span.label { (text.levels) ": " } (levels(f.care(), lang)) }
-                @if let Some(report) = report { (availability(report, lang, now)) }
-                p { (address(f)) }
-                (actions(f, lang))
+                (report_line(shown, f, lang, now))
+                @if !others.is_empty() {
+                    p.also {
+                        span.label { (text.also_listed) ": " }
+                        @for (i, other) in others.iter().enumerate() {
+                            @if i > 0 { ", " }
+                            a href=(facility_url(mount, other.facility.id(), lang)) { (other.facility.name()) }
+                        }
+                    }
+                }
                 (badges(f, lang))
             }
         }
@@ -169,21 +253,85 @@ pub fn card(
 
 /// Call, intake, directions and website links.
 pub fn actions(f: FacilityRef<'_>, lang: Lang) -> Markup {
+    html! { (calls(f, lang)) (ways(f, lang)) }
+}
+
+/// The call and intake links.
+pub fn calls(f: FacilityRef<'_>, lang: Lang) -> Markup {
+    let text = lang.text();
+    let main = tel(f.phone());
+    let intake = tel(f.intake_phone()).filter(|_| f.intake_phone() != f.phone());
+    html! {
+        @if main.is_some() || intake.is_some() {
+            ul.actions {
+                @if let Some(tel) = main {
+                    li { a.call href=(tel) { (text.phone) " " (f.phone()) } }
+                }
+                @if let Some(tel) = intake {
+                    li { a.call href=(tel) { (text.intake) " " (f.intake_phone()) } }
+                }
+            }
+        }
+    }
+}
+
+/// Directions and the website.
+pub fn ways(f: FacilityRef<'_>, lang: Lang) -> Markup {
     let text = lang.text();
     html! {
         ul.actions {
-            @if let Some(tel) = tel(f.phone()) {
-                li { a href=(tel) { (text.phone) " " (f.phone()) } }
-            }
-            @if f.intake_phone() != f.phone() {
-                @if let Some(tel) = tel(f.intake_phone()) {
-                    li { a href=(tel) { (text.intake) " " (f.intake_phone()) } }
+            li.directions {
+                span { (text.directions) span.vh { " " (f.name()) } ": " }
+                @for (way, href) in directions(f) {
+                    a href=(href) rel="noreferrer" {
+                        (match way {
+                            Directions::App => text.directions_app,
+                            Directions::Apple => text.directions_apple,
+                            Directions::Web => text.directions_web,
+                        })
+                    }
+                    " "
                 }
             }
-            li { a href=(directions(f)) rel="noreferrer" { (text.directions) span.vh { ": " (f.name()) } } }
             @if let Some(site) = website(f.website()) {
                 li { a href=(site) rel="noopener noreferrer" { (text.website) span.vh { ": " (f.name()) } } }
             }
+        }
+    }
+}
+
+/// Where the listings come from and how old they are, and that a person should call
+/// first: said on every page that shows listings. `facilities` are those on the page.
+pub fn source_line<'f>(
+    facilities: impl IntoIterator<Item = FacilityRef<'f>>,
+    lang: Lang,
+) -> Markup {
+    let text = lang.text();
+    let mut sources: Vec<&str> = Vec::new();
+    let (mut oldest, mut newest) = (None, None);
+    for f in facilities {
+        // A merged listing names each of its sources, "a; b".
+        for source in f.source().split("; ").map(str::trim) {
+            if !source.is_empty() && !sources.contains(&source) {
+                sources.push(source);
+            }
+        }
+        if let Some(day) = f.verified() {
+            oldest = Some(oldest.map_or(day, |d: jiff::civil::Date| d.min(day)));
+            newest = Some(newest.map_or(day, |d: jiff::civil::Date| d.max(day)));
+        }
+    }
+    let dates = match (oldest, newest) {
+        (Some(a), Some(b)) if a == b => format!(", {} {a}", text.verified_range),
+        (Some(a), Some(b)) => format!(", {} {a} – {b}", text.verified_range),
+        _ => String::new(),
+    };
+    html! {
+        p.source {
+            @if !sources.is_empty() {
+                (text.source_intro) " " (sources.join("; ")) (dates) ". "
+            }
+            strong { (text.confirm) }
         }
     }
 }

@@ -28,11 +28,10 @@ fn page_of(shared: &Shared, mount: &Mount, id: &str, lang: Lang) -> Response {
             StatusCode::NOT_FOUND,
         );
     };
-    let report = Params::default()
+    let shown = Params::default()
         .shown(shared.availability())
         .ok()
-        .flatten()
-        .and_then(|shown| shown.of(f).cloned());
+        .flatten();
     let or_not_listed = |value: String| {
         if value.trim().is_empty() {
             text.not_listed.to_string()
@@ -40,17 +39,21 @@ fn page_of(shared: &Shared, mount: &Mount, id: &str, lang: Lang) -> Response {
             value
         }
     };
+    // A directory lists the facilities it believes open without saying so: only a
+    // closure is something the data states.
     let status = match f.status() {
-        Status::Active => text.status_active,
-        Status::TemporarilyClosed => text.status_temporarily_closed,
-        Status::Closed => text.status_closed,
+        Status::Active => None,
+        Status::TemporarilyClosed => Some(text.status_temporarily_closed),
+        Status::Closed => Some(text.status_closed),
     };
     let list = |items: Vec<&str>| or_not_listed(items.join(", "));
     let body = html! {
         h1 { (f.name()) }
         @if !f.name2().is_empty() { p { (f.name2()) } }
-        @if let Some(report) = &report { (cards::availability(report, lang, Timestamp::now())) }
+        @if let Some(status) = status { p.alert { (status) } }
+        (cards::report_line(shown.as_ref(), f, lang, Timestamp::now()))
         (cards::actions(f, lang))
+        (cards::source_line([f], lang))
         dl.facts {
             dt { (text.address) } dd { (or_not_listed(cards::address(f))) }
             dt { (text.phone) } dd {
@@ -79,8 +82,9 @@ fn page_of(shared: &Shared, mount: &Mount, id: &str, lang: Lang) -> Response {
             dt { (text.serves) } dd { (list(f.populations().iter().map(|p| text::population(p, lang)).collect())) }
             dt { (text.languages) } dd { (list(f.languages().iter().map(|l| text::language(l, lang)).collect())) }
             dt { (text.medications) } dd { (list(f.medications().iter().map(|m| text::medication(m, lang)).collect())) }
-            dt { (text.services) } dd { (list(f.services().collect())) }
-            dt { (text.status) } dd { (status) }
+            // The directories say their services in English only.
+            dt { (text.services) } dd lang=[f.services().next().map(|_| "en")] { (list(f.services().collect())) }
+            @if let Some(status) = status { dt { (text.status) } dd { (status) } }
             dt { (text.verified) } dd {
                 @match f.verified() { Some(date) => (date), None => (text.not_listed) }
             }

@@ -2,7 +2,8 @@
 //! into the API's parameters, and drawn again with a message beside each field at fault.
 
 use crate::mount::Mount;
-use carefind::{AgeGroup, Language, Payment, Population};
+use carefind::{AgeGroup, FacilityKind, Language, Medication, Payment, Population};
+use carefind_places::PlaceError;
 use maud::{Markup, html};
 
 use super::text::{self, CARE_CHOICES, Lang, Text};
@@ -67,15 +68,18 @@ pub enum Field {
     Age,
     Language,
     Population,
+    Medication,
+    Kind,
     /// Not one field: the message goes above the form.
     General,
 }
 
-/// What is wrong with one field.
+/// What is wrong with one field. The page says it in its own words, from the field and,
+/// for a place, the typed error; the API's technical detail is not shown to people.
 pub struct Problem {
     pub field: Field,
-    /// The library's or the parser's words (in English).
-    pub detail: String,
+    /// Why the place was not found, as data: its candidates become links.
+    pub place: Option<PlaceError>,
 }
 
 impl Problem {
@@ -89,11 +93,23 @@ impl Problem {
             Some("age") => Field::Age,
             Some("language") => Field::Language,
             Some("population") => Field::Population,
+            Some("medication") => Field::Medication,
+            Some("kind") => Field::Kind,
             _ => Field::General,
         };
+        Problem::at(field)
+    }
+
+    /// A problem with `field`.
+    pub fn at(field: Field) -> Problem {
+        Problem { field, place: None }
+    }
+
+    /// The place could not be found, for this reason.
+    pub fn place(error: PlaceError) -> Problem {
         Problem {
-            field,
-            detail: error.message.clone(),
+            field: Field::Near,
+            place: Some(error),
         }
     }
 }
@@ -111,7 +127,14 @@ pub struct SearchForm {
     pub age: String,
     pub language: String,
     pub population: String,
+    pub medication: String,
+    pub kind: String,
+    pub telehealth: bool,
     pub accepting: bool,
+    /// With `accepting`: also list the programs that have not reported.
+    pub include_unknown: bool,
+    /// The stage the step-down page starts from (the pathway's form only).
+    pub from: String,
     pub after: Option<String>,
     /// The rank of the first result on this page (pages after the first start later).
     pub start: usize,
@@ -135,7 +158,12 @@ impl SearchForm {
             age: String::new(),
             language: String::new(),
             population: String::new(),
+            medication: String::new(),
+            kind: String::new(),
+            telehealth: false,
             accepting: false,
+            include_unknown: false,
+            from: String::new(),
             after: None,
             start: 1,
         };
@@ -152,89 +180,101 @@ impl SearchForm {
                         Ok(miles) if (1..=3000).contains(&miles) => {
                             form.within = Within::Miles(miles)
                         }
-                        _ => problems.push(Problem {
-                            field: Field::Within,
-                            detail: format!("{miles:?} is not a distance in miles from 1 to 3000"),
-                        }),
+                        _ => problems.push(Problem::at(Field::Within)),
                     },
                 },
                 "age" => form.age = value.to_string(),
                 "language" => form.language = value.to_string(),
                 "population" => form.population = value.to_string(),
-                "accepting" => form.accepting = matches!(value, "true" | "on" | "1" | "yes"),
+                "medication" => form.medication = value.to_string(),
+                "kind" => form.kind = value.to_string(),
+                "telehealth" => form.telehealth = yes(value),
+                "accepting" => form.accepting = yes(value),
+                "include_unknown" => form.include_unknown = yes(value),
+                "from" => form.from = value.to_string(),
                 "after" if !value.is_empty() => form.after = Some(value.to_string()),
                 "start" => match value.parse::<usize>() {
                     Ok(start) if start >= 1 => form.start = start,
-                    _ => problems.push(Problem {
-                        field: Field::General,
-                        detail: format!("start {value:?} is not a rank of 1 or more"),
-                    }),
+                    _ => problems.push(Problem::at(Field::General)),
                 },
                 "lang" | "care" | "payment" | "after" => {}
-                other => problems.push(Problem {
-                    field: Field::General,
-                    detail: format!("the address has a part this page does not know: {other:?}"),
-                }),
+                _ => problems.push(Problem::at(Field::General)),
             }
         }
         (form, problems)
     }
 
-    /// The API's parameters for this search: the page asks exactly what `/v1/facilities`
-    /// would be asked.
-    pub fn api_pairs(&self) -> Vec<(String, String)> {
-        let mut pairs = vec![("near".to_string(), self.near.clone())];
-        for care in &self.care {
-            pairs.push(("care".into(), care.clone()));
-        }
-        for payment in &self.payment {
-            pairs.push(("payment".into(), payment.clone()));
-        }
-        if let Within::Miles(miles) = self.within {
-            pairs.push(("within".into(), format!("{miles}mi")));
-        }
-        for (key, value) in [
-            ("age", &self.age),
-            ("language", &self.language),
-            ("population", &self.population),
-        ] {
-            if !value.is_empty() {
-                pairs.push((key.into(), value.clone()));
-            }
-        }
-        if self.accepting {
-            pairs.push(("accepting".into(), "true".into()));
-        }
-        if let Some(after) = &self.after {
-            pairs.push(("after".into(), after.clone()));
-        }
-        pairs.push(("limit".into(), PER_PAGE.to_string()));
-        pairs
-    }
-
-    /// This search's address on `path` (under the mount), with `within` and the page (`after`, starting at
-    /// rank `start`) as given.
-    pub fn url(&self, path: &str, within: Within, after: Option<(&str, usize)>) -> String {
-        let mut pairs: Vec<(&str, String)> = vec![("near", self.near.clone())];
+    /// The filters of this search as the API names them, besides the place, the distance
+    /// and the page: what the results, the printed list, the download and the step-down
+    /// page all ask.
+    pub fn filter_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut pairs: Vec<(&'static str, String)> = Vec::new();
         pairs.extend(self.care.iter().map(|c| ("care", c.clone())));
         pairs.extend(self.payment.iter().map(|p| ("payment", p.clone())));
-        pairs.push(("within", within.value()));
         for (key, value) in [
             ("age", &self.age),
             ("language", &self.language),
             ("population", &self.population),
+            ("medication", &self.medication),
+            ("kind", &self.kind),
         ] {
             if !value.is_empty() {
                 pairs.push((key, value.clone()));
             }
         }
-        if self.accepting {
-            pairs.push(("accepting", "true".into()));
+        for (key, on) in [
+            ("telehealth", self.telehealth),
+            ("accepting", self.accepting),
+            ("include_unknown", self.include_unknown && self.accepting),
+        ] {
+            if on {
+                pairs.push((key, "true".into()));
+            }
         }
+        pairs
+    }
+
+    /// The API's parameters for this search, `limit` results a page: the page asks
+    /// exactly what `/v1/facilities` would be asked.
+    pub fn api_pairs(&self, limit: usize) -> Vec<(String, String)> {
+        let mut pairs = vec![("near".to_string(), self.near.clone())];
+        pairs.extend(
+            self.filter_pairs()
+                .into_iter()
+                .map(|(key, value)| (key.to_string(), value)),
+        );
+        if let Within::Miles(miles) = self.within {
+            pairs.push(("within".into(), format!("{miles}mi")));
+        }
+        if let Some(after) = &self.after {
+            pairs.push(("after".into(), after.clone()));
+        }
+        pairs.push(("limit".into(), limit.to_string()));
+        pairs
+    }
+
+    /// This search's address on `path` (under the mount), with `within` and the page
+    /// (`after`, starting at rank `start`) as given.
+    pub fn url(&self, path: &str, within: Within, after: Option<(&str, usize)>) -> String {
+        self.url_with(path, within, after, &[])
+    }
+
+    /// [`SearchForm::url`] with `extra` pairs after the search's own.
+    pub fn url_with(
+        &self,
+        path: &str,
+        within: Within,
+        after: Option<(&str, usize)>,
+        extra: &[(&'static str, String)],
+    ) -> String {
+        let mut pairs: Vec<(&str, String)> = vec![("near", self.near.clone())];
+        pairs.extend(self.filter_pairs());
+        pairs.push(("within", within.value()));
         if let Some((after, start)) = after {
             pairs.push(("after", after.to_string()));
             pairs.push(("start", start.to_string()));
         }
+        pairs.extend(extra.iter().cloned());
         if self.lang == Lang::Es {
             pairs.push(("lang", "es".into()));
         }
@@ -243,15 +283,76 @@ impl SearchForm {
     }
 }
 
-/// The field's message: what to do, in the page's language, then the detail (in English,
-/// marked as such on a Spanish page).
-fn message(problems: &[Problem], field: Field, id: &str, lang: Lang) -> Markup {
-    let text = lang.text();
+fn yes(value: &str) -> bool {
+    matches!(value, "true" | "on" | "1" | "yes")
+}
+
+/// Which form: the search's, or the step-down page's (a stage to start from in place of
+/// the kinds of care).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Search,
+    Pathway,
+}
+
+impl Mode {
+    fn action(self) -> &'static str {
+        match self {
+            Mode::Search => "/find",
+            Mode::Pathway => "/pathway",
+        }
+    }
+}
+
+/// The field's message, in the page's language: what to do and, for a place, why it was
+/// not found, with its candidates as links to the same search from each.
+fn message(form: &SearchForm, mode: Mode, problems: &[Problem], field: Field, id: &str) -> Markup {
+    let text = form.lang.text();
     html! {
         @for problem in problems.iter().filter(|p| p.field == field) {
-            p.error id=(id) {
-                (field_hint(text, field)) " "
-                @if lang == Lang::En { (problem.detail) } @else { span lang="en" { (problem.detail) } }
+            @match &problem.place {
+                Some(error) => (place_message(form, mode, error, id)),
+                None => p.error id=(id) { (field_hint(text, field)) },
+            }
+        }
+    }
+}
+
+/// Why a place was not found, for people: the typed error's facts in the page's words.
+fn place_message(form: &SearchForm, mode: Mode, error: &PlaceError, id: &str) -> Markup {
+    let text = form.lang.text();
+    let from = |place: &str| {
+        let mut other = form.clone();
+        other.near = place.to_string();
+        other.after = None;
+        let extra: Vec<(&'static str, String)> = match mode {
+            Mode::Pathway if !form.from.is_empty() => vec![("from", form.from.clone())],
+            _ => Vec::new(),
+        };
+        other.url_with(mode.action(), form.within, None, &extra)
+    };
+    let (said, places): (&str, &[String]) = match error {
+        PlaceError::Unrecognized { .. } | PlaceError::Table { .. } => {
+            (text.place_unrecognized, &[])
+        }
+        PlaceError::Coordinates { .. } => (text.place_coordinates, &[]),
+        PlaceError::UnknownZip { nearest, .. } => (text.place_zip, nearest),
+        PlaceError::UnknownCity { suggestions, .. } if suggestions.is_empty() => {
+            (text.place_city_none, &[])
+        }
+        PlaceError::UnknownCity { suggestions, .. } => (text.place_city, suggestions),
+        PlaceError::UnknownState { .. } => (text.place_state, &[]),
+        PlaceError::Ambiguous { candidates, .. } => (text.place_ambiguous, candidates),
+        // A new kind of place error: the general words.
+        _ => (text.err_place, &[]),
+    };
+    html! {
+        div.error id=(id) {
+            p { (said) }
+            @if !places.is_empty() {
+                ul.candidates {
+                    @for place in places { li { a href=(from(place)) { (place) } } }
+                }
             }
         }
     }
@@ -263,7 +364,40 @@ fn field_hint(text: &Text, field: Field) -> &'static str {
         Field::Care => text.err_care,
         Field::Payment => text.err_payment,
         Field::Within => text.err_within,
-        Field::Age | Field::Language | Field::Population => text.err_filter,
+        Field::Age | Field::Language | Field::Population | Field::Medication | Field::Kind => {
+            text.err_filter
+        }
+        Field::General => text.err_general,
+    }
+}
+
+/// The element a field's problem is shown beside, for the summary's links.
+fn anchor(field: Field) -> &'static str {
+    match field {
+        Field::Near => "near",
+        Field::Care => "care",
+        Field::Payment => "payment",
+        Field::Within => "within",
+        Field::Age => "age",
+        Field::Language => "language",
+        Field::Population => "population",
+        Field::Medication => "medication",
+        Field::Kind => "kind",
+        Field::General => "general-error",
+    }
+}
+
+fn label(text: &Text, field: Field) -> &'static str {
+    match field {
+        Field::Near => text.place,
+        Field::Care => text.care,
+        Field::Payment => text.payment,
+        Field::Within => text.within,
+        Field::Age => text.age,
+        Field::Language => text.language,
+        Field::Population => text.population,
+        Field::Medication => text.medication,
+        Field::Kind => text.kind,
         Field::General => text.err_general,
     }
 }
@@ -272,8 +406,28 @@ fn has(problems: &[Problem], field: Field) -> bool {
     problems.iter().any(|p| p.field == field)
 }
 
+/// What the page says above a form with problems: each field at fault, linked to its
+/// message, so that a person on a phone need not scroll to find it.
+pub fn summary(form: &SearchForm, problems: &[Problem]) -> Markup {
+    let text = form.lang.text();
+    let mut fields: Vec<Field> = problems.iter().map(|p| p.field).collect();
+    fields.dedup();
+    html! {
+        @if !fields.is_empty() {
+            div.alert.summary-box role="alert" aria-labelledby="problem-summary" {
+                h2 #problem-summary { (text.problem_summary) }
+                ul {
+                    @for field in fields {
+                        li { a href=(format!("#{}", anchor(field))) { (label(text, field)) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// The form, filled in with `form`, each problem beside its field.
-pub fn render(form: &SearchForm, problems: &[Problem], availability: bool) -> Markup {
+pub fn render(form: &SearchForm, problems: &[Problem], availability: bool, mode: Mode) -> Markup {
     let lang = form.lang;
     let text = lang.text();
     let near_invalid = has(problems, Field::Near);
@@ -288,7 +442,7 @@ pub fn render(form: &SearchForm, problems: &[Problem], availability: bool) -> Ma
         html! {
             div.field.invalid[invalid] {
                 label.field for=(id) { (label) }
-                (message(problems, field, &error_id, lang))
+                (message(form, mode, problems, field, &error_id))
                 select id=(id) name=(id) aria-describedby=[invalid.then_some(&error_id)] aria-invalid=[invalid.then_some("true")] {
                     option value="" selected[current.is_empty()] { (any) }
                     @for (value, name) in options {
@@ -298,41 +452,44 @@ pub fn render(form: &SearchForm, problems: &[Problem], availability: bool) -> Ma
             }
         }
     };
+    let more_open = [&form.age, &form.language, &form.population, &form.kind]
+        .iter()
+        .any(|value| !value.is_empty())
+        || form.telehealth
+        || [Field::Age, Field::Language, Field::Population, Field::Kind]
+            .iter()
+            .any(|field| has(problems, *field));
     html! {
         @if has(problems, Field::General) {
-            div.alert role="alert" { (message(problems, Field::General, "general-error", lang)) }
+            div.alert #general-error { (message(form, mode, problems, Field::General, "general-error-text")) }
         }
-        form.search action=(form.mount.link("/find")) method="get" {
+        form.search action=(form.mount.link(mode.action())) method="get" {
             @if lang == Lang::Es { input type="hidden" name="lang" value="es"; }
             div.field.invalid[near_invalid] {
                 label.field for="near" { (text.place) }
                 p.help id="near-help" { (text.place_help) }
-                (message(problems, Field::Near, "near-error", lang))
+                (message(form, mode, problems, Field::Near, "near-error"))
                 input #near type="text" name="near" value=(form.near) required autocomplete="postal-code"
                     aria-describedby=(if near_invalid { "near-help near-error" } else { "near-help" })
                     aria-invalid=[near_invalid.then_some("true")];
                 button.secondary #locate type="button" hidden data-locating=(text.locating) data-failed=(text.location_failed) { (text.use_location) }
                 p #locate-status role="status" {}
             }
-            fieldset aria-describedby="care-help" {
-                legend { (text.care) }
-                p.help #care-help { (text.care_help) }
-                (message(problems, Field::Care, "care-error", lang))
-                @for choice in &CARE_CHOICES {
-                    @let id = format!("care-{}", choice.value);
-                    @let help = format!("{id}-help");
-                    div.choice {
-                        input type="checkbox" id=(id) name="care" value=(choice.value)
-                            checked[form.care.iter().any(|c| c == choice.value)] aria-describedby=(help);
-                        label for=(id) { (choice.name[lang as usize]) }
-                        p.help id=(help) { (choice.help[lang as usize]) }
+            @match mode {
+                Mode::Search => (care_choices(form, problems, mode)),
+                Mode::Pathway => div.field {
+                    label.field for="from" { (text.from_stage) }
+                    select #from name="from" {
+                        @for stage in carefind::analysis::pathway::Stage::ALL.into_iter().filter(|s| *s != carefind::analysis::pathway::Stage::Outpatient) {
+                            option value=(stage.name()) selected[stage.name() == form.from] { (text::stage(stage, lang)) }
+                        }
                     }
-                }
+                },
             }
-            fieldset aria-describedby="payment-help" {
+            fieldset #payment aria-describedby="payment-help" {
                 legend { (text.payment) }
                 p.help #payment-help { (text.payment_help) }
-                (message(problems, Field::Payment, "payment-error", lang))
+                (message(form, mode, problems, Field::Payment, "payment-error"))
                 div.payments {
                     @for payment in PAYMENTS {
                         @let id = format!("payment-{}", payment.name());
@@ -344,9 +501,20 @@ pub fn render(form: &SearchForm, problems: &[Problem], availability: bool) -> Ma
                     }
                 }
             }
+            (select(Field::Medication, "medication", text.medication, text.any_medication, &form.medication,
+                Medication::ALL.iter().map(|m| (m.name(), text::medication(*m, lang))).collect()))
+            @if availability {
+                div.choice {
+                    input #accepting type="checkbox" name="accepting" value="true" checked[form.accepting];
+                    label for="accepting" { (text.accepting) }
+                }
+                @if form.include_unknown && form.accepting {
+                    input type="hidden" name="include_unknown" value="true";
+                }
+            }
             div.field.invalid[has(problems, Field::Within)] {
                 label.field for="within" { (text.within) }
-                (message(problems, Field::Within, "within-error", lang))
+                (message(form, mode, problems, Field::Within, "within-error"))
                 select #within name="within" {
                     @for miles in RINGS {
                         option value=(miles) selected[form.within == Within::Miles(miles)] { (miles) " " (text.miles) }
@@ -354,22 +522,58 @@ pub fn render(form: &SearchForm, problems: &[Problem], availability: bool) -> Ma
                     option value="any" selected[form.within == Within::Any] { (text.anywhere) }
                 }
             }
-            details open[has(problems, Field::Age) || has(problems, Field::Language) || has(problems, Field::Population) || !form.age.is_empty() || !form.language.is_empty() || !form.population.is_empty() || form.accepting] {
+            details open[more_open] {
                 summary { (text.more_filters) }
+                div.choice {
+                    input #telehealth type="checkbox" name="telehealth" value="true" checked[form.telehealth];
+                    label for="telehealth" { (text.telehealth) }
+                }
+                (select(Field::Kind, "kind", text.kind, text.any_kind, &form.kind,
+                    FacilityKind::ALL.iter().map(|k| (k.name(), match k {
+                        FacilityKind::SubstanceUse => text.kind_su,
+                        FacilityKind::MentalHealth => text.kind_mh,
+                    })).collect()))
                 (select(Field::Age, "age", text.age, text.any_age, &form.age,
                     AgeGroup::ALL.iter().map(|a| (a.name(), text::age(*a, lang))).collect()))
                 (select(Field::Language, "language", text.language, text.any_language, &form.language,
                     Language::ALL.iter().map(|l| (l.name(), text::language(*l, lang))).collect()))
                 (select(Field::Population, "population", text.population, text.any_population, &form.population,
                     Population::ALL.iter().map(|p| (p.name(), text::population(*p, lang))).collect()))
-                @if availability {
+            }
+            div { button type="submit" { (match mode { Mode::Search => text.search, Mode::Pathway => text.show_pathway }) } }
+        }
+    }
+}
+
+/// The kinds of care as boxes, what each means behind one disclosure (read to screen
+/// readers with its box all the same).
+fn care_choices(form: &SearchForm, problems: &[Problem], mode: Mode) -> Markup {
+    let lang = form.lang;
+    let text = lang.text();
+    html! {
+        fieldset #care aria-describedby="care-help" {
+            legend { (text.care) }
+            p.help #care-help { (text.care_help) }
+            (message(form, mode, problems, Field::Care, "care-error"))
+            div.payments {
+                @for choice in &CARE_CHOICES {
+                    @let id = format!("care-{}", choice.value);
                     div.choice {
-                        input #accepting type="checkbox" name="accepting" value="true" checked[form.accepting];
-                        label for="accepting" { (text.accepting) }
+                        input type="checkbox" id=(id) name="care" value=(choice.value)
+                            checked[form.care.iter().any(|c| c == choice.value)] aria-describedby=(format!("{id}-help"));
+                        label for=(id) { (choice.name[lang as usize]) }
                     }
                 }
             }
-            div { button type="submit" { (text.search) } }
+            details.meanings {
+                summary { (text.care_meanings) }
+                dl {
+                    @for choice in &CARE_CHOICES {
+                        dt { (choice.name[lang as usize]) }
+                        dd id=(format!("care-{}-help", choice.value)) { (choice.help[lang as usize]) }
+                    }
+                }
+            }
         }
     }
 }

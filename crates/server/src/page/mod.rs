@@ -51,6 +51,8 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
     Router::new()
         .route("/", get(search_page))
         .route("/find", get(results::find))
+        .route("/find/print", get(results::print))
+        .route("/find/csv", get(results::csv))
         .route("/facility/{id}", get(facility::show))
         .route("/pathway", get(steps::show))
         .route("/static/style.css", get(style))
@@ -137,8 +139,8 @@ fn form_page(
     };
     let body = html! {
         h1 { (title) }
-        @if problems.is_empty() { p { (text.search_intro) } } @else { p { (text.fix_below) } }
-        (form::render(form, problems, shared.availability().is_some()))
+        @if problems.is_empty() { p { (text.search_intro) } } @else { (form::summary(form, problems)) }
+        (form::render(form, problems, shared.availability().is_some(), form::Mode::Search))
     };
     page(
         shared,
@@ -211,18 +213,18 @@ fn page(
                         a.site href=(home) { (text.site) }
                         a href=(switch) lang=(lang.other().code()) hreflang=(lang.other().code()) { (text.switch_to) }
                     }
+                    // Compact, so that a phone's first screen still shows the first result.
                     div.crisis {
-                        p { strong { (text.crisis_title) } }
                         p {
-                            (text.crisis_988) " "
+                            strong { (text.crisis_title) } " "
                             a href="tel:988" { (text.crisis_988_call) } " · "
                             a href="sms:988" { (text.crisis_988_text) }
+                            " " span.note { (text.crisis_988) }
                         }
                         p {
-                            (text.crisis_samhsa) " "
-                            a href="tel:+18006624357" { "1-800-662-4357" } ", " (text.crisis_samhsa_note)
+                            (text.crisis_samhsa) " " a href="tel:+18006624357" { "1-800-662-4357" }
+                            " · " (text.emergency)
                         }
-                        p { (text.emergency) }
                     }
                     @if shared.pages.sample {
                         p.banner role="note" { (text.sample_banner) }

@@ -78,6 +78,8 @@ pub struct CareChoice {
     pub value: &'static str,
     /// The name, in English then Spanish.
     pub name: [&'static str; 2],
+    /// The name inside a sentence ("IOP taking Medicaid near 10001").
+    pub short: [&'static str; 2],
     /// What it is: where you live, how many hours, in English then Spanish.
     pub help: [&'static str; 2],
 }
@@ -86,6 +88,7 @@ pub struct CareChoice {
 pub const CARE_CHOICES: [CareChoice; 8] = [
     CareChoice {
         value: "detox",
+        short: ["detox", "desintoxicación"],
         name: [
             "Detox (withdrawal management)",
             "Desintoxicación (manejo de la abstinencia)",
@@ -97,6 +100,7 @@ pub const CARE_CHOICES: [CareChoice; 8] = [
     },
     CareChoice {
         value: "hospital-inpatient",
+        short: ["hospital inpatient care", "hospitalización"],
         name: ["Hospital inpatient", "Hospitalización"],
         help: [
             "Care around the clock in a hospital, for serious medical or mental-health needs.",
@@ -105,6 +109,7 @@ pub const CARE_CHOICES: [CareChoice; 8] = [
     },
     CareChoice {
         value: "residential",
+        short: ["residential treatment", "tratamiento residencial"],
         name: ["Residential", "Residencial"],
         help: [
             "You live at the program for weeks or months, with treatment and support every day.",
@@ -113,6 +118,7 @@ pub const CARE_CHOICES: [CareChoice; 8] = [
     },
     CareChoice {
         value: "php",
+        short: ["PHP", "PHP"],
         name: [
             "Partial hospitalization (PHP)",
             "Hospitalización parcial (PHP)",
@@ -124,6 +130,7 @@ pub const CARE_CHOICES: [CareChoice; 8] = [
     },
     CareChoice {
         value: "iop",
+        short: ["IOP", "IOP"],
         name: ["Intensive outpatient (IOP)", "Ambulatorio intensivo (IOP)"],
         help: [
             "About 9 to 20 hours a week (often 10 to 12: three hours a day, several days a week) while you live at home or in sober living. No detox.",
@@ -132,6 +139,7 @@ pub const CARE_CHOICES: [CareChoice; 8] = [
     },
     CareChoice {
         value: "outpatient",
+        short: ["outpatient treatment", "tratamiento ambulatorio"],
         name: ["Outpatient", "Ambulatorio"],
         help: [
             "Counselling or therapy, usually fewer than 9 hours a week, while you live at home.",
@@ -140,6 +148,10 @@ pub const CARE_CHOICES: [CareChoice; 8] = [
     },
     CareChoice {
         value: "otp",
+        short: [
+            "opioid treatment programs",
+            "programas de tratamiento de opioides",
+        ],
         name: [
             "Opioid treatment program (OTP)",
             "Programa de tratamiento de opioides (OTP)",
@@ -151,6 +163,7 @@ pub const CARE_CHOICES: [CareChoice; 8] = [
     },
     CareChoice {
         value: "sober-living",
+        short: ["sober living", "vivienda de recuperación"],
         name: ["Sober living", "Vivienda de recuperación"],
         help: [
             "A shared home free of alcohol and drugs for people in recovery, often while they attend IOP or outpatient care. A place to live, not treatment.",
@@ -357,6 +370,50 @@ pub fn stage(stage: Stage, lang: Lang) -> &'static str {
     pick(lang, en, es)
 }
 
+/// "90 more programs match but have not reported openings recently."
+pub fn unknown_more(count: usize, lang: Lang) -> String {
+    match (lang, count) {
+        (Lang::En, 1) => "1 more program matches but has not reported openings recently.".into(),
+        (Lang::En, n) => {
+            format!("{n} more programs match but have not reported openings recently.")
+        }
+        (Lang::Es, 1) => {
+            "1 programa más coincide pero no ha informado sobre vacantes recientemente.".into()
+        }
+        (Lang::Es, n) => {
+            format!(
+                "{n} programas más coinciden pero no han informado sobre vacantes recientemente."
+            )
+        }
+    }
+}
+
+/// "93 programs near you match, but none has reported openings recently."
+pub fn none_reported(count: usize, lang: Lang) -> String {
+    match (lang, count) {
+        (Lang::En, 1) => "1 program matches, but it has not reported openings recently.".into(),
+        (Lang::En, n) => format!("{n} programs match, but none has reported openings recently."),
+        (Lang::Es, 1) => {
+            "1 programa coincide, pero no ha informado sobre vacantes recientemente.".into()
+        }
+        (Lang::Es, n) => {
+            format!(
+                "{n} programas coinciden, pero ninguno ha informado sobre vacantes recientemente."
+            )
+        }
+    }
+}
+
+/// "Show the 93 programs to call".
+pub fn show_programs(count: usize, lang: Lang) -> String {
+    match (lang, count) {
+        (Lang::En, 1) => "Show the program to call".into(),
+        (Lang::En, n) => format!("Show the {n} programs to call"),
+        (Lang::Es, 1) => "Mostrar el programa para llamar".into(),
+        (Lang::Es, n) => format!("Mostrar los {n} programas para llamar"),
+    }
+}
+
 fn pick(lang: Lang, en: &'static str, es: &'static str) -> &'static str {
     match lang {
         Lang::En => en,
@@ -373,7 +430,6 @@ pub struct Text {
     pub crisis_988_call: &'static str,
     pub crisis_988_text: &'static str,
     pub crisis_samhsa: &'static str,
-    pub crisis_samhsa_note: &'static str,
     pub emergency: &'static str,
     pub sample_banner: &'static str,
     pub switch_to: &'static str,
@@ -399,7 +455,6 @@ pub struct Text {
     pub any_population: &'static str,
     pub accepting: &'static str,
     pub search: &'static str,
-    pub results_title: &'static str,
     pub new_search: &'static str,
     pub found_one: &'static str,
     pub found_many: &'static str,
@@ -422,7 +477,6 @@ pub struct Text {
     pub not_accepting: &'static str,
     pub beds_open_one: &'static str,
     pub beds_open_many: &'static str,
-    pub wait_days: &'static str,
     pub reported: &'static str,
     pub minutes_ago: &'static str,
     pub hours_ago: &'static str,
@@ -435,7 +489,6 @@ pub struct Text {
     pub medications: &'static str,
     pub services: &'static str,
     pub status: &'static str,
-    pub status_active: &'static str,
     pub status_temporarily_closed: &'static str,
     pub status_closed: &'static str,
     pub verified: &'static str,
@@ -451,10 +504,8 @@ pub struct Text {
     pub pairs_title: &'static str,
     pub pairs_intro: &'static str,
     pub program: &'static str,
-    pub home_nearby: &'static str,
     pub show_pathway: &'static str,
     pub error_title: &'static str,
-    pub fix_below: &'static str,
     pub not_found_title: &'static str,
     pub not_found: &'static str,
     pub busy: &'static str,
@@ -468,18 +519,73 @@ pub struct Text {
     pub err_within: &'static str,
     pub err_filter: &'static str,
     pub err_general: &'static str,
+    pub unknown_note: &'static str,
+    pub show_unknown: &'static str,
+    pub no_report: &'static str,
+    pub stale_report: &'static str,
+    pub print_all: &'static str,
+    pub download_csv: &'static str,
+    pub print_button: &'static str,
+    pub printed_on: &'static str,
+    pub list_address: &'static str,
+    pub print_more: &'static str,
+    pub show_map: &'static str,
+    pub care_meanings: &'static str,
+    pub medication: &'static str,
+    pub any_medication: &'static str,
+    pub telehealth: &'static str,
+    pub kind: &'static str,
+    pub any_kind: &'static str,
+    pub kind_su: &'static str,
+    pub kind_mh: &'static str,
+    pub source_intro: &'static str,
+    pub verified_range: &'static str,
+    pub confirm: &'static str,
+    pub treatment: &'static str,
+    pub near_word: &'static str,
+    pub or_word: &'static str,
+    pub taking: &'static str,
+    pub with_word: &'static str,
+    pub for_word: &'static str,
+    pub in_word: &'static str,
+    pub of_word: &'static str,
+    pub accepting_short: &'static str,
+    pub applied: &'static str,
+    pub accepting_or_unknown: &'static str,
+    pub telehealth_short: &'static str,
+    pub problem_summary: &'static str,
+    pub place_unrecognized: &'static str,
+    pub place_coordinates: &'static str,
+    pub place_zip: &'static str,
+    pub place_city: &'static str,
+    pub place_city_none: &'static str,
+    pub place_state: &'static str,
+    pub place_ambiguous: &'static str,
+    pub directions_app: &'static str,
+    pub directions_apple: &'static str,
+    pub directions_web: &'static str,
+    pub also_listed: &'static str,
+    pub sober_near: &'static str,
+    pub from_program: &'static str,
+    pub no_wait: &'static str,
+    pub wait_about: &'static str,
+    pub day_one: &'static str,
+    pub days: &'static str,
+    pub just_now: &'static str,
+    pub minute_one: &'static str,
+    pub hour_one: &'static str,
+    pub day_ago_one: &'static str,
 }
 
 static EN: Text = Text {
     site: "Find addiction treatment",
     skip: "Skip to the main content",
     crisis_title: "Need help now?",
-    crisis_988: "988 Suicide & Crisis Lifeline:",
-    crisis_988_call: "call 988",
-    crisis_988_text: "text 988",
-    crisis_samhsa: "SAMHSA National Helpline:",
-    crisis_samhsa_note: "free, confidential, 24 hours a day, 7 days a week, in English and Spanish.",
-    emergency: "In an emergency, call 911.",
+    crisis_988: "(988 Lifeline)",
+    crisis_988_call: "Call 988",
+    crisis_988_text: "Text 988",
+    crisis_samhsa: "SAMHSA helpline:",
+    emergency: "Emergency: 911",
     sample_banner: "Demonstration only: these listings are fictitious, not real facilities. Do not call them.",
     switch_to: "Español",
     search_title: "Find treatment near you",
@@ -504,7 +610,6 @@ static EN: Text = Text {
     any_population: "Anyone",
     accepting: "Only programs reporting they accept new patients",
     search: "Search",
-    results_title: "Treatment near",
     new_search: "Change the search",
     found_one: "1 program found",
     found_many: "programs found",
@@ -527,7 +632,6 @@ static EN: Text = Text {
     not_accepting: "Not accepting new patients",
     beds_open_one: "1 bed open",
     beds_open_many: "beds open",
-    wait_days: "Wait (days):",
     reported: "reported",
     minutes_ago: "minutes ago",
     hours_ago: "hours ago",
@@ -540,7 +644,6 @@ static EN: Text = Text {
     medications: "Medications",
     services: "Services",
     status: "Status",
-    status_active: "Open",
     status_temporarily_closed: "Temporarily closed",
     status_closed: "Closed",
     verified: "Listing verified on",
@@ -548,7 +651,7 @@ static EN: Text = Text {
     not_listed: "Not listed",
     no_such_facility: "There is no facility with this address. It may have been removed from the directory.",
     pathway_title: "The next steps after",
-    pathway_intro: "A common path steps down: detox, then residential, then intensive outpatient while living in sober living. These are the nearest programs for each later step.",
+    pathway_intro: "A common path steps down: detox, then residential, then day treatment (PHP) or intensive outpatient (IOP) while living at home or in sober living, then outpatient. These are the nearest addiction treatment programs for each step after the one you choose, each with the filters below.",
     pathway_link: "See the next steps of care",
     from_stage: "Starting from",
     next_step: "Next step:",
@@ -556,10 +659,8 @@ static EN: Text = Text {
     pairs_title: "Intensive programs with sober living nearby",
     pairs_intro: "Each program is shown with the nearest sober-living home to it.",
     program: "Program",
-    home_nearby: "Sober living nearby",
     show_pathway: "Show the next steps",
     error_title: "Please check the search",
-    fix_below: "Something in the search needs fixing; see the message below.",
     not_found_title: "Page not found",
     not_found: "This page does not exist.",
     busy: "The service is busy right now. Please try again in a moment.",
@@ -573,18 +674,73 @@ static EN: Text = Text {
     err_within: "Choose a distance from the list.",
     err_filter: "Choose from the list.",
     err_general: "This search could not be done.",
+    unknown_note: "That is not a no: call to ask whether they can take you.",
+    show_unknown: "Show them, with any reporting openings",
+    no_report: "No recent report of openings: call to ask.",
+    stale_report: "Not reported recently: call to ask. Last report",
+    print_all: "Print or save the whole list",
+    download_csv: "Download as a spreadsheet (CSV)",
+    print_button: "Print",
+    printed_on: "Searched on",
+    list_address: "This list online",
+    print_more: "This list shows the first",
+    show_map: "Show the map",
+    care_meanings: "What the kinds of care mean",
+    medication: "Medication for addiction",
+    any_medication: "Any, or none",
+    telehealth: "Also offers telehealth (by phone or video)",
+    kind: "Treatment for",
+    any_kind: "Substance use or mental health",
+    kind_su: "Substance use",
+    kind_mh: "Mental health",
+    source_intro: "Listings from",
+    verified_range: "verified",
+    confirm: "Call to confirm before you go: programs change.",
+    treatment: "Treatment",
+    near_word: "near",
+    or_word: "or",
+    taking: "taking",
+    with_word: "with",
+    for_word: "for",
+    in_word: "in",
+    of_word: "for",
+    accepting_short: "accepting new patients",
+    applied: "Steps for",
+    accepting_or_unknown: "accepting new patients or not reporting",
+    telehealth_short: "with telehealth",
+    problem_summary: "There is a problem with the search",
+    place_unrecognized: "Type a ZIP code (10001), a city and state (Columbus, OH), or coordinates.",
+    place_coordinates: "Coordinates are a latitude from -90 to 90, then a longitude from -180 to 180.",
+    place_zip: "We do not know this ZIP code. Nearby codes:",
+    place_city: "We could not find this city. Did you mean:",
+    place_city_none: "We could not find this city. Add the state (Columbus, OH) or type a ZIP code.",
+    place_state: "We do not know this state. Use its two-letter code (OH).",
+    place_ambiguous: "More than one place has this name. Choose one:",
+    directions_app: "Maps app",
+    directions_apple: "Apple Maps",
+    directions_web: "Web map",
+    also_listed: "Also listed as",
+    sober_near: "Sober living near this program",
+    from_program: "from the program",
+    no_wait: "No wait",
+    wait_about: "Wait: about",
+    day_one: "day",
+    days: "days",
+    just_now: "just now",
+    minute_one: "1 minute ago",
+    hour_one: "1 hour ago",
+    day_ago_one: "1 day ago",
 };
 
 static ES: Text = Text {
     site: "Encuentre tratamiento para adicciones",
     skip: "Saltar al contenido principal",
     crisis_title: "¿Necesita ayuda ahora?",
-    crisis_988: "Línea 988 de Prevención del Suicidio y Crisis:",
-    crisis_988_call: "llame al 988",
-    crisis_988_text: "envíe un texto al 988",
-    crisis_samhsa: "Línea Nacional de Ayuda de SAMHSA:",
-    crisis_samhsa_note: "gratuita, confidencial, las 24 horas, los 7 días de la semana, en inglés y en español.",
-    emergency: "En una emergencia, llame al 911.",
+    crisis_988: "(Línea 988)",
+    crisis_988_call: "Llame al 988",
+    crisis_988_text: "Texto al 988",
+    crisis_samhsa: "Línea de SAMHSA:",
+    emergency: "Emergencia: 911",
     sample_banner: "Solo una demostración: estos centros son ficticios, no reales. No los llame.",
     switch_to: "English",
     search_title: "Encuentre tratamiento cerca de usted",
@@ -609,7 +765,6 @@ static ES: Text = Text {
     any_population: "Cualquier persona",
     accepting: "Solo programas que informan que aceptan pacientes nuevos",
     search: "Buscar",
-    results_title: "Tratamiento cerca de",
     new_search: "Cambiar la búsqueda",
     found_one: "Se encontró 1 programa",
     found_many: "programas encontrados",
@@ -632,7 +787,6 @@ static ES: Text = Text {
     not_accepting: "No acepta pacientes nuevos",
     beds_open_one: "1 cama disponible",
     beds_open_many: "camas disponibles",
-    wait_days: "Espera (días):",
     reported: "informado hace",
     minutes_ago: "minutos",
     hours_ago: "horas",
@@ -645,7 +799,6 @@ static ES: Text = Text {
     medications: "Medicamentos",
     services: "Servicios",
     status: "Estado",
-    status_active: "Abierto",
     status_temporarily_closed: "Cerrado temporalmente",
     status_closed: "Cerrado",
     verified: "Información verificada el",
@@ -653,7 +806,7 @@ static ES: Text = Text {
     not_listed: "No indicado",
     no_such_facility: "No hay ningún centro con esta dirección. Es posible que se haya retirado del directorio.",
     pathway_title: "Los próximos pasos después de",
-    pathway_intro: "Un camino común va bajando de nivel: desintoxicación, luego residencial y después ambulatorio intensivo mientras vive en una vivienda de recuperación. Estos son los programas más cercanos para cada paso siguiente.",
+    pathway_intro: "Un camino común va bajando de nivel: desintoxicación, luego residencial, después tratamiento de día (PHP) o ambulatorio intensivo (IOP) mientras vive en casa o en una vivienda de recuperación, y luego ambulatorio. Estos son los programas de tratamiento de adicciones más cercanos para cada paso después del que elija, con los filtros de abajo.",
     pathway_link: "Ver los próximos pasos de atención",
     from_stage: "A partir de",
     next_step: "Siguiente paso:",
@@ -661,10 +814,8 @@ static ES: Text = Text {
     pairs_title: "Programas intensivos con vivienda de recuperación cerca",
     pairs_intro: "Cada programa se muestra con la vivienda de recuperación más cercana.",
     program: "Programa",
-    home_nearby: "Vivienda de recuperación cercana",
     show_pathway: "Mostrar los próximos pasos",
     error_title: "Revise la búsqueda",
-    fix_below: "Hay algo que corregir en la búsqueda; vea el mensaje abajo.",
     not_found_title: "Página no encontrada",
     not_found: "Esta página no existe.",
     busy: "El servicio está ocupado en este momento. Inténtelo de nuevo en un momento.",
@@ -678,6 +829,62 @@ static ES: Text = Text {
     err_within: "Elija una distancia de la lista.",
     err_filter: "Elija una opción de la lista.",
     err_general: "No se pudo hacer esta búsqueda.",
+    unknown_note: "Eso no es un no: llame para preguntar si pueden atenderle.",
+    show_unknown: "Mostrarlos, junto con los que informan vacantes",
+    no_report: "Sin informe reciente de vacantes: llame para preguntar.",
+    stale_report: "Sin informe reciente: llame para preguntar. Último informe",
+    print_all: "Imprimir o guardar la lista completa",
+    download_csv: "Descargar como hoja de cálculo (CSV)",
+    print_button: "Imprimir",
+    printed_on: "Búsqueda del",
+    list_address: "Esta lista en línea",
+    print_more: "Esta lista muestra los primeros",
+    show_map: "Mostrar el mapa",
+    care_meanings: "Qué significa cada tipo de atención",
+    medication: "Medicamento para la adicción",
+    any_medication: "Cualquiera, o ninguno",
+    telehealth: "También ofrece telesalud (por teléfono o video)",
+    kind: "Tratamiento de",
+    any_kind: "Consumo de sustancias o salud mental",
+    kind_su: "Consumo de sustancias",
+    kind_mh: "Salud mental",
+    source_intro: "Información de",
+    verified_range: "verificada",
+    confirm: "Llame para confirmar antes de ir: los programas cambian.",
+    treatment: "Tratamiento",
+    near_word: "cerca de",
+    or_word: "o",
+    taking: "que acepta",
+    with_word: "con",
+    for_word: "para",
+    in_word: "en",
+    of_word: "de",
+    accepting_short: "que acepta pacientes nuevos",
+    applied: "Pasos para",
+    accepting_or_unknown: "que acepta pacientes nuevos o sin informe",
+    telehealth_short: "con telesalud",
+    problem_summary: "Hay un problema con la búsqueda",
+    place_unrecognized: "Escriba un código postal (10001), una ciudad y estado (Columbus, OH) o coordenadas.",
+    place_coordinates: "Las coordenadas son una latitud de -90 a 90 y luego una longitud de -180 a 180.",
+    place_zip: "No conocemos este código postal. Códigos cercanos:",
+    place_city: "No encontramos esta ciudad. ¿Quiso decir:",
+    place_city_none: "No encontramos esta ciudad. Agregue el estado (Columbus, OH) o escriba un código postal.",
+    place_state: "No conocemos este estado. Use su código de dos letras (OH).",
+    place_ambiguous: "Hay más de un lugar con este nombre. Elija uno:",
+    directions_app: "App de mapas",
+    directions_apple: "Apple Maps",
+    directions_web: "Mapa web",
+    also_listed: "También aparece como",
+    sober_near: "Vivienda de recuperación cerca de este programa",
+    from_program: "del programa",
+    no_wait: "Sin espera",
+    wait_about: "Espera: unos",
+    day_one: "día",
+    days: "días",
+    just_now: "hace un momento",
+    minute_one: "hace 1 minuto",
+    hour_one: "hace 1 hora",
+    day_ago_one: "hace 1 día",
 };
 
 #[cfg(test)]

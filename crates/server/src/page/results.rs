@@ -74,52 +74,43 @@ pub(crate) async fn find(State(shared): State<Arc<Shared>>, request: PageRequest
     answer.unwrap_or_else(|error| search_failed(&shared, &form, error))
 }
 
-/// The whole search, up to [`MAX_LIMIT`] results, from the first: for the printed list
-/// and the download.
-fn whole(form: &SearchForm) -> Result<Params, crate::error::ApiError> {
-    let mut whole = form.clone();
-    whole.after = None;
-    Params::from_pairs(&whole.api_pairs(MAX_LIMIT))
-}
+/// How a whole search is answered: the printed list or the download.
+type Whole = fn(&Shared, &SearchForm, &Found, Option<&Shown>) -> Response;
 
-pub(crate) async fn print(State(shared): State<Arc<Shared>>, request: PageRequest) -> Response {
+/// The whole search, up to [`MAX_LIMIT`] results from the first, answered by `answer` in
+/// the heavy lane: for the printed list and the download.
+async fn whole(shared: Arc<Shared>, request: PageRequest, answer: Whole) -> Response {
     let (form, _, shown) = match prepare(&shared, request) {
         Ok(prepared) => prepared,
         Err(response) => return *response,
     };
-    let params = match whole(&form) {
+    let mut first = form.clone();
+    first.after = None;
+    let params = match Params::from_pairs(&first.api_pairs(MAX_LIMIT)) {
         Ok(params) => params,
         Err(error) => return search_failed(&shared, &form, error),
     };
     let index = shared.locator.index();
     let worker = Arc::clone(&shared);
     let asked = form.clone();
-    let answer = shared
+    shared
         .compute(Lane::Heavy, move |budget| {
             let found = found(&index, &params, shown.as_ref(), budget)?;
-            Ok(render_print(&worker, &asked, &found, shown.as_ref()))
+            Ok(answer(&worker, &asked, &found, shown.as_ref()))
         })
-        .await;
-    answer.unwrap_or_else(|error| search_failed(&shared, &form, error))
+        .await
+        .unwrap_or_else(|error| search_failed(&shared, &form, error))
+}
+
+pub(crate) async fn print(State(shared): State<Arc<Shared>>, request: PageRequest) -> Response {
+    whole(shared, request, render_print).await
 }
 
 pub(crate) async fn csv(State(shared): State<Arc<Shared>>, request: PageRequest) -> Response {
-    let (form, _, shown) = match prepare(&shared, request) {
-        Ok(prepared) => prepared,
-        Err(response) => return *response,
-    };
-    let params = match whole(&form) {
-        Ok(params) => params,
-        Err(error) => return search_failed(&shared, &form, error),
-    };
-    let index = shared.locator.index();
-    let answer = shared
-        .compute(Lane::Heavy, move |budget| {
-            let found = found(&index, &params, shown.as_ref(), budget)?;
-            Ok(spreadsheet(&found, shown.as_ref()))
-        })
-        .await;
-    answer.unwrap_or_else(|error| search_failed(&shared, &form, error))
+    whole(shared, request, |_, _, found, shown| {
+        spreadsheet(found, shown)
+    })
+    .await
 }
 
 /// The results as CSV, in the command line's columns, every cell safe to open in a

@@ -551,6 +551,7 @@ pub fn pathway(
     index: &Index,
 ) -> Result<Outcome, Failure> {
     use carefind::CareLevel;
+    use carefind::analysis::duplicates::place_key;
     use carefind::analysis::pathway::Stage;
 
     let Some(path) = &args.network else {
@@ -580,10 +581,25 @@ pub fn pathway(
     let mut steps = Vec::new();
     let mut found = false;
     for stage in stages {
-        let filter = query.filter.clone().care(stage.levels());
-        let hits = drive
-            .nearest(origin, query.per_step, &filter, None)
-            .map_err(unreachable)?;
+        let filter = query.step_filter(stage.levels());
+        // Each place once, as the library's pathway has it: more listings until enough
+        // distinct places, or no more.
+        let mut k = query.per_step.saturating_mul(2).max(4);
+        let hits = loop {
+            let hits = drive
+                .nearest(origin, k, &filter, None)
+                .map_err(unreachable)?;
+            let mut seen = std::collections::HashSet::new();
+            let places: Vec<DriveHit> = hits
+                .iter()
+                .filter(|hit| place_key(hit.facility).is_none_or(|key| seen.insert(key)))
+                .cloned()
+                .collect();
+            if places.len() >= query.per_step || hits.len() < k {
+                break places.into_iter().take(query.per_step).collect::<Vec<_>>();
+            }
+            k = k.saturating_mul(4);
+        };
         found |= !hits.is_empty();
         let options: Vec<Value> = hits
             .iter()
@@ -594,10 +610,7 @@ pub fn pathway(
     }
     // Programs in order of drive time; a trip is never shorter than its first leg, so the
     // search stops once a program is farther than the worst pair kept.
-    let programs = query
-        .filter
-        .clone()
-        .care(Stage::Php.levels() | Stage::Iop.levels());
+    let programs = query.step_filter(Stage::Php.levels() | Stage::Iop.levels());
     let homes = query.filter.clone().care(CareLevel::SoberLiving);
     let mut pairs: Vec<(f64, DriveHit, DriveHit)> = Vec::new();
     if query.pairs > 0 {

@@ -404,7 +404,9 @@ fn the_step_down_path_by_drive_time_ranks_each_stage_by_it() {
     let index = Index::new(facilities).unwrap();
     let drive = DriveIndex::new(&network, &index, Access::default());
     let steps = document["steps"].as_array().unwrap();
-    assert_eq!(steps.len(), 5);
+    // The step-down path after detox: residential, PHP, IOP, outpatient.
+    assert_eq!(steps.len(), 4);
+    let path = carefind::analysis::pathway::PathwayQuery::new(LatLon::new(60.170, 24.941).unwrap());
     for step in steps {
         let stage: carefind::analysis::pathway::Stage =
             step["stage"].as_str().unwrap().parse().unwrap();
@@ -412,7 +414,7 @@ fn the_step_down_path_by_drive_time_ranks_each_stage_by_it() {
             .nearest(
                 LatLon::new(60.170, 24.941).unwrap(),
                 3,
-                &Filter::new().care(stage.levels()),
+                &path.step_filter(stage.levels()),
                 None,
             )
             .unwrap();

@@ -234,8 +234,21 @@ impl PathwayQuery {
         filter
     }
 
-    /// A step's filter: `care`, of substance-use treatment unless the filter says.
-    fn step_filter(&self, care: CareSet) -> Filter {
+    /// The filter of a step of `care`: the query's, with those levels of care, of
+    /// substance-use treatment unless the query's filter names kinds. Any other ranking of
+    /// the path (by drive time, say) asks this, so that its steps are the same steps.
+    ///
+    /// ```
+    /// use carefind::{FacilityKind, LatLon};
+    /// use carefind::analysis::pathway::{PathwayQuery, Stage};
+    ///
+    /// let query = PathwayQuery::new(LatLon::new(39.96, -83.0)?);
+    /// let residential = query.step_filter(Stage::Residential.levels());
+    /// assert_eq!(residential.care, Stage::Residential.levels());
+    /// assert!(residential.kinds.contains(FacilityKind::SubstanceUse));
+    /// # Ok::<(), carefind::error::CoordinateError>(())
+    /// ```
+    pub fn step_filter(&self, care: CareSet) -> Filter {
         let mut filter = self.filter_for(care);
         if filter.kinds.is_empty() {
             filter.kinds = FacilityKind::SubstanceUse.into();

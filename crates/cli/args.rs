@@ -523,6 +523,17 @@ pub struct AttributeArgs {
     #[arg(long, value_name = "LIST")]
     pub kind: Vec<String>,
 
+    /// ASAM 4th-edition levels, any of which will do (1.0, 1.5, 1.7, 2.1, 2.5, 2.7, 3.1,
+    /// 3.5, 3.7, 4, ots; 3rd-edition spellings such as 3.7-WM too), as the levels of care
+    /// map to them: derived, never stated by the directories
+    #[arg(long, value_name = "LIST")]
+    pub asam: Vec<String>,
+
+    /// A provisional triage level (1, 2, 3, 4 or ots, as CO-Triage-style tools give them):
+    /// its ASAM levels, which stderr names
+    #[arg(long, value_name = "LEVEL")]
+    pub triage: Vec<String>,
+
     /// Leave out facilities placed less exactly: point leaves out those placed only at
     /// their ZIP centroid
     #[arg(long, value_name = "PRECISION")]

@@ -200,7 +200,7 @@ fn set<T: Term>(flag: &str, lists: &[String]) -> Result<Set<T>, Failure> {
 }
 
 /// The filter of --payment, --age, --population, --language, --medication, --kind,
-/// --min-precision, --include-closed, --verified-within and --telehealth, read by the library's
+/// --asam, --triage, --min-precision, --include-closed, --verified-within and --telehealth, read by the library's
 /// `Filter::from_words` as the HTTP API and Python read theirs.
 pub fn attribute_filter(args: &AttributeArgs) -> Result<Filter, Failure> {
     let words = [
@@ -210,6 +210,8 @@ pub fn attribute_filter(args: &AttributeArgs) -> Result<Filter, Failure> {
         ("language", args.language.join(",")),
         ("medication", args.medication.join(",")),
         ("kind", args.kind.join(",")),
+        ("asam", args.asam.join(",")),
+        ("triage", args.triage.join(",")),
         (
             "min_precision",
             args.min_precision.clone().unwrap_or_default(),
@@ -221,9 +223,25 @@ pub fn attribute_filter(args: &AttributeArgs) -> Result<Filter, Failure> {
         ),
         ("telehealth", args.telehealth.to_string()),
     ];
-    Filter::from_words(words.iter().map(|(name, value)| (*name, value.as_str()))).map_err(|error| {
-        Failure::flag(&format!("--{}", error.name.replace('_', "-")), error.source)
-    })
+    let filter = Filter::from_words(words.iter().map(|(name, value)| (*name, value.as_str())))
+        .map_err(|error| {
+            Failure::flag(&format!("--{}", error.name.replace('_', "-")), error.source)
+        })?;
+    if !args.triage.is_empty() {
+        // Say what the provisional level was taken to mean.
+        let care = carefind::asam::care_of(filter.asam);
+        eprintln!(
+            "carefind: --triage {}: ASAM {} (levels of care: {care})",
+            args.triage.join(","),
+            filter
+                .asam
+                .iter()
+                .map(|level| level.name())
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
+    }
+    Ok(filter)
 }
 
 /// The polygon of a GeoJSON file.

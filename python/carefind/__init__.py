@@ -48,7 +48,7 @@ Words = Union[str, Iterable[str], None]
 #: Origins answered per call to the library when a progress bar is shown.
 _CHUNK = 50_000
 
-_FILTERS = ("care", "payment", "age", "population", "language", "medication", "kind")
+_FILTERS = ("care", "payment", "age", "population", "language", "medication", "kind", "asam", "triage")
 
 
 def _filters(
@@ -61,6 +61,9 @@ def _filters(
     kind: Words = None,
     min_precision: Optional[str] = None,
     include_closed: bool = False,
+    asam: Words = None,
+    triage: Words = None,
+    telehealth: bool = False,
 ) -> dict:
     """The library's filter words: values within a filter are OR, filters are AND."""
     given = dict(
@@ -71,6 +74,8 @@ def _filters(
         language=language,
         medication=medication,
         kind=kind,
+        asam=asam,
+        triage=triage,
     )
     filters = {}
     for name, words in given.items():
@@ -86,6 +91,8 @@ def _filters(
         filters["min_precision"] = str(min_precision)
     if include_closed:
         filters["include_closed"] = "true"
+    if telehealth:
+        filters["telehealth"] = "true"
     return filters
 
 
@@ -313,6 +320,9 @@ class Index:
         kind: Words = None,
         min_precision: Optional[str] = None,
         include_closed: bool = False,
+        asam: Words = None,
+        triage: Words = None,
+        telehealth: bool = False,
         columns: Sequence[str] = (),
         output: str = "pandas",
         geo: bool = False,
@@ -325,8 +335,10 @@ class Index:
 
         `within` is a text such as `"25mi"` or `"40km"`, or a number of metres. Filters
         take the library's words (`care="iop,php"` or `care=["iop", "php"]`, groups such as
-        `"detox"`, and FindTreatment codes); an unknown word raises `ValueError` with the
-        closest known one. Origins that are not valid coordinates (NaN, out of range) raise
+        `"detox"`, and FindTreatment codes); `asam="2.1"` and `triage="2"` keep facilities
+        whose levels of care map to those ASAM 4th-edition levels (derived, never stated),
+        `telehealth=True` those that also offer telehealth; an unknown word raises
+        `ValueError` with the closest known one. Origins that are not valid coordinates (NaN, out of range) raise
         `ValueError` naming their position.
 
         >>> index = Index.sample()
@@ -336,7 +348,8 @@ class Index:
         """
         lat, lon = _coordinates(lat, lon)
         filters = _filters(
-            care, payment, age, population, language, medication, kind, min_precision, include_closed
+            care, payment, age, population, language, medication, kind, min_precision, include_closed,
+            asam, triage, telehealth,
         )
         if k is not None and k < 0:
             raise ValueError(f"k: {k} is negative")
@@ -376,6 +389,9 @@ class Index:
         kind: Words = None,
         min_precision: Optional[str] = None,
         include_closed: bool = False,
+        asam: Words = None,
+        triage: Words = None,
+        telehealth: bool = False,
     ) -> np.ndarray:
         """How many matching facilities lie within `within` of each origin, as an int64
         array.
@@ -385,7 +401,8 @@ class Index:
         """
         lat, lon = _coordinates(lat, lon)
         filters = _filters(
-            care, payment, age, population, language, medication, kind, min_precision, include_closed
+            care, payment, age, population, language, medication, kind, min_precision, include_closed,
+            asam, triage, telehealth,
         )
         return self._raw.count_within(lat, lon, _distance(within), filters)
 

@@ -125,6 +125,24 @@ def test_nearest_equals_a_numpy_brute_force(sample, table, seed):
     same(found, brute_nearest(table, mask, lat, lon, k=7))
 
 
+def test_asam_triage_and_telehealth_filter_as_the_crosswalk_says(sample, table):
+    lat, lon = random_origins(6, 30)
+    # ASAM 3.7 is residential detox or short-term residential, by the crosswalk.
+    found = sample.nearest(lat, lon, k=5, asam="3.7-WM")
+    mask = shown(table) & offers(table, "care", ["residential-detox", "residential-short"])
+    same(found, brute_nearest(table, mask, lat, lon, k=5))
+    # Triage 2 is ASAM 2.1, 2.5 and 2.7: IOP, PHP and outpatient detox.
+    found = sample.nearest(lat, lon, k=5, triage="2", payment="medicaid")
+    mask = shown(table) & offers(table, "care", ["iop", "php", "outpatient-detox"]) & offers(table, "payment", ["medicaid"])
+    same(found, brute_nearest(table, mask, lat, lon, k=5))
+    # IOP that also offers telehealth, where care="iop,telehealth" means either.
+    found = sample.nearest(lat, lon, k=5, care="iop", telehealth=True)
+    mask = shown(table) & offers(table, "care", ["iop"]) & offers(table, "care", ["telehealth"])
+    same(found, brute_nearest(table, mask, lat, lon, k=5))
+    with pytest.raises(ValueError, match="triage"):
+        sample.nearest(lat, lon, k=5, triage="5")
+
+
 def test_within_and_counts_equal_the_brute_force(sample, table):
     lat, lon = random_origins(4, 40)
     radius = 25 * 1609.344

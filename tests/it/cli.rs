@@ -10,7 +10,7 @@ use common::{TempFile, carefind, stderr, stdout};
 
 use carefind::{CareLevel, Filter, Index, LatLon, Query};
 
-const FIELDS: [&str; 35] = [
+const FIELDS: [&str; 36] = [
     "rank",
     "id",
     "name",
@@ -37,6 +37,7 @@ const FIELDS: [&str; 35] = [
     "status",
     "verified",
     "source",
+    "asam",
     "distance_m",
     "distance",
     "units",
@@ -134,7 +135,9 @@ fn ndjson_csv_tsv_and_geojson_read_back() {
             ids,
             "{format}"
         );
-        assert_eq!(&rows[0][28], "km");
+        assert_eq!(&rows[0][29], "km");
+        // IOP, derived: 2.1 among the ASAM levels.
+        assert!(rows[0][26].split(';').any(|level| level == "2.1"));
     }
 
     let geojson: geojson::GeoJson = stdout(&carefind(&[&base[..], &["geojson"]].concat()))

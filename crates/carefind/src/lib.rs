@@ -37,6 +37,7 @@
 /// Tier 1: closed vocabularies of terms and their sets.
 mod vocabularies {
     pub(crate) mod age;
+    pub mod asam;
     pub(crate) mod care;
     pub(crate) mod kind;
     pub(crate) mod language;
@@ -115,6 +116,7 @@ use vocabularies::{
 };
 
 pub use age::{AgeGroup, AgeSet};
+pub use asam::{Asam, AsamSet};
 pub use availability::feed::FeedError;
 #[cfg(feature = "store")]
 pub use availability::store::StoreError;
@@ -146,6 +148,7 @@ pub use snapshot::SnapshotError;
 pub use sphere::{EARTH_RADIUS_M, LatLon};
 pub use status::{Status, StatusError};
 pub use store::{Facilities, FacilityStore};
+pub use vocabularies::asam;
 pub use vocabulary::{Group, Term};
 
 // The READMEs' library examples compile and run as doc tests.

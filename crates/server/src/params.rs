@@ -36,6 +36,10 @@ pub(crate) struct Params {
     pub(crate) medication: Words,
     #[serde(default)]
     pub(crate) kind: Words,
+    #[serde(default)]
+    pub(crate) asam: Words,
+    #[serde(default)]
+    pub(crate) triage: Words,
     pub(crate) min_precision: Option<String>,
     pub(crate) include_closed: Option<bool>,
     pub(crate) verified_within: Option<String>,
@@ -180,6 +184,8 @@ impl Params {
                 "language" => params.language.push(value),
                 "medication" => params.medication.push(value),
                 "kind" => params.kind.push(value),
+                "asam" => params.asam.push(value),
+                "triage" => params.triage.push(value),
                 "min_precision" => params.min_precision = Some(value),
                 "include_closed" => params.include_closed = Some(boolean(key, &value)?),
                 "verified_within" => params.verified_within = Some(value),
@@ -272,6 +278,8 @@ impl Params {
             ("language", self.language.joined()),
             ("medication", self.medication.joined()),
             ("kind", self.kind.joined()),
+            ("asam", self.asam.joined()),
+            ("triage", self.triage.joined()),
             (
                 "min_precision",
                 self.min_precision.clone().unwrap_or_default(),

@@ -44,8 +44,8 @@ pub(crate) async fn route(
             "units" => units = Some(value.clone()),
             "limit" => limit = number("limit", value)?,
             "pairs" => pairs_wanted = number("pairs", value)?,
-            "payment" | "age" | "population" | "language" | "medication" | "kind"
-            | "min_precision" | "include_closed" | "verified_within" | "accepting"
+            "payment" | "age" | "population" | "language" | "medication" | "kind" | "asam"
+            | "triage" | "min_precision" | "include_closed" | "verified_within" | "accepting"
             | "telehealth" | "include_unknown" | "open_beds" | "max_wait" | "fresh_within" => {
                 filters.push((key.clone(), value.clone()))
             }

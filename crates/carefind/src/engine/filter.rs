@@ -4,6 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::age::AgeSet;
+use crate::asam::AsamSet;
 use crate::availability::{Availability, Need};
 use crate::care::CareSet;
 use crate::facility_ref::FacilityRef;
@@ -59,6 +60,9 @@ pub struct Filter {
     pub medications: MedicationSet,
     /// Accepted facility kinds (any of).
     pub kinds: KindSet,
+    /// ASAM 4th-edition levels, any of which will do, as the levels of care map to them
+    /// ([`CROSSWALK`](crate::asam::CROSSWALK)): derived, never stated by the data.
+    pub asam: AsamSet,
     /// Keep only facilities placed at least this exactly; `None` keeps every one.
     pub min_precision: Option<Precision>,
     /// Keep closed facilities too (searches leave them out by default).
@@ -167,6 +171,23 @@ impl Filter {
     /// ```
     pub fn kinds(mut self, kinds: impl Into<KindSet>) -> Self {
         self.kinds = self.kinds | kinds.into();
+        self
+    }
+
+    /// Also accepts these ASAM 4th-edition levels: facilities whose levels of care map to
+    /// any of them (see [`CROSSWALK`](crate::asam::CROSSWALK)). A group of its own: with
+    /// [`Filter::care`], a facility needs both.
+    ///
+    /// ```
+    /// use carefind::{Asam, Facility, Filter, LatLon};
+    ///
+    /// let mut facility = Facility::new("f", "F", LatLon::new(40.0, -83.0).unwrap());
+    /// facility.care = "residential-short".parse().unwrap();
+    /// assert!(Filter::new().asam(Asam::L3_7).matches(&facility));
+    /// assert!(!Filter::new().asam(Asam::L3_1).matches(&facility));
+    /// ```
+    pub fn asam(mut self, asam: impl Into<AsamSet>) -> Self {
+        self.asam = self.asam | asam.into();
         self
     }
 
@@ -328,6 +349,7 @@ impl Filter {
             && self.languages.is_empty()
             && self.medications.is_empty()
             && self.kinds.is_empty()
+            && self.asam.is_empty()
             && self.min_precision.is_none()
             && self.verified_since.is_none()
             && !self.telehealth
@@ -366,6 +388,9 @@ impl Filter {
             && any_of(self.languages, offered.languages)
             && any_of(self.medications, offered.medications)
             && any_of(self.kinds, offered.kinds)
+            // A facility's ASAM levels are its levels of care's, so it has one of those
+            // wanted exactly when it offers a level of care that maps to one.
+            && (self.asam.is_empty() || offered.care.intersects(crate::asam::care_of(self.asam)))
             && self
                 .min_precision
                 .is_none_or(|least| offered.precision >= least)
@@ -377,7 +402,7 @@ impl Filter {
     }
 
     /// The filter's masks, as a key for counts that depend on nothing else.
-    pub(crate) fn masks(&self) -> [u64; 10] {
+    pub(crate) fn masks(&self) -> [u64; 11] {
         let precision = self.min_precision.map_or(0, |least| least as u64 + 1);
         let verified = self
             .verified_since
@@ -390,6 +415,7 @@ impl Filter {
             self.languages.bits(),
             self.medications.bits(),
             self.kinds.bits(),
+            self.asam.bits(),
             precision,
             u64::from(self.include_closed) | u64::from(self.telehealth) << 1,
             verified,
@@ -430,6 +456,7 @@ impl fmt::Debug for Filter {
             .field("languages", &self.languages)
             .field("medications", &self.medications)
             .field("kinds", &self.kinds)
+            .field("asam", &self.asam)
             .field("min_precision", &self.min_precision)
             .field("include_closed", &self.include_closed)
             .field("verified_since", &self.verified_since)

@@ -113,11 +113,11 @@ impl fmt::Display for WordError {
 impl std::error::Error for WordError {}
 
 /// How many of [`Filter::WORDS`] (the first ones) take lists of terms.
-const LISTS: usize = 7;
+const LISTS: usize = 8;
 
 impl Filter {
     /// The names [`Filter::from_words`] takes: first the lists of terms, then the rest.
-    pub const WORDS: [&'static str; 11] = [
+    pub const WORDS: [&'static str; 13] = [
         "care",
         "payment",
         "age",
@@ -125,15 +125,18 @@ impl Filter {
         "language",
         "medication",
         "kind",
+        "asam",
         "min_precision",
         "include_closed",
         "verified_within",
         "telehealth",
+        "triage",
     ];
 
     /// The filter that words name, as people type them: `care`, `payment`, `age`,
-    /// `population`, `language`, `medication` and `kind` take lists (`;` or `,`
-    /// separated) of terms, groups, aliases or FindTreatment codes; `min_precision` a
+    /// `population`, `language`, `medication`, `kind` and `asam` take lists (`;` or `,`
+    /// separated) of terms, groups, aliases or FindTreatment codes; `triage` provisional
+    /// levels (`1` to `4`, `ots`) that stand for their ASAM levels; `min_precision` a
     /// precision; `include_closed` and `telehealth` `true` or `false`; `verified_within`
     /// an age (a bare number is in days). Words of one name add up; an empty value is no filter.
     ///
@@ -189,6 +192,23 @@ impl Filter {
                         .unwrap_or(jiff::civil::Date::MIN);
                     filter = filter.verified_since(since);
                 }
+                "triage" => {
+                    for level in value
+                        .split([',', ';'])
+                        .map(str::trim)
+                        .filter(|l| !l.is_empty())
+                    {
+                        let asam = crate::asam::triage(level).ok_or_else(|| {
+                            wrong(Error::Term(Box::new(UnknownTerm {
+                                kind: "triage level",
+                                value: level.to_string(),
+                                suggestion: None,
+                                valid: vec!["1", "2", "3", "4", "ots"],
+                            })))
+                        })?;
+                        filter = filter.asam(asam);
+                    }
+                }
                 "min_precision" | "verified_within" => {}
                 _ => {
                     return Err(wrong(Error::Term(Box::new(UnknownTerm {
@@ -212,7 +232,8 @@ impl Filter {
             .populations(Set::parse_list(list(3)).map_err(|e| term(3, e))?)
             .languages(Set::parse_list(list(4)).map_err(|e| term(4, e))?)
             .medications(Set::parse_list(list(5)).map_err(|e| term(5, e))?)
-            .kinds(Set::parse_list(list(6)).map_err(|e| term(6, e))?))
+            .kinds(Set::parse_list(list(6)).map_err(|e| term(6, e))?)
+            .asam(Set::parse_list(list(7)).map_err(|e| term(7, e))?))
     }
 }
 

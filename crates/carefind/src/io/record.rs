@@ -26,8 +26,8 @@ use serde::Serialize;
 pub mod pathway;
 
 /// The CSV/TSV columns of [`Record::fields`], after `origin_id` in batch mode: the rank,
-/// every column of the native format, where the facility lies from the origin, then its
-/// availability.
+/// every column of the native format, the ASAM 4th-edition levels its levels of care map
+/// to (derived), where the facility lies from the origin, then its availability.
 ///
 /// ```
 /// let columns: Vec<&str> = carefind::record::columns().collect();
@@ -37,7 +37,7 @@ pub mod pathway;
 pub fn columns() -> impl Iterator<Item = &'static str> {
     std::iter::once("rank")
         .chain(crate::load::native::COLUMNS)
-        .chain(["distance_m", "distance", "units", "bearing_deg"])
+        .chain(["asam", "distance_m", "distance", "units", "bearing_deg"])
         .chain(AVAILABILITY_COLUMNS)
 }
 
@@ -205,6 +205,8 @@ pub struct Record<'a> {
     status: Status,
     verified: Option<jiff::civil::Date>,
     source: &'a str,
+    /// Derived from `care` by the crosswalk, never stated by the data.
+    asam: crate::AsamSet,
     distance_m: Option<f64>,
     distance: Option<f64>,
     units: &'static str,
@@ -254,6 +256,7 @@ impl<'a> Record<'a> {
             status: f.status(),
             verified: f.verified(),
             source: f.source(),
+            asam: crate::asam::of_care(f.care()),
             distance_m: hit.distance_m.map(|d| round(d, 3)),
             distance: hit.distance().map(|d| round(d.in_unit(unit), 3)),
             units: unit.symbol(),
@@ -274,6 +277,7 @@ impl<'a> Record<'a> {
         fields.push(self.rank.to_string().into());
         // The native format's columns, as its writer writes them.
         fields.extend(crate::save::fields(self.facility));
+        fields.push(self.asam.to_string().into());
         fields.extend([
             number(self.distance_m),
             number(self.distance),

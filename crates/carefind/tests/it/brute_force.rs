@@ -150,6 +150,11 @@ fn scan<'a>(facilities: &'a [Facility], query: &Query) -> Vec<(&'a Facility, Opt
                 && offers_any(filter.payment, f.payment)
                 && offers_any(filter.languages, f.languages)
                 && offers_any(filter.kinds, f.kinds)
+                // ASAM levels by the crosswalk's table, level of care by level of care.
+                && (filter.asam.is_empty()
+                    || carefind::asam::CROSSWALK.iter().any(|(level, asam)| {
+                        f.care.contains(*level) && asam.iter().any(|a| filter.asam.contains(*a))
+                    }))
                 && (filter.min_precision != Some(carefind::Precision::Point)
                     || f.precision == carefind::Precision::Point)
                 && (filter.include_closed || f.status == carefind::Status::Active)

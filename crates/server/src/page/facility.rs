@@ -77,6 +77,14 @@ fn page_of(shared: &Shared, mount: &Mount, id: &str, lang: Lang) -> Response {
                 }
             }
             dt { (text.levels) } dd { (or_not_listed(cards::levels(f.care(), lang))) }
+            @let asam = carefind::asam::of_care(f.care());
+            @if !asam.is_empty() {
+                dt { (text.asam_levels) }
+                dd {
+                    (asam.iter().map(|level| text::asam(level, lang)).collect::<Vec<_>>().join(", "))
+                    br; span.help { (text.asam_derived) }
+                }
+            }
             dt { (text.pays) } dd { (list(f.payment().iter().map(|p| text::payment(p, lang)).collect())) }
             dt { (text.ages) } dd { (list(f.ages().iter().map(|a| text::age(a, lang)).collect())) }
             dt { (text.serves) } dd { (list(f.populations().iter().map(|p| text::population(p, lang)).collect())) }

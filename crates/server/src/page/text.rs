@@ -3,7 +3,7 @@
 //! itself, so a string missing in one language cannot compile.
 
 use carefind::analysis::pathway::Stage;
-use carefind::{AgeGroup, CareLevel, Language, Medication, Payment, Population};
+use carefind::{AgeGroup, Asam, CareLevel, Language, Medication, Payment, Population};
 
 /// The language of a page.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -370,6 +370,55 @@ pub fn stage(stage: Stage, lang: Lang) -> &'static str {
     pick(lang, en, es)
 }
 
+/// An ASAM 4th-edition level in plain words, beside its number.
+pub fn asam(level: Asam, lang: Lang) -> String {
+    use Asam::*;
+    let [en, es] = match level {
+        L1_0 => [
+            "long-term remission monitoring",
+            "seguimiento de la remisión a largo plazo",
+        ],
+        L1_5 => ["outpatient therapy", "terapia ambulatoria"],
+        L1_7 => [
+            "medically managed outpatient",
+            "ambulatorio con manejo médico",
+        ],
+        L2_1 => ["intensive outpatient", "ambulatorio intensivo"],
+        L2_5 => [
+            "high-intensity outpatient",
+            "ambulatorio de alta intensidad",
+        ],
+        L2_7 => [
+            "medically managed intensive outpatient",
+            "ambulatorio intensivo con manejo médico",
+        ],
+        L3_1 => [
+            "clinically managed low-intensity residential",
+            "residencial de baja intensidad con manejo clínico",
+        ],
+        L3_5 => [
+            "clinically managed high-intensity residential",
+            "residencial de alta intensidad con manejo clínico",
+        ],
+        L3_7 => [
+            "medically managed residential",
+            "residencial con manejo médico",
+        ],
+        L4 => [
+            "medically managed inpatient",
+            "hospitalización con manejo médico",
+        ],
+        Ots => [
+            "opioid treatment services",
+            "servicios de tratamiento de opioides",
+        ],
+    };
+    match level {
+        Ots => pick(lang, en, es).to_string(),
+        _ => format!("{} {}", level.name(), pick(lang, en, es)),
+    }
+}
+
 /// "90 more programs match but have not reported openings recently."
 pub fn unknown_more(count: usize, lang: Lang) -> String {
     match (lang, count) {
@@ -550,6 +599,8 @@ pub struct Text {
     pub in_word: &'static str,
     pub of_word: &'static str,
     pub accepting_short: &'static str,
+    pub asam_levels: &'static str,
+    pub asam_derived: &'static str,
     pub applied: &'static str,
     pub accepting_or_unknown: &'static str,
     pub telehealth_short: &'static str,
@@ -705,6 +756,8 @@ static EN: Text = Text {
     in_word: "in",
     of_word: "for",
     accepting_short: "accepting new patients",
+    asam_levels: "ASAM levels (4th edition)",
+    asam_derived: "Worked out from its kinds of care, not stated by the program.",
     applied: "Steps for",
     accepting_or_unknown: "accepting new patients or not reporting",
     telehealth_short: "with telehealth",
@@ -860,6 +913,8 @@ static ES: Text = Text {
     in_word: "en",
     of_word: "de",
     accepting_short: "que acepta pacientes nuevos",
+    asam_levels: "Niveles ASAM (4.ª edición)",
+    asam_derived: "Deducidos de sus tipos de atención, no indicados por el programa.",
     applied: "Pasos para",
     accepting_or_unknown: "que acepta pacientes nuevos o sin informe",
     telehealth_short: "con telesalud",

@@ -214,27 +214,34 @@ fn base_filters() -> impl Strategy<Value = Filter> {
         1 => Just(Some(Precision::Point)),
         1 => Just(Some(Precision::Zip)),
     ];
+    let asam = prop_oneof![
+        3 => Just(carefind::AsamSet::EMPTY),
+        1 => prop::sample::select(carefind::Asam::ALL.to_vec()).prop_map(carefind::AsamSet::from),
+    ];
     (
         care,
         payment,
         languages,
-        (kinds, precision),
+        (kinds, precision, asam),
         prop::bool::weighted(0.15),
     )
-        .prop_map(|(care, payment, languages, (kinds, precision), odd_only)| {
-            let mut filter = Filter::new()
-                .care(care)
-                .payment(payment)
-                .languages(languages)
-                .kinds(kinds);
-            if let Some(precision) = precision {
-                filter = filter.min_precision(precision);
-            }
-            if odd_only {
-                filter = filter.predicate(|f| f.id().ends_with(['1', '3', '5', '7', '9']));
-            }
-            filter
-        })
+        .prop_map(
+            |(care, payment, languages, (kinds, precision, asam), odd_only)| {
+                let mut filter = Filter::new()
+                    .care(care)
+                    .payment(payment)
+                    .languages(languages)
+                    .kinds(kinds)
+                    .asam(asam);
+                if let Some(precision) = precision {
+                    filter = filter.min_precision(precision);
+                }
+                if odd_only {
+                    filter = filter.predicate(|f| f.id().ends_with(['1', '3', '5', '7', '9']));
+                }
+                filter
+            },
+        )
 }
 
 pub fn origin() -> impl Strategy<Value = LatLon> {

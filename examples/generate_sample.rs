@@ -128,6 +128,25 @@ fn listing(n: usize, facility: &mut Facility) {
     let as_of = jiff::civil::date(2026, 6, 1);
     facility.verified = Some(as_of - jiff::Span::new().days(rng.below(730) as i64));
     facility.source = "sample 2026-06".into();
+    // Fictitious credentials, about as common as in the 2022 directory: most programs
+    // licensed by the state agency, a third accredited by CARF, a quarter by The Joint
+    // Commission; OTPs certified by SAMHSA and registered with the DEA.
+    use carefind::Credential::*;
+    for (chance, credential) in [
+        (0.8, StateSudAgency),
+        (0.32, Carf),
+        (0.23, JointCommission),
+        (0.09, Fqhc),
+        (0.03, Coa),
+    ] {
+        if rng.chance(chance) {
+            facility.credentials.insert(credential);
+        }
+    }
+    if facility.care.contains(CareLevel::Otp) {
+        facility.credentials.insert(SamhsaOtp);
+        facility.credentials.insert(Dea);
+    }
 }
 
 /// The sample's facilities, in id order.

@@ -529,6 +529,16 @@ pub struct AttributeArgs {
     #[arg(long, value_name = "LIST")]
     pub asam: Vec<String>,
 
+    /// Credentials, any of which will do: accreditations (joint-commission, carf, coa, hfap,
+    /// ncqa) or any other credential (samhsa-otp, dea, fqhc, ...)
+    #[arg(long, value_name = "LIST")]
+    pub accreditation: Vec<String>,
+
+    /// Licenses, any of which will do (state-sud-agency, state-mental-health, state-health,
+    /// hospital-licensing-authority): with --accreditation, a facility needs both
+    #[arg(long, value_name = "LIST")]
+    pub licensed_by: Vec<String>,
+
     /// A provisional triage level (1, 2, 3, 4 or ots, as CO-Triage-style tools give them):
     /// its ASAM levels, which stderr names
     #[arg(long, value_name = "LEVEL")]

@@ -200,7 +200,7 @@ fn set<T: Term>(flag: &str, lists: &[String]) -> Result<Set<T>, Failure> {
 }
 
 /// The filter of --payment, --age, --population, --language, --medication, --kind,
-/// --asam, --triage, --min-precision, --include-closed, --verified-within and --telehealth, read by the library's
+/// --asam, --triage, --accreditation, --licensed-by, --min-precision, --include-closed, --verified-within and --telehealth, read by the library's
 /// `Filter::from_words` as the HTTP API and Python read theirs.
 pub fn attribute_filter(args: &AttributeArgs) -> Result<Filter, Failure> {
     let words = [
@@ -211,6 +211,8 @@ pub fn attribute_filter(args: &AttributeArgs) -> Result<Filter, Failure> {
         ("medication", args.medication.join(",")),
         ("kind", args.kind.join(",")),
         ("asam", args.asam.join(",")),
+        ("accreditation", args.accreditation.join(",")),
+        ("licensed_by", args.licensed_by.join(",")),
         ("triage", args.triage.join(",")),
         (
             "min_precision",

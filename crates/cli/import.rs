@@ -60,6 +60,7 @@ pub fn run(args: &ImportArgs) -> Result<Outcome, Failure> {
             }
         }
         tell(&loaded.report, args.report.is_some());
+        tell_credentials(&loaded.facilities);
         reports.push(loaded.report.clone());
         sources.push(loaded);
     }
@@ -202,6 +203,23 @@ fn tell(report: &LoadReport, with_report: bool) {
     }
     let notes = report.notes.iter().map(|note| format!("not used: {note}"));
     list(report.notes.len(), notes, with_report);
+}
+
+/// How many of the loaded facilities hold each credential: the quality signals the input
+/// carried, counted as `stats --by credential` counts them.
+fn tell_credentials(facilities: &[carefind::Facility]) {
+    let counts = carefind::analysis::counts::count(
+        facilities.iter().map(carefind::FacilityRef::from),
+        carefind::analysis::counts::By::Credential,
+    );
+    let held: Vec<String> = counts
+        .iter()
+        .filter(|count| count.count > 0 && count.key != "(none)")
+        .map(|count| format!("{} {}", count.key, count.count))
+        .collect();
+    if !held.is_empty() {
+        eprintln!("    credentials: {}", held.join(", "));
+    }
 }
 
 fn tell_merges(merged: &Merged, with_report: bool) {

@@ -48,7 +48,10 @@ Words = Union[str, Iterable[str], None]
 #: Origins answered per call to the library when a progress bar is shown.
 _CHUNK = 50_000
 
-_FILTERS = ("care", "payment", "age", "population", "language", "medication", "kind", "asam", "triage")
+_FILTERS = (
+    "care", "payment", "age", "population", "language", "medication", "kind", "asam", "triage",
+    "accreditation", "licensed_by",
+)
 
 
 def _filters(
@@ -64,6 +67,8 @@ def _filters(
     asam: Words = None,
     triage: Words = None,
     telehealth: bool = False,
+    accreditation: Words = None,
+    licensed_by: Words = None,
 ) -> dict:
     """The library's filter words: values within a filter are OR, filters are AND."""
     given = dict(
@@ -76,6 +81,8 @@ def _filters(
         kind=kind,
         asam=asam,
         triage=triage,
+        accreditation=accreditation,
+        licensed_by=licensed_by,
     )
     filters = {}
     for name, words in given.items():
@@ -323,6 +330,8 @@ class Index:
         asam: Words = None,
         triage: Words = None,
         telehealth: bool = False,
+        accreditation: Words = None,
+        licensed_by: Words = None,
         columns: Sequence[str] = (),
         output: str = "pandas",
         geo: bool = False,
@@ -337,7 +346,8 @@ class Index:
         take the library's words (`care="iop,php"` or `care=["iop", "php"]`, groups such as
         `"detox"`, and FindTreatment codes); `asam="2.1"` and `triage="2"` keep facilities
         whose levels of care map to those ASAM 4th-edition levels (derived, never stated),
-        `telehealth=True` those that also offer telehealth; an unknown word raises
+        `telehealth=True` those that also offer telehealth, `accreditation="carf"` and
+        `licensed_by="state-sud-agency"` those with those credentials; an unknown word raises
         `ValueError` with the closest known one. Origins that are not valid coordinates (NaN, out of range) raise
         `ValueError` naming their position.
 
@@ -349,7 +359,7 @@ class Index:
         lat, lon = _coordinates(lat, lon)
         filters = _filters(
             care, payment, age, population, language, medication, kind, min_precision, include_closed,
-            asam, triage, telehealth,
+            asam, triage, telehealth, accreditation, licensed_by,
         )
         if k is not None and k < 0:
             raise ValueError(f"k: {k} is negative")
@@ -392,6 +402,8 @@ class Index:
         asam: Words = None,
         triage: Words = None,
         telehealth: bool = False,
+        accreditation: Words = None,
+        licensed_by: Words = None,
     ) -> np.ndarray:
         """How many matching facilities lie within `within` of each origin, as an int64
         array.
@@ -402,7 +414,7 @@ class Index:
         lat, lon = _coordinates(lat, lon)
         filters = _filters(
             care, payment, age, population, language, medication, kind, min_precision, include_closed,
-            asam, triage, telehealth,
+            asam, triage, telehealth, accreditation, licensed_by,
         )
         return self._raw.count_within(lat, lon, _distance(within), filters)
 

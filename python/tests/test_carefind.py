@@ -143,6 +143,21 @@ def test_asam_triage_and_telehealth_filter_as_the_crosswalk_says(sample, table):
         sample.nearest(lat, lon, k=5, triage="5")
 
 
+def test_credentials_filter_by_kind_as_the_directory_lists_them(sample, table):
+    lat, lon = random_origins(7, 30)
+    found = sample.nearest(lat, lon, k=5, care="iop", accreditation="carf,jc", licensed_by="state-sud-agency")
+    mask = (
+        shown(table)
+        & offers(table, "care", ["iop"])
+        & offers(table, "credentials", ["carf", "joint-commission"])
+        & offers(table, "credentials", ["state-sud-agency"])
+    )
+    same(found, brute_nearest(table, mask, lat, lon, k=5))
+    # An accreditor is not a licenser.
+    with pytest.raises(ValueError, match="license"):
+        sample.nearest(lat, lon, k=5, licensed_by="carf")
+
+
 def test_within_and_counts_equal_the_brute_force(sample, table):
     lat, lon = random_origins(4, 40)
     radius = 25 * 1609.344

@@ -10,7 +10,7 @@ use common::{TempFile, carefind, stderr, stdout};
 
 use carefind::{CareLevel, Filter, Index, LatLon, Query};
 
-const FIELDS: [&str; 36] = [
+const FIELDS: [&str; 37] = [
     "rank",
     "id",
     "name",
@@ -33,6 +33,7 @@ const FIELDS: [&str; 36] = [
     "services",
     "kinds",
     "mh_types",
+    "credentials",
     "precision",
     "status",
     "verified",
@@ -135,9 +136,9 @@ fn ndjson_csv_tsv_and_geojson_read_back() {
             ids,
             "{format}"
         );
-        assert_eq!(&rows[0][29], "km");
+        assert_eq!(&rows[0][30], "km");
         // IOP, derived: 2.1 among the ASAM levels.
-        assert!(rows[0][26].split(';').any(|level| level == "2.1"));
+        assert!(rows[0][27].split(';').any(|level| level == "2.1"));
     }
 
     let geojson: geojson::GeoJson = stdout(&carefind(&[&base[..], &["geojson"]].concat()))

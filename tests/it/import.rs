@@ -269,6 +269,71 @@ fn every_real_directory_imports_into_a_dataset_find_answers_from() {
         assert_eq!(found.status.code(), Some(0), "{}", stderr(&found));
         assert!(stdout(&found).lines().count() > 1);
     }
+    // The 2022 SU directory: its credentials counted as its codes (the code export test
+    // proves each count against the raw file), and searched by.
+    let su = &outputs[4];
+    let imported = carefind(&[
+        "import",
+        &path("samhsa_su_directory_2022_geo.csv"),
+        "--lenient",
+        "-o",
+        su.path(),
+    ]);
+    assert!(
+        stderr(&imported).contains(
+            "credentials: joint-commission 2842, carf 3930, coa 526, hfap 109, ncqa 276, \
+             hospital-licensing-authority 490, state-sud-agency 9610, state-mental-health 4787, \
+             state-health 6055, samhsa-otp 1505, dea 1546, fqhc 1059"
+        ),
+        "{}",
+        stderr(&imported)
+    );
+    let accredited = carefind(&[
+        "find",
+        "--data",
+        su.path(),
+        "--near",
+        "10001",
+        "--care",
+        "iop",
+        "--accreditation",
+        "carf",
+        "--licensed-by",
+        "state-sud-agency",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(accredited.status.code(), Some(0), "{}", stderr(&accredited));
+    let records: Vec<serde_json::Value> = serde_json::from_str(&stdout(&accredited)).unwrap();
+    assert_eq!(records.len(), 10);
+    for record in &records {
+        let held: Vec<&str> = record["credentials"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap())
+            .collect();
+        assert!(
+            held.contains(&"carf") && held.contains(&"state-sud-agency"),
+            "{record}"
+        );
+    }
+    // An accreditor is not a licenser: the flag says so rather than answer wrongly.
+    let wrong = carefind(&[
+        "find",
+        "--data",
+        su.path(),
+        "--near",
+        "10001",
+        "--licensed-by",
+        "carf",
+    ]);
+    assert_eq!(wrong.status.code(), Some(2));
+    assert!(
+        stderr(&wrong).contains("--licensed-by"),
+        "{}",
+        stderr(&wrong)
+    );
     // The two SAMHSA directories merged: nothing lost.
     let merged = TempFile::new("merged.csv", b"");
     let run = carefind(&[

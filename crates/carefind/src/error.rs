@@ -669,7 +669,8 @@ pub enum SnapshotError {
     NotASnapshot,
     /// Another version of the format.
     #[error(
-        "snapshot format version {found}; this carefind reads version 4: write it again with `carefind snapshot`"
+        "snapshot format version {found}; this carefind reads version {}: write it again with `carefind snapshot`",
+        crate::snapshot::VERSION
     )]
     Version {
         /// The version in the file.

@@ -39,6 +39,7 @@ mod vocabularies {
     pub(crate) mod age;
     pub mod asam;
     pub(crate) mod care;
+    pub(crate) mod credential;
     pub(crate) mod kind;
     pub(crate) mod language;
     pub(crate) mod medication;
@@ -111,8 +112,8 @@ use engine::{
 };
 use geometry::{bbox, distance, sphere};
 use vocabularies::{
-    age, care, kind, language, medication, mh_type, payment, population, precision, set, status,
-    vocabulary,
+    age, care, credential, kind, language, medication, mh_type, payment, population, precision,
+    set, status, vocabulary,
 };
 
 pub use age::{AgeGroup, AgeSet};
@@ -123,6 +124,7 @@ pub use availability::store::StoreError;
 pub use availability::{Availability, UpdateError};
 pub use bbox::BBox;
 pub use care::{CareGroup, CareLevel, CareSet};
+pub use credential::{Credential, CredentialKind, CredentialSet};
 pub use distance::{Distance, Unit};
 pub use error::{
     CoordinateError, DistanceError, Error, Problem, QueryError, Result, RowError, UnknownTerm,

@@ -40,6 +40,10 @@ pub(crate) struct Params {
     pub(crate) asam: Words,
     #[serde(default)]
     pub(crate) triage: Words,
+    #[serde(default)]
+    pub(crate) accreditation: Words,
+    #[serde(default)]
+    pub(crate) licensed_by: Words,
     pub(crate) min_precision: Option<String>,
     pub(crate) include_closed: Option<bool>,
     pub(crate) verified_within: Option<String>,
@@ -186,6 +190,8 @@ impl Params {
                 "kind" => params.kind.push(value),
                 "asam" => params.asam.push(value),
                 "triage" => params.triage.push(value),
+                "accreditation" => params.accreditation.push(value),
+                "licensed_by" => params.licensed_by.push(value),
                 "min_precision" => params.min_precision = Some(value),
                 "include_closed" => params.include_closed = Some(boolean(key, &value)?),
                 "verified_within" => params.verified_within = Some(value),
@@ -280,6 +286,8 @@ impl Params {
             ("kind", self.kind.joined()),
             ("asam", self.asam.joined()),
             ("triage", self.triage.joined()),
+            ("accreditation", self.accreditation.joined()),
+            ("licensed_by", self.licensed_by.joined()),
             (
                 "min_precision",
                 self.min_precision.clone().unwrap_or_default(),

@@ -45,10 +45,9 @@ pub(crate) async fn route(
             "limit" => limit = number("limit", value)?,
             "pairs" => pairs_wanted = number("pairs", value)?,
             "payment" | "age" | "population" | "language" | "medication" | "kind" | "asam"
-            | "triage" | "min_precision" | "include_closed" | "verified_within" | "accepting"
-            | "telehealth" | "include_unknown" | "open_beds" | "max_wait" | "fresh_within" => {
-                filters.push((key.clone(), value.clone()))
-            }
+            | "triage" | "accreditation" | "licensed_by" | "min_precision" | "include_closed"
+            | "verified_within" | "accepting" | "telehealth" | "include_unknown" | "open_beds"
+            | "max_wait" | "fresh_within" => filters.push((key.clone(), value.clone())),
             other => return Err(ApiError::bad(other, "unknown parameter; see /openapi.json")),
         }
     }

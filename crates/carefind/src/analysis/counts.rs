@@ -37,6 +37,8 @@ pub enum By {
     Kind,
     /// Mental-health facility type.
     MhType,
+    /// Accreditation, license, certification, registration or designation.
+    Credential,
     /// How precisely the facility is placed.
     Precision,
     /// Listing status.
@@ -45,7 +47,7 @@ pub enum By {
 
 impl By {
     /// Every grouping, in the order `--by` lists them.
-    pub const ALL: [By; 11] = [
+    pub const ALL: [By; 12] = [
         By::Care,
         By::State,
         By::Payment,
@@ -55,6 +57,7 @@ impl By {
         By::Medication,
         By::Kind,
         By::MhType,
+        By::Credential,
         By::Precision,
         By::Status,
     ];
@@ -71,6 +74,7 @@ impl By {
             By::Medication => "medication",
             By::Kind => "kind",
             By::MhType => "mh-type",
+            By::Credential => "credential",
             By::Precision => "precision",
             By::Status => "status",
         }
@@ -122,6 +126,7 @@ pub fn count<'a>(
         By::Medication => ("medication", terms(facilities, |f| f.medications())),
         By::Kind => ("kind", terms(facilities, |f| f.kinds())),
         By::MhType => ("mh-type", terms(facilities, |f| f.mh_types())),
+        By::Credential => ("credential", terms(facilities, |f| f.credentials())),
         By::Precision => {
             let zip = facilities
                 .into_iter()

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::age::AgeSet;
 use crate::care::CareSet;
+use crate::credential::CredentialSet;
 use crate::kind::KindSet;
 use crate::language::LanguageSet;
 use crate::medication::MedicationSet;
@@ -93,6 +94,10 @@ pub struct Facility {
     /// The mental-health facility types it is (psychiatric hospital, CMHC...).
     #[serde(default)]
     pub mh_types: MhTypeSet,
+    /// Its accreditations, licenses, certification, registration and designation, as the
+    /// directory lists them (empty when it does not say).
+    #[serde(default)]
+    pub credentials: CredentialSet,
     /// How exactly `location` places it: its own address, or only its ZIP centroid.
     #[serde(default)]
     pub precision: Precision,
@@ -138,6 +143,7 @@ impl Facility {
             services: Vec::new(),
             kinds: KindSet::default(),
             mh_types: MhTypeSet::default(),
+            credentials: CredentialSet::default(),
             precision: Precision::Point,
             status: Status::Active,
             verified: None,

@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use crate::age::AgeSet;
 use crate::care::CareSet;
+use crate::credential::CredentialSet;
 use crate::facility::Facility;
 use crate::fields::Field;
 use crate::kind::KindSet;
@@ -243,6 +244,12 @@ impl<'a> FacilityRef<'a> {
         /// let _ = carefind::Index::sample().facility(0).unwrap().mh_types();
         /// ```
         mh_types: MhTypeSet = 7,
+        /// Its accreditations, licenses, certification, registration and designation.
+        ///
+        /// ```
+        /// let _ = carefind::Index::sample().facility(0).unwrap().credentials();
+        /// ```
+        credentials: CredentialSet = 8,
     }
 
     /// Where the facility is.
@@ -351,6 +358,7 @@ impl<'a> FacilityRef<'a> {
             services: self.services().map(str::to_string).collect(),
             kinds: self.kinds(),
             mh_types: self.mh_types(),
+            credentials: self.credentials(),
             precision: self.precision(),
             status: self.status(),
             verified: self.verified(),
@@ -381,6 +389,7 @@ impl<'a> FacilityRef<'a> {
             services: self.services(),
             kinds: self.kinds(),
             mh_types: self.mh_types(),
+            credentials: self.credentials(),
             precision: self.precision(),
             status: self.status(),
             verified: self.verified(),
@@ -413,6 +422,7 @@ struct FacilityFields<'a> {
     services: Services<'a>,
     kinds: KindSet,
     mh_types: MhTypeSet,
+    credentials: CredentialSet,
     precision: Precision,
     status: Status,
     verified: Option<jiff::civil::Date>,

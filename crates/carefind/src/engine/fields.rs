@@ -111,6 +111,7 @@ facility_fields! {
     services / Services: List "Other services, free text.",
     kinds / Kinds: Set "What the facility treats: substance use, mental health, or both.",
     mh_types / MhTypes: Set "The mental-health facility types it is.",
+    credentials / Credentials: Set "Its accreditations, licenses, OTP certification, DEA registration and FQHC designation.",
     precision / Precision: Term "How exactly the point places it: its own address, or only its ZIP centroid.",
     status / Status: Term "Whether the facility is open.",
     verified / Verified: Date "When the listing was last confirmed, if known.",

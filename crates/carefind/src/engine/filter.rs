@@ -7,6 +7,7 @@ use crate::age::AgeSet;
 use crate::asam::AsamSet;
 use crate::availability::{Availability, Need};
 use crate::care::CareSet;
+use crate::credential::CredentialSet;
 use crate::facility_ref::FacilityRef;
 use crate::kind::KindSet;
 use crate::language::LanguageSet;
@@ -63,6 +64,11 @@ pub struct Filter {
     /// ASAM 4th-edition levels, any of which will do, as the levels of care map to them
     /// ([`CROSSWALK`](crate::asam::CROSSWALK)): derived, never stated by the data.
     pub asam: AsamSet,
+    /// Credentials (accreditations, or any credential), any of which will do.
+    pub credentials: CredentialSet,
+    /// Licenses, any of which will do: a group of its own, so that "accredited by CARF and
+    /// licensed by the state" asks both.
+    pub licenses: CredentialSet,
     /// Keep only facilities placed at least this exactly; `None` keeps every one.
     pub min_precision: Option<Precision>,
     /// Keep closed facilities too (searches leave them out by default).
@@ -188,6 +194,41 @@ impl Filter {
     /// ```
     pub fn asam(mut self, asam: impl Into<AsamSet>) -> Self {
         self.asam = self.asam | asam.into();
+        self
+    }
+
+    /// Also accepts these credentials: accreditations, or any credential (see
+    /// [`Credential`](crate::Credential)).
+    ///
+    /// ```
+    /// use carefind::{Credential, Facility, Filter, LatLon};
+    ///
+    /// let mut facility = Facility::new("f", "F", LatLon::new(40.0, -83.0).unwrap());
+    /// let accredited = Filter::new().credentials([Credential::JointCommission, Credential::Carf]);
+    /// assert!(!accredited.matches(&facility));
+    /// facility.credentials = "carf".parse().unwrap();
+    /// assert!(accredited.matches(&facility));
+    /// ```
+    pub fn credentials(mut self, credentials: impl Into<CredentialSet>) -> Self {
+        self.credentials = self.credentials | credentials.into();
+        self
+    }
+
+    /// Also accepts these licenses, as a group of its own: with
+    /// [`Filter::credentials`], a facility needs one of each.
+    ///
+    /// ```
+    /// use carefind::{Credential, Facility, Filter, LatLon};
+    ///
+    /// let mut facility = Facility::new("f", "F", LatLon::new(40.0, -83.0).unwrap());
+    /// facility.credentials = "carf".parse().unwrap();
+    /// let both = Filter::new().credentials(Credential::Carf).licenses(Credential::StateSudAgency);
+    /// assert!(!both.matches(&facility));
+    /// facility.credentials = "carf;state-sud-agency".parse().unwrap();
+    /// assert!(both.matches(&facility));
+    /// ```
+    pub fn licenses(mut self, licenses: impl Into<CredentialSet>) -> Self {
+        self.licenses = self.licenses | licenses.into();
         self
     }
 
@@ -350,6 +391,8 @@ impl Filter {
             && self.medications.is_empty()
             && self.kinds.is_empty()
             && self.asam.is_empty()
+            && self.credentials.is_empty()
+            && self.licenses.is_empty()
             && self.min_precision.is_none()
             && self.verified_since.is_none()
             && !self.telehealth
@@ -388,6 +431,8 @@ impl Filter {
             && any_of(self.languages, offered.languages)
             && any_of(self.medications, offered.medications)
             && any_of(self.kinds, offered.kinds)
+            && any_of(self.credentials, offered.credentials)
+            && any_of(self.licenses, offered.credentials)
             // A facility's ASAM levels are its levels of care's, so it has one of those
             // wanted exactly when it offers a level of care that maps to one.
             && (self.asam.is_empty() || offered.care.intersects(crate::asam::care_of(self.asam)))
@@ -402,7 +447,7 @@ impl Filter {
     }
 
     /// The filter's masks, as a key for counts that depend on nothing else.
-    pub(crate) fn masks(&self) -> [u64; 11] {
+    pub(crate) fn masks(&self) -> [u64; 13] {
         let precision = self.min_precision.map_or(0, |least| least as u64 + 1);
         let verified = self
             .verified_since
@@ -416,6 +461,8 @@ impl Filter {
             self.medications.bits(),
             self.kinds.bits(),
             self.asam.bits(),
+            self.credentials.bits(),
+            self.licenses.bits(),
             precision,
             u64::from(self.include_closed) | u64::from(self.telehealth) << 1,
             verified,
@@ -457,6 +504,8 @@ impl fmt::Debug for Filter {
             .field("medications", &self.medications)
             .field("kinds", &self.kinds)
             .field("asam", &self.asam)
+            .field("credentials", &self.credentials)
+            .field("licenses", &self.licenses)
             .field("min_precision", &self.min_precision)
             .field("include_closed", &self.include_closed)
             .field("verified_since", &self.verified_since)
@@ -481,6 +530,7 @@ pub(crate) struct Attributes {
     pub(crate) languages: LanguageSet,
     pub(crate) medications: MedicationSet,
     pub(crate) kinds: KindSet,
+    pub(crate) credentials: CredentialSet,
     pub(crate) precision: Precision,
     pub(crate) status: Status,
     /// Days from 1970-01-01 to the date the listing was verified; `i32::MIN` for never.
@@ -497,6 +547,7 @@ impl Attributes {
             languages: facility.languages(),
             medications: facility.medications(),
             kinds: facility.kinds(),
+            credentials: facility.credentials(),
             precision: facility.precision(),
             status: facility.status(),
             verified: facility.verified().map_or(i32::MIN, days_of),

@@ -27,7 +27,7 @@ use crate::status::Status;
 
 /// How many attribute masks each facility has: care, payment, ages, populations,
 /// languages, medications, kinds, mental-health types.
-pub(crate) const MASKS: usize = 8;
+pub(crate) const MASKS: usize = 9;
 
 /// Bytes that columns may borrow: a snapshot read in one block (as 8-byte words, so that
 /// every column in it is aligned), or one embedded in the program.
@@ -392,6 +392,7 @@ impl FacilityStore {
             languages: self.set(position, 4),
             medications: self.set(position, 5),
             kinds: self.set(position, 6),
+            credentials: self.set(position, 8),
             precision: self.precision(position),
             status: self.status(position),
             verified: self.verified_days(position),
@@ -573,7 +574,8 @@ fn permute_lists(
 /// Whether each of a facility's masks has only bits its vocabulary has terms for.
 fn masks_known(masks: &[u64]) -> bool {
     use crate::{
-        AgeSet, CareSet, KindSet, LanguageSet, MedicationSet, MhTypeSet, PaymentSet, PopulationSet,
+        AgeSet, CareSet, CredentialSet, KindSet, LanguageSet, MedicationSet, MhTypeSet, PaymentSet,
+        PopulationSet,
     };
     CareSet::from_bits(masks[0]).is_some()
         && PaymentSet::from_bits(masks[1]).is_some()
@@ -583,6 +585,7 @@ fn masks_known(masks: &[u64]) -> bool {
         && MedicationSet::from_bits(masks[5]).is_some()
         && KindSet::from_bits(masks[6]).is_some()
         && MhTypeSet::from_bits(masks[7]).is_some()
+        && CredentialSet::from_bits(masks[8]).is_some()
 }
 
 fn check_ends(ends: &[u32], text: &str) -> Result<(), &'static str> {
@@ -749,6 +752,7 @@ impl Builder {
             facility.medications().bits(),
             facility.kinds().bits(),
             facility.mh_types().bits(),
+            facility.credentials().bits(),
         ]);
         self.codes.push(precision_code(facility.precision()));
         self.codes.push(status_code(facility.status()));

@@ -113,11 +113,11 @@ impl fmt::Display for WordError {
 impl std::error::Error for WordError {}
 
 /// How many of [`Filter::WORDS`] (the first ones) take lists of terms.
-const LISTS: usize = 8;
+const LISTS: usize = 10;
 
 impl Filter {
     /// The names [`Filter::from_words`] takes: first the lists of terms, then the rest.
-    pub const WORDS: [&'static str; 13] = [
+    pub const WORDS: [&'static str; 15] = [
         "care",
         "payment",
         "age",
@@ -126,6 +126,8 @@ impl Filter {
         "medication",
         "kind",
         "asam",
+        "accreditation",
+        "licensed_by",
         "min_precision",
         "include_closed",
         "verified_within",
@@ -134,8 +136,9 @@ impl Filter {
     ];
 
     /// The filter that words name, as people type them: `care`, `payment`, `age`,
-    /// `population`, `language`, `medication`, `kind` and `asam` take lists (`;` or `,`
-    /// separated) of terms, groups, aliases or FindTreatment codes; `triage` provisional
+    /// `population`, `language`, `medication`, `kind`, `asam`, `accreditation` (any
+    /// credential) and `licensed_by` (licenses only) take lists (`;` or `,` separated) of
+    /// terms, groups, aliases or FindTreatment codes; `triage` provisional
     /// levels (`1` to `4`, `ots`) that stand for their ASAM levels; `min_precision` a
     /// precision; `include_closed` and `telehealth` `true` or `false`; `verified_within`
     /// an age (a bare number is in days). Words of one name add up; an empty value is no filter.
@@ -233,7 +236,31 @@ impl Filter {
             .languages(Set::parse_list(list(4)).map_err(|e| term(4, e))?)
             .medications(Set::parse_list(list(5)).map_err(|e| term(5, e))?)
             .kinds(Set::parse_list(list(6)).map_err(|e| term(6, e))?)
-            .asam(Set::parse_list(list(7)).map_err(|e| term(7, e))?))
+            .asam(Set::parse_list(list(7)).map_err(|e| term(7, e))?)
+            .credentials(Set::parse_list(list(8)).map_err(|e| term(8, e))?)
+            .licenses(licenses(list(9)).map_err(|e| term(9, e))?))
+    }
+}
+
+/// Licenses named by `list`: a credential of another kind is refused, so that "licensed
+/// by CARF" (an accreditor) is a question corrected, not one answered wrongly.
+fn licenses(list: &str) -> Result<crate::CredentialSet, UnknownTerm> {
+    use crate::{Credential, CredentialKind};
+    let set: crate::CredentialSet = Set::parse_list(list)?;
+    match set
+        .iter()
+        .find(|credential| credential.kind() != CredentialKind::License)
+    {
+        None => Ok(set),
+        Some(other) => Err(UnknownTerm {
+            kind: "license",
+            value: other.name().to_string(),
+            suggestion: None,
+            valid: Credential::of_kind(CredentialKind::License)
+                .iter()
+                .map(Credential::name)
+                .collect(),
+        }),
     }
 }
 

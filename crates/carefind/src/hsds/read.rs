@@ -713,6 +713,7 @@ fn own_term(
         taxonomy::MEDICATION => into(&mut facility.medications, code),
         taxonomy::KIND => into(&mut facility.kinds, code),
         taxonomy::MH_TYPE => into(&mut facility.mh_types, code),
+        taxonomy::CREDENTIAL => into(&mut facility.credentials, code),
         taxonomy::PRECISION => match code.parse::<Precision>() {
             Ok(precision) => {
                 facility.precision = precision;

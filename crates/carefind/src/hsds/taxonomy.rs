@@ -4,6 +4,7 @@ use serde_json::{Value, json};
 
 use crate::age::AgeGroup;
 use crate::care::CareLevel;
+use crate::credential::Credential;
 use crate::kind::FacilityKind;
 use crate::language::Language;
 use crate::medication::Medication;
@@ -57,6 +58,8 @@ pub const MEDICATION: &str = "carefind-medication";
 pub const KIND: &str = "carefind-facility-kind";
 /// Mental-health facility types.
 pub const MH_TYPE: &str = "carefind-mh-type";
+/// Accreditations, licenses, certification, registration and designation.
+pub const CREDENTIAL: &str = "carefind-credential";
 /// How exactly a location's point places it.
 pub const PRECISION: &str = "carefind-location-precision";
 /// Free-text services.
@@ -131,6 +134,12 @@ pub fn taxonomies() -> Vec<Taxonomy> {
             name: MH_TYPE,
             description: "Mental-health facility types, as SAMHSA's directory names them.",
             terms: terms_of::<MhType>(|t| plain(t.label())),
+        },
+        Taxonomy {
+            id: String::new(),
+            name: CREDENTIAL,
+            description: "Accreditations, licenses, OTP certification, DEA registration and FQHC designation, as SAMHSA's directories list them.",
+            terms: terms_of::<Credential>(|t| plain(t.label())),
         },
         Taxonomy {
             id: String::new(),

@@ -194,6 +194,12 @@ pub fn service<'f>(
         facility.mh_types(),
         &mut attributes,
     );
+    set_attributes(
+        owner,
+        by_name(taxonomy::CREDENTIAL),
+        facility.credentials(),
+        &mut attributes,
+    );
     let services = by_name(taxonomy::SERVICE);
     for text in facility.services() {
         attributes.push(attribute(
@@ -234,6 +240,26 @@ pub fn service<'f>(
     }
     if let Some(verified) = facility.verified() {
         service.insert("assured_date".into(), verified.to_string().into());
+    }
+    // HSDS keeps these as free text: accreditations, and the licenses (with the OTP
+    // certification, the DEA registration and the FQHC designation, which it has no field
+    // for). The attributes below carry each as a term.
+    let credentials = facility.credentials();
+    let said = |keep: &dyn Fn(crate::Credential) -> bool| {
+        credentials
+            .iter()
+            .filter(|credential| keep(*credential))
+            .map(|credential| credential.label())
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let accreditations = said(&|c| c.kind() == crate::CredentialKind::Accreditation);
+    if !accreditations.is_empty() {
+        service.insert("accreditations".into(), accreditations.into());
+    }
+    let licenses = said(&|c| c.kind() != crate::CredentialKind::Accreditation);
+    if !licenses.is_empty() {
+        service.insert("licenses".into(), licenses.into());
     }
     service.insert("phones".into(), phones(facility, &ids).into());
     service.insert(

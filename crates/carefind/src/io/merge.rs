@@ -368,6 +368,7 @@ fn absorb(kept: &mut Facility, other: Facility) -> bool {
     }
     kept.kinds = kept.kinds | other.kinds;
     kept.mh_types = kept.mh_types | other.mh_types;
+    kept.credentials = kept.credentials | other.credentials;
     kept.care = kept.care | other.care;
     kept.payment = kept.payment | other.payment;
     kept.ages = kept.ages | other.ages;

@@ -128,6 +128,7 @@ pub fn fields<'a>(facility: impl Into<FacilityRef<'a>>) -> [Cow<'a, str>; COLUMN
         },
         facility.kinds().to_string().into(),
         facility.mh_types().to_string().into(),
+        facility.credentials().to_string().into(),
         match facility.precision() {
             Precision::Point => Cow::Borrowed(""),
             zip => zip.to_string().into(),

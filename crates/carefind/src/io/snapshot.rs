@@ -7,7 +7,7 @@
 //! | bytes | what |
 //! |---|---|
 //! | 8 | the magic `CFSNAP\r\n` (the `\r\n` catches a text-mode copy) |
-//! | 4 | the format version, little-endian (now 4) |
+//! | 4 | the format version, little-endian (now 5) |
 //! | 8 | the number of facilities |
 //! | 8 | the payload's length in bytes |
 //! | 4 | the CRC-32 of the payload |
@@ -38,7 +38,7 @@ use crate::store::{Block, Column, FacilityStore, Number, Text};
 /// The file's first bytes.
 pub const MAGIC: &[u8; 8] = b"CFSNAP\r\n";
 /// The version this library writes and reads.
-pub const VERSION: u32 = 4;
+pub const VERSION: u32 = 5;
 const HEADER: usize = 8 + 4 + 8 + 8 + 4;
 const COLUMNS: usize = 10;
 
@@ -555,7 +555,7 @@ mod tests {
                     &0u32.to_le_bytes(),
                     &lat.to_le_bytes(),
                     &0f64.to_le_bytes(),
-                    &[mask, 0, 0, 0, 0, 0, 0, 0]
+                    &[mask, 0, 0, 0, 0, 0, 0, 0, 0]
                         .iter()
                         .flat_map(|m| m.to_le_bytes())
                         .collect::<Vec<u8>>(),

@@ -464,6 +464,29 @@ fn code_exports_count_each_level_as_its_code_column() {
                 "{file}: {level:?}"
             );
         }
+        // Each credential as its code: a 0/1 column (the export) or a word of
+        // service_code_info (the directories).
+        for credential in carefind::Credential::ALL {
+            let code = credential.codes()[0].to_ascii_lowercase();
+            let got = loaded
+                .facilities
+                .iter()
+                .filter(|f| f.credentials.contains(*credential))
+                .count();
+            let expected = rows
+                .iter()
+                .filter(|(_, row)| {
+                    row.get(&code).is_some_and(|v| v == "1")
+                        || row.get("service_code_info").is_some_and(|codes| {
+                            codes
+                                .split_whitespace()
+                                .any(|word| word.eq_ignore_ascii_case(&code))
+                        })
+                })
+                .count();
+            assert_eq!(got, expected, "{file}: {credential:?}");
+            println!("{file}: {} {got}", credential.name());
+        }
         let medicaid = loaded
             .facilities
             .iter()

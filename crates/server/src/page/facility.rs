@@ -5,7 +5,7 @@ use std::sync::Arc;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use carefind::Status;
+use carefind::{CredentialKind, Status};
 use jiff::Timestamp;
 use maud::html;
 
@@ -93,6 +93,15 @@ fn page_of(shared: &Shared, mount: &Mount, id: &str, lang: Lang) -> Response {
             // The directories say their services in English only.
             dt { (text.services) } dd lang=[f.services().next().map(|_| "en")] { (list(f.services().collect())) }
             @if let Some(status) = status { dt { (text.status) } dd { (status) } }
+            // Accreditors, licensers and the rest apart: they say different things.
+            @for (label, kinds) in [
+                (text.accredited_by, &[CredentialKind::Accreditation][..]),
+                (text.licensed_by, &[CredentialKind::License][..]),
+                (text.other_credentials, &[CredentialKind::Certification, CredentialKind::Registration, CredentialKind::Designation][..]),
+            ] {
+                @let held: Vec<&str> = f.credentials().iter().filter(|c| kinds.contains(&c.kind())).map(|c| text::credential(c, lang)).collect();
+                @if !held.is_empty() { dt { (label) } dd { (held.join(", ")) } }
+            }
             dt { (text.verified) } dd {
                 @match f.verified() { Some(date) => (date), None => (text.not_listed) }
             }

@@ -3,7 +3,7 @@
 //! itself, so a string missing in one language cannot compile.
 
 use carefind::analysis::pathway::Stage;
-use carefind::{AgeGroup, Asam, CareLevel, Language, Medication, Payment, Population};
+use carefind::{AgeGroup, Asam, CareLevel, Credential, Language, Medication, Payment, Population};
 
 /// The language of a page.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -370,6 +370,47 @@ pub fn stage(stage: Stage, lang: Lang) -> &'static str {
     pick(lang, en, es)
 }
 
+/// A credential in words.
+pub fn credential(credential: Credential, lang: Lang) -> &'static str {
+    use Credential::*;
+    let [en, es] = match credential {
+        JointCommission => ["The Joint Commission", "The Joint Commission"],
+        Carf => ["CARF", "CARF"],
+        Coa => [
+            "Council on Accreditation (COA)",
+            "Council on Accreditation (COA)",
+        ],
+        Hfap => ["HFAP", "HFAP"],
+        Ncqa => ["NCQA", "NCQA"],
+        HospitalLicense => [
+            "Hospital licensing authority",
+            "Autoridad de licencias hospitalarias",
+        ],
+        StateSudAgency => [
+            "State substance use treatment agency",
+            "Agencia estatal de tratamiento del consumo de sustancias",
+        ],
+        StateMentalHealth => [
+            "State mental health department",
+            "Departamento estatal de salud mental",
+        ],
+        StateHealth => [
+            "State department of health",
+            "Departamento estatal de salud",
+        ],
+        SamhsaOtp => [
+            "SAMHSA-certified opioid treatment program",
+            "Programa de tratamiento de opioides certificado por SAMHSA",
+        ],
+        Dea => ["DEA registration", "Registro de la DEA"],
+        Fqhc => [
+            "Federally Qualified Health Center",
+            "Centro de salud con calificación federal (FQHC)",
+        ],
+    };
+    pick(lang, en, es)
+}
+
 /// An ASAM 4th-edition level in plain words, beside its number.
 pub fn asam(level: Asam, lang: Lang) -> String {
     use Asam::*;
@@ -599,6 +640,9 @@ pub struct Text {
     pub in_word: &'static str,
     pub of_word: &'static str,
     pub accepting_short: &'static str,
+    pub accredited_by: &'static str,
+    pub licensed_by: &'static str,
+    pub other_credentials: &'static str,
     pub asam_levels: &'static str,
     pub asam_derived: &'static str,
     pub applied: &'static str,
@@ -756,6 +800,9 @@ static EN: Text = Text {
     in_word: "in",
     of_word: "for",
     accepting_short: "accepting new patients",
+    accredited_by: "Accredited by",
+    licensed_by: "Licensed by",
+    other_credentials: "Certified, registered or designated",
     asam_levels: "ASAM levels (4th edition)",
     asam_derived: "Worked out from its kinds of care, not stated by the program.",
     applied: "Steps for",
@@ -913,6 +960,9 @@ static ES: Text = Text {
     in_word: "en",
     of_word: "de",
     accepting_short: "que acepta pacientes nuevos",
+    accredited_by: "Acreditado por",
+    licensed_by: "Con licencia de",
+    other_credentials: "Certificado, registrado o designado",
     asam_levels: "Niveles ASAM (4.ª edición)",
     asam_derived: "Deducidos de sus tipos de atención, no indicados por el programa.",
     applied: "Pasos para",

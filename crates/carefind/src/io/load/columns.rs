@@ -4,6 +4,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::credential::Credential;
 use crate::error::{Error, UnknownTerm};
 use crate::facility::Facility;
 use crate::kind::FacilityKind;
@@ -364,6 +365,9 @@ pub(crate) enum CodeMeaning {
     Kind(FacilityKind),
     /// The facility is of this mental-health type (the "Facility Type" codes).
     MhType(MhType),
+    /// The facility holds this credential (the "License/Certification/Accreditation"
+    /// codes, mental health clinic aside, which stays a service).
+    Credential(Credential),
 }
 
 impl CodeMeaning {
@@ -373,6 +377,7 @@ impl CodeMeaning {
             CodeMeaning::Label(resolved) => labels.add_resolved(resolved, facility),
             CodeMeaning::Kind(kind) => facility.kinds.insert(*kind),
             CodeMeaning::MhType(mh_type) => facility.mh_types.insert(*mh_type),
+            CodeMeaning::Credential(credential) => facility.credentials.insert(*credential),
         }
     }
 
@@ -389,6 +394,9 @@ impl CodeMeaning {
         let meaning = match (code, category) {
             ("sa" | "mh", _) => FacilityKind::parse_one(code).ok().map(CodeMeaning::Kind),
             (_, "FT") => MhType::parse_one(code).ok().map(CodeMeaning::MhType),
+            (_, "LCA") => Credential::parse_one(code)
+                .ok()
+                .map(CodeMeaning::Credential),
             _ => None,
         };
         // "Detoxification" alone names no setting: the detox levels come from their own

@@ -35,7 +35,7 @@ use crate::vocabulary::Term;
 ///
 /// assert!(REQUIRED.iter().all(|column| COLUMNS.contains(column)));
 /// ```
-pub const COLUMNS: [&str; 25] = crate::fields::NAMES;
+pub const COLUMNS: [&str; 26] = crate::fields::NAMES;
 
 /// The columns a file must have.
 ///
@@ -581,6 +581,7 @@ impl Header {
             .collect();
         facility.kinds = row.list(Column::Kinds.at())?;
         facility.mh_types = row.list(Column::MhTypes.at())?;
+        facility.credentials = row.list(Column::Credentials.at())?;
         facility.precision = row
             .text(Column::Precision.at())
             .parse()

@@ -714,6 +714,8 @@ fn own_term(
         taxonomy::KIND => into(&mut facility.kinds, code),
         taxonomy::MH_TYPE => into(&mut facility.mh_types, code),
         taxonomy::CREDENTIAL => into(&mut facility.credentials, code),
+        // Derived from the levels of care on the way out: nothing to keep on the way in.
+        taxonomy::ASAM => code.parse::<crate::Asam>().is_ok(),
         taxonomy::PRECISION => match code.parse::<Precision>() {
             Ok(precision) => {
                 facility.precision = precision;

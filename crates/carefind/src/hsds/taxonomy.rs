@@ -3,6 +3,7 @@
 use serde_json::{Value, json};
 
 use crate::age::AgeGroup;
+use crate::asam::Asam;
 use crate::care::CareLevel;
 use crate::credential::Credential;
 use crate::kind::FacilityKind;
@@ -60,6 +61,8 @@ pub const KIND: &str = "carefind-facility-kind";
 pub const MH_TYPE: &str = "carefind-mh-type";
 /// Accreditations, licenses, certification, registration and designation.
 pub const CREDENTIAL: &str = "carefind-credential";
+/// ASAM Criteria 4th-edition levels, derived from the levels of care.
+pub const ASAM: &str = "carefind-asam-4";
 /// How exactly a location's point places it.
 pub const PRECISION: &str = "carefind-location-precision";
 /// Free-text services.
@@ -140,6 +143,12 @@ pub fn taxonomies() -> Vec<Taxonomy> {
             name: CREDENTIAL,
             description: "Accreditations, licenses, OTP certification, DEA registration and FQHC designation, as SAMHSA's directories list them.",
             terms: terms_of::<Credential>(|t| plain(t.label())),
+        },
+        Taxonomy {
+            id: String::new(),
+            name: ASAM,
+            description: "ASAM Criteria 4th-edition levels (2023), derived by carefind from the levels of care (a crosswalk), never stated by the source.",
+            terms: terms_of::<Asam>(|t| plain(t.label())),
         },
         Taxonomy {
             id: String::new(),

@@ -200,6 +200,12 @@ pub fn service<'f>(
         facility.credentials(),
         &mut attributes,
     );
+    set_attributes(
+        owner,
+        by_name(taxonomy::ASAM),
+        crate::asam::of_care(facility.care()),
+        &mut attributes,
+    );
     let services = by_name(taxonomy::SERVICE);
     for text in facility.services() {
         attributes.push(attribute(

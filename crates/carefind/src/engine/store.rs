@@ -392,7 +392,6 @@ impl FacilityStore {
             languages: self.set(position, 4),
             medications: self.set(position, 5),
             kinds: self.set(position, 6),
-            credentials: self.set(position, 8),
             precision: self.precision(position),
             status: self.status(position),
             verified: self.verified_days(position),

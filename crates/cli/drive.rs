@@ -551,7 +551,7 @@ pub fn pathway(
     index: &Index,
 ) -> Result<Outcome, Failure> {
     use carefind::CareLevel;
-    use carefind::analysis::duplicates::place_key;
+    use carefind::analysis::duplicates::nearest_places;
     use carefind::analysis::pathway::Stage;
 
     let Some(path) = &args.network else {
@@ -582,24 +582,13 @@ pub fn pathway(
     let mut found = false;
     for stage in stages {
         let filter = query.step_filter(stage.levels());
-        // Each place once, as the library's pathway has it: more listings until enough
-        // distinct places, or no more.
-        let mut k = query.per_step.saturating_mul(2).max(4);
-        let hits = loop {
-            let hits = drive
-                .nearest(origin, k, &filter, None)
-                .map_err(unreachable)?;
-            let mut seen = std::collections::HashSet::new();
-            let places: Vec<DriveHit> = hits
-                .iter()
-                .filter(|hit| place_key(hit.facility).is_none_or(|key| seen.insert(key)))
-                .cloned()
-                .collect();
-            if places.len() >= query.per_step || hits.len() < k {
-                break places.into_iter().take(query.per_step).collect::<Vec<_>>();
-            }
-            k = k.saturating_mul(4);
-        };
+        // Each place once, as the library's pathway has it.
+        let hits = nearest_places(
+            query.per_step,
+            |k| drive.nearest(origin, k, &filter, None),
+            |hit: &DriveHit| hit.facility,
+        )
+        .map_err(unreachable)?;
         found |= !hits.is_empty();
         let options: Vec<Value> = hits
             .iter()

@@ -101,3 +101,47 @@ pub fn group<'a>(hits: &[Hit<'a>]) -> Vec<Vec<Hit<'a>>> {
     }
     groups
 }
+
+/// The `count` nearest distinct places from a nearest-first search, however it ranks
+/// (straight line, drive time): `search(k)` answers the `k` nearest listings, and is
+/// asked for more until `count` places are found or it has no more. Of several
+/// listings of one place ([`place_key`]), the first is kept.
+///
+/// ```
+/// use carefind::{Facility, Index, LatLon, Query};
+/// use carefind::analysis::duplicates::nearest_places;
+///
+/// let mut a = Facility::new("a", "Clinic", LatLon::new(40.7, -74.0).unwrap());
+/// a.street = "1 Main St".into();
+/// a.phone = "212-555-0100".into();
+/// let mut b = a.clone();
+/// b.id = "b".into();
+/// let c = Facility::new("c", "Other", LatLon::new(40.8, -74.0).unwrap());
+/// let index = Index::new(vec![a, b, c])?;
+/// let origin = LatLon::new(40.7, -74.0)?;
+/// let places = nearest_places(2, |k| index.search(&Query::nearest(origin, k)), |hit| hit.facility)?;
+/// let ids: Vec<&str> = places.iter().map(|hit| hit.facility.id()).collect();
+/// assert_eq!(ids, ["a", "c"]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn nearest_places<'f, T, E>(
+    count: usize,
+    mut search: impl FnMut(usize) -> Result<Vec<T>, E>,
+    facility: impl Fn(&T) -> FacilityRef<'f>,
+) -> Result<Vec<T>, E> {
+    let mut k = count.saturating_mul(2).max(4);
+    loop {
+        let found = search(k)?;
+        let exhausted = found.len() < k;
+        let mut seen = std::collections::HashSet::new();
+        let places: Vec<T> = found
+            .into_iter()
+            .filter(|item| place_key(facility(item)).is_none_or(|key| seen.insert(key)))
+            .take(count)
+            .collect();
+        if places.len() >= count || exhausted {
+            return Ok(places);
+        }
+        k = k.saturating_mul(4);
+    }
+}

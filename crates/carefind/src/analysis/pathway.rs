@@ -12,7 +12,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::analysis::duplicates::group;
+use crate::analysis::duplicates::nearest_places;
 use crate::care::{CareLevel, CareSet};
 use crate::distance::Distance;
 use crate::error::{QueryError, UnknownTerm};
@@ -376,16 +376,11 @@ fn once_per_place<'a>(
     stage: Stage,
 ) -> Result<Vec<Hit<'a>>, QueryError> {
     let filter = query.step_filter(stage.levels());
-    let mut k = query.per_step.saturating_mul(2).max(4);
-    loop {
-        let hits = index.search(&nearest(query, filter.clone(), k))?;
-        let mut places = group(&hits);
-        if places.len() >= query.per_step || hits.len() < k {
-            places.truncate(query.per_step);
-            return Ok(places.into_iter().map(|place| place[0]).collect());
-        }
-        k = k.saturating_mul(4);
-    }
+    nearest_places(
+        query.per_step,
+        |k| index.search(&nearest(query, filter.clone(), k)),
+        |hit| hit.facility,
+    )
 }
 
 fn nearest(query: &PathwayQuery, filter: Filter, k: usize) -> Query {

@@ -306,12 +306,6 @@ fn render(shared: &Shared, form: &SearchForm, found: &Found, shown: Option<&Show
         with.url("/find", form.within, None)
     };
     let groups = group(&found.hits);
-    let ranks: Vec<usize> = found
-        .hits
-        .iter()
-        .enumerate()
-        .map(|(i, _)| form.start + i)
-        .collect();
     let body = html! {
         h1 { (title) }
         @if found.hits.is_empty() {
@@ -351,8 +345,9 @@ fn render(shared: &Shared, form: &SearchForm, found: &Found, shown: Option<&Show
             }
             ol.cards start=(form.start) {
                 @for listings in &groups {
-                    @let at = found.hits.iter().position(|hit| hit.facility.id() == listings[0].facility.id()).unwrap_or(0);
-                    (cards::card(&form.mount, "r", ranks[at], &listings[0], &listings[1..], shown, lang, now))
+                    // A place's rank is its nearest listing's.
+                    @let rank = form.start + found.hits.iter().position(|hit| hit.facility.id() == listings[0].facility.id()).unwrap_or(0);
+                    (cards::card(&form.mount, "r", rank, &listings[0], &listings[1..], shown, lang, now))
                 }
             }
             @if found.next_cursor.is_some() || form.after.is_some() {

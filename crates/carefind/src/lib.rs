@@ -91,6 +91,7 @@ mod io {
 pub mod analysis;
 pub mod availability;
 pub mod error;
+pub mod hours;
 pub mod hsds;
 pub mod network;
 pub use engine::{fields, words};

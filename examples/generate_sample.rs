@@ -149,6 +149,75 @@ fn listing(n: usize, facility: &mut Facility) {
     }
 }
 
+/// Fictitious hours and ways in: round-the-clock care open 24/7, the rest on weekday
+/// hours (some late, some on Saturdays), about half the IOPs in the evenings (their own
+/// hours), and one listing in seven with no hours at all, as in real directories. Walk-in
+/// intake, medication at the first visit and counseling requirements are stated by some
+/// listings only. Drawn from a stream of its own.
+fn getting_in(n: usize, facility: &mut Facility) {
+    use carefind::Medication;
+    let mut rng = SplitMix64(SEED ^ 0xC0FF_EE00 ^ (n as u64).wrapping_mul(0xD6E8_FEB8_6659_FD93));
+    let care = facility.care;
+    let round_the_clock = [
+        CareLevel::HospitalDetox,
+        CareLevel::ResidentialDetox,
+        CareLevel::HospitalInpatient,
+        CareLevel::ResidentialShort,
+        CareLevel::ResidentialLong,
+        CareLevel::SoberLiving,
+    ];
+    if !rng.chance(1.0 / 7.0) {
+        facility.hours = if round_the_clock.iter().any(|level| care.contains(*level)) {
+            "24/7".into()
+        } else if care.contains(CareLevel::Otp) {
+            "Mo-Fr 05:30-14:00; Sa-Su 07:00-11:00".into()
+        } else {
+            [
+                "Mo-Fr 08:00-17:00; PH off",
+                "Mo-Fr 09:00-20:00; Sa 09:00-13:00; PH off",
+                "Mo-Th 08:00-21:00; Fr 08:00-17:00; PH off",
+                "Mo-Fr 08:30-16:30; PH off",
+            ][rng.below(4)]
+            .into()
+        };
+        if care.contains(CareLevel::Iop) && rng.chance(0.5) {
+            let evenings = [
+                "Mo,We,Th 18:00-21:00; PH off",
+                "Tu,We,Th 17:30-20:30; PH off",
+                "Mo-Th 18:00-21:00; PH off",
+            ][rng.below(3)];
+            facility.level_hours = format!(r#"{{"iop":"{evenings}"}}"#);
+        }
+        facility.timezone = carefind::hours::zone_name_at(facility.location).into();
+    }
+    let outpatient = care.contains(CareLevel::Otp)
+        || care.contains(CareLevel::Outpatient)
+        || care.contains(CareLevel::Iop);
+    if outpatient && !facility.hours.is_empty() {
+        facility.walk_in = match rng.below(10) {
+            0..=2 => "yes".into(),
+            3 if care.contains(CareLevel::Otp) => "Mo-Fr 06:00-10:00".into(),
+            3 => "Mo-Fr 08:00-11:00".into(),
+            4..=5 => "no".into(),
+            _ => String::new(),
+        };
+    }
+    let opioid_medication = [
+        Medication::Methadone,
+        Medication::Buprenorphine,
+        Medication::BuprenorphineNaloxone,
+    ]
+    .iter()
+    .any(|medication| facility.medications.contains(*medication));
+    if opioid_medication {
+        facility.same_day_medication = [Some(true), Some(false), None][rng.below(3)];
+        facility.counseling_required = [Some(true), Some(false), None, None][rng.below(4)];
+    }
+    if care.contains(CareLevel::Telehealth) {
+        facility.telehealth_intake = [Some(true), Some(true), None][rng.below(3)];
+    }
+}
+
 /// The sample's facilities, in id order.
 pub fn generate() -> Vec<Facility> {
     generate_n(COUNT)
@@ -162,6 +231,7 @@ pub fn generate_n(count: usize) -> Vec<Facility> {
         .map(|n| {
             let mut facility = facility(n, &zips[rng.below(zips.len())], &mut rng);
             listing(n, &mut facility);
+            getting_in(n, &mut facility);
             facility
         })
         .collect()

@@ -161,6 +161,21 @@ pub enum Problem {
         /// The line ends inside the field.
         swallowed: u64,
     },
+    /// Opening hours (or walk-in hours) that do not parse: the position in the
+    /// expression and what was expected there.
+    #[error("{0}")]
+    Hours(crate::hours::HoursError),
+    /// A time zone the IANA database does not hold.
+    #[error("{0}")]
+    TimeZone(crate::hours::TimeZoneError),
+    /// Hours of levels of care that are not a JSON object from levels to hours.
+    #[error(
+        "is not a JSON object from levels of care to hours, such as {{\"iop\": \"Mo-Fr 18:00-21:00\"}}: {0}"
+    )]
+    LevelHours(String),
+    /// A yes/no field holds something else.
+    #[error("is not yes or no (leave it empty when unknown)")]
+    YesNo,
     /// The row has a different number of fields than the header.
     #[error("has {found} fields where the header has {expected}")]
     FieldCount {
@@ -458,6 +473,14 @@ pub enum Error {
     /// An age (`72h`, `365d`) that cannot be read.
     #[error(transparent)]
     Age(#[from] crate::words::AgeError),
+    /// A value that is not what its word takes (a time, days of the week).
+    #[error("{value:?} is not {expected}")]
+    Value {
+        /// The value as typed.
+        value: String,
+        /// What the word takes, with an example.
+        expected: &'static str,
+    },
     /// A distance decay that cannot be read.
     #[error(transparent)]
     Decay(#[from] crate::analysis::access::DecayError),

@@ -78,8 +78,20 @@ pub enum Judgement {
 impl Judgement {
     /// Whether a search with `need` keeps a facility so judged.
     pub fn kept_by(self, need: &Need) -> bool {
+        self.kept(need.unknown)
+    }
+
+    /// Whether a search that does `unknown` with facilities the data says nothing of
+    /// keeps a facility so judged.
+    ///
+    /// ```
+    /// use carefind::availability::{Judgement, Unknown};
+    /// assert!(Judgement::Unknown.kept(Unknown::Keep) && !Judgement::Unknown.kept(Unknown::Leave));
+    /// assert!(!Judgement::Meets.kept(Unknown::Only));
+    /// ```
+    pub fn kept(self, unknown: Unknown) -> bool {
         matches!(
-            (self, need.unknown),
+            (self, unknown),
             (Judgement::Meets, Unknown::Leave | Unknown::Keep)
                 | (Judgement::Unknown, Unknown::Keep | Unknown::Only)
         )

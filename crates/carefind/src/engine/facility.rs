@@ -110,6 +110,34 @@ pub struct Facility {
     /// Where the listing comes from (a directory and its release), free text.
     #[serde(default)]
     pub source: String,
+    /// Opening hours in the OpenStreetMap `opening_hours` syntax, in local time (see
+    /// [`Hours`](crate::hours::Hours)); empty when not listed. Loaders check them; hours a
+    /// program sets that do not parse count as not listed.
+    #[serde(default)]
+    pub hours: String,
+    /// Hours of single levels of care that differ from the facility's, as a JSON object
+    /// from level to hours (`{"iop": "Mo,We,Th 18:00-21:00"}`); empty when none. A
+    /// level's own hours override [`Facility::hours`] for searches asking for it.
+    #[serde(default)]
+    pub level_hours: String,
+    /// The IANA time zone the hours are in (`America/Chicago`); loaders fill it from the
+    /// coordinates when the source names none.
+    #[serde(default)]
+    pub timezone: String,
+    /// Walk-in intake: `yes` (while open), `no`, or its hours (see
+    /// [`WalkIn`](crate::hours::WalkIn)); empty when unknown.
+    #[serde(default)]
+    pub walk_in: String,
+    /// Whether medication for opioid use disorder can start at the first visit; `None`
+    /// when the listing does not say.
+    #[serde(default)]
+    pub same_day_medication: Option<bool>,
+    /// Whether counseling is required to receive medication; `None` when unknown.
+    #[serde(default)]
+    pub counseling_required: Option<bool>,
+    /// Whether intake can be done by phone or video; `None` when unknown.
+    #[serde(default)]
+    pub telehealth_intake: Option<bool>,
 }
 
 impl Facility {
@@ -148,6 +176,13 @@ impl Facility {
             status: Status::Active,
             verified: None,
             source: String::new(),
+            hours: String::new(),
+            level_hours: String::new(),
+            timezone: String::new(),
+            walk_in: String::new(),
+            same_day_medication: None,
+            counseling_required: None,
+            telehealth_intake: None,
         }
     }
 }

@@ -193,6 +193,30 @@ impl<'a> FacilityRef<'a> {
         /// let _ = carefind::Index::sample().facility(0).unwrap().source();
         /// ```
         source => Source,
+        /// Opening hours in the opening_hours syntax, in local time; empty when not listed.
+        ///
+        /// ```
+        /// let _ = carefind::Index::sample().facility(0).unwrap().hours();
+        /// ```
+        hours => Hours,
+        /// Hours of single levels of care, as a JSON object; empty when none.
+        ///
+        /// ```
+        /// let _ = carefind::Index::sample().facility(0).unwrap().level_hours();
+        /// ```
+        level_hours => LevelHours,
+        /// The IANA time zone the hours are in.
+        ///
+        /// ```
+        /// let _ = carefind::Index::sample().facility(0).unwrap().timezone();
+        /// ```
+        timezone => Timezone,
+        /// Walk-in intake: `yes`, `no`, or its hours; empty when unknown.
+        ///
+        /// ```
+        /// let _ = carefind::Index::sample().facility(0).unwrap().walk_in();
+        /// ```
+        walk_in => WalkIn,
     }
 
     set_fields! {
@@ -299,6 +323,52 @@ impl<'a> FacilityRef<'a> {
         }
     }
 
+    /// The facility's hours and walk-in intake, parsed (once per dataset for a stored
+    /// facility).
+    pub(crate) fn schedule(&self) -> Option<std::borrow::Cow<'a, crate::hours::Schedule>> {
+        match self.place {
+            Place::Stored { store, position } => {
+                store.schedule(position).map(std::borrow::Cow::Borrowed)
+            }
+            Place::Owned(_) => crate::hours::Schedule::of(*self).map(std::borrow::Cow::Owned),
+        }
+    }
+
+    /// Whether medication for opioid use disorder can start at the first visit; `None`
+    /// when the listing does not say.
+    ///
+    /// ```
+    /// let _ = carefind::Index::sample().facility(0).unwrap().same_day_medication();
+    /// ```
+    pub fn same_day_medication(&self) -> Option<bool> {
+        self.flag(0, |facility| facility.same_day_medication)
+    }
+
+    /// Whether counseling is required to receive medication; `None` when unknown.
+    ///
+    /// ```
+    /// let _ = carefind::Index::sample().facility(0).unwrap().counseling_required();
+    /// ```
+    pub fn counseling_required(&self) -> Option<bool> {
+        self.flag(1, |facility| facility.counseling_required)
+    }
+
+    /// Whether intake can be done by phone or video; `None` when unknown.
+    ///
+    /// ```
+    /// let _ = carefind::Index::sample().facility(0).unwrap().telehealth_intake();
+    /// ```
+    pub fn telehealth_intake(&self) -> Option<bool> {
+        self.flag(2, |facility| facility.telehealth_intake)
+    }
+
+    fn flag(&self, which: u32, owned: impl Fn(&Facility) -> Option<bool>) -> Option<bool> {
+        match self.place {
+            Place::Stored { store, position } => store.flag(position, which),
+            Place::Owned(facility) => owned(facility),
+        }
+    }
+
     /// Whether the facility is open.
     ///
     /// ```
@@ -363,6 +433,13 @@ impl<'a> FacilityRef<'a> {
             status: self.status(),
             verified: self.verified(),
             source: self.source().into(),
+            hours: self.hours().into(),
+            level_hours: self.level_hours().into(),
+            timezone: self.timezone().into(),
+            walk_in: self.walk_in().into(),
+            same_day_medication: self.same_day_medication(),
+            counseling_required: self.counseling_required(),
+            telehealth_intake: self.telehealth_intake(),
         }
     }
 
@@ -394,6 +471,13 @@ impl<'a> FacilityRef<'a> {
             status: self.status(),
             verified: self.verified(),
             source: self.source(),
+            hours: self.hours(),
+            level_hours: self.level_hours(),
+            timezone: self.timezone(),
+            walk_in: self.walk_in(),
+            same_day_medication: self.same_day_medication(),
+            counseling_required: self.counseling_required(),
+            telehealth_intake: self.telehealth_intake(),
         }
     }
 }
@@ -427,6 +511,13 @@ struct FacilityFields<'a> {
     status: Status,
     verified: Option<jiff::civil::Date>,
     source: &'a str,
+    hours: &'a str,
+    level_hours: &'a str,
+    timezone: &'a str,
+    walk_in: &'a str,
+    same_day_medication: Option<bool>,
+    counseling_required: Option<bool>,
+    telehealth_intake: Option<bool>,
 }
 
 impl Serialize for FacilityRef<'_> {

@@ -31,6 +31,8 @@ pub enum Kind {
     Term,
     /// A civil date, `YYYY-MM-DD`, empty when unknown.
     Date,
+    /// Yes or no, empty when unknown (never read as no).
+    Flag,
 }
 
 /// One field of a facility: its name (in the native CSV, the JSON of `Facility`, the
@@ -116,6 +118,13 @@ facility_fields! {
     status / Status: Term "Whether the facility is open.",
     verified / Verified: Date "When the listing was last confirmed, if known.",
     source / Source: Text => Source "Where the listing comes from (a directory and its release), free text.",
+    hours / Hours: Text => Hours "Opening hours in the OpenStreetMap opening_hours syntax (Mo-Fr 08:00-20:00; PH off, PH being US federal holidays), in local time; empty when not listed.",
+    level_hours / LevelHours: Text => LevelHours "Hours of single levels of care that differ from the facility's, as a JSON object ({\"iop\": \"Mo,We,Th 18:00-21:00\"}); empty when none.",
+    timezone / Timezone: Text => Timezone "The IANA time zone its hours are in (America/Chicago); found from the coordinates when the source names none.",
+    walk_in / WalkIn: Text => WalkIn "Walk-in intake: yes (while open), no, or its hours in the opening_hours syntax; empty when unknown.",
+    same_day_medication / SameDayMedication: Flag "Whether medication for opioid use disorder can start at the first visit: yes, no, or empty when unknown.",
+    counseling_required / CounselingRequired: Flag "Whether counseling is required to receive medication: yes, no, or empty when unknown.",
+    telehealth_intake / TelehealthIntake: Flag "Whether intake can be done by phone or video: yes, no, or empty when unknown.",
 }
 
 /// How many text fields each facility has in the store's arena.

@@ -9,6 +9,7 @@ use crate::availability::{Availability, Need};
 use crate::care::CareSet;
 use crate::credential::CredentialSet;
 use crate::facility_ref::FacilityRef;
+use crate::hours::{GettingIn, OpenNeed};
 use crate::kind::KindSet;
 use crate::language::LanguageSet;
 use crate::medication::MedicationSet;
@@ -78,6 +79,8 @@ pub struct Filter {
     /// Keep only facilities that also offer telehealth, whatever levels they are kept for.
     pub telehealth: bool,
     availability: Option<(Arc<Availability>, Need)>,
+    hours: Option<OpenNeed>,
+    getting_in: GettingIn,
     predicate: Option<Predicate>,
 }
 
@@ -336,6 +339,70 @@ impl Filter {
             .map(|(table, need)| (table, need))
     }
 
+    /// Also requires opening hours that meet `need`, judged in each facility's time zone
+    /// on the hours that apply to the levels of care asked for (a level's own, or the
+    /// facility's). Facilities whose hours are not listed are unknown: left out unless
+    /// `need` keeps them. A need that asks nothing removes the requirement.
+    ///
+    /// ```
+    /// use carefind::hours::{OpenNeed, When};
+    /// use carefind::{Facility, Filter, LatLon};
+    ///
+    /// let mut facility = Facility::new("f", "F", LatLon::new(40.75, -73.99).unwrap());
+    /// facility.hours = "Mo-Fr 09:00-17:00".into();
+    /// facility.timezone = "America/New_York".into();
+    /// let monday = "2026-12-07T20:00:00Z".parse().unwrap(); // 15:00 in New York
+    /// assert!(Filter::new().open(OpenNeed::at(monday)).matches(&facility));
+    /// let evenings = Filter::new().open(OpenNeed::from(monday).when(When::Evening));
+    /// assert!(!evenings.matches(&facility));
+    /// facility.hours = "Mo-Th 09:00-21:00; Fr 09:00-17:00".into();
+    /// assert!(evenings.matches(&facility));
+    /// ```
+    pub fn open(mut self, need: OpenNeed) -> Self {
+        self.hours = need.asks_anything().then_some(need);
+        self
+    }
+
+    /// The opening-hours need of [`Filter::open`], if any.
+    pub fn open_need(&self) -> Option<&OpenNeed> {
+        self.hours.as_ref()
+    }
+
+    /// Also requires the ways in of `getting_in` (walk-in intake, same-day medication, no
+    /// counseling requirement).
+    pub fn getting_in(mut self, getting_in: GettingIn) -> Self {
+        self.getting_in = getting_in;
+        self
+    }
+
+    /// The ways in [`Filter::getting_in`] asks for.
+    pub fn getting_in_need(&self) -> &GettingIn {
+        &self.getting_in
+    }
+
+    /// The same filter keeping only the facilities its opening-hours need leaves out
+    /// because their hours are not listed; `None` when it leaves none out for that reason.
+    pub(crate) fn hours_unknown_only(&self) -> Option<Filter> {
+        let need = self.hours.as_ref()?;
+        (need.unknown == crate::availability::Unknown::Leave).then(|| {
+            let mut filter = self.clone();
+            filter.hours = Some(need.clone().only_unknown());
+            filter
+        })
+    }
+
+    /// The same filter keeping only the facilities it leaves out because their listing
+    /// does not say how to get in; `None` when it leaves none out for that reason.
+    pub(crate) fn getting_in_unknown_only(&self) -> Option<Filter> {
+        (self.getting_in.asks_anything()
+            && self.getting_in.unknown == crate::availability::Unknown::Leave)
+            .then(|| {
+                let mut filter = self.clone();
+                filter.getting_in.unknown = crate::availability::Unknown::Only;
+                filter
+            })
+    }
+
     /// The same filter, keeping only what it leaves out because the data does not say:
     /// facilities that pass every other test and whose availability is unknown. `None`
     /// when it leaves nothing out for that reason (it asks no availability, or keeps the
@@ -475,7 +542,10 @@ impl Filter {
 
     /// Whether the filter is its masks alone.
     pub(crate) fn has_no_predicate(&self) -> bool {
-        self.predicate.is_none() && self.availability.is_none()
+        self.predicate.is_none()
+            && self.availability.is_none()
+            && self.hours.is_none()
+            && !self.getting_in.asks_anything()
     }
 
     /// The part of the test that reads the record: credentials, availability, then the
@@ -491,6 +561,18 @@ impl Filter {
             .availability
             .as_ref()
             .is_none_or(|(table, need)| table.judge(facility, self.care, need).kept_by(need))
+            && self.hours.as_ref().is_none_or(|need| {
+                let judged = match facility.schedule() {
+                    Some(schedule) => schedule.judge(facility.care(), self.care, need),
+                    None => crate::availability::Judgement::Unknown,
+                };
+                judged.kept(need.unknown)
+            })
+            && (!self.getting_in.asks_anything()
+                || self
+                    .getting_in
+                    .judge(facility, self.care)
+                    .kept(self.getting_in.unknown))
             && self.predicate.as_ref().is_none_or(|keep| keep(facility))
     }
 }
@@ -520,6 +602,8 @@ impl fmt::Debug for Filter {
                 "availability",
                 &self.availability.as_ref().map(|(_, need)| need),
             )
+            .field("hours", &self.hours)
+            .field("getting_in", &self.getting_in)
             .field("predicate", &self.predicate.as_ref().map(|_| "<closure>"))
             .finish()
     }

@@ -37,16 +37,22 @@ pub struct LeftOut {
     /// Left out by an availability filter (accepting, open beds, a longest wait) while no
     /// fresh report says either way.
     pub availability_unknown: usize,
+    /// Left out by a time filter (open now, evenings...) while their hours are not listed.
+    pub hours_unknown: usize,
+    /// Left out by a getting-in filter (walk-in, same-day medication, no counseling
+    /// requirement) while the listing does not say.
+    pub getting_in_unknown: usize,
 }
 
 impl LeftOut {
-    /// Every facility left out for want of data, whatever the reason.
+    /// Every facility left out for want of data, whatever the reason (a facility left out
+    /// for two reasons counts under each).
     ///
     /// ```
     /// assert_eq!(carefind::LeftOut::default().total(), 0);
     /// ```
     pub fn total(&self) -> usize {
-        self.availability_unknown
+        self.availability_unknown + self.hours_unknown + self.getting_in_unknown
     }
 
     /// Whether nothing was left out for want of data.
@@ -63,16 +69,18 @@ impl Index {
     /// What `query` leaves out because the data does not say (see [`LeftOut`]): counted
     /// over its whole area and distance, as [`Index::count`] counts its matches.
     pub fn left_out(&self, query: &Query) -> Result<LeftOut, QueryError> {
-        let availability_unknown = match query.filter.unknown_only() {
+        let count = |filter: Option<crate::Filter>| match filter {
             Some(filter) => {
                 let mut unknown = query.clone();
                 unknown.filter = filter;
-                self.count(&unknown)?
+                self.count(&unknown)
             }
-            None => 0,
+            None => Ok(0),
         };
         Ok(LeftOut {
-            availability_unknown,
+            availability_unknown: count(query.filter.unknown_only())?,
+            hours_unknown: count(query.filter.hours_unknown_only())?,
+            getting_in_unknown: count(query.filter.getting_in_unknown_only())?,
         })
     }
 }

@@ -180,10 +180,14 @@ pub struct FacilityStore {
     pub(crate) lon: Column<f64>,
     /// [`MASKS`] attribute masks per facility.
     pub(crate) masks: Column<u64>,
-    /// Precision and status per facility, one byte each.
+    /// Precision, status and the getting-in flags per facility, one byte each
+    /// ([`CODES`]).
     pub(crate) codes: Column<u8>,
     /// Days from 1970-01-01 to the date the listing was verified; `i32::MIN` for never.
     pub(crate) verified: Column<i32>,
+    /// The hours and walk-in intake, parsed the first time a search asks about them: not
+    /// a column, but made from the columns and kept with them.
+    pub(crate) schedules: Arc<std::sync::OnceLock<crate::hours::Schedules>>,
 }
 
 impl FacilityStore {
@@ -300,7 +304,7 @@ impl FacilityStore {
     /// use carefind::Index;
     ///
     /// let index = Index::sample();
-    /// assert!(index.store().bytes() < 300 * index.len());
+    /// assert!(index.store().bytes() < 400 * index.len());
     /// ```
     pub fn bytes(&self) -> usize {
         self.text.as_str().len()
@@ -366,10 +370,24 @@ impl FacilityStore {
         status_of(self.code(position, 1)).unwrap_or_default()
     }
 
+    /// Getting-in flag `which` (0: same-day medication, 1: counseling required, 2:
+    /// telehealth intake), two bits each in the third code byte.
+    pub(crate) fn flag(&self, position: u32, which: u32) -> Option<bool> {
+        flag_of(self.code(position, 2), which)
+    }
+
+    /// The schedule (hours, walk-in intake, zone) of the facility at `position`; the
+    /// store's schedules are made the first time one is asked for.
+    pub(crate) fn schedule(&self, position: u32) -> Option<&crate::hours::Schedule> {
+        self.schedules
+            .get_or_init(|| crate::hours::Schedules::of(self))
+            .get(position)
+    }
+
     fn code(&self, position: u32, which: usize) -> u8 {
         self.codes
             .as_slice()
-            .get(position as usize * 2 + which)
+            .get(position as usize * CODES + which)
             .copied()
             .unwrap_or(0)
     }
@@ -427,6 +445,7 @@ impl FacilityStore {
             masks,
             codes,
             verified,
+            schedules: _,
         } = self;
         let (new_text, new_ends) =
             permute_arena(text.as_str(), ends.as_slice(), TEXT_FIELDS, order);
@@ -447,8 +466,9 @@ impl FacilityStore {
             lat: gather(&lat, 1, order),
             lon: gather(&lon, 1, order),
             masks: gather(&masks, MASKS, order),
-            codes: gather(&codes, 2, order),
+            codes: gather(&codes, CODES, order),
             verified: gather(&verified, 1, order),
+            schedules: Arc::default(),
         }
     }
 
@@ -462,7 +482,7 @@ impl FacilityStore {
             || self.ends.as_slice().len() != count * TEXT_FIELDS
             || self.services_end.as_slice().len() != count
             || self.masks.as_slice().len() != count * MASKS
-            || self.codes.as_slice().len() != count * 2
+            || self.codes.as_slice().len() != count * CODES
             || self.verified.as_slice().len() != count
         {
             return Err("columns of different lengths");
@@ -484,9 +504,12 @@ impl FacilityStore {
                 return Err("an unknown attribute");
             }
         }
-        for codes in self.codes.as_slice().chunks_exact(2) {
+        for codes in self.codes.as_slice().chunks_exact(CODES) {
             precision_of(codes[0]).ok_or("an unknown precision")?;
             status_of(codes[1]).ok_or("an unknown status")?;
+            if codes[2] >> 6 != 0 || (0..3).any(|which| codes[2] >> (2 * which) & 3 == 3) {
+                return Err("an unknown getting-in flag");
+            }
         }
         let dates = days_of(jiff::civil::Date::MIN)..=days_of(jiff::civil::Date::MAX);
         for days in self.verified.as_slice() {
@@ -597,6 +620,30 @@ fn check_ends(ends: &[u32], text: &str) -> Result<(), &'static str> {
     Ok(())
 }
 
+/// Code bytes per facility: precision, status, getting-in flags.
+pub(crate) const CODES: usize = 3;
+
+/// Three yes/no/unknown flags in a byte, two bits each: 0 unknown, 1 no, 2 yes.
+pub(crate) fn flags_code(flags: [Option<bool>; 3]) -> u8 {
+    flags
+        .iter()
+        .enumerate()
+        .map(|(which, flag)| match flag {
+            None => 0,
+            Some(false) => 1 << (2 * which),
+            Some(true) => 2 << (2 * which),
+        })
+        .sum()
+}
+
+pub(crate) fn flag_of(code: u8, which: u32) -> Option<bool> {
+    match code >> (2 * which) & 3 {
+        1 => Some(false),
+        2 => Some(true),
+        _ => None,
+    }
+}
+
 pub(crate) fn precision_of(code: u8) -> Option<Precision> {
     match code {
         0 => Some(Precision::Point),
@@ -701,7 +748,7 @@ impl Builder {
             lat: Vec::with_capacity(count),
             lon: Vec::with_capacity(count),
             masks: Vec::with_capacity(count * MASKS),
-            codes: Vec::with_capacity(count * 2),
+            codes: Vec::with_capacity(count * CODES),
             verified: Vec::with_capacity(count),
         }
     }
@@ -755,6 +802,11 @@ impl Builder {
         ]);
         self.codes.push(precision_code(facility.precision()));
         self.codes.push(status_code(facility.status()));
+        self.codes.push(flags_code([
+            facility.same_day_medication(),
+            facility.counseling_required(),
+            facility.telehealth_intake(),
+        ]));
         self.verified
             .push(facility.verified().map_or(i32::MIN, days_of));
         Ok(())
@@ -801,8 +853,8 @@ impl Builder {
             .push(other.lon.get(at).copied().unwrap_or_default());
         let masks = other.masks.get(at * MASKS..(at + 1) * MASKS);
         self.masks.extend_from_slice(masks.unwrap_or(&[0; MASKS]));
-        let codes = other.codes.get(at * 2..at * 2 + 2);
-        self.codes.extend_from_slice(codes.unwrap_or(&[0; 2]));
+        let codes = other.codes.get(at * CODES..(at + 1) * CODES);
+        self.codes.extend_from_slice(codes.unwrap_or(&[0; CODES]));
         self.verified
             .push(other.verified.get(at).copied().unwrap_or(i32::MIN));
         Ok(())
@@ -821,6 +873,7 @@ impl Builder {
             masks: Column::Owned(self.masks),
             codes: Column::Owned(self.codes),
             verified: Column::Owned(self.verified),
+            schedules: Arc::default(),
         }
     }
 

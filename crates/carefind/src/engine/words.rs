@@ -9,6 +9,7 @@ use jiff::{SignedDuration, Timestamp};
 
 use crate::error::{Error, UnknownTerm};
 use crate::filter::Filter;
+use crate::hours::{Days, GettingIn, OpenNeed, When};
 use crate::set::Set;
 
 /// An age that cannot be read: the text as typed, and why.
@@ -117,7 +118,7 @@ const LISTS: usize = 10;
 
 impl Filter {
     /// The names [`Filter::from_words`] takes: first the lists of terms, then the rest.
-    pub const WORDS: [&'static str; 15] = [
+    pub const WORDS: [&'static str; 26] = [
         "care",
         "payment",
         "age",
@@ -133,6 +134,17 @@ impl Filter {
         "verified_within",
         "telehealth",
         "triage",
+        "open_now",
+        "open_at",
+        "open_on",
+        "evening",
+        "weekend",
+        "open_for",
+        "walk_in",
+        "walk_in_now",
+        "same_day_medication",
+        "no_counseling_requirement",
+        "include_unknown",
     ];
 
     /// The filter that words name, as people type them: `care`, `payment`, `age`,
@@ -141,7 +153,17 @@ impl Filter {
     /// terms, groups, aliases or FindTreatment codes; `triage` provisional
     /// levels (`1` to `4`, `ots`) that stand for their ASAM levels; `min_precision` a
     /// precision; `include_closed` and `telehealth` `true` or `false`; `verified_within`
-    /// an age (a bare number is in days). Words of one name add up; an empty value is no filter.
+    /// an age (a bare number is in days). Time: `open_now`, `evening` and `weekend` take
+    /// `true` or `false`; `open_at` a time, `2026-12-07T18:30` (the wall time at each
+    /// facility) or with an offset or `Z` (one instant); `open_on` days (`sa`, `mo-fr`);
+    /// `open_for` an age (a bare number is in minutes), how long after the moment asked
+    /// about (now, unless `open_at`) a facility must still be open. Getting in:
+    /// `walk_in`, `walk_in_now`, `same_day_medication` and `no_counseling_requirement`
+    /// (also spelled `no_counselling_requirement`) take `true` or `false`;
+    /// `include_unknown=true` keeps the facilities whose listing does not say beside
+    /// those that meet the time and getting-in words. Words of one name add up; an empty
+    /// value is no filter. "Now" is the time of the call; [`Filter::from_words_at`] takes
+    /// another.
     ///
     /// ```
     /// use carefind::{CareLevel, Filter, Index, LatLon, Query};
@@ -156,9 +178,37 @@ impl Filter {
     pub fn from_words<'a>(
         words: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> Result<Filter, WordError> {
+        Filter::from_words_at(words, Timestamp::now())
+    }
+
+    /// [`Filter::from_words`], with `now` as the present that `open_now`, `walk_in_now`
+    /// and the coming days are judged at (a front end's `--as-of`).
+    ///
+    /// ```
+    /// use carefind::Filter;
+    ///
+    /// let now = "2026-12-07T23:30:00Z".parse()?;
+    /// let filter = Filter::from_words_at([("care", "iop"), ("evening", "true"), ("open_for", "30min")], now)?;
+    /// let need = filter.open_need().unwrap();
+    /// assert_eq!(need.when.len(), 2); // evenings, and open now for 30 minutes
+    /// assert!(Filter::from_words_at([("open_at", "Monday")], now).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_words_at<'a>(
+        words: impl IntoIterator<Item = (&'a str, &'a str)>,
+        now: Timestamp,
+    ) -> Result<Filter, WordError> {
         let mut filter = Filter::new();
         let mut lists: [String; LISTS] = Default::default();
+        let mut open = OpenNeed::from(now);
+        let mut moment = false;
+        let mut getting_in = GettingIn::default();
+        let mut include_unknown = false;
         for (name, value) in words {
+            let name = match name {
+                "no_counselling_requirement" => "no_counseling_requirement",
+                name => name,
+            };
             let wrong = |source: Error| WordError {
                 name: name.to_string(),
                 source: Box::new(source),
@@ -174,9 +224,31 @@ impl Filter {
                     filter =
                         filter.min_precision(value.parse().map_err(Error::from).map_err(wrong)?)
                 }
-                "include_closed" | "telehealth" => match value {
-                    "true" if name == "telehealth" => filter = filter.telehealth(),
-                    "true" => filter = filter.include_closed(),
+                "include_closed"
+                | "telehealth"
+                | "open_now"
+                | "evening"
+                | "weekend"
+                | "walk_in"
+                | "walk_in_now"
+                | "same_day_medication"
+                | "no_counseling_requirement"
+                | "include_unknown" => match value {
+                    "true" => match name {
+                        "telehealth" => filter = filter.telehealth(),
+                        "include_closed" => filter = filter.include_closed(),
+                        "open_now" => {
+                            open = open.when(When::At(now));
+                            moment = true;
+                        }
+                        "evening" => open = open.when(When::Evening),
+                        "weekend" => open = open.when(When::On(Days::WEEKEND)),
+                        "walk_in" => getting_in.walk_in = true,
+                        "walk_in_now" => getting_in.walk_in_at = Some(now),
+                        "same_day_medication" => getting_in.same_day_medication = true,
+                        "no_counseling_requirement" => getting_in.no_counseling_requirement = true,
+                        _ => include_unknown = true,
+                    },
                     "false" | "" => {}
                     _ => {
                         return Err(wrong(Error::Term(Box::new(UnknownTerm {
@@ -187,6 +259,31 @@ impl Filter {
                         }))));
                     }
                 },
+                "open_at" if !value.is_empty() => {
+                    open = open.when(parse_moment(value).map_err(wrong)?);
+                    moment = true;
+                }
+                "open_on" if !value.is_empty() => {
+                    let days: Days = value.parse().map_err(|e: crate::hours::DaysError| {
+                        wrong(Error::Value {
+                            value: e.text,
+                            expected: "a day of the week such as sa, saturday or mo-fr",
+                        })
+                    })?;
+                    open = open.when(When::On(days));
+                }
+                "open_for" if !value.is_empty() => {
+                    let age = parse_age(value, Some(SignedDuration::from_mins(1)))
+                        .map_err(|error| wrong(Error::Age(error)))?;
+                    if age > SignedDuration::from_hours(24 * 7) {
+                        return Err(wrong(Error::Age(AgeError {
+                            text: value.to_string(),
+                            too_long: true,
+                        })));
+                    }
+                    open = open.open_for(age);
+                }
+                "open_at" | "open_on" | "open_for" => {}
                 "verified_within" if !value.is_empty() => {
                     let age = parse_age(value, Some(SignedDuration::from_hours(24)))
                         .map_err(|error| wrong(Error::Age(error)))?;
@@ -223,6 +320,14 @@ impl Filter {
                 }
             }
         }
+        if open.open_for > SignedDuration::ZERO && !moment {
+            open = open.when(When::At(now));
+        }
+        if include_unknown {
+            open = open.or_unknown();
+            getting_in.unknown = crate::availability::Unknown::Keep;
+        }
+        filter = filter.open(open).getting_in(getting_in);
         let list = |at: usize| lists[at].as_str();
         let term = |at: usize, error| WordError {
             name: Filter::WORDS[at].to_string(),
@@ -240,6 +345,20 @@ impl Filter {
             .credentials(Set::parse_list(list(8)).map_err(|e| term(8, e))?)
             .licenses(licenses(list(9)).map_err(|e| term(9, e))?))
     }
+}
+
+/// A moment as `open_at` takes it: with an offset (or `Z`), one instant; without, a wall
+/// time at each facility. Seconds may be left out.
+fn parse_moment(text: &str) -> Result<When, Error> {
+    if let Ok(at) = text.parse::<Timestamp>() {
+        return Ok(When::At(at));
+    }
+    text.parse::<jiff::civil::DateTime>()
+        .map(When::Local)
+        .map_err(|_| Error::Value {
+            value: text.to_string(),
+            expected: "a time such as 2026-12-07T18:30 (each facility's wall time) or 2026-12-07T18:30-05:00",
+        })
 }
 
 /// Licenses named by `list`: a credential of another kind is refused, so that "licensed

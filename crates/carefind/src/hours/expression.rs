@@ -353,6 +353,34 @@ impl Hours {
         ranges.into_iter()
     }
 
+    /// The open stretches of each day of a regular week (Monday first; no holiday near),
+    /// as minutes from midnight, each day's ending at 1440 at most: the hours as weekly
+    /// schedules carry them. `None` when the hours do not simply repeat every week.
+    ///
+    /// ```
+    /// use carefind::hours::Hours;
+    ///
+    /// let week = "Mo-Fr 09:00-17:00; Sa 22:00-02:00; PH off".parse::<Hours>()?.regular_week().unwrap();
+    /// assert_eq!(week[0], [(540, 1020)]);
+    /// assert_eq!(week[5], [(1320, 1440)]);
+    /// assert_eq!(week[6], [(0, 120)]);
+    /// # Ok::<(), carefind::hours::HoursError>(())
+    /// ```
+    pub fn regular_week(&self) -> Option<[Vec<(u16, u16)>; 7]> {
+        let week = self.week.as_ref()?;
+        let mut days: [Vec<(u16, u16)>; 7] = Default::default();
+        for &(start, end) in week.iter() {
+            let mut from = start;
+            while from < end {
+                let day = from / 1440;
+                let to = end.min((day + 1) * 1440);
+                days[usize::from(day)].push((from - day * 1440, to - day * 1440));
+                from = to;
+            }
+        }
+        Some(days)
+    }
+
     /// Whether `at` is open by the evaluator alone, never the compiled week: what the
     /// tests hold the fast answer to.
     #[cfg(test)]

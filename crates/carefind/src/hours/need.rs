@@ -153,7 +153,9 @@ pub enum When {
 /// let monday_evening = "2026-12-07T23:30:00Z".parse()?;
 /// let open_now = OpenNeed::at(monday_evening);
 /// assert!(open_now.meets(&hours, &new_york));
-/// assert!(open_now.clone().open_for(jiff::SignedDuration::from_hours(2)).meets(&hours, &new_york) == false);
+/// let for_hours = |hours| open_now.clone().open_for(jiff::SignedDuration::from_hours(hours));
+/// assert!(for_hours(2).meets(&hours, &new_york)); // until 20:30, before 21:00
+/// assert!(!for_hours(3).meets(&hours, &new_york));
 /// assert!(OpenNeed::at(monday_evening).when(When::Evening).meets(&hours, &new_york));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```

@@ -34,6 +34,7 @@
 //! ```
 
 mod read;
+mod schedule;
 mod tabular;
 pub mod taxonomy;
 mod write;
@@ -45,6 +46,7 @@ use crate::availability::{Availability, Update};
 use crate::facility_ref::FacilityRef;
 
 pub use read::{HsdsLoaded, MAX_FIELD_BYTES, from_path, from_slice, from_tabular};
+pub use schedule::schedules;
 pub use tabular::{TABLES, Table, to_tabular};
 pub use write::{Ids, bed_unit, location, service, service_at_location, service_capacities};
 

@@ -683,6 +683,27 @@ fn facility(
     }
     facility.care = facility.care | options.care;
     facility.kinds = facility.kinds | options.kinds;
+    // The hours: the service at this location's own schedules, else the service's, else
+    // the location's.
+    let read = [Some(sal), service, Some(location)]
+        .into_iter()
+        .map(|object| array(object, "schedules"))
+        .find(|schedules| !schedules.is_empty())
+        .map(super::schedule::read);
+    if let Some(read) = read {
+        if read.not_carried > 0 {
+            notes.push(format!(
+                "{}: {} schedule(s) with dates, monthly or other recurrences, or no times were not carried (weekly hours only)",
+                at("schedules"),
+                read.not_carried
+            ));
+        }
+        if let Some(hours) = read.hours {
+            facility.hours = hours;
+        }
+    }
+    crate::hours::check(&mut facility)
+        .map_err(|(field, problem)| place.error(field, String::new(), problem))?;
     let capacities = capacities(service, &at, &mut notes);
     Ok((facility, capacities, notes))
 }
@@ -729,8 +750,19 @@ fn own_term(
             }
             true
         }
-        taxonomy::LISTING if code == "source" => {
-            facility.source = text(Some(attribute), "value").to_string();
+        taxonomy::LISTING => {
+            let value = text(Some(attribute), "value").trim();
+            let flag = crate::hours::yes_no(value);
+            match code {
+                "source" => facility.source = value.to_string(),
+                "walk-in" => facility.walk_in = value.to_string(),
+                "same-day-medication" => facility.same_day_medication = flag,
+                "counseling-required" => facility.counseling_required = flag,
+                "telehealth-intake" => facility.telehealth_intake = flag,
+                "level-hours" => facility.level_hours = value.to_string(),
+                "timezone" => facility.timezone = value.to_string(),
+                _ => return false,
+            }
             true
         }
         _ => false,

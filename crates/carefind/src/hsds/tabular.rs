@@ -164,6 +164,35 @@ pub const TABLES: &[Table] = &[
         ],
     },
     Table {
+        resource: "schedule",
+        path: "schedules.csv",
+        columns: &[
+            "id",
+            "service_id",
+            "location_id",
+            "service_at_location_id",
+            "valid_from",
+            "valid_to",
+            "dtstart",
+            "timezone",
+            "until",
+            "count",
+            "wkst",
+            "freq",
+            "interval",
+            "byday",
+            "byweekno",
+            "bymonthday",
+            "byyearday",
+            "description",
+            "opens_at",
+            "closes_at",
+            "schedule_link",
+            "attending_type",
+            "notes",
+        ],
+    },
+    Table {
         resource: "service_capacity",
         path: "service_capacity.csv",
         columns: &[
@@ -227,6 +256,9 @@ const NUMBERS: &[&str] = &[
     "available",
     "maximum",
     "year_incorporated",
+    "timezone",
+    "count",
+    "interval",
 ];
 
 fn table(resource: &str) -> &'static Table {
@@ -325,6 +357,9 @@ impl Rows {
         }
         for cost in Rows::each(service, "cost_options") {
             self.add("cost_option", cost, &[]);
+        }
+        for schedule in Rows::each(service, "schedules") {
+            self.add("schedule", schedule, &[]);
         }
         for capacity in Rows::each(service, "capacities") {
             if let Some(unit) = capacity.get("unit") {
@@ -723,6 +758,7 @@ pub(crate) fn read_dir(dir: &Path, options: &LoadOptions) -> Result<HsdsLoaded, 
         ("phone", "service_id", vec![("service", &service_ids)]),
         ("language", "service_id", vec![("service", &service_ids)]),
         ("cost_option", "service_id", vec![("service", &service_ids)]),
+        ("schedule", "service_id", vec![("service", &service_ids)]),
         ("address", "location_id", vec![("location", &location_ids)]),
     ] {
         if let Some(table) = load(resource)? {
@@ -778,6 +814,7 @@ pub(crate) fn read_dir(dir: &Path, options: &LoadOptions) -> Result<HsdsLoaded, 
                     ("phones", "phone"),
                     ("languages", "language"),
                     ("cost_options", "cost_option"),
+                    ("schedules", "schedule"),
                 ] {
                     service[key] = of(resource, &service_id).into();
                 }

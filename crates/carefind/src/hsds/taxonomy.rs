@@ -70,6 +70,46 @@ pub const SERVICE: &str = "carefind-service";
 /// Facts about the listing itself (its source), carried in an attribute's `value`.
 pub const LISTING: &str = "carefind-listing";
 
+/// The terms of [`LISTING`]: code, name, description. Each attribute's value holds the
+/// fact, as the native CSV's column of the same meaning writes it.
+pub const LISTING_TERMS: [(&str, &str, &str); 7] = [
+    (
+        "source",
+        "Source",
+        "Where the listing comes from: a directory and its release.",
+    ),
+    (
+        "walk-in",
+        "Walk-in intake",
+        "Walk-in intake: yes (while open), no, or its hours in the OpenStreetMap opening_hours syntax.",
+    ),
+    (
+        "same-day-medication",
+        "Medication on the first visit",
+        "Whether medication for opioid use disorder can start at the first visit: yes or no.",
+    ),
+    (
+        "counseling-required",
+        "Counseling required for medication",
+        "Whether counseling is required to receive medication: yes or no.",
+    ),
+    (
+        "telehealth-intake",
+        "Intake by phone or video",
+        "Whether intake can be done by phone or video: yes or no.",
+    ),
+    (
+        "level-hours",
+        "Hours of levels of care",
+        "Hours of single levels of care that differ from the service's schedules, as a JSON object from level to opening_hours expression.",
+    ),
+    (
+        "timezone",
+        "Time zone",
+        "The IANA time zone the schedules' times are in (HSDS gives only a UTC offset).",
+    ),
+];
+
 fn terms_of<T: Term>(describe: impl Fn(T) -> String) -> Vec<TaxonomyTerm> {
     T::ALL
         .iter()
@@ -173,12 +213,15 @@ pub fn taxonomies() -> Vec<Taxonomy> {
             id: String::new(),
             name: LISTING,
             description: "Facts about a listing, each in the attribute's value.",
-            terms: vec![TaxonomyTerm {
-                id: String::new(),
-                code: "source",
-                name: "Source",
-                description: "Where the listing comes from: a directory and its release.".into(),
-            }],
+            terms: LISTING_TERMS
+                .iter()
+                .map(|(code, name, description)| TaxonomyTerm {
+                    id: String::new(),
+                    code,
+                    name,
+                    description: (*description).into(),
+                })
+                .collect(),
         },
         Taxonomy {
             id: String::new(),

@@ -212,16 +212,38 @@ pub fn service<'f>(
             owner, "service", services, text, text, text, None,
         ));
     }
-    if !facility.source().is_empty() {
-        let listing = by_name(taxonomy::LISTING);
+    let listing = by_name(taxonomy::LISTING);
+    let yes_no = |flag: Option<bool>| flag.map(|yes| if yes { "yes" } else { "no" });
+    let timezone = Some(facility.timezone()).filter(|_| !facility.hours().is_empty());
+    for (code, value) in [
+        ("source", Some(facility.source())),
+        ("walk-in", Some(facility.walk_in())),
+        (
+            "same-day-medication",
+            yes_no(facility.same_day_medication()),
+        ),
+        (
+            "counseling-required",
+            yes_no(facility.counseling_required()),
+        ),
+        ("telehealth-intake", yes_no(facility.telehealth_intake())),
+        ("level-hours", Some(facility.level_hours())),
+        ("timezone", timezone),
+    ] {
+        let Some(value) = value.filter(|value| !value.is_empty()) else {
+            continue;
+        };
+        let Some(term) = listing.terms.iter().find(|term| term.code == code) else {
+            continue;
+        };
         attributes.push(attribute(
             owner,
             "service",
             listing,
-            "source",
-            "Source",
-            &listing.terms[0].description,
-            Some(facility.source()),
+            code,
+            term.name,
+            &term.description,
+            Some(value),
         ));
     }
 
@@ -266,6 +288,10 @@ pub fn service<'f>(
     let licenses = said(&|c| c.kind() != crate::CredentialKind::Accreditation);
     if !licenses.is_empty() {
         service.insert("licenses".into(), licenses.into());
+    }
+    let schedules = super::schedules(facility, &ids.service);
+    if !schedules.is_empty() {
+        service.insert("schedules".into(), schedules.into());
     }
     service.insert("phones".into(), phones(facility, &ids).into());
     service.insert(

@@ -141,7 +141,22 @@ pub fn fields<'a>(facility: impl Into<FacilityRef<'a>>) -> [Cow<'a, str>; COLUMN
             .verified()
             .map_or(Cow::Borrowed(""), |date| date.to_string().into()),
         text(facility.source()),
+        text(facility.hours()),
+        text(facility.level_hours()),
+        text(facility.timezone()),
+        text(facility.walk_in()),
+        yes_no(facility.same_day_medication()),
+        yes_no(facility.counseling_required()),
+        yes_no(facility.telehealth_intake()),
     ]
+}
+
+fn yes_no(flag: Option<bool>) -> Cow<'static, str> {
+    Cow::Borrowed(match flag {
+        None => "",
+        Some(true) => "yes",
+        Some(false) => "no",
+    })
 }
 
 /// Writes facilities as native CSV to a file, replacing it.

@@ -14,12 +14,13 @@
 //! | payload | ten columns, each a u64 length in bytes, the bytes, and zeros up to a multiple of 8 |
 //!
 //! The columns, all little-endian: the text arena (UTF-8: id, name, name2, street, city,
-//! state, zip, phone, intake phone, website and source of each facility, back to back);
+//! state, zip, phone, intake phone, website, source, hours, level hours, time zone and
+//! walk-in intake of each facility, back to back);
 //! where each of those fields ends (u32); the services arena; where each service ends
 //! (u32); how many services the facilities up to each one have (u32); latitudes and
-//! longitudes (f64); eight attribute masks per facility (u64: care, payment, ages,
-//! populations, languages, medications, kinds, mental-health types); precision and status
-//! (a byte each); the day the listing was verified (i32 days from 1970-01-01, `i32::MIN`
+//! longitudes (f64); nine attribute masks per facility (u64: care, payment, ages,
+//! populations, languages, medications, kinds, mental-health types, credentials);
+//! precision, status and the getting-in flags (a byte each); the day the listing was verified (i32 days from 1970-01-01, `i32::MIN`
 //! for never). The header is 32 bytes and every column starts at a multiple of 8, so a file
 //! read into 8-byte words has every column aligned.
 //!
@@ -38,7 +39,7 @@ use crate::store::{Block, Column, FacilityStore, Number, Text};
 /// The file's first bytes.
 pub const MAGIC: &[u8; 8] = b"CFSNAP\r\n";
 /// The version this library writes and reads.
-pub const VERSION: u32 = 5;
+pub const VERSION: u32 = 6;
 const HEADER: usize = 8 + 4 + 8 + 8 + 4;
 const COLUMNS: usize = 10;
 
@@ -341,6 +342,7 @@ impl Columns<'_> {
             masks: self.next()?,
             codes: self.next()?,
             verified: self.next()?,
+            schedules: Arc::default(),
         };
         if self.at != self.end {
             return Err(self.corrupt("bytes after the last column"));
@@ -541,11 +543,11 @@ mod tests {
 
     #[test]
     fn a_valid_checksum_over_invalid_columns_is_refused() {
-        let id_ends: Vec<u8> = [1u32, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]
-            .iter()
+        let id_ends: Vec<u8> = std::iter::once(1u32)
+            .chain([2; crate::fields::TEXT_FIELDS - 1])
             .flat_map(|end| end.to_le_bytes())
             .collect();
-        let one = |text: &'static [u8], lat: f64, mask: u64| {
+        let with_flags = |text: &'static [u8], lat: f64, mask: u64, flags: u8| {
             forge(
                 &[
                     text,
@@ -559,12 +561,13 @@ mod tests {
                         .iter()
                         .flat_map(|m| m.to_le_bytes())
                         .collect::<Vec<u8>>(),
-                    &[0, 0],
+                    &[0, 0, flags],
                     &i32::MIN.to_le_bytes(),
                 ],
                 1,
             )
         };
+        let one = |text, lat, mask| with_flags(text, lat, mask, 0);
         assert_eq!(
             from_slice(&one(b"aN", 1.0, 1)).unwrap().to_facilities()[0].name,
             "N"
@@ -575,6 +578,10 @@ mod tests {
         };
         assert_eq!(reason(one(b"aN", 91.0, 1)), "a point off the globe");
         assert_eq!(reason(one(b"aN", 1.0, 1 << 63)), "an unknown attribute");
+        assert_eq!(
+            reason(with_flags(b"aN", 1.0, 1, 0b11)),
+            "an unknown getting-in flag"
+        );
         assert_eq!(reason(one(b"a\xff", 1.0, 1)), "text that is not UTF-8");
         assert_eq!(
             reason(one(b" N", 1.0, 1)),

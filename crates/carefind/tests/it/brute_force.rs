@@ -137,6 +137,106 @@ fn available(filter: &Filter, f: &Facility) -> bool {
     }
 }
 
+/// How a facility answers an hours need, worked out from its fields: `Some(true)` open,
+/// `Some(false)` not, `None` unknown (a level asked for has no hours, nor the facility).
+fn hours_answer(
+    need: &carefind::hours::OpenNeed,
+    care: carefind::CareSet,
+    f: &Facility,
+) -> Option<bool> {
+    use carefind::hours::{Hours, time_zone, zone_name_at};
+    let zone = time_zone(&f.timezone)
+        .or_else(|_| time_zone(zone_name_at(f.location)))
+        .unwrap();
+    let own: Option<Hours> = f.hours.parse().ok();
+    let levels: std::collections::BTreeMap<String, String> =
+        serde_json::from_str(&f.level_hours).unwrap_or_default();
+    let level = |level: CareLevel| -> Option<Hours> {
+        levels
+            .get(level.name())
+            .map(|text| text.parse().unwrap())
+            .or_else(|| own.clone())
+    };
+    let applying: Vec<Option<Hours>> = if care.is_empty() {
+        std::iter::once(own.clone())
+            .chain(levels.values().map(|text| Some(text.parse().unwrap())))
+            .collect()
+    } else {
+        CareLevel::ALL
+            .iter()
+            .filter(|l| care.contains(**l) && f.care.contains(**l))
+            .map(|l| level(*l))
+            .collect()
+    };
+    let met = applying
+        .iter()
+        .any(|hours| hours.as_ref().is_some_and(|h| need.meets(h, &zone)));
+    if met {
+        Some(true)
+    } else if applying.iter().any(Option::is_none) {
+        None
+    } else {
+        Some(false)
+    }
+}
+
+fn kept(answer: Option<bool>, unknown: Unknown) -> bool {
+    match unknown {
+        Unknown::Leave => answer == Some(true),
+        Unknown::Keep => answer != Some(false),
+        Unknown::Only => answer.is_none(),
+    }
+}
+
+fn open(filter: &Filter, f: &Facility) -> bool {
+    filter
+        .open_need()
+        .is_none_or(|need| kept(hours_answer(need, filter.care, f), need.unknown))
+}
+
+fn getting_in(filter: &Filter, f: &Facility) -> bool {
+    let asked = filter.getting_in_need();
+    if !asked.asks_anything() {
+        return true;
+    }
+    let mut answers: Vec<Option<bool>> = Vec::new();
+    if asked.same_day_medication {
+        answers.push(f.same_day_medication);
+    }
+    if asked.no_counseling_requirement {
+        answers.push(f.counseling_required.map(|required| !required));
+    }
+    let walk_in = match f.walk_in.as_str() {
+        "" => None,
+        "no" => Some(false),
+        _ => Some(true),
+    };
+    if asked.walk_in {
+        answers.push(walk_in);
+    }
+    if let Some(at) = asked.walk_in_at {
+        let now = carefind::hours::OpenNeed::at(at);
+        answers.push(match f.walk_in.as_str() {
+            "" => None,
+            "no" => Some(false),
+            "yes" => hours_answer(&now, filter.care, f),
+            hours => {
+                let zone =
+                    carefind::hours::time_zone(carefind::hours::zone_name_at(f.location)).unwrap();
+                Some(now.meets(&hours.parse().unwrap(), &zone))
+            }
+        });
+    }
+    let answer = if answers.contains(&Some(false)) {
+        Some(false)
+    } else if answers.contains(&None) {
+        None
+    } else {
+        Some(true)
+    };
+    kept(answer, asked.unknown)
+}
+
 /// Every match of the area, distance and filter, ordered by (distance, id), before paging.
 fn scan<'a>(facilities: &'a [Facility], query: &Query) -> Vec<(&'a Facility, Option<f64>)> {
     let filter = &query.filter;
@@ -162,6 +262,8 @@ fn scan<'a>(facilities: &'a [Facility], query: &Query) -> Vec<(&'a Facility, Opt
                     .verified_since
                     .is_none_or(|since| f.verified.is_some_and(|day| day >= since))
                 && available(filter, f)
+                && open(filter, f)
+                && getting_in(filter, f)
                 && (!odd_only || f.id.ends_with(['1', '3', '5', '7', '9']))
                 && in_area(&query.area, f.location)
         })

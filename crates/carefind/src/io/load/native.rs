@@ -35,7 +35,7 @@ use crate::vocabulary::Term;
 ///
 /// assert!(REQUIRED.iter().all(|column| COLUMNS.contains(column)));
 /// ```
-pub const COLUMNS: [&str; 26] = crate::fields::NAMES;
+pub const COLUMNS: [&str; 33] = crate::fields::NAMES;
 
 /// The columns a file must have.
 ///
@@ -598,6 +598,21 @@ impl Header {
             ),
         };
         facility.source = row.text(Column::Source.at()).to_string();
+        for (column, field) in [
+            (Column::Hours.at(), &mut facility.hours),
+            (Column::LevelHours.at(), &mut facility.level_hours),
+            (Column::Timezone.at(), &mut facility.timezone),
+            (Column::WalkIn.at(), &mut facility.walk_in),
+        ] {
+            *field = row.text(column).to_string();
+        }
+        facility.same_day_medication = row.flag(Column::SameDayMedication.at())?;
+        facility.counseling_required = row.flag(Column::CounselingRequired.at())?;
+        facility.telehealth_intake = row.flag(Column::TelehealthIntake.at())?;
+        crate::hours::check(&mut facility).map_err(|(name, problem)| {
+            let column = COLUMNS.iter().position(|c| *c == name).unwrap_or(0);
+            row.error(column, problem)
+        })?;
         Ok(facility)
     }
 }
@@ -652,6 +667,16 @@ impl Row<'_> {
             };
             self.error(column, Problem::Coordinate(error))
         })
+    }
+
+    /// A yes/no field: empty is unknown.
+    fn flag(&self, column: usize) -> Result<Option<bool>, RowError> {
+        match self.text(column) {
+            "" => Ok(None),
+            text => crate::hours::yes_no(text)
+                .map(Some)
+                .ok_or_else(|| self.error(column, Problem::YesNo)),
+        }
     }
 
     fn list<T: Term>(&self, column: usize) -> Result<Set<T>, RowError> {

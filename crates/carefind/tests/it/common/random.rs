@@ -56,6 +56,12 @@ pub fn facilities() -> impl Strategy<Value = Vec<Facility>> {
             ]),
             prop::option::of(0..40i64),
         ),
+        (
+            0..HOURS.len(),
+            0..LEVEL_HOURS.len(),
+            0..WALK_IN.len(),
+            0..27u8,
+        ),
     );
     prop::collection::vec(one, 0..120).prop_map(|rows| {
         let mut points: Vec<((f64, f64), usize)> = Vec::with_capacity(rows.len());
@@ -72,6 +78,7 @@ pub fn facilities() -> impl Strategy<Value = Vec<Facility>> {
                         languages,
                         (kinds, at_zip),
                         (status, verified),
+                        (hours, level_hours, walk_in, flags),
                     ),
                 )| {
                     // A listing at an earlier one's point is another listing of that place:
@@ -98,11 +105,100 @@ pub fn facilities() -> impl Strategy<Value = Vec<Facility>> {
                     }
                     facility.status = status;
                     facility.verified = verified.map(day);
+                    facility.hours = HOURS[hours].into();
+                    facility.level_hours = LEVEL_HOURS[level_hours].into();
+                    facility.walk_in = WALK_IN[walk_in].into();
+                    let flag = |at: u32| {
+                        [None, Some(false), Some(true)][(flags / 3u8.pow(at) % 3) as usize]
+                    };
+                    facility.same_day_medication = flag(0);
+                    facility.counseling_required = flag(1);
+                    facility.telehealth_intake = flag(2);
                     facility
                 },
             )
             .collect()
     })
+}
+
+/// Opening hours the random facilities list (often none): past midnight, weekends,
+/// evenings, holidays.
+pub const HOURS: [&str; 8] = [
+    "",
+    "",
+    "24/7",
+    "Mo-Fr 08:00-17:00; PH off",
+    "Mo-Th 17:00-21:00",
+    "Sa-Su 10:00-14:00",
+    "Mo-Fr 22:00-02:00",
+    "Tu,Th 18:00-20:00",
+];
+
+/// Hours of single levels the random facilities list.
+pub const LEVEL_HOURS: [&str; 6] = [
+    "",
+    "",
+    "",
+    r#"{"iop":"Mo,We,Th 18:00-21:00"}"#,
+    r#"{"outpatient":"Sa 09:00-12:00"}"#,
+    r#"{"iop":"Mo-Fr 07:00-09:00","otp":"Mo-Su 05:00-10:00"}"#,
+];
+
+/// Walk-in intake as the random facilities state it.
+pub const WALK_IN: [&str; 5] = ["", "", "yes", "no", "Mo-Fr 08:00-10:00"];
+
+/// Instants the time filters ask about: weekday evenings and mornings, a weekend, a
+/// holiday, a clock change.
+pub fn moments() -> impl Strategy<Value = jiff::Timestamp> {
+    prop::sample::select(vec![
+        "2026-06-01T23:30:00Z",
+        "2026-06-02T13:00:00Z",
+        "2026-06-06T16:00:00Z",
+        "2026-12-25T15:00:00Z",
+        "2026-11-01T06:30:00Z",
+        "2026-03-08T03:00:00Z",
+    ])
+    .prop_map(|text| text.parse().unwrap())
+}
+
+/// What a search asks of hours and of getting in: often nothing.
+pub fn when() -> impl Strategy<Value = (carefind::hours::OpenNeed, carefind::hours::GettingIn)> {
+    use carefind::hours::{Days, GettingIn, OpenNeed, When};
+    let unknown = prop::sample::select(vec![
+        Unknown::Leave,
+        Unknown::Leave,
+        Unknown::Keep,
+        Unknown::Only,
+    ]);
+    (
+        moments(),
+        0..6usize,
+        prop::sample::select(vec![0i64, 0, 90]),
+        unknown.clone(),
+        (0..16u8, prop::bool::weighted(0.3), unknown),
+    )
+        .prop_map(
+            |(at, which, open_for, unknown, (asks, walk_in_now, getting_unknown))| {
+                let mut need =
+                    OpenNeed::from(at).open_for(jiff::SignedDuration::from_mins(open_for));
+                need = match which {
+                    0 | 1 => need,
+                    2 => need.when(When::At(at)),
+                    3 => need.when(When::Evening),
+                    4 => need.when(When::On(Days::WEEKEND)),
+                    _ => need.when(When::Local(jiff::civil::date(2026, 6, 2).at(18, 30, 0, 0))),
+                };
+                need.unknown = unknown;
+                let getting_in = GettingIn {
+                    walk_in: asks & 1 != 0 && asks & 8 != 0,
+                    walk_in_at: (walk_in_now && asks & 8 != 0).then_some(at),
+                    same_day_medication: asks & 2 != 0 && asks & 8 != 0,
+                    no_counseling_requirement: asks & 4 != 0 && asks & 8 != 0,
+                    unknown: getting_unknown,
+                };
+                (need, getting_in)
+            },
+        )
 }
 
 /// The id `facilities` gives its `i`th facility.
@@ -179,9 +275,11 @@ pub fn filters() -> impl Strategy<Value = Filter> {
         prop::bool::weighted(0.5),
         prop::option::of(0..40i64),
         prop::option::of((availability(), needs())),
+        when(),
     );
     (base_filters(), listing).prop_map(
-        |(mut filter, (include_closed, verified_since, available))| {
+        |(mut filter, (include_closed, verified_since, available, (open, getting_in)))| {
+            filter = filter.open(open).getting_in(getting_in);
             if include_closed {
                 filter = filter.include_closed();
             }

@@ -560,6 +560,53 @@ pub struct AttributeArgs {
     /// Only facilities that also offer telehealth (by phone or video), whatever --care asks
     #[arg(long)]
     pub telehealth: bool,
+
+    /// Only facilities open now (at --as-of, when given), each in its own time zone;
+    /// those whose hours are not listed are left out, and stderr counts them
+    #[arg(long, help_heading = "When and getting in")]
+    pub open_now: bool,
+
+    /// Only facilities open at TIME: 2026-12-07T18:30 is the wall time at each facility;
+    /// with an offset (-05:00) or Z, one instant
+    #[arg(long, value_name = "TIME", help_heading = "When and getting in")]
+    pub open_at: Option<String>,
+
+    /// Only facilities open at some time on the next of these days: sa, su, mo-fr
+    #[arg(long, value_name = "DAYS", help_heading = "When and getting in")]
+    pub open_on: Option<String>,
+
+    /// Only facilities open in the evenings: at least 2 hours between 17:00 and 22:00 on
+    /// at least three weekdays of the coming week (a level's own hours count for it)
+    #[arg(long, help_heading = "When and getting in")]
+    pub evening: bool,
+
+    /// Only facilities open at some time on the coming Saturday or Sunday
+    #[arg(long, help_heading = "When and getting in")]
+    pub weekend: bool,
+
+    /// Still open this long after --open-now or --open-at (alone: after now): 30min, 2h
+    #[arg(long, value_name = "AGE", help_heading = "When and getting in")]
+    pub open_for: Option<String>,
+
+    /// Only facilities that take walk-ins (without an appointment)
+    #[arg(long, help_heading = "When and getting in")]
+    pub walk_in: bool,
+
+    /// Only facilities taking walk-ins now (at --as-of, when given)
+    #[arg(long, help_heading = "When and getting in")]
+    pub walk_in_now: bool,
+
+    /// Only facilities that can start medication for opioid use disorder at the first visit
+    #[arg(long, help_heading = "When and getting in")]
+    pub same_day_medication: bool,
+
+    /// Only facilities that give medication without requiring counseling
+    #[arg(
+        long,
+        alias = "no-counselling-requirement",
+        help_heading = "When and getting in"
+    )]
+    pub no_counseling_requirement: bool,
 }
 
 /// Availability filters and columns: shared by `find` and `pathway`.
@@ -582,8 +629,9 @@ pub struct AvailabilityArgs {
     #[arg(long, value_name = "DAYS")]
     pub max_wait: Option<u32>,
 
-    /// Keep facilities whose availability is unknown (no fresh report) beside those that
-    /// meet --accepting, --open-beds or --max-wait: the list to call and ask
+    /// Keep facilities the data says nothing of beside those that meet --accepting,
+    /// --open-beds, --max-wait (no fresh report), the time filters (hours not listed) or
+    /// the getting-in filters (not stated): the list to call and ask
     #[arg(long)]
     pub include_unknown: bool,
 
@@ -591,7 +639,8 @@ pub struct AvailabilityArgs {
     #[arg(long, value_name = "AGE", default_value = "72h")]
     pub fresh_within: String,
 
-    /// Judge freshness at this time (RFC 3339) instead of now: for reproducible answers
+    /// Judge freshness, --open-now and the coming days at this time (RFC 3339) instead of
+    /// now: for reproducible answers
     #[arg(long, value_name = "TIME")]
     pub as_of: Option<String>,
 }

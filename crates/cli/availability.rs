@@ -30,7 +30,7 @@ pub fn run(command: &AvailabilityCommand) -> Result<Outcome, Failure> {
 }
 
 /// The instant answers are judged at: `--as-of`, or now.
-fn as_of(args: &AvailabilityArgs) -> Result<Timestamp, Failure> {
+pub fn as_of(args: &AvailabilityArgs) -> Result<Timestamp, Failure> {
     match &args.as_of {
         None => Ok(Timestamp::now()),
         Some(text) => text.parse().map_err(|_| {

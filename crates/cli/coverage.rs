@@ -47,7 +47,11 @@ pub fn run(args: &CoverageArgs) -> Result<Outcome, Failure> {
     let query = CoverageQuery::default()
         .targets(targets)
         .rings(rings)
-        .filter(attribute_filter(&args.attributes)?);
+        .filter(attribute_filter(
+            &args.attributes,
+            jiff::Timestamp::now(),
+            false,
+        )?);
     if let Some(plot) = &args.plot {
         plot::check_extension(plot)?;
     }

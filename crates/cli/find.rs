@@ -154,7 +154,10 @@ fn query(args: &FindArgs) -> Result<Query, Failure> {
 }
 
 fn filter(args: &FindArgs) -> Result<Filter, Failure> {
-    Ok(attribute_filter(&args.attributes)?.care(set::<CareLevel>("--care", &args.care)?))
+    let now = crate::availability::as_of(&args.availability)?;
+    let include_unknown = args.availability.include_unknown;
+    Ok(attribute_filter(&args.attributes, now, include_unknown)?
+        .care(set::<CareLevel>("--care", &args.care)?))
 }
 
 /// Tells on stderr how many closed facilities the answer left out, when it left out any.
@@ -186,12 +189,24 @@ pub fn tell_left_out(index: &Index, query: &Query) {
     let Ok(left_out) = index.left_out(query) else {
         return;
     };
-    let unknown = left_out.availability_unknown;
-    if unknown > 0 {
-        eprintln!(
-            "carefind: {unknown} more facilit{} match but have no recent availability report: call to ask (--include-unknown lists them)",
-            if unknown == 1 { "y" } else { "ies" }
-        );
+    let plural = |count: usize| if count == 1 { "y" } else { "ies" };
+    for (count, why) in [
+        (
+            left_out.availability_unknown,
+            "have no recent availability report",
+        ),
+        (left_out.hours_unknown, "list no opening hours"),
+        (
+            left_out.getting_in_unknown,
+            "do not say how to get in (walk-in, medication, counseling)",
+        ),
+    ] {
+        if count > 0 {
+            eprintln!(
+                "carefind: {count} more facilit{} match but {why}: call to ask (--include-unknown lists them)",
+                plural(count)
+            );
+        }
     }
 }
 
@@ -202,7 +217,13 @@ fn set<T: Term>(flag: &str, lists: &[String]) -> Result<Set<T>, Failure> {
 /// The filter of --payment, --age, --population, --language, --medication, --kind,
 /// --asam, --triage, --accreditation, --licensed-by, --min-precision, --include-closed, --verified-within and --telehealth, read by the library's
 /// `Filter::from_words` as the HTTP API and Python read theirs.
-pub fn attribute_filter(args: &AttributeArgs) -> Result<Filter, Failure> {
+/// `now` is what --open-now and the coming days are judged at; `include_unknown` keeps
+/// the facilities whose hours or ways in are not listed.
+pub fn attribute_filter(
+    args: &AttributeArgs,
+    now: jiff::Timestamp,
+    include_unknown: bool,
+) -> Result<Filter, Failure> {
     let words = [
         ("payment", args.payment.join(",")),
         ("age", args.age.join(",")),
@@ -224,11 +245,25 @@ pub fn attribute_filter(args: &AttributeArgs) -> Result<Filter, Failure> {
             args.verified_within.clone().unwrap_or_default(),
         ),
         ("telehealth", args.telehealth.to_string()),
+        ("open_now", args.open_now.to_string()),
+        ("open_at", args.open_at.clone().unwrap_or_default()),
+        ("open_on", args.open_on.clone().unwrap_or_default()),
+        ("evening", args.evening.to_string()),
+        ("weekend", args.weekend.to_string()),
+        ("open_for", args.open_for.clone().unwrap_or_default()),
+        ("walk_in", args.walk_in.to_string()),
+        ("walk_in_now", args.walk_in_now.to_string()),
+        ("same_day_medication", args.same_day_medication.to_string()),
+        (
+            "no_counseling_requirement",
+            args.no_counseling_requirement.to_string(),
+        ),
+        ("include_unknown", include_unknown.to_string()),
     ];
-    let filter = Filter::from_words(words.iter().map(|(name, value)| (*name, value.as_str())))
-        .map_err(|error| {
-            Failure::flag(&format!("--{}", error.name.replace('_', "-")), error.source)
-        })?;
+    let words = words.iter().map(|(name, value)| (*name, value.as_str()));
+    let filter = Filter::from_words_at(words, now).map_err(|error| {
+        Failure::flag(&format!("--{}", error.name.replace('_', "-")), error.source)
+    })?;
     if !args.triage.is_empty() {
         // Say what the provisional level was taken to mean.
         let care = carefind::asam::care_of(filter.asam);

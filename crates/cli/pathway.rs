@@ -22,7 +22,9 @@ pub fn run(args: &PathwayArgs) -> Result<Outcome, Failure> {
     };
     let origin = place::resolve(&args.near).map_err(|e| Failure::flag("--near", e))?;
     let shown = crate::availability::shown(&args.availability, carefind::CareSet::EMPTY)?;
-    let filter = crate::availability::filter(attribute_filter(&args.attributes)?, shown.as_ref());
+    let now = crate::availability::as_of(&args.availability)?;
+    let attributes = attribute_filter(&args.attributes, now, args.availability.include_unknown)?;
+    let filter = crate::availability::filter(attributes, shown.as_ref());
     let mut query = PathwayQuery::new(origin)
         .filter(filter)
         .per_step(args.limit)

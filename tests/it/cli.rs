@@ -10,7 +10,7 @@ use common::{TempFile, carefind, stderr, stdout};
 
 use carefind::{CareLevel, Filter, Index, LatLon, Query};
 
-const FIELDS: [&str; 37] = [
+const FIELDS: [&str; 44] = [
     "rank",
     "id",
     "name",
@@ -38,6 +38,13 @@ const FIELDS: [&str; 37] = [
     "status",
     "verified",
     "source",
+    "hours",
+    "level_hours",
+    "timezone",
+    "walk_in",
+    "same_day_medication",
+    "counseling_required",
+    "telehealth_intake",
     "asam",
     "distance_m",
     "distance",
@@ -136,9 +143,14 @@ fn ndjson_csv_tsv_and_geojson_read_back() {
             ids,
             "{format}"
         );
-        assert_eq!(&rows[0][30], "km");
+        let column = |name: &str| FIELDS.iter().position(|field| *field == name).unwrap();
+        assert_eq!(&rows[0][column("units")], "km");
         // IOP, derived: 2.1 among the ASAM levels.
-        assert!(rows[0][27].split(';').any(|level| level == "2.1"));
+        assert!(
+            rows[0][column("asam")]
+                .split(';')
+                .any(|level| level == "2.1")
+        );
     }
 
     let geojson: geojson::GeoJson = stdout(&carefind(&[&base[..], &["geojson"]].concat()))

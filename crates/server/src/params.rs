@@ -53,6 +53,17 @@ pub(crate) struct Params {
     pub(crate) open_beds: Option<u32>,
     pub(crate) max_wait: Option<u32>,
     pub(crate) fresh_within: Option<String>,
+    pub(crate) open_now: Option<bool>,
+    pub(crate) open_at: Option<String>,
+    pub(crate) open_on: Option<String>,
+    pub(crate) evening: Option<bool>,
+    pub(crate) weekend: Option<bool>,
+    pub(crate) open_for: Option<String>,
+    pub(crate) walk_in: Option<bool>,
+    pub(crate) walk_in_now: Option<bool>,
+    pub(crate) same_day_medication: Option<bool>,
+    #[serde(alias = "no_counselling_requirement")]
+    pub(crate) no_counseling_requirement: Option<bool>,
     pub(crate) bbox: Option<String>,
     /// GeoJSON (bodies only).
     pub(crate) polygon: Option<Value>,
@@ -171,6 +182,17 @@ impl Params {
                 "open_beds",
                 "max_wait",
                 "fresh_within",
+                "open_now",
+                "open_at",
+                "open_on",
+                "evening",
+                "weekend",
+                "open_for",
+                "walk_in",
+                "walk_in_now",
+                "same_day_medication",
+                "no_counseling_requirement",
+                "no_counselling_requirement",
             ],
         )?;
         for (key, value) in pairs {
@@ -201,6 +223,18 @@ impl Params {
                 "open_beds" => params.open_beds = Some(count(key, &value)?),
                 "max_wait" => params.max_wait = Some(count(key, &value)?),
                 "fresh_within" => params.fresh_within = Some(value),
+                "open_now" => params.open_now = Some(boolean(key, &value)?),
+                "open_at" => params.open_at = Some(value),
+                "open_on" => params.open_on = Some(value),
+                "evening" => params.evening = Some(boolean(key, &value)?),
+                "weekend" => params.weekend = Some(boolean(key, &value)?),
+                "open_for" => params.open_for = Some(value),
+                "walk_in" => params.walk_in = Some(boolean(key, &value)?),
+                "walk_in_now" => params.walk_in_now = Some(boolean(key, &value)?),
+                "same_day_medication" => params.same_day_medication = Some(boolean(key, &value)?),
+                "no_counseling_requirement" | "no_counselling_requirement" => {
+                    params.no_counseling_requirement = Some(boolean(key, &value)?)
+                }
                 "bbox" => params.bbox = Some(value),
                 "units" => params.units = Some(value),
                 "polygon" => {
@@ -298,6 +332,20 @@ impl Params {
                 "verified_within",
                 self.verified_within.clone().unwrap_or_default(),
             ),
+            ("open_now", yes(self.open_now)),
+            ("open_at", self.open_at.clone().unwrap_or_default()),
+            ("open_on", self.open_on.clone().unwrap_or_default()),
+            ("evening", yes(self.evening)),
+            ("weekend", yes(self.weekend)),
+            ("open_for", self.open_for.clone().unwrap_or_default()),
+            ("walk_in", yes(self.walk_in)),
+            ("walk_in_now", yes(self.walk_in_now)),
+            ("same_day_medication", yes(self.same_day_medication)),
+            (
+                "no_counseling_requirement",
+                yes(self.no_counseling_requirement),
+            ),
+            ("include_unknown", yes(self.include_unknown)),
         ];
         Filter::from_words(words.iter().map(|(name, value)| (*name, value.as_str())))
             .map_err(|error| ApiError::bad(&error.name, error.source))

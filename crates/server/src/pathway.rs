@@ -44,10 +44,36 @@ pub(crate) async fn route(
             "units" => units = Some(value.clone()),
             "limit" => limit = number("limit", value)?,
             "pairs" => pairs_wanted = number("pairs", value)?,
-            "payment" | "age" | "population" | "language" | "medication" | "kind" | "asam"
-            | "triage" | "accreditation" | "licensed_by" | "min_precision" | "include_closed"
-            | "verified_within" | "accepting" | "telehealth" | "include_unknown" | "open_beds"
-            | "max_wait" | "fresh_within" => filters.push((key.clone(), value.clone())),
+            "payment"
+            | "age"
+            | "population"
+            | "language"
+            | "medication"
+            | "kind"
+            | "asam"
+            | "triage"
+            | "accreditation"
+            | "licensed_by"
+            | "min_precision"
+            | "include_closed"
+            | "verified_within"
+            | "accepting"
+            | "telehealth"
+            | "include_unknown"
+            | "open_beds"
+            | "max_wait"
+            | "fresh_within"
+            | "open_now"
+            | "open_at"
+            | "open_on"
+            | "evening"
+            | "weekend"
+            | "open_for"
+            | "walk_in"
+            | "walk_in_now"
+            | "same_day_medication"
+            | "no_counseling_requirement"
+            | "no_counselling_requirement" => filters.push((key.clone(), value.clone())),
             other => return Err(ApiError::bad(other, "unknown parameter; see /openapi.json")),
         }
     }

@@ -236,6 +236,7 @@ pub fn card(
                 (ways(f, lang))
                 p { span.label { (text.levels) ": " } (levels(f.care(), lang)) }
                 (report_line(shown, f, lang, now))
+                (getting_in(f, lang, now))
                 @if !others.is_empty() {
                     p.also {
                         span.label { (text.also_listed) ": " }
@@ -334,6 +335,54 @@ pub fn source_line<'f>(
             strong { (text.confirm) }
         }
     }
+}
+
+/// Open now (until when) or closed now, in the facility's own time zone, when it lists
+/// hours; and the ways in its listing states, in plain words. Nothing is said of what the
+/// listing does not state.
+pub fn getting_in(f: FacilityRef<'_>, lang: Lang, now: Timestamp) -> Markup {
+    let text = lang.text();
+    let week = carefind::hours::week_of(f, now);
+    let walk_in = f.walk_in();
+    let badges: Vec<&str> = [
+        (
+            !walk_in.is_empty() && carefind::hours::yes_no(walk_in) != Some(false),
+            text.badge_walk_in,
+        ),
+        (f.same_day_medication() == Some(true), text.badge_same_day),
+        (
+            f.counseling_required() == Some(false),
+            text.badge_no_counseling,
+        ),
+        (
+            f.telehealth_intake() == Some(true),
+            text.badge_telehealth_intake,
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(said, badge)| said.then_some(badge))
+    .collect();
+    html! {
+        @if let Some(week) = &week {
+            p.open-now {
+                @match (week.open_now, week.open_until) {
+                    (true, Some(until)) => { (text.open_until) " " (clock(until.hour(), until.minute())) },
+                    (true, None) => (text.open_now),
+                    (false, _) => (text.closed_now),
+                }
+            }
+        }
+        @if !badges.is_empty() {
+            ul.badges.getting-in {
+                @for badge in badges { li { (badge) } }
+            }
+        }
+    }
+}
+
+/// A wall time as people read it: `18:30`.
+pub fn clock(hour: i8, minute: i8) -> String {
+    format!("{hour:02}:{minute:02}")
 }
 
 /// Payment and population badges.

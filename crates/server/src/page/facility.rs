@@ -5,9 +5,9 @@ use std::sync::Arc;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use carefind::{CredentialKind, Status};
+use carefind::{CredentialKind, FacilityRef, Status};
 use jiff::Timestamp;
-use maud::html;
+use maud::{Markup, html};
 
 use super::text::{self, Lang};
 use super::{PageRequest, cards, message_page, page};
@@ -76,6 +76,10 @@ fn page_of(shared: &Shared, mount: &Mount, id: &str, lang: Lang) -> Response {
                     None => (or_not_listed(f.website().to_string())),
                 }
             }
+            dt { (text.hours) } dd { (hours(f, lang)) }
+            @for (label, said) in getting_in_facts(f, lang) {
+                dt { (label) } dd { (said) }
+            }
             dt { (text.levels) } dd { (or_not_listed(cards::levels(f.care(), lang))) }
             @let asam = carefind::asam::of_care(f.care());
             @if !asam.is_empty() {
@@ -143,4 +147,73 @@ pub(crate) async fn show(
             StatusCode::NOT_FOUND,
         ),
     }
+}
+
+/// The week's hours from today, in the facility's own time zone, today marked; the
+/// levels' own hours after them; or that they are not listed.
+fn hours(f: FacilityRef<'_>, lang: Lang) -> Markup {
+    let text = lang.text();
+    let now = Timestamp::now();
+    let Some(week) = carefind::hours::week_of(f, now) else {
+        return html! { (text.hours_not_listed) };
+    };
+    let stretch = |(open, close): (u16, u16)| {
+        format!(
+            "{}–{}",
+            cards::clock((open / 60) as i8, (open % 60) as i8),
+            cards::clock((close / 60 % 24) as i8, (close % 60) as i8)
+        )
+    };
+    html! {
+        (cards::getting_in(f, lang, now))
+        table.hours {
+            caption { (text.times_in) " " (week.zone) "." }
+            tbody {
+                @for (i, day) in week.days.iter().enumerate() {
+                    tr.today[i == 0] aria-current=[(i == 0).then_some("date")] {
+                        th scope="row" {
+                            (text::weekday(day.date.weekday(), lang))
+                            @if i == 0 { " (" (text.today) ")" }
+                        }
+                        td {
+                            @if day.open.is_empty() { (text.closed_day) }
+                            @else { (day.open.iter().map(|s| stretch(*s)).collect::<Vec<_>>().join(", ")) }
+                        }
+                    }
+                }
+            }
+        }
+        @for (level, own) in carefind::hours::levels_of(f) {
+            p { (text.level_hours) " " (text::care_level(level, lang)) ": " span lang="en" { (own.as_str()) } }
+        }
+        p.help { (text.holidays_note) }
+    }
+}
+
+/// Walk-in intake, medication on the first visit, counseling and intake by phone, each
+/// as the listing states it or "not stated".
+fn getting_in_facts(f: FacilityRef<'_>, lang: Lang) -> Vec<(&'static str, String)> {
+    let text = lang.text();
+    let said = |flag: Option<bool>| {
+        match flag {
+            Some(true) => text.yes,
+            Some(false) => text.no,
+            None => text.not_stated,
+        }
+        .to_string()
+    };
+    let walk_in = match f.walk_in() {
+        "" => text.not_stated.to_string(),
+        written => match carefind::hours::yes_no(written) {
+            Some(true) => text.walk_in_while_open.to_string(),
+            Some(false) => text.no.to_string(),
+            None => format!("{} {written}", text.walk_in_hours),
+        },
+    };
+    vec![
+        (text.walk_in_label, walk_in),
+        (text.same_day_label, said(f.same_day_medication())),
+        (text.counseling_label, said(f.counseling_required())),
+        (text.telehealth_intake_label, said(f.telehealth_intake())),
+    ]
 }

@@ -130,8 +130,16 @@ pub struct SearchForm {
     pub medication: String,
     pub kind: String,
     pub telehealth: bool,
+    /// When and how a person can get in: open now, evenings, this weekend, walk-ins,
+    /// medication on the first visit.
+    pub open_now: bool,
+    pub evening: bool,
+    pub weekend: bool,
+    pub walk_in: bool,
+    pub same_day_medication: bool,
     pub accepting: bool,
-    /// With `accepting`: also list the programs that have not reported.
+    /// With `accepting` or a when/getting-in box: also list the programs whose data does
+    /// not say.
     pub include_unknown: bool,
     /// The stage the step-down page starts from (the pathway's form only).
     pub from: String,
@@ -161,6 +169,11 @@ impl SearchForm {
             medication: String::new(),
             kind: String::new(),
             telehealth: false,
+            open_now: false,
+            evening: false,
+            weekend: false,
+            walk_in: false,
+            same_day_medication: false,
             accepting: false,
             include_unknown: false,
             from: String::new(),
@@ -189,6 +202,11 @@ impl SearchForm {
                 "medication" => form.medication = value.to_string(),
                 "kind" => form.kind = value.to_string(),
                 "telehealth" => form.telehealth = yes(value),
+                "open_now" => form.open_now = yes(value),
+                "evening" => form.evening = yes(value),
+                "weekend" => form.weekend = yes(value),
+                "walk_in" => form.walk_in = yes(value),
+                "same_day_medication" => form.same_day_medication = yes(value),
                 "accepting" => form.accepting = yes(value),
                 "include_unknown" => form.include_unknown = yes(value),
                 "from" => form.from = value.to_string(),
@@ -224,14 +242,32 @@ impl SearchForm {
         }
         for (key, on) in [
             ("telehealth", self.telehealth),
+            ("open_now", self.open_now),
+            ("evening", self.evening),
+            ("weekend", self.weekend),
+            ("walk_in", self.walk_in),
+            ("same_day_medication", self.same_day_medication),
             ("accepting", self.accepting),
-            ("include_unknown", self.include_unknown && self.accepting),
+            (
+                "include_unknown",
+                self.include_unknown && self.asks_unknowable(),
+            ),
         ] {
             if on {
                 pairs.push((key, "true".into()));
             }
         }
         pairs
+    }
+
+    /// Whether the search asks something a listing may not say (openings, hours, ways in).
+    pub fn asks_unknowable(&self) -> bool {
+        self.accepting
+            || self.open_now
+            || self.evening
+            || self.weekend
+            || self.walk_in
+            || self.same_day_medication
     }
 
     /// The API's parameters for this search, `limit` results a page: the page asks
@@ -503,14 +539,31 @@ pub fn render(form: &SearchForm, problems: &[Problem], availability: bool, mode:
             }
             (select(Field::Medication, "medication", text.medication, text.any_medication, &form.medication,
                 Medication::ALL.iter().map(|m| (m.name(), text::medication(*m, lang))).collect()))
-            @if availability {
-                div.choice {
-                    input #accepting type="checkbox" name="accepting" value="true" checked[form.accepting];
-                    label for="accepting" { (text.accepting) }
+            fieldset #when {
+                legend { (text.when_legend) }
+                div.payments {
+                    @for (name, label, on) in [
+                        ("open_now", text.open_now, form.open_now),
+                        ("evening", text.evening, form.evening),
+                        ("weekend", text.weekend, form.weekend),
+                        ("walk_in", text.walk_in, form.walk_in),
+                        ("same_day_medication", text.same_day, form.same_day_medication),
+                    ] {
+                        div.choice {
+                            input type="checkbox" id=(name) name=(name) value="true" checked[on];
+                            label for=(name) { (label) }
+                        }
+                    }
+                    @if availability {
+                        div.choice {
+                            input #accepting type="checkbox" name="accepting" value="true" checked[form.accepting];
+                            label for="accepting" { (text.accepting) }
+                        }
+                    }
                 }
-                @if form.include_unknown && form.accepting {
-                    input type="hidden" name="include_unknown" value="true";
-                }
+            }
+            @if form.include_unknown && form.asks_unknowable() {
+                input type="hidden" name="include_unknown" value="true";
             }
             div.field.invalid[has(problems, Field::Within)] {
                 label.field for="within" { (text.within) }

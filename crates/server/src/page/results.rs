@@ -298,6 +298,7 @@ fn render(shared: &Shared, form: &SearchForm, found: &Found, shown: Option<&Show
         .collect();
     let last = form.start + found.hits.len().saturating_sub(1);
     let unknown = found.left_out.availability_unknown;
+    let not_stated = found.left_out.total();
     // The same search, keeping the programs that have not reported: the list to call.
     let with_unknown = {
         let mut with = form.clone();
@@ -313,6 +314,9 @@ fn render(shared: &Shared, form: &SearchForm, found: &Found, shown: Option<&Show
                 @if unknown > 0 {
                     p { (text::none_reported(unknown, lang)) " " (text.unknown_note) }
                     p { a href=(with_unknown) { (text::show_programs(unknown, lang)) } }
+                } @else if not_stated > 0 {
+                    p { (text::none_stated(not_stated, lang)) " " (text.unknown_note) }
+                    p { a href=(with_unknown) { (text::show_programs(not_stated, lang)) } }
                 } @else if found.total == 0 {
                     @match form.within {
                         Within::Any => p { (text.nothing_at_all) },
@@ -322,7 +326,7 @@ fn render(shared: &Shared, form: &SearchForm, found: &Found, shown: Option<&Show
                     p { (text.showing) " 0 / " (found.total) }
                 }
                 // Farther away only when nothing near is even worth a call.
-                @if let Some(wider) = form.within.wider().filter(|_| found.total == 0 && unknown == 0) {
+                @if let Some(wider) = form.within.wider().filter(|_| found.total == 0 && not_stated == 0) {
                     p {
                         a href=(form.url("/find", wider, None)) {
                             @match wider {
@@ -340,8 +344,14 @@ fn render(shared: &Shared, form: &SearchForm, found: &Found, shown: Option<&Show
                 @if let Within::Miles(_) = form.within { " " (text.within_of) " " (within_words(form.within, text)) }
                 ". " (text.showing) " " (form.start) "–" (last) "."
             }
-            @if unknown > 0 {
-                p.unknown-note { (text::unknown_more(unknown, lang)) " " a href=(with_unknown) { (text.show_unknown) } }
+            @for (count, said) in [
+                (unknown, text::unknown_more(unknown, lang)),
+                (found.left_out.hours_unknown, text::hours_unknown_more(found.left_out.hours_unknown, lang)),
+                (found.left_out.getting_in_unknown, text::getting_in_unknown_more(found.left_out.getting_in_unknown, lang)),
+            ] {
+                @if count > 0 {
+                    p.unknown-note { (said) " " a href=(with_unknown) { (text.show_unknown) } }
+                }
             }
             ol.cards start=(form.start) {
                 @for listings in &groups {
@@ -413,8 +423,12 @@ fn render_print(
         }
         p.print-meta { (text.list_address) ": " span.url { (address) } }
         (cards::source_line(found.hits.iter().map(|hit| hit.facility), lang))
-        @if found.left_out.availability_unknown > 0 {
-            p { (text::unknown_more(found.left_out.availability_unknown, lang)) " " (text.unknown_note) }
+        @for (count, said) in [
+            (found.left_out.availability_unknown, text::unknown_more(found.left_out.availability_unknown, lang)),
+            (found.left_out.hours_unknown, text::hours_unknown_more(found.left_out.hours_unknown, lang)),
+            (found.left_out.getting_in_unknown, text::getting_in_unknown_more(found.left_out.getting_in_unknown, lang)),
+        ] {
+            @if count > 0 { p { (said) " " (text.unknown_note) } }
         }
         p.no-print { button #print type="button" hidden { (text.print_button) } " " a href=(form.url("/find", form.within, None)) { (text.new_search) } }
         ol.print-list {

@@ -478,6 +478,68 @@ pub fn unknown_more(count: usize, lang: Lang) -> String {
     }
 }
 
+/// "12 more programs match but do not list their hours."
+pub fn hours_unknown_more(count: usize, lang: Lang) -> String {
+    match (lang, count) {
+        (Lang::En, 1) => "1 more program matches but does not list its hours.".into(),
+        (Lang::En, n) => format!("{n} more programs match but do not list their hours."),
+        (Lang::Es, 1) => "1 programa más coincide pero no indica su horario.".into(),
+        (Lang::Es, n) => format!("{n} programas más coinciden pero no indican su horario."),
+    }
+}
+
+/// "8 more programs match but do not say how to get in (walk-ins, medication)."
+pub fn getting_in_unknown_more(count: usize, lang: Lang) -> String {
+    match (lang, count) {
+        (Lang::En, 1) => {
+            "1 more program matches but does not say whether it takes walk-ins or starts medication on the first visit.".into()
+        }
+        (Lang::En, n) => format!(
+            "{n} more programs match but do not say whether they take walk-ins or start medication on the first visit."
+        ),
+        (Lang::Es, 1) => {
+            "1 programa más coincide pero no indica si atiende sin cita o empieza medicamento en la primera visita.".into()
+        }
+        (Lang::Es, n) => format!(
+            "{n} programas más coinciden pero no indican si atienden sin cita o empiezan medicamento en la primera visita."
+        ),
+    }
+}
+
+/// "14 programs match, but their listings do not say." (when none is known to).
+pub fn none_stated(count: usize, lang: Lang) -> String {
+    match (lang, count) {
+        (Lang::En, 1) => "1 program matches, but its listing does not say.".into(),
+        (Lang::En, n) => format!("{n} programs match, but their listings do not say."),
+        (Lang::Es, 1) => "1 programa coincide, pero su ficha no lo indica.".into(),
+        (Lang::Es, n) => format!("{n} programas coinciden, pero sus fichas no lo indican."),
+    }
+}
+
+/// The name of a day of the week, Monday first.
+pub fn weekday(day: jiff::civil::Weekday, lang: Lang) -> &'static str {
+    const EN: [&str; 7] = [
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+    ];
+    const ES: [&str; 7] = [
+        "lunes",
+        "martes",
+        "miércoles",
+        "jueves",
+        "viernes",
+        "sábado",
+        "domingo",
+    ];
+    let at = day.to_monday_zero_offset() as usize;
+    pick(lang, EN[at], ES[at])
+}
+
 /// "93 programs near you match, but none has reported openings recently."
 pub fn none_reported(count: usize, lang: Lang) -> String {
     match (lang, count) {
@@ -648,6 +710,34 @@ pub struct Text {
     pub applied: &'static str,
     pub accepting_or_unknown: &'static str,
     pub telehealth_short: &'static str,
+    pub when_legend: &'static str,
+    pub open_now: &'static str,
+    pub evening: &'static str,
+    pub weekend: &'static str,
+    pub walk_in: &'static str,
+    pub same_day: &'static str,
+    pub badge_walk_in: &'static str,
+    pub badge_same_day: &'static str,
+    pub badge_no_counseling: &'static str,
+    pub badge_telehealth_intake: &'static str,
+    pub closed_now: &'static str,
+    pub open_until: &'static str,
+    pub hours: &'static str,
+    pub hours_not_listed: &'static str,
+    pub times_in: &'static str,
+    pub today: &'static str,
+    pub closed_day: &'static str,
+    pub holidays_note: &'static str,
+    pub walk_in_label: &'static str,
+    pub same_day_label: &'static str,
+    pub counseling_label: &'static str,
+    pub telehealth_intake_label: &'static str,
+    pub yes: &'static str,
+    pub no: &'static str,
+    pub not_stated: &'static str,
+    pub walk_in_hours: &'static str,
+    pub walk_in_while_open: &'static str,
+    pub level_hours: &'static str,
     pub problem_summary: &'static str,
     pub place_unrecognized: &'static str,
     pub place_coordinates: &'static str,
@@ -808,6 +898,34 @@ static EN: Text = Text {
     applied: "Steps for",
     accepting_or_unknown: "accepting new patients or not reporting",
     telehealth_short: "with telehealth",
+    when_legend: "When and how you can get in",
+    open_now: "Open now",
+    evening: "Open in the evenings (after 5 pm, three weekdays)",
+    weekend: "Open this weekend",
+    walk_in: "Takes walk-ins (no appointment needed)",
+    same_day: "Can start medication for opioid use on the first visit",
+    badge_walk_in: "Walk-ins welcome",
+    badge_same_day: "Medication on the first visit",
+    badge_no_counseling: "Medication without required counseling",
+    badge_telehealth_intake: "Intake by phone or video",
+    closed_now: "Closed now",
+    open_until: "Open now, until",
+    hours: "Hours",
+    hours_not_listed: "Hours not listed: call to ask.",
+    times_in: "Local times, time zone",
+    today: "today",
+    closed_day: "closed",
+    holidays_note: "Federal holidays may differ.",
+    walk_in_label: "Walk-in intake",
+    same_day_label: "Medication for opioid use on the first visit",
+    counseling_label: "Counseling required to get medication",
+    telehealth_intake_label: "Intake by phone or video",
+    yes: "Yes",
+    no: "No",
+    not_stated: "Not stated: call to ask.",
+    walk_in_hours: "Yes, during",
+    walk_in_while_open: "Yes, while open",
+    level_hours: "Own hours of",
     problem_summary: "There is a problem with the search",
     place_unrecognized: "Type a ZIP code (10001), a city and state (Columbus, OH), or coordinates.",
     place_coordinates: "Coordinates are a latitude from -90 to 90, then a longitude from -180 to 180.",
@@ -968,6 +1086,34 @@ static ES: Text = Text {
     applied: "Pasos para",
     accepting_or_unknown: "que acepta pacientes nuevos o sin informe",
     telehealth_short: "con telesalud",
+    when_legend: "Cuándo y cómo puede ir",
+    open_now: "Abierto ahora",
+    evening: "Abierto por la tarde (después de las 5 pm, tres días entre semana)",
+    weekend: "Abierto este fin de semana",
+    walk_in: "Atiende sin cita",
+    same_day: "Puede empezar medicamento para opioides en la primera visita",
+    badge_walk_in: "Atiende sin cita",
+    badge_same_day: "Medicamento en la primera visita",
+    badge_no_counseling: "Medicamento sin consejería obligatoria",
+    badge_telehealth_intake: "Admisión por teléfono o video",
+    closed_now: "Cerrado ahora",
+    open_until: "Abierto ahora, hasta las",
+    hours: "Horario",
+    hours_not_listed: "Horario no indicado: llame para preguntar.",
+    times_in: "Hora local, zona horaria",
+    today: "hoy",
+    closed_day: "cerrado",
+    holidays_note: "Los días feriados federales pueden ser distintos.",
+    walk_in_label: "Admisión sin cita",
+    same_day_label: "Medicamento para opioides en la primera visita",
+    counseling_label: "Consejería obligatoria para recibir medicamento",
+    telehealth_intake_label: "Admisión por teléfono o video",
+    yes: "Sí",
+    no: "No",
+    not_stated: "No indicado: llame para preguntar.",
+    walk_in_hours: "Sí, en el horario",
+    walk_in_while_open: "Sí, mientras está abierto",
+    level_hours: "Horario propio de",
     problem_summary: "Hay un problema con la búsqueda",
     place_unrecognized: "Escriba un código postal (10001), una ciudad y estado (Columbus, OH) o coordenadas.",
     place_coordinates: "Las coordenadas son una latitud de -90 a 90 y luego una longitud de -180 a 180.",

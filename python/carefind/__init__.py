@@ -69,6 +69,18 @@ def _filters(
     telehealth: bool = False,
     accreditation: Words = None,
     licensed_by: Words = None,
+    open_now: bool = False,
+    open_at: Optional[str] = None,
+    open_on: Words = None,
+    evening: bool = False,
+    weekend: bool = False,
+    open_for: Optional[str] = None,
+    walk_in: bool = False,
+    walk_in_now: bool = False,
+    same_day_medication: bool = False,
+    no_counseling_requirement: bool = False,
+    include_unknown: bool = False,
+    as_of: Optional[str] = None,
 ) -> dict:
     """The library's filter words: values within a filter are OR, filters are AND."""
     given = dict(
@@ -100,6 +112,22 @@ def _filters(
         filters["include_closed"] = "true"
     if telehealth:
         filters["telehealth"] = "true"
+    flags = dict(
+        open_now=open_now,
+        evening=evening,
+        weekend=weekend,
+        walk_in=walk_in,
+        walk_in_now=walk_in_now,
+        same_day_medication=same_day_medication,
+        no_counseling_requirement=no_counseling_requirement,
+        include_unknown=include_unknown,
+    )
+    filters.update((name, "true") for name, on in flags.items() if on)
+    for name, value in dict(open_at=open_at, open_for=open_for, as_of=as_of).items():
+        if value is not None:
+            filters[name] = str(value)
+    if open_on is not None:
+        filters["open_on"] = open_on if isinstance(open_on, str) else ",".join(open_on)
     return filters
 
 
@@ -332,6 +360,18 @@ class Index:
         telehealth: bool = False,
         accreditation: Words = None,
         licensed_by: Words = None,
+        open_now: bool = False,
+        open_at: Optional[str] = None,
+        open_on: Words = None,
+        evening: bool = False,
+        weekend: bool = False,
+        open_for: Optional[str] = None,
+        walk_in: bool = False,
+        walk_in_now: bool = False,
+        same_day_medication: bool = False,
+        no_counseling_requirement: bool = False,
+        include_unknown: bool = False,
+        as_of: Optional[str] = None,
         columns: Sequence[str] = (),
         output: str = "pandas",
         geo: bool = False,
@@ -347,7 +387,12 @@ class Index:
         `"detox"`, and FindTreatment codes); `asam="2.1"` and `triage="2"` keep facilities
         whose levels of care map to those ASAM 4th-edition levels (derived, never stated),
         `telehealth=True` those that also offer telehealth, `accreditation="carf"` and
-        `licensed_by="state-sud-agency"` those with those credentials; an unknown word raises
+        `licensed_by="state-sud-agency"` those with those credentials. When: `open_now=True`,
+        `open_at="2026-12-07T18:30"` (each facility's wall time; with an offset, one
+        instant), `open_on="sa"`, `evening=True`, `weekend=True`, `open_for="30min"`, judged
+        in each facility's time zone at `as_of` (RFC 3339; now when None); getting in:
+        `walk_in`, `walk_in_now`, `same_day_medication`, `no_counseling_requirement`;
+        `include_unknown=True` keeps facilities whose hours or ways in are not listed. An unknown word raises
         `ValueError` with the closest known one. Origins that are not valid coordinates (NaN, out of range) raise
         `ValueError` naming their position.
 
@@ -360,6 +405,8 @@ class Index:
         filters = _filters(
             care, payment, age, population, language, medication, kind, min_precision, include_closed,
             asam, triage, telehealth, accreditation, licensed_by,
+            open_now, open_at, open_on, evening, weekend, open_for, walk_in, walk_in_now,
+            same_day_medication, no_counseling_requirement, include_unknown, as_of,
         )
         if k is not None and k < 0:
             raise ValueError(f"k: {k} is negative")
@@ -404,6 +451,18 @@ class Index:
         telehealth: bool = False,
         accreditation: Words = None,
         licensed_by: Words = None,
+        open_now: bool = False,
+        open_at: Optional[str] = None,
+        open_on: Words = None,
+        evening: bool = False,
+        weekend: bool = False,
+        open_for: Optional[str] = None,
+        walk_in: bool = False,
+        walk_in_now: bool = False,
+        same_day_medication: bool = False,
+        no_counseling_requirement: bool = False,
+        include_unknown: bool = False,
+        as_of: Optional[str] = None,
     ) -> np.ndarray:
         """How many matching facilities lie within `within` of each origin, as an int64
         array.
@@ -415,6 +474,8 @@ class Index:
         filters = _filters(
             care, payment, age, population, language, medication, kind, min_precision, include_closed,
             asam, triage, telehealth, accreditation, licensed_by,
+            open_now, open_at, open_on, evening, weekend, open_for, walk_in, walk_in_now,
+            same_day_medication, no_counseling_requirement, include_unknown, as_of,
         )
         return self._raw.count_within(lat, lon, _distance(within), filters)
 

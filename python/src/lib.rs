@@ -94,11 +94,24 @@ fn value_error(message: impl std::fmt::Display) -> PyErr {
 /// `medication`, `kind`: comma-separated words; `min_precision`; `include_closed`;
 /// `verified_within`; `telehealth`), read by the library's `Filter::from_words`, as the command line and
 /// the HTTP API read theirs.
+///
+/// `as_of` (RFC 3339) is the present that the time words (`open_now`, `evening`...) are
+/// judged at; now when it is not given.
 fn filter_of(filters: &HashMap<String, String>) -> PyResult<Filter> {
-    Filter::from_words(
+    let now = match filters.get("as_of") {
+        None => jiff::Timestamp::now(),
+        Some(text) => text.parse().map_err(|_| {
+            value_error(format!(
+                "as_of: {text:?} is not an RFC 3339 time such as 2026-06-01T12:00:00Z"
+            ))
+        })?,
+    };
+    Filter::from_words_at(
         filters
             .iter()
+            .filter(|(name, _)| name.as_str() != "as_of")
             .map(|(name, words)| (name.as_str(), words.as_str())),
+        now,
     )
     .map_err(value_error)
 }

@@ -163,38 +163,40 @@ pub(crate) fn number(parameter: &str, value: &str) -> Result<usize, ApiError> {
 impl Params {
     pub(crate) fn from_pairs(pairs: &[(String, String)]) -> Result<Params, ApiError> {
         let mut params = Params::default();
-        refuse_repeats(
-            pairs,
-            &[
-                "near",
-                "within",
-                "limit",
-                "offset",
-                "after",
-                "bbox",
-                "units",
-                "min_precision",
-                "include_closed",
-                "verified_within",
-                "accepting",
-                "include_unknown",
-                "telehealth",
-                "open_beds",
-                "max_wait",
-                "fresh_within",
-                "open_now",
-                "open_at",
-                "open_on",
-                "evening",
-                "weekend",
-                "open_for",
-                "walk_in",
-                "walk_in_now",
-                "same_day_medication",
-                "no_counseling_requirement",
-                "no_counselling_requirement",
-            ],
-        )?;
+        // The filter words after the lists (Filter::WORDS, the library's) take one value.
+        let single: Vec<&str> = [
+            "near",
+            "within",
+            "limit",
+            "offset",
+            "after",
+            "bbox",
+            "units",
+            "accepting",
+            "open_beds",
+            "max_wait",
+            "fresh_within",
+            "no_counselling_requirement",
+        ]
+        .into_iter()
+        .chain(Filter::WORDS.into_iter().filter(|word| {
+            !matches!(
+                *word,
+                "care"
+                    | "payment"
+                    | "age"
+                    | "population"
+                    | "language"
+                    | "medication"
+                    | "kind"
+                    | "asam"
+                    | "accreditation"
+                    | "licensed_by"
+                    | "triage"
+            )
+        }))
+        .collect();
+        refuse_repeats(pairs, &single)?;
         for (key, value) in pairs {
             let value = value.clone();
             match key.as_str() {

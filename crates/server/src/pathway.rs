@@ -11,6 +11,9 @@ use carefind::record::pathway::document;
 use crate::error::{ApiError, json_body};
 use crate::params::{Params, number, pairs, refuse_repeats, unit};
 use crate::workers::Lane;
+
+/// The availability parameters a pathway passes on with its filters.
+const AVAILABILITY: [&str; 4] = ["accepting", "open_beds", "max_wait", "fresh_within"];
 use crate::{MAX_LIMIT, Shared};
 use carefind_places as place;
 
@@ -44,36 +47,15 @@ pub(crate) async fn route(
             "units" => units = Some(value.clone()),
             "limit" => limit = number("limit", value)?,
             "pairs" => pairs_wanted = number("pairs", value)?,
-            "payment"
-            | "age"
-            | "population"
-            | "language"
-            | "medication"
-            | "kind"
-            | "asam"
-            | "triage"
-            | "accreditation"
-            | "licensed_by"
-            | "min_precision"
-            | "include_closed"
-            | "verified_within"
-            | "accepting"
-            | "telehealth"
-            | "include_unknown"
-            | "open_beds"
-            | "max_wait"
-            | "fresh_within"
-            | "open_now"
-            | "open_at"
-            | "open_on"
-            | "evening"
-            | "weekend"
-            | "open_for"
-            | "walk_in"
-            | "walk_in_now"
-            | "same_day_medication"
-            | "no_counseling_requirement"
-            | "no_counselling_requirement" => filters.push((key.clone(), value.clone())),
+            // The library's filter words (care aside: the pathway picks each step's) and
+            // the availability parameters.
+            word if word != "care"
+                && (carefind::Filter::WORDS.contains(&word)
+                    || AVAILABILITY.contains(&word)
+                    || word == "no_counselling_requirement") =>
+            {
+                filters.push((key.clone(), value.clone()))
+            }
             other => return Err(ApiError::bad(other, "unknown parameter; see /openapi.json")),
         }
     }

@@ -76,11 +76,13 @@ const BED_LEVELS: [CareLevel; 5] = [
 ];
 
 /// The fictitious feed: for about a third of the facilities, a report for the whole
-/// facility (accepting, wait) and one per level with beds, true up to 96 hours before
-/// AS_OF. Drawn from a stream of its own, so the facilities stay as they were.
+/// facility (accepting, wait; for a quarter of those, ways in as staff keep them) and one
+/// per level with beds, true up to 96 hours before AS_OF. Drawn from streams of their
+/// own, so the facilities stay as they were.
 pub fn availability(facilities: &[Facility]) -> Vec<Update> {
     let as_of: jiff::Timestamp = AS_OF.parse().expect("a time");
     let mut rng = SplitMix64(SEED ^ 0xA7A1_1AB1_E000_0001);
+    let mut ways = SplitMix64(SEED ^ 0x3A75_0F1A_0000_0002);
     let mut updates = Vec::new();
     for facility in facilities {
         if !rng.chance(0.35) {
@@ -97,6 +99,9 @@ pub fn availability(facilities: &[Facility]) -> Vec<Update> {
         } else {
             14 + rng.below(60)
         } as u32);
+        if ways.chance(0.25) {
+            reported_ways_in(facility, &mut whole, &mut ways);
+        }
         updates.push(whole);
         for level in BED_LEVELS
             .into_iter()
@@ -119,6 +124,27 @@ pub fn availability(facilities: &[Facility]) -> Vec<Update> {
         }
     }
     updates
+}
+
+/// Ways in a facility's staff report: walk-in intake (by hours at outpatient programs),
+/// and for programs that give medication, whether it can start on the first visit and
+/// whether counseling is required for it.
+fn reported_ways_in(facility: &Facility, report: &mut Update, rng: &mut SplitMix64) {
+    let outpatient = [CareLevel::Otp, CareLevel::Outpatient, CareLevel::Iop]
+        .iter()
+        .any(|level| facility.care.contains(*level));
+    report.walk_in = Some(match (outpatient, rng.below(3)) {
+        (true, 0) => {
+            carefind::hours::WalkIn::Hours("Mo-Fr 08:00-11:00; PH off".parse().expect("hours"))
+        }
+        (_, 1) => carefind::hours::WalkIn::No,
+        _ => carefind::hours::WalkIn::Yes,
+    });
+    if facility.care.contains(CareLevel::Otp) || !facility.medications.is_empty() {
+        report.same_day_medication = Some(rng.chance(0.6));
+        report.counseling_required = Some(rng.chance(0.3));
+    }
+    report.telehealth_intake = Some(rng.chance(0.5));
 }
 
 /// The sample's listings as of AS_OF: verified within the two years before, by the

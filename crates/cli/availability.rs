@@ -8,6 +8,7 @@ use std::sync::Arc;
 use carefind::availability::feed::{self, Check, FeedFormat};
 use carefind::availability::store::{HistoryEntry, Store};
 use carefind::availability::{Need, Update};
+use carefind::hours::WalkIn;
 use carefind::record::Shown;
 use carefind::words::parse_age;
 use carefind::{CareSet, Filter};
@@ -238,6 +239,33 @@ fn describe(update: &Update) -> String {
     }
     if let Some(wait) = update.wait_days {
         parts.push(format!("wait {wait} days"));
+    }
+    match &update.walk_in {
+        Some(WalkIn::Yes) => parts.push("walk-ins taken".into()),
+        Some(WalkIn::No) => parts.push("no walk-ins".into()),
+        Some(WalkIn::Hours(hours)) => parts.push(format!("walk-ins {hours}")),
+        None => {}
+    }
+    for (stated, yes, no) in [
+        (
+            update.same_day_medication,
+            "same-day medication",
+            "no same-day medication",
+        ),
+        (
+            update.counseling_required,
+            "counseling required for medication",
+            "no counseling requirement",
+        ),
+        (
+            update.telehealth_intake,
+            "telehealth intake",
+            "no telehealth intake",
+        ),
+    ] {
+        if let Some(stated) = stated {
+            parts.push(if stated { yes } else { no }.into());
+        }
     }
     parts.push(format!("as of {}", update.updated_at));
     parts.join(", ")

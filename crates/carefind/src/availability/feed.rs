@@ -1,11 +1,15 @@
 //! Availability feeds: CSV, a JSON array (or one object) and NDJSON, every row checked.
 //!
-//! A feed has the columns (or keys) `id`, `care`, `accepting`, `beds_available`,
-//! `beds_total`, `wait_days` and `updated_at`; only `id` and `updated_at` are required, and
-//! other columns are ignored. `care` is one level of care (empty: the whole facility),
-//! `accepting` is `yes`, `no` or empty (`true`/`false` in JSON), the counts are
+//! A feed has the columns (or keys) of [`COLUMNS`]: `id`, `care`, `accepting`,
+//! `beds_available`, `beds_total`, `wait_days`, the ways in `walk_in`,
+//! `same_day_medication`, `counseling_required` and `telehealth_intake`, and `updated_at`;
+//! only `id` and `updated_at` are required, and other columns are ignored. `care` is one
+//! level of care (empty: the whole facility), `accepting` and the last three ways in are
+//! `yes`, `no` or empty (`true`/`false` in JSON), `walk_in` is `yes`, `no`, the walk-in
+//! hours in the opening-hours syntax (`Mo-Fr 08:00-11:00`) or empty, the counts are
 //! non-negative whole numbers, and `updated_at` is an RFC 3339 time with its offset
-//! (`2026-06-01T08:00:00Z`), at most five minutes ahead of the clock.
+//! (`2026-06-01T08:00:00Z`), at most five minutes ahead of the clock. Empty always means
+//! "not reported": the report says nothing about that field.
 //!
 //! [`read`] keeps the good rows and lists every problem of the bad ones with its line (or
 //! item), field and value; whether a feed with problems is applied at all is the caller's
@@ -42,13 +46,17 @@ use crate::care::CareLevel;
 /// ```
 /// assert_eq!(carefind::availability::feed::COLUMNS[0], "id");
 /// ```
-pub const COLUMNS: [&str; 7] = [
+pub const COLUMNS: [&str; 11] = [
     "id",
     "care",
     "accepting",
     "beds_available",
     "beds_total",
     "wait_days",
+    "walk_in",
+    "same_day_medication",
+    "counseling_required",
+    "telehealth_intake",
     "updated_at",
 ];
 
@@ -377,7 +385,7 @@ pub(crate) fn json_kind(value: &Value) -> &'static str {
 }
 
 /// A row's fields as text, in the order of [`COLUMNS`].
-type Fields = [String; 7];
+type Fields = [String; COLUMNS.len()];
 
 fn read_csv(bytes: &[u8], check: &Check, feed: &mut Feed) -> Result<(), FeedError> {
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
@@ -498,6 +506,10 @@ pub(crate) fn parse(
         beds_available,
         beds_total,
         wait_days,
+        walk_in,
+        same_day_medication,
+        counseling_required,
+        telehealth_intake,
         updated_at,
     ] = fields;
 
@@ -522,14 +534,32 @@ pub(crate) fn parse(
             }
         },
     };
-    let accepting = match accepting.to_ascii_lowercase().as_str() {
+    let mut flag = |field: &'static str, text: &str| match text.to_ascii_lowercase().as_str() {
         "" => None,
         "yes" | "true" => Some(true),
         "no" | "false" => Some(false),
         _ => {
-            problem("accepting", accepting, "is not yes, no or empty".into());
+            problem(field, text, "is not yes, no or empty".into());
             None
         }
+    };
+    let accepting = flag("accepting", accepting);
+    let same_day_medication = flag("same_day_medication", same_day_medication);
+    let counseling_required = flag("counseling_required", counseling_required);
+    let telehealth_intake = flag("telehealth_intake", telehealth_intake);
+    let walk_in = match walk_in.as_str() {
+        "" => None,
+        text => match text.parse::<crate::hours::WalkIn>() {
+            Ok(walk_in) => Some(walk_in),
+            Err(error) => {
+                problem(
+                    "walk_in",
+                    text,
+                    format!("is not yes, no or walk-in hours: it {error}"),
+                );
+                None
+            }
+        },
     };
     let mut count = |field: &'static str, text: &str| -> Option<u32> {
         if text.is_empty() {
@@ -588,6 +618,10 @@ pub(crate) fn parse(
     update.beds_available = beds_available;
     update.beds_total = beds_total;
     update.wait_days = wait_days;
+    update.walk_in = walk_in;
+    update.same_day_medication = same_day_medication;
+    update.counseling_required = counseling_required;
+    update.telehealth_intake = telehealth_intake;
     let update = match updated.map(|_| update.clone().received(check.now)) {
         Some(Ok(received)) => received,
         Some(Err(error)) => {
@@ -641,24 +675,34 @@ fn beyond_timestamps(text: &str) -> bool {
 ///
 /// let mut update = Update::new("f1", "2026-06-01T08:00:00Z".parse().unwrap());
 /// update.accepting = Some(false);
-/// assert_eq!(feed::row(&update).join(","), "f1,,no,,,,2026-06-01T08:00:00Z");
+/// update.walk_in = Some("Mo-Fr 08:00-11:00".parse().unwrap());
+/// assert_eq!(feed::row(&update).join(","), "f1,,no,,,,Mo-Fr 08:00-11:00,,,,2026-06-01T08:00:00Z");
 /// ```
-pub fn row(update: &Update) -> [String; 7] {
+pub fn row(update: &Update) -> [String; COLUMNS.len()] {
     let count = |n: Option<u32>| n.map(|n| n.to_string()).unwrap_or_default();
+    let flag = |flag: Option<bool>| match flag {
+        Some(true) => "yes".to_string(),
+        Some(false) => "no".to_string(),
+        None => String::new(),
+    };
     [
         update.id.clone(),
         update
             .care
             .map(|c| c.name().to_string())
             .unwrap_or_default(),
-        match update.accepting {
-            Some(true) => "yes".into(),
-            Some(false) => "no".into(),
-            None => String::new(),
-        },
+        flag(update.accepting),
         count(update.beds_available),
         count(update.beds_total),
         count(update.wait_days),
+        update
+            .walk_in
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
+        flag(update.same_day_medication),
+        flag(update.counseling_required),
+        flag(update.telehealth_intake),
         update.updated_at.to_string(),
     ]
 }
@@ -706,6 +750,46 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn ways_in_are_read_and_bad_ones_named_with_the_position_in_the_hours() {
+        let now: Timestamp = "2026-06-01T12:00:00Z".parse().unwrap();
+        let text = "id,walk_in,same_day_medication,counseling_required,telehealth_intake,updated_at\n\
+                    f1,Mo-Fr 08:00-11:00,yes,no,,2026-06-01T11:00:00Z\n\
+                    f2,Mo-Fr 8-11,maybe,,,2026-06-01T11:00:00Z\n";
+        let feed = read(text.as_bytes(), FeedFormat::Csv, &Check::at(now)).unwrap();
+        let update = &feed.updates[0];
+        assert_eq!(
+            update.walk_in.as_ref().map(ToString::to_string).as_deref(),
+            Some("Mo-Fr 08:00-11:00")
+        );
+        assert_eq!(
+            (
+                update.same_day_medication,
+                update.counseling_required,
+                update.telehealth_intake
+            ),
+            (Some(true), Some(false), None)
+        );
+        let fields: Vec<&str> = feed.problems.iter().map(|p| p.field).collect();
+        assert_eq!(fields, ["same_day_medication", "walk_in"]);
+        assert!(
+            feed.problems[1].problem.contains("at character"),
+            "{}",
+            feed.problems[1]
+        );
+        // What a row writes, a feed reads back.
+        let mut written = csv::Writer::from_writer(Vec::new());
+        written.write_record(COLUMNS).unwrap();
+        written.write_record(row(update)).unwrap();
+        let again = read(
+            &written.into_inner().unwrap(),
+            FeedFormat::Csv,
+            &Check::at(now),
+        )
+        .unwrap();
+        assert_eq!(again.updates, std::slice::from_ref(update));
     }
 
     #[test]

@@ -11,6 +11,9 @@
 //! - [`Need`] is what a search asks of it (accepting, open beds, a longest wait), always of
 //!   fresh reports: a report older than [`Need::fresh_within`] counts as unknown, never
 //!   as yes;
+//! - [`Stated`] says which reports state a facility's ways in (walk-in intake, same-day
+//!   medication, a counseling requirement, telehealth intake), which staff keep current
+//!   as they keep beds;
 //! - [`feed`] reads feeds (CSV, JSON, NDJSON), checking every row;
 //! - `store` (with the `store` feature) keeps them durably in SQLite.
 //!
@@ -38,12 +41,14 @@
 //! ```
 
 pub mod feed;
+mod getting_in;
 mod need;
 #[cfg(feature = "store")]
 pub mod store;
 mod table;
 mod update;
 
+pub use getting_in::Stated;
 pub use need::{Judgement, Need, Unknown};
 pub use table::{Applied, Availability};
 pub use update::{CLOCK_SKEW, MAX_BEDS, MAX_WAIT_DAYS, Update, UpdateError};

@@ -52,7 +52,20 @@ const STATE: &str =
     "SELECT (SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM sqlite_master)";
 
 /// The schema version this carefind writes (`PRAGMA user_version`).
-const SCHEMA_VERSION: i64 = 1;
+const SCHEMA_VERSION: i64 = 2;
+
+/// What version 2 added to version 1: the ways in, in both tables. A version 1 store is
+/// brought up to date when it is opened (its rows then state no way in).
+const SCHEMA_2: &str = "
+ALTER TABLE current ADD COLUMN walk_in TEXT;
+ALTER TABLE current ADD COLUMN same_day_medication INTEGER;
+ALTER TABLE current ADD COLUMN counseling_required INTEGER;
+ALTER TABLE current ADD COLUMN telehealth_intake INTEGER;
+ALTER TABLE history ADD COLUMN walk_in TEXT;
+ALTER TABLE history ADD COLUMN same_day_medication INTEGER;
+ALTER TABLE history ADD COLUMN counseling_required INTEGER;
+ALTER TABLE history ADD COLUMN telehealth_intake INTEGER;
+";
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS current (
@@ -64,6 +77,10 @@ CREATE TABLE IF NOT EXISTS current (
     wait_days INTEGER,
     updated_s INTEGER NOT NULL,    -- updated_at: seconds since 1970 (UTC)
     updated_ns INTEGER NOT NULL,   -- and nanoseconds
+    walk_in TEXT,                  -- yes, no or walk-in hours; NULL unknown
+    same_day_medication INTEGER,   -- 1 yes, 0 no, NULL unknown (and the two below)
+    counseling_required INTEGER,
+    telehealth_intake INTEGER,
     PRIMARY KEY (id, care)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS history (
@@ -77,7 +94,11 @@ CREATE TABLE IF NOT EXISTS history (
     updated_s INTEGER NOT NULL,
     updated_ns INTEGER NOT NULL,
     received_at TEXT NOT NULL,     -- when the store took it (RFC 3339)
-    applied INTEGER NOT NULL       -- 1 when it became current, 0 when it was stale
+    applied INTEGER NOT NULL,      -- 1 when it became current, 0 when it was stale
+    walk_in TEXT,
+    same_day_medication INTEGER,
+    counseling_required INTEGER,
+    telehealth_intake INTEGER
 );
 CREATE INDEX IF NOT EXISTS history_by_facility ON history (id, seq);
 ";
@@ -138,7 +159,7 @@ pub enum StoreErrorKind {
     #[error("is damaged (SQLite reports a malformed database)")]
     Corrupt,
     /// The database was written by a carefind with another schema.
-    #[error("has schema version {0}; this carefind reads version 1")]
+    #[error("has schema version {0}; this carefind reads versions 1 and 2")]
     Version(i64),
     /// The database holds a value this carefind cannot read.
     #[error("holds an unreadable row: {0}")]
@@ -220,7 +241,7 @@ impl Store {
             .query_row(STATE, [], |row| Ok((row.get(0)?, row.get(1)?)))
             .map_err(fail)?;
         let refuse = |kind| Err(StoreError::refused(&shown, kind));
-        if version != 0 && version != SCHEMA_VERSION {
+        if !(0..=SCHEMA_VERSION).contains(&version) {
             return refuse(StoreErrorKind::Version(version));
         }
         // Before anything is written to it (WAL mode is written into the header).
@@ -320,16 +341,20 @@ impl Store {
                 .map_err(fail)?;
             let mut upsert = transaction
                 .prepare_cached(
-                    "INSERT INTO current (id, care, accepting, beds_available, beds_total, wait_days, updated_s, updated_ns)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                    "INSERT INTO current (id, care, accepting, beds_available, beds_total, wait_days, updated_s, updated_ns,
+                       walk_in, same_day_medication, counseling_required, telehealth_intake)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
                      ON CONFLICT (id, care) DO UPDATE SET accepting = ?3, beds_available = ?4,
-                       beds_total = ?5, wait_days = ?6, updated_s = ?7, updated_ns = ?8",
+                       beds_total = ?5, wait_days = ?6, updated_s = ?7, updated_ns = ?8,
+                       walk_in = ?9, same_day_medication = ?10, counseling_required = ?11,
+                       telehealth_intake = ?12",
                 )
                 .map_err(fail)?;
             let mut record = transaction
                 .prepare_cached(
-                    "INSERT INTO history (id, care, accepting, beds_available, beds_total, wait_days, updated_s, updated_ns, received_at, applied)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                    "INSERT INTO history (id, care, accepting, beds_available, beds_total, wait_days, updated_s, updated_ns,
+                       walk_in, same_day_medication, counseling_required, telehealth_intake, received_at, applied)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
                 )
                 .map_err(fail)?;
             let received = received_at.to_string();
@@ -346,6 +371,7 @@ impl Store {
                     .optional()
                     .map_err(fail)?;
                 let applies = current.is_none_or(|current| current <= at);
+                let walk_in = update.walk_in.as_ref().map(ToString::to_string);
                 let values = params![
                     update.id,
                     care,
@@ -355,6 +381,10 @@ impl Store {
                     update.wait_days,
                     at.0,
                     at.1,
+                    walk_in,
+                    update.same_day_medication,
+                    update.counseling_required,
+                    update.telehealth_intake,
                 ];
                 if applies {
                     upsert.execute(values).map_err(fail)?;
@@ -370,6 +400,10 @@ impl Store {
                         update.wait_days,
                         at.0,
                         at.1,
+                        walk_in,
+                        update.same_day_medication,
+                        update.counseling_required,
+                        update.telehealth_intake,
                         received,
                         applies,
                     ])
@@ -392,7 +426,8 @@ impl Store {
 
     fn current(&self, id: Option<&str>) -> Result<Vec<Update>, StoreError> {
         self.rows(
-            "SELECT id, care, accepting, beds_available, beds_total, wait_days, updated_s, updated_ns
+            "SELECT id, care, accepting, beds_available, beds_total, wait_days, updated_s, updated_ns,
+               walk_in, same_day_medication, counseling_required, telehealth_intake
              FROM current WHERE ?1 IS NULL OR id = ?1 ORDER BY id, care",
             params![id],
             read_update,
@@ -403,12 +438,13 @@ impl Store {
     pub fn history_of(&self, id: &str, limit: usize) -> Result<Vec<HistoryEntry>, StoreError> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         self.rows(
-            "SELECT id, care, accepting, beds_available, beds_total, wait_days, updated_s, updated_ns, received_at, applied
+            "SELECT id, care, accepting, beds_available, beds_total, wait_days, updated_s, updated_ns,
+               walk_in, same_day_medication, counseling_required, telehealth_intake, received_at, applied
              FROM history WHERE id = ?1 ORDER BY seq DESC LIMIT ?2",
             params![id, limit],
             |row| {
-                let received: String = row.get(8)?;
-                let applied: bool = row.get(9)?;
+                let received: String = row.get(12)?;
+                let applied: bool = row.get(13)?;
                 Ok(read_update(row)?.and_then(|update| {
                     let received_at = received
                         .parse()
@@ -447,7 +483,7 @@ impl Store {
     }
 }
 
-/// An update from a row's first eight columns.
+/// An update from a row's first twelve columns.
 fn read_update(row: &rusqlite::Row) -> rusqlite::Result<Result<Update, &'static str>> {
     let id: String = row.get(0)?;
     let care: String = row.get(1)?;
@@ -463,6 +499,13 @@ fn read_update(row: &rusqlite::Row) -> rusqlite::Result<Result<Update, &'static 
             Err(_) => return Ok(Err("an unknown level of care")),
         },
     };
+    let walk_in = match row.get::<_, Option<String>>(8)? {
+        None => None,
+        Some(text) => match text.parse() {
+            Ok(walk_in) => Some(walk_in),
+            Err(_) => return Ok(Err("a walk_in that is not yes, no or walk-in hours")),
+        },
+    };
     Ok(Ok(Update {
         id,
         care,
@@ -470,6 +513,10 @@ fn read_update(row: &rusqlite::Row) -> rusqlite::Result<Result<Update, &'static 
         beds_available: count(3)?,
         beds_total: count(4)?,
         wait_days: count(5)?,
+        walk_in,
+        same_day_medication: row.get(9)?,
+        counseling_required: row.get(10)?,
+        telehealth_intake: row.get(11)?,
         updated_at,
     }))
 }
@@ -488,6 +535,24 @@ fn prepare(connection: &Connection, version: i64, shown: &str) -> Result<(), Sto
     connection
         .execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")
         .map_err(fail)?;
+    if version == 1 {
+        // Under the write lock, so that of two carefinds opening it at once one adds the
+        // columns and the other sees them added.
+        connection.execute_batch("BEGIN IMMEDIATE").map_err(fail)?;
+        let upgraded = (|| {
+            let version: i64 = connection.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+            if version == 1 {
+                connection.execute_batch(&format!(
+                    "{SCHEMA_2} PRAGMA user_version = {SCHEMA_VERSION};"
+                ))?;
+            }
+            connection.execute_batch("COMMIT")
+        })();
+        if let Err(error) = upgraded {
+            let _ = connection.execute_batch("ROLLBACK");
+            return Err(fail(error));
+        }
+    }
     if version == 0 {
         // Decided under the write lock: another carefind may be creating the store
         // at this moment (its tables then are carefind's, and the version says so).

@@ -4,6 +4,7 @@ use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
 use crate::care::CareLevel;
+use crate::hours::WalkIn;
 
 /// How far in the future an update's `updated_at` may lie (clocks differ a little).
 pub const CLOCK_SKEW: SignedDuration = SignedDuration::from_mins(5);
@@ -48,6 +49,20 @@ pub struct Update {
     /// Days a new patient waits for a first appointment or admission.
     #[serde(default)]
     pub wait_days: Option<u32>,
+    /// Walk-in intake: yes, no, or the hours walk-ins are taken. Like the three below, a
+    /// way in that staff keep current; the latest report stating it overrides the
+    /// listing (see [`Availability::getting_in`](super::Availability::getting_in)).
+    #[serde(default)]
+    pub walk_in: Option<WalkIn>,
+    /// Medication for opioid use disorder can start at the first visit.
+    #[serde(default)]
+    pub same_day_medication: Option<bool>,
+    /// Counseling is required to receive medication.
+    #[serde(default)]
+    pub counseling_required: Option<bool>,
+    /// Intake can be done by telehealth.
+    #[serde(default)]
+    pub telehealth_intake: Option<bool>,
     /// When this was true.
     pub updated_at: Timestamp,
 }
@@ -67,8 +82,28 @@ impl Update {
             beds_available: None,
             beds_total: None,
             wait_days: None,
+            walk_in: None,
+            same_day_medication: None,
+            counseling_required: None,
+            telehealth_intake: None,
             updated_at,
         }
+    }
+
+    /// Whether it states any way in (walk-in intake, same-day medication, a counseling
+    /// requirement, telehealth intake).
+    ///
+    /// ```
+    /// let mut update = carefind::availability::Update::new("f1", jiff::Timestamp::UNIX_EPOCH);
+    /// assert!(!update.states_getting_in());
+    /// update.same_day_medication = Some(false);
+    /// assert!(update.states_getting_in());
+    /// ```
+    pub fn states_getting_in(&self) -> bool {
+        self.walk_in.is_some()
+            || self.same_day_medication.is_some()
+            || self.counseling_required.is_some()
+            || self.telehealth_intake.is_some()
     }
 
     /// Checks what a single report can get wrong by itself: more beds open than there are,

@@ -79,6 +79,8 @@ pub struct Filter {
     /// Keep only facilities that also offer telehealth, whatever levels they are kept for.
     pub telehealth: bool,
     availability: Option<(Arc<Availability>, Need)>,
+    /// The table whose reports state ways in over the listing's.
+    reported: Option<Arc<Availability>>,
     hours: Option<OpenNeed>,
     getting_in: GettingIn,
     predicate: Option<Predicate>,
@@ -305,7 +307,9 @@ impl Filter {
 
     /// Also requires availability: fresh reports in `table` that meet `need` (see
     /// [`Need`] for how levels of care count). A need that asks for nothing removes the
-    /// requirement.
+    /// requirement; either way, the ways in that `table`'s reports state override the
+    /// listing's for [`Filter::getting_in`] (see
+    /// [`Availability::getting_in`](crate::availability::Availability::getting_in)).
     ///
     /// ```
     /// use std::sync::Arc;
@@ -324,7 +328,8 @@ impl Filter {
     /// assert!(!tomorrow.matches(&facility));
     /// ```
     pub fn available(mut self, table: Arc<Availability>, need: Need) -> Self {
-        self.availability = need.asks_anything().then_some((table, need));
+        self.availability = need.asks_anything().then(|| (table.clone(), need));
+        self.reported = Some(table);
         self
     }
 
@@ -366,6 +371,16 @@ impl Filter {
     /// The opening-hours need of [`Filter::open`], if any.
     pub fn open_need(&self) -> Option<&OpenNeed> {
         self.hours.as_ref()
+    }
+
+    /// The table whose reports state ways in over the listing's (set by
+    /// [`Filter::available`]), if any.
+    ///
+    /// ```
+    /// assert!(carefind::Filter::new().reports().is_none());
+    /// ```
+    pub fn reports(&self) -> Option<&Arc<Availability>> {
+        self.reported.as_ref()
     }
 
     /// Also requires the ways in of `getting_in` (walk-in intake, same-day medication, no
@@ -571,7 +586,7 @@ impl Filter {
             && (!self.getting_in.asks_anything()
                 || self
                     .getting_in
-                    .judge(facility, self.care)
+                    .judge(facility, self.care, self.reported.as_deref())
                     .kept(self.getting_in.unknown))
             && self.predicate.as_ref().is_none_or(|keep| keep(facility))
     }
@@ -604,6 +619,7 @@ impl fmt::Debug for Filter {
             )
             .field("hours", &self.hours)
             .field("getting_in", &self.getting_in)
+            .field("reported", &self.reported.is_some())
             .field("predicate", &self.predicate.as_ref().map(|_| "<closure>"))
             .finish()
     }

@@ -3,7 +3,8 @@
 
 use jiff::Timestamp;
 
-use crate::availability::{Judgement, Unknown};
+use super::{Schedule, WalkIn};
+use crate::availability::{Availability, Judgement, Unknown};
 use crate::care::CareSet;
 use crate::facility_ref::FacilityRef;
 
@@ -49,8 +50,16 @@ impl GettingIn {
     }
 
     /// How `facility` answers every way asked for: it fails when one fails, is unknown
-    /// when one is unknown and none fails.
-    pub fn judge(&self, facility: FacilityRef<'_>, wanted: CareSet) -> Judgement {
+    /// when one is unknown and none fails. A report in `reports` that states a way in
+    /// overrides the listing (see [`Availability::getting_in`]).
+    pub fn judge(
+        &self,
+        facility: FacilityRef<'_>,
+        wanted: CareSet,
+        reports: Option<&Availability>,
+    ) -> Judgement {
+        let stated =
+            reports.map_or_else(Default::default, |table| table.getting_in(facility, wanted));
         let flag = |stated: Option<bool>, wanted: bool| match stated {
             None => Judgement::Unknown,
             Some(value) if value == wanted => Judgement::Meets,
@@ -58,21 +67,32 @@ impl GettingIn {
         };
         let mut answers = [Judgement::Meets; 4];
         if self.same_day_medication {
-            answers[0] = flag(facility.same_day_medication(), true);
+            answers[0] = flag(stated.same_day_medication(facility), true);
         }
         if self.no_counseling_requirement {
-            answers[1] = flag(facility.counseling_required(), false);
+            answers[1] = flag(stated.counseling_required(facility), false);
         }
         if self.walk_in {
-            answers[2] = match facility.walk_in() {
-                "" => Judgement::Unknown,
-                text => flag(super::yes_no(text).or(Some(true)), true),
+            answers[2] = match (stated.walk_in(), facility.walk_in()) {
+                (Some(reported), _) => flag(Some(*reported != WalkIn::No), true),
+                (None, "") => Judgement::Unknown,
+                (None, text) => flag(super::yes_no(text).or(Some(true)), true),
             };
         }
         if let Some(at) = self.walk_in_at {
-            answers[3] = match facility.schedule() {
-                Some(schedule) => schedule.walk_in_at(facility.care(), wanted, at),
-                None => match super::yes_no(facility.walk_in()) {
+            answers[3] = match (stated.walk_in(), facility.schedule()) {
+                (Some(reported), Some(schedule)) => {
+                    schedule.walk_in_at(Some(reported), facility.care(), wanted, at)
+                }
+                // Reported walk-in hours of a facility that lists no hours are in the
+                // zone of its coordinates.
+                (Some(reported), None) => {
+                    Schedule::bare(facility).walk_in_at(Some(reported), facility.care(), wanted, at)
+                }
+                (None, Some(schedule)) => {
+                    schedule.walk_in_at(schedule.walk_in(), facility.care(), wanted, at)
+                }
+                (None, None) => match super::yes_no(facility.walk_in()) {
                     Some(false) => Judgement::Fails,
                     _ => Judgement::Unknown,
                 },

@@ -34,15 +34,27 @@ impl Schedule {
         if hours.is_none() && levels.is_empty() && walk_in.is_none() {
             return None;
         }
-        let zone = time_zone(facility.timezone())
-            .or_else(|_| time_zone(zone_name_at(facility.location())))
-            .unwrap_or(TimeZone::UTC);
         Some(Schedule {
-            zone,
+            zone: zone_of(facility),
             hours,
             levels,
             walk_in,
         })
+    }
+
+    /// A schedule with no hours: only `facility`'s zone, for hours a report gives.
+    pub(crate) fn bare(facility: FacilityRef<'_>) -> Schedule {
+        Schedule {
+            zone: zone_of(facility),
+            hours: None,
+            levels: Vec::new(),
+            walk_in: None,
+        }
+    }
+
+    /// The walk-in intake the listing states.
+    pub(crate) fn walk_in(&self) -> Option<&WalkIn> {
+        self.walk_in.as_ref()
     }
 
     /// The zone the hours are in.
@@ -94,19 +106,36 @@ impl Schedule {
         }
     }
 
-    /// Whether walk-ins are taken at `at`: during the walk-in hours, or while the
-    /// facility (the levels wanted) is open when walk-ins are simply "yes".
-    pub(crate) fn walk_in_at(&self, offered: CareSet, wanted: CareSet, at: Timestamp) -> Judgement {
-        match &self.walk_in {
+    /// Whether walk-ins are taken at `at` under `walk_in` (the listing's or a report's):
+    /// during the walk-in hours, or while the facility (the levels wanted) is open when
+    /// walk-ins are simply "yes".
+    pub(crate) fn walk_in_at(
+        &self,
+        walk_in: Option<&WalkIn>,
+        offered: CareSet,
+        wanted: CareSet,
+        at: Timestamp,
+    ) -> Judgement {
+        match walk_in {
             None => Judgement::Unknown,
             Some(WalkIn::No) => Judgement::Fails,
-            Some(WalkIn::Hours(hours)) => match OpenNeed::at(at).meets(hours, &self.zone) {
-                true => Judgement::Meets,
-                false => Judgement::Fails,
-            },
+            Some(WalkIn::Hours(hours)) => {
+                match OpenNeed::at(at).meets(hours, &self.zone) {
+                    true => Judgement::Meets,
+                    false => Judgement::Fails,
+                }
+            }
             Some(WalkIn::Yes) => self.judge(offered, wanted, &OpenNeed::at(at)),
         }
     }
+}
+
+/// The zone of `facility`'s hours: its `timezone`, or the one its coordinates lie in (a
+/// missing or unknown name), or UTC where no zone is known (the open sea).
+fn zone_of(facility: FacilityRef<'_>) -> TimeZone {
+    time_zone(facility.timezone())
+        .or_else(|_| time_zone(zone_name_at(facility.location())))
+        .unwrap_or(TimeZone::UTC)
 }
 
 /// The schedules of a store's facilities, made the first time a search asks about hours,

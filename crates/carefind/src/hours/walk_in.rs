@@ -52,6 +52,42 @@ impl fmt::Display for WalkIn {
     }
 }
 
+/// Written as its text ("yes", "no" or the hours), as feeds and records carry it.
+impl serde::Serialize for WalkIn {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// Read from its text; `true` and `false` are taken as yes and no.
+///
+/// ```
+/// use carefind::hours::WalkIn;
+///
+/// let walk_in: WalkIn = serde_json::from_str("\"Mo-Fr 08:00-11:00\"").unwrap();
+/// assert_eq!(serde_json::to_string(&walk_in).unwrap(), "\"Mo-Fr 08:00-11:00\"");
+/// assert_eq!(serde_json::from_str::<WalkIn>("true").unwrap(), WalkIn::Yes);
+/// assert!(serde_json::from_str::<WalkIn>("\"soon\"").is_err());
+/// ```
+impl<'de> serde::Deserialize<'de> for WalkIn {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<WalkIn, D::Error> {
+        struct Text;
+        impl serde::de::Visitor<'_> for Text {
+            type Value = WalkIn;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("yes, no or walk-in hours")
+            }
+            fn visit_bool<E: serde::de::Error>(self, yes: bool) -> Result<WalkIn, E> {
+                Ok(if yes { WalkIn::Yes } else { WalkIn::No })
+            }
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<WalkIn, E> {
+                text.parse().map_err(E::custom)
+            }
+        }
+        deserializer.deserialize_any(Text)
+    }
+}
+
 /// `yes`/`true`/`y`/`1` and `no`/`false`/`n`/`0`, in any case; anything else is `None`.
 ///
 /// ```

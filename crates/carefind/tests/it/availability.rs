@@ -151,6 +151,48 @@ fn the_store_keeps_the_latest_report_and_every_update_across_reopening() {
     assert_eq!(history[0].received_at, received);
 }
 
+/// A store written before the ways in were kept (schema version 1) is brought up to date
+/// when opened: its reports are kept, and state no way in until one is reported.
+#[test]
+fn a_version_1_store_is_upgraded_in_place_and_keeps_its_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v1.db");
+    {
+        let old = rusqlite::Connection::open(&path).unwrap();
+        old.execute_batch(
+            "PRAGMA journal_mode=WAL;
+             CREATE TABLE current (id TEXT NOT NULL, care TEXT NOT NULL, accepting INTEGER,
+               beds_available INTEGER, beds_total INTEGER, wait_days INTEGER,
+               updated_s INTEGER NOT NULL, updated_ns INTEGER NOT NULL,
+               PRIMARY KEY (id, care)) WITHOUT ROWID;
+             CREATE TABLE history (seq INTEGER PRIMARY KEY, id TEXT NOT NULL, care TEXT NOT NULL,
+               accepting INTEGER, beds_available INTEGER, beds_total INTEGER, wait_days INTEGER,
+               updated_s INTEGER NOT NULL, updated_ns INTEGER NOT NULL,
+               received_at TEXT NOT NULL, applied INTEGER NOT NULL);
+             CREATE INDEX history_by_facility ON history (id, seq);
+             INSERT INTO current VALUES ('f1', '', 1, 2, 9, NULL, 1780000000, 0);
+             INSERT INTO history VALUES (1, 'f1', '', 1, 2, 9, NULL, 1780000000, 0, '2026-05-28T20:26:40Z', 1);
+             PRAGMA user_version = 1;",
+        )
+        .unwrap();
+    }
+    let mut store = Store::open(&path).unwrap();
+    let kept = store.current_of("f1").unwrap();
+    assert_eq!(
+        (kept[0].beds_available, kept[0].walk_in.as_ref()),
+        (Some(2), None)
+    );
+    let mut walk_in = update("f1", None, 60, 1);
+    walk_in.walk_in = Some("Mo-Fr 08:00-11:00".parse().unwrap());
+    walk_in.counseling_required = Some(false);
+    store.apply(&[walk_in.clone()], now()).unwrap();
+    drop(store);
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.current_of("f1").unwrap(), [walk_in.clone()]);
+    let history = store.history_of("f1", 5).unwrap();
+    assert_eq!((history.len(), &history[0].update), (2, &walk_in));
+}
+
 #[test]
 fn a_file_that_is_not_a_store_and_a_locked_store_say_so_and_change_nothing() {
     let dir = tempfile::tempdir().unwrap();
@@ -277,13 +319,21 @@ proptest! {
     /// reports and the same applied/stale counts.
     #[test]
     fn the_table_and_the_store_agree_on_what_is_current(
-        rows in prop::collection::vec((0..6usize, prop::option::of(0..3usize), 0..20i64, 0..9u32), 0..60),
+        rows in prop::collection::vec((0..6usize, prop::option::of(0..3usize), 0..20i64, 0..9u32, 0..4usize), 0..60),
         cut in 0..60usize,
     ) {
         let levels = [CareLevel::Iop, CareLevel::Otp, CareLevel::SoberLiving];
+        let walk_ins = [None, Some("yes"), Some("no"), Some("Mo-Fr 08:00-11:00; PH off")];
         let updates: Vec<Update> = rows
             .iter()
-            .map(|(id, care, minute, beds)| update(&format!("f{id}"), care.map(|c| levels[c]), *minute, *beds))
+            .map(|(id, care, minute, beds, ways)| {
+                let mut update = update(&format!("f{id}"), care.map(|c| levels[c]), *minute, *beds);
+                update.walk_in = walk_ins[*ways].map(|text| text.parse().unwrap());
+                update.same_day_medication = (*beds % 3 != 0).then_some(*beds % 2 == 0);
+                update.counseling_required = (*ways % 2 == 1).then_some(*beds > 4);
+                update.telehealth_intake = (*minute % 3 == 0).then_some(*ways == 0);
+                update
+            })
             .collect();
         let (first, second) = updates.split_at(cut.min(updates.len()));
         let dir = tempfile::tempdir().unwrap();

@@ -194,11 +194,46 @@ fn open(filter: &Filter, f: &Facility) -> bool {
         .is_none_or(|need| kept(hours_answer(need, filter.care, f), need.unknown))
 }
 
+/// `f` with the ways in its reports state over the listing: for each, the latest report
+/// (for the whole facility or a level asked for and offered) from the listing's day of
+/// verification on.
+fn with_reported_ways_in(filter: &Filter, f: &Facility) -> Facility {
+    let mut f = f.clone();
+    let Some(table) = filter.reports() else {
+        return f;
+    };
+    let since = f.verified.map_or(jiff::Timestamp::MIN, |day| {
+        jiff::tz::TimeZone::UTC.to_timestamp(day.into()).unwrap()
+    });
+    let mut reports: Vec<&Update> = table
+        .reports(&f.id)
+        .iter()
+        .filter(|u| u.updated_at >= since)
+        .filter(|u| {
+            filter.care.is_empty()
+                || u.care
+                    .is_none_or(|level| filter.care.contains(level) && f.care.contains(level))
+        })
+        .collect();
+    // Oldest first, so that each later statement overwrites an earlier one.
+    reports.sort_by_key(|u| u.updated_at);
+    for u in reports {
+        if let Some(walk_in) = &u.walk_in {
+            f.walk_in = walk_in.to_string();
+        }
+        f.same_day_medication = u.same_day_medication.or(f.same_day_medication);
+        f.counseling_required = u.counseling_required.or(f.counseling_required);
+        f.telehealth_intake = u.telehealth_intake.or(f.telehealth_intake);
+    }
+    f
+}
+
 fn getting_in(filter: &Filter, f: &Facility) -> bool {
     let asked = filter.getting_in_need();
     if !asked.asks_anything() {
         return true;
     }
+    let f = &with_reported_ways_in(filter, f);
     let mut answers: Vec<Option<bool>> = Vec::new();
     if asked.same_day_medication {
         answers.push(f.same_day_medication);

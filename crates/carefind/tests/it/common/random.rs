@@ -217,7 +217,9 @@ pub fn now() -> jiff::Timestamp {
 }
 
 /// Availability reports for the ids `facilities` gives, some for the whole facility and
-/// some per level, fresh and stale, with every measure sometimes missing.
+/// some per level, fresh and stale, with every measure sometimes missing; some state ways
+/// in, a few of those from the days the listings were verified on (so that listing and
+/// report each win sometimes).
 pub fn availability() -> impl Strategy<Value = Availability> {
     let one = (
         0..120usize,
@@ -226,21 +228,37 @@ pub fn availability() -> impl Strategy<Value = Availability> {
         prop::option::of(0..4u32),
         prop::option::of(0..10u32),
         0..(6 * 24i64),
+        (0..WALK_IN.len(), 0..27u8, prop::option::of(0..40i64)),
     );
     prop::collection::vec(one, 0..150).prop_map(|rows| {
-        let updates = rows
-            .into_iter()
-            .map(|(i, care, accepting, beds, wait, hours_ago)| {
-                let mut update = Update::new(
-                    facility_id(i),
-                    now() - jiff::SignedDuration::from_hours(hours_ago),
-                );
+        let updates = rows.into_iter().map(
+            |(i, care, accepting, beds, wait, hours_ago, (walk_in, flags, on_day))| {
+                let at = match on_day {
+                    Some(n) => {
+                        jiff::tz::TimeZone::UTC.to_timestamp(day(n).into()).unwrap()
+                            + jiff::SignedDuration::from_hours(hours_ago % 24 - 12)
+                    }
+                    None => now() - jiff::SignedDuration::from_hours(hours_ago),
+                };
+                let mut update = Update::new(facility_id(i), at);
                 update.care = care;
                 update.accepting = accepting;
                 update.beds_available = beds;
                 update.wait_days = wait;
+                update.walk_in = Some(WALK_IN[walk_in])
+                    .filter(|w| !w.is_empty())
+                    .map(|w| w.parse().unwrap());
+                let flag = |at: u32| match flags / 3u8.pow(at) % 3 {
+                    0 => None,
+                    1 => Some(true),
+                    _ => Some(false),
+                };
+                update.same_day_medication = flag(0);
+                update.counseling_required = flag(1);
+                update.telehealth_intake = flag(2);
                 update
-            });
+            },
+        );
         Availability::new().with(updates).table
     })
 }

@@ -6,7 +6,7 @@
 use std::io::{self, Write};
 use std::sync::Arc;
 
-use carefind::record::{AvailabilityPart, Record, Shown, columns};
+use carefind::record::{AvailabilityPart, Record, Reported, Shown, columns};
 use carefind::{Hit, Unit};
 use serde::Serialize;
 
@@ -50,7 +50,7 @@ impl Style {
     pub fn render(&self, origin_id: Option<&str>, hits: &[Hit], first_rank: usize) -> Vec<u8> {
         let mut block = Vec::with_capacity(256 * hits.len() + 64);
         let records = hits.iter().enumerate().map(|(i, hit)| {
-            let shown = self.availability.as_ref().and_then(|a| a.of(hit.facility));
+            let shown = Reported::of(self.availability.as_deref(), hit.facility);
             Record::new(
                 origin_id,
                 first_rank.saturating_add(i),
@@ -204,8 +204,7 @@ impl Style {
         }
         let distance_title = format!("{} {}", "dist", self.unit.symbol());
         let shown = |hit: &Hit| {
-            let report = self.availability.as_ref().and_then(|a| a.of(hit.facility));
-            AvailabilityPart::of(report).short()
+            AvailabilityPart::of(Reported::of(self.availability.as_deref(), hit.facility)).short()
         };
         let rows: Vec<[String; 7]> = hits
             .iter()

@@ -564,6 +564,111 @@ fn now_text() -> String {
     jiff::Timestamp::now().to_string()
 }
 
+/// Ways in that staff report (by PUT, or in a feed) override the listing's: in searches
+/// and records over HTTP, on the facility page, and on the command line.
+#[test]
+fn reported_ways_in_override_the_listing_everywhere() {
+    let dir = temp_dir();
+    let store = store_in(&dir);
+    let tokens = tokens();
+    let server = Server::start(&["--store", &store, "--tokens", tokens.path()], None);
+    // S00001 (Jacksonville) lists walk-ins and does not say whether medication can
+    // start on the first visit.
+    let near = "/v1/facilities?near=30.32102,-81.72984&within=1mi";
+    let ids = common::result_ids;
+    let (_, walk_ins) = server.get(&format!("{near}&walk_in=yes"));
+    assert!(ids(&walk_ins).contains(&"S00001".to_string()), "{walk_ins}");
+    let (_, same_day) = server.get(&format!("{near}&same_day_medication=yes"));
+    assert!(
+        !ids(&same_day).contains(&"S00001".to_string()),
+        "{same_day}"
+    );
+    let unknown_before = same_day["left_out"]["getting_in_unknown"].as_u64().unwrap();
+
+    let now = now_text();
+    let (status, body) = server.put(
+        "/v1/facilities/S00001/availability",
+        &[
+            ("Content-Type", "application/json"),
+            ("Authorization", "Bearer staff-secret"),
+        ],
+        format!(r#"{{"walk_in":"no","same_day_medication":true,"updated_at":"{now}"}}"#).as_bytes(),
+    );
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = server.put(
+        "/v1/facilities/S00001/availability",
+        &[
+            ("Content-Type", "application/json"),
+            ("Authorization", "Bearer staff-secret"),
+        ],
+        format!(r#"{{"walk_in":"Mo-Fr 8-11","updated_at":"{now}"}}"#).as_bytes(),
+    );
+    assert_eq!(
+        (status, &body["parameter"]),
+        (422, &Value::from("walk_in")),
+        "{body}"
+    );
+
+    let (_, same_day) = server.get(&format!("{near}&same_day_medication=yes"));
+    let found = &same_day["results"][0];
+    assert_eq!(found["id"], "S00001", "{same_day}");
+    assert_eq!(found["reported_same_day_medication"], true);
+    assert_eq!(found["reported_walk_in"], "no");
+    assert_eq!(
+        found["walk_in"], "yes",
+        "the listing's own word is kept apart"
+    );
+    assert!(found["ways_in_updated"].is_string(), "{found}");
+    assert_eq!(
+        same_day["left_out"]["getting_in_unknown"],
+        unknown_before - 1,
+        "{same_day}"
+    );
+    let (_, walk_ins) = server.get(&format!("{near}&walk_in=yes"));
+    assert!(
+        !ids(&walk_ins).contains(&"S00001".to_string()),
+        "{walk_ins}"
+    );
+
+    let (status, html) = server.get_text("/facility/S00001");
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("Walk-in and medication facts reported by the facility"),
+        "{html}"
+    );
+    assert!(!html.contains("Walk-ins welcome"), "reported no walk-ins");
+    assert!(html.contains("Medication on the first visit"), "{html}");
+    drop(server);
+
+    // The command line reads the same store: a way in only a report states is found.
+    let found = carefind(&[
+        "find",
+        "--near",
+        "30.32102,-81.72984",
+        "--within",
+        "1mi",
+        "--same-day-medication",
+        "--store",
+        &store,
+        "--format",
+        "csv",
+        "--fields",
+        "id,same_day_medication,reported_same_day_medication",
+    ]);
+    assert!(
+        stdout(&found).contains("S00001,,yes"),
+        "{}{}",
+        stdout(&found),
+        stderr(&found)
+    );
+    let show = carefind(&["availability", "show", "S00001", "--store", &store]);
+    assert!(
+        stdout(&show).contains("no walk-ins, same-day medication"),
+        "{}",
+        stdout(&show)
+    );
+}
+
 #[test]
 fn updates_over_http_are_scoped_checked_ordered_and_seen_by_the_next_query() {
     let dir = temp_dir();

@@ -10,7 +10,7 @@ use common::{TempFile, carefind, stderr, stdout};
 
 use carefind::{CareLevel, Filter, Index, LatLon, Query};
 
-const FIELDS: [&str; 44] = [
+const FIELDS: [&str; 49] = [
     "rank",
     "id",
     "name",
@@ -55,6 +55,11 @@ const FIELDS: [&str; 44] = [
     "beds_total",
     "wait_days",
     "availability_updated",
+    "reported_walk_in",
+    "reported_same_day_medication",
+    "reported_counseling_required",
+    "reported_telehealth_intake",
+    "ways_in_updated",
 ];
 
 /// A point near ZIP 10001, given to the binary as LAT,LON.

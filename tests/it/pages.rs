@@ -6,7 +6,6 @@
 use crate::common::app::App;
 
 use carefind_server::{Config, Pages};
-use serde_json::Value;
 
 fn app() -> App {
     App::with(Config::new().pages(Pages {
@@ -32,14 +31,7 @@ fn card_ids(html: &str) -> Vec<String> {
         .collect()
 }
 
-fn api_ids(page: &Value) -> Vec<String> {
-    page["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["id"].as_str().unwrap().to_string())
-        .collect()
-}
+use crate::common::result_ids as api_ids;
 
 #[test]
 fn results_are_the_json_apis_answer_page_by_page() {

@@ -21,14 +21,7 @@ use common::app::App;
 use common::server::{Server, request};
 use serde_json::{Value, json};
 
-fn ids(page: &Value) -> Vec<String> {
-    page["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["id"].as_str().unwrap().to_string())
-        .collect()
-}
+use common::result_ids as ids;
 
 #[test]
 fn facilities_answer_like_the_library_and_page_with_next() {

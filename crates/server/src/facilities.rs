@@ -14,7 +14,7 @@ use crate::error::{ApiError, json_body};
 use crate::media::{is_json, media_type};
 use crate::mount::Mount;
 use crate::params::{Params, pairs, refuse_repeats, unit};
-use carefind::record::{Record, Shown};
+use carefind::record::{Record, Reported, Shown};
 
 /// The facility part of every record of one index (see `Record::facility_json`), made
 /// once per dataset: escaping the same strings on every request was a tenth of the
@@ -145,7 +145,7 @@ fn answer(
         if i > 0 {
             body.push(b',');
         }
-        let report = shown.and_then(|shown| shown.of(hit.facility));
+        let report = Reported::of(shown, hit.facility);
         match (prepared, index.position_of(hit.facility)) {
             (Some(prepared), Some(position)) => {
                 let json = &prepared.json[position];
@@ -267,6 +267,6 @@ pub(crate) async fn one(
         origin: None,
     };
     let shown = Params::default().shown(shared.availability())?;
-    let report = shown.as_ref().and_then(|shown| shown.of(facility));
+    let report = Reported::of(shown.as_ref(), facility);
     Ok(json_body(&Record::new(None, 1, &hit, unit, report)))
 }

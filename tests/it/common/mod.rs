@@ -49,3 +49,13 @@ impl Drop for TempFile {
 
 #[allow(unused_imports)] // cli.rs does not read the datasets
 pub use carefind_testkit::{datasets, hsds, hsds_validator, schema_errors};
+
+/// The ids of a `/v1/facilities` answer's results, in order.
+pub fn result_ids(page: &serde_json::Value) -> Vec<String> {
+    page["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .collect()
+}

@@ -65,6 +65,11 @@ impl Server {
         request(&self.address, "GET", path, &[], b"")
     }
 
+    /// A GET answered with text (a page).
+    pub fn get_text(&self, path: &str) -> (u16, String) {
+        exchange(&self.address, "GET", path, &[], b"")
+    }
+
     pub fn post(&self, path: &str, headers: &[(&str, &str)], body: &[u8]) -> (u16, Value) {
         request(&self.address, "POST", path, headers, body)
     }
@@ -89,6 +94,18 @@ pub fn request(
     headers: &[(&str, &str)],
     body: &[u8],
 ) -> (u16, Value) {
+    let (status, body) = exchange(address, method, path, headers, body);
+    (status, serde_json::from_str(&body).unwrap_or(Value::Null))
+}
+
+/// One HTTP/1.1 exchange on a fresh connection; the body as text.
+fn exchange(
+    address: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> (u16, String) {
     let mut stream = TcpStream::connect(address).unwrap();
     stream
         .set_read_timeout(Some(Duration::from_secs(30)))
@@ -112,5 +129,5 @@ pub fn request(
         .and_then(|s| s.parse().ok())
         .unwrap_or(0);
     let body = text.split_once("\r\n\r\n").map_or("", |(_, body)| body);
-    (status, serde_json::from_str(body).unwrap_or(Value::Null))
+    (status, body.to_string())
 }

@@ -3,11 +3,12 @@
 //!
 //! ```
 //! use carefind::{Index, LatLon, Query, Unit};
-//! use carefind::record::Record;
+//! use carefind::record::{Record, Reported};
 //!
 //! let index = Index::sample();
 //! let hits = index.search(&Query::nearest(LatLon::new(40.75, -73.99)?, 1))?;
-//! let json = serde_json::to_value(Record::new(None, 1, &hits[0], Unit::Miles, None))?;
+//! let record = Record::new(None, 1, &hits[0], Unit::Miles, Reported::default());
+//! let json = serde_json::to_value(record)?;
 //! assert_eq!(json["rank"], 1);
 //! assert_eq!(json["units"], "mi");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
@@ -27,12 +28,13 @@ pub mod pathway;
 
 /// The CSV/TSV columns of [`Record::fields`], after `origin_id` in batch mode: the rank,
 /// every column of the native format, the ASAM 4th-edition levels its levels of care map
-/// to (derived), where the facility lies from the origin, then its availability.
+/// to (derived), where the facility lies from the origin, then its availability and the
+/// ways in reported.
 ///
 /// ```
 /// let columns: Vec<&str> = carefind::record::columns().collect();
 /// assert_eq!(columns[..2], ["rank", "id"]);
-/// assert_eq!(columns.last(), Some(&"availability_updated"));
+/// assert_eq!(columns.last(), Some(&"ways_in_updated"));
 /// ```
 pub fn columns() -> impl Iterator<Item = &'static str> {
     std::iter::once("rank")
@@ -67,12 +69,17 @@ pub fn spreadsheet_safe(cell: &str) -> Cow<'_, str> {
     }
 }
 
-const AVAILABILITY_COLUMNS: [&str; 5] = [
+const AVAILABILITY_COLUMNS: [&str; 10] = [
     "accepting",
     "beds_available",
     "beds_total",
     "wait_days",
     "availability_updated",
+    "reported_walk_in",
+    "reported_same_day_medication",
+    "reported_counseling_required",
+    "reported_telehealth_intake",
+    "ways_in_updated",
 ];
 
 /// The availability a search shows beside its results: the table it read, the levels it
@@ -103,6 +110,15 @@ impl Shown {
         self.table.shown(facility, self.care, &self.need)
     }
 
+    /// Everything a record shows of the table for `facility`: the report shown, and the
+    /// reports that state its ways in.
+    pub fn reported<'a>(&'a self, facility: FacilityRef<'_>) -> Reported<'a> {
+        Reported {
+            shown: self.of(facility),
+            ways_in: self.table.getting_in(facility, self.care),
+        }
+    }
+
     /// The same, for the levels `care`.
     pub fn for_levels(&self, care: CareSet) -> Shown {
         Shown {
@@ -113,47 +129,97 @@ impl Shown {
     }
 }
 
-/// A report's measures as records show them; all empty (null) when there is none.
+/// What a record shows of an availability table for one facility (see
+/// [`Shown::reported`]); nothing by default.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Reported<'a> {
+    /// The report shown: the best fresh one that meets the search's need.
+    pub shown: Option<&'a Update>,
+    /// The reports that state the facility's ways in over its listing.
+    pub ways_in: crate::availability::Stated<'a>,
+}
+
+impl<'a> Reported<'a> {
+    /// What `shown` reports of `facility`; nothing when no table was read.
+    pub fn of(shown: Option<&'a Shown>, facility: FacilityRef<'_>) -> Self {
+        shown.map_or_else(Reported::default, |shown| shown.reported(facility))
+    }
+
+    /// Only `report` shown, no way in reported.
+    pub fn report(report: Option<&'a Update>) -> Self {
+        Reported {
+            shown: report,
+            ways_in: Default::default(),
+        }
+    }
+}
+
+/// A report's measures as records show them, then the ways in reports state (apart from
+/// the listing's own, in the native columns); all empty (null) when there is none.
 ///
 /// ```
-/// use carefind::record::AvailabilityPart;
-/// assert_eq!(AvailabilityPart::of(None).short(), "");
+/// use carefind::record::{AvailabilityPart, Reported};
+/// assert_eq!(AvailabilityPart::of(Reported::default()).short(), "");
 /// ```
 #[derive(Clone, Copy, Default, Serialize)]
-pub struct AvailabilityPart {
+pub struct AvailabilityPart<'a> {
     accepting: Option<bool>,
     beds_available: Option<u32>,
     beds_total: Option<u32>,
     wait_days: Option<u32>,
     availability_updated: Option<jiff::Timestamp>,
+    reported_walk_in: Option<&'a crate::hours::WalkIn>,
+    reported_same_day_medication: Option<bool>,
+    reported_counseling_required: Option<bool>,
+    reported_telehealth_intake: Option<bool>,
+    ways_in_updated: Option<jiff::Timestamp>,
 }
 
-impl AvailabilityPart {
-    /// The measures of `report`.
-    pub fn of(report: Option<&Update>) -> Self {
-        report.map_or_else(AvailabilityPart::default, |report| AvailabilityPart {
-            accepting: report.accepting,
-            beds_available: report.beds_available,
-            beds_total: report.beds_total,
-            wait_days: report.wait_days,
-            availability_updated: Some(report.updated_at),
-        })
+impl<'a> AvailabilityPart<'a> {
+    /// The measures of the report shown and the ways in reported.
+    pub fn of(reported: Reported<'a>) -> Self {
+        let ways = reported.ways_in;
+        let mut part = reported
+            .shown
+            .map_or_else(AvailabilityPart::default, |report| AvailabilityPart {
+                accepting: report.accepting,
+                beds_available: report.beds_available,
+                beds_total: report.beds_total,
+                wait_days: report.wait_days,
+                availability_updated: Some(report.updated_at),
+                ..AvailabilityPart::default()
+            });
+        part.reported_walk_in = ways.walk_in();
+        part.reported_same_day_medication =
+            ways.same_day_medication.and_then(|r| r.same_day_medication);
+        part.reported_counseling_required =
+            ways.counseling_required.and_then(|r| r.counseling_required);
+        part.reported_telehealth_intake = ways.telehealth_intake.and_then(|r| r.telehealth_intake);
+        part.ways_in_updated = ways.updated_at();
+        part
     }
 
-    fn fields(&self) -> [String; 5] {
+    fn fields(&self) -> [String; AVAILABILITY_COLUMNS.len()] {
         let count = |n: Option<u32>| n.map(|n| n.to_string()).unwrap_or_default();
+        let flag = |flag: Option<bool>| match flag {
+            Some(true) => "yes".to_string(),
+            Some(false) => "no".to_string(),
+            None => String::new(),
+        };
+        let time = |at: Option<jiff::Timestamp>| at.map(|at| at.to_string()).unwrap_or_default();
         [
-            match self.accepting {
-                Some(true) => "yes".into(),
-                Some(false) => "no".into(),
-                None => String::new(),
-            },
+            flag(self.accepting),
             count(self.beds_available),
             count(self.beds_total),
             count(self.wait_days),
-            self.availability_updated
-                .map(|at| at.to_string())
+            time(self.availability_updated),
+            self.reported_walk_in
+                .map(ToString::to_string)
                 .unwrap_or_default(),
+            flag(self.reported_same_day_medication),
+            flag(self.reported_counseling_required),
+            flag(self.reported_telehealth_intake),
+            time(self.ways_in_updated),
         ]
     }
 
@@ -219,20 +285,20 @@ pub struct Record<'a> {
     distance: Option<f64>,
     units: &'static str,
     bearing_deg: Option<f64>,
-    /// The availability report's measures.
+    /// The availability report's measures, and the ways in reported.
     #[serde(flatten)]
-    pub availability: AvailabilityPart,
+    pub availability: AvailabilityPart<'a>,
 }
 
 impl<'a> Record<'a> {
-    /// The record of `hit`, ranked `rank`, its distance in `unit`, with the availability
-    /// report shown for it; `origin_id` names the origin of a batch row.
+    /// The record of `hit`, ranked `rank`, its distance in `unit`, with what the
+    /// availability table reports of it; `origin_id` names the origin of a batch row.
     pub fn new(
         origin_id: Option<&'a str>,
         rank: usize,
         hit: &Hit<'a>,
         unit: Unit,
-        availability: Option<&Update>,
+        reported: Reported<'a>,
     ) -> Self {
         let f = hit.facility;
         Record {
@@ -277,7 +343,7 @@ impl<'a> Record<'a> {
             distance: hit.distance().map(|d| round(d.in_unit(unit), 3)),
             units: unit.symbol(),
             bearing_deg: hit.bearing_deg().map(|b| round(b, 1)),
-            availability: AvailabilityPart::of(availability),
+            availability: AvailabilityPart::of(reported),
         }
     }
 
@@ -308,13 +374,13 @@ impl<'a> Record<'a> {
 /// What a record's JSON says of the query: the distance and bearing from the origin, and
 /// the availability shown.
 #[derive(Serialize)]
-struct QueryPart {
+struct QueryPart<'a> {
     distance_m: Option<f64>,
     distance: Option<f64>,
     units: &'static str,
     bearing_deg: Option<f64>,
     #[serde(flatten)]
-    availability: AvailabilityPart,
+    availability: AvailabilityPart<'a>,
 }
 
 impl Record<'_> {
@@ -327,8 +393,14 @@ impl Record<'_> {
             distance_m: None,
             origin: None,
         };
-        let json = serde_json::to_string(&Record::new(None, 0, &hit, Unit::Miles, None))
-            .expect("records serialize");
+        let json = serde_json::to_string(&Record::new(
+            None,
+            0,
+            &hit,
+            Unit::Miles,
+            Reported::default(),
+        ))
+        .expect("records serialize");
         let start = json.find(",\"id\":").map_or(0, |at| at + 1);
         let end = json.rfind(",\"distance_m\":").unwrap_or(json.len());
         json[start..end].to_string()
@@ -341,7 +413,7 @@ impl Record<'_> {
         facility_json: &str,
         hit: &Hit,
         unit: Unit,
-        availability: Option<&Update>,
+        reported: Reported<'_>,
     ) {
         out.extend_from_slice(b"{\"rank\":");
         out.extend_from_slice(rank.to_string().as_bytes());
@@ -352,7 +424,7 @@ impl Record<'_> {
             distance: hit.distance().map(|d| round(d.in_unit(unit), 3)),
             units: unit.symbol(),
             bearing_deg: hit.bearing_deg().map(|b| round(b, 1)),
-            availability: AvailabilityPart::of(availability),
+            availability: AvailabilityPart::of(reported),
         };
         let start = out.len();
         serde_json::to_writer(&mut *out, &query).expect("numbers serialize");
@@ -380,12 +452,25 @@ mod tests {
             for unit in [Unit::Miles, Unit::Kilometers] {
                 let mut report = Update::new(hit.facility.id(), jiff::Timestamp::UNIX_EPOCH);
                 report.beds_available = Some(i as u32);
-                let report = (i % 2 == 0).then_some(&report);
+                report.walk_in = (i % 3 == 0).then_some(crate::hours::WalkIn::Yes);
+                report.same_day_medication = (i % 5 == 0).then_some(true);
+                let table = crate::availability::Availability::new()
+                    .with([report.clone()])
+                    .table;
+                let shown = Shown {
+                    table: std::sync::Arc::new(table),
+                    care: crate::CareSet::EMPTY,
+                    need: crate::availability::Need::at(jiff::Timestamp::UNIX_EPOCH),
+                };
+                let reported = match i % 2 {
+                    0 => shown.reported(hit.facility),
+                    _ => Reported::default(),
+                };
                 let expected =
-                    serde_json::to_vec(&Record::new(None, i + 1, hit, unit, report)).unwrap();
+                    serde_json::to_vec(&Record::new(None, i + 1, hit, unit, reported)).unwrap();
                 let mut written = Vec::new();
                 let prepared = Record::facility_json(hit.facility);
-                Record::write_prepared(&mut written, i + 1, &prepared, hit, unit, report);
+                Record::write_prepared(&mut written, i + 1, &prepared, hit, unit, reported);
                 assert_eq!(
                     String::from_utf8(written).unwrap(),
                     String::from_utf8(expected).unwrap()
@@ -399,7 +484,7 @@ mod tests {
         let index = crate::Index::sample();
         let origin = crate::LatLon::new(40.0, -75.0).unwrap();
         let hits = index.search(&crate::Query::nearest(origin, 1)).unwrap();
-        let record = Record::new(None, 1, &hits[0], Unit::Miles, None);
+        let record = Record::new(None, 1, &hits[0], Unit::Miles, Reported::default());
         assert_eq!(record.fields().len(), columns().count());
         let json = serde_json::to_value(&record).unwrap();
         let mut keys: Vec<&str> = json

@@ -1,7 +1,8 @@
 //! A facility as a card: what a person needs to decide and to call, in words.
 
-use carefind::availability::Update;
-use carefind::record::Shown;
+use carefind::availability::{Stated, Update};
+use carefind::hours::WalkIn;
+use carefind::record::{Reported, Shown};
 use carefind::{CareSet, FacilityRef, Hit, Unit};
 use jiff::Timestamp;
 use maud::{Markup, html};
@@ -236,7 +237,7 @@ pub fn card(
                 (ways(f, lang))
                 p { span.label { (text.levels) ": " } (levels(f.care(), lang)) }
                 (report_line(shown, f, lang, now))
-                (getting_in(f, lang, now))
+                (getting_in(f, Reported::of(shown, f).ways_in, lang, now))
                 @if !others.is_empty() {
                     p.also {
                         span.label { (text.also_listed) ": " }
@@ -338,24 +339,27 @@ pub fn source_line<'f>(
 }
 
 /// Open now (until when) or closed now, in the facility's own time zone, when it lists
-/// hours; and the ways in its listing states, in plain words. Nothing is said of what the
-/// listing does not state.
-pub fn getting_in(f: FacilityRef<'_>, lang: Lang, now: Timestamp) -> Markup {
+/// hours; and the ways in its listing states (or `ways`, reports that state them over
+/// it), in plain words. Nothing is said of what neither states.
+pub fn getting_in(f: FacilityRef<'_>, ways: Stated<'_>, lang: Lang, now: Timestamp) -> Markup {
     let text = lang.text();
     let week = carefind::hours::week_of(f, now);
-    let walk_in = f.walk_in();
+    let walk_in = ways.walk_in_of(f);
     let badges: Vec<&str> = [
         (
-            !walk_in.is_empty() && carefind::hours::yes_no(walk_in) != Some(false),
+            walk_in.is_some_and(|walk_in| walk_in != WalkIn::No),
             text.badge_walk_in,
         ),
-        (f.same_day_medication() == Some(true), text.badge_same_day),
         (
-            f.counseling_required() == Some(false),
+            ways.same_day_medication(f) == Some(true),
+            text.badge_same_day,
+        ),
+        (
+            ways.counseling_required(f) == Some(false),
             text.badge_no_counseling,
         ),
         (
-            f.telehealth_intake() == Some(true),
+            ways.telehealth_intake(f) == Some(true),
             text.badge_telehealth_intake,
         ),
     ]

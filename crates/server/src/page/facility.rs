@@ -5,6 +5,9 @@ use std::sync::Arc;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use carefind::availability::Stated;
+use carefind::hours::WalkIn;
+use carefind::record::Reported;
 use carefind::{CredentialKind, FacilityRef, Status};
 use jiff::Timestamp;
 use maud::{Markup, html};
@@ -47,6 +50,7 @@ fn page_of(shared: &Shared, mount: &Mount, id: &str, lang: Lang) -> Response {
         Status::Closed => Some(text.status_closed),
     };
     let list = |items: Vec<&str>| or_not_listed(items.join(", "));
+    let ways = Reported::of(shown.as_ref(), f).ways_in;
     let body = html! {
         h1 { (f.name()) }
         @if !f.name2().is_empty() { p { (f.name2()) } }
@@ -76,9 +80,12 @@ fn page_of(shared: &Shared, mount: &Mount, id: &str, lang: Lang) -> Response {
                     None => (or_not_listed(f.website().to_string())),
                 }
             }
-            dt { (text.hours) } dd { (hours(f, lang)) }
-            @for (label, said) in getting_in_facts(f, lang) {
+            dt { (text.hours) } dd { (hours(f, ways, lang)) }
+            @for (label, said) in getting_in_facts(f, ways, lang) {
                 dt { (label) } dd { (said) }
+            }
+            @if let Some(at) = ways.updated_at() {
+                dt { (text.ways_in_reported) } dd { (cards::ago(at, Timestamp::now(), lang)) }
             }
             dt { (text.levels) } dd { (or_not_listed(cards::levels(f.care(), lang))) }
             @let asam = carefind::asam::of_care(f.care());
@@ -151,7 +158,7 @@ pub(crate) async fn show(
 
 /// The week's hours from today, in the facility's own time zone, today marked; the
 /// levels' own hours after them; or that they are not listed.
-fn hours(f: FacilityRef<'_>, lang: Lang) -> Markup {
+fn hours(f: FacilityRef<'_>, ways: Stated<'_>, lang: Lang) -> Markup {
     let text = lang.text();
     let now = Timestamp::now();
     let Some(week) = carefind::hours::week_of(f, now) else {
@@ -165,7 +172,7 @@ fn hours(f: FacilityRef<'_>, lang: Lang) -> Markup {
         )
     };
     html! {
-        (cards::getting_in(f, lang, now))
+        (cards::getting_in(f, ways, lang, now))
         table.hours {
             caption { (text.times_in) " " (week.zone) "." }
             tbody {
@@ -191,8 +198,12 @@ fn hours(f: FacilityRef<'_>, lang: Lang) -> Markup {
 }
 
 /// Walk-in intake, medication on the first visit, counseling and intake by phone, each
-/// as the listing states it or "not stated".
-fn getting_in_facts(f: FacilityRef<'_>, lang: Lang) -> Vec<(&'static str, String)> {
+/// as the listing (or a later report) states it, or "not stated".
+fn getting_in_facts(
+    f: FacilityRef<'_>,
+    ways: Stated<'_>,
+    lang: Lang,
+) -> Vec<(&'static str, String)> {
     let text = lang.text();
     let said = |flag: Option<bool>| {
         match flag {
@@ -202,18 +213,19 @@ fn getting_in_facts(f: FacilityRef<'_>, lang: Lang) -> Vec<(&'static str, String
         }
         .to_string()
     };
-    let walk_in = match f.walk_in() {
-        "" => text.not_stated.to_string(),
-        written => match carefind::hours::yes_no(written) {
-            Some(true) => text.walk_in_while_open.to_string(),
-            Some(false) => text.no.to_string(),
-            None => format!("{} {written}", text.walk_in_hours),
-        },
+    let walk_in = match ways.walk_in_of(f) {
+        None => text.not_stated.to_string(),
+        Some(WalkIn::Yes) => text.walk_in_while_open.to_string(),
+        Some(WalkIn::No) => text.no.to_string(),
+        Some(WalkIn::Hours(hours)) => format!("{} {hours}", text.walk_in_hours),
     };
     vec![
         (text.walk_in_label, walk_in),
-        (text.same_day_label, said(f.same_day_medication())),
-        (text.counseling_label, said(f.counseling_required())),
-        (text.telehealth_intake_label, said(f.telehealth_intake())),
+        (text.same_day_label, said(ways.same_day_medication(f))),
+        (text.counseling_label, said(ways.counseling_required(f))),
+        (
+            text.telehealth_intake_label,
+            said(ways.telehealth_intake(f)),
+        ),
     ]
 }

@@ -9,7 +9,7 @@ use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use carefind::analysis::duplicates::group;
-use carefind::record::{Record, Shown, columns, spreadsheet_safe};
+use carefind::record::{Record, Reported, Shown, columns, spreadsheet_safe};
 use carefind::{CareSet, Unit};
 use jiff::Timestamp;
 use maud::html;
@@ -119,7 +119,7 @@ fn spreadsheet(found: &Found, shown: Option<&Shown>) -> Response {
     let mut writer = csv::Writer::from_writer(Vec::with_capacity(1024 * found.hits.len() + 512));
     let mut written = writer.write_record(columns());
     for (i, hit) in found.hits.iter().enumerate() {
-        let report = shown.and_then(|shown| shown.of(hit.facility));
+        let report = Reported::of(shown, hit.facility);
         let record = Record::new(None, i + 1, hit, Unit::Miles, report);
         let fields = record.fields();
         written = written.and_then(|()| {

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::{Record, Shown};
+use super::{Record, Reported, Shown};
 use crate::analysis::pathway::{Pathway, PathwayQuery, Stage};
 use crate::{Distance, Hit, Unit};
 
@@ -53,7 +53,10 @@ pub fn document<'a>(
     shown: Option<&'a Shown>,
 ) -> Document<'a> {
     let report = |hit: &Hit<'a>, care: crate::CareSet| {
-        shown.and_then(|shown| shown.table.shown(hit.facility, care, &shown.need))
+        shown.map_or_else(Reported::default, |shown| Reported {
+            shown: shown.table.shown(hit.facility, care, &shown.need),
+            ways_in: shown.table.getting_in(hit.facility, care),
+        })
     };
     Document {
         from: query.from.map(Stage::name),

@@ -13,22 +13,15 @@ use std::time::Duration;
 
 use carefind::availability::feed::{self, Check, FeedFormat};
 use carefind::availability::{Availability, Need, Update};
-use carefind::{CareGroup, Filter, Index, LatLon, Query};
+use carefind::{CareGroup, Filter, Index, LatLon};
 use criterion::{Criterion, criterion_group, criterion_main};
+
+mod common;
 
 const AS_OF: &str = "2026-06-01T12:00:00Z";
 
 fn origins() -> Vec<LatLon> {
-    let mut state = 0x2545_F491_4F6C_DD1Du64;
-    let mut unit = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        (state >> 11) as f64 / (1u64 << 53) as f64
-    };
-    (0..1024)
-        .map(|_| LatLon::new(25.0 + 24.0 * unit(), -124.0 + 57.0 * unit()).unwrap())
-        .collect()
+    common::us_points(0x2545_F491_4F6C_DD1D, 1024)
 }
 
 fn availability(c: &mut Criterion) {
@@ -84,19 +77,7 @@ fn availability(c: &mut Criterion) {
     let mut group = c.benchmark_group("availability");
     group.measurement_time(Duration::from_secs(5));
     for (name, filter) in cases {
-        let queries: Vec<Query> = origins
-            .iter()
-            .map(|origin| Query::nearest(*origin, 10).filter(filter.clone()))
-            .collect();
-        let mut hits = Vec::new();
-        let mut i = 0;
-        group.bench_function(name, |b| {
-            b.iter(|| {
-                i = (i + 1) % queries.len();
-                index.search_into(&queries[i], &mut hits).unwrap();
-                black_box(hits.len())
-            })
-        });
+        common::nearest10(&mut group, name, &index, &origins, &filter);
     }
     // The writer's step after each commit: the next table from the current one and the
     // commit's updates (16, as 16 clients' requests committed together).

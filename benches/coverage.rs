@@ -13,6 +13,7 @@ use carefind::analysis::coverage::{self, CoverageQuery, Origin};
 use carefind::{Index, LatLon};
 use criterion::{Criterion, criterion_group, criterion_main};
 
+mod common;
 #[allow(dead_code)]
 #[path = "../examples/generate_sample.rs"]
 mod generate_sample;
@@ -33,19 +34,10 @@ fn origins() -> Vec<Origin> {
             .collect();
     }
     eprintln!("zcta_population_2010.csv not found: 33,000 synthetic origins instead");
-    let mut state = 0x9E37_79B9_7F4A_7C15u64;
-    let mut unit = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        (state >> 11) as f64 / (1u64 << 53) as f64
-    };
-    (0..33_000)
-        .map(|i| {
-            let point =
-                LatLon::new(25.0 + 24.0 * unit(), -124.0 + 57.0 * unit()).expect("in the US");
-            Origin::new(i.to_string(), point, 1.0)
-        })
+    common::us_points(0x9E37_79B9_7F4A_7C15, 33_000)
+        .into_iter()
+        .enumerate()
+        .map(|(i, point)| Origin::new(i.to_string(), point, 1.0))
         .collect()
 }
 

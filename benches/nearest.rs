@@ -4,20 +4,13 @@
 use std::hint::black_box;
 
 use carefind::{CareLevel, Distance, Filter, Index, LatLon, Query};
+mod common;
+
 use criterion::{Criterion, criterion_group, criterion_main};
 
 /// Fixed pseudo-random origins over the contiguous US.
 fn origins(count: usize) -> Vec<LatLon> {
-    let mut state: u64 = 0x0123_4567_89AB_CDEF;
-    let mut unit = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        (state >> 11) as f64 / (1u64 << 53) as f64
-    };
-    (0..count)
-        .map(|_| LatLon::new(25.0 + 24.0 * unit(), -124.0 + 57.0 * unit()).unwrap())
-        .collect()
+    common::us_points(0x0123_4567_89AB_CDEF, count)
 }
 
 fn brute_force_nearest(

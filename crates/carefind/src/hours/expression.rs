@@ -183,6 +183,27 @@ fn regular_monday() -> Date {
     monday
 }
 
+/// A wall time with what the compiled week needs of it, worked out once: a search asks
+/// about the same instant in the same zone for facility after facility.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Moment {
+    pub(crate) wall: DateTime,
+    /// The week's minute (from Monday 00:00).
+    minute: u16,
+    /// Whether the day is a holiday or near one (see `holidays::irregular`).
+    irregular: bool,
+}
+
+impl Moment {
+    pub(crate) fn of(wall: DateTime) -> Moment {
+        Moment {
+            wall,
+            minute: minute_of_week(wall),
+            irregular: irregular(wall.date()),
+        }
+    }
+}
+
 /// The week's minute of `at` (from Monday 00:00).
 fn minute_of_week(at: DateTime) -> u16 {
     let day = at.weekday().to_monday_zero_offset() as u16;
@@ -246,9 +267,14 @@ impl Hours {
 
     /// Whether the hours say open at the local wall time `at`.
     pub fn is_open(&self, at: DateTime) -> bool {
+        self.is_open_at(&Moment::of(at))
+    }
+
+    /// [`Hours::is_open`] of a moment worked out already.
+    pub(crate) fn is_open_at(&self, at: &Moment) -> bool {
         match &self.week {
-            Some(week) if !irregular(at.date()) => span_at(week, minute_of_week(at)).is_some(),
-            _ => self.evaluator.is_open(naive(at)),
+            Some(week) if !at.irregular => span_at(week, at.minute).is_some(),
+            _ => self.evaluator.is_open(naive(at.wall)),
         }
     }
 
@@ -303,21 +329,26 @@ impl Hours {
     /// # Ok::<(), carefind::hours::HoursError>(())
     /// ```
     pub fn open_minutes(&self, day: Date, from: u16, to: u16) -> u32 {
+        self.open_minutes_at(&Moment::of(day.at(0, 0, 0, 0)), from, to)
+    }
+
+    /// [`Hours::open_minutes`] of the day whose midnight is `day`, worked out already.
+    pub(crate) fn open_minutes_at(&self, day: &Moment, from: u16, to: u16) -> u32 {
         let to = to.min(1440);
         if from >= to {
             return 0;
         }
         if let Some(week) = &self.week
-            && !irregular(day)
+            && !day.irregular
         {
-            let base = day.weekday().to_monday_zero_offset() as u16 * 1440;
+            let base = day.minute;
             let (from, to) = (base + from, base + to);
             return week
                 .iter()
                 .map(|span| u32::from(span.1.min(to).saturating_sub(span.0.max(from))))
                 .sum();
         }
-        self.open_ranges(day, from, to)
+        self.open_ranges(day.wall.date(), from, to)
             .map(|(start, end)| u32::from(end - start))
             .sum()
     }

@@ -3,11 +3,11 @@
 
 use std::fmt;
 
-use jiff::civil::{Date, DateTime, Weekday};
+use jiff::civil::{DateTime, Weekday};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Span, Timestamp};
 
-use super::expression::Hours;
+use super::expression::{Hours, Moment};
 use crate::availability::Unknown;
 
 /// Evenings, for [`When::Evening`]: from 17:00 to 22:00 (minutes from midnight).
@@ -227,31 +227,42 @@ impl OpenNeed {
 
     /// Whether `hours`, kept in `zone`, meet every [`When`] of the need.
     pub fn meets(&self, hours: &Hours, zone: &TimeZone) -> bool {
+        self.meets_in(hours, zone, false)
+    }
+
+    /// [`OpenNeed::meets`], for zones of the bundled database (`remember`): the wall time
+    /// of an instant in a zone is then remembered by the zone's name, as the next
+    /// facility asked about is most often in the same zone, and converting cost more
+    /// than the rest of the test. (A zone made by a program may reuse a bundled name
+    /// with other rules: those are not remembered.)
+    pub(crate) fn meets_in(&self, hours: &Hours, zone: &TimeZone, remember: bool) -> bool {
+        let coming_days = || match remember {
+            true => days_in(zone, self.now),
+            false => days_of(zone, self.now),
+        };
         self.when.iter().all(|when| match *when {
+            When::At(at) if remember && self.open_for <= SignedDuration::ZERO => {
+                hours.is_open_at(&moment_in(zone, at))
+            }
             When::At(at) => self.open_from(hours, zone, at),
             When::Local(at) => zone
                 .to_ambiguous_timestamp(at)
                 .compatible()
                 .is_ok_and(|at| self.open_from(hours, zone, at)),
-            When::On(days) => self
-                .coming_days(zone)
-                .any(|day| days.contains(day.weekday()) && hours.open_minutes(day, 0, 1440) > 0),
+            When::On(days) => coming_days().iter().any(|day| {
+                days.contains(day.wall.weekday()) && hours.open_minutes_at(day, 0, 1440) > 0
+            }),
             When::Evening => {
-                self.coming_days(zone)
-                    .filter(|day| day.weekday().to_monday_zero_offset() < 5)
-                    .filter(|day| hours.open_minutes(*day, EVENING.0, EVENING.1) >= EVENING_MINUTES)
+                coming_days()
+                    .iter()
+                    .filter(|day| day.wall.weekday().to_monday_zero_offset() < 5)
+                    .filter(|day| {
+                        hours.open_minutes_at(day, EVENING.0, EVENING.1) >= EVENING_MINUTES
+                    })
                     .count()
                     >= EVENINGS
             }
         })
-    }
-
-    /// Today and the six days after it, in `zone`.
-    fn coming_days(&self, zone: &TimeZone) -> impl Iterator<Item = Date> {
-        zone.to_datetime(self.now)
-            .date()
-            .series(Span::new().days(1))
-            .take(7)
     }
 
     fn open_from(&self, hours: &Hours, zone: &TimeZone, at: Timestamp) -> bool {
@@ -260,6 +271,64 @@ impl OpenNeed {
             _ => hours.is_open(zone.to_datetime(at)),
         }
     }
+}
+
+/// What was last worked out for a zone (by name) and an instant, on one thread.
+type Remembered<T> = std::cell::RefCell<Option<(String, Timestamp, T)>>;
+
+thread_local! {
+    /// The moment an instant is in a zone: see [`moment_in`].
+    static LAST_MOMENT: Remembered<Moment> = const { std::cell::RefCell::new(None) };
+    /// The seven days from an instant in a zone: see [`days_in`].
+    static LAST_DAYS: Remembered<[Moment; 7]> = const { std::cell::RefCell::new(None) };
+}
+
+/// `make(zone, at)`, or what it made last on this thread for the same zone (a zone of
+/// the bundled database, named) and instant.
+fn remembered<T: Copy>(
+    last: &'static std::thread::LocalKey<Remembered<T>>,
+    zone: &TimeZone,
+    at: Timestamp,
+    make: impl FnOnce() -> T,
+) -> T {
+    let Some(name) = zone.iana_name() else {
+        return make();
+    };
+    last.with_borrow_mut(|last| match last {
+        Some((last_name, last_at, value)) if *last_at == at && last_name == name => *value,
+        _ => {
+            let value = make();
+            match last {
+                Some((last_name, last_at, last_value)) => {
+                    last_name.clear();
+                    last_name.push_str(name);
+                    (*last_at, *last_value) = (at, value);
+                }
+                None => *last = Some((name.to_string(), at, value)),
+            }
+            value
+        }
+    })
+}
+
+/// The moment `at` is in `zone`, a zone of the bundled database.
+fn moment_in(zone: &TimeZone, at: Timestamp) -> Moment {
+    remembered(&LAST_MOMENT, zone, at, || Moment::of(zone.to_datetime(at)))
+}
+
+/// [`days_of`], for a zone of the bundled database.
+fn days_in(zone: &TimeZone, now: Timestamp) -> [Moment; 7] {
+    remembered(&LAST_DAYS, zone, now, || days_of(zone, now))
+}
+
+/// The midnights of today and the six days after it in `zone` as of `now`.
+fn days_of(zone: &TimeZone, now: Timestamp) -> [Moment; 7] {
+    let today = zone.to_datetime(now).date();
+    let mut days = [Moment::of(today.at(0, 0, 0, 0)); 7];
+    for (day, date) in days.iter_mut().zip(today.series(Span::new().days(1))) {
+        *day = Moment::of(date.at(0, 0, 0, 0));
+    }
+    days
 }
 
 /// Whether `hours`, kept in `zone`, are open at every instant from `start` until `end`

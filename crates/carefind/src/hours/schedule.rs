@@ -82,7 +82,7 @@ impl Schedule {
     pub(crate) fn judge(&self, offered: CareSet, wanted: CareSet, need: &OpenNeed) -> Judgement {
         let mut unknown = false;
         let mut judge = |hours: Option<&Hours>| match hours {
-            Some(hours) => need.meets(hours, &self.zone),
+            Some(hours) => need.meets_in(hours, &self.zone, true),
             None => {
                 unknown = true;
                 false
@@ -93,7 +93,7 @@ impl Schedule {
                 || self
                     .levels
                     .iter()
-                    .any(|(_, hours)| need.meets(hours, &self.zone))
+                    .any(|(_, hours)| need.meets_in(hours, &self.zone, true))
         } else {
             (offered & wanted)
                 .iter()
@@ -120,7 +120,7 @@ impl Schedule {
             None => Judgement::Unknown,
             Some(WalkIn::No) => Judgement::Fails,
             Some(WalkIn::Hours(hours)) => {
-                match OpenNeed::at(at).meets(hours, &self.zone) {
+                match OpenNeed::at(at).meets_in(hours, &self.zone, true) {
                     true => Judgement::Meets,
                     false => Judgement::Fails,
                 }

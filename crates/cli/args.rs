@@ -942,6 +942,9 @@ pub enum AvailabilityCommand {
     Show(AvailabilityShowArgs),
     /// The current availability, in the feed's columns (an export is itself a valid feed).
     Export(AvailabilityExportArgs),
+    /// Whether each facility kept its availability current: days updated, the longest
+    /// gap, and noncompliance under a rule (Colorado's by default).
+    Compliance(AvailabilityComplianceArgs),
 }
 
 /// The store every `availability` command works on.
@@ -990,6 +993,68 @@ pub struct AvailabilityImportArgs {
     /// List at most N problems (the tally counts them all)
     #[arg(long, value_name = "N", default_value_t = 50)]
     pub max_problems: usize,
+
+    /// Who sent the feed, kept with every update it applies (a role or a system, such as
+    /// feed:state-registry; letters, digits and - _ . : /)
+    #[arg(long, value_name = "LABEL")]
+    pub label: Option<String>,
+}
+
+const AVAILABILITY_COMPLIANCE_EXAMPLES: &str = "\
+Examples:
+  carefind availability compliance --store availability.db --data merged.csv
+  carefind availability compliance --store demo.db --since 2026-05-01 --until 2026-05-31 --format json
+
+One row per facility of the directory, those that never updated included: days in the
+window, days with at least one update (in the facility's own time zone), the longest run of
+days without one, the most days without one in a calendar month, whether the rule finds it
+noncompliant, and its latest report with the label of who sent it. The colorado rule
+(C.R.S. 27-60-104.5): 2 or more consecutive days, or 5 or more days in a month, without an
+update; --max-gap-days and --max-missed-in-month change its two numbers. A summary by state
+and by label goes to stderr (in the document with --format json). Exit 0 when every facility
+complies, 1 when one does not.";
+
+/// The arguments of `carefind availability compliance`.
+#[derive(Debug, Args)]
+#[command(after_help = AVAILABILITY_COMPLIANCE_EXAMPLES)]
+pub struct AvailabilityComplianceArgs {
+    #[command(flatten)]
+    pub store: StoreArg,
+
+    /// The directory whose facilities are judged; without it, the embedded sample
+    #[arg(long, value_name = "FILE")]
+    pub data: Option<String>,
+
+    /// The first day of the window [default: 30 days before --until]
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<jiff::civil::Date>,
+
+    /// The last day of the window [default: yesterday, in UTC]
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<jiff::civil::Date>,
+
+    /// The rule noncompliance is judged by
+    #[arg(long, value_enum, default_value_t = RuleArg::Colorado)]
+    pub rule: RuleArg,
+
+    /// Consecutive days without an update that make a facility noncompliant [colorado: 2]
+    #[arg(long, value_name = "DAYS")]
+    pub max_gap_days: Option<u32>,
+
+    /// Days without an update in a calendar month that make it noncompliant [colorado: 5]
+    #[arg(long, value_name = "DAYS")]
+    pub max_missed_in_month: Option<u32>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = FeedFormatArg::Csv)]
+    pub format: FeedFormatArg,
+}
+
+/// The compliance rules carefind knows by name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RuleArg {
+    /// Colorado's: 2 or more consecutive days, or 5 or more days in a month, without an update
+    Colorado,
 }
 
 /// How a feed is written.

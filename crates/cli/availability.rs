@@ -27,6 +27,7 @@ pub fn run(command: &AvailabilityCommand) -> Result<Outcome, Failure> {
         AvailabilityCommand::Import(args) => import(args),
         AvailabilityCommand::Show(args) => show(args),
         AvailabilityCommand::Export(args) => export(args),
+        AvailabilityCommand::Compliance(args) => crate::compliance::run(args),
     }
 }
 
@@ -89,7 +90,7 @@ pub fn filter(filter: Filter, shown: Option<&Arc<Shown>>) -> Filter {
 }
 
 /// A store that must exist already (queries never create one).
-fn open_existing(path: &Path) -> Result<Store, Failure> {
+pub fn open_existing(path: &Path) -> Result<Store, Failure> {
     if !path.exists() {
         return Err(Failure::usage(format!(
             "--store {}: no such file (create it with `carefind availability import FEED --store {}`)",
@@ -100,7 +101,7 @@ fn open_existing(path: &Path) -> Result<Store, Failure> {
     Store::open(path).map_err(store_failure)
 }
 
-fn store_failure(error: carefind::StoreError) -> Failure {
+pub fn store_failure(error: carefind::StoreError) -> Failure {
     let mut message = error.to_string();
     if let Some(source) = std::error::Error::source(&error) {
         message.push_str(&format!(": {source}"));
@@ -129,6 +130,10 @@ fn import(args: &AvailabilityImportArgs) -> Result<Outcome, Failure> {
             FeedFormat::of_path(Path::new(&args.feed)).unwrap_or_else(|| FeedFormat::sniff(&bytes))
         }
     };
+    if let Some(label) = &args.label {
+        carefind::availability::check_label(label)
+            .map_err(|problem| Failure::usage(format!("--label {label:?} {problem}")))?;
+    }
     let index = dataset::load(args.data.as_deref())?;
     let known = |id: &str| index.get(id).is_some();
     let now = Timestamp::now();
@@ -154,7 +159,9 @@ fn import(args: &AvailabilityImportArgs) -> Result<Outcome, Failure> {
         )));
     }
     let mut store = Store::open(&args.store.store).map_err(store_failure)?;
-    let tally = store.apply(&feed.updates, now).map_err(store_failure)?;
+    let tally = store
+        .apply_labelled(&feed.updates, args.label.as_deref(), now)
+        .map_err(store_failure)?;
     eprintln!(
         "carefind: {name}: read {}, applied {}, stale {}, rejected {rejected}",
         feed.read, tally.applied, tally.stale
@@ -177,6 +184,7 @@ fn show(args: &AvailabilityShowArgs) -> Result<Outcome, Failure> {
                     let mut value = serde_json::to_value(&entry.update).expect("updates serialize");
                     value["received_at"] = entry.received_at.to_string().into();
                     value["applied"] = entry.applied.into();
+                    value["label"] = entry.label.clone().into();
                     value
                 })
                 .collect();
@@ -204,10 +212,19 @@ fn show(args: &AvailabilityShowArgs) -> Result<Outcome, Failure> {
                 update,
                 received_at,
                 applied,
+                label,
             } in &history
             {
                 let stale = if *applied { "" } else { " (stale)" };
-                writeln!(out, "  received {received_at}{stale}: {}", describe(update))?;
+                let by = label
+                    .as_deref()
+                    .map(|label| format!(" from {label}"))
+                    .unwrap_or_default();
+                writeln!(
+                    out,
+                    "  received {received_at}{by}{stale}: {}",
+                    describe(update)
+                )?;
             }
         }
     }
@@ -273,29 +290,44 @@ fn describe(update: &Update) -> String {
 
 fn export(args: &AvailabilityExportArgs) -> Result<Outcome, Failure> {
     let store = open_existing(&args.store.store)?;
-    let table = store.load().map_err(store_failure)?;
+    let current = store.current_labelled().map_err(store_failure)?;
+    // Who sent each report, after the feed's columns: an import ignores the column.
+    let labelled = |update: &Update, label: &Option<String>| {
+        let mut value = serde_json::to_value(update).expect("updates serialize");
+        value["label"] = label.clone().into();
+        value
+    };
     let mut body = Vec::new();
     match args.format {
         FeedFormatArg::Csv => {
             let mut writer = csv::Writer::from_writer(&mut body);
             writer
-                .write_record(feed::COLUMNS)
+                .write_record(feed::COLUMNS.iter().chain(&["label"]))
                 .expect("writing to memory");
-            for update in table.iter() {
+            for (update, label) in &current {
                 writer
-                    .write_record(feed::row(update))
+                    .write_record(
+                        feed::row(update)
+                            .iter()
+                            .map(String::as_str)
+                            .chain([label.as_deref().unwrap_or_default()]),
+                    )
                     .expect("writing to memory");
             }
             writer.flush()?;
         }
         FeedFormatArg::Json => {
-            let all: Vec<&Update> = table.iter().collect();
+            let all: Vec<serde_json::Value> = current
+                .iter()
+                .map(|(update, label)| labelled(update, label))
+                .collect();
             serde_json::to_writer(&mut body, &all).expect("updates serialize");
             body.push(b'\n');
         }
         FeedFormatArg::Ndjson => {
-            for update in table.iter() {
-                serde_json::to_writer(&mut body, update).expect("updates serialize");
+            for (update, label) in &current {
+                serde_json::to_writer(&mut body, &labelled(update, label))
+                    .expect("updates serialize");
                 body.push(b'\n');
             }
         }
@@ -310,8 +342,8 @@ fn export(args: &AvailabilityExportArgs) -> Result<Outcome, Failure> {
             .map_err(|e| Failure::usage(format!("{}: {e}", args.output)))?;
         staged.commit()?;
     }
-    eprintln!("carefind: exported {} reports", table.len());
-    Ok(if table.is_empty() {
+    eprintln!("carefind: exported {} reports", current.len());
+    Ok(if current.is_empty() {
         Outcome::NothingFound
     } else {
         Outcome::Found

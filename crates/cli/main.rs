@@ -3,6 +3,7 @@
 mod access;
 mod args;
 mod availability;
+mod compliance;
 mod coverage;
 mod dataset;
 mod diff;

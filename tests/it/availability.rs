@@ -1026,6 +1026,196 @@ fn long_values_are_refused_and_a_feed_stops_at_its_first_row_outside_the_scope()
     assert_eq!(status, 200, "{answer}");
 }
 
+/// Every update is kept with who sent it (the token's label, or the import's), and the
+/// compliance report judges every facility of the directory by its days with an update:
+/// from the command line and over HTTP (admin token only), the same report.
+#[test]
+fn updates_are_labelled_and_compliance_finds_the_facilities_that_fell_behind() {
+    let dir = temp_dir();
+    let store = store_in(&dir);
+    // May 2026 in New York (these facilities' zone), updates at 14:00 UTC (10:00 there).
+    let days = |days: &[i8]| -> String {
+        days.iter()
+            .map(|day| format!("2026-05-{day:02}T14:00:00Z"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let every_day: Vec<i8> = (1..=10).collect();
+    let plan: [(&str, Vec<i8>); 4] = [
+        ("S00001", every_day.clone()),
+        // The 4th and the 5th missed: two in a row.
+        ("S00010", vec![1, 2, 3, 6, 7, 8, 9, 10]),
+        // Every other day: never two in a row, but five in May.
+        ("S00018", vec![1, 3, 5, 7, 9]),
+        // Two single days missed: compliant.
+        ("S00021", vec![1, 2, 3, 5, 6, 7, 9, 10]),
+    ];
+    let mut feed = String::from("id,accepting,updated_at\n");
+    for (id, days_updated) in &plan {
+        for at in days(days_updated).split(' ') {
+            feed.push_str(&format!("{id},yes,{at}\n"));
+        }
+    }
+    let feed = TempFile::new("may.csv", feed.as_bytes());
+    let import = carefind(&[
+        "availability",
+        "import",
+        feed.path(),
+        "--store",
+        &store,
+        "--label",
+        "feed:registry",
+    ]);
+    assert_eq!(import.status.code(), Some(0), "{}", stderr(&import));
+
+    let report = carefind(&[
+        "availability",
+        "compliance",
+        "--store",
+        &store,
+        "--since",
+        "2026-05-01",
+        "--until",
+        "2026-05-10",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        report.status.code(),
+        Some(1),
+        "noncompliant facilities: exit 1"
+    );
+    let report: Value = serde_json::from_str(&stdout(&report)).unwrap();
+    let rows = report["facilities"].as_array().unwrap();
+    assert_eq!(
+        rows.len(),
+        8000,
+        "every facility, those that never updated too"
+    );
+    let row = |id: &str| rows.iter().find(|r| r["id"] == id).unwrap().clone();
+    for (id, days_updated, longest_gap, noncompliant) in [
+        ("S00001", 10, 0, false),
+        ("S00010", 8, 2, true),
+        ("S00018", 5, 1, true),
+        ("S00021", 8, 1, false),
+        ("S00000", 0, 10, true),
+    ] {
+        let row = row(id);
+        assert_eq!(
+            (
+                &row["days_updated"],
+                &row["longest_gap"],
+                &row["noncompliant"]
+            ),
+            (
+                &Value::from(days_updated),
+                &Value::from(longest_gap),
+                &Value::from(noncompliant)
+            ),
+            "{row}"
+        );
+    }
+    assert_eq!(row("S00018")["most_missed_in_a_month"], 5);
+    assert_eq!(row("S00001")["last_label"], "feed:registry");
+    assert_eq!(row("S00000")["last_update"], Value::Null);
+    let registry = report["by_label"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["key"] == "feed:registry")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (&registry["facilities"], &registry["noncompliant"]),
+        (&Value::from(4), &Value::from(2))
+    );
+
+    // Over HTTP, a PUT is kept with its token's label; the report is the admin's.
+    let tokens = TempFile::new(
+        "tokens.csv",
+        format!(
+            "token_sha256,facilities,label\n{},S00001;S00002,county-coordinator\n{},*,\n",
+            sha256_hex("staff-secret"),
+            sha256_hex("hotline-secret")
+        )
+        .as_bytes(),
+    );
+    let server = Server::start(
+        &["--store", &store, "--tokens", tokens.path()],
+        Some("admin-secret"),
+    );
+    let (status, _) = server.put(
+        "/v1/facilities/S00002/availability",
+        &[
+            ("Content-Type", "application/json"),
+            ("Authorization", "Bearer staff-secret"),
+        ],
+        br#"{"accepting":false,"updated_at":"2026-05-05T15:00:00Z"}"#,
+    );
+    assert_eq!(status, 200);
+    let path = "/v1/availability/compliance?since=2026-05-01&until=2026-05-10";
+    let (status, _) = server.get(path);
+    assert_eq!(status, 401);
+    let (status, body) = common::server::request(
+        &server.address,
+        "GET",
+        path,
+        &[("Authorization", "Bearer admin-secret")],
+        b"",
+    );
+    assert_eq!(status, 200, "{body}");
+    let over_http = body["facilities"].as_array().unwrap();
+    let s2 = over_http.iter().find(|r| r["id"] == "S00002").unwrap();
+    assert_eq!(
+        (&s2["days_updated"], &s2["last_label"]),
+        (&Value::from(1), &Value::from("county-coordinator"))
+    );
+    let s10 = over_http.iter().find(|r| r["id"] == "S00010").unwrap();
+    assert_eq!(s10, &row("S00010"), "the same report as the command line's");
+    let (status, body) = common::server::request(
+        &server.address,
+        "GET",
+        "/v1/availability/compliance?since=2026-05-10&until=2026-05-01",
+        &[("Authorization", "Bearer admin-secret")],
+        b"",
+    );
+    assert_eq!(
+        (status, &body["parameter"]),
+        (400, &Value::from("since")),
+        "{body}"
+    );
+    drop(server);
+
+    let show = carefind(&["availability", "show", "S00002", "--store", &store]);
+    assert!(
+        stdout(&show).contains("from county-coordinator"),
+        "{}",
+        stdout(&show)
+    );
+    let export = carefind(&["availability", "export", "--store", &store]);
+    let exported = stdout(&export);
+    assert!(
+        exported
+            .lines()
+            .next()
+            .unwrap()
+            .ends_with(",updated_at,label"),
+        "{exported}"
+    );
+    assert!(exported.contains(",county-coordinator\n"), "{exported}");
+    // An export is still a feed: the label column is ignored on import.
+    let again = TempFile::new("again.csv", exported.as_bytes());
+    let other = temp_dir();
+    let reimport = carefind(&[
+        "availability",
+        "import",
+        again.path(),
+        "--store",
+        &store_in(&other),
+    ]);
+    assert_eq!(reimport.status.code(), Some(0), "{}", stderr(&reimport));
+}
+
 /// Rows of a token file that can only be mistakes are refused with their line.
 #[test]
 fn odd_token_rows_are_refused_with_their_line() {
@@ -1040,8 +1230,13 @@ fn odd_token_rows_are_refused_with_their_line() {
             "line 4: the same token as line 2",
         ),
         (format!("{a},\n"), "line 2: facilities names no id"),
+        (
+            format!("{a},*,Jane Doe\n"),
+            "line 2: label \"Jane Doe\" has ' '",
+        ),
+        (format!("{a},*,jane@example.org\n"), "line 2: label"),
     ] {
-        std::fs::write(&file, format!("token_sha256,facilities\n{rows}")).unwrap();
+        std::fs::write(&file, format!("token_sha256,facilities,label\n{rows}")).unwrap();
         let error = match carefind_server::Tokens::from_path(&file) {
             Ok(_) => panic!("{rows:?} was accepted"),
             Err(error) => error,

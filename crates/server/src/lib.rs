@@ -37,6 +37,7 @@
 //! | `pathway`, `stats` | `/v1/pathway` and `/v1/stats` |
 //! | `hsds` | the `/hsds` API |
 //! | `updates` | availability updates: tokens, and the writer that owns the store |
+//! | `compliance` | whether facilities keep their availability current (admin) |
 //! | `reload` | swapping in new data, refusing a file that would lose too much |
 //! | `access_log` | the deadline of each request, and a log free of places |
 //! | `workers` | where searches run: a quick lane, and a heavy one at low priority |
@@ -62,6 +63,7 @@ use carefind::{Budget, Index, Locator};
 use serde_json::{Value, json};
 
 mod access_log;
+mod compliance;
 mod connections;
 mod error;
 mod facilities;
@@ -457,6 +459,7 @@ pub fn router(server: Server) -> Router {
         .route("/v1/pathway", get(pathway::route))
         .route("/v1/stats", get(stats::route))
         .route("/v1/admin/reload", post(reload::route))
+        .route("/v1/availability/compliance", get(compliance::route))
         .merge(hsds::routes())
         .merge(page::routes())
         .fallback(not_found)

@@ -123,14 +123,29 @@ pub(crate) async fn route(
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Value>, ApiError> {
+    require_admin(&shared, &headers, "reload")?;
+    let force = pairs(raw.as_deref())?
+        .iter()
+        .any(|(key, value)| key == "force" && value == "true");
+    let count = reload(&shared, force).await?;
+    Ok(Json(json!({"reloaded": true, "facilities": count})))
+}
+
+/// Refuses a request without the admin token: 403 when the server has none (`what`
+/// over HTTP is off), 401 when it is not given.
+pub(crate) fn require_admin(
+    shared: &Shared,
+    headers: &HeaderMap,
+    what: &str,
+) -> Result<(), ApiError> {
     let Some(token) = &shared.token else {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
             Some("authorization"),
-            "reload over HTTP is off: the server has no CAREFIND_ADMIN_TOKEN",
+            &format!("{what} over HTTP is off: the server has no CAREFIND_ADMIN_TOKEN"),
         ));
     };
-    let given = crate::updates::bearer(&headers);
+    let given = crate::updates::bearer(headers);
     if !given.is_some_and(|given| constant_time_eq(given.as_bytes(), token.as_bytes())) {
         return Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
@@ -138,11 +153,7 @@ pub(crate) async fn route(
             "give Authorization: Bearer <CAREFIND_ADMIN_TOKEN>",
         ));
     }
-    let force = pairs(raw.as_deref())?
-        .iter()
-        .any(|(key, value)| key == "force" && value == "true");
-    let count = reload(&shared, force).await?;
-    Ok(Json(json!({"reloaded": true, "facilities": count})))
+    Ok(())
 }
 
 /// Compares secrets in time that does not depend on where they differ.

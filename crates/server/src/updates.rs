@@ -12,9 +12,9 @@ use axum::extract::{Path as UrlPath, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use carefind::Locator;
-use carefind::availability::Update;
 use carefind::availability::feed::{self, Check, FeedError, FeedFormat};
 use carefind::availability::store::{Store, StoreError, StoreErrorKind};
+use carefind::availability::{Update, check_label};
 use jiff::Timestamp;
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -33,8 +33,14 @@ const MAX_JOBS_PER_COMMIT: usize = 256;
 /// file they were read from, which a reload reads again (a revoked token stops working
 /// with the reload).
 pub struct Tokens {
-    entries: Vec<([u8; 32], Arc<Scope>)>,
+    entries: Vec<([u8; 32], Arc<Grant>)>,
     path: Option<PathBuf>,
+}
+
+/// What a token may do, and the label its updates are kept with.
+struct Grant {
+    scope: Scope,
+    label: Option<String>,
 }
 
 enum Scope {
@@ -43,12 +49,18 @@ enum Scope {
 }
 
 impl Tokens {
-    /// Reads `token_sha256,facilities` rows: the hex SHA-256 of a token, and `*` or
-    /// `;`-separated facility ids. A row that could only be a mistake is refused with its
-    /// line: no id in the list (`;;`), `*` among ids, a token repeated.
+    /// Reads `token_sha256,facilities[,label]` rows: the hex SHA-256 of a token, `*` or
+    /// `;`-separated facility ids, and optionally who the token is (a role or a system,
+    /// kept with every update it sends; see [`check_label`]). A row that could only be a
+    /// mistake is refused with its line: no id in the list (`;;`), `*` among ids, a token
+    /// repeated, a label that could name a person.
     pub fn from_path(path: &Path) -> Result<Tokens, String> {
         let name = path.display();
-        let mut reader = csv::Reader::from_path(path).map_err(|e| format!("{name}: {e}"))?;
+        // Flexible: a row may leave the optional label off.
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_path(path)
+            .map_err(|e| format!("{name}: {e}"))?;
         let header = reader
             .headers()
             .map_err(|e| format!("{name}: {e}"))?
@@ -62,6 +74,7 @@ impl Tokens {
                 })
         };
         let (hash_at, scope_at) = (column("token_sha256")?, column("facilities")?);
+        let label_at = header.iter().position(|name| name.trim() == "label");
         let mut entries = Vec::new();
         let mut lines: HashMap<[u8; 32], u64> = HashMap::new();
         for record in reader.records() {
@@ -97,7 +110,21 @@ impl Tokens {
                     Scope::Only(ids)
                 }
             };
-            entries.push((hash, Arc::new(scope)));
+            let label = label_at
+                .and_then(|at| record.get(at))
+                .map(str::trim)
+                .filter(|label| !label.is_empty());
+            if let Some(label) = label {
+                check_label(label)
+                    .map_err(|problem| format!("{name}: line {line}: label {label:?} {problem}"))?;
+            }
+            entries.push((
+                hash,
+                Arc::new(Grant {
+                    scope,
+                    label: label.map(str::to_string),
+                }),
+            ));
         }
         Ok(Tokens {
             entries,
@@ -110,9 +137,9 @@ impl Tokens {
         self.path.as_deref().map(Tokens::from_path)
     }
 
-    /// The scope of the bearer token in `headers`, compared by hash in constant time;
+    /// What the bearer token in `headers` may do, compared by hash in constant time;
     /// 401 when there is none or it is unknown.
-    fn scope(&self, headers: &HeaderMap) -> Result<Arc<Scope>, ApiError> {
+    fn scope(&self, headers: &HeaderMap) -> Result<Arc<Grant>, ApiError> {
         let unauthorized = || {
             ApiError::new(
                 StatusCode::UNAUTHORIZED,
@@ -142,9 +169,9 @@ pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }
 
-impl Scope {
+impl Grant {
     fn allows(&self, id: &str) -> bool {
-        match self {
+        match &self.scope {
             Scope::Every => true,
             Scope::Only(ids) => ids.contains(id),
         }
@@ -165,6 +192,8 @@ fn parse_hex(text: &str) -> Option<[u8; 32]> {
 /// One request's updates, waiting for their commit.
 struct Job {
     updates: Vec<Update>,
+    /// The sending token's label.
+    label: Option<String>,
     reply: tokio::sync::oneshot::Sender<Result<Vec<bool>, Arc<StoreError>>>,
 }
 
@@ -172,12 +201,15 @@ struct Job {
 /// the transaction holding them is committed.
 pub struct Writer {
     jobs: mpsc::SyncSender<Job>,
+    /// The store's file, for readers that should not wait behind the writes.
+    path: String,
 }
 
 impl Writer {
     /// Starts the writer thread over `store`, publishing each commit's updates to
     /// `locator`'s availability after the commit.
     pub fn start(mut store: Store, locator: Arc<Locator>) -> Writer {
+        let path = store.path().to_string();
         let (jobs, queue) = mpsc::sync_channel::<Job>(4096);
         std::thread::Builder::new()
             .name("availability-writer".into())
@@ -190,11 +222,17 @@ impl Writer {
                             Err(_) => break,
                         }
                     }
+                    let sent = batch.iter().flat_map(|job| {
+                        job.updates
+                            .iter()
+                            .map(|update| (update, job.label.as_deref()))
+                    });
+                    let applied = store.apply_from(sent, Timestamp::now());
                     let updates: Vec<Update> = batch
                         .iter()
                         .flat_map(|job| job.updates.iter().cloned())
                         .collect();
-                    match store.apply_each(&updates, Timestamp::now()) {
+                    match applied {
                         Ok(outcomes) => {
                             // Only this thread replaces the table, so no update is lost
                             // between reading it and replacing it.
@@ -216,14 +254,30 @@ impl Writer {
                 }
             })
             .expect("a thread starts");
-        Writer { jobs }
+        Writer { jobs, path }
     }
 
-    /// Commits `updates` and says of each whether it became current.
-    async fn commit(&self, updates: Vec<Update>) -> Result<Vec<bool>, ApiError> {
+    /// The store's file: a long read (a compliance report) opens a connection of its
+    /// own, to neither wait behind the writes nor hold them up (SQLite's WAL lets it read
+    /// a snapshot while the writer goes on).
+    pub(crate) fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// Commits `updates`, sent by the token labelled `label`, and says of each whether
+    /// it became current.
+    async fn commit(
+        &self,
+        updates: Vec<Update>,
+        label: Option<String>,
+    ) -> Result<Vec<bool>, ApiError> {
         let (reply, answer) = tokio::sync::oneshot::channel();
         self.jobs
-            .try_send(Job { updates, reply })
+            .try_send(Job {
+                updates,
+                label,
+                reply,
+            })
             .map_err(|_| ApiError::busy("too many updates are waiting to be written; try again"))?;
         match answer.await {
             Ok(Ok(outcomes)) => Ok(outcomes),
@@ -362,7 +416,7 @@ pub async fn put_one(
     }
     let update = feed.updates.into_iter().next().expect("one good row");
     let updated_at = update.updated_at;
-    let applied = writer.commit(vec![update]).await?;
+    let applied = writer.commit(vec![update], scope.label.clone()).await?;
     Ok(json_body(&json!({
         "id": id,
         "applied": applied.first().copied().unwrap_or(false),
@@ -399,6 +453,7 @@ pub async fn post_feed(
     // Read off the async threads (a feed may be large), the token's scope checked row
     // by row: the read stops at the first row outside it.
     let index = shared.locator.index();
+    let label = scope.label.clone();
     let feed = shared
         .compute(Lane::Heavy, move |_| {
             let known = |id: &str| index.get(id).is_some();
@@ -420,7 +475,7 @@ pub async fn post_feed(
         return Err(unprocessable(&feed));
     }
     let read = feed.read;
-    let outcomes = writer.commit(feed.updates).await?;
+    let outcomes = writer.commit(feed.updates, label).await?;
     let applied = outcomes.iter().filter(|applied| **applied).count();
     Ok(json_body(&json!({
         "read": read,

@@ -15,6 +15,8 @@
 //!   medication, a counseling requirement, telehealth intake), which staff keep current
 //!   as they keep beds;
 //! - [`feed`] reads feeds (CSV, JSON, NDJSON), checking every row;
+//! - [`compliance`] says whether facilities keep their reports current (Colorado's
+//!   rule, or another);
 //! - `store` (with the `store` feature) keeps them durably in SQLite.
 //!
 //! ```
@@ -40,6 +42,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod compliance;
 pub mod feed;
 mod getting_in;
 mod need;
@@ -51,4 +54,6 @@ mod update;
 pub use getting_in::Stated;
 pub use need::{Judgement, Need, Unknown};
 pub use table::{Applied, Availability};
-pub use update::{CLOCK_SKEW, MAX_BEDS, MAX_WAIT_DAYS, Update, UpdateError};
+pub use update::{
+    CLOCK_SKEW, MAX_BEDS, MAX_LABEL_BYTES, MAX_WAIT_DAYS, Update, UpdateError, check_label,
+};

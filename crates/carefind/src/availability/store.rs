@@ -52,10 +52,19 @@ const STATE: &str =
     "SELECT (SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM sqlite_master)";
 
 /// The schema version this carefind writes (`PRAGMA user_version`).
-const SCHEMA_VERSION: i64 = 2;
+const SCHEMA_VERSION: i64 = 3;
 
-/// What version 2 added to version 1: the ways in, in both tables. A version 1 store is
-/// brought up to date when it is opened (its rows then state no way in).
+/// What each version added to the one before, from version 2: an older store is brought
+/// up to date when it is opened, one step at a time (its rows then state nothing new).
+const MIGRATIONS: [(i64, &str); 2] = [(2, SCHEMA_2), (3, SCHEMA_3)];
+
+/// Version 3: who sent each report (the label of the sender's token, or of an import).
+const SCHEMA_3: &str = "
+ALTER TABLE current ADD COLUMN label TEXT;
+ALTER TABLE history ADD COLUMN label TEXT;
+";
+
+/// Version 2: the ways in, in both tables.
 const SCHEMA_2: &str = "
 ALTER TABLE current ADD COLUMN walk_in TEXT;
 ALTER TABLE current ADD COLUMN same_day_medication INTEGER;
@@ -81,6 +90,7 @@ CREATE TABLE IF NOT EXISTS current (
     same_day_medication INTEGER,   -- 1 yes, 0 no, NULL unknown (and the two below)
     counseling_required INTEGER,
     telehealth_intake INTEGER,
+    label TEXT,                    -- who sent it: a token's or an import's label; NULL none
     PRIMARY KEY (id, care)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS history (
@@ -98,7 +108,8 @@ CREATE TABLE IF NOT EXISTS history (
     walk_in TEXT,
     same_day_medication INTEGER,
     counseling_required INTEGER,
-    telehealth_intake INTEGER
+    telehealth_intake INTEGER,
+    label TEXT
 );
 CREATE INDEX IF NOT EXISTS history_by_facility ON history (id, seq);
 ";
@@ -127,6 +138,8 @@ pub struct HistoryEntry {
     pub received_at: Timestamp,
     /// Whether it became current (false: it was stale on arrival).
     pub applied: bool,
+    /// Who sent it (the label of the sender's token or of the import), if labelled.
+    pub label: Option<String>,
 }
 
 /// Why the store could not be used; the message names the file.
@@ -159,7 +172,7 @@ pub enum StoreErrorKind {
     #[error("is damaged (SQLite reports a malformed database)")]
     Corrupt,
     /// The database was written by a carefind with another schema.
-    #[error("has schema version {0}; this carefind reads versions 1 and 2")]
+    #[error("has schema version {0}; this carefind reads versions 1 to 3")]
     Version(i64),
     /// The database holds a value this carefind cannot read.
     #[error("holds an unreadable row: {0}")]
@@ -310,7 +323,18 @@ impl Store {
         updates: &[Update],
         received_at: Timestamp,
     ) -> Result<Tally, StoreError> {
-        let applied = self.apply_each(updates, received_at)?;
+        self.apply_labelled(updates, None, received_at)
+    }
+
+    /// Like [`Store::apply`], recording `label` (who sent them: see
+    /// [`check_label`](super::check_label)) with every update.
+    pub fn apply_labelled(
+        &mut self,
+        updates: &[Update],
+        label: Option<&str>,
+        received_at: Timestamp,
+    ) -> Result<Tally, StoreError> {
+        let applied = self.apply_from(updates.iter().map(|update| (update, label)), received_at)?;
         let count = applied.iter().filter(|applied| **applied).count() as u64;
         Ok(Tally {
             applied: count,
@@ -325,6 +349,16 @@ impl Store {
         updates: &[Update],
         received_at: Timestamp,
     ) -> Result<Vec<bool>, StoreError> {
+        self.apply_from(updates.iter().map(|update| (update, None)), received_at)
+    }
+
+    /// Like [`Store::apply_each`], each update with the label of who sent it (a server
+    /// commits several senders' updates in one transaction).
+    pub fn apply_from<'u>(
+        &mut self,
+        sent: impl IntoIterator<Item = (&'u Update, Option<&'u str>)>,
+        received_at: Timestamp,
+    ) -> Result<Vec<bool>, StoreError> {
         let path = self.path.clone();
         let fail = |error| StoreError::of(&path, error);
         self.writable()?;
@@ -332,7 +366,7 @@ impl Store {
             .connection
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(fail)?;
-        let mut outcomes = Vec::with_capacity(updates.len());
+        let mut outcomes = Vec::new();
         {
             let mut held = transaction
                 .prepare_cached(
@@ -342,23 +376,23 @@ impl Store {
             let mut upsert = transaction
                 .prepare_cached(
                     "INSERT INTO current (id, care, accepting, beds_available, beds_total, wait_days, updated_s, updated_ns,
-                       walk_in, same_day_medication, counseling_required, telehealth_intake)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+                       walk_in, same_day_medication, counseling_required, telehealth_intake, label)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
                      ON CONFLICT (id, care) DO UPDATE SET accepting = ?3, beds_available = ?4,
                        beds_total = ?5, wait_days = ?6, updated_s = ?7, updated_ns = ?8,
                        walk_in = ?9, same_day_medication = ?10, counseling_required = ?11,
-                       telehealth_intake = ?12",
+                       telehealth_intake = ?12, label = ?13",
                 )
                 .map_err(fail)?;
             let mut record = transaction
                 .prepare_cached(
                     "INSERT INTO history (id, care, accepting, beds_available, beds_total, wait_days, updated_s, updated_ns,
-                       walk_in, same_day_medication, counseling_required, telehealth_intake, received_at, applied)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                       walk_in, same_day_medication, counseling_required, telehealth_intake, received_at, applied, label)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
                 )
                 .map_err(fail)?;
             let received = received_at.to_string();
-            for update in updates {
+            for (update, label) in sent {
                 let care = update.care.map_or("", CareLevel::name);
                 let at = (
                     update.updated_at.as_second(),
@@ -385,6 +419,7 @@ impl Store {
                     update.same_day_medication,
                     update.counseling_required,
                     update.telehealth_intake,
+                    label,
                 ];
                 if applies {
                     upsert.execute(values).map_err(fail)?;
@@ -406,6 +441,7 @@ impl Store {
                         update.telehealth_intake,
                         received,
                         applies,
+                        label,
                     ])
                     .map_err(fail)?;
             }
@@ -434,17 +470,60 @@ impl Store {
         )
     }
 
+    /// The current reports with the label of who sent each (as [`Store::load`] reads
+    /// them, by facility id then level).
+    pub fn current_labelled(&self) -> Result<Vec<(Update, Option<String>)>, StoreError> {
+        self.rows(
+            "SELECT id, care, accepting, beds_available, beds_total, wait_days, updated_s, updated_ns,
+               walk_in, same_day_medication, counseling_required, telehealth_intake, label
+             FROM current ORDER BY id, care",
+            [],
+            |row| {
+                let label: Option<String> = row.get(12)?;
+                Ok(read_update(row)?.map(|update| (update, label)))
+            },
+        )
+    }
+
     /// The latest `limit` updates of facility `id`, newest first, stale ones included.
     pub fn history_of(&self, id: &str, limit: usize) -> Result<Vec<HistoryEntry>, StoreError> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        self.rows(
-            "SELECT id, care, accepting, beds_available, beds_total, wait_days, updated_s, updated_ns,
-               walk_in, same_day_medication, counseling_required, telehealth_intake, received_at, applied
-             FROM history WHERE id = ?1 ORDER BY seq DESC LIMIT ?2",
+        self.history(
+            "WHERE id = ?1 ORDER BY seq DESC LIMIT ?2",
             params![id, limit],
+        )
+    }
+
+    /// Every update of every facility true from `since` until `until` (exclusive), by
+    /// facility id and then as received, stale ones included: what a compliance report
+    /// reads.
+    pub fn history_between(
+        &self,
+        since: Timestamp,
+        until: Timestamp,
+    ) -> Result<Vec<HistoryEntry>, StoreError> {
+        self.history(
+            "WHERE updated_s >= ?1 AND updated_s < ?2 ORDER BY id, seq",
+            params![since.as_second(), until.as_second()],
+        )
+    }
+
+    fn history(
+        &self,
+        rest: &str,
+        parameters: impl rusqlite::Params,
+    ) -> Result<Vec<HistoryEntry>, StoreError> {
+        self.rows(
+            &format!(
+                "SELECT id, care, accepting, beds_available, beds_total, wait_days, updated_s, updated_ns,
+                   walk_in, same_day_medication, counseling_required, telehealth_intake, received_at, applied, label
+                 FROM history {rest}"
+            ),
+            parameters,
             |row| {
                 let received: String = row.get(12)?;
                 let applied: bool = row.get(13)?;
+                let label: Option<String> = row.get(14)?;
                 Ok(read_update(row)?.and_then(|update| {
                     let received_at = received
                         .parse()
@@ -453,6 +532,7 @@ impl Store {
                         update,
                         received_at,
                         applied,
+                        label,
                     })
                 }))
             },
@@ -535,16 +615,14 @@ fn prepare(connection: &Connection, version: i64, shown: &str) -> Result<(), Sto
     connection
         .execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")
         .map_err(fail)?;
-    if version == 1 {
+    if (1..SCHEMA_VERSION).contains(&version) {
         // Under the write lock, so that of two carefinds opening it at once one adds the
         // columns and the other sees them added.
         connection.execute_batch("BEGIN IMMEDIATE").map_err(fail)?;
         let upgraded = (|| {
             let version: i64 = connection.query_row("PRAGMA user_version", [], |row| row.get(0))?;
-            if version == 1 {
-                connection.execute_batch(&format!(
-                    "{SCHEMA_2} PRAGMA user_version = {SCHEMA_VERSION};"
-                ))?;
+            for (to, step) in MIGRATIONS.iter().filter(|(to, _)| *to > version) {
+                connection.execute_batch(&format!("{step} PRAGMA user_version = {to};"))?;
             }
             connection.execute_batch("COMMIT")
         })();

@@ -163,6 +163,37 @@ impl Update {
     }
 }
 
+/// The longest label a sender may have.
+pub const MAX_LABEL_BYTES: usize = 64;
+
+/// Whether `label` may name who sent updates (a token's, or an import's): 1 to
+/// [`MAX_LABEL_BYTES`] ASCII letters, digits and `-_.:/`, such as `county-coordinator` or
+/// `feed:state-registry`. Labels are kept with every report and shown to operators, so
+/// they name roles and systems, never people; the narrow alphabet keeps an e-mail address
+/// or a name with spaces out.
+///
+/// ```
+/// use carefind::availability::check_label;
+///
+/// assert!(check_label("feed:state-registry").is_ok());
+/// assert!(check_label("Jane Doe").is_err());
+/// assert!(check_label("jane@example.org").is_err());
+/// ```
+pub fn check_label(label: &str) -> Result<(), String> {
+    if label.is_empty() || label.len() > MAX_LABEL_BYTES {
+        return Err(format!("is not 1 to {MAX_LABEL_BYTES} characters long"));
+    }
+    match label
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || "-_.:/".contains(*c)))
+    {
+        Some(c) => Err(format!(
+            "has {c:?}: a label is ASCII letters, digits and - _ . : / (a role or a system, never a person)"
+        )),
+        None => Ok(()),
+    }
+}
+
 /// What is wrong with an update taken by itself.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]

@@ -38,7 +38,7 @@ pub use expression::{Hours, HoursError};
 pub use getting_in::GettingIn;
 pub use holidays::{YEARS as HOLIDAY_YEARS, is_federal_holiday};
 pub use need::{Days, DaysError, EVENING, EVENING_MINUTES, EVENINGS, OpenNeed, When, open_through};
-pub use schedule::{Day, Week, week_of};
+pub use schedule::{Day, Week, week_of, zone_of};
 pub(crate) use schedule::{Schedule, Schedules};
 pub use walk_in::{WalkIn, yes_no};
 pub use zone::{TZDB_VERSION, TimeZoneError, time_zone, zone_name_at};

@@ -130,9 +130,17 @@ impl Schedule {
     }
 }
 
-/// The zone of `facility`'s hours: its `timezone`, or the one its coordinates lie in (a
-/// missing or unknown name), or UTC where no zone is known (the open sea).
-fn zone_of(facility: FacilityRef<'_>) -> TimeZone {
+/// The zone of `facility`'s hours and days: its `timezone`, or the one its coordinates
+/// lie in (a missing or unknown name), or UTC where no zone is known (the open sea).
+///
+/// ```
+/// use carefind::{Facility, LatLon};
+///
+/// let facility = Facility::new("f", "F", LatLon::new(41.88, -87.63).unwrap());
+/// let zone = carefind::hours::zone_of((&facility).into());
+/// assert_eq!(zone.iana_name(), Some("America/Chicago"));
+/// ```
+pub fn zone_of(facility: FacilityRef<'_>) -> TimeZone {
     time_zone(facility.timezone())
         .or_else(|_| time_zone(zone_name_at(facility.location())))
         .unwrap_or(TimeZone::UTC)

@@ -151,8 +151,9 @@ fn the_store_keeps_the_latest_report_and_every_update_across_reopening() {
     assert_eq!(history[0].received_at, received);
 }
 
-/// A store written before the ways in were kept (schema version 1) is brought up to date
-/// when opened: its reports are kept, and state no way in until one is reported.
+/// A store of schema version 1, written before the ways in and the senders' labels were
+/// kept, is brought up to date when opened: its reports are kept, and state no way in and
+/// no sender until one is reported.
 #[test]
 fn a_version_1_store_is_upgraded_in_place_and_keeps_its_reports() {
     let dir = tempfile::tempdir().unwrap();
@@ -185,12 +186,28 @@ fn a_version_1_store_is_upgraded_in_place_and_keeps_its_reports() {
     let mut walk_in = update("f1", None, 60, 1);
     walk_in.walk_in = Some("Mo-Fr 08:00-11:00".parse().unwrap());
     walk_in.counseling_required = Some(false);
-    store.apply(&[walk_in.clone()], now()).unwrap();
+    store
+        .apply_labelled(&[walk_in.clone()], Some("county-coordinator"), now())
+        .unwrap();
     drop(store);
     let store = Store::open(&path).unwrap();
     assert_eq!(store.current_of("f1").unwrap(), [walk_in.clone()]);
     let history = store.history_of("f1", 5).unwrap();
     assert_eq!((history.len(), &history[0].update), (2, &walk_in));
+    assert_eq!(
+        (history[0].label.as_deref(), history[1].label.as_deref()),
+        (Some("county-coordinator"), None),
+        "the old row has no label"
+    );
+    assert_eq!(
+        store.current_labelled().unwrap(),
+        [(walk_in, Some("county-coordinator".to_string()))]
+    );
+    let version: i64 = rusqlite::Connection::open(&path)
+        .unwrap()
+        .query_row("PRAGMA user_version", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(version, 3);
 }
 
 #[test]

@@ -45,6 +45,9 @@ pub enum Command {
     Export(ExportArgs),
     /// What changed between two releases of a directory: one row per change.
     Diff(DiffArgs),
+    /// An accuracy audit: a stratified sample of listings to verify by phone, then its score.
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Road networks from OpenStreetMap, for drive-time searches and coverage.
     #[command(subcommand)]
     Network(NetworkCommand),
@@ -1116,6 +1119,83 @@ moved when its point is more than 100 m away (the field is location, old and new
 points, and distance_m says how far); changed rows name one field each (name, phone,
 address, website, a set such as care, status...). A summary by change and by state goes to
 stderr. Exit 0 when identical, 1 when they differ, 2 on an error (as diff).";
+
+/// `carefind audit` commands.
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Draw a stratified random sample of listings, as a CSV for callers to work through.
+    Sample(AuditSampleArgs),
+    /// Score the verified sample: exact and functional accuracy with 95 % intervals.
+    Score(AuditScoreArgs),
+}
+
+const AUDIT_EXAMPLES: &str = "\
+Examples:
+  carefind audit sample --data merged.csv --n 100 --seed 2026 > to_call.csv
+  # ...callers fill in reached, offers_level, accepts_payment and accepting (yes/no)...
+  carefind audit score to_call.csv
+
+The sample gives each stratum (state, by default) places in proportion to its listings and
+draws them at random without replacement; the same seed draws the same sample. Each row
+carries what the listing claims (phone, levels, payment) and empty columns for the
+verdicts: reached (the phone reaches the facility), offers_level, accepts_payment and
+accepting (takes new patients as listed), each yes, no or empty (not checked). A row
+without a verdict on reached is not counted.
+
+Exact accuracy: every checked field is right. Functional accuracy: reached, and the level
+offered (a person could get the care). Each comes with a Wilson 95 % interval, per stratum
+and overall, overall weighted by the strata's sizes.";
+
+/// The arguments of `carefind audit sample`.
+#[derive(Debug, Args)]
+#[command(after_help = AUDIT_EXAMPLES)]
+pub struct AuditSampleArgs {
+    /// The directory to sample; without it, the embedded sample
+    #[arg(long, value_name = "FILE")]
+    pub data: Option<String>,
+
+    /// How many listings to draw
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    pub n: usize,
+
+    /// The seed: the same seed draws the same sample
+    #[arg(long, value_name = "S")]
+    pub seed: u64,
+
+    /// How to group listings before drawing
+    #[arg(long, value_enum, default_value_t = StrataArg::State)]
+    pub strata: StrataArg,
+}
+
+/// How `audit sample` groups listings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum StrataArg {
+    /// By state
+    State,
+    /// One group
+    None,
+}
+
+/// The arguments of `carefind audit score`.
+#[derive(Debug, Args)]
+#[command(after_help = AUDIT_EXAMPLES)]
+pub struct AuditScoreArgs {
+    /// The sample with its verdicts filled in
+    #[arg(value_name = "RESULTS")]
+    pub results: String,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ScoreFormat::Table)]
+    pub format: ScoreFormat,
+}
+
+/// How `audit score` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ScoreFormat {
+    Table,
+    Csv,
+    Json,
+}
 
 /// The arguments of `carefind diff`.
 #[derive(Debug, Args)]

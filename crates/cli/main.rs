@@ -2,6 +2,7 @@
 
 mod access;
 mod args;
+mod audit;
 mod availability;
 mod compliance;
 mod coverage;
@@ -46,6 +47,7 @@ fn main() -> ExitCode {
         Command::Coverage(args) => coverage::run(&args),
         Command::Availability(command) => availability::run(&command),
         Command::Diff(args) => diff::run(&args),
+        Command::Audit(command) => audit::run(&command),
         Command::Network(command) => drive::run(&command),
         Command::Export(args) => export::run(&args),
         Command::Completions { shell } => {

@@ -4,6 +4,7 @@
 mod common;
 
 mod analysis_cli;
+mod audit;
 mod availability;
 mod cli;
 mod examples;

@@ -9,11 +9,13 @@
 //! - [`counts`](counts::count): how many facilities offer each level, take each payment,
 //!   lie in each state;
 //! - [`duplicates`]: listings of one place (same address and phone), to show once;
-//! - [`access`]: two-step floating catchment (2SFCA) accessibility by distance or drive time.
+//! - [`access`]: two-step floating catchment (2SFCA) accessibility by distance or drive time;
+//! - [`audit`]: a stratified sample of listings to verify by phone, and its accuracy scored.
 //!
 //! [`Index`]: crate::Index
 
 pub mod access;
+pub mod audit;
 pub mod counts;
 pub mod coverage;
 pub mod duplicates;

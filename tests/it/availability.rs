@@ -619,6 +619,12 @@ fn reported_ways_in_override_the_listing_everywhere() {
         "the listing's own word is kept apart"
     );
     assert!(found["ways_in_updated"].is_string(), "{found}");
+    // How current and how reliably kept: updated today, on 1 of the last 30 days.
+    assert_eq!(
+        found["last_updated"].as_str().unwrap(),
+        now.parse::<jiff::Timestamp>().unwrap().to_string()
+    );
+    assert_eq!(found["days_updated_of_30"], 1, "{found}");
     assert_eq!(
         same_day["left_out"]["getting_in_unknown"],
         unknown_before - 1,
@@ -638,6 +644,10 @@ fn reported_ways_in_override_the_listing_everywhere() {
     );
     assert!(!html.contains("Walk-ins welcome"), "reported no walk-ins");
     assert!(html.contains("Medication on the first visit"), "{html}");
+    assert!(
+        html.contains("Availability updated on 1 of the last 30 days."),
+        "{html}"
+    );
     drop(server);
 
     // The command line reads the same store: a way in only a report states is found.

@@ -10,7 +10,7 @@ use common::{TempFile, carefind, stderr, stdout};
 
 use carefind::{CareLevel, Filter, Index, LatLon, Query};
 
-const FIELDS: [&str; 49] = [
+const FIELDS: [&str; 51] = [
     "rank",
     "id",
     "name",
@@ -55,6 +55,8 @@ const FIELDS: [&str; 49] = [
     "beds_total",
     "wait_days",
     "availability_updated",
+    "last_updated",
+    "days_updated_of_30",
     "reported_walk_in",
     "reported_same_day_medication",
     "reported_counseling_required",

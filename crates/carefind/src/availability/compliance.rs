@@ -86,7 +86,7 @@ impl Window {
     /// let now = "2026-06-15T08:00:00Z".parse()?;
     /// let window = Window::asked(None, None, now)?;
     /// assert_eq!((window.since(), window.until()), (date(2026, 5, 16), date(2026, 6, 14)));
-/// assert_eq!(window.days(), 30);
+    /// assert_eq!(window.days(), 30);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn asked(

@@ -45,6 +45,7 @@
 pub mod compliance;
 pub mod feed;
 mod getting_in;
+mod kept;
 mod need;
 #[cfg(feature = "store")]
 pub mod store;
@@ -52,6 +53,7 @@ mod table;
 mod update;
 
 pub use getting_in::Stated;
+pub use kept::{Kept, RECENT_DAYS};
 pub use need::{Judgement, Need, Unknown};
 pub use table::{Applied, Availability};
 pub use update::{

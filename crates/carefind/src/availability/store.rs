@@ -450,9 +450,27 @@ impl Store {
         Ok(outcomes)
     }
 
-    /// The current reports, as a table for queries.
+    /// The current reports, as a table for queries, remembering when the updates of the
+    /// last [`RECENT_DAYS`](super::RECENT_DAYS) days (and two more) were true, for
+    /// [`Availability::kept`].
     pub fn load(&self) -> Result<Availability, StoreError> {
-        Ok(Availability::new().with(self.current(None)?).table)
+        let table = Availability::new().with(self.current(None)?).table;
+        let days = i64::from(super::RECENT_DAYS) + 2;
+        let since = Timestamp::now()
+            .checked_sub(jiff::SignedDuration::from_hours(24 * days))
+            .unwrap_or(Timestamp::MIN);
+        let recent: Vec<(String, Timestamp)> = self.rows(
+            "SELECT id, updated_s, updated_ns FROM history WHERE updated_s >= ?1",
+            params![since.as_second()],
+            |row| {
+                let (id, seconds, nanos): (String, i64, i32) =
+                    (row.get(0)?, row.get(1)?, row.get(2)?);
+                Ok(Timestamp::new(seconds, nanos)
+                    .map(|at| (id, at))
+                    .map_err(|_| "an updated_at out of range"))
+            },
+        )?;
+        Ok(table.with_times(recent.iter().map(|(id, at)| (id.as_str(), *at))))
     }
 
     /// The current reports of facility `id` (the whole facility first, then by level).

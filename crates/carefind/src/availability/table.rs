@@ -14,7 +14,16 @@ const SHARDS: usize = 64;
 
 /// A shard's map, hashed with FNV-1a: ids are short, and a search looks one up for every
 /// candidate it tests, where SipHash cost more than the rest of the test.
-type Shard = HashMap<String, Vec<Update>, BuildHasherDefault<Fnv>>;
+type Shard = HashMap<String, Held, BuildHasherDefault<Fnv>>;
+
+/// What a table holds of one facility: its current reports, and when its recent updates
+/// were true (for [`Availability::kept`]).
+#[derive(Clone, Debug, Default)]
+struct Held {
+    reports: Vec<Update>,
+    /// Sorted, at most one in each quarter hour (see [`super::kept`]).
+    times: Vec<jiff::Timestamp>,
+}
 
 /// The current availability reports, at most one per facility and level of care (and one
 /// for the whole facility): an immutable value, shared by every query that reads it.
@@ -81,6 +90,8 @@ impl Availability {
         for update in updates {
             let shard = Arc::make_mut(&mut shards[shard_of(&update.id)]);
             let held = shard.entry(update.id.clone()).or_default();
+            super::kept::remember(&mut held.times, update.updated_at);
+            let held = &mut held.reports;
             match held.iter_mut().find(|report| report.care == update.care) {
                 Some(report) if report.updated_at > update.updated_at => stale += 1,
                 Some(report) => {
@@ -101,6 +112,36 @@ impl Availability {
         }
     }
 
+    /// This table with `times` (a facility's id and when an update of it was true, such
+    /// as a store's recent history) remembered for [`Availability::kept`]; the reports
+    /// are unchanged.
+    pub fn with_times<'a>(
+        &self,
+        times: impl IntoIterator<Item = (&'a str, jiff::Timestamp)>,
+    ) -> Availability {
+        let mut shards = self.shards.clone();
+        for (id, at) in times {
+            let shard = Arc::make_mut(&mut shards[shard_of(id)]);
+            let held = match shard.get_mut(id) {
+                Some(held) => held,
+                None => shard.entry(id.to_string()).or_default(),
+            };
+            super::kept::remember(&mut held.times, at);
+        }
+        Availability {
+            shards,
+            reports: self.reports,
+        }
+    }
+
+    /// When facility `id`'s recent updates were true, oldest first, at most one in each
+    /// quarter hour.
+    pub fn times(&self, id: &str) -> &[jiff::Timestamp] {
+        self.shards[shard_of(id)]
+            .get(id)
+            .map_or(&[], |held| held.times.as_slice())
+    }
+
     /// The reports held for facility `id` (for the whole facility and for each level).
     ///
     /// ```
@@ -109,7 +150,7 @@ impl Availability {
     pub fn reports(&self, id: &str) -> &[Update] {
         self.shards[shard_of(id)]
             .get(id)
-            .map_or(&[], |reports| reports.as_slice())
+            .map_or(&[], |held| held.reports.as_slice())
     }
 
     /// How many reports the table holds.
@@ -144,7 +185,7 @@ impl Availability {
             .shards
             .iter()
             .flat_map(|s| s.values())
-            .flatten()
+            .flat_map(|held| &held.reports)
             .collect();
         all.sort_by(|a, b| {
             (&a.id, a.care.map(|c| c as usize + 1)).cmp(&(&b.id, b.care.map(|c| c as usize + 1)))

@@ -69,12 +69,17 @@ pub fn spreadsheet_safe(cell: &str) -> Cow<'_, str> {
     }
 }
 
-const AVAILABILITY_COLUMNS: [&str; 10] = [
+// The column `days_updated_of_30` names the number of days it counts.
+const _: () = assert!(crate::availability::RECENT_DAYS == 30);
+
+const AVAILABILITY_COLUMNS: [&str; 12] = [
     "accepting",
     "beds_available",
     "beds_total",
     "wait_days",
     "availability_updated",
+    "last_updated",
+    "days_updated_of_30",
     "reported_walk_in",
     "reported_same_day_medication",
     "reported_counseling_required",
@@ -110,12 +115,18 @@ impl Shown {
         self.table.shown(facility, self.care, &self.need)
     }
 
-    /// Everything a record shows of the table for `facility`: the report shown, and the
-    /// reports that state its ways in.
+    /// Everything a record shows of the table for `facility`: the report shown, the
+    /// reports that state its ways in, and how it keeps its availability current.
     pub fn reported<'a>(&'a self, facility: FacilityRef<'_>) -> Reported<'a> {
+        self.reported_for(facility, self.care)
+    }
+
+    /// [`Shown::reported`], for the levels `care`.
+    pub fn reported_for<'a>(&'a self, facility: FacilityRef<'_>, care: CareSet) -> Reported<'a> {
         Reported {
-            shown: self.of(facility),
-            ways_in: self.table.getting_in(facility, self.care),
+            shown: self.table.shown(facility, care, &self.need),
+            ways_in: self.table.getting_in(facility, care),
+            kept: self.table.kept(facility, self.need.now),
         }
     }
 
@@ -137,6 +148,8 @@ pub struct Reported<'a> {
     pub shown: Option<&'a Update>,
     /// The reports that state the facility's ways in over its listing.
     pub ways_in: crate::availability::Stated<'a>,
+    /// How the facility keeps its availability current.
+    pub kept: Option<crate::availability::Kept>,
 }
 
 impl<'a> Reported<'a> {
@@ -149,7 +162,7 @@ impl<'a> Reported<'a> {
     pub fn report(report: Option<&'a Update>) -> Self {
         Reported {
             shown: report,
-            ways_in: Default::default(),
+            ..Reported::default()
         }
     }
 }
@@ -168,6 +181,10 @@ pub struct AvailabilityPart<'a> {
     beds_total: Option<u32>,
     wait_days: Option<u32>,
     availability_updated: Option<jiff::Timestamp>,
+    /// When the latest update was true, fresh or not.
+    last_updated: Option<jiff::Timestamp>,
+    /// Of the last 30 days, those with an update.
+    days_updated_of_30: Option<u32>,
     reported_walk_in: Option<&'a crate::hours::WalkIn>,
     reported_same_day_medication: Option<bool>,
     reported_counseling_required: Option<bool>,
@@ -189,6 +206,8 @@ impl<'a> AvailabilityPart<'a> {
                 availability_updated: Some(report.updated_at),
                 ..AvailabilityPart::default()
             });
+        part.last_updated = reported.kept.map(|kept| kept.last);
+        part.days_updated_of_30 = reported.kept.map(|kept| kept.days_updated);
         part.reported_walk_in = ways.walk_in();
         part.reported_same_day_medication =
             ways.same_day_medication.and_then(|r| r.same_day_medication);
@@ -213,6 +232,10 @@ impl<'a> AvailabilityPart<'a> {
             count(self.beds_total),
             count(self.wait_days),
             time(self.availability_updated),
+            time(self.last_updated),
+            self.days_updated_of_30
+                .map(|days| days.to_string())
+                .unwrap_or_default(),
             self.reported_walk_in
                 .map(ToString::to_string)
                 .unwrap_or_default(),

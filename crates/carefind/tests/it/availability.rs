@@ -210,6 +210,33 @@ fn a_version_1_store_is_upgraded_in_place_and_keeps_its_reports() {
     assert_eq!(version, 3);
 }
 
+/// A table made from the store remembers the recent history, not only the current
+/// reports: a restarted server still says on how many days a facility was updated.
+#[test]
+fn a_loaded_table_remembers_the_days_of_recent_updates() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path().join("kept.db")).unwrap();
+    let now = Timestamp::now();
+    // Reykjavik keeps UTC all year: 24 hours apart is always another day there.
+    let facility =
+        carefind::Facility::new("f1", "F", carefind::LatLon::new(64.15, -21.94).unwrap());
+    let days_ago = |days: i64| now - jiff::SignedDuration::from_hours(24 * days);
+    for days in [0, 1, 2, 5, 40] {
+        let mut report = Update::new("f1", days_ago(days));
+        report.accepting = Some(true);
+        store.apply(&[report], now).unwrap();
+    }
+    let table = store.load().unwrap();
+    assert_eq!(table.reports("f1").len(), 1, "one current report");
+    let kept = table.kept(&facility, now).unwrap();
+    assert_eq!(
+        (kept.days_updated, kept.last),
+        (4, now),
+        "the 40-day-old one is not recent"
+    );
+    assert!(Availability::new().kept(&facility, now).is_none());
+}
+
 #[test]
 fn a_file_that_is_not_a_store_and_a_locked_store_say_so_and_change_nothing() {
     let dir = tempfile::tempdir().unwrap();

@@ -179,7 +179,8 @@ pub fn availability(report: &Update, lang: Lang, now: Timestamp) -> Markup {
 
 /// What a page says of a facility's availability where the server keeps it: the fresh
 /// report that counts, else that its last report is old, else that there is none. Never
-/// nothing, so that no report is not read as no openings.
+/// nothing, so that no report is not read as no openings. Then how reliably the facility
+/// keeps it current, when the table remembers its updates.
 pub fn report_line(
     shown: Option<&Shown>,
     f: FacilityRef<'_>,
@@ -190,14 +191,22 @@ pub fn report_line(
     let Some(shown) = shown else {
         return html! {};
     };
-    if let Some(report) = shown.of(f) {
-        return availability(report, lang, now);
-    }
-    match shown.table.latest(f, shown.care) {
-        Some(last) if !shown.need.is_fresh(last) => html! {
-            p.availability.unknown { (text.stale_report) " " (ago(last.updated_at, now, lang)) "." }
-        },
-        _ => html! { p.availability.unknown { (text.no_report) } },
+    let line = if let Some(report) = shown.of(f) {
+        availability(report, lang, now)
+    } else {
+        match shown.table.latest(f, shown.care) {
+            Some(last) if !shown.need.is_fresh(last) => html! {
+                p.availability.unknown { (text.stale_report) " " (ago(last.updated_at, now, lang)) "." }
+            },
+            _ => html! { p.availability.unknown { (text.no_report) } },
+        }
+    };
+    let kept = shown.table.kept(f, now);
+    html! {
+        (line)
+        @if let Some(kept) = kept {
+            p.kept { (text::kept(kept.days_updated, carefind::availability::RECENT_DAYS, lang)) }
+        }
     }
 }
 

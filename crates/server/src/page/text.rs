@@ -488,6 +488,16 @@ pub fn hours_unknown_more(count: usize, lang: Lang) -> String {
     }
 }
 
+/// "Availability updated on 29 of the last 30 days.": how reliably it is kept.
+pub fn kept(days_updated: u32, days: u32, lang: Lang) -> String {
+    match (lang, days_updated) {
+        (Lang::En, 1) => format!("Availability updated on 1 of the last {days} days."),
+        (Lang::En, n) => format!("Availability updated on {n} of the last {days} days."),
+        (Lang::Es, 1) => format!("Disponibilidad actualizada 1 de los últimos {days} días."),
+        (Lang::Es, n) => format!("Disponibilidad actualizada {n} de los últimos {days} días."),
+    }
+}
+
 /// "8 more programs match but do not say how to get in (walk-ins, medication)."
 pub fn getting_in_unknown_more(count: usize, lang: Lang) -> String {
     match (lang, count) {

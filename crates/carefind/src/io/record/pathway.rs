@@ -53,9 +53,8 @@ pub fn document<'a>(
     shown: Option<&'a Shown>,
 ) -> Document<'a> {
     let report = |hit: &Hit<'a>, care: crate::CareSet| {
-        shown.map_or_else(Reported::default, |shown| Reported {
-            shown: shown.table.shown(hit.facility, care, &shown.need),
-            ways_in: shown.table.getting_in(hit.facility, care),
+        shown.map_or_else(Reported::default, |shown| {
+            shown.reported_for(hit.facility, care)
         })
     };
     Document {

@@ -21,8 +21,9 @@ type Shard = HashMap<String, Held, BuildHasherDefault<Fnv>>;
 #[derive(Clone, Debug, Default)]
 struct Held {
     reports: Vec<Update>,
-    /// Sorted, at most one in each quarter hour (see [`super::kept`]).
-    times: Vec<jiff::Timestamp>,
+    /// Sorted, at most one in each quarter hour (see [`super::kept`]); shared, so that
+    /// copying a shard for the next table copies no facility's times.
+    times: Arc<Vec<jiff::Timestamp>>,
 }
 
 /// The current availability reports, at most one per facility and level of care (and one
@@ -90,7 +91,7 @@ impl Availability {
         for update in updates {
             let shard = Arc::make_mut(&mut shards[shard_of(&update.id)]);
             let held = shard.entry(update.id.clone()).or_default();
-            super::kept::remember(&mut held.times, update.updated_at);
+            super::kept::remember(Arc::make_mut(&mut held.times), update.updated_at);
             let held = &mut held.reports;
             match held.iter_mut().find(|report| report.care == update.care) {
                 Some(report) if report.updated_at > update.updated_at => stale += 1,
@@ -126,7 +127,7 @@ impl Availability {
                 Some(held) => held,
                 None => shard.entry(id.to_string()).or_default(),
             };
-            super::kept::remember(&mut held.times, at);
+            super::kept::remember(Arc::make_mut(&mut held.times), at);
         }
         Availability {
             shards,

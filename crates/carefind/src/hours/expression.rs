@@ -11,6 +11,7 @@ use opening_hours_syntax::rules::time::Time;
 use opening_hours_syntax::rules::{OpeningHoursExpression, RuleKind};
 
 use super::holidays::{CALENDAR, irregular, is_federal_holiday};
+use super::need::{EVENING, EVENING_MINUTES};
 
 /// Minutes in a week.
 const WEEK: u16 = 7 * 24 * 60;
@@ -48,6 +49,9 @@ pub struct Hours {
     /// The open minutes of a regular week from Monday 00:00, merged and sorted; `None`
     /// when the hours do not simply repeat every week.
     week: Option<Arc<[(u16, u16)]>>,
+    /// Of a regular week, the days (bit 0 Monday) open for an evening (see
+    /// [`When::Evening`](super::When::Evening)): what an evening search reads in one step.
+    evenings: u8,
 }
 
 /// Opening hours that cannot be read: where, and why.
@@ -89,10 +93,22 @@ impl FromStr for Hours {
         let context = opening_hours::Context::default().with_holidays(CALENDAR.clone());
         let evaluator = parsed.with_context(context);
         let week = weekly(&evaluator.get_expression()).then(|| compile(&evaluator));
+        let evenings = week.as_deref().map_or(0, |week| {
+            (0..7u16)
+                .filter(|day| {
+                    let (from, to) = (day * 1440 + EVENING.0, day * 1440 + EVENING.1);
+                    week.iter()
+                        .map(|span| u32::from(span.1.min(to).saturating_sub(span.0.max(from))))
+                        .sum::<u32>()
+                        >= EVENING_MINUTES
+                })
+                .fold(0u8, |days, day| days | 1 << day)
+        });
         Ok(Hours {
             text: text.into(),
             evaluator,
             week,
+            evenings,
         })
     }
 }
@@ -195,6 +211,11 @@ pub(crate) struct Moment {
 }
 
 impl Moment {
+    /// Whether the day is a holiday or near one, when the compiled week does not hold.
+    pub(crate) fn irregular(&self) -> bool {
+        self.irregular
+    }
+
     pub(crate) fn of(wall: DateTime) -> Moment {
         Moment {
             wall,
@@ -263,6 +284,12 @@ impl Hours {
     /// ```
     pub fn is_weekly(&self) -> bool {
         self.week.is_some()
+    }
+
+    /// The days of a regular week (bit 0 Monday) open for an evening; `None` when the
+    /// hours do not simply repeat every week.
+    pub(crate) fn evenings(&self) -> Option<u8> {
+        self.week.as_ref().map(|_| self.evenings)
     }
 
     /// Whether the hours say open at the local wall time `at`.

@@ -253,14 +253,22 @@ impl OpenNeed {
                 days.contains(day.wall.weekday()) && hours.open_minutes_at(day, 0, 1440) > 0
             }),
             When::Evening => {
-                coming_days()
-                    .iter()
-                    .filter(|day| day.wall.weekday().to_monday_zero_offset() < 5)
-                    .filter(|day| {
-                        hours.open_minutes_at(day, EVENING.0, EVENING.1) >= EVENING_MINUTES
-                    })
-                    .count()
-                    >= EVENINGS
+                let days = coming_days();
+                match hours.evenings() {
+                    // A regular week's five weekdays, each once in the coming seven.
+                    Some(evenings) if !days.iter().any(Moment::irregular) => {
+                        (evenings & 0b1_1111).count_ones() as usize >= EVENINGS
+                    }
+                    _ => {
+                        days.iter()
+                            .filter(|day| day.wall.weekday().to_monday_zero_offset() < 5)
+                            .filter(|day| {
+                                hours.open_minutes_at(day, EVENING.0, EVENING.1) >= EVENING_MINUTES
+                            })
+                            .count()
+                            >= EVENINGS
+                    }
+                }
             }
         })
     }

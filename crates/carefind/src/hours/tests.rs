@@ -254,3 +254,33 @@ fn a_stretch_runs_on_across_the_end_of_the_week() {
         brute_open_for(&hours, &zone, sunday_night, 300)
     );
 }
+
+/// Evenings of a regular week are read from the days compiled at parse time: weekdays
+/// only, two hours within 17:00-22:00, past midnight counted on the day it starts.
+#[test]
+fn a_regular_weeks_evenings_are_its_weekdays_with_two_evening_hours() {
+    let zone = time_zone("America/New_York").unwrap();
+    // A Monday with no holiday in the coming week.
+    let now: Timestamp = "2026-03-09T15:00:00Z".parse().unwrap();
+    for (text, evening) in [
+        ("Mo,We,Th 18:00-21:00", true),
+        // Saturday's evening is not a weekday's.
+        ("Mo,We 18:00-21:00; Sa 17:00-22:00", false),
+        ("Mo-Fr 17:00-18:30", false),
+        ("Mo-Fr 20:00-02:00", true),
+        ("Mo-Fr 21:00-23:00", false),
+        ("Mo-We 16:00-19:00", true),
+    ] {
+        let hours: Hours = text.parse().unwrap();
+        assert!(hours.is_weekly(), "{text}");
+        let need = OpenNeed::from(now).when(When::Evening);
+        assert_eq!(need.meets(&hours, &zone), evening, "{text}");
+        let coming = coming_days(&zone, now);
+        let brute = coming
+            .iter()
+            .filter(|day| day.weekday().to_monday_zero_offset() < 5)
+            .filter(|day| brute_minutes(&hours, **day, EVENING.0, EVENING.1) >= EVENING_MINUTES)
+            .count();
+        assert_eq!(brute >= EVENINGS, evening, "{text}: the evaluator agrees");
+    }
+}

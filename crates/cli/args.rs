@@ -1114,7 +1114,10 @@ Examples:
   carefind diff sa_2021.csv sa_2022.csv > changes.csv
   carefind diff old.snap new.csv --format json
 
-One row per change: change (added, removed, moved, changed), id, field, old, new. A facility
+One row per change: change (added, removed, new-id, moved, changed), id, field, old, new. A
+listing removed and one added that are the same facility (within --match-within, 300 m, with
+the same name, or the same address and phone) are one new-id row (old and new are the ids)
+followed by what changed, not a removal and an addition. A facility
 moved when its point is more than 100 m away (the field is location, old and new are the
 points, and distance_m says how far); changed rows name one field each (name, phone,
 address, website, a set such as care, status...). A summary by change and by state goes to
@@ -1212,6 +1215,11 @@ pub struct DiffArgs {
     /// A move farther than this is reported
     #[arg(long, value_name = "DIST", default_value = "100m")]
     pub moved_over: String,
+
+    /// A listing removed and one added within this distance, with the same name or the
+    /// same address and phone, are one facility with a new id (0 turns this off)
+    #[arg(long, value_name = "DIST", default_value = "300m")]
+    pub match_within: String,
 
     /// Output format [default: csv]
     #[arg(long, value_enum, default_value_t = DiffFormat::Csv)]

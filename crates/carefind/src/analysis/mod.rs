@@ -9,6 +9,7 @@
 //! - [`counts`](counts::count): how many facilities offer each level, take each payment,
 //!   lie in each state;
 //! - [`duplicates`]: listings of one place (same address and phone), to show once;
+//! - [`same_facility`]: one facility in two releases whose ids differ;
 //! - [`access`]: two-step floating catchment (2SFCA) accessibility by distance or drive time;
 //! - [`audit`]: a stratified sample of listings to verify by phone, and its accuracy scored.
 //!
@@ -20,6 +21,7 @@ pub mod counts;
 pub mod coverage;
 pub mod duplicates;
 pub mod pathway;
+pub mod same_facility;
 
 impl crate::Index {
     /// The step-down options near the query's origin: [`pathway::pathway`] as a method.

@@ -539,12 +539,11 @@ fn diff_finds_exactly_the_edits_made_to_a_real_release() {
     println!("diff of the 2021 release against its edited copy: {counts:?}");
 }
 
-/// Two releases with other ids: the 2022 SU directory's Massachusetts facilities (the
-/// geocoded file's 370) and the 2025 FindTreatment export for Massachusetts (660). By id
-/// alone, 310 are removed and 600 added; matched by name, or by address and phone, within
-/// 300 m, 139 are one facility under a new id (a sample of 10 checked by hand in the
-/// change that made this: every one the same program), a third of those with another
-/// phone number.
+/// Two releases from two sources: the 2022 SU directory's Massachusetts facilities (the
+/// geocoded file's 370) and the 2025 FindTreatment export for Massachusetts (660), neither
+/// with ids of its own. Ids derived from the normalized name and address are shared by
+/// 183 of the 370 (60 when the phone and point were in them); matched by name, or by
+/// address and phone, within 300 m, 34 more are one facility under a new id.
 #[test]
 #[ignore = "needs the real datasets (../shared/datasets or CAREFIND_DATASETS)"]
 fn diff_pairs_a_facility_across_releases_whose_ids_differ() {
@@ -583,12 +582,12 @@ fn diff_pairs_a_facility_across_releases_whose_ids_differ() {
             .filter(|c| c["change"] == change)
             .count()
     };
-    assert_eq!(count(&["--match-within", "0m"], "removed"), 310);
-    assert_eq!(count(&["--match-within", "0m"], "added"), 600);
+    assert_eq!(count(&["--match-within", "0m"], "removed"), 187);
+    assert_eq!(count(&["--match-within", "0m"], "added"), 477);
     let paired = count(&[], "new-id");
-    assert_eq!(paired, 139);
-    assert_eq!(count(&[], "removed"), 310 - paired);
-    assert_eq!(count(&[], "added"), 600 - paired);
+    assert_eq!(paired, 34);
+    assert_eq!(count(&[], "removed"), 187 - paired);
+    assert_eq!(count(&[], "added"), 477 - paired);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -23,56 +23,7 @@ use std::collections::HashMap;
 
 use super::duplicates::place_key;
 use crate::facility_ref::FacilityRef;
-
-/// Words directory names spell more than one way, and how a key spells them.
-const SPELLINGS: [(&str, &str); 12] = [
-    ("&", "and"),
-    ("ctr", "center"),
-    ("centre", "center"),
-    ("svc", "services"),
-    ("svcs", "services"),
-    ("service", "services"),
-    ("hosp", "hospital"),
-    ("assn", "association"),
-    ("assoc", "association"),
-    ("dept", "department"),
-    ("trtmt", "treatment"),
-    ("st", "saint"),
-];
-
-/// Words that say nothing of which facility it is.
-const IGNORED: [&str; 6] = ["the", "inc", "llc", "pc", "corp", "co"];
-
-/// A name as listings are matched by it: lower case, words of letters and digits, common
-/// abbreviations spelled out, and "the", "inc", "llc" and the like left out.
-///
-/// ```
-/// use carefind::analysis::same_facility::name_key;
-///
-/// assert_eq!(name_key("The Hope Ctr., Inc."), name_key("HOPE CENTER"));
-/// assert_ne!(name_key("Hope Center"), name_key("Hope House"));
-/// ```
-pub fn name_key(name: &str) -> String {
-    let lower = name.to_lowercase().replace('&', " & ");
-    let mut key = String::with_capacity(lower.len());
-    for word in lower
-        .split(|c: char| !(c.is_alphanumeric() || c == '&'))
-        .filter(|word| !word.is_empty())
-    {
-        let word = SPELLINGS
-            .iter()
-            .find(|(from, _)| *from == word)
-            .map_or(word, |(_, to)| to);
-        if IGNORED.contains(&word) {
-            continue;
-        }
-        if !key.is_empty() {
-            key.push(' ');
-        }
-        key.push_str(word);
-    }
-    key
-}
+pub use crate::load::keys::name_key;
 
 /// Two listings found to be one facility.
 #[derive(Clone, Copy, Debug, PartialEq)]

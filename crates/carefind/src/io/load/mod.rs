@@ -28,6 +28,7 @@ mod format;
 pub mod findtreatment_export;
 pub mod geocoded;
 pub(crate) mod guard;
+pub mod keys;
 pub mod label_csv;
 pub(crate) mod labels;
 pub mod national_directory;

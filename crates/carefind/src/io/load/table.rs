@@ -11,6 +11,7 @@ use csv::ByteRecord;
 use crate::error::{Error, Problem, RowError};
 use crate::facility::Facility;
 use crate::load::columns::{CodeMeaning, Columns, Field};
+use crate::load::keys::{name_key, street_key};
 use crate::load::labels::{Category, Labels};
 use crate::load::records::{decode, guarded, read_record, reader_builder};
 use crate::load::tally::{IdSource, Tally};
@@ -332,26 +333,48 @@ pub(crate) fn zip(text: &str) -> String {
     }
 }
 
-/// An id from what identifies a listing, so a re-import of the same list gives the same
-/// ids: `g-` and 16 hex digits of a 64-bit FNV-1a hash of the words of the name, second
-/// name, street, city, state, ZIP and phone (in lower case; punctuation and spacing do
-/// not count) and of the point to 5 decimals (about a meter). The point and phone are in
-/// it because exports leave out addresses: one organisation's programs in one city differ
-/// only by them.
+/// An id from what identifies a listing, so that a re-import of the same list, or another
+/// source's listing of the same facility, gives the same id: `g-` and 16 hex digits of a
+/// 64-bit FNV-1a hash.
+///
+/// With a street address, the hash is of the name as [`name_key`] reads it (case,
+/// punctuation, "Inc", "Ctr" and the like aside), the street as [`street_key`] reads it
+/// (street types abbreviated, the suite or floor left out), the city, state and five-digit
+/// ZIP: what two directories agree on when they list one facility. Without one (exports
+/// leave addresses out, and one organisation's programs in one city then differ only by
+/// them), it is of every word of the name, second name, city, state, ZIP and phone and
+/// the point to 5 decimals (about a meter). Listings of one file that still share an id
+/// are told apart by their content (see `Tally::disambiguate`).
 pub(crate) fn derived_id(facility: &Facility) -> String {
     let mut hash = Fnv::default();
     let mut eat = |byte: u8| hash.eat(byte);
-    for part in [
-        &facility.name,
-        &facility.name2,
-        &facility.street,
-        &facility.city,
-        &facility.state,
-        &facility.zip,
-        &facility.phone,
-        &point(facility),
-    ] {
-        for word in words(part) {
+    let street = street_key(&facility.street);
+    let zip5: String = facility.zip.chars().take(5).collect();
+    let parts: Vec<String> = if street.is_empty() {
+        [
+            &facility.name,
+            &facility.name2,
+            &facility.street,
+            &facility.city,
+            &facility.state,
+            &facility.zip,
+            &facility.phone,
+            &point(facility),
+        ]
+        .iter()
+        .map(|part| words(part).collect::<Vec<_>>().join(" "))
+        .collect()
+    } else {
+        vec![
+            name_key(&facility.name),
+            street,
+            words(&facility.city).collect::<Vec<_>>().join(" "),
+            words(&facility.state).collect::<Vec<_>>().join(" "),
+            zip5,
+        ]
+    };
+    for part in &parts {
+        for word in part.split(' ').filter(|word| !word.is_empty()) {
             word.bytes().for_each(&mut eat);
             eat(b' ');
         }
@@ -407,14 +430,31 @@ mod tests {
         let mut a = Facility::new("", "Hope House, Inc.", point);
         a.street = "12 Main St".into();
         let mut b = Facility::new("", "HOPE HOUSE INC", point);
-        b.street = "12  main st.".into();
+        b.street = "12  main street, Suite 4".into();
         assert_eq!(derived_id(&a), derived_id(&b));
         assert!(derived_id(&a).starts_with("g-") && derived_id(&a).len() == 18);
         b.street = "14 Main St".into();
         assert_ne!(derived_id(&a), derived_id(&b));
         let mut c = a.clone();
-        c.name2 = "Hope House".into();
-        c.name = "Inc".into();
+        c.name = "Hope Haven".into();
+        assert_ne!(derived_id(&a), derived_id(&c), "another name");
+        // Another source's listing of the same facility: another phone, second name and
+        // point a few metres off.
+        let mut d = a.clone();
+        d.location = LatLon::new(1.0001, 2.0).unwrap();
+        d.phone = "617-555-0100".into();
+        d.name2 = "Outpatient".into();
+        assert_eq!(derived_id(&a), derived_id(&d), "the same facility");
+    }
+
+    #[test]
+    fn without_a_street_the_point_and_phone_tell_programs_apart() {
+        let point = LatLon::new(1.0, 2.0).unwrap();
+        let mut a = Facility::new("", "Hope House", point);
+        a.city = "Boston".into();
+        let mut c = a.clone();
+        c.name2 = "Hope".into();
+        c.name = String::new();
         assert_ne!(derived_id(&a), derived_id(&c), "fields do not run together");
         let mut d = a.clone();
         d.location = LatLon::new(1.0001, 2.0).unwrap();

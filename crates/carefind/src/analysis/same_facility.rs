@@ -4,7 +4,7 @@
 //!
 //! Two listings are taken for one facility when they lie within a set distance and have
 //! the same name as [`name_key`] reads it, or the same street address and phone number
-//! ([`place_key`](super::duplicates::place_key)). Each listing is paired at most once,
+//! ([`place_key`]). Each listing is paired at most once,
 //! the nearest pairs first.
 //!
 //! ```

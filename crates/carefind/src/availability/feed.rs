@@ -680,11 +680,7 @@ fn beyond_timestamps(text: &str) -> bool {
 /// ```
 pub fn row(update: &Update) -> [String; COLUMNS.len()] {
     let count = |n: Option<u32>| n.map(|n| n.to_string()).unwrap_or_default();
-    let flag = |flag: Option<bool>| match flag {
-        Some(true) => "yes".to_string(),
-        Some(false) => "no".to_string(),
-        None => String::new(),
-    };
+    let flag = |flag: Option<bool>| crate::save::yes_no(flag).into_owned();
     [
         update.id.clone(),
         update

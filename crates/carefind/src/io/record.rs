@@ -220,11 +220,7 @@ impl<'a> AvailabilityPart<'a> {
 
     fn fields(&self) -> [String; AVAILABILITY_COLUMNS.len()] {
         let count = |n: Option<u32>| n.map(|n| n.to_string()).unwrap_or_default();
-        let flag = |flag: Option<bool>| match flag {
-            Some(true) => "yes".to_string(),
-            Some(false) => "no".to_string(),
-            None => String::new(),
-        };
+        let flag = |flag: Option<bool>| crate::save::yes_no(flag).into_owned();
         let time = |at: Option<jiff::Timestamp>| at.map(|at| at.to_string()).unwrap_or_default();
         [
             flag(self.accepting),

@@ -151,7 +151,8 @@ pub fn fields<'a>(facility: impl Into<FacilityRef<'a>>) -> [Cow<'a, str>; COLUMN
     ]
 }
 
-fn yes_no(flag: Option<bool>) -> Cow<'static, str> {
+/// A stated-or-unknown flag as every CSV writes it: `yes`, `no`, or empty for unknown.
+pub(crate) fn yes_no(flag: Option<bool>) -> Cow<'static, str> {
     Cow::Borrowed(match flag {
         None => "",
         Some(true) => "yes",

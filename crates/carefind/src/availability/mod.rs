@@ -17,6 +17,7 @@
 //! - [`feed`] reads feeds (CSV, JSON, NDJSON), checking every row;
 //! - [`compliance`] says whether facilities keep their reports current (Colorado's
 //!   rule, or another);
+//! - [`problems`] are what people searching report wrong with a listing;
 //! - `store` (with the `store` feature) keeps them durably in SQLite.
 //!
 //! ```
@@ -47,6 +48,7 @@ pub mod feed;
 mod getting_in;
 mod kept;
 mod need;
+pub mod problems;
 #[cfg(feature = "store")]
 pub mod store;
 mod table;

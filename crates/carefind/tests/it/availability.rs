@@ -203,11 +203,22 @@ fn a_version_1_store_is_upgraded_in_place_and_keeps_its_reports() {
         store.current_labelled().unwrap(),
         [(walk_in, Some("county-coordinator".to_string()))]
     );
+    // Version 4's tables are there too.
+    let mut store = store;
+    store
+        .add_problem(
+            "f1",
+            carefind::availability::problems::Reason::Closed,
+            "",
+            now(),
+        )
+        .unwrap();
+    drop(store);
     let version: i64 = rusqlite::Connection::open(&path)
         .unwrap()
         .query_row("PRAGMA user_version", [], |row| row.get(0))
         .unwrap();
-    assert_eq!(version, 3);
+    assert_eq!(version, 4);
 }
 
 /// A table made from the store remembers the recent history, not only the current

@@ -46,17 +46,41 @@ use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior, pa
 use super::{Availability, Update};
 use crate::care::CareLevel;
 
+mod problems;
+
+pub use problems::Resolved;
+
 /// A database's schema version and how many tables, views and indexes it has, read in one
 /// snapshot.
 const STATE: &str =
     "SELECT (SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM sqlite_master)";
 
 /// The schema version this carefind writes (`PRAGMA user_version`).
-const SCHEMA_VERSION: i64 = 3;
+const SCHEMA_VERSION: i64 = 4;
 
 /// What each version added to the one before, from version 2: an older store is brought
 /// up to date when it is opened, one step at a time (its rows then state nothing new).
-const MIGRATIONS: [(i64, &str); 2] = [(2, SCHEMA_2), (3, SCHEMA_3)];
+const MIGRATIONS: [(i64, &str); 3] = [(2, SCHEMA_2), (3, SCHEMA_3), (4, SCHEMA_4)];
+
+/// Version 4: problem reports from the public, and the server's secrets (the key staff
+/// sessions are signed with, the same for every server sharing the store).
+const SCHEMA_4: &str = "
+CREATE TABLE IF NOT EXISTS problems (
+    number INTEGER PRIMARY KEY,
+    id TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    details TEXT NOT NULL,
+    received_s INTEGER NOT NULL,   -- to the minute: seconds since 1970 (UTC)
+    resolved_s INTEGER,            -- NULL while open
+    note TEXT,
+    label TEXT                     -- who resolved it
+);
+CREATE INDEX IF NOT EXISTS problems_by_facility ON problems (id, number);
+CREATE TABLE IF NOT EXISTS secrets (
+    name TEXT PRIMARY KEY,
+    value BLOB NOT NULL
+) WITHOUT ROWID;
+";
 
 /// Version 3: who sent each report (the label of the sender's token, or of an import).
 const SCHEMA_3: &str = "
@@ -172,7 +196,7 @@ pub enum StoreErrorKind {
     #[error("is damaged (SQLite reports a malformed database)")]
     Corrupt,
     /// The database was written by a carefind with another schema.
-    #[error("has schema version {0}; this carefind reads versions 1 to 3")]
+    #[error("has schema version {0}; this carefind reads versions 1 to 4")]
     Version(i64),
     /// The database holds a value this carefind cannot read.
     #[error("holds an unreadable row: {0}")]
@@ -185,6 +209,9 @@ pub enum StoreErrorKind {
         "is an SQLite database of another program (it has tables carefind did not make): give the store a file of its own"
     )]
     Foreign,
+    /// The operating system gave no random bytes for a new secret.
+    #[error("cannot make a secret: the system gave no random bytes")]
+    NoRandomness,
     /// Anything else SQLite reported (the source says what).
     #[error("SQLite failed")]
     Sqlite,
@@ -659,7 +686,7 @@ fn prepare(connection: &Connection, version: i64, shown: &str) -> Result<(), Sto
             Ok::<_, rusqlite::Error>(match (version, tables) {
                 (0, 0) => {
                     connection.execute_batch(&format!(
-                        "{SCHEMA} PRAGMA user_version = {SCHEMA_VERSION};"
+                        "{SCHEMA} {SCHEMA_4} PRAGMA user_version = {SCHEMA_VERSION};"
                     ))?;
                     None
                 }

@@ -48,6 +48,9 @@ pub enum Command {
     /// An accuracy audit: a stratified sample of listings to verify by phone, then its score.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Problem reports people sent from the facility pages: list, resolve, export.
+    #[command(subcommand)]
+    Reports(ReportsCommand),
     /// Road networks from OpenStreetMap, for drive-time searches and coverage.
     #[command(subcommand)]
     Network(NetworkCommand),
@@ -1122,6 +1125,85 @@ moved when its point is more than 100 m away (the field is location, old and new
 points, and distance_m says how far); changed rows name one field each (name, phone,
 address, website, a set such as care, status...). A summary by change and by state goes to
 stderr. Exit 0 when identical, 1 when they differ, 2 on an error (as diff).";
+
+/// `carefind reports` commands.
+#[derive(Debug, Subcommand)]
+pub enum ReportsCommand {
+    /// The open reports (or all), with counts per facility on stderr.
+    List(ReportsListArgs),
+    /// Resolves a report, with a note; optionally marks the facility not accepting.
+    Resolve(ReportsResolveArgs),
+    /// Every report, open and resolved (`list --all`).
+    Export(ReportsExportArgs),
+}
+
+const REPORTS_EXAMPLES: &str = "\
+Examples:
+  carefind reports list --store availability.db
+  carefind reports resolve 12 --store availability.db --note \"called: number changed\" --label county-coordinator
+  carefind reports resolve 13 --store availability.db --note \"program closed\" --set-accepting no
+  carefind reports export --store availability.db --format json
+
+A report is a facility, a reason (phone-does-not-work, closed, not-accepting, wrong-address,
+wrong-services, other), up to 500 characters of the sender's words and the minute it
+arrived; nothing about who sent it is kept. Resolving keeps the first resolution.";
+
+/// The arguments of `carefind reports list`.
+#[derive(Debug, Args)]
+#[command(after_help = REPORTS_EXAMPLES)]
+pub struct ReportsListArgs {
+    #[command(flatten)]
+    pub store: StoreArg,
+
+    /// Resolved reports too
+    #[arg(long)]
+    pub all: bool,
+
+    /// Only this facility's reports
+    #[arg(long, value_name = "ID")]
+    pub facility: Option<String>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = FeedFormatArg::Csv)]
+    pub format: FeedFormatArg,
+}
+
+/// The arguments of `carefind reports export`.
+#[derive(Debug, Args)]
+#[command(after_help = REPORTS_EXAMPLES)]
+pub struct ReportsExportArgs {
+    #[command(flatten)]
+    pub store: StoreArg,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = FeedFormatArg::Csv)]
+    pub format: FeedFormatArg,
+}
+
+/// The arguments of `carefind reports resolve`.
+#[derive(Debug, Args)]
+#[command(after_help = REPORTS_EXAMPLES)]
+pub struct ReportsResolveArgs {
+    /// The report's number (the first column of `reports list`)
+    #[arg(value_name = "NUMBER")]
+    pub number: u64,
+
+    #[command(flatten)]
+    pub store: StoreArg,
+
+    /// What was done
+    #[arg(long, value_name = "TEXT", default_value = "")]
+    pub note: String,
+
+    /// Who resolved it (a role, such as county-coordinator; letters, digits and - _ . : /)
+    #[arg(long, value_name = "LABEL")]
+    pub label: Option<String>,
+
+    /// Also report the facility as accepting new patients or not, as of now, through the
+    /// availability store (its other reported values are kept)
+    #[arg(long, value_name = "YES|NO", value_parser = ["yes", "no"])]
+    pub set_accepting: Option<String>,
+}
 
 /// `carefind audit` commands.
 #[derive(Debug, Subcommand)]

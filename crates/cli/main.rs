@@ -18,6 +18,7 @@ mod origins;
 mod output;
 mod pathway;
 mod plot;
+mod reports;
 mod serve;
 mod stats;
 mod validate;
@@ -48,6 +49,7 @@ fn main() -> ExitCode {
         Command::Availability(command) => availability::run(&command),
         Command::Diff(args) => diff::run(&args),
         Command::Audit(command) => audit::run(&command),
+        Command::Reports(command) => reports::run(&command),
         Command::Network(command) => drive::run(&command),
         Command::Export(args) => export::run(&args),
         Command::Completions { shell } => {

@@ -13,4 +13,5 @@ mod network_cli;
 mod pages;
 mod sample;
 mod serve;
+mod staff;
 mod swaps;

@@ -111,6 +111,12 @@ impl std::str::FromStr for Network {
 }
 
 /// Who a connection counts against: an IPv4 address, or the /64 of an IPv6 address.
+/// The client a request came from (an IPv4 address or an IPv6 /64, as the connection cap
+/// counts them), a request extension when [`serve`] accepted the connection. Kept in
+/// memory by the rate limits and nowhere else: never logged, never stored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct Peer(pub(crate) IpAddr);
+
 fn client_of(address: IpAddr) -> IpAddr {
     match address.to_canonical() {
         IpAddr::V6(v6) => IpAddr::V6((u128::from(v6) >> 64 << 64).into()),
@@ -265,7 +271,6 @@ pub async fn serve(
             continue;
         };
         let _ = stream.set_nodelay(true);
-        let service = TowerToHyperService::new(app.clone());
         let mut closed = closed.clone();
         let idle_timeout = limits.idle_timeout;
         let clients = Arc::clone(&clients);
@@ -273,6 +278,7 @@ pub async fn serve(
             .trusted_proxies
             .iter()
             .any(|network| network.contains(peer.ip()));
+        let app = app.clone();
         tokio::spawn(async move {
             let _permit = permit;
             let mut stream = stream;
@@ -280,7 +286,16 @@ pub async fn serve(
                 true => proxied_client(&mut stream, idle_timeout).await,
                 false => None,
             };
-            let Some(_held) = clients.take(client_of(client.unwrap_or(peer.ip()))) else {
+            let address = client.unwrap_or(peer.ip());
+            // Rate limits (problem reports, staff sign-in) count by client, in memory.
+            let service = TowerToHyperService::new(tower::ServiceExt::map_request(
+                app,
+                move |mut request: axum::http::Request<hyper::body::Incoming>| {
+                    request.extensions_mut().insert(Peer(client_of(address)));
+                    request
+                },
+            ));
+            let Some(_held) = clients.take(client_of(address)) else {
                 let message = "your address holds as many connections as one client may; try again";
                 return refuse(stream, refusal(message)).await;
             };

@@ -38,6 +38,8 @@
 //! | `hsds` | the `/hsds` API |
 //! | `updates` | availability updates: tokens, and the writer that owns the store |
 //! | `compliance` | whether facilities keep their availability current (admin) |
+//! | `reports` | the problem reports people sent (admin) |
+//! | `session`, `throttle` | staff sessions (signed cookies, CSRF tokens); rate limits in memory |
 //! | `reload` | swapping in new data, refusing a file that would lose too much |
 //! | `access_log` | the deadline of each request, and a log free of places |
 //! | `workers` | where searches run: a quick lane, and a heavy one at low priority |
@@ -74,7 +76,10 @@ mod page;
 mod params;
 mod pathway;
 mod reload;
+mod reports;
+mod session;
 mod stats;
+mod throttle;
 mod updates;
 mod workers;
 
@@ -327,15 +332,27 @@ struct Shared {
     public_url: String,
     /// What the pages show beyond the data.
     pages: Pages,
+    /// Signs staff sessions, with the key kept in the store (`None` without a store
+    /// and tokens: the staff pages are off).
+    keys: Option<session::Keys>,
+    /// The rate limits of problem reports and staff sign-ins.
+    guards: throttle::Guards,
 }
 
 impl Server {
     /// A server answering from `locator`. With a store, its reports replace the
     /// locator's availability table.
     pub fn new(locator: Arc<Locator>, config: Config) -> Result<Server, ServerError> {
+        let mut keys = None;
         let writer = match config.store {
-            Some(store) => {
+            Some(mut store) => {
                 locator.replace_availability(store.load().map_err(ServerError::Store)?);
+                if config.tokens.is_some() {
+                    let key = store
+                        .secret(session::KEY_NAME)
+                        .map_err(ServerError::Store)?;
+                    keys = Some(session::Keys::new(key));
+                }
                 Some(updates::Writer::start(store, Arc::clone(&locator)))
             }
             None if config.tokens.is_some() => return Err(ServerError::TokensWithoutStore),
@@ -358,6 +375,8 @@ impl Server {
             max_work: config.max_work,
             reload_max_loss: config.reload_max_loss,
             reloading: tokio::sync::Mutex::new(()),
+            keys,
+            guards: throttle::Guards::default(),
         });
         if shared.access_log.is_some() {
             flush_access_log_while_alive(Arc::downgrade(&shared));
@@ -460,6 +479,7 @@ pub fn router(server: Server) -> Router {
         .route("/v1/stats", get(stats::route))
         .route("/v1/admin/reload", post(reload::route))
         .route("/v1/availability/compliance", get(compliance::route))
+        .route("/v1/reports", get(reports::route))
         .merge(hsds::routes())
         .merge(page::routes())
         .fallback(not_found)

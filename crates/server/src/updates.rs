@@ -38,9 +38,9 @@ pub struct Tokens {
 }
 
 /// What a token may do, and the label its updates are kept with.
-struct Grant {
+pub(crate) struct Grant {
     scope: Scope,
-    label: Option<String>,
+    pub(crate) label: Option<String>,
 }
 
 enum Scope {
@@ -137,6 +137,26 @@ impl Tokens {
         self.path.as_deref().map(Tokens::from_path)
     }
 
+    /// The hash of `token` and what it may do, if it is one of these tokens (compared by
+    /// hash in constant time).
+    pub(crate) fn of_token(&self, token: &str) -> Option<([u8; 32], Arc<Grant>)> {
+        let hash: [u8; 32] = Sha256::digest(token.trim().as_bytes()).into();
+        self.of_hash(&hash).map(|grant| (hash, grant))
+    }
+
+    /// What the token hashed to `hash` may do, if it is still one of these tokens: a
+    /// staff session's token, looked up on each request.
+    pub(crate) fn of_hash(&self, hash: &[u8; 32]) -> Option<Arc<Grant>> {
+        // Every entry is compared, so the time taken does not say which one matched.
+        let mut found = None;
+        for (entry, grant) in &self.entries {
+            if constant_time_eq(entry, hash) && found.is_none() {
+                found = Some(grant);
+            }
+        }
+        found.cloned()
+    }
+
     /// What the bearer token in `headers` may do, compared by hash in constant time;
     /// 401 when there is none or it is unknown.
     fn scope(&self, headers: &HeaderMap) -> Result<Arc<Grant>, ApiError> {
@@ -149,14 +169,7 @@ impl Tokens {
         };
         let given = bearer(headers).ok_or_else(unauthorized)?;
         let hash: [u8; 32] = Sha256::digest(given.as_bytes()).into();
-        // Every entry is compared, so the time taken does not say which one matched.
-        let mut found = None;
-        for (entry, scope) in &self.entries {
-            if constant_time_eq(entry, &hash) && found.is_none() {
-                found = Some(scope);
-            }
-        }
-        found.cloned().ok_or_else(unauthorized)
+        self.of_hash(&hash).ok_or_else(unauthorized)
     }
 }
 
@@ -170,10 +183,22 @@ pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
 }
 
 impl Grant {
-    fn allows(&self, id: &str) -> bool {
+    pub(crate) fn allows(&self, id: &str) -> bool {
         match &self.scope {
             Scope::Every => true,
             Scope::Only(ids) => ids.contains(id),
+        }
+    }
+
+    /// The facilities the token may update, sorted; `None` when it may update every one.
+    pub(crate) fn facilities(&self) -> Option<Vec<&str>> {
+        match &self.scope {
+            Scope::Every => None,
+            Scope::Only(ids) => {
+                let mut ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+                ids.sort_unstable();
+                Some(ids)
+            }
         }
     }
 }
@@ -190,11 +215,18 @@ fn parse_hex(text: &str) -> Option<[u8; 32]> {
 }
 
 /// One request's updates, waiting for their commit.
-struct Job {
+struct Sent {
     updates: Vec<Update>,
     /// The sending token's label.
     label: Option<String>,
     reply: tokio::sync::oneshot::Sender<Result<Vec<bool>, Arc<StoreError>>>,
+}
+
+/// What the writer thread is asked to do: commit updates (several requests' in one
+/// transaction), or anything else that writes to the store (a problem report), alone.
+enum Job {
+    Updates(Sent),
+    Other(Box<dyn FnOnce(&mut Store) + Send>),
 }
 
 /// The writer: one thread owns the store; requests hand it their updates and wait until
@@ -203,6 +235,40 @@ pub struct Writer {
     jobs: mpsc::SyncSender<Job>,
     /// The store's file, for readers that should not wait behind the writes.
     path: String,
+}
+
+/// Commits `batch` in one transaction, publishes its updates to `locator`'s availability,
+/// then answers each request.
+fn commit(store: &mut Store, locator: &Locator, batch: Vec<Sent>) {
+    let sent = batch.iter().flat_map(|job| {
+        job.updates
+            .iter()
+            .map(|update| (update, job.label.as_deref()))
+    });
+    let applied = store.apply_from(sent, Timestamp::now());
+    let updates: Vec<Update> = batch
+        .iter()
+        .flat_map(|job| job.updates.iter().cloned())
+        .collect();
+    match applied {
+        Ok(outcomes) => {
+            // Only this thread replaces the table, so no update is lost between reading
+            // it and replacing it.
+            let next = locator.availability().with(updates).table;
+            locator.replace_availability(next);
+            let mut outcomes = outcomes.into_iter();
+            for job in batch {
+                let mine = outcomes.by_ref().take(job.updates.len()).collect();
+                let _ = job.reply.send(Ok(mine));
+            }
+        }
+        Err(error) => {
+            let error = Arc::new(error);
+            for job in batch {
+                let _ = job.reply.send(Err(Arc::clone(&error)));
+            }
+        }
+    }
 }
 
 impl Writer {
@@ -215,41 +281,28 @@ impl Writer {
             .name("availability-writer".into())
             .spawn(move || {
                 while let Ok(first) = queue.recv() {
-                    let mut batch = vec![first];
+                    let mut batch = match first {
+                        Job::Updates(sent) => vec![sent],
+                        Job::Other(work) => {
+                            work(&mut store);
+                            continue;
+                        }
+                    };
+                    let mut after = None;
                     while batch.len() < MAX_JOBS_PER_COMMIT {
                         match queue.try_recv() {
-                            Ok(job) => batch.push(job),
+                            Ok(Job::Updates(sent)) => batch.push(sent),
+                            // In the order they came: the batch is committed first.
+                            Ok(Job::Other(work)) => {
+                                after = Some(work);
+                                break;
+                            }
                             Err(_) => break,
                         }
                     }
-                    let sent = batch.iter().flat_map(|job| {
-                        job.updates
-                            .iter()
-                            .map(|update| (update, job.label.as_deref()))
-                    });
-                    let applied = store.apply_from(sent, Timestamp::now());
-                    let updates: Vec<Update> = batch
-                        .iter()
-                        .flat_map(|job| job.updates.iter().cloned())
-                        .collect();
-                    match applied {
-                        Ok(outcomes) => {
-                            // Only this thread replaces the table, so no update is lost
-                            // between reading it and replacing it.
-                            let next = locator.availability().with(updates).table;
-                            locator.replace_availability(next);
-                            let mut outcomes = outcomes.into_iter();
-                            for job in batch {
-                                let mine = outcomes.by_ref().take(job.updates.len()).collect();
-                                let _ = job.reply.send(Ok(mine));
-                            }
-                        }
-                        Err(error) => {
-                            let error = Arc::new(error);
-                            for job in batch {
-                                let _ = job.reply.send(Err(Arc::clone(&error)));
-                            }
-                        }
+                    commit(&mut store, &locator, batch);
+                    if let Some(work) = after {
+                        work(&mut store);
                     }
                 }
             })
@@ -266,18 +319,18 @@ impl Writer {
 
     /// Commits `updates`, sent by the token labelled `label`, and says of each whether
     /// it became current.
-    async fn commit(
+    pub(crate) async fn commit(
         &self,
         updates: Vec<Update>,
         label: Option<String>,
     ) -> Result<Vec<bool>, ApiError> {
         let (reply, answer) = tokio::sync::oneshot::channel();
         self.jobs
-            .try_send(Job {
+            .try_send(Job::Updates(Sent {
                 updates,
                 label,
                 reply,
-            })
+            }))
             .map_err(|_| ApiError::busy("too many updates are waiting to be written; try again"))?;
         match answer.await {
             Ok(Ok(outcomes)) => Ok(outcomes),
@@ -286,6 +339,32 @@ impl Writer {
                 StatusCode::INTERNAL_SERVER_ERROR,
                 None,
                 "the update was not stored",
+            )),
+        }
+    }
+}
+
+impl Writer {
+    /// Runs `work` on the writer thread, in turn with the updates, and answers what it
+    /// returned: a write that is on disk when this returns `Ok`.
+    pub(crate) async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        let job = Job::Other(Box::new(move |store: &mut Store| {
+            let _ = reply.send(work(store));
+        }));
+        self.jobs
+            .try_send(job)
+            .map_err(|_| ApiError::busy("too many writes are waiting; try again"))?;
+        match answer.await {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(error)) => Err(not_stored(&error)),
+            Err(_) => Err(ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                None,
+                "the write was not made",
             )),
         }
     }
@@ -314,7 +393,7 @@ fn not_stored(error: &StoreError) -> ApiError {
 }
 
 /// The writer and the tokens of the moment, or why updates are refused.
-fn updates_on(shared: &Shared) -> Result<(&Writer, Arc<Tokens>), ApiError> {
+pub(crate) fn updates_on(shared: &Shared) -> Result<(&Writer, Arc<Tokens>), ApiError> {
     let Some(writer) = &shared.writer else {
         return Err(ApiError::new(
             StatusCode::NOT_FOUND,

@@ -145,6 +145,92 @@ pub enum Which {
     All,
 }
 
+/// The columns of a report written as a table, in order (see [`row`]).
+pub const COLUMNS: [&str; 8] = [
+    "number",
+    "id",
+    "reason",
+    "details",
+    "received_at",
+    "resolved_at",
+    "resolution_note",
+    "resolved_by",
+];
+
+/// `report` as a table's row of [`COLUMNS`] (empty where it is not resolved).
+pub fn row(report: &ProblemReport) -> [String; COLUMNS.len()] {
+    let resolved = report.resolved.as_ref();
+    [
+        report.number.to_string(),
+        report.id.clone(),
+        report.reason.name().to_string(),
+        report.details.clone(),
+        report.received_at.to_string(),
+        resolved.map(|r| r.at.to_string()).unwrap_or_default(),
+        resolved.map(|r| r.note.clone()).unwrap_or_default(),
+        resolved.and_then(|r| r.label.clone()).unwrap_or_default(),
+    ]
+}
+
+/// A report as JSON: the fields of [`COLUMNS`], those not resolved yet `null`.
+impl serde::Serialize for ProblemReport {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let resolved = self.resolved.as_ref();
+        let mut out = serializer.serialize_struct("ProblemReport", COLUMNS.len())?;
+        out.serialize_field("number", &self.number)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("reason", self.reason.name())?;
+        out.serialize_field("details", &self.details)?;
+        out.serialize_field("received_at", &self.received_at.to_string())?;
+        out.serialize_field("resolved_at", &resolved.map(|r| r.at.to_string()))?;
+        out.serialize_field("resolution_note", &resolved.map(|r| r.note.as_str()))?;
+        out.serialize_field("resolved_by", &resolved.and_then(|r| r.label.as_deref()))?;
+        out.end()
+    }
+}
+
+/// How many reports a facility has, open and resolved.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Count {
+    /// The facility.
+    pub id: String,
+    /// Reports not resolved yet.
+    pub open: u64,
+    /// Reports resolved.
+    pub resolved: u64,
+}
+
+/// The reports of each facility, most open first (then by id).
+///
+/// ```
+/// use carefind::availability::problems::{counts, ProblemReport, Reason};
+///
+/// let report = |number, id: &str| ProblemReport {
+///     number, id: id.into(), reason: Reason::Closed, details: String::new(),
+///     received_at: jiff::Timestamp::UNIX_EPOCH, resolved: None,
+/// };
+/// let counts = counts(&[report(1, "b"), report(2, "a"), report(3, "b")]);
+/// assert_eq!((counts[0].id.as_str(), counts[0].open), ("b", 2));
+/// ```
+pub fn counts(reports: &[ProblemReport]) -> Vec<Count> {
+    let mut by_id: std::collections::BTreeMap<&str, Count> = std::collections::BTreeMap::new();
+    for report in reports {
+        let count = by_id.entry(&report.id).or_insert_with(|| Count {
+            id: report.id.clone(),
+            open: 0,
+            resolved: 0,
+        });
+        match report.resolved {
+            None => count.open += 1,
+            Some(_) => count.resolved += 1,
+        }
+    }
+    let mut counts: Vec<Count> = by_id.into_values().collect();
+    counts.sort_by(|a, b| b.open.cmp(&a.open).then_with(|| a.id.cmp(&b.id)));
+    counts
+}
+
 /// `at` to the minute, as a report's time is kept.
 pub fn to_the_minute(at: Timestamp) -> Timestamp {
     let seconds = at.as_second();

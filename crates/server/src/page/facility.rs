@@ -12,13 +12,23 @@ use carefind::{CredentialKind, FacilityRef, Status};
 use jiff::Timestamp;
 use maud::{Markup, html};
 
+use super::report::ReportForm;
 use super::text::{self, Lang};
 use super::{PageRequest, cards, message_page, page};
 use crate::Shared;
 use crate::mount::Mount;
 use crate::params::Params;
 
-fn page_of(shared: &Shared, mount: &Mount, id: &str, lang: Lang) -> Response {
+/// The page of facility `id`, with the problem-report form in `report`'s state (when the
+/// server keeps a store to put reports in).
+pub(crate) fn page_of(
+    shared: &Shared,
+    mount: &Mount,
+    id: &str,
+    lang: Lang,
+    report: &ReportForm,
+    answer: StatusCode,
+) -> Response {
     let text = lang.text();
     let index = shared.locator.index();
     let Some(f) = index.get(id) else {
@@ -118,6 +128,9 @@ fn page_of(shared: &Shared, mount: &Mount, id: &str, lang: Lang) -> Response {
             }
             dt { (text.source) } dd { (or_not_listed(f.source().to_string())) }
         }
+        @if shared.writer.is_some() {
+            (super::report::form(&super::facility_url(mount, f.id(), lang), lang, report))
+        }
     };
     let switch = super::facility_url(mount, f.id(), lang.other());
     let switch = if lang.other() == Lang::En {
@@ -125,26 +138,26 @@ fn page_of(shared: &Shared, mount: &Mount, id: &str, lang: Lang) -> Response {
     } else {
         switch
     };
-    page(
-        shared,
-        mount,
-        lang,
-        f.name(),
-        &switch,
-        body,
-        false,
-        StatusCode::OK,
-    )
+    page(shared, mount, lang, f.name(), &switch, body, false, answer)
 }
 
 pub(crate) async fn show(
     State(shared): State<Arc<Shared>>,
     id: Result<Path<String>, axum::extract::rejection::PathRejection>,
-    PageRequest { lang, mount, .. }: PageRequest,
+    PageRequest { lang, mount, pairs }: PageRequest,
 ) -> Response {
     let text = lang.text();
+    // Back from a report that was kept.
+    let report = if pairs
+        .iter()
+        .any(|(key, value)| key == "reported" && value == "1")
+    {
+        ReportForm::Sent
+    } else {
+        ReportForm::Blank
+    };
     match id {
-        Ok(Path(id)) => page_of(&shared, &mount, &id, lang),
+        Ok(Path(id)) => page_of(&shared, &mount, &id, lang, &report, StatusCode::OK),
         Err(_) => message_page(
             &shared,
             &mount,

@@ -15,7 +15,7 @@ use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use maud::{DOCTYPE, Markup, html};
 
 use crate::Shared;
@@ -27,9 +27,12 @@ mod cards;
 mod facility;
 mod form;
 mod map;
+mod report;
 mod results;
+mod staff;
 mod steps;
 mod text;
+mod trust_text;
 
 pub use text::Lang;
 
@@ -53,7 +56,12 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
         .route("/find", get(results::find))
         .route("/find/print", get(results::print))
         .route("/find/csv", get(results::csv))
-        .route("/facility/{id}", get(facility::show))
+        .route("/facility/{id}", get(facility::show).post(report::receive))
+        .route("/staff", get(staff::show))
+        .route("/staff/sign-in", post(staff::sign_in))
+        .route("/staff/sign-out", post(staff::sign_out))
+        .route("/staff/update", post(staff::update))
+        .route("/staff/confirm", post(staff::confirm))
         .route("/pathway", get(steps::show))
         .route("/static/style.css", get(style))
         .route("/static/locate.js", get(locate))
@@ -190,6 +198,33 @@ fn page(
     with_script: bool,
     status: StatusCode,
 ) -> Response {
+    let privacy = lang.text().privacy;
+    page_saying(
+        shared,
+        mount,
+        lang,
+        title,
+        switch,
+        main,
+        with_script,
+        status,
+        privacy,
+    )
+}
+
+/// [`page`] with another privacy note in its footer (the staff pages set a cookie).
+#[allow(clippy::too_many_arguments)] // each is one part of the page
+fn page_saying(
+    shared: &Shared,
+    mount: &Mount,
+    lang: Lang,
+    title: &str,
+    switch: &str,
+    main: Markup,
+    with_script: bool,
+    status: StatusCode,
+    privacy: &str,
+) -> Response {
     let text = lang.text();
     let home = mount.link(match lang {
         Lang::En => "/",
@@ -231,7 +266,7 @@ fn page(
                     }
                 }
                 main #main { (main) }
-                footer { p { (text.privacy) } }
+                footer { p { (privacy) } }
                 @if with_script { script src=(mount.link("/static/locate.js")) defer {} }
             }
         }

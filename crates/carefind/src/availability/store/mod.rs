@@ -518,11 +518,24 @@ impl Store {
     /// The current reports with the label of who sent each (as [`Store::load`] reads
     /// them, by facility id then level).
     pub fn current_labelled(&self) -> Result<Vec<(Update, Option<String>)>, StoreError> {
+        self.labelled(None)
+    }
+
+    /// The current reports of facility `id` with the label of who sent each (the whole
+    /// facility first, then by level).
+    pub fn current_labelled_of(
+        &self,
+        id: &str,
+    ) -> Result<Vec<(Update, Option<String>)>, StoreError> {
+        self.labelled(Some(id))
+    }
+
+    fn labelled(&self, id: Option<&str>) -> Result<Vec<(Update, Option<String>)>, StoreError> {
         self.rows(
             "SELECT id, care, accepting, beds_available, beds_total, wait_days, updated_s, updated_ns,
                walk_in, same_day_medication, counseling_required, telehealth_intake, label
-             FROM current ORDER BY id, care",
-            [],
+             FROM current WHERE ?1 IS NULL OR id = ?1 ORDER BY id, care",
+            params![id],
             |row| {
                 let label: Option<String> = row.get(12)?;
                 Ok(read_update(row)?.map(|update| (update, label)))

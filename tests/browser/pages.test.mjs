@@ -7,47 +7,23 @@
 // SCREENSHOTS=docs writes the results page at 375 and 1280 px wide.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, execFileSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { readFileSync, existsSync, mkdtempSync, writeFileSync, rmSync } from "node:fs";
 import os from "node:os";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { serve, launchChromium, newPage, axe, binary } from "./harness.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const require = createRequire(import.meta.url);
-const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-const binary = process.env.CAREFIND_BIN || path.join(here, "../../target/debug/carefind");
-const chromiumPath = process.env.CHROMIUM || "/usr/bin/chromium";
 
 let server;
 let base;
 let browser;
 
-/** `carefind serve` with `args`, on a free port: the process and its address. */
-async function serve(args) {
-  const child = spawn(binary, ["serve", "--addr", "127.0.0.1:0", "--quiet", ...args], { stdio: ["ignore", "ignore", "pipe"] });
-  const address = await new Promise((resolve, reject) => {
-    let said = "";
-    child.stderr.on("data", (chunk) => {
-      said += chunk;
-      const found = said.match(/on (http:\/\/127\.0\.0\.1:\d+)/);
-      if (found) resolve(found[1]);
-    });
-    child.on("exit", (code) => reject(new Error(`carefind serve exited with ${code}: ${said}`)));
-  });
-  return { child, address };
-}
-
 before(async () => {
   assert.ok(existsSync(binary), `no carefind binary at ${binary}: build it first`);
   ({ child: server, address: base } = await serve([]));
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
@@ -56,28 +32,14 @@ after(async () => {
 });
 
 /** A fresh page that records every request it makes and every console error. */
-async function open(options = {}) {
-  const context = await browser.newContext(options);
-  const page = await context.newPage();
-  const requests = [];
-  const problems = [];
-  page.on("request", (request) => requests.push(request.url()));
-  page.on("console", (message) => { if (message.type() === "error") problems.push(message.text()); });
-  page.on("pageerror", (error) => problems.push(String(error)));
-  return { context, page, requests, problems };
+function open(options = {}) {
+  return newPage(browser, options);
 }
 
 /** Every request went to this server (the place in a URL must never leave it). */
 function onlyLocal(requests, at = base) {
   const away = requests.filter((url) => !url.startsWith(at) && !url.startsWith("data:"));
   assert.deepEqual(away, [], "requests left 127.0.0.1");
-}
-
-async function axe(page) {
-  await page.evaluate(axeSource);
-  const result = await page.evaluate(() =>
-    window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }));
-  return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
 }
 
 async function api(pathAndQuery) {

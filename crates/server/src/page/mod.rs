@@ -3,7 +3,8 @@
 //! Spanish, served from the same index as the API.
 //!
 //! Every page works without JavaScript (one small script adds "use my location"), makes
-//! no request to anyone but this server, sets no cookie, and is sent with a
+//! no request to anyone but this server, sets no cookie (the staff pages set one, for the
+//! session of whoever signs in), and is sent with a
 //! `Content-Security-Policy` that allows only this server, `Referrer-Policy: no-referrer`
 //! (the place in the URL never reaches a facility's website) and `Cache-Control:
 //! no-store`.

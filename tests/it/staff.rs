@@ -288,6 +288,40 @@ fn staff_pages_are_off_without_tokens_and_public_pages_set_no_cookie() {
     assert!(headers.get("set-cookie").is_none());
 }
 
+/// Behind TLS (an https public URL) the cookie is `Secure`; nested under a path, its
+/// `Path` and every form's action are under it.
+#[test]
+fn the_cookie_follows_the_public_url_and_the_mount() {
+    let dir = tempfile::tempdir().unwrap();
+    let tokens = dir.path().join("tokens.csv");
+    write_tokens(&tokens, &[STAFF]);
+    let app = App::nested_with(
+        "/carefind",
+        Config::new()
+            .public_url("https://find.example.org/carefind")
+            .store(Store::open(dir.path().join("a.db")).unwrap())
+            .tokens(Tokens::from_path(&tokens).unwrap()),
+    );
+    let (status, headers, _) = app.send(
+        "POST",
+        "/carefind/staff/sign-in",
+        &[FORM],
+        &form(&[("token", "staff-secret")]),
+    );
+    assert_eq!(status, 303);
+    assert_eq!(headers["location"], "/carefind/staff");
+    let set = headers["set-cookie"].to_str().unwrap();
+    assert!(
+        set.contains("; Secure") && set.contains("Path=/carefind/staff"),
+        "{set}"
+    );
+    let cookie = set.split(';').next().unwrap();
+    let (status, body) = page(&app, "/carefind/staff", cookie);
+    assert_eq!(status, 200);
+    assert!(body.contains("action=\"/carefind/staff/update\""));
+    assert!(body.contains("action=\"/carefind/staff/sign-out\""));
+}
+
 /// Over a socket, so that the server knows the client: sign-ins are limited per client.
 #[test]
 fn sign_in_attempts_are_limited_per_client() {

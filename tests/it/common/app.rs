@@ -48,9 +48,14 @@ impl App {
     /// The embedded sample's router nested under `prefix` in an app of its own, as
     /// `Router::nest` mounts it.
     pub fn nested(prefix: &'static str) -> App {
+        App::nested_with(prefix, Config::new())
+    }
+
+    /// The embedded sample with `config`, nested under `prefix`.
+    pub fn nested_with(prefix: &'static str, config: Config) -> App {
         App {
             nest: Some(prefix),
-            ..App::sample()
+            ..App::with(config)
         }
     }
 

@@ -32,14 +32,7 @@ pub(crate) fn page_of(
     let text = lang.text();
     let index = shared.locator.index();
     let Some(f) = index.get(id) else {
-        return message_page(
-            shared,
-            mount,
-            lang,
-            text.not_found_title,
-            text.no_such_facility,
-            StatusCode::NOT_FOUND,
-        );
+        return no_such_facility(shared, mount, lang);
     };
     let shown = Params::default()
         .shown(shared.availability())
@@ -146,7 +139,6 @@ pub(crate) async fn show(
     id: Result<Path<String>, axum::extract::rejection::PathRejection>,
     PageRequest { lang, mount, pairs }: PageRequest,
 ) -> Response {
-    let text = lang.text();
     // Back from a report that was kept.
     let report = if pairs
         .iter()
@@ -158,15 +150,21 @@ pub(crate) async fn show(
     };
     match id {
         Ok(Path(id)) => page_of(&shared, &mount, &id, lang, &report, StatusCode::OK),
-        Err(_) => message_page(
-            &shared,
-            &mount,
-            lang,
-            text.not_found_title,
-            text.no_such_facility,
-            StatusCode::NOT_FOUND,
-        ),
+        Err(_) => no_such_facility(&shared, &mount, lang),
     }
+}
+
+/// The 404 page of an id no facility has.
+pub(crate) fn no_such_facility(shared: &Shared, mount: &Mount, lang: Lang) -> Response {
+    let text = lang.text();
+    message_page(
+        shared,
+        mount,
+        lang,
+        text.not_found_title,
+        text.no_such_facility,
+        StatusCode::NOT_FOUND,
+    )
 }
 
 /// The week's hours from today, in the facility's own time zone, today marked; the

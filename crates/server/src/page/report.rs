@@ -17,7 +17,7 @@ use jiff::Timestamp;
 use maud::{Markup, html};
 
 use super::text::Lang;
-use super::{PageRequest, facility, message_page};
+use super::{PageRequest, facility};
 use crate::Shared;
 use crate::connections::Peer;
 use crate::mount::Mount;
@@ -96,26 +96,11 @@ pub(crate) async fn receive(
     body: Bytes,
 ) -> Response {
     let words = lang.trust();
-    let text = lang.text();
     let (Ok(Path(id)), Some(writer)) = (id, shared.writer.as_ref()) else {
-        return message_page(
-            &shared,
-            &mount,
-            lang,
-            text.not_found_title,
-            text.no_such_facility,
-            StatusCode::NOT_FOUND,
-        );
+        return facility::no_such_facility(&shared, &mount, lang);
     };
     if shared.locator.index().get(&id).is_none() {
-        return message_page(
-            &shared,
-            &mount,
-            lang,
-            text.not_found_title,
-            text.no_such_facility,
-            StatusCode::NOT_FOUND,
-        );
+        return facility::no_such_facility(&shared, &mount, lang);
     }
     let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
     let field = |name: &str| {

@@ -206,40 +206,29 @@ fn sign_in_page(
     staff_page(shared, mount, lang, words.staff_title, body, status)
 }
 
-fn off_page(shared: &Shared, mount: &Mount, lang: Lang) -> Response {
-    let words = lang.trust();
-    message_page(
-        shared,
-        mount,
-        lang,
-        words.staff_title,
-        words.staff_off,
-        StatusCode::NOT_FOUND,
-    )
+/// Why a staff request is refused with a page of its own.
+#[derive(Clone, Copy)]
+enum Refusal {
+    /// The server takes no updates (404).
+    Off,
+    /// Not one of the token's facilities (403, and no form).
+    Forbidden,
+    /// A form without its session's CSRF token, or from another site (403).
+    BadForm,
 }
 
-fn forbidden(shared: &Shared, mount: &Mount, lang: Lang) -> Response {
+fn refused(shared: &Shared, mount: &Mount, lang: Lang, why: Refusal) -> Response {
     let words = lang.trust();
-    message_page(
-        shared,
-        mount,
-        lang,
-        words.forbidden_title,
-        words.forbidden,
-        StatusCode::FORBIDDEN,
-    )
-}
-
-fn bad_form(shared: &Shared, mount: &Mount, lang: Lang) -> Response {
-    let words = lang.trust();
-    message_page(
-        shared,
-        mount,
-        lang,
-        words.bad_form_title,
-        words.bad_form,
-        StatusCode::FORBIDDEN,
-    )
+    let (title, message, status) = match why {
+        Refusal::Off => (words.staff_title, words.staff_off, StatusCode::NOT_FOUND),
+        Refusal::Forbidden => (
+            words.forbidden_title,
+            words.forbidden,
+            StatusCode::FORBIDDEN,
+        ),
+        Refusal::BadForm => (words.bad_form_title, words.bad_form, StatusCode::FORBIDDEN),
+    };
+    message_page(shared, mount, lang, title, message, status)
 }
 
 /// `GET /staff`: the sign-in form, or the signed-in page.
@@ -250,7 +239,7 @@ pub(crate) async fn show(
 ) -> Response {
     let staff = match staff_of(&shared, &headers) {
         Ok(staff) => staff,
-        Err(NotIn::Off) => return off_page(&shared, &mount, lang),
+        Err(NotIn::Off) => return refused(&shared, &mount, lang, Refusal::Off),
         Err(NotIn::SignedOut) => {
             return sign_in_page(&shared, &mount, lang, None, StatusCode::OK);
         }
@@ -314,7 +303,9 @@ async fn dashboard(
     let words = lang.trust();
     let index = shared.locator.index();
     let ids: Vec<String> = match (&focus, staff.grant.facilities()) {
-        (Some(id), _) if !staff.grant.allows(id) => return forbidden(shared, mount, lang),
+        (Some(id), _) if !staff.grant.allows(id) => {
+            return refused(shared, mount, lang, Refusal::Forbidden);
+        }
         (Some(id), _) => vec![id.clone()],
         (None, Some(ids)) => ids.iter().map(|id| id.to_string()).collect(),
         (None, None) => Vec::new(),
@@ -325,7 +316,7 @@ async fn dashboard(
         .take(MAX_LISTED)
         .collect();
     let Some(writer) = &shared.writer else {
-        return off_page(shared, mount, lang);
+        return refused(shared, mount, lang, Refusal::Off);
     };
     // Read by the writer, in turn with the writes: what was just saved is there.
     let wanted = shown.clone();
@@ -628,10 +619,10 @@ pub(crate) async fn sign_in(
     let lang = lang_of(&fields, lang);
     let words = lang.trust();
     let (Some(keys), Some(tokens)) = (&shared.keys, &shared.tokens) else {
-        return off_page(&shared, &mount, lang);
+        return refused(&shared, &mount, lang, Refusal::Off);
     };
     if cross_site(&headers) {
-        return bad_form(&shared, &mount, lang);
+        return refused(&shared, &mount, lang, Refusal::BadForm);
     }
     let client = peer.map(|axum::Extension(Peer(client))| client);
     if !shared.guards.sign_in(client, Instant::now()) {
@@ -690,7 +681,7 @@ fn checked(
 ) -> Result<Staff, Response> {
     let staff = match staff_of(shared, headers) {
         Ok(staff) => staff,
-        Err(NotIn::Off) => return Err(off_page(shared, mount, lang)),
+        Err(NotIn::Off) => return Err(refused(shared, mount, lang, Refusal::Off)),
         Err(NotIn::SignedOut) => {
             return Err(sign_in_page(
                 shared,
@@ -704,9 +695,9 @@ fn checked(
     let keys = shared
         .keys
         .as_ref()
-        .ok_or_else(|| off_page(shared, mount, lang))?;
+        .ok_or_else(|| refused(shared, mount, lang, Refusal::Off))?;
     if cross_site(headers) || !keys.csrf_holds(&staff.session, field(fields, "csrf")) {
-        return Err(bad_form(shared, mount, lang));
+        return Err(refused(shared, mount, lang, Refusal::BadForm));
     }
     Ok(staff)
 }
@@ -730,6 +721,39 @@ pub(crate) async fn sign_out(
     response
 }
 
+/// A checked form about one facility: the session's, with its CSRF token, for a facility
+/// of the token's.
+struct FacilityForm {
+    staff: Staff,
+    fields: Vec<(String, String)>,
+    lang: Lang,
+    id: String,
+}
+
+#[allow(clippy::result_large_err)] // as `checked`
+fn facility_form(
+    shared: &Shared,
+    mount: &Mount,
+    asked: Lang,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<FacilityForm, Response> {
+    let fields = fields_of(body);
+    let lang = lang_of(&fields, asked);
+    let staff = checked(shared, mount, lang, headers, &fields)?;
+    let id = field(&fields, "id").to_string();
+    // An id the directory does not have is no facility of the token's either.
+    if !staff.grant.allows(&id) || shared.locator.index().get(&id).is_none() {
+        return Err(refused(shared, mount, lang, Refusal::Forbidden));
+    }
+    Ok(FacilityForm {
+        staff,
+        fields,
+        lang,
+        id,
+    })
+}
+
 /// `POST /staff/update`: one report for a facility (or one of its levels), read by the
 /// feed's own rules and written by the writer.
 pub(crate) async fn update(
@@ -738,20 +762,15 @@ pub(crate) async fn update(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let fields = fields_of(&body);
-    let lang = lang_of(&fields, lang);
-    let staff = match checked(&shared, &mount, lang, &headers, &fields) {
-        Ok(staff) => staff,
+    let FacilityForm {
+        staff,
+        fields,
+        lang,
+        id,
+    } = match facility_form(&shared, &mount, lang, &headers, &body) {
+        Ok(form) => form,
         Err(refused) => return refused,
     };
-    let id = field(&fields, "id").to_string();
-    if !staff.grant.allows(&id) {
-        return forbidden(&shared, &mount, lang);
-    }
-    let index = shared.locator.index();
-    if index.get(&id).is_none() {
-        return forbidden(&shared, &mount, lang);
-    }
     // One row of a CSV feed, so that a form is checked exactly as a feed is (and its
     // problems name the field).
     let now = Timestamp::now();
@@ -802,21 +821,20 @@ pub(crate) async fn confirm(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let fields = fields_of(&body);
-    let lang = lang_of(&fields, lang);
-    let staff = match checked(&shared, &mount, lang, &headers, &fields) {
-        Ok(staff) => staff,
+    let FacilityForm {
+        staff,
+        fields,
+        lang,
+        id,
+    } = match facility_form(&shared, &mount, lang, &headers, &body) {
+        Ok(form) => form,
         Err(refused) => return refused,
     };
-    let id = field(&fields, "id").to_string();
-    if !staff.grant.allows(&id) || shared.locator.index().get(&id).is_none() {
-        return forbidden(&shared, &mount, lang);
-    }
     let care: Option<CareLevel> = match field(&fields, "care") {
         "" => None,
         name => match name.parse() {
             Ok(level) => Some(level),
-            Err(_) => return bad_form(&shared, &mount, lang),
+            Err(_) => return refused(&shared, &mount, lang, Refusal::BadForm),
         },
     };
     let current = shared
@@ -855,7 +873,7 @@ async fn write(
     done: &str,
 ) -> Response {
     let Some(writer) = &shared.writer else {
-        return off_page(shared, mount, lang);
+        return refused(shared, mount, lang, Refusal::Off);
     };
     match writer.commit(vec![update], staff.grant.label.clone()).await {
         Ok(_) => see_other(&staff_url(mount, lang, Some(&id), Some(done))),

@@ -33,7 +33,7 @@ const DAYS: [(&str, &str); 7] = [
 ];
 
 fn clock(minutes: u16) -> String {
-    format!("{:02}:{:02}", minutes / 60 % 24, minutes % 60)
+    format!("{:02}:{:02}:00", minutes / 60 % 24, minutes % 60)
 }
 
 /// The facility's hours as HSDS `schedule` objects of its service (`service_id`); none
@@ -47,7 +47,7 @@ fn clock(minutes: u16) -> String {
 /// let schedules = hsds::schedules(&facility, "service-1");
 /// assert_eq!(schedules.len(), 2);
 /// assert_eq!(schedules[0]["byday"], "MO,TU,WE,TH,FR");
-/// assert_eq!(schedules[0]["opens_at"], "09:00");
+/// assert_eq!(schedules[0]["opens_at"], "09:00:00");
 /// assert!(schedules[1]["description"].as_str().unwrap().ends_with("PH off"));
 /// ```
 pub fn schedules<'f>(facility: impl Into<FacilityRef<'f>>, service_id: &str) -> Vec<Value> {

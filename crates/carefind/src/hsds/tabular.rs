@@ -245,7 +245,36 @@ pub const TABLES: &[Table] = &[
     },
 ];
 
-/// Columns that hold numbers (the rest are strings).
+/// The table schema of every table carefind writes, derived from the specification's own
+/// `datapackage.json` (a test derives it again from the specification and compares): each
+/// column's type, format and constraints, the primary key, and the foreign keys between
+/// the tables, so that a validator such as frictionless can find a package invalid.
+const TABLE_SCHEMA: &str = include_str!("tabular_schema.json");
+
+/// `resource`'s entry of [`TABLE_SCHEMA`] (name, path and schema).
+fn spec_resource(resource: &str) -> &'static Value {
+    static PARSED: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    let parsed = PARSED.get_or_init(|| {
+        serde_json::from_str(TABLE_SCHEMA).expect("the shipped table schema is JSON")
+    });
+    parsed["resources"]
+        .as_array()
+        .and_then(|resources| resources.iter().find(|r| r["name"] == resource))
+        .unwrap_or(&Value::Null)
+}
+
+/// The columns of `resource` the specification requires.
+fn required_columns(resource: &str) -> Vec<&'static str> {
+    spec_resource(resource)["schema"]["fields"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|field| field["constraints"]["required"] == true)
+        .filter_map(|field| field["name"].as_str())
+        .collect()
+}
+
+/// Columns read as numbers (the rest as strings).
 const NUMBERS: &[&str] = &[
     "latitude",
     "longitude",
@@ -428,11 +457,20 @@ pub fn to_tabular<'f, F: Into<FacilityRef<'f>>>(
         };
         writer.write_record(table.columns).map_err(io_error)?;
         let empty = Vec::new();
+        let required = required_columns(table.resource);
         for row in rows
             .tables
             .get(table.resource)
             .map_or(&empty, |(rows, _)| rows)
         {
+            // A row without a value the specification requires would make the package
+            // invalid: the object is left out (the JSON export does the same).
+            if required
+                .iter()
+                .any(|column| cell(row.get(*column)).is_empty())
+            {
+                continue;
+            }
             writer
                 .write_record(table.columns.iter().map(|column| cell(row.get(*column))))
                 .map_err(io_error)?;
@@ -443,25 +481,12 @@ pub fn to_tabular<'f, F: Into<FacilityRef<'f>>>(
         })?;
         drop(writer);
         staged.push(file);
-        let fields: Vec<Value> = table
-            .columns
-            .iter()
-            .map(|column| {
-                json!({
-                    "name": column,
-                    "type": if NUMBERS.contains(column) { "number" } else { "string" },
-                })
-            })
-            .collect();
-        resources.push(json!({
-            "name": table.resource,
-            "path": table.path,
-            "profile": "tabular-data-resource",
-            "format": "csv",
-            "mediatype": "text/csv",
-            "encoding": "utf-8",
-            "schema": {"fields": fields, "primaryKey": "id"},
-        }));
+        let mut resource = spec_resource(table.resource).clone();
+        resource["profile"] = "tabular-data-resource".into();
+        resource["format"] = "csv".into();
+        resource["mediatype"] = "text/csv".into();
+        resource["encoding"] = "utf-8".into();
+        resources.push(resource);
     }
     let descriptor = json!({
         "name": "carefind-hsds",
@@ -866,4 +891,26 @@ pub(crate) fn read_dir(dir: &Path, options: &LoadOptions) -> Result<HsdsLoaded, 
         }
     }
     Ok(reader.finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The shipped schema describes exactly the columns written, in their order.
+    #[test]
+    fn the_table_schema_names_every_column_written() {
+        for table in TABLES {
+            let resource = spec_resource(table.resource);
+            assert_eq!(resource["path"], table.path, "{}", table.resource);
+            let names: Vec<&str> = resource["schema"]["fields"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|field| field["name"].as_str().unwrap())
+                .collect();
+            assert_eq!(names, table.columns, "{}", table.resource);
+            assert!(required_columns(table.resource).contains(&"id"));
+        }
+    }
 }

@@ -489,6 +489,8 @@ pub fn location<'f>(facility: impl Into<FacilityRef<'f>>, taxonomies: &[Taxonomy
         "external_identifier_type": ID_SCHEME,
         "attributes": [attribute(&ids.location, "location", precision, code, term.name, &term.description, None)],
     });
+    // HSDS requires each of these of an address: without one of them, no address is
+    // written rather than an invalid one (the location keeps its coordinates).
     if [
         facility.street(),
         facility.city(),
@@ -496,7 +498,7 @@ pub fn location<'f>(facility: impl Into<FacilityRef<'f>>, taxonomies: &[Taxonomy
         facility.zip(),
     ]
     .iter()
-    .any(|f| !f.is_empty())
+    .all(|f| !f.is_empty())
     {
         location["addresses"] = json!([{
             "id": id_of("address", facility.id()),

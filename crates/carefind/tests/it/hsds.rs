@@ -581,3 +581,131 @@ fn attributes_that_name_carefind_terms_by_id_alone_are_read() {
     .unwrap();
     assert_eq!(read.loaded.facilities[0].care.to_string(), "iop");
 }
+
+/// The field of `column` in the specification: its `datapackage.json` field (name, type,
+/// format, the constraints that hold), or, for the tables whose fields that descriptor
+/// leaves out at this commit (`service_capacity`, `unit`: fixed in 3.1.1), the property of
+/// the object's JSON Schema, typed as a table schema types it.
+fn spec_field(hsds: &Path, resource: &Value, name: &str, column: &str) -> Value {
+    let declared = resource["schema"]["fields"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|field| field["name"] == column);
+    if let Some(field) = declared {
+        let mut kept = json!({"name": column, "type": field["type"]});
+        if let Some(format) = field.get("format") {
+            kept["format"] = format.clone();
+        }
+        let constraints: serde_json::Map<String, Value> = field["constraints"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .filter(|(_, value)| *value != &Value::Bool(false))
+            .map(|(key, value)| (key.clone(), value.clone()))
+            .collect();
+        if !constraints.is_empty() {
+            kept["constraints"] = Value::Object(constraints);
+        }
+        return kept;
+    }
+    let object: Value = serde_json::from_str(
+        &std::fs::read_to_string(hsds.join("schema").join(format!("{name}.json"))).unwrap(),
+    )
+    .unwrap();
+    let property = &object["properties"][column];
+    assert!(
+        property.is_object(),
+        "{name}.{column} is in neither the descriptor nor the schema"
+    );
+    let (kind, format) = match (property["type"].as_str(), property["format"].as_str()) {
+        (Some("string"), Some("date-time")) => ("datetime", None),
+        (Some("string"), Some("date")) => ("date", None),
+        (Some("string"), format) => ("string", format),
+        (Some(kind), _) => (kind, None),
+        (None, _) => ("string", None),
+    };
+    let mut kept = json!({"name": column, "type": kind});
+    if let Some(format) = format {
+        kept["format"] = format.into();
+    }
+    let required = object["required"]
+        .as_array()
+        .is_some_and(|required| required.iter().any(|r| r == column));
+    match (column, required) {
+        ("id", _) => kept["constraints"] = json!({"required": true, "unique": true}),
+        (_, true) => kept["constraints"] = json!({"required": true}),
+        _ => {}
+    }
+    kept
+}
+
+/// carefind's tables as the specification's `datapackage.json` describes them: each
+/// column's type, format and constraints, each table's primary key, and the foreign keys
+/// between the tables carefind writes.
+fn derived_tabular_schema(hsds: &Path) -> Value {
+    let spec: Value =
+        serde_json::from_str(&std::fs::read_to_string(hsds.join("datapackage.json")).unwrap())
+            .unwrap();
+    let written: Vec<&str> = hsds::TABLES.iter().map(|table| table.resource).collect();
+    let resources: Vec<Value> = hsds::TABLES
+        .iter()
+        .map(|table| {
+            let resource = spec["resources"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|resource| resource["name"] == table.resource)
+                .unwrap_or_else(|| panic!("{} is not in the specification", table.resource));
+            assert_eq!(resource["path"], table.path, "{}", table.resource);
+            let fields: Vec<Value> = table
+                .columns
+                .iter()
+                .map(|column| spec_field(hsds, resource, table.resource, column))
+                .collect();
+            let foreign: Vec<Value> = resource["schema"]["foreignKeys"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|key| {
+                    table
+                        .columns
+                        .contains(&key["fields"].as_str().unwrap_or_default())
+                        && written
+                            .contains(&key["reference"]["resource"].as_str().unwrap_or_default())
+                })
+                .cloned()
+                .collect();
+            let mut schema =
+                json!({"fields": fields, "primaryKey": resource["schema"]["primaryKey"]});
+            if !foreign.is_empty() {
+                schema["foreignKeys"] = Value::Array(foreign);
+            }
+            json!({"name": table.resource, "path": table.path, "schema": schema})
+        })
+        .collect();
+    json!({
+        "derived_from": "the HSDS 3.1 datapackage.json (openreferral/specification 3.1-dev, abc731c8): the types, formats, constraints and keys of the tables carefind writes",
+        "resources": resources,
+    })
+}
+
+/// The table schema carefind ships (`src/hsds/tabular_schema.json`) is derived from the
+/// specification's descriptor, not copied by hand: this derives it again and compares.
+/// `CAREFIND_BLESS=1` writes it.
+#[test]
+#[ignore = "needs the HSDS schemas (../shared/hsds or CAREFIND_HSDS)"]
+fn the_shipped_table_schema_is_derived_from_the_specification() {
+    let derived = derived_tabular_schema(&common::hsds());
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/hsds/tabular_schema.json");
+    if std::env::var_os("CAREFIND_BLESS").is_some() {
+        let mut text = serde_json::to_string_pretty(&derived).unwrap();
+        text.push('\n');
+        std::fs::write(path, text).unwrap();
+    }
+    let shipped: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    assert_eq!(
+        shipped, derived,
+        "run with CAREFIND_BLESS=1 to write it again"
+    );
+}

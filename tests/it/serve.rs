@@ -981,6 +981,28 @@ fn hsds_schema(dir: &std::path::Path, name: &str) -> jsonschema::Validator {
     common::hsds_validator(dir, &serde_json::from_str(&text).unwrap())
 }
 
+/// A compiled schema made strict as the specification's CI makes it
+/// (`compiletojsonschema --set-additional-properties-false-everywhere`): no object may hold
+/// a field its definition does not name.
+fn strict_hsds_schema(dir: &std::path::Path, name: &str) -> jsonschema::Validator {
+    fn close(value: &mut Value) {
+        match value {
+            Value::Object(object) => {
+                if object.contains_key("properties") {
+                    object.insert("additionalProperties".into(), Value::Bool(false));
+                }
+                object.values_mut().for_each(close);
+            }
+            Value::Array(items) => items.iter_mut().for_each(close),
+            _ => {}
+        }
+    }
+    let text = std::fs::read_to_string(dir.join("schema/compiled").join(name)).unwrap();
+    let mut schema: Value = serde_json::from_str(&text).unwrap();
+    close(&mut schema);
+    common::hsds_validator(dir, &schema)
+}
+
 fn valid(validator: &jsonschema::Validator, value: &Value, what: &str) {
     let errors = common::schema_errors(validator, value);
     assert!(errors.is_empty(), "{what}: {errors:?}");
@@ -1017,7 +1039,13 @@ fn hsds_api(validate: bool) {
     let store = carefind::availability::store::Store::open(&store).unwrap();
     let server = App::with(Config::new().store(store));
     let (status, root) = server.get("/hsds/");
-    assert_eq!((status, &root["version"]), (200, &json!("3.1")));
+    assert_eq!((status, &root["version"]), (200, &json!("3.1.1")));
+    assert!(
+        root["openapi_url"].as_str().unwrap().contains("/abc731c8"),
+        "pinned"
+    );
+    let (_, headers, _) = server.send("GET", "/hsds/services?per_page=1", &[], b"");
+    assert_eq!(headers["access-control-allow-origin"], "*");
 
     // Proximity from a postcode: the same facilities as /v1/facilities, nearest first.
     let (status, page) =
@@ -1066,7 +1094,7 @@ fn hsds_api(validate: bool) {
         server.get("/v1/facilities?near=10001&within=20km&care=iop&include_closed=true");
     assert_eq!(by_term["total_items"], v1_iop["total"]);
     // Bed counts from the store, as service_capacity in beds.
-    let (_, beds) = server.get("/hsds/service_at_locations?per_page=1000");
+    let (_, beds) = server.get("/hsds/service_at_locations?per_page=1000&full=true");
     let with_beds = beds["contents"]
         .as_array()
         .unwrap()
@@ -1095,23 +1123,77 @@ fn hsds_api(validate: bool) {
     let (status, _) = server.get("/hsds/services/not-an-id");
     assert_eq!(status, 404);
 
+    // Every parameter and method the specification's OpenAPI gives these lists is taken.
+    let organization = carefind::hsds::Ids::of("S00001").organization;
+    let care = carefind::hsds::taxonomy::taxonomy_id("carefind-care-level");
+    for (path, wanted) in [
+        (
+            format!(
+                "/hsds/services?organization_id={organization}&full=true&minimal=false&format=json&search=sample&taxonomy_id={care}&modified_after=2020-01-01"
+            ),
+            Some(1),
+        ),
+        ("/hsds/services?minimal=true&per_page=2".to_string(), None),
+        (
+            format!("/hsds/service_at_locations?organization_id={organization}&full=false"),
+            Some(1),
+        ),
+        (
+            format!(
+                "/hsds/organizations?full_service=true&full=false&taxonomy_id={care}&per_page=2"
+            ),
+            None,
+        ),
+        (
+            "/hsds/taxonomies?search=ways%20of%20paying&format=json".to_string(),
+            Some(1),
+        ),
+        (
+            format!("/hsds/taxonomy_terms?top_only=true&taxonomy_id={care}&search=residential"),
+            None,
+        ),
+        (
+            "/hsds/taxonomy_terms?parent_id=none-such".to_string(),
+            Some(0),
+        ),
+    ] {
+        for method in ["GET", "POST"] {
+            let (status, body) = server.json(method, &path, &[], b"");
+            assert_eq!(status, 200, "{method} {path}: {body}");
+            if let Some(count) = wanted {
+                assert_eq!(body["total_items"], count, "{method} {path}");
+            }
+        }
+    }
+    let (_, minimal) = server.get("/hsds/services?minimal=true&per_page=1");
+    let keys: Vec<&String> = minimal["contents"][0].as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["id", "last_modified"]);
+    let (status, _, ndjson) = server.send("GET", "/hsds/taxonomy_terms?format=ndjson", &[], b"");
+    assert_eq!(status, 200);
+    let (_, all_terms) = server.get("/hsds/taxonomy_terms?per_page=1000");
+    assert_eq!(
+        String::from_utf8(ndjson).unwrap().lines().count(),
+        all_terms["total_items"].as_u64().unwrap() as usize
+    );
+    let (status, body) = server.get("/hsds/services?full=maybe");
+    assert_eq!((status, body["parameter"].as_str()), (400, Some("full")));
+
     if !validate {
         return;
     }
     let hsds = common::hsds();
     let full = hsds_schema(&hsds, "service_at_location.json");
-    let list_item = hsds_schema(&hsds, "service_at_location_list.json");
-    for item in page["contents"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .chain(beds["contents"].as_array().unwrap())
-    {
-        valid(&full, item, "service_at_location");
+    let list_item = strict_hsds_schema(&hsds, "service_at_location_list.json");
+    // List items are one-to-one, strictly valid; `full=true` ones are fully nested.
+    for item in page["contents"].as_array().unwrap() {
         valid(&list_item, item, "service_at_location_list");
+        assert!(item["service"]["name"].is_string() && item["location"]["latitude"].is_number());
+    }
+    for item in beds["contents"].as_array().unwrap() {
+        valid(&full, item, "service_at_location");
     }
     let (_, services) = server.get("/hsds/services?per_page=3");
-    let service_list = hsds_schema(&hsds, "service_list.json");
+    let service_list = strict_hsds_schema(&hsds, "service_list.json");
     for item in services["contents"].as_array().unwrap() {
         valid(&service_list, item, "service_list");
     }
@@ -1121,7 +1203,7 @@ fn hsds_api(validate: bool) {
     let (_, organizations) = server.get("/hsds/organizations?per_page=3");
     for item in organizations["contents"].as_array().unwrap() {
         valid(
-            &hsds_schema(&hsds, "organization_list.json"),
+            &strict_hsds_schema(&hsds, "organization_list.json"),
             item,
             "organization_list",
         );

@@ -45,6 +45,8 @@ enum Kind {
 struct Objects {
     service_at_location: String,
     capacities: usize,
+    /// The service_at_location one-to-one, as a list holds it (no arrays, so no beds).
+    list_item: String,
 }
 
 impl Prepared {
@@ -77,9 +79,12 @@ impl Prepared {
             let capacities = text
                 .find("\"capacities\":[]")
                 .map_or(text.len(), |at| at + "\"capacities\":".len());
+            let mut item = value;
+            one_to_one(&mut item);
             Objects {
                 service_at_location: text,
                 capacities,
+                list_item: serde_json::to_string(&item).expect("HSDS objects serialize"),
             }
         })
     }
@@ -96,28 +101,56 @@ fn prepared(shared: &Shared, index: &Arc<Index>) -> Arc<Prepared> {
     fresh
 }
 
+/// The specification's lists take their parameters by `GET` or `POST` alike (the query
+/// string either way); every answer may be read by a page of any origin, as the UK
+/// profile requires of a public directory (nothing here is private: the places asked
+/// about are in the request, never in an answer to anyone else).
 pub fn routes() -> Router<Arc<Shared>> {
     Router::new()
         .route("/hsds", get(root))
         .route("/hsds/", get(root))
-        .route("/hsds/services", get(services))
+        .route("/hsds/services", get(services).post(services))
         .route("/hsds/services/{id}", get(service))
-        .route("/hsds/service_at_locations", get(service_at_locations))
+        .route(
+            "/hsds/service_at_locations",
+            get(service_at_locations).post(service_at_locations),
+        )
         .route("/hsds/service_at_locations/{id}", get(service_at_location))
-        .route("/hsds/organizations", get(organizations))
+        .route(
+            "/hsds/organizations",
+            get(organizations).post(organizations),
+        )
         .route("/hsds/organizations/{id}", get(organization))
-        .route("/hsds/taxonomies", get(taxonomies))
+        .route("/hsds/taxonomies", get(taxonomies).post(taxonomies))
         .route("/hsds/taxonomies/{id}", get(taxonomy_one))
-        .route("/hsds/taxonomy_terms", get(taxonomy_terms))
+        .route(
+            "/hsds/taxonomy_terms",
+            get(taxonomy_terms).post(taxonomy_terms),
+        )
         .route("/hsds/taxonomy_terms/{id}", get(taxonomy_term))
+        .layer(axum::middleware::map_response(any_origin))
 }
 
-async fn root(State(shared): State<Arc<Shared>>) -> Response {
-    let base = shared.public_url.trim_end_matches('/');
+async fn any_origin(mut response: Response) -> Response {
+    response.headers_mut().insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        header::HeaderValue::from_static("*"),
+    );
+    response
+}
+
+/// The patch of HSDS 3.1 the API meets: 3.1.1 made a page's `empty` required and a
+/// capacity's `updated` a date-time, both of which carefind writes.
+const API_VERSION: &str = "3.1.1";
+
+/// The specification's OpenAPI description at the commit carefind is validated against
+/// (a branch would move under it).
+const OPENAPI_URL: &str = "https://raw.githubusercontent.com/openreferral/specification/abc731c8ac11825010e9d74a0ab61dcd48e880ec/schema/openapi.json";
+
+async fn root() -> Response {
     json_body(&json!({
-        "version": hsds::VERSION,
-        "profile": format!("{base}/hsds/taxonomies"),
-        "openapi_url": "https://raw.githubusercontent.com/openreferral/specification/3.1/schema/openapi.json",
+        "version": API_VERSION,
+        "openapi_url": OPENAPI_URL,
     }))
 }
 
@@ -132,6 +165,28 @@ struct ListParams {
     search: Option<String>,
     modified_after: Option<jiff::Timestamp>,
     ndjson: bool,
+    /// Items fully nested (`full=true`) rather than one-to-one, as lists are by default.
+    full: bool,
+    /// Services as their id and `last_modified` only.
+    minimal: bool,
+    /// Organizations with their full services.
+    full_service: bool,
+    organization: Option<String>,
+    /// Taxonomy terms without a parent.
+    top_only: bool,
+    parent: Option<String>,
+}
+
+/// `true` or `false`, named as the parameter it is.
+fn flag(key: &str, value: &str) -> Result<bool, ApiError> {
+    match value.trim() {
+        "true" | "1" => Ok(true),
+        "false" | "0" => Ok(false),
+        other => Err(ApiError::bad(
+            key,
+            format!("{other:?} is not true or false"),
+        )),
+    }
 }
 
 fn list_params(raw: Option<&str>, allowed: &[&str]) -> Result<ListParams, ApiError> {
@@ -147,6 +202,12 @@ fn list_params(raw: Option<&str>, allowed: &[&str]) -> Result<ListParams, ApiErr
         search: None,
         modified_after: None,
         ndjson: false,
+        full: false,
+        minimal: false,
+        full_service: false,
+        organization: None,
+        top_only: false,
+        parent: None,
     };
     for (key, value) in &pairs {
         if !allowed.contains(&key.as_str()) {
@@ -186,6 +247,12 @@ fn list_params(raw: Option<&str>, allowed: &[&str]) -> Result<ListParams, ApiErr
                 params.proximity = Some(metres);
             }
             "taxonomy_term_id" => params.term = Some(value.clone()),
+            "full" => params.full = flag(key, value)?,
+            "minimal" => params.minimal = flag(key, value)?,
+            "full_service" => params.full_service = flag(key, value)?,
+            "top_only" => params.top_only = flag(key, value)?,
+            "organization_id" => params.organization = Some(value.clone()),
+            "parent_id" => params.parent = Some(value.clone()),
             "taxonomy_id" => params.taxonomy = Some(value.clone()),
             "search" => params.search = Some(value.to_lowercase()),
             "modified_after" => {
@@ -268,17 +335,41 @@ fn term_filter(id: &str) -> Option<Filter> {
 }
 
 /// The library query of a list's filters; every status is listed (HSDS carries it).
-fn query_of(params: &ListParams) -> Result<Query, ApiError> {
+/// `taxonomy_id` keeps the facilities whose objects hold a term of that taxonomy (read
+/// from the objects themselves, so it agrees with what the answer shows), and
+/// `organization_id` the one facility of that organization.
+fn query_of(
+    params: &ListParams,
+    index: &Arc<Index>,
+    prepared: &Arc<Prepared>,
+) -> Result<Query, ApiError> {
     let mut filter = match &params.term {
         None => Filter::new().include_closed(),
         Some(id) => term_filter(id).ok_or_else(|| {
             ApiError::bad("taxonomy_term_id", format!("{id:?} is not a carefind term that selects facilities (see /hsds/taxonomy_terms)"))
         })?,
     };
+    let in_taxonomy = match &params.taxonomy {
+        None => None,
+        Some(id) => {
+            let taxonomy = taxonomy::all()
+                .iter()
+                .find(|t| t.id == *id)
+                .ok_or_else(|| {
+                    ApiError::bad(
+                        "taxonomy_id",
+                        format!("{id:?} is not a carefind taxonomy (see /hsds/taxonomies)"),
+                    )
+                })?;
+            Some(format!("\"taxonomy\":\"{}\"", taxonomy.name))
+        }
+    };
+    let organization = params.organization.clone();
     let search = params.search.clone();
     let since = params.modified_after;
-    if search.is_some() || since.is_some() {
+    if search.is_some() || since.is_some() || in_taxonomy.is_some() || organization.is_some() {
         let previous = filter.clone();
+        let (index, prepared) = (Arc::clone(index), Arc::clone(prepared));
         filter = filter.predicate(move |f| {
             previous.matches(f)
                 && search.as_ref().is_none_or(|words| {
@@ -287,6 +378,17 @@ fn query_of(params: &ListParams) -> Result<Query, ApiError> {
                         || f.services().any(|s| s.to_lowercase().contains(words))
                 })
                 && since.is_none_or(|since| f.verified().is_some_and(|day| midnight(day) >= since))
+                && organization
+                    .as_ref()
+                    .is_none_or(|id| Ids::of(f.id()).organization == *id)
+                && in_taxonomy.as_ref().is_none_or(|needle| {
+                    index.position_of(f).is_some_and(|position| {
+                        prepared
+                            .objects(position, f)
+                            .service_at_location
+                            .contains(needle.as_str())
+                    })
+                })
         });
     }
     let mut query = Query::default().filter(filter);
@@ -343,16 +445,19 @@ async fn service_at_locations(
             "postcode",
             "proximity",
             "taxonomy_term_id",
+            "taxonomy_id",
+            "organization_id",
             "search",
             "modified_after",
+            "full",
             "page",
             "per_page",
             "format",
         ],
     )?;
-    let query = query_of(&params)?;
     let index = shared.locator.index();
     let prepared = prepared(&shared, &index);
+    let query = query_of(&params, &index, &prepared)?;
     let shared2 = Arc::clone(&shared);
     shared
         .compute(crate::workers::Lane::Quick, move |budget| {
@@ -363,7 +468,7 @@ async fn service_at_locations(
                 let mut body = Vec::with_capacity(hits.len() * 4096);
                 for hit in &hits {
                     let position = index.position_of(hit.facility).unwrap_or(0);
-                    write_service_at_location(&mut body, prepared.objects(position, hit.facility), hit.facility, &shared2, taxonomy::all());
+                    write_item(&mut body, prepared.objects(position, hit.facility), hit.facility, &shared2, params.full);
                     body.push(b'\n');
                 }
                 return Ok(([(header::CONTENT_TYPE, "application/x-ndjson")], body).into_response());
@@ -389,12 +494,38 @@ async fn service_at_locations(
                     body.push(b',');
                 }
                 let position = index.position_of(hit.facility).unwrap_or(0);
-                write_service_at_location(&mut body, prepared.objects(position, hit.facility), hit.facility, &shared2, taxonomy::all());
+                write_item(&mut body, prepared.objects(position, hit.facility), hit.facility, &shared2, params.full);
             }
             body.extend_from_slice(b"]}");
             Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
         })
         .await
+}
+
+/// A list's service_at_location: fully nested with `full`, else one-to-one as the
+/// specification's list items are (the nested service, its organization and the location,
+/// without the arrays).
+fn write_item(
+    out: &mut Vec<u8>,
+    objects: &Objects,
+    facility: FacilityRef<'_>,
+    shared: &Shared,
+    full: bool,
+) {
+    if full {
+        return write_service_at_location(out, objects, facility, shared, taxonomy::all());
+    }
+    out.extend_from_slice(objects.list_item.as_bytes());
+}
+
+/// `value` with every array left out, at every depth: what a list item holds.
+fn one_to_one(value: &mut Value) {
+    if let Value::Object(object) = value {
+        object.retain(|_, field| !field.is_array());
+        for field in object.values_mut() {
+            one_to_one(field);
+        }
+    }
 }
 
 /// The facility and its position that `id` names as `kind`, or 404.
@@ -532,60 +663,110 @@ async fn organization(
     one(&shared, &id, Kind::Organization)
 }
 
-/// `/services` and `/organizations`: every facility in id order, a page at a time.
+/// `/services` and `/organizations`: every facility in id order, a page at a time (or
+/// all of them as NDJSON), one-to-one unless `full` (or `full_service`) asks for more.
 async fn list_by_id(
     shared: Arc<Shared>,
     raw: Option<String>,
     kind: Kind,
 ) -> Result<Response, ApiError> {
-    let params = list_params(
-        raw.as_deref(),
-        &[
+    let allowed: &[&str] = match kind {
+        Kind::Organization => &[
             "search",
+            "full_service",
+            "full",
             "taxonomy_term_id",
-            "modified_after",
+            "taxonomy_id",
             "page",
             "per_page",
+            "format",
         ],
-    )?;
-    let query = query_of(&params)?;
+        _ => &[
+            "search",
+            "taxonomy_term_id",
+            "taxonomy_id",
+            "organization_id",
+            "modified_after",
+            "minimal",
+            "full",
+            "page",
+            "per_page",
+            "format",
+        ],
+    };
+    let params = list_params(raw.as_deref(), allowed)?;
     let index = shared.locator.index();
     let prepared = prepared(&shared, &index);
+    let query = query_of(&params, &index, &prepared)?;
     let shared2 = Arc::clone(&shared);
     shared
         .compute(crate::workers::Lane::Heavy, move |budget| {
             let query = query.budget(budget);
             let refused = |e| ApiError::query(e, "query");
             let total = index.count(&query).map_err(refused)?;
-            let paged = query
-                .offset((params.page - 1).saturating_mul(params.per_page))
-                .limit(params.per_page);
+            let paged = if params.ndjson {
+                query
+            } else {
+                query
+                    .offset((params.page - 1).saturating_mul(params.per_page))
+                    .limit(params.per_page)
+            };
             let contents: Vec<Value> = index
                 .search(&paged)
                 .map_err(refused)?
                 .iter()
                 .map(|hit| {
                     let position = index.position_of(hit.facility).unwrap_or(0);
-                    match kind {
+                    let mut item = match kind {
                         Kind::Organization => {
                             organization_object(&shared2, &prepared, position, hit.facility)
                         }
                         _ => service_object(&shared2, &prepared, position, hit.facility),
+                    };
+                    if params.minimal && kind == Kind::Service {
+                        return json!({"id": item["id"], "last_modified": item["last_modified"]});
                     }
+                    if !(params.full || params.full_service) {
+                        one_to_one(&mut item);
+                    }
+                    item
                 })
                 .collect();
-            Ok(json_body(&page(total, &params, contents)))
+            Ok(answer(total, &params, contents))
         })
         .await
 }
 
+/// A list as a page, or every item on a line of its own (`format=ndjson`).
+fn answer(total: usize, params: &ListParams, contents: Vec<Value>) -> Response {
+    if !params.ndjson {
+        return json_body(&page(total, params, contents));
+    }
+    let mut body = Vec::new();
+    for item in &contents {
+        serde_json::to_writer(&mut body, item).expect("values serialize");
+        body.push(b'\n');
+    }
+    ([(header::CONTENT_TYPE, "application/x-ndjson")], body).into_response()
+}
+
+/// Whether `value`'s name or description holds the lowercased `words`.
+fn says(value: &Value, words: &str) -> bool {
+    ["name", "description"].iter().any(|key| {
+        value[*key]
+            .as_str()
+            .is_some_and(|text| text.to_lowercase().contains(words))
+    })
+}
+
 async fn taxonomies(RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
-    let params = list_params(raw.as_deref(), &["page", "per_page"])?;
+    let params = list_params(raw.as_deref(), &["search", "page", "per_page", "format"])?;
     let all: Vec<Value> = taxonomy::all()
         .iter()
         .map(taxonomy::taxonomy_json)
+        .filter(|t| params.search.as_ref().is_none_or(|words| says(t, words)))
         .collect();
-    Ok(json_body(&paged(all, &params)))
+    Ok(paged(all, &params))
 }
 
 async fn taxonomy_one(Path(id): Path<String>) -> Result<Response, ApiError> {
@@ -603,17 +784,35 @@ async fn taxonomy_one(Path(id): Path<String>) -> Result<Response, ApiError> {
 }
 
 async fn taxonomy_terms(RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
-    let params = list_params(raw.as_deref(), &["taxonomy_id", "page", "per_page"])?;
+    let params = list_params(
+        raw.as_deref(),
+        &[
+            "search",
+            "taxonomy_id",
+            "top_only",
+            "parent_id",
+            "page",
+            "per_page",
+            "format",
+        ],
+    )?;
     let all: Vec<Value> = hsds::taxonomy_terms()
         .into_iter()
         .filter(|term| {
+            let parent = term["parent_id"].as_str().filter(|id| !id.is_empty());
             params
                 .taxonomy
                 .as_ref()
                 .is_none_or(|id| term["taxonomy_id"] == id.as_str())
+                && params.search.as_ref().is_none_or(|words| says(term, words))
+                && (!params.top_only || parent.is_none())
+                && params
+                    .parent
+                    .as_ref()
+                    .is_none_or(|id| parent == Some(id.as_str()))
         })
         .collect();
-    Ok(json_body(&paged(all, &params)))
+    Ok(paged(all, &params))
 }
 
 async fn taxonomy_term(Path(id): Path<String>) -> Result<Response, ApiError> {
@@ -630,12 +829,15 @@ async fn taxonomy_term(Path(id): Path<String>) -> Result<Response, ApiError> {
         })
 }
 
-fn paged(all: Vec<Value>, params: &ListParams) -> Value {
+fn paged(all: Vec<Value>, params: &ListParams) -> Response {
     let total = all.len();
+    if params.ndjson {
+        return answer(total, params, all);
+    }
     let contents = all
         .into_iter()
         .skip((params.page - 1).saturating_mul(params.per_page))
         .take(params.per_page)
         .collect();
-    page(total, params, contents)
+    answer(total, params, contents)
 }

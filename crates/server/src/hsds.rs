@@ -334,6 +334,28 @@ fn term_filter(id: &str) -> Option<Filter> {
     })
 }
 
+/// Whether `f`'s objects hold a term of the taxonomy named `name`, read from its fields
+/// for the taxonomies whose terms mirror one field (an attribute per value); `None` for
+/// those that need the objects themselves (the listing's facts).
+fn has_term_of(name: &str, f: FacilityRef<'_>) -> Option<bool> {
+    Some(match name {
+        taxonomy::CARE => !f.care().is_empty(),
+        taxonomy::PAYMENT => !f.payment().is_empty(),
+        taxonomy::AGE => !f.ages().is_empty(),
+        taxonomy::POPULATION => !f.populations().is_empty(),
+        taxonomy::LANGUAGE => !f.languages().is_empty(),
+        taxonomy::MEDICATION => !f.medications().is_empty(),
+        taxonomy::KIND => !f.kinds().is_empty(),
+        taxonomy::MH_TYPE => !f.mh_types().is_empty(),
+        taxonomy::CREDENTIAL => !f.credentials().is_empty(),
+        taxonomy::ASAM => !carefind::asam::of_care(f.care()).is_empty(),
+        taxonomy::SERVICE => f.services().next().is_some(),
+        // Every location says how exactly its coordinates place it.
+        taxonomy::PRECISION => true,
+        _ => return None,
+    })
+}
+
 /// The library query of a list's filters; every status is listed (HSDS carries it).
 /// `taxonomy_id` keeps the facilities whose objects hold a term of that taxonomy (read
 /// from the objects themselves, so it agrees with what the answer shows), and
@@ -361,7 +383,7 @@ fn query_of(
                         format!("{id:?} is not a carefind taxonomy (see /hsds/taxonomies)"),
                     )
                 })?;
-            Some(format!("\"taxonomy\":\"{}\"", taxonomy.name))
+            Some((taxonomy.name, format!("\"taxonomy\":\"{}\"", taxonomy.name)))
         }
     };
     let organization = params.organization.clone();
@@ -381,12 +403,14 @@ fn query_of(
                 && organization
                     .as_ref()
                     .is_none_or(|id| Ids::of(f.id()).organization == *id)
-                && in_taxonomy.as_ref().is_none_or(|needle| {
-                    index.position_of(f).is_some_and(|position| {
-                        prepared
-                            .objects(position, f)
-                            .service_at_location
-                            .contains(needle.as_str())
+                && in_taxonomy.as_ref().is_none_or(|(name, needle)| {
+                    has_term_of(name, f).unwrap_or_else(|| {
+                        index.position_of(f).is_some_and(|position| {
+                            prepared
+                                .objects(position, f)
+                                .service_at_location
+                                .contains(needle.as_str())
+                        })
                     })
                 })
         });
@@ -840,4 +864,28 @@ fn paged(all: Vec<Value>, params: &ListParams) -> Response {
         .take(params.per_page)
         .collect();
     answer(total, params, contents)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the fields say of a facility's terms is what its objects hold.
+    #[test]
+    fn a_taxonomy_read_from_the_fields_agrees_with_the_objects() {
+        let index = Index::sample();
+        let prepared = Prepared::of(&index);
+        let mut checked = 0;
+        for (position, f) in index.facilities().enumerate().step_by(20) {
+            let text = &prepared.objects(position, f).service_at_location;
+            for t in taxonomy::all() {
+                if let Some(held) = has_term_of(t.name, f) {
+                    let needle = format!("\"taxonomy\":\"{}\"", t.name);
+                    assert_eq!(held, text.contains(&needle), "{} {}", f.id(), t.name);
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 4_000, "{checked}");
+    }
 }

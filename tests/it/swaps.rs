@@ -109,7 +109,7 @@ fn swapping_datasets_never_answers_from_another() {
         });
         let paths = [
             "/v1/facilities?near=40.75,-73.99&limit=5",
-            "/hsds/service_at_locations?per_page=5",
+            "/hsds/service_at_locations?per_page=5&full=true",
         ];
         for client in 0..3 {
             let (app, truth, swaps, stop, answers) = (&app, &truth, &swaps, &stop, &answers);

@@ -286,16 +286,16 @@ pub async fn serve(
                 true => proxied_client(&mut stream, idle_timeout).await,
                 false => None,
             };
-            let address = client.unwrap_or(peer.ip());
+            let client = client_of(client.unwrap_or(peer.ip()));
             // Rate limits (problem reports, staff sign-in) count by client, in memory.
             let service = TowerToHyperService::new(tower::ServiceExt::map_request(
                 app,
                 move |mut request: axum::http::Request<hyper::body::Incoming>| {
-                    request.extensions_mut().insert(Peer(client_of(address)));
+                    request.extensions_mut().insert(Peer(client));
                     request
                 },
             ));
-            let Some(_held) = clients.take(client_of(address)) else {
+            let Some(_held) = clients.take(client) else {
                 let message = "your address holds as many connections as one client may; try again";
                 return refuse(stream, refusal(message)).await;
             };

@@ -274,21 +274,22 @@ fn required_columns(resource: &str) -> Vec<&'static str> {
         .collect()
 }
 
-/// Columns read as numbers (the rest as strings).
-const NUMBERS: &[&str] = &[
-    "latitude",
-    "longitude",
-    "minimum_age",
-    "maximum_age",
-    "extension",
-    "amount",
-    "available",
-    "maximum",
-    "year_incorporated",
-    "timezone",
-    "count",
-    "interval",
-];
+/// Whether the specification types `column` as a number, in whichever table has it (the
+/// tables agree): such cells are read as numbers, the rest as strings.
+fn is_number(column: &str) -> bool {
+    static NUMBERS: std::sync::OnceLock<HashSet<&'static str>> = std::sync::OnceLock::new();
+    NUMBERS
+        .get_or_init(|| {
+            TABLES
+                .iter()
+                .flat_map(|table| spec_resource(table.resource)["schema"]["fields"].as_array())
+                .flatten()
+                .filter(|field| field["type"] == "number")
+                .filter_map(|field| field["name"].as_str())
+                .collect()
+        })
+        .contains(column)
+}
 
 fn table(resource: &str) -> &'static Table {
     TABLES
@@ -710,7 +711,7 @@ pub(crate) fn read_dir(dir: &Path, options: &LoadOptions) -> Result<HsdsLoaded, 
         Value::Object(
             row.iter()
                 .map(|(key, value)| {
-                    let value = match NUMBERS.contains(&key.as_str()) {
+                    let value = match is_number(key) {
                         true => value
                             .parse::<f64>()
                             .map(Value::from)
@@ -912,5 +913,15 @@ mod tests {
             assert_eq!(names, table.columns, "{}", table.resource);
             assert!(required_columns(table.resource).contains(&"id"));
         }
+        for column in [
+            "latitude",
+            "minimum_age",
+            "extension",
+            "available",
+            "timezone",
+        ] {
+            assert!(is_number(column), "{column}");
+        }
+        assert!(!is_number("postal_code") && !is_number("id"));
     }
 }

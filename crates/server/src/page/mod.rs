@@ -83,6 +83,29 @@ fn language(pairs: &[(String, String)], headers: &HeaderMap) -> Lang {
     Lang::choose(asked, accept)
 }
 
+/// A form's body (`application/x-www-form-urlencoded`): its fields, in order.
+pub(crate) struct FormBody(Vec<(String, String)>);
+
+impl FormBody {
+    /// The fields of `body`; a body that does not parse has none.
+    pub(crate) fn of(body: &[u8]) -> FormBody {
+        FormBody(serde_urlencoded::from_bytes(body).unwrap_or_default())
+    }
+
+    /// The value of field `name` (empty when it is missing).
+    pub(crate) fn field(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(key, _)| key == name)
+            .map_or("", |(_, value)| value.as_str())
+    }
+
+    /// The language the form says it was in (a POST's address may not say), else `asked`.
+    pub(crate) fn lang(&self, asked: Lang) -> Lang {
+        Lang::parse(self.field("lang")).unwrap_or(asked)
+    }
+}
+
 /// What a page request asks: its query string's pairs, in order, and its language. A query
 /// string too long or malformed is answered with the form and its message, in the language
 /// the headers ask for, before the handler runs.

@@ -17,7 +17,7 @@ use jiff::Timestamp;
 use maud::{Markup, html};
 
 use super::text::Lang;
-use super::{PageRequest, facility};
+use super::{FormBody, PageRequest, facility};
 use crate::Shared;
 use crate::connections::Peer;
 use crate::mount::Mount;
@@ -102,19 +102,9 @@ pub(crate) async fn receive(
     if shared.locator.index().get(&id).is_none() {
         return facility::no_such_facility(&shared, &mount, lang);
     }
-    let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
-    let field = |name: &str| {
-        fields
-            .iter()
-            .find(|(key, _)| key == name)
-            .map_or("", |(_, value)| value.as_str())
-    };
-    // The form says its language in a field: a POST's address may not.
-    let lang = match field("lang") {
-        "es" => Lang::Es,
-        "en" => Lang::En,
-        _ => lang,
-    };
+    let form = FormBody::of(&body);
+    let field = |name: &str| form.field(name);
+    let lang = form.lang(lang);
     let reason = field("reason").parse::<Reason>().ok();
     let refuse = |message, status| {
         let state = ReportForm::Refused {

@@ -26,7 +26,7 @@ use maud::{Markup, html};
 
 use super::text::{self, Lang};
 use super::trust_text::TrustText;
-use super::{PageRequest, cards, message_page, page_saying};
+use super::{FormBody, PageRequest, cards, message_page, page_saying};
 use crate::Shared;
 use crate::connections::Peer;
 use crate::mount::Mount;
@@ -74,27 +74,6 @@ fn staff_of(shared: &Shared, headers: &HeaderMap) -> Result<Staff, NotIn> {
         grant,
         csrf,
     })
-}
-
-/// The fields of a form body, in order.
-fn fields_of(body: &[u8]) -> Vec<(String, String)> {
-    serde_urlencoded::from_bytes(body).unwrap_or_default()
-}
-
-fn field<'f>(fields: &'f [(String, String)], name: &str) -> &'f str {
-    fields
-        .iter()
-        .find(|(key, _)| key == name)
-        .map_or("", |(_, value)| value.as_str())
-}
-
-/// The language a form says it was in (a POST's address may not say).
-fn lang_of(fields: &[(String, String)], asked: Lang) -> Lang {
-    match field(fields, "lang") {
-        "es" => Lang::Es,
-        "en" => Lang::En,
-        _ => asked,
-    }
 }
 
 /// A POST that a browser says came from another site (`Sec-Fetch-Site`, `Origin`) is
@@ -298,11 +277,13 @@ async fn dashboard(
     staff: &Staff,
     focus: Option<String>,
     notice: Notice,
-    typed: Option<Vec<(String, String)>>,
+    typed: Option<FormBody>,
 ) -> Response {
     let words = lang.trust();
     let index = shared.locator.index();
-    let ids: Vec<String> = match (&focus, staff.grant.facilities()) {
+    // `None` when the token may update every facility.
+    let own = staff.grant.facilities();
+    let ids: Vec<String> = match (&focus, &own) {
         (Some(id), _) if !staff.grant.allows(id) => {
             return refused(shared, mount, lang, Refusal::Forbidden);
         }
@@ -369,7 +350,7 @@ async fn dashboard(
             input type="hidden" name="lang" value=(lang.code());
             button type="submit" { (words.sign_out) }
         }
-        @if staff.grant.facilities().is_none() || focus.is_some() {
+        @if own.is_none() || focus.is_some() {
             @if focus.is_none() { h2 { (words.find_facility) } }
             form.inline method="get" action=(mount.link("/staff")) {
                 @if lang == Lang::Es { input type="hidden" name="lang" value="es"; }
@@ -377,7 +358,7 @@ async fn dashboard(
                 input #staff-facility type="text" name="facility" value=[focus.as_deref()];
                 button type="submit" { (words.show) }
             }
-            @if staff.grant.facilities().is_none() && focus.is_none() {
+            @if own.is_none() && focus.is_none() {
                 p { (words.every_facility_note) }
             }
         }
@@ -385,7 +366,7 @@ async fn dashboard(
         @if focus.is_none() && !shown.is_empty() { h2 { (words.your_facilities) } }
         @for (n, (id, listed)) in shown.iter().zip(&listed).enumerate() {
             @if let Some(f) = index.get(id) {
-                (facility_section(n, f, listed, staff, mount, lang, now, typed.as_deref()))
+                (facility_section(n, f, listed, staff, mount, lang, now, typed.as_ref()))
             }
         }
     };
@@ -428,12 +409,11 @@ fn facility_section(
     mount: &Mount,
     lang: Lang,
     now: Timestamp,
-    typed: Option<&[(String, String)]>,
+    typed: Option<&FormBody>,
 ) -> Markup {
     let words = lang.trust();
-    let typed_for = |care: &str| {
-        typed.filter(|fields| field(fields, "id") == f.id() && field(fields, "care") == care)
-    };
+    let typed_for =
+        |care: &str| typed.filter(|form| form.field("id") == f.id() && form.field("care") == care);
     let reported_levels: Vec<Option<CareLevel>> = listed
         .reports
         .iter()
@@ -550,21 +530,20 @@ fn current_values(update: &Update, label: Option<&str>, lang: Lang, now: Timesta
 fn update_fields(
     key: &str,
     current: Option<&Update>,
-    typed: Option<&[(String, String)]>,
+    typed: Option<&FormBody>,
     words: &TrustText,
 ) -> Markup {
+    // The current report as a feed row, once for all the fields.
+    let row = current.map(feed::row);
     let value = |name: &str| -> String {
-        if let Some(fields) = typed {
-            return field(fields, name).to_string();
+        if let Some(form) = typed {
+            return form.field(name).to_string();
         }
-        let Some(update) = current else {
-            return String::new();
-        };
-        feed::COLUMNS
-            .iter()
-            .position(|column| *column == name)
-            .map(|at| feed::row(update)[at].clone())
-            .unwrap_or_default()
+        let at = feed::COLUMNS.iter().position(|column| *column == name);
+        match (&row, at) {
+            (Some(row), Some(at)) => row[at].clone(),
+            _ => String::new(),
+        }
     };
     let yes_no = |name: &'static str, label: &str| {
         let now = value(name);
@@ -615,8 +594,8 @@ pub(crate) async fn sign_in(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let fields = fields_of(&body);
-    let lang = lang_of(&fields, lang);
+    let form = FormBody::of(&body);
+    let lang = form.lang(lang);
     let words = lang.trust();
     let (Some(keys), Some(tokens)) = (&shared.keys, &shared.tokens) else {
         return refused(&shared, &mount, lang, Refusal::Off);
@@ -638,7 +617,7 @@ pub(crate) async fn sign_in(
             .insert(header::RETRY_AFTER, HeaderValue::from(900));
         return response;
     }
-    let token = field(&fields, "token");
+    let token = form.field("token");
     let Some((hash, _)) = (!token.trim().is_empty())
         .then(|| tokens.load().of_token(token))
         .flatten()
@@ -677,7 +656,7 @@ fn checked(
     mount: &Mount,
     lang: Lang,
     headers: &HeaderMap,
-    fields: &[(String, String)],
+    form: &FormBody,
 ) -> Result<Staff, Response> {
     let staff = match staff_of(shared, headers) {
         Ok(staff) => staff,
@@ -696,7 +675,7 @@ fn checked(
         .keys
         .as_ref()
         .ok_or_else(|| refused(shared, mount, lang, Refusal::Off))?;
-    if cross_site(headers) || !keys.csrf_holds(&staff.session, field(fields, "csrf")) {
+    if cross_site(headers) || !keys.csrf_holds(&staff.session, form.field("csrf")) {
         return Err(refused(shared, mount, lang, Refusal::BadForm));
     }
     Ok(staff)
@@ -709,9 +688,9 @@ pub(crate) async fn sign_out(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let fields = fields_of(&body);
-    let lang = lang_of(&fields, lang);
-    if let Err(refused) = checked(&shared, &mount, lang, &headers, &fields) {
+    let form = FormBody::of(&body);
+    let lang = form.lang(lang);
+    if let Err(refused) = checked(&shared, &mount, lang, &headers, &form) {
         return refused;
     }
     let mut response = see_other(&staff_url(&mount, lang, None, None));
@@ -725,7 +704,7 @@ pub(crate) async fn sign_out(
 /// of the token's.
 struct FacilityForm {
     staff: Staff,
-    fields: Vec<(String, String)>,
+    form: FormBody,
     lang: Lang,
     id: String,
 }
@@ -738,17 +717,17 @@ fn facility_form(
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<FacilityForm, Response> {
-    let fields = fields_of(body);
-    let lang = lang_of(&fields, asked);
-    let staff = checked(shared, mount, lang, headers, &fields)?;
-    let id = field(&fields, "id").to_string();
+    let form = FormBody::of(body);
+    let lang = form.lang(asked);
+    let staff = checked(shared, mount, lang, headers, &form)?;
+    let id = form.field("id").to_string();
     // An id the directory does not have is no facility of the token's either.
     if !staff.grant.allows(&id) || shared.locator.index().get(&id).is_none() {
         return Err(refused(shared, mount, lang, Refusal::Forbidden));
     }
     Ok(FacilityForm {
         staff,
-        fields,
+        form,
         lang,
         id,
     })
@@ -764,7 +743,7 @@ pub(crate) async fn update(
 ) -> Response {
     let FacilityForm {
         staff,
-        fields,
+        form,
         lang,
         id,
     } = match facility_form(&shared, &mount, lang, &headers, &body) {
@@ -776,7 +755,7 @@ pub(crate) async fn update(
     let now = Timestamp::now();
     let mut row: Vec<String> = feed::COLUMNS
         .iter()
-        .map(|column| field(&fields, column).trim().to_string())
+        .map(|column| form.field(column).trim().to_string())
         .collect();
     if let Some(last) = row.last_mut() {
         *last = now.to_string();
@@ -807,7 +786,7 @@ pub(crate) async fn update(
             &staff,
             Some(id),
             Notice::Problems(problems),
-            Some(fields),
+            Some(form),
         )
         .await;
     };
@@ -823,14 +802,14 @@ pub(crate) async fn confirm(
 ) -> Response {
     let FacilityForm {
         staff,
-        fields,
+        form,
         lang,
         id,
     } = match facility_form(&shared, &mount, lang, &headers, &body) {
         Ok(form) => form,
         Err(refused) => return refused,
     };
-    let care: Option<CareLevel> = match field(&fields, "care") {
+    let care: Option<CareLevel> = match form.field("care") {
         "" => None,
         name => match name.parse() {
             Ok(level) => Some(level),

@@ -38,7 +38,7 @@ impl Lang {
         ranked.first().map_or(Lang::En, |(_, lang)| *lang)
     }
 
-    fn parse(tag: &str) -> Option<Lang> {
+    pub(crate) fn parse(tag: &str) -> Option<Lang> {
         match tag.trim().to_ascii_lowercase().as_str() {
             "en" => Some(Lang::En),
             "es" => Some(Lang::Es),

@@ -117,8 +117,11 @@ pub enum Problem {
     /// A JSON value has the wrong type, such as a number where a list belongs.
     #[error("is not {0}")]
     WrongType(&'static str),
-    /// The care field names no level of care.
-    #[error("names no level of care (every facility needs at least one)")]
+    /// A treatment directory's listing (FindTreatment, SAMHSA's National Directories, a
+    /// label or geocoded file) names no level of care: those list treatment facilities by
+    /// their levels, so a row without one is a defect of the row. (carefind's own CSV and
+    /// HSDS may carry facilities with no level, which level filters never match.)
+    #[error("names no level of care (a treatment directory's listing names at least one)")]
     NoCareLevel,
     /// A word is not in the column's vocabulary.
     #[error("{0}")]
@@ -173,6 +176,11 @@ pub enum Problem {
         "is not a JSON object from levels of care to hours, such as {{\"iop\": \"Mo-Fr 18:00-21:00\"}}: {0}"
     )]
     LevelHours(String),
+    /// What an HSDS source said beyond carefind's fields, not kept as carefind keeps it.
+    #[error(
+        "is not a JSON object of HSDS objects (service_at_location, service, organization, location): {0}"
+    )]
+    Hsds(String),
     /// A yes/no field holds something else.
     #[error("is not yes or no (leave it empty when unknown)")]
     YesNo,

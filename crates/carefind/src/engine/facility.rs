@@ -138,6 +138,12 @@ pub struct Facility {
     /// Whether intake can be done by phone or video; `None` when unknown.
     #[serde(default)]
     pub telehealth_intake: Option<bool>,
+    /// What an Open Referral HSDS source said that carefind has no field for, kept so an
+    /// export gives it back (see [`hsds`](crate::hsds)): a JSON object of HSDS objects
+    /// (`{"service": {"contacts": [...]}, "organization": {"name": ...}}`); empty
+    /// otherwise.
+    #[serde(default)]
+    pub hsds: String,
 }
 
 impl Facility {
@@ -183,6 +189,7 @@ impl Facility {
             same_day_medication: None,
             counseling_required: None,
             telehealth_intake: None,
+            hsds: String::new(),
         }
     }
 }

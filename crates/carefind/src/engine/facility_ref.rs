@@ -205,6 +205,13 @@ impl<'a> FacilityRef<'a> {
         /// let _ = carefind::Index::sample().facility(0).unwrap().level_hours();
         /// ```
         level_hours => LevelHours,
+        /// What an HSDS source said that carefind has no field for, as a JSON object of
+        /// HSDS objects; empty otherwise.
+        ///
+        /// ```
+        /// assert!(carefind::Index::sample().facility(0).unwrap().hsds().is_empty());
+        /// ```
+        hsds => Hsds,
         /// The IANA time zone the hours are in.
         ///
         /// ```
@@ -440,6 +447,7 @@ impl<'a> FacilityRef<'a> {
             same_day_medication: self.same_day_medication(),
             counseling_required: self.counseling_required(),
             telehealth_intake: self.telehealth_intake(),
+            hsds: self.hsds().into(),
         }
     }
 
@@ -478,6 +486,7 @@ impl<'a> FacilityRef<'a> {
             same_day_medication: self.same_day_medication(),
             counseling_required: self.counseling_required(),
             telehealth_intake: self.telehealth_intake(),
+            hsds: self.hsds(),
         }
     }
 }
@@ -518,6 +527,7 @@ struct FacilityFields<'a> {
     same_day_medication: Option<bool>,
     counseling_required: Option<bool>,
     telehealth_intake: Option<bool>,
+    hsds: &'a str,
 }
 
 impl Serialize for FacilityRef<'_> {

@@ -104,7 +104,7 @@ facility_fields! {
     website / Website: Text => Website "Website.",
     lat / Lat: Coordinate "Latitude in degrees (WGS 84).",
     lon / Lon: Coordinate "Longitude in degrees (WGS 84).",
-    care / Care: Set "Levels of care offered.",
+    care / Care: Set "Levels of care offered; empty when the source names none (level filters never match such a facility).",
     payment / Payment: Set "Ways of paying accepted.",
     ages / Ages: Set "Age groups served.",
     populations / Populations: Set "Client groups with dedicated programs.",
@@ -125,6 +125,7 @@ facility_fields! {
     same_day_medication / SameDayMedication: Flag "Whether medication for opioid use disorder can start at the first visit: yes, no, or empty when unknown.",
     counseling_required / CounselingRequired: Flag "Whether counseling is required to receive medication: yes, no, or empty when unknown.",
     telehealth_intake / TelehealthIntake: Flag "Whether intake can be done by phone or video: yes, no, or empty when unknown.",
+    hsds / Hsds: Text => Hsds "What an Open Referral HSDS source said that carefind has no field for (contacts, phones with extensions, all its languages and schedules, exact ages, funding, programs, service areas, the organization), as a JSON object of HSDS objects ({\"service\": {\"contacts\": [...]}}), written back on HSDS export; empty otherwise.",
 }
 
 /// How many text fields each facility has in the store's arena.

@@ -33,6 +33,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod kept;
 mod read;
 mod schedule;
 mod tabular;
@@ -45,6 +46,7 @@ use uuid::Uuid;
 use crate::availability::{Availability, Update};
 use crate::facility_ref::FacilityRef;
 
+pub(crate) use kept::check as check_kept;
 pub use read::{HsdsLoaded, MAX_FIELD_BYTES, from_path, from_slice, from_tabular};
 pub use schedule::schedules;
 pub use tabular::{TABLES, Table, to_tabular};

@@ -664,15 +664,15 @@ fn facility(
     }
     if !own_terms {
         // A directory that is not carefind's: its native fields say what they can.
+        // A language carefind has no term for is kept as the source's language (in
+        // `hsds`), never turned into a service.
         for language in array(service, "languages") {
-            let code = text(Some(language), "code");
-            match code.parse() {
-                Ok(language) if !code.is_empty() => facility.languages.insert(language),
-                _ => labels.add(
-                    text(Some(language), "name"),
-                    Category::Mapped,
-                    &mut facility,
-                ),
+            let known = [text(Some(language), "code"), text(Some(language), "name")]
+                .into_iter()
+                .filter(|word| !word.is_empty())
+                .find_map(|word| <crate::Language as Term>::parse_one(word).ok());
+            if let Some(known) = known {
+                facility.languages.insert(known);
             }
         }
         for cost in array(service, "cost_options") {
@@ -693,7 +693,7 @@ fn facility(
     if let Some(read) = read {
         if read.not_carried > 0 {
             notes.push(format!(
-                "{}: {} schedule(s) with dates, monthly or other recurrences, or no times were not carried (weekly hours only)",
+                "{}: {} schedule(s) with dates, monthly or other recurrences, or no times are not in the hours searched (weekly hours only); kept for HSDS export",
                 at("schedules"),
                 read.not_carried
             ));
@@ -705,6 +705,7 @@ fn facility(
     crate::hours::check(&mut facility)
         .map_err(|(field, problem)| place.error(field, String::new(), problem))?;
     let capacities = capacities(service, &at, &mut notes);
+    facility.hsds = super::kept::keep(sal, service, organization, location, &facility);
     Ok((facility, capacities, notes))
 }
 
@@ -803,7 +804,7 @@ fn capacities(
             .to_ascii_lowercase();
         if !unit_name.contains("bed") {
             notes.push(format!(
-                "{here}: a capacity in {:?}, not beds, was not used",
+                "{here}: a capacity in {:?}, not beds, is not availability; kept for HSDS export",
                 text(unit, "name")
             ));
             continue;

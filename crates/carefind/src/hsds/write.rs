@@ -2,6 +2,7 @@
 
 use serde_json::{Map, Value, json};
 
+use super::kept;
 use super::taxonomy::{self, Taxonomy};
 use super::{ID_SCHEME, id_of};
 use crate::age::{AgeGroup, AgeSet};
@@ -330,12 +331,21 @@ pub fn service<'f>(
         capacities(facility, reports, &ids, by_name(taxonomy::CARE)).into(),
     );
     service.insert("attributes".into(), attributes.into());
-    service.insert("organization".into(), organization(facility, &ids));
+    let kept = kept::parse(facility.hsds());
+    let mut organization = organization(facility, &ids);
+    if let Value::Object(fields) = &mut organization {
+        kept::restore(fields, kept.as_ref(), "organization", &ids);
+    }
+    service.insert("organization".into(), organization);
+    kept::restore(&mut service, kept.as_ref(), "service", &ids);
     Value::Object(service)
 }
 
 /// A sentence for people: the levels of care in words.
 fn description(facility: FacilityRef<'_>) -> String {
+    if facility.care().is_empty() {
+        return "Levels of care not stated.".to_string();
+    }
     let levels: Vec<&str> = facility.care().iter().map(|level| level.label()).collect();
     format!("Levels of care: {}.", levels.join(", "))
 }
@@ -511,6 +521,14 @@ pub fn location<'f>(facility: impl Into<FacilityRef<'f>>, taxonomies: &[Taxonomy
             "address_type": "physical",
         }]);
     }
+    if let Value::Object(fields) = &mut location {
+        kept::restore(
+            fields,
+            kept::parse(facility.hsds()).as_ref(),
+            "location",
+            &ids,
+        );
+    }
     location
 }
 
@@ -539,11 +557,16 @@ pub fn service_at_location<'f>(
 ) -> Value {
     let facility = facility.into();
     let ids = Ids::of(facility.id());
-    json!({
+    let mut object = json!({
         "id": ids.service_at_location,
         "service_id": ids.service,
         "location_id": ids.location,
         "service": service(facility, reports, taxonomies),
         "location": location(facility, taxonomies),
-    })
+    });
+    if let Value::Object(fields) = &mut object {
+        let kept = kept::parse(facility.hsds());
+        kept::restore(fields, kept.as_ref(), "service_at_location", &ids);
+    }
+    object
 }

@@ -38,7 +38,11 @@ pub mod pathway;
 /// ```
 pub fn columns() -> impl Iterator<Item = &'static str> {
     std::iter::once("rank")
-        .chain(crate::load::native::COLUMNS)
+        .chain(
+            crate::load::native::COLUMNS
+                .into_iter()
+                .filter(|c| *c != NOT_SHOWN),
+        )
         .chain(["asam", "distance_m", "distance", "units", "bearing_deg"])
         .chain(AVAILABILITY_COLUMNS)
 }
@@ -68,6 +72,14 @@ pub fn spreadsheet_safe(cell: &str) -> Cow<'_, str> {
         Cow::Borrowed(cell)
     }
 }
+
+/// The native column a result leaves out: what an HSDS source said beyond carefind's
+/// fields is for HSDS exports, not for people or analysts reading results.
+///
+/// ```
+/// assert!(carefind::record::columns().all(|c| c != carefind::record::NOT_SHOWN));
+/// ```
+pub const NOT_SHOWN: &str = "hsds";
 
 // The column `days_updated_of_30` names the number of days it counts.
 const _: () = assert!(crate::availability::RECENT_DAYS == 30);
@@ -377,7 +389,13 @@ impl<'a> Record<'a> {
         }
         fields.push(self.rank.to_string().into());
         // The native format's columns, as its writer writes them.
-        fields.extend(crate::save::fields(self.facility));
+        fields.extend(
+            crate::load::native::COLUMNS
+                .into_iter()
+                .zip(crate::save::fields(self.facility))
+                .filter(|(column, _)| *column != NOT_SHOWN)
+                .map(|(_, field)| field),
+        );
         fields.push(self.asam.to_string().into());
         fields.extend([
             number(self.distance_m),

@@ -148,6 +148,7 @@ pub fn fields<'a>(facility: impl Into<FacilityRef<'a>>) -> [Cow<'a, str>; COLUMN
         yes_no(facility.same_day_medication()),
         yes_no(facility.counseling_required()),
         yes_no(facility.telehealth_intake()),
+        text(facility.hsds()),
     ]
 }
 

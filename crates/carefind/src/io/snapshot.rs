@@ -7,15 +7,15 @@
 //! | bytes | what |
 //! |---|---|
 //! | 8 | the magic `CFSNAP\r\n` (the `\r\n` catches a text-mode copy) |
-//! | 4 | the format version, little-endian (now 5) |
+//! | 4 | the format version, little-endian (now 7) |
 //! | 8 | the number of facilities |
 //! | 8 | the payload's length in bytes |
 //! | 4 | the CRC-32 of the payload |
 //! | payload | ten columns, each a u64 length in bytes, the bytes, and zeros up to a multiple of 8 |
 //!
 //! The columns, all little-endian: the text arena (UTF-8: id, name, name2, street, city,
-//! state, zip, phone, intake phone, website, source, hours, level hours, time zone and
-//! walk-in intake of each facility, back to back);
+//! state, zip, phone, intake phone, website, source, hours, level hours, time zone,
+//! walk-in intake and kept HSDS of each facility, back to back);
 //! where each of those fields ends (u32); the services arena; where each service ends
 //! (u32); how many services the facilities up to each one have (u32); latitudes and
 //! longitudes (f64); nine attribute masks per facility (u64: care, payment, ages,
@@ -39,7 +39,7 @@ use crate::store::{Block, Column, FacilityStore, Number, Text};
 /// The file's first bytes.
 pub const MAGIC: &[u8; 8] = b"CFSNAP\r\n";
 /// The version this library writes and reads.
-pub const VERSION: u32 = 6;
+pub const VERSION: u32 = 7;
 const HEADER: usize = 8 + 4 + 8 + 8 + 4;
 const COLUMNS: usize = 10;
 

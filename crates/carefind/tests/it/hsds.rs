@@ -709,3 +709,164 @@ fn the_shipped_table_schema_is_derived_from_the_specification() {
         "run with CAREFIND_BLESS=1 to write it again"
     );
 }
+
+/// `value` without the keys that link an object to its parent (carefind gives the parents
+/// ids of its own and rewrites the links to them).
+fn unlinked(value: &Value) -> Value {
+    match value {
+        Value::Object(fields) => Value::Object(
+            fields
+                .iter()
+                .filter(|(key, _)| {
+                    ![
+                        "service_at_location_id",
+                        "service_id",
+                        "location_id",
+                        "organization_id",
+                    ]
+                    .contains(&key.as_str())
+                })
+                .map(|(key, field)| (key.clone(), unlinked(field)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(unlinked).collect()),
+        other => other.clone(),
+    }
+}
+
+/// Every location in `value` moved onto the globe (the examples' latitude is 100).
+fn corrected(value: &mut Value) {
+    match value {
+        Value::Object(fields) => {
+            if fields.get("latitude").and_then(Value::as_f64) == Some(100.0) {
+                fields.insert("latitude".into(), json!(40.7));
+            }
+            fields.values_mut().for_each(corrected);
+        }
+        Value::Array(items) => items.iter_mut().for_each(corrected),
+        _ => {}
+    }
+}
+
+#[test]
+#[ignore = "needs the HSDS schemas (../shared/hsds or CAREFIND_HSDS)"]
+fn the_specifications_examples_round_trip_with_what_carefind_has_no_field_for() {
+    let hsds = common::hsds();
+    let sal_schema = hsds_validator(&hsds, &schema(&hsds, "service_at_location.json"));
+    for (name, service_at) in [
+        ("service_at_location_full.json", "/service"),
+        ("service_full.json", ""),
+        ("organization_full.json", "/services/0"),
+    ] {
+        let text = std::fs::read_to_string(hsds.join("examples").join(name)).unwrap();
+        let mut source: Value = serde_json::from_str(&text).unwrap();
+        corrected(&mut source);
+        let read = hsds::from_slice(
+            &serde_json::to_vec(&source).unwrap(),
+            name,
+            &LoadOptions::strict(),
+        )
+        .unwrap();
+        assert_eq!(read.loaded.report.loaded, 1, "{name}");
+        let facility = &read.loaded.facilities[0];
+        // The examples name no level of care: the facility has none, and the native CSV
+        // the import writes loads again as it was.
+        assert!(facility.care.is_empty(), "{name}");
+        let mut csv = Vec::new();
+        carefind::save::to_writer(&mut csv, "examples.csv", [facility]).unwrap();
+        let again =
+            carefind::load::native::from_reader(&csv[..], "examples.csv", &LoadOptions::strict())
+                .unwrap();
+        assert_eq!(again.facilities, std::slice::from_ref(facility), "{name}");
+
+        let exported = hsds::to_json([facility], None);
+        let exported = &exported[0];
+        let errors = schema_errors(&sal_schema, exported);
+        assert!(errors.is_empty(), "{name}: {errors:?}");
+
+        let service = source.pointer(service_at).unwrap();
+        let organization = service
+            .get("organization")
+            .or_else(|| (service_at == "/services/0").then_some(&source))
+            .unwrap();
+        for key in [
+            "contacts",
+            "phones",
+            "schedules",
+            "languages",
+            "cost_options",
+            "funding",
+            "service_areas",
+            "required_documents",
+            "program",
+            "minimum_age",
+            "maximum_age",
+            "eligibility_description",
+            "fees_description",
+            "description",
+        ] {
+            assert!(
+                !service[key].is_null(),
+                "{name}: the example has service/{key}"
+            );
+            assert_eq!(
+                unlinked(&exported["service"][key]),
+                unlinked(&service[key]),
+                "{name}: service/{key}"
+            );
+        }
+        // The organization's name is the organization's, not the service's second name.
+        assert_eq!(
+            exported["service"]["organization"]["name"],
+            organization["name"]
+        );
+        assert_eq!(
+            exported["service"].get("alternate_name"),
+            service
+                .get("alternate_name")
+                .filter(|n| !n.as_str().unwrap_or_default().is_empty()),
+            "{name}"
+        );
+        for key in ["contacts", "funding", "programs", "email", "legal_status"] {
+            assert_eq!(
+                unlinked(&exported["service"]["organization"][key]),
+                unlinked(&organization[key]),
+                "{name}: organization/{key}"
+            );
+        }
+        let location = source
+            .pointer(&format!("{service_at}/service_at_locations/0/location"))
+            .or_else(|| source.get("location"))
+            .unwrap();
+        for key in [
+            "contacts",
+            "accessibility",
+            "languages",
+            "transportation",
+            "addresses",
+        ] {
+            assert_eq!(
+                unlinked(&exported["location"][key]),
+                unlinked(&location[key]),
+                "{name}: location/{key}"
+            );
+        }
+        // The capacity in kilograms goes back out; bed counts would be availability.
+        assert_eq!(
+            unlinked(&exported["service"]["capacities"]),
+            unlinked(&service["capacities"])
+        );
+        // A second round trip gives the same document.
+        let twice = hsds::from_slice(
+            &serde_json::to_vec(&exported).unwrap(),
+            name,
+            &LoadOptions::strict(),
+        )
+        .unwrap();
+        assert_eq!(
+            &hsds::to_json(&twice.loaded.facilities, None)[0],
+            exported,
+            "{name}"
+        );
+    }
+}

@@ -92,8 +92,11 @@ fn ids_names_and_care_levels() {
         Problem::DuplicateId { first_line: 2 },
     );
     assert_rejects("a,,1,1,iop", "name", "", Problem::Empty);
-    assert_rejects("a,A,1,1,", "care", "", Problem::NoCareLevel);
-    assert_rejects("a,A,1,1, ; ", "care", ";", Problem::NoCareLevel);
+    // A facility may name no level (an HSDS directory of services): it loads, and only
+    // filters other than levels find it.
+    let loaded = strict(format!("{HEADER}\na,A,1,1,\nb,B,1,1, ; \n").as_bytes()).unwrap();
+    assert_eq!(loaded.report.loaded, 2);
+    assert!(loaded.facilities.iter().all(|f| f.care.is_empty()));
     let unknown = row_error(&format!("{HEADER}\na,A,1,1,iop;intensive\n"));
     assert_eq!(
         (

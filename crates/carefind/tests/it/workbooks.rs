@@ -102,7 +102,7 @@ fn rows_are_placed_at_their_zip_centroid_or_rejected_with_the_reason() {
         problems,
         [
             r#"line 3, column "zip", value "99999": could not be placed: its ZIP code is not in the ZIP table"#,
-            "line 4: names no level of care (every facility needs at least one)",
+            "line 4: names no level of care (a treatment directory's listing names at least one)",
         ]
     );
     let hope = &loaded.facilities[0];

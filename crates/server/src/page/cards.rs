@@ -24,6 +24,10 @@ pub fn distance(meters: f64, lang: Lang) -> String {
 
 /// The levels of care a facility offers, in words, most care first.
 pub fn levels(care: CareSet, lang: Lang) -> String {
+    if care.is_empty() {
+        // A directory that names no level (HSDS from a 211): unknown, not none.
+        return lang.text().not_stated.to_string();
+    }
     care.iter()
         .map(|level| text::care_level(level, lang))
         .collect::<Vec<_>>()

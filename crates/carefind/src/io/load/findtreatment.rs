@@ -423,7 +423,7 @@ mod tests {
         let error = from_reader(json.as_bytes(), "t.json", &LoadOptions::strict()).unwrap_err();
         assert_eq!(
             error.to_string(),
-            r#"t.json: line 3, column "services": names no level of care (every facility needs at least one)"#
+            r#"t.json: line 3, column "services": names no level of care (a treatment directory's listing names at least one)"#
         );
     }
 }

@@ -35,7 +35,7 @@ use crate::vocabulary::Term;
 ///
 /// assert!(REQUIRED.iter().all(|column| COLUMNS.contains(column)));
 /// ```
-pub const COLUMNS: [&str; 33] = crate::fields::NAMES;
+pub const COLUMNS: [&str; 34] = crate::fields::NAMES;
 
 /// The columns a file must have.
 ///
@@ -563,10 +563,9 @@ impl Header {
         ] {
             *field = row.text(column).to_string();
         }
+        // Empty when the source names no level (an HSDS directory of services): such a
+        // facility is found by place and every other filter, never by a level filter.
         facility.care = row.list(Column::Care.at())?;
-        if facility.care.is_empty() {
-            return Err(row.error(Column::Care.at(), Problem::NoCareLevel));
-        }
         facility.payment = row.list(Column::Payment.at())?;
         facility.ages = row.list(Column::Ages.at())?;
         facility.populations = row.list(Column::Populations.at())?;
@@ -601,6 +600,7 @@ impl Header {
         for (column, field) in [
             (Column::Hours.at(), &mut facility.hours),
             (Column::LevelHours.at(), &mut facility.level_hours),
+            (Column::Hsds.at(), &mut facility.hsds),
             (Column::Timezone.at(), &mut facility.timezone),
             (Column::WalkIn.at(), &mut facility.walk_in),
         ] {
@@ -609,6 +609,8 @@ impl Header {
         facility.same_day_medication = row.flag(Column::SameDayMedication.at())?;
         facility.counseling_required = row.flag(Column::CounselingRequired.at())?;
         facility.telehealth_intake = row.flag(Column::TelehealthIntake.at())?;
+        crate::hsds::check_kept(&facility.hsds)
+            .map_err(|problem| row.error(Column::Hsds.at(), problem))?;
         crate::hours::check(&mut facility).map_err(|(name, problem)| {
             let column = COLUMNS.iter().position(|c| *c == name).unwrap_or(0);
             row.error(column, problem)

@@ -1183,15 +1183,25 @@ fn hsds_api(validate: bool) {
         .count();
     assert!(with_beds > 0);
 
+    // A well-formed ZIP code that names no place is a place not found; a term or
+    // taxonomy carefind does not have is held by nothing.
+    let (status, body) = server.get("/hsds/service_at_locations?postcode=99999");
+    assert_eq!((status, body["parameter"].as_str()), (404, Some("postcode")));
+    for path in [
+        "/hsds/service_at_locations?taxonomy_term_id=nope",
+        "/hsds/services?taxonomy_id=nope",
+    ] {
+        let (status, body) = server.get(path);
+        assert_eq!((status, &body["total_items"]), (200, &json!(0)), "{path}");
+    }
     for (path, says) in [
-        ("/hsds/service_at_locations?postcode=99999", "postcode"),
+        ("/hsds/service_at_locations?postcode=ABC", "postcode"),
         ("/hsds/service_at_locations?proximity=100", "proximity"),
         ("/hsds/service_at_locations?per_page=0", "per_page"),
+        ("/hsds/service_at_locations?page=0", "page"),
+        ("/hsds/service_at_locations?search=", "search"),
+        ("/hsds/organizations/x?full_service=maybe", "full_service"),
         ("/hsds/service_at_locations?colour=red", "colour"),
-        (
-            "/hsds/service_at_locations?taxonomy_term_id=nope",
-            "taxonomy_term_id",
-        ),
     ] {
         let (status, body) = server.get(path);
         assert_eq!(
@@ -1247,7 +1257,8 @@ fn hsds_api(validate: bool) {
     }
     let (_, minimal) = server.get("/hsds/services?minimal=true&per_page=1");
     let keys: Vec<&String> = minimal["contents"][0].as_object().unwrap().keys().collect();
-    assert_eq!(keys, ["id", "last_modified"]);
+    // The id and when it changed, with what the specification's list item requires.
+    assert_eq!(keys, ["id", "name", "status"]);
     let (status, _, ndjson) = server.send("GET", "/hsds/taxonomy_terms?format=ndjson", &[], b"");
     assert_eq!(status, 200);
     let (_, all_terms) = server.get("/hsds/taxonomy_terms?per_page=1000");

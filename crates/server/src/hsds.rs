@@ -189,6 +189,10 @@ fn flag(key: &str, value: &str) -> Result<bool, ApiError> {
     }
 }
 
+/// The highest page number asked for: beyond any directory's last page, and the bound the
+/// OpenAPI description declares.
+const MAX_PAGE: usize = 1_000_000_000;
+
 fn list_params(raw: Option<&str>, allowed: &[&str]) -> Result<ListParams, ApiError> {
     let pairs = pairs(raw)?;
     refuse_repeats(&pairs, allowed)?;
@@ -219,8 +223,22 @@ fn list_params(raw: Option<&str>, allowed: &[&str]) -> Result<ListParams, ApiErr
                 ),
             ));
         }
+        if value.is_empty() {
+            return Err(ApiError::bad(
+                key,
+                "is empty: give a value or leave the parameter out",
+            ));
+        }
         match key.as_str() {
-            "page" => params.page = number("page", value)?.max(1),
+            "page" => {
+                params.page = number("page", value)?;
+                if params.page == 0 || params.page > MAX_PAGE {
+                    return Err(ApiError::bad(
+                        "page",
+                        format!("pages are numbered from 1 to {MAX_PAGE}"),
+                    ));
+                }
+            }
             "per_page" => {
                 params.per_page = number("per_page", value)?;
                 if params.per_page == 0 || params.per_page > MAX_LIMIT {
@@ -365,26 +383,25 @@ fn query_of(
     index: &Arc<Index>,
     prepared: &Arc<Prepared>,
 ) -> Result<Query, ApiError> {
+    // A term or taxonomy carefind does not have is held by no record: an empty page, as
+    // an organization id that names none.
+    let nothing = || Filter::new().include_closed().predicate(|_| false);
     let mut filter = match &params.term {
         None => Filter::new().include_closed(),
+        Some(id) if hsds::term(id).is_none() => nothing(),
         Some(id) => term_filter(id).ok_or_else(|| {
             ApiError::bad("taxonomy_term_id", format!("{id:?} is not a carefind term that selects facilities (see /hsds/taxonomy_terms)"))
         })?,
     };
     let in_taxonomy = match &params.taxonomy {
         None => None,
-        Some(id) => {
-            let taxonomy = taxonomy::all()
-                .iter()
-                .find(|t| t.id == *id)
-                .ok_or_else(|| {
-                    ApiError::bad(
-                        "taxonomy_id",
-                        format!("{id:?} is not a carefind taxonomy (see /hsds/taxonomies)"),
-                    )
-                })?;
-            Some((taxonomy.name, format!("\"taxonomy\":\"{}\"", taxonomy.name)))
-        }
+        Some(id) => match taxonomy::all().iter().find(|t| t.id == *id) {
+            Some(taxonomy) => Some((taxonomy.name, format!("\"taxonomy\":\"{}\"", taxonomy.name))),
+            None => {
+                filter = nothing();
+                None
+            }
+        },
     };
     let organization = params.organization.clone();
     let search = params.search.clone();
@@ -417,10 +434,17 @@ fn query_of(
     }
     let mut query = Query::default().filter(filter);
     if let Some(postcode) = &params.postcode {
+        // A well-formed ZIP code that names no place is a place not found.
         let origin = place::zip_point(postcode).ok_or_else(|| {
-            ApiError::bad(
-                "postcode",
-                format!("{postcode:?} is not a US ZIP code this server knows"),
+            let status = if postcode.len() == 5 && postcode.bytes().all(|b| b.is_ascii_digit()) {
+                StatusCode::NOT_FOUND
+            } else {
+                StatusCode::BAD_REQUEST
+            };
+            ApiError::new(
+                status,
+                Some("postcode"),
+                &format!("{postcode:?} is not a US ZIP code this server knows"),
             )
         })?;
         query = query.near(origin);
@@ -683,7 +707,10 @@ fn organization_object(
 async fn organization(
     State(shared): State<Arc<Shared>>,
     Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
+    // Its services are always given in full; the parameter is checked all the same.
+    list_params(raw.as_deref(), &["full_service"])?;
     one(&shared, &id, Kind::Organization)
 }
 
@@ -748,7 +775,17 @@ async fn list_by_id(
                         _ => service_object(&shared2, &prepared, position, hit.facility),
                     };
                     if params.minimal && kind == Kind::Service {
-                        return json!({"id": item["id"], "last_modified": item["last_modified"]});
+                        // The id and when it changed, as the parameter says, with what
+                        // the list's item schema requires (name, status).
+                        let mut minimal = json!({
+                            "id": item["id"],
+                            "name": item["name"],
+                            "status": item["status"],
+                        });
+                        if let Some(modified) = item.get("last_modified").filter(|m| !m.is_null()) {
+                            minimal["last_modified"] = modified.clone();
+                        }
+                        return minimal;
                     }
                     if !(params.full || params.full_service) {
                         one_to_one(&mut item);

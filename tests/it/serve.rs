@@ -1186,7 +1186,10 @@ fn hsds_api(validate: bool) {
     // A well-formed ZIP code that names no place is a place not found; a term or
     // taxonomy carefind does not have is held by nothing.
     let (status, body) = server.get("/hsds/service_at_locations?postcode=99999");
-    assert_eq!((status, body["parameter"].as_str()), (404, Some("postcode")));
+    assert_eq!(
+        (status, body["parameter"].as_str()),
+        (404, Some("postcode"))
+    );
     for path in [
         "/hsds/service_at_locations?taxonomy_term_id=nope",
         "/hsds/services?taxonomy_id=nope",

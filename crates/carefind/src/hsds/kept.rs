@@ -96,7 +96,7 @@ pub(crate) fn keep(
     facility: &Facility,
 ) -> String {
     let mut kept = said(service_at_location, service, organization, location);
-    let derived = super::service_at_location(facility, &[], super::taxonomy::all());
+    let derived = super::write::without_attributes(facility);
     for (name, source) in [
         ("service_at_location", Some(service_at_location)),
         ("service", service),

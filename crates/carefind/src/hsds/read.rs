@@ -136,26 +136,32 @@ type ItemRead = (Vec<String>, Vec<Converted>);
 pub const MAX_FIELD_BYTES: usize = 65_536;
 
 /// The first text in `value` longer than [`MAX_FIELD_BYTES`], as its path below `at` and
-/// its length.
+/// its length. The path is made on the way back from a find, not for every field walked
+/// (that was a fifth of an import).
 fn too_long(value: &Value, at: &str) -> Option<(String, usize)> {
-    let join = |key: &str| {
-        if at.is_empty() {
-            key.to_string()
-        } else {
-            format!("{at}/{key}")
+    fn find(value: &Value, path: &mut Vec<String>) -> Option<usize> {
+        match value {
+            Value::String(text) if text.len() > MAX_FIELD_BYTES => Some(text.len()),
+            Value::Array(items) => items.iter().enumerate().find_map(|(i, item)| {
+                let bytes = find(item, path)?;
+                path.push(i.to_string());
+                Some(bytes)
+            }),
+            Value::Object(fields) => fields.iter().find_map(|(key, field)| {
+                let bytes = find(field, path)?;
+                path.push(key.clone());
+                Some(bytes)
+            }),
+            _ => None,
         }
-    };
-    match value {
-        Value::String(text) if text.len() > MAX_FIELD_BYTES => Some((at.to_string(), text.len())),
-        Value::Array(items) => items
-            .iter()
-            .enumerate()
-            .find_map(|(i, item)| too_long(item, &join(&i.to_string()))),
-        Value::Object(fields) => fields
-            .iter()
-            .find_map(|(key, field)| too_long(field, &join(key))),
-        _ => None,
     }
+    let mut path = Vec::new();
+    let bytes = find(value, &mut path)?;
+    if !at.is_empty() {
+        path.push(at.to_string());
+    }
+    path.reverse();
+    Some((path.join("/"), bytes))
 }
 
 /// Converts one found `service_at_location`.

@@ -137,7 +137,31 @@ pub fn service<'f>(
     reports: &[Update],
     taxonomies: &[Taxonomy],
 ) -> Value {
-    let facility = facility.into();
+    service_object(facility.into(), reports, taxonomies, true)
+}
+
+/// The facility as a `service_at_location` without the service's attributes: what an
+/// import compares a source's fields with (the attributes are never compared, and are
+/// most of the cost).
+pub(crate) fn without_attributes(facility: &crate::Facility) -> Value {
+    let facility = FacilityRef::from(facility);
+    let taxonomies = taxonomy::all();
+    let ids = Ids::of(facility.id());
+    json!({
+        "id": ids.service_at_location,
+        "service_id": ids.service,
+        "location_id": ids.location,
+        "service": service_object(facility, &[], taxonomies, false),
+        "location": location(facility, taxonomies),
+    })
+}
+
+fn service_object(
+    facility: FacilityRef<'_>,
+    reports: &[Update],
+    taxonomies: &[Taxonomy],
+    with_attributes: bool,
+) -> Value {
     let ids = Ids::of(facility.id());
     let by_name = |name: &str| {
         taxonomies
@@ -146,106 +170,108 @@ pub fn service<'f>(
             .expect("a carefind taxonomy")
     };
     let mut attributes = Vec::new();
-    let owner = ids.service.as_str();
-    set_attributes(
-        owner,
-        by_name(taxonomy::CARE),
-        facility.care(),
-        &mut attributes,
-    );
-    set_attributes(
-        owner,
-        by_name(taxonomy::PAYMENT),
-        facility.payment(),
-        &mut attributes,
-    );
-    set_attributes(
-        owner,
-        by_name(taxonomy::AGE),
-        facility.ages(),
-        &mut attributes,
-    );
-    set_attributes(
-        owner,
-        by_name(taxonomy::POPULATION),
-        facility.populations(),
-        &mut attributes,
-    );
-    set_attributes(
-        owner,
-        by_name(taxonomy::LANGUAGE),
-        facility.languages(),
-        &mut attributes,
-    );
-    set_attributes(
-        owner,
-        by_name(taxonomy::MEDICATION),
-        facility.medications(),
-        &mut attributes,
-    );
-    set_attributes(
-        owner,
-        by_name(taxonomy::KIND),
-        facility.kinds(),
-        &mut attributes,
-    );
-    set_attributes(
-        owner,
-        by_name(taxonomy::MH_TYPE),
-        facility.mh_types(),
-        &mut attributes,
-    );
-    set_attributes(
-        owner,
-        by_name(taxonomy::CREDENTIAL),
-        facility.credentials(),
-        &mut attributes,
-    );
-    set_attributes(
-        owner,
-        by_name(taxonomy::ASAM),
-        crate::asam::of_care(facility.care()),
-        &mut attributes,
-    );
-    let services = by_name(taxonomy::SERVICE);
-    for text in facility.services() {
-        attributes.push(attribute(
-            owner, "service", services, text, text, text, None,
-        ));
-    }
-    let listing = by_name(taxonomy::LISTING);
-    let yes_no = |flag: Option<bool>| flag.map(|yes| if yes { "yes" } else { "no" });
-    let timezone = Some(facility.timezone()).filter(|_| !facility.hours().is_empty());
-    for (code, value) in [
-        ("source", Some(facility.source())),
-        ("walk-in", Some(facility.walk_in())),
-        (
-            "same-day-medication",
-            yes_no(facility.same_day_medication()),
-        ),
-        (
-            "counseling-required",
-            yes_no(facility.counseling_required()),
-        ),
-        ("telehealth-intake", yes_no(facility.telehealth_intake())),
-        ("level-hours", Some(facility.level_hours())),
-        ("timezone", timezone),
-    ] {
-        let Some(value) = value.filter(|value| !value.is_empty()) else {
-            continue;
-        };
-        let Some(term) = listing.terms.iter().find(|term| term.code == code) else {
-            continue;
-        };
-        attributes.push(attribute(
+    if with_attributes {
+        let owner = ids.service.as_str();
+        set_attributes(
             owner,
-            "service",
-            listing,
-            code,
-            term.name,
-            &term.description,
-            Some(value),
-        ));
+            by_name(taxonomy::CARE),
+            facility.care(),
+            &mut attributes,
+        );
+        set_attributes(
+            owner,
+            by_name(taxonomy::PAYMENT),
+            facility.payment(),
+            &mut attributes,
+        );
+        set_attributes(
+            owner,
+            by_name(taxonomy::AGE),
+            facility.ages(),
+            &mut attributes,
+        );
+        set_attributes(
+            owner,
+            by_name(taxonomy::POPULATION),
+            facility.populations(),
+            &mut attributes,
+        );
+        set_attributes(
+            owner,
+            by_name(taxonomy::LANGUAGE),
+            facility.languages(),
+            &mut attributes,
+        );
+        set_attributes(
+            owner,
+            by_name(taxonomy::MEDICATION),
+            facility.medications(),
+            &mut attributes,
+        );
+        set_attributes(
+            owner,
+            by_name(taxonomy::KIND),
+            facility.kinds(),
+            &mut attributes,
+        );
+        set_attributes(
+            owner,
+            by_name(taxonomy::MH_TYPE),
+            facility.mh_types(),
+            &mut attributes,
+        );
+        set_attributes(
+            owner,
+            by_name(taxonomy::CREDENTIAL),
+            facility.credentials(),
+            &mut attributes,
+        );
+        set_attributes(
+            owner,
+            by_name(taxonomy::ASAM),
+            crate::asam::of_care(facility.care()),
+            &mut attributes,
+        );
+        let services = by_name(taxonomy::SERVICE);
+        for text in facility.services() {
+            attributes.push(attribute(
+                owner, "service", services, text, text, text, None,
+            ));
+        }
+        let listing = by_name(taxonomy::LISTING);
+        let yes_no = |flag: Option<bool>| flag.map(|yes| if yes { "yes" } else { "no" });
+        let timezone = Some(facility.timezone()).filter(|_| !facility.hours().is_empty());
+        for (code, value) in [
+            ("source", Some(facility.source())),
+            ("walk-in", Some(facility.walk_in())),
+            (
+                "same-day-medication",
+                yes_no(facility.same_day_medication()),
+            ),
+            (
+                "counseling-required",
+                yes_no(facility.counseling_required()),
+            ),
+            ("telehealth-intake", yes_no(facility.telehealth_intake())),
+            ("level-hours", Some(facility.level_hours())),
+            ("timezone", timezone),
+        ] {
+            let Some(value) = value.filter(|value| !value.is_empty()) else {
+                continue;
+            };
+            let Some(term) = listing.terms.iter().find(|term| term.code == code) else {
+                continue;
+            };
+            attributes.push(attribute(
+                owner,
+                "service",
+                listing,
+                code,
+                term.name,
+                &term.description,
+                Some(value),
+            ));
+        }
     }
 
     let mut service = Map::new();

@@ -97,3 +97,29 @@ def test_a_broken_package_is_found_invalid(tmp_path):
     assert ("service", "constraint-error") in found, found
     assert ("service", "type-error") in found, found
     assert ("service_at_location", "foreign-key") in found, found
+
+
+@pytest.mark.skipif(not (HSDS / "examples").exists() and not os.environ.get("CAREFIND_REQUIRE_DATA"),
+                    reason="needs the HSDS specification (../shared/hsds or CAREFIND_HSDS)")
+def test_an_official_examples_package_with_what_carefind_keeps_is_valid(tmp_path):
+    # The example organization (its latitude of 100, an error in the examples, corrected),
+    # imported and written as a package: contacts, programs, funding, service areas,
+    # accessibility and the rest go into their tables, their keys intact.
+    def corrected(value):
+        if isinstance(value, dict):
+            return {k: (40.7 if k == "latitude" and v == 100 else corrected(v)) for k, v in value.items()}
+        if isinstance(value, list):
+            return [corrected(v) for v in value]
+        return value
+
+    source = tmp_path / "organization.json"
+    source.write_text(json.dumps(corrected(json.loads((HSDS / "examples" / "organization_full.json").read_text()))))
+    native = tmp_path / "organization.csv"
+    subprocess.run([BIN, "import", str(source), "-o", str(native)], check=True, capture_output=True)
+    package = tmp_path / "package"
+    subprocess.run([BIN, "export", "--data", str(native), "--to", "hsds-tabular", "-o", str(package)],
+                   check=True, capture_output=True)
+    for table in ("contacts.csv", "programs.csv", "funding.csv", "service_areas.csv", "accessibility.csv"):
+        with open(package / table, newline="") as file:
+            assert len(list(csv.reader(file))) > 1, table
+    assert errors(package / "datapackage.json") == []

@@ -193,6 +193,77 @@ pub const TABLES: &[Table] = &[
         ],
     },
     Table {
+        resource: "contact",
+        path: "contacts.csv",
+        columns: &[
+            "id",
+            "organization_id",
+            "service_id",
+            "service_at_location_id",
+            "location_id",
+            "name",
+            "title",
+            "department",
+            "email",
+        ],
+    },
+    Table {
+        resource: "program",
+        path: "programs.csv",
+        columns: &[
+            "id",
+            "organization_id",
+            "name",
+            "alternate_name",
+            "description",
+        ],
+    },
+    Table {
+        resource: "funding",
+        path: "funding.csv",
+        columns: &["id", "organization_id", "service_id", "source"],
+    },
+    Table {
+        resource: "service_area",
+        path: "service_areas.csv",
+        columns: &[
+            "id",
+            "service_id",
+            "service_at_location_id",
+            "name",
+            "description",
+            "extent",
+            "extent_type",
+            "uri",
+        ],
+    },
+    Table {
+        resource: "required_document",
+        path: "required_documents.csv",
+        columns: &["id", "service_id", "document", "uri"],
+    },
+    Table {
+        resource: "accessibility",
+        path: "accessibility.csv",
+        columns: &["id", "location_id", "description", "details", "url"],
+    },
+    Table {
+        resource: "organization_identifier",
+        path: "organization_identifiers.csv",
+        columns: &[
+            "id",
+            "organization_id",
+            "identifier_scheme",
+            "identifier_type",
+            "identifier",
+        ],
+    },
+    Table {
+        resource: "url",
+        path: "url.csv",
+        columns: &["id", "label", "url", "organization_id", "service_id"],
+    },
+    Table {
         resource: "service_capacity",
         path: "service_capacity.csv",
         columns: &[
@@ -298,8 +369,76 @@ fn table(resource: &str) -> &'static Table {
         .expect("a known table")
 }
 
-/// A table's rows, and the ids already in it.
-type TableRows = (Vec<Map<String, Value>>, HashSet<String>);
+/// Where an object's children go: in `parent`'s array `key`, rows of `child` whose column
+/// `link` holds the parent's id. One row may link several parents (a phone of a service
+/// and of its location), as the tables have it.
+const NESTED: &[(&str, &str, &str, &str)] = &[
+    (
+        "service_at_location",
+        "phones",
+        "phone",
+        "service_at_location_id",
+    ),
+    (
+        "service_at_location",
+        "contacts",
+        "contact",
+        "service_at_location_id",
+    ),
+    (
+        "service_at_location",
+        "schedules",
+        "schedule",
+        "service_at_location_id",
+    ),
+    (
+        "service_at_location",
+        "service_areas",
+        "service_area",
+        "service_at_location_id",
+    ),
+    ("service", "phones", "phone", "service_id"),
+    ("service", "languages", "language", "service_id"),
+    ("service", "cost_options", "cost_option", "service_id"),
+    ("service", "schedules", "schedule", "service_id"),
+    ("service", "contacts", "contact", "service_id"),
+    ("service", "funding", "funding", "service_id"),
+    ("service", "service_areas", "service_area", "service_id"),
+    (
+        "service",
+        "required_documents",
+        "required_document",
+        "service_id",
+    ),
+    ("service", "additional_urls", "url", "service_id"),
+    ("organization", "phones", "phone", "organization_id"),
+    ("organization", "contacts", "contact", "organization_id"),
+    ("organization", "funding", "funding", "organization_id"),
+    ("organization", "programs", "program", "organization_id"),
+    (
+        "organization",
+        "organization_identifiers",
+        "organization_identifier",
+        "organization_id",
+    ),
+    (
+        "organization",
+        "additional_websites",
+        "url",
+        "organization_id",
+    ),
+    ("location", "addresses", "address", "location_id"),
+    ("location", "phones", "phone", "location_id"),
+    ("location", "languages", "language", "location_id"),
+    ("location", "schedules", "schedule", "location_id"),
+    ("location", "contacts", "contact", "location_id"),
+    ("location", "accessibility", "accessibility", "location_id"),
+    ("contact", "phones", "phone", "contact_id"),
+    ("phone", "languages", "language", "phone_id"),
+];
+
+/// A table's rows, and where each id's row is.
+type TableRows = (Vec<Map<String, Value>>, HashMap<String, usize>);
 
 /// A `service_at_location` row built with what it links to, or the key that points nowhere
 /// (field, value, the kind of object it names).
@@ -322,9 +461,16 @@ impl Rows {
             .unwrap_or_default()
             .to_string();
         let (rows, seen) = self.tables.entry(resource).or_default();
-        if !seen.insert(id) {
+        if let Some(at) = seen.get(&id) {
+            // Met again under another parent: the row links that one too.
+            for (key, value) in extra {
+                rows[*at]
+                    .entry((*key).to_string())
+                    .or_insert_with(|| (*value).clone());
+            }
             return;
         }
+        seen.insert(id, rows.len());
         let mut row = Map::new();
         for column in table(resource).columns {
             if let Some(value) = fields
@@ -372,24 +518,34 @@ impl Rows {
             .flatten()
     }
 
+    /// `object`'s row (linked to its parent by `link`), then its children's, at any depth.
+    fn walk(&mut self, resource: &'static str, object: &Value, link: &[(&str, &Value)]) {
+        self.add(resource, object, link);
+        let id = object.get("id").cloned().unwrap_or(Value::Null);
+        for (parent, key, child, column) in NESTED {
+            if *parent == resource {
+                for item in Rows::each(object, key) {
+                    self.walk(child, item, &[(column, &id)]);
+                }
+            }
+        }
+    }
+
     fn service_at_location(&mut self, sal: &Value) {
-        self.add("service_at_location", sal, &[]);
+        self.walk("service_at_location", sal, &[]);
         let service = &sal["service"];
-        if let Some(organization) = service.get("organization") {
-            self.add("organization", organization, &[]);
+        let organization = service.get("organization");
+        if let Some(organization) = organization {
+            self.walk("organization", organization, &[]);
         }
-        self.add("service", service, &[]);
-        for phone in Rows::each(service, "phones") {
-            self.add("phone", phone, &[]);
-        }
-        for language in Rows::each(service, "languages") {
-            self.add("language", language, &[]);
-        }
-        for cost in Rows::each(service, "cost_options") {
-            self.add("cost_option", cost, &[]);
-        }
-        for schedule in Rows::each(service, "schedules") {
-            self.add("schedule", schedule, &[]);
+        // A service's program is one object, linked from the service by program_id.
+        match service.get("program").filter(|p| p.get("id").is_some()) {
+            Some(program) => {
+                let organization_id = service.get("organization_id").unwrap_or(&Value::Null);
+                self.walk("program", program, &[("organization_id", organization_id)]);
+                self.walk("service", service, &[("program_id", &program["id"])]);
+            }
+            None => self.walk("service", service, &[]),
         }
         for capacity in Rows::each(service, "capacities") {
             if let Some(unit) = capacity.get("unit") {
@@ -400,10 +556,7 @@ impl Rows {
         }
         self.attributes(service, "service");
         let location = &sal["location"];
-        self.add("location", location, &[]);
-        for address in Rows::each(location, "addresses") {
-            self.add("address", address, &[]);
-        }
+        self.walk("location", location, &[]);
         self.attributes(location, "location");
     }
 }
@@ -711,10 +864,12 @@ pub(crate) fn read_dir(dir: &Path, options: &LoadOptions) -> Result<HsdsLoaded, 
         Value::Object(
             row.iter()
                 .map(|(key, value)| {
+                    // Whole numbers stay whole (an extension 100 is not 100.0).
                     let value = match is_number(key) {
                         true => value
-                            .parse::<f64>()
+                            .parse::<i64>()
                             .map(Value::from)
+                            .or_else(|_| value.parse::<f64>().map(Value::from))
                             .unwrap_or_else(|_| value.clone().into()),
                         false => Value::from(value.clone()),
                     };
@@ -779,17 +934,82 @@ pub(crate) fn read_dir(dir: &Path, options: &LoadOptions) -> Result<HsdsLoaded, 
             &build,
         );
     }
-    let plain = |row: &HashMap<String, String>| object(row);
-    for (resource, key, targets) in [
-        ("phone", "service_id", vec![("service", &service_ids)]),
-        ("language", "service_id", vec![("service", &service_ids)]),
-        ("cost_option", "service_id", vec![("service", &service_ids)]),
-        ("schedule", "service_id", vec![("service", &service_ids)]),
-        ("address", "location_id", vec![("location", &location_ids)]),
-    ] {
-        if let Some(table) = load(resource)? {
-            let targets: Vec<(&'static str, &HashMap<String, usize>)> = targets;
-            link(&table, resource, key, &targets, &mut notes, &plain);
+    // Every other child table, by the parent each row links (a row may link several).
+    let mut tables: HashMap<&'static str, Read> = HashMap::new();
+    for (_, _, child, _) in NESTED {
+        if !tables.contains_key(child)
+            && let Some(table) = load(child)?
+        {
+            tables.insert(child, table);
+        }
+    }
+    let places_ids = places.by_id(&mut notes);
+    let mut parent_ids: HashMap<&str, HashMap<String, usize>> = HashMap::new();
+    parent_ids.insert("service_at_location", places_ids);
+    parent_ids.insert("service", service_ids.clone());
+    parent_ids.insert("organization", organization_ids.clone());
+    parent_ids.insert("location", location_ids.clone());
+    for child in ["contact", "phone"] {
+        if let Some(table) = tables.get(child) {
+            parent_ids.insert(child, table.by_id(&mut notes));
+        }
+    }
+    let mut nested: HashMap<(&str, &str, String), Vec<usize>> = HashMap::new();
+    for (parent, _, child, column) in NESTED {
+        let Some(table) = tables.get(child) else {
+            continue;
+        };
+        let ids = parent_ids.get(parent);
+        for (at, (line, row)) in table.rows.iter().enumerate() {
+            let Some(target) = row.get(*column) else {
+                continue;
+            };
+            if ids.is_some_and(|ids| ids.contains_key(target)) {
+                nested
+                    .entry((child, column, target.clone()))
+                    .or_default()
+                    .push(at);
+            } else {
+                notes.push(format!(
+                    "{} line {line}: the {child}'s {column} {target:?} points to no {parent}; the row was not used there",
+                    table.path
+                ));
+            }
+        }
+    }
+    let programs = tables
+        .get("program")
+        .map(|table| (table, table.by_id(&mut Vec::new())));
+    /// Puts `resource`'s children (and theirs) into `object`, whose id is `id`.
+    fn nest(
+        resource: &str,
+        id: &str,
+        object: &mut Value,
+        tables: &HashMap<&'static str, Read>,
+        nested: &HashMap<(&str, &str, String), Vec<usize>>,
+        build: &dyn Fn(&HashMap<String, String>) -> Value,
+    ) {
+        for (parent, key, child, column) in NESTED {
+            if *parent != resource {
+                continue;
+            }
+            let (Some(rows), Some(table)) = (
+                nested.get(&(*child, *column, id.to_string())),
+                tables.get(child),
+            ) else {
+                continue;
+            };
+            let items: Vec<Value> = rows
+                .iter()
+                .map(|at| {
+                    let row = &table.rows[*at].1;
+                    let mut item = build(row);
+                    let child_id = row.get("id").map_or("", String::as_str);
+                    nest(child, child_id, &mut item, tables, nested, build);
+                    item
+                })
+                .collect();
+            object[*key] = items.into();
         }
     }
     {
@@ -823,6 +1043,15 @@ pub(crate) fn read_dir(dir: &Path, options: &LoadOptions) -> Result<HsdsLoaded, 
     let mut built: Vec<(u64, Built)> = Vec::new();
     for (line, row) in &places.rows {
         let mut sal = object(row);
+        let id = row.get("id").cloned().unwrap_or_default();
+        nest(
+            "service_at_location",
+            &id,
+            &mut sal,
+            &tables,
+            &nested,
+            &object,
+        );
         let service_id = row.get("service_id").cloned().unwrap_or_default();
         let location_id = row.get("location_id").cloned().unwrap_or_default();
         match service_ids.get(&service_id) {
@@ -835,14 +1064,25 @@ pub(crate) fn read_dir(dir: &Path, options: &LoadOptions) -> Result<HsdsLoaded, 
                 {
                     service["organization"] = object(&organizations.rows[*org].1);
                 }
-                for (key, resource) in [
-                    ("attributes", "attribute"),
-                    ("phones", "phone"),
-                    ("languages", "language"),
-                    ("cost_options", "cost_option"),
-                    ("schedules", "schedule"),
-                ] {
-                    service[key] = of(resource, &service_id).into();
+                service["attributes"] = of("attribute", &service_id).into();
+                nest(
+                    "service",
+                    &service_id,
+                    &mut service,
+                    &tables,
+                    &nested,
+                    &object,
+                );
+                if let Some(organization) = service.get_mut("organization") {
+                    let id = organization["id"].as_str().unwrap_or_default().to_string();
+                    nest("organization", &id, organization, &tables, &nested, &object);
+                }
+                let program = services.rows[*at].1.get("program_id").and_then(|id| {
+                    let (table, ids) = programs.as_ref()?;
+                    Some(object(&table.rows[*ids.get(id)?].1))
+                });
+                if let Some(program) = program {
+                    service["program"] = program;
                 }
                 let capacities: Vec<Value> = of("service_capacity", &service_id)
                     .into_iter()
@@ -867,7 +1107,14 @@ pub(crate) fn read_dir(dir: &Path, options: &LoadOptions) -> Result<HsdsLoaded, 
         {
             let mut location = object(&locations.rows[*at].1);
             location["attributes"] = of("attribute", &location_id).into();
-            location["addresses"] = of("address", &location_id).into();
+            nest(
+                "location",
+                &location_id,
+                &mut location,
+                &tables,
+                &nested,
+                &object,
+            );
             sal["location"] = location;
         }
         built.push((*line, Ok(sal)));

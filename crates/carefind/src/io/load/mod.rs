@@ -197,7 +197,7 @@ impl fmt::Display for Repair {
 /// ```
 /// use carefind::load::{self, LoadOptions};
 ///
-/// let csv = "id,name,lat,lon,care,notes\na,A,1,2,iop,x\nb,B,1,2,,y\n";
+/// let csv = "id,name,lat,lon,care,notes\na,A,1,2,iop,x\nb,B,1,200,iop,y\n";
 /// let loaded = load::native::from_reader(csv.as_bytes(), "in.csv", &LoadOptions::lenient()).unwrap();
 /// let report = &loaded.report;
 /// assert_eq!((report.read, report.loaded, report.rejected.len()), (2, 1, 1));

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-BIN = os.environ.get("CAREFIND_BIN", "carefind")
-HSDS = Path(os.environ.get("CAREFIND_HSDS", Path(__file__).parents[2] / ".." / "shared" / "hsds"))
+from _hsds import BIN, HSDS, corrected, sample_export
+
 TOOLS = Path(sys.executable).parent
 
 pytestmark = pytest.mark.skipif(
@@ -49,13 +49,7 @@ def check(schema: Path, document: Path) -> subprocess.CompletedProcess:
 
 
 def test_the_samples_json_export_is_valid_strictly(strict_schema, tmp_path):
-    store = tmp_path / "availability.db"
-    feed = Path(__file__).parents[2] / "datasets" / "sample-availability.csv"
-    subprocess.run([BIN, "availability", "import", str(feed), "--store", str(store)],
-                   check=True, capture_output=True)
-    document = tmp_path / "sample.json"
-    subprocess.run([BIN, "export", "--to", "hsds-json", "-o", str(document), "--store", str(store)],
-                   check=True, capture_output=True)
+    document = sample_export(tmp_path, "hsds-json", "sample.json")
     assert len(json.loads(document.read_text())) == 8000
     result = check(strict_schema, document)
     assert result.returncode == 0, result.stdout[-3000:]
@@ -68,15 +62,6 @@ def test_the_samples_json_export_is_valid_strictly(strict_schema, tmp_path):
     result = check(strict_schema, tmp_path / "broken.json")
     assert result.returncode != 0
     assert "'beds' was unexpected" in result.stdout and "'open' is not one of" in result.stdout
-
-
-def corrected(value):
-    """The specification's examples with their latitude (100, off the globe) corrected."""
-    if isinstance(value, dict):
-        return {k: (40.7 if k == "latitude" and v == 100 else corrected(v)) for k, v in value.items()}
-    if isinstance(value, list):
-        return [corrected(v) for v in value]
-    return value
 
 
 @pytest.mark.parametrize("name", ["service_at_location_full.json", "service_full.json",

@@ -13,20 +13,12 @@ import pytest
 
 frictionless = pytest.importorskip("frictionless")
 
-BIN = os.environ.get("CAREFIND_BIN", "carefind")
-HSDS = Path(os.environ.get("CAREFIND_HSDS", Path(__file__).parents[2] / ".." / "shared" / "hsds"))
+from _hsds import BIN, HSDS, corrected, sample_export
 
 
 def export(tmp_path: Path) -> Path:
     """The embedded sample with the sample's bed reports, as a tabular package."""
-    store = tmp_path / "availability.db"
-    feed = Path(__file__).parents[2] / "datasets" / "sample-availability.csv"
-    subprocess.run([BIN, "availability", "import", str(feed), "--store", str(store)],
-                   check=True, capture_output=True)
-    out = tmp_path / "package"
-    subprocess.run([BIN, "export", "--to", "hsds-tabular", "-o", str(out), "--store", str(store)],
-                   check=True, capture_output=True)
-    return out
+    return sample_export(tmp_path, "hsds-tabular", "package")
 
 
 def errors(descriptor: Path) -> list:
@@ -105,13 +97,6 @@ def test_an_official_examples_package_with_what_carefind_keeps_is_valid(tmp_path
     # The example organization (its latitude of 100, an error in the examples, corrected),
     # imported and written as a package: contacts, programs, funding, service areas,
     # accessibility and the rest go into their tables, their keys intact.
-    def corrected(value):
-        if isinstance(value, dict):
-            return {k: (40.7 if k == "latitude" and v == 100 else corrected(v)) for k, v in value.items()}
-        if isinstance(value, list):
-            return [corrected(v) for v in value]
-        return value
-
     source = tmp_path / "organization.json"
     source.write_text(json.dumps(corrected(json.loads((HSDS / "examples" / "organization_full.json").read_text()))))
     native = tmp_path / "organization.csv"

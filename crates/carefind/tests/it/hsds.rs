@@ -713,30 +713,6 @@ fn the_shipped_table_schema_is_derived_from_the_specification() {
     );
 }
 
-/// `value` without the keys that link an object to its parent (carefind gives the parents
-/// ids of its own and rewrites the links to them).
-fn unlinked(value: &Value) -> Value {
-    match value {
-        Value::Object(fields) => Value::Object(
-            fields
-                .iter()
-                .filter(|(key, _)| {
-                    ![
-                        "service_at_location_id",
-                        "service_id",
-                        "location_id",
-                        "organization_id",
-                    ]
-                    .contains(&key.as_str())
-                })
-                .map(|(key, field)| (key.clone(), unlinked(field)))
-                .collect(),
-        ),
-        Value::Array(items) => Value::Array(items.iter().map(unlinked).collect()),
-        other => other.clone(),
-    }
-}
-
 /// Every location in `value` moved onto the globe (the examples' latitude is 100).
 fn corrected(value: &mut Value) {
     match value {
@@ -813,8 +789,8 @@ fn the_specifications_examples_round_trip_with_what_carefind_has_no_field_for() 
                 "{name}: the example has service/{key}"
             );
             assert_eq!(
-                unlinked(&exported["service"][key]),
-                unlinked(&service[key]),
+                without_links(&exported["service"][key]),
+                without_links(&service[key]),
                 "{name}: service/{key}"
             );
         }
@@ -832,8 +808,8 @@ fn the_specifications_examples_round_trip_with_what_carefind_has_no_field_for() 
         );
         for key in ["contacts", "funding", "programs", "email", "legal_status"] {
             assert_eq!(
-                unlinked(&exported["service"]["organization"][key]),
-                unlinked(&organization[key]),
+                without_links(&exported["service"]["organization"][key]),
+                without_links(&organization[key]),
                 "{name}: organization/{key}"
             );
         }
@@ -849,15 +825,15 @@ fn the_specifications_examples_round_trip_with_what_carefind_has_no_field_for() 
             "addresses",
         ] {
             assert_eq!(
-                unlinked(&exported["location"][key]),
-                unlinked(&location[key]),
+                without_links(&exported["location"][key]),
+                without_links(&location[key]),
                 "{name}: location/{key}"
             );
         }
         // The capacity in kilograms goes back out; bed counts would be availability.
         assert_eq!(
-            unlinked(&exported["service"]["capacities"]),
-            unlinked(&service["capacities"])
+            without_links(&exported["service"]["capacities"]),
+            without_links(&service["capacities"])
         );
         // A second round trip gives the same document.
         let twice = hsds::from_slice(
@@ -874,8 +850,9 @@ fn the_specifications_examples_round_trip_with_what_carefind_has_no_field_for() 
     }
 }
 
-/// `value` without any link to another object (`service_id`, `contact_id`...): a data
-/// package links a row to every parent it is under.
+/// `value` without any link to another object (`service_id`, `contact_id`...): carefind
+/// gives parents ids of its own and rewrites the links to them, and a data package links
+/// a row to every parent it is under.
 fn without_links(value: &Value) -> Value {
     match value {
         Value::Object(fields) => Value::Object(

@@ -200,6 +200,12 @@ fn a_data_package_export_is_valid_against_the_tabular_schema_and_its_descriptor(
         // service_capacity and unit are not in the specification's tabular schema (3.1
         // added them to the JSON schemas only); their columns are its example CSV's.
         let Some(definition) = tabular["properties"][name]["items"].as_object() else {
+            // url.csv: the example's has no link columns; the specification's datapackage
+            // gives it organization_id and service_id, and the descriptor check above holds
+            // the file to that.
+            if name == "url" {
+                continue;
+            }
             let example = hsds.join("examples/csv").join(path);
             let columns: Vec<String> = csv::Reader::from_path(example)
                 .unwrap()

@@ -805,10 +805,7 @@ fn capacities(
     for (i, capacity) in array(service, "capacities").iter().enumerate() {
         let here = at(&format!("service/capacities/{i}"));
         let unit = capacity.get("unit");
-        let unit_name = [text(unit, "identifier"), text(unit, "name")]
-            .join(" ")
-            .to_ascii_lowercase();
-        if !unit_name.contains("bed") {
+        if !super::kept::in_beds(capacity) {
             notes.push(format!(
                 "{here}: a capacity in {:?}, not beds, is not availability; kept for HSDS export",
                 text(unit, "name")

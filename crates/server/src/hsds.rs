@@ -367,7 +367,6 @@ fn has_term_of(name: &str, f: FacilityRef<'_>) -> Option<bool> {
         taxonomy::MH_TYPE => !f.mh_types().is_empty(),
         taxonomy::CREDENTIAL => !f.credentials().is_empty(),
         taxonomy::ASAM => !carefind::asam::of_care(f.care()).is_empty(),
-        taxonomy::SERVICE => f.services().next().is_some(),
         // Every location says how exactly its coordinates place it.
         taxonomy::PRECISION => true,
         _ => return None,

@@ -73,34 +73,51 @@ fn namespace() -> Uuid {
 /// assert_eq!(id.len(), 36);
 /// ```
 pub fn id_of(kind: &str, key: &str) -> String {
+    uuid_of(kind, key).to_string()
+}
+
+/// [`id_of`] as a UUID.
+fn uuid_of(kind: &str, key: &str) -> Uuid {
     let name = format!("{kind}:{key}");
-    Uuid::new_v5(&namespace(), name.as_bytes()).to_string()
+    Uuid::new_v5(&namespace(), name.as_bytes())
 }
 
 /// The facilities as a JSON array of `service_at_location` objects, each with its service
 /// (organization, attributes, languages, phones, cost options, capacities) and location
-/// nested; the capacities come from `availability` when given.
+/// nested; the capacities come from `availability` when given. Attributes name their
+/// terms by id, and each term is nested once, at its first use: carefind's terms are
+/// also at `/hsds/taxonomy_terms` and in a data package's `taxonomy_terms.csv`.
+///
+/// ```
+/// let index = carefind::Index::sample();
+/// let document = carefind::hsds::to_json(index.facilities(), None);
+/// let terms = document.as_array().unwrap().iter()
+///     .flat_map(|sal| sal["service"]["attributes"].as_array().unwrap())
+///     .filter_map(|attribute| attribute.get("taxonomy_term"))
+///     .map(|term| term["id"].as_str().unwrap())
+///     .collect::<Vec<_>>();
+/// let mut once = terms.clone();
+/// once.sort();
+/// once.dedup();
+/// assert_eq!(terms.len(), once.len());
+/// ```
 pub fn to_json<'f, F: Into<FacilityRef<'f>>>(
     facilities: impl IntoIterator<Item = F>,
     availability: Option<&Availability>,
 ) -> Value {
-    use rayon::prelude::*;
-    let taxonomies = taxonomy::all();
     let facilities: Vec<FacilityRef<'f>> = facilities.into_iter().map(Into::into).collect();
-    Value::Array(
-        facilities
-            .par_iter()
-            .map(|facility| {
-                let reports: &[Update] =
-                    availability.map_or(&[], |table| table.reports(facility.id()));
-                service_at_location(*facility, reports, taxonomies)
-            })
-            .collect(),
-    )
+    let mut items = Vec::with_capacity(facilities.len());
+    documents(&facilities, availability, |built| {
+        items.extend(built.iter().map(write::Built::to_value));
+        Ok(())
+    })
+    .expect("building values does not fail");
+    Value::Array(items)
 }
 
-/// Writes the facilities as [`to_json`] gives them, one `service_at_location` at a time
-/// (each made on every core), never holding the whole document.
+/// Writes the facilities as [`to_json`] gives them, a few thousand `service_at_location`s
+/// at a time, never holding the whole document: the objects are made and serialized on
+/// every core while the text before them is written.
 ///
 /// ```
 /// let index = carefind::Index::sample();
@@ -115,32 +132,73 @@ pub fn write_json<'f, F: Into<FacilityRef<'f>>>(
     availability: Option<&Availability>,
 ) -> std::io::Result<()> {
     use rayon::prelude::*;
-    let taxonomies = taxonomy::all();
+    let facilities: Vec<FacilityRef<'f>> = facilities.into_iter().map(Into::into).collect();
     out.write_all(b"[")?;
-    let mut facilities = facilities.into_iter().map(Into::into).peekable();
-    let mut chunk: Vec<FacilityRef<'f>> = Vec::with_capacity(4096);
-    let mut chunk_number = 0;
-    while facilities.peek().is_some() {
-        chunk.clear();
-        chunk.extend(facilities.by_ref().take(4096));
-        let texts: Vec<String> = chunk
+    std::thread::scope(|scope| {
+        // One chunk's text in flight while the next is made: writing a document of a
+        // hundred megabytes is a fifth of an export, on one core.
+        let (texts, made) = std::sync::mpsc::sync_channel::<Vec<Vec<u8>>>(1);
+        let facilities = &facilities;
+        scope.spawn(move || {
+            documents(facilities, availability, |built| {
+                let text = built
+                    .par_chunks(64)
+                    .map(|part| {
+                        let mut text = Vec::with_capacity(part.len() * 8192);
+                        for (i, built) in part.iter().enumerate() {
+                            if i > 0 {
+                                text.extend_from_slice(b",\n");
+                            }
+                            built.write(&mut text);
+                        }
+                        text
+                    })
+                    .collect();
+                // The writer stopped on an error, which it returns.
+                texts
+                    .send(text)
+                    .map_err(|_| std::io::ErrorKind::BrokenPipe.into())
+            })
+        });
+        let mut first = true;
+        for parts in made {
+            for part in parts {
+                if !first {
+                    out.write_all(b",\n")?;
+                }
+                first = false;
+                out.write_all(&part)?;
+            }
+        }
+        out.write_all(b"]\n")
+    })
+}
+
+/// The facilities' objects for one document, a chunk at a time in order: made on every
+/// core, then each term nested at its first use in the document.
+fn documents<'f>(
+    facilities: &[FacilityRef<'f>],
+    availability: Option<&Availability>,
+    mut each: impl FnMut(&[write::Built<'f>]) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    let taxonomies = taxonomy::all();
+    let mut seen = std::collections::HashSet::new();
+    for chunk in facilities.chunks(4096) {
+        let mut built: Vec<write::Built<'f>> = chunk
             .par_iter()
             .map(|facility| {
                 let reports: &[Update] =
                     availability.map_or(&[], |table| table.reports(facility.id()));
-                let object = service_at_location(*facility, reports, taxonomies);
-                serde_json::to_string(&object).expect("HSDS objects serialize")
+                write::Built::for_document(*facility, reports, taxonomies)
             })
             .collect();
-        for (i, text) in texts.iter().enumerate() {
-            if chunk_number > 0 || i > 0 {
-                out.write_all(b",\n")?;
-            }
-            out.write_all(text.as_bytes())?;
+        for built in &mut built {
+            built.nest_first_uses(&mut seen);
         }
-        chunk_number += 1;
+        each(&built)?;
     }
-    out.write_all(b"]\n")
+    Ok(())
 }
 
 /// The carefind term with HSDS id `id`, as a `taxonomy_term` object (made once).

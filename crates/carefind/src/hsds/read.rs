@@ -636,23 +636,13 @@ fn facility(
         .chain(array(Some(location), "attributes"));
     let mut own_terms = false;
     for attribute in attributes {
-        let known;
-        let term = match attribute.get("taxonomy_term").filter(|t| t.is_object()) {
-            Some(term) => term,
-            None => match super::term(text(Some(attribute), "taxonomy_term_id")) {
-                Some(term) => {
-                    known = term.clone();
-                    &known
-                }
-                None => {
-                    notes.push(format!(
-                        "{}: an attribute whose term is neither nested nor carefind's ({:?}) was not used",
-                        at("attributes"),
-                        text(Some(attribute), "taxonomy_term_id")
-                    ));
-                    continue;
-                }
-            },
+        let Some(term) = term_of(attribute) else {
+            notes.push(format!(
+                "{}: an attribute whose term is neither nested nor carefind's ({:?}) was not used",
+                at("attributes"),
+                text(Some(attribute), "taxonomy_term_id")
+            ));
+            continue;
         };
         let taxonomy = match text(Some(term), "taxonomy") {
             "" => text(term.get("taxonomy_detail"), "name"),
@@ -715,6 +705,15 @@ fn facility(
     Ok((facility, capacities, notes))
 }
 
+/// An attribute's term: nested, or named by id alone when it is carefind's (a carefind
+/// document nests each term only where it is first used).
+fn term_of(attribute: &Value) -> Option<&Value> {
+    match attribute.get("taxonomy_term").filter(|t| t.is_object()) {
+        Some(term) => Some(term),
+        None => super::term(text(Some(attribute), "taxonomy_term_id")),
+    }
+}
+
 /// Applies a term of one of carefind's taxonomies; false when its code is not carefind's.
 fn own_term(
     facility: &mut Facility,
@@ -768,6 +767,13 @@ fn own_term(
                 "telehealth-intake" => facility.telehealth_intake = flag,
                 "level-hours" => facility.level_hours = value.to_string(),
                 "timezone" => facility.timezone = value.to_string(),
+                "services" => {
+                    for service in value.split(';').map(str::trim) {
+                        if !service.is_empty() && !facility.services.iter().any(|s| s == service) {
+                            facility.services.push(service.to_string());
+                        }
+                    }
+                }
                 _ => return false,
             }
             true
@@ -832,7 +838,7 @@ fn capacities(
         update.care = array(Some(capacity), "attributes")
             .iter()
             .find_map(|attribute| {
-                let term = attribute.get("taxonomy_term")?;
+                let term = term_of(attribute)?;
                 (text(Some(term), "taxonomy") == taxonomy::CARE)
                     .then(|| text(Some(term), "code").parse::<CareLevel>().ok())
                     .flatten()

@@ -65,14 +65,15 @@ pub const CREDENTIAL: &str = "carefind-credential";
 pub const ASAM: &str = "carefind-asam-4";
 /// How exactly a location's point places it.
 pub const PRECISION: &str = "carefind-location-precision";
-/// Free-text services.
+/// Free-text services, one term each, as carefind wrote them before they became the
+/// value of the listing's `services` attribute: still read, never written.
 pub const SERVICE: &str = "carefind-service";
 /// Facts about the listing itself (its source), carried in an attribute's `value`.
 pub const LISTING: &str = "carefind-listing";
 
 /// The terms of [`LISTING`]: code, name, description. Each attribute's value holds the
 /// fact, as the native CSV's column of the same meaning writes it.
-pub const LISTING_TERMS: [(&str, &str, &str); 7] = [
+pub const LISTING_TERMS: [(&str, &str, &str); 8] = [
     (
         "source",
         "Source",
@@ -108,7 +109,16 @@ pub const LISTING_TERMS: [(&str, &str, &str); 7] = [
         "Time zone",
         "The IANA time zone the schedules' times are in (HSDS gives only a UTC offset).",
     ),
+    (
+        "services",
+        "Other services",
+        "Other services the facility offers, as its directory lists them: free text, separated by \"; \".",
+    ),
 ];
+
+/// What separates the free-text services in the value of the listing's `services`
+/// attribute (carefind's lists never hold a `;` within an item).
+pub const SERVICES_SEPARATOR: &str = "; ";
 
 fn terms_of<T: Term>(describe: impl Fn(T) -> String) -> Vec<TaxonomyTerm> {
     T::ALL
@@ -122,8 +132,7 @@ fn terms_of<T: Term>(describe: impl Fn(T) -> String) -> Vec<TaxonomyTerm> {
         .collect()
 }
 
-/// Every carefind taxonomy with closed terms (the free-text services are terms made as
-/// they are met).
+/// Every carefind taxonomy, each with its closed set of terms.
 pub fn taxonomies() -> Vec<Taxonomy> {
     let plain = |label: &str| label.to_string();
     let mut all = vec![
@@ -222,12 +231,6 @@ pub fn taxonomies() -> Vec<Taxonomy> {
                     description: (*description).into(),
                 })
                 .collect(),
-        },
-        Taxonomy {
-            id: String::new(),
-            name: SERVICE,
-            description: "Other services a facility offers, free text as its directory lists them.",
-            terms: Vec::new(),
         },
     ];
     for taxonomy in &mut all {

@@ -1,10 +1,21 @@
 //! carefind facilities as HSDS objects.
+//!
+//! Each object is a typed struct borrowing the facility's text and carefind's taxonomy,
+//! serialized straight to JSON: an export of a facility with nothing kept never builds a
+//! `serde_json::Value` (building one per object was most of an export's time). The public
+//! functions give `Value`s for the API and the data package, made from the same structs.
 
-use serde_json::{Map, Value, json};
+use std::borrow::Cow;
+use std::collections::HashSet;
+
+use serde::Serialize;
+use serde::ser::{SerializeStruct, Serializer};
+use serde_json::Value;
+use uuid::Uuid;
 
 use super::kept;
-use super::taxonomy::{self, Taxonomy};
-use super::{ID_SCHEME, id_of};
+use super::taxonomy::{self, Taxonomy, TaxonomyTerm};
+use super::{ID_SCHEME, uuid_of};
 use crate::age::{AgeGroup, AgeSet};
 use crate::availability::Update;
 use crate::facility_ref::FacilityRef;
@@ -38,11 +49,35 @@ pub struct Ids {
 impl Ids {
     /// The ids of the facility with carefind id `id`.
     pub fn of(id: &str) -> Ids {
+        Uuids::of(id).strings()
+    }
+}
+
+/// [`Ids`] as UUIDs, which serialize without an allocation each.
+#[derive(Clone, Copy)]
+struct Uuids {
+    service_at_location: Uuid,
+    service: Uuid,
+    location: Uuid,
+    organization: Uuid,
+}
+
+impl Uuids {
+    fn of(id: &str) -> Uuids {
+        Uuids {
+            service_at_location: uuid_of("service_at_location", id),
+            service: uuid_of("service", id),
+            location: uuid_of("location", id),
+            organization: uuid_of("organization", id),
+        }
+    }
+
+    fn strings(&self) -> Ids {
         Ids {
-            service_at_location: id_of("service_at_location", id),
-            service: id_of("service", id),
-            location: id_of("location", id),
-            organization: id_of("organization", id),
+            service_at_location: self.service_at_location.to_string(),
+            service: self.service.to_string(),
+            location: self.location.to_string(),
+            organization: self.organization.to_string(),
         }
     }
 }
@@ -76,295 +111,253 @@ pub(crate) fn age_range(ages: AgeSet) -> (Option<u32>, Option<u32>) {
 
 /// The id of the attribute linking object `owner` to term `term`: both are UUIDs, mixed
 /// into one of version 8 (a hash would cost a SHA-1 per attribute, a tenth of the export).
-fn attribute_id(owner: &str, term: &str) -> String {
-    let parse = |id: &str| {
-        uuid::Uuid::parse_str(id)
-            .map(|u| u.into_bytes())
-            .unwrap_or_default()
-    };
-    let (a, b) = (parse(owner), parse(term));
+fn attribute_id(owner: Uuid, term: &str) -> Uuid {
+    let a = owner.into_bytes();
+    let b = Uuid::parse_str(term)
+        .map(|u| u.into_bytes())
+        .unwrap_or_default();
     let mut bytes = [0u8; 16];
     for i in 0..16 {
         bytes[i] = a[i] ^ b[(i + 7) % 16].rotate_left(3);
     }
-    uuid::Uuid::new_v8(bytes).to_string()
+    Uuid::new_v8(bytes)
 }
 
-/// One attribute linking `link_entity` to a term of `taxonomy`, with an optional value.
-fn attribute(
-    owner: &str,
-    link_entity: &str,
-    taxonomy: &Taxonomy,
-    code: &str,
-    name: &str,
-    description: &str,
-    value: Option<&str>,
-) -> Value {
-    let _ = link_entity;
-    let term = taxonomy::term_json(taxonomy, code, name, description);
-    let mut attribute = json!({
-        "id": attribute_id(owner, term["id"].as_str().unwrap_or_default()),
-        "taxonomy_term_id": term["id"],
-        "taxonomy_term": term,
-    });
-    if let Some(value) = value {
-        attribute["value"] = value.into();
-    }
-    attribute
+/// Whether an export nests each attribute's `taxonomy_term` or names it by id alone.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Terms {
+    /// Every attribute nests its term: one object stands alone (the API).
+    Nested,
+    /// By id alone, until [`Built::nest_first_uses`] nests the first use of each term in
+    /// a document: each term is published once.
+    ById,
 }
 
-/// The attributes of a set: one per term, each term from carefind's taxonomy.
-fn set_attributes<T: Term>(owner: &str, taxonomy: &Taxonomy, set: Set<T>, out: &mut Vec<Value>) {
-    for term in set.iter() {
-        let defined = taxonomy.terms.iter().find(|t| t.code == term.name());
-        let description = defined.map_or(term.label(), |t| t.description.as_str());
-        out.push(attribute(
-            owner,
-            "service",
-            taxonomy,
-            term.name(),
-            term.label(),
-            description,
-            None,
-        ));
+/// One term of one of carefind's taxonomies, serialized as a `taxonomy_term` that names
+/// its taxonomy (whose details `/taxonomies` and `taxonomies.csv` give once).
+#[derive(Clone, Copy)]
+struct TermRef<'a> {
+    taxonomy: &'a Taxonomy,
+    term: &'a TaxonomyTerm,
+}
+
+impl Serialize for TermRef<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut term = serializer.serialize_struct("taxonomy_term", 5)?;
+        term.serialize_field("id", &self.term.id)?;
+        term.serialize_field("code", self.term.code)?;
+        term.serialize_field("name", self.term.name)?;
+        term.serialize_field("description", &self.term.description)?;
+        term.serialize_field("taxonomy", self.taxonomy.name)?;
+        term.end()
     }
 }
 
-/// The facility's `service` object, with its attributes, languages, phones, cost options,
-/// capacities and organization nested.
-pub fn service<'f>(
-    facility: impl Into<FacilityRef<'f>>,
-    reports: &[Update],
-    taxonomies: &[Taxonomy],
-) -> Value {
-    service_object(facility.into(), reports, taxonomies, true)
+/// An `attribute`: its owner's link to one term, with an optional value.
+struct Attribute<'a> {
+    id: Uuid,
+    term: TermRef<'a>,
+    nested: bool,
+    value: Option<Cow<'a, str>>,
 }
 
-/// The facility as a `service_at_location` without the service's attributes: what an
-/// import compares a source's fields with (the attributes are never compared, and are
-/// most of the cost).
-pub(crate) fn without_attributes(facility: &crate::Facility) -> Value {
-    let facility = FacilityRef::from(facility);
-    let taxonomies = taxonomy::all();
-    let ids = Ids::of(facility.id());
-    json!({
-        "id": ids.service_at_location,
-        "service_id": ids.service,
-        "location_id": ids.location,
-        "service": service_object(facility, &[], taxonomies, false),
-        "location": location(facility, taxonomies),
-    })
-}
-
-fn service_object(
-    facility: FacilityRef<'_>,
-    reports: &[Update],
-    taxonomies: &[Taxonomy],
-    with_attributes: bool,
-) -> Value {
-    let ids = Ids::of(facility.id());
-    let by_name = |name: &str| {
-        taxonomies
-            .iter()
-            .find(|t| t.name == name)
-            .expect("a carefind taxonomy")
-    };
-    let mut attributes = Vec::new();
-    if with_attributes {
-        let owner = ids.service.as_str();
-        set_attributes(
-            owner,
-            by_name(taxonomy::CARE),
-            facility.care(),
-            &mut attributes,
-        );
-        set_attributes(
-            owner,
-            by_name(taxonomy::PAYMENT),
-            facility.payment(),
-            &mut attributes,
-        );
-        set_attributes(
-            owner,
-            by_name(taxonomy::AGE),
-            facility.ages(),
-            &mut attributes,
-        );
-        set_attributes(
-            owner,
-            by_name(taxonomy::POPULATION),
-            facility.populations(),
-            &mut attributes,
-        );
-        set_attributes(
-            owner,
-            by_name(taxonomy::LANGUAGE),
-            facility.languages(),
-            &mut attributes,
-        );
-        set_attributes(
-            owner,
-            by_name(taxonomy::MEDICATION),
-            facility.medications(),
-            &mut attributes,
-        );
-        set_attributes(
-            owner,
-            by_name(taxonomy::KIND),
-            facility.kinds(),
-            &mut attributes,
-        );
-        set_attributes(
-            owner,
-            by_name(taxonomy::MH_TYPE),
-            facility.mh_types(),
-            &mut attributes,
-        );
-        set_attributes(
-            owner,
-            by_name(taxonomy::CREDENTIAL),
-            facility.credentials(),
-            &mut attributes,
-        );
-        set_attributes(
-            owner,
-            by_name(taxonomy::ASAM),
-            crate::asam::of_care(facility.care()),
-            &mut attributes,
-        );
-        let services = by_name(taxonomy::SERVICE);
-        for text in facility.services() {
-            attributes.push(attribute(
-                owner, "service", services, text, text, text, None,
-            ));
+impl<'a> Attribute<'a> {
+    fn new(owner: Uuid, term: TermRef<'a>, terms: Terms, value: Option<Cow<'a, str>>) -> Self {
+        Attribute {
+            id: attribute_id(owner, &term.term.id),
+            term,
+            nested: terms == Terms::Nested,
+            value,
         }
-        let listing = by_name(taxonomy::LISTING);
-        let yes_no = |flag: Option<bool>| flag.map(|yes| if yes { "yes" } else { "no" });
-        let timezone = Some(facility.timezone()).filter(|_| !facility.hours().is_empty());
-        for (code, value) in [
-            ("source", Some(facility.source())),
-            ("walk-in", Some(facility.walk_in())),
-            (
-                "same-day-medication",
-                yes_no(facility.same_day_medication()),
-            ),
-            (
-                "counseling-required",
-                yes_no(facility.counseling_required()),
-            ),
-            ("telehealth-intake", yes_no(facility.telehealth_intake())),
-            ("level-hours", Some(facility.level_hours())),
-            ("timezone", timezone),
-        ] {
-            let Some(value) = value.filter(|value| !value.is_empty()) else {
-                continue;
-            };
-            let Some(term) = listing.terms.iter().find(|term| term.code == code) else {
-                continue;
-            };
-            attributes.push(attribute(
+    }
+}
+
+impl Serialize for Attribute<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let fields = 2 + usize::from(self.nested) + usize::from(self.value.is_some());
+        let mut attribute = serializer.serialize_struct("attribute", fields)?;
+        attribute.serialize_field("id", &self.id)?;
+        attribute.serialize_field("taxonomy_term_id", &self.term.term.id)?;
+        if self.nested {
+            attribute.serialize_field("taxonomy_term", &self.term)?;
+        }
+        if let Some(value) = &self.value {
+            attribute.serialize_field("value", value)?;
+        }
+        attribute.end()
+    }
+}
+
+/// The taxonomy named `name` among `taxonomies` (carefind's, which have every name).
+fn named<'a>(taxonomies: &'a [Taxonomy], name: &str) -> &'a Taxonomy {
+    taxonomies
+        .iter()
+        .find(|t| t.name == name)
+        .expect("a carefind taxonomy")
+}
+
+/// The attributes of a set: one per term. A vocabulary's taxonomy lists its terms in the
+/// vocabulary's order, so a term's index finds it.
+fn set_attributes<'a, T: Term>(
+    owner: Uuid,
+    taxonomy: &'a Taxonomy,
+    set: Set<T>,
+    terms: Terms,
+    out: &mut Vec<Attribute<'a>>,
+) {
+    for value in set.iter() {
+        let term = taxonomy
+            .terms
+            .get(value.index())
+            .filter(|term| term.code == value.name())
+            .or_else(|| taxonomy.terms.iter().find(|term| term.code == value.name()));
+        if let Some(term) = term {
+            out.push(Attribute::new(
                 owner,
-                "service",
-                listing,
-                code,
-                term.name,
-                &term.description,
-                Some(value),
+                TermRef { taxonomy, term },
+                terms,
+                None,
             ));
         }
     }
+}
 
-    let mut service = Map::new();
-    service.insert("id".into(), ids.service.clone().into());
-    service.insert("organization_id".into(), ids.organization.clone().into());
-    service.insert("name".into(), facility.name().to_string().into());
-    if !facility.name2().is_empty() {
-        service.insert("alternate_name".into(), facility.name2().to_string().into());
+#[derive(Serialize)]
+struct Phone<'a> {
+    id: Uuid,
+    service_id: Uuid,
+    number: &'a str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    description: &'static str,
+}
+
+#[derive(Serialize)]
+struct Language {
+    id: Uuid,
+    service_id: Uuid,
+    name: &'static str,
+    code: &'static str,
+}
+
+#[derive(Serialize)]
+struct CostOption {
+    id: Uuid,
+    service_id: Uuid,
+    option: &'static str,
+}
+
+/// The unit every carefind capacity is counted in.
+#[derive(Serialize)]
+struct BedUnit {
+    id: Uuid,
+    name: &'static str,
+    scheme: &'static str,
+    identifier: &'static str,
+}
+
+fn bed() -> BedUnit {
+    BedUnit {
+        id: uuid_of("unit", "bed"),
+        name: "Bed",
+        scheme: ID_SCHEME,
+        identifier: "bed",
     }
-    service.insert("description".into(), description(facility).into());
-    if !facility.website().is_empty() {
-        service.insert("url".into(), facility.website().to_string().into());
-    }
-    service.insert("status".into(), status_name(facility.status()).into());
-    let (minimum, maximum) = age_range(facility.ages());
-    if let Some(minimum) = minimum {
-        service.insert("minimum_age".into(), minimum.into());
-    }
-    if let Some(maximum) = maximum {
-        service.insert("maximum_age".into(), maximum.into());
-    }
-    if let Some(verified) = facility.verified() {
-        service.insert("assured_date".into(), verified.to_string().into());
-    }
-    // HSDS keeps these as free text: accreditations, and the licenses (with the OTP
-    // certification, the DEA registration and the FQHC designation, which it has no field
-    // for). The attributes below carry each as a term.
-    let credentials = facility.credentials();
-    let said = |keep: &dyn Fn(crate::Credential) -> bool| {
-        credentials
-            .iter()
-            .filter(|credential| keep(*credential))
-            .map(|credential| credential.label())
-            .collect::<Vec<_>>()
-            .join("; ")
-    };
-    let accreditations = said(&|c| c.kind() == crate::CredentialKind::Accreditation);
-    if !accreditations.is_empty() {
-        service.insert("accreditations".into(), accreditations.into());
-    }
-    let licenses = said(&|c| c.kind() != crate::CredentialKind::Accreditation);
-    if !licenses.is_empty() {
-        service.insert("licenses".into(), licenses.into());
-    }
-    let schedules = super::schedules(facility, &ids.service);
-    if !schedules.is_empty() {
-        service.insert("schedules".into(), schedules.into());
-    }
-    service.insert("phones".into(), phones(facility, &ids).into());
-    service.insert(
-        "languages".into(),
-        facility
-            .languages()
-            .iter()
-            .map(|language| {
-                json!({
-                    "id": id_of("language", &format!("{}/{}", facility.id(), language.name())),
-                    "service_id": ids.service,
-                    "name": language.label(),
-                    "code": language.name(),
-                })
-            })
-            .collect::<Vec<_>>()
-            .into(),
-    );
-    service.insert(
-        "cost_options".into(),
-        facility
-            .payment()
-            .iter()
-            .map(|payment| {
-                json!({
-                    "id": id_of("cost_option", &format!("{}/{}", facility.id(), payment.name())),
-                    "service_id": ids.service,
-                    "option": payment.label(),
-                })
-            })
-            .collect::<Vec<_>>()
-            .into(),
-    );
-    service.insert(
-        "capacities".into(),
-        capacities(facility, reports, &ids, by_name(taxonomy::CARE)).into(),
-    );
-    service.insert("attributes".into(), attributes.into());
-    let kept = kept::parse(facility.hsds());
-    let mut organization = organization(facility, &ids);
-    if let Value::Object(fields) = &mut organization {
-        kept::restore(fields, kept.as_ref(), "organization", &ids);
-    }
-    service.insert("organization".into(), organization);
-    kept::restore(&mut service, kept.as_ref(), "service", &ids);
-    Value::Object(service)
+}
+
+#[derive(Serialize)]
+struct Capacity<'a> {
+    id: Uuid,
+    service_id: Uuid,
+    unit: BedUnit,
+    unit_id: Uuid,
+    available: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    maximum: Option<u32>,
+    description: String,
+    updated: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    attributes: Vec<Attribute<'a>>,
+}
+
+#[derive(Serialize)]
+struct Organization<'a> {
+    id: Uuid,
+    name: &'a str,
+    description: String,
+    #[serde(skip_serializing_if = "is_empty")]
+    website: &'a str,
+}
+
+#[derive(Serialize)]
+struct Service<'a> {
+    id: Uuid,
+    organization_id: Uuid,
+    name: &'a str,
+    #[serde(skip_serializing_if = "is_empty")]
+    alternate_name: &'a str,
+    description: String,
+    #[serde(skip_serializing_if = "is_empty")]
+    url: &'a str,
+    status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    minimum_age: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    maximum_age: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    assured_date: Option<String>,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    accreditations: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    licenses: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    schedules: Vec<Value>,
+    phones: Vec<Phone<'a>>,
+    languages: Vec<Language>,
+    cost_options: Vec<CostOption>,
+    capacities: Vec<Capacity<'a>>,
+    attributes: Vec<Attribute<'a>>,
+    organization: Organization<'a>,
+}
+
+#[derive(Serialize)]
+struct Address<'a> {
+    id: Uuid,
+    location_id: Uuid,
+    address_1: &'a str,
+    city: &'a str,
+    state_province: &'a str,
+    postal_code: &'a str,
+    country: &'static str,
+    address_type: &'static str,
+}
+
+#[derive(Serialize)]
+struct Location<'a> {
+    id: Uuid,
+    location_type: &'static str,
+    organization_id: Uuid,
+    name: &'a str,
+    latitude: f64,
+    longitude: f64,
+    external_identifier: &'a str,
+    external_identifier_type: &'static str,
+    attributes: Vec<Attribute<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    addresses: Option<[Address<'a>; 1]>,
+}
+
+#[derive(Serialize)]
+struct ServiceAtLocation<'a> {
+    id: Uuid,
+    service_id: Uuid,
+    location_id: Uuid,
+    service: Service<'a>,
+    location: Location<'a>,
+}
+
+fn is_empty(text: &&str) -> bool {
+    text.is_empty()
 }
 
 /// A sentence for people: the levels of care in words.
@@ -376,23 +369,453 @@ fn description(facility: FacilityRef<'_>) -> String {
     format!("Levels of care: {}.", levels.join(", "))
 }
 
-fn phones(facility: FacilityRef<'_>, ids: &Ids) -> Vec<Value> {
+/// The service's attributes: a term of carefind's taxonomies for each value of the
+/// facility's vocabularies, then the listing's facts as values of the listing's terms
+/// (the free-text services among them, as the one list their directory gave).
+fn service_attributes<'a>(
+    facility: FacilityRef<'a>,
+    owner: Uuid,
+    taxonomies: &'a [Taxonomy],
+    terms: Terms,
+) -> Vec<Attribute<'a>> {
+    let mut out = Vec::new();
+    let by_name = |name| named(taxonomies, name);
+    set_attributes(
+        owner,
+        by_name(taxonomy::CARE),
+        facility.care(),
+        terms,
+        &mut out,
+    );
+    set_attributes(
+        owner,
+        by_name(taxonomy::PAYMENT),
+        facility.payment(),
+        terms,
+        &mut out,
+    );
+    set_attributes(
+        owner,
+        by_name(taxonomy::AGE),
+        facility.ages(),
+        terms,
+        &mut out,
+    );
+    let populations = facility.populations();
+    set_attributes(
+        owner,
+        by_name(taxonomy::POPULATION),
+        populations,
+        terms,
+        &mut out,
+    );
+    let languages = facility.languages();
+    set_attributes(
+        owner,
+        by_name(taxonomy::LANGUAGE),
+        languages,
+        terms,
+        &mut out,
+    );
+    let medications = facility.medications();
+    set_attributes(
+        owner,
+        by_name(taxonomy::MEDICATION),
+        medications,
+        terms,
+        &mut out,
+    );
+    set_attributes(
+        owner,
+        by_name(taxonomy::KIND),
+        facility.kinds(),
+        terms,
+        &mut out,
+    );
+    set_attributes(
+        owner,
+        by_name(taxonomy::MH_TYPE),
+        facility.mh_types(),
+        terms,
+        &mut out,
+    );
+    let credentials = facility.credentials();
+    set_attributes(
+        owner,
+        by_name(taxonomy::CREDENTIAL),
+        credentials,
+        terms,
+        &mut out,
+    );
+    let asam = crate::asam::of_care(facility.care());
+    set_attributes(owner, by_name(taxonomy::ASAM), asam, terms, &mut out);
+
+    let listing = by_name(taxonomy::LISTING);
+    let yes_no = |flag: Option<bool>| flag.map(|yes| Cow::Borrowed(if yes { "yes" } else { "no" }));
+    let timezone = Some(facility.timezone()).filter(|_| !facility.hours().is_empty());
+    let services: Vec<&str> = facility.services().collect();
+    for (code, value) in [
+        ("source", Some(Cow::Borrowed(facility.source()))),
+        ("walk-in", Some(Cow::Borrowed(facility.walk_in()))),
+        (
+            "same-day-medication",
+            yes_no(facility.same_day_medication()),
+        ),
+        (
+            "counseling-required",
+            yes_no(facility.counseling_required()),
+        ),
+        ("telehealth-intake", yes_no(facility.telehealth_intake())),
+        ("level-hours", Some(Cow::Borrowed(facility.level_hours()))),
+        ("timezone", timezone.map(Cow::Borrowed)),
+        (
+            "services",
+            Some(Cow::Owned(services.join(taxonomy::SERVICES_SEPARATOR))),
+        ),
+    ] {
+        let Some(value) = value.filter(|value| !value.is_empty()) else {
+            continue;
+        };
+        let Some(term) = listing.terms.iter().find(|term| term.code == code) else {
+            continue;
+        };
+        let term = TermRef {
+            taxonomy: listing,
+            term,
+        };
+        out.push(Attribute::new(owner, term, terms, Some(value)));
+    }
+    out
+}
+
+fn phones<'a>(facility: FacilityRef<'a>, ids: &Uuids) -> Vec<Phone<'a>> {
     [
         ("main", facility.phone()),
         ("intake", facility.intake_phone()),
     ]
     .into_iter()
     .filter(|(_, number)| !number.is_empty())
-    .map(|(kind, number)| {
-        json!({
-            "id": id_of("phone", &format!("{}/{kind}", facility.id())),
-            "service_id": ids.service,
-            "number": number,
-            "type": "voice",
-            "description": kind,
-        })
+    .map(|(kind, number)| Phone {
+        id: uuid_of("phone", &format!("{}/{kind}", facility.id())),
+        service_id: ids.service,
+        number,
+        kind: "voice",
+        description: kind,
     })
     .collect()
+}
+
+/// Bed counts as `service_capacity` objects in the unit "bed", one per report that gives
+/// them, the level (when the report is about one) as an attribute.
+fn capacities<'a>(
+    facility: FacilityRef<'_>,
+    reports: &[Update],
+    service: Uuid,
+    care: &'a Taxonomy,
+    terms: Terms,
+) -> Vec<Capacity<'a>> {
+    reports
+        .iter()
+        .filter(|report| report.id == facility.id())
+        .filter_map(|report| {
+            let available = report.beds_available?;
+            let key = format!("{}/{}", facility.id(), report.care.map_or("", |c| c.name()));
+            let id = uuid_of("service_capacity", &key);
+            let unit = bed();
+            let attributes = report
+                .care
+                .and_then(|level| care.terms.iter().find(|t| t.code == level.name()))
+                .map(|term| {
+                    let term = TermRef {
+                        taxonomy: care,
+                        term,
+                    };
+                    Attribute::new(id, term, terms, None)
+                })
+                .into_iter()
+                .collect();
+            Some(Capacity {
+                id,
+                service_id: service,
+                unit_id: unit.id,
+                unit,
+                available,
+                maximum: report.beds_total,
+                description: match report.care {
+                    Some(level) => format!("{} beds", level.label()),
+                    None => "Beds".to_string(),
+                },
+                updated: report.updated_at.to_string(),
+                attributes,
+            })
+        })
+        .collect()
+}
+
+fn organization<'a>(facility: FacilityRef<'a>, ids: &Uuids) -> Organization<'a> {
+    let name = if facility.name2().is_empty() {
+        facility.name()
+    } else {
+        facility.name2()
+    };
+    Organization {
+        id: ids.organization,
+        name,
+        description: format!("The organization behind {}.", facility.name()),
+        website: facility.website(),
+    }
+}
+
+/// The facility's `service`, with its attributes (when `attributes`), languages, phones,
+/// cost options, capacities and organization nested.
+fn service_of<'a>(
+    facility: FacilityRef<'a>,
+    reports: &[Update],
+    taxonomies: &'a [Taxonomy],
+    ids: &Uuids,
+    attributes: Option<Terms>,
+) -> Service<'a> {
+    // HSDS keeps these as free text: accreditations, and the licenses (with the OTP
+    // certification, the DEA registration and the FQHC designation, which it has no field
+    // for). The attributes carry each as a term.
+    let credentials = facility.credentials();
+    let said = |keep: &dyn Fn(crate::Credential) -> bool| {
+        credentials
+            .iter()
+            .filter(|credential| keep(*credential))
+            .map(|credential| credential.label())
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let (minimum_age, maximum_age) = age_range(facility.ages());
+    let id = facility.id();
+    let terms = attributes.unwrap_or(Terms::ById);
+    Service {
+        id: ids.service,
+        organization_id: ids.organization,
+        name: facility.name(),
+        alternate_name: facility.name2(),
+        description: description(facility),
+        url: facility.website(),
+        status: status_name(facility.status()),
+        minimum_age,
+        maximum_age,
+        assured_date: facility.verified().map(|day| day.to_string()),
+        accreditations: said(&|c| c.kind() == crate::CredentialKind::Accreditation),
+        licenses: said(&|c| c.kind() != crate::CredentialKind::Accreditation),
+        schedules: super::schedules(facility, &ids.service.to_string()),
+        phones: phones(facility, ids),
+        languages: facility
+            .languages()
+            .iter()
+            .map(|language| Language {
+                id: uuid_of("language", &format!("{id}/{}", language.name())),
+                service_id: ids.service,
+                name: language.label(),
+                code: language.name(),
+            })
+            .collect(),
+        cost_options: facility
+            .payment()
+            .iter()
+            .map(|payment| CostOption {
+                id: uuid_of("cost_option", &format!("{id}/{}", payment.name())),
+                service_id: ids.service,
+                option: payment.label(),
+            })
+            .collect(),
+        capacities: capacities(
+            facility,
+            reports,
+            ids.service,
+            named(taxonomies, taxonomy::CARE),
+            terms,
+        ),
+        attributes: match attributes {
+            Some(terms) => service_attributes(facility, ids.service, taxonomies, terms),
+            None => Vec::new(),
+        },
+        organization: organization(facility, ids),
+    }
+}
+
+fn location_of<'a>(
+    facility: FacilityRef<'a>,
+    taxonomies: &'a [Taxonomy],
+    ids: &Uuids,
+    terms: Terms,
+) -> Location<'a> {
+    let precision = named(taxonomies, taxonomy::PRECISION);
+    let code = facility.precision().name();
+    let term = precision
+        .terms
+        .iter()
+        .find(|t| t.code == code)
+        .expect("a precision term");
+    // HSDS requires each of these of an address: without one of them, no address is
+    // written rather than an invalid one (the location keeps its coordinates).
+    let (street, city, state, zip) = (
+        facility.street(),
+        facility.city(),
+        facility.state(),
+        facility.zip(),
+    );
+    let addresses = [street, city, state, zip]
+        .iter()
+        .all(|f| !f.is_empty())
+        .then(|| {
+            [Address {
+                id: uuid_of("address", facility.id()),
+                location_id: ids.location,
+                address_1: street,
+                city,
+                state_province: state,
+                postal_code: zip,
+                country: "US",
+                address_type: "physical",
+            }]
+        });
+    let term = TermRef {
+        taxonomy: precision,
+        term,
+    };
+    Location {
+        id: ids.location,
+        location_type: "physical",
+        organization_id: ids.organization,
+        name: facility.name(),
+        latitude: facility.location().lat(),
+        longitude: facility.location().lon(),
+        external_identifier: facility.id(),
+        external_identifier_type: ID_SCHEME,
+        attributes: vec![Attribute::new(ids.location, term, terms, None)],
+        addresses,
+    }
+}
+
+/// One facility's `service_at_location`, typed, with what its `hsds` kept.
+pub(crate) struct Built<'a> {
+    object: ServiceAtLocation<'a>,
+    hsds: &'a str,
+    ids: Uuids,
+}
+
+impl<'a> Built<'a> {
+    fn new(
+        facility: FacilityRef<'a>,
+        reports: &[Update],
+        taxonomies: &'a [Taxonomy],
+        terms: Terms,
+    ) -> Self {
+        let ids = Uuids::of(facility.id());
+        Built {
+            object: ServiceAtLocation {
+                id: ids.service_at_location,
+                service_id: ids.service,
+                location_id: ids.location,
+                service: service_of(facility, reports, taxonomies, &ids, Some(terms)),
+                location: location_of(facility, taxonomies, &ids, terms),
+            },
+            hsds: facility.hsds(),
+            ids,
+        }
+    }
+
+    /// For a document: terms named by id, to be nested at their first use.
+    pub(crate) fn for_document(
+        facility: FacilityRef<'a>,
+        reports: &[Update],
+        taxonomies: &'a [Taxonomy],
+    ) -> Self {
+        Built::new(facility, reports, taxonomies, Terms::ById)
+    }
+
+    /// Nests the term of each attribute whose term `seen` does not hold yet, and adds it:
+    /// called on a document's objects in order, each term is published once, where it is
+    /// first used.
+    pub(crate) fn nest_first_uses(&mut self, seen: &mut HashSet<*const TaxonomyTerm>) {
+        let service = &mut self.object.service;
+        let attributes = service
+            .capacities
+            .iter_mut()
+            .flat_map(|capacity| capacity.attributes.iter_mut())
+            .chain(service.attributes.iter_mut())
+            .chain(self.object.location.attributes.iter_mut());
+        for attribute in attributes {
+            attribute.nested = seen.insert(attribute.term.term as *const TaxonomyTerm);
+        }
+    }
+
+    /// The object as a `Value`, with what the facility's `hsds` kept restored.
+    pub(crate) fn to_value(&self) -> Value {
+        let mut value = serde_json::to_value(&self.object).expect("HSDS objects serialize");
+        restore(&mut value, self.hsds, &self.ids);
+        value
+    }
+
+    /// The object as JSON text, straight from the typed struct when nothing is kept.
+    pub(crate) fn write(&self, out: &mut Vec<u8>) {
+        if self.hsds.is_empty() {
+            serde_json::to_writer(out, &self.object).expect("HSDS objects serialize");
+        } else {
+            serde_json::to_writer(out, &self.to_value()).expect("HSDS objects serialize");
+        }
+    }
+}
+
+/// Puts what `hsds` kept into a `service_at_location` carefind made.
+fn restore(object: &mut Value, hsds: &str, ids: &Uuids) {
+    let Some(kept) = kept::parse(hsds) else {
+        return;
+    };
+    let ids = ids.strings();
+    let kept = Some(&kept);
+    let Value::Object(sal) = object else {
+        return;
+    };
+    if let Some(Value::Object(service)) = sal.get_mut("service") {
+        if let Some(Value::Object(organization)) = service.get_mut("organization") {
+            kept::restore(organization, kept, "organization", &ids);
+        }
+        kept::restore(service, kept, "service", &ids);
+    }
+    if let Some(Value::Object(location)) = sal.get_mut("location") {
+        kept::restore(location, kept, "location", &ids);
+    }
+    kept::restore(sal, kept, "service_at_location", &ids);
+}
+
+/// The facility's `service` object, with its attributes, languages, phones, cost options,
+/// capacities and organization nested.
+pub fn service<'f>(
+    facility: impl Into<FacilityRef<'f>>,
+    reports: &[Update],
+    taxonomies: &[Taxonomy],
+) -> Value {
+    let facility = facility.into();
+    let built = Built::new(facility, reports, taxonomies, Terms::Nested);
+    let mut value = built.to_value();
+    value
+        .get_mut("service")
+        .map(Value::take)
+        .unwrap_or_default()
+}
+
+/// The facility as a `service_at_location` without the service's attributes: what an
+/// import compares a source's fields with (the attributes are never compared, and are
+/// most of the cost).
+pub(crate) fn without_attributes(facility: &crate::Facility) -> Value {
+    let facility = FacilityRef::from(facility);
+    let taxonomies = taxonomy::all();
+    let ids = Uuids::of(facility.id());
+    let object = ServiceAtLocation {
+        id: ids.service_at_location,
+        service_id: ids.service,
+        location_id: ids.location,
+        service: service_of(facility, &[], taxonomies, &ids, None),
+        location: location_of(facility, taxonomies, &ids, Terms::Nested),
+    };
+    serde_json::to_value(&object).expect("HSDS objects serialize")
 }
 
 /// The bed counts of `reports` (the facility's) as its service's `service_capacity`
@@ -415,151 +838,34 @@ pub fn service_capacities<'f>(
     taxonomies: &[Taxonomy],
 ) -> Vec<Value> {
     let facility = facility.into();
-    let care = taxonomies
+    let service = uuid_of("service", facility.id());
+    let care = named(taxonomies, taxonomy::CARE);
+    capacities(facility, reports, service, care, Terms::Nested)
         .iter()
-        .find(|t| t.name == taxonomy::CARE)
-        .expect("a carefind taxonomy");
-    capacities(facility, reports, &Ids::of(facility.id()), care)
-}
-
-/// Bed counts as `service_capacity` objects in the unit "bed", one per report that gives
-/// them, the level (when the report is about one) as an attribute.
-fn capacities(
-    facility: FacilityRef<'_>,
-    reports: &[Update],
-    ids: &Ids,
-    care: &Taxonomy,
-) -> Vec<Value> {
-    reports
-        .iter()
-        .filter(|report| report.id == facility.id())
-        .filter_map(|report| {
-            let available = report.beds_available?;
-            let key = format!("{}/{}", facility.id(), report.care.map_or("", |c| c.name()));
-            let id = id_of("service_capacity", &key);
-            let mut capacity = json!({
-                "id": id,
-                "service_id": ids.service,
-                "unit": bed_unit(),
-                "unit_id": bed_unit()["id"],
-                "available": available,
-                "description": match report.care {
-                    Some(level) => format!("{} beds", level.label()),
-                    None => "Beds".to_string(),
-                },
-                "updated": report.updated_at.to_string(),
-            });
-            if let Some(total) = report.beds_total {
-                capacity["maximum"] = total.into();
-            }
-            if let Some(level) = report.care {
-                let description = care
-                    .terms
-                    .iter()
-                    .find(|t| t.code == level.name())
-                    .map_or(level.label(), |t| t.description.as_str());
-                capacity["attributes"] = json!([attribute(
-                    capacity["id"].as_str().unwrap_or_default(),
-                    "service_capacity",
-                    care,
-                    level.name(),
-                    level.label(),
-                    description,
-                    None,
-                )]);
-            }
-            Some(capacity)
-        })
+        .map(|capacity| serde_json::to_value(capacity).expect("HSDS objects serialize"))
         .collect()
 }
 
 /// The unit every carefind capacity is counted in.
 pub fn bed_unit() -> Value {
-    json!({
-        "id": id_of("unit", "bed"),
-        "name": "Bed",
-        "scheme": ID_SCHEME,
-        "identifier": "bed",
-    })
-}
-
-fn organization(facility: FacilityRef<'_>, ids: &Ids) -> Value {
-    let name = if facility.name2().is_empty() {
-        facility.name()
-    } else {
-        facility.name2()
-    };
-    let mut organization = json!({
-        "id": ids.organization,
-        "name": name,
-        "description": format!("The organization behind {}.", facility.name()),
-    });
-    if !facility.website().is_empty() {
-        organization["website"] = facility.website().to_string().into();
-    }
-    organization
+    serde_json::to_value(bed()).expect("HSDS objects serialize")
 }
 
 /// The facility's `location`: its point, address and precision.
 pub fn location<'f>(facility: impl Into<FacilityRef<'f>>, taxonomies: &[Taxonomy]) -> Value {
     let facility = facility.into();
-    let ids = Ids::of(facility.id());
-    let precision = taxonomies
-        .iter()
-        .find(|t| t.name == taxonomy::PRECISION)
-        .expect("a carefind taxonomy");
-    let code = facility.precision().name();
-    let term = precision
-        .terms
-        .iter()
-        .find(|t| t.code == code)
-        .expect("a precision term");
-    let mut location = json!({
-        "id": ids.location,
-        "location_type": "physical",
-        "organization_id": ids.organization,
-        "name": facility.name(),
-        "latitude": facility.location().lat(),
-        "longitude": facility.location().lon(),
-        "external_identifier": facility.id(),
-        "external_identifier_type": ID_SCHEME,
-        "attributes": [attribute(&ids.location, "location", precision, code, term.name, &term.description, None)],
-    });
-    // HSDS requires each of these of an address: without one of them, no address is
-    // written rather than an invalid one (the location keeps its coordinates).
-    if [
-        facility.street(),
-        facility.city(),
-        facility.state(),
-        facility.zip(),
-    ]
-    .iter()
-    .all(|f| !f.is_empty())
-    {
-        location["addresses"] = json!([{
-            "id": id_of("address", facility.id()),
-            "location_id": ids.location,
-            "address_1": facility.street(),
-            "city": facility.city(),
-            "state_province": facility.state(),
-            "postal_code": facility.zip(),
-            "country": "US",
-            "address_type": "physical",
-        }]);
-    }
+    let ids = Uuids::of(facility.id());
+    let mut location = serde_json::to_value(location_of(facility, taxonomies, &ids, Terms::Nested))
+        .expect("HSDS objects serialize");
     if let Value::Object(fields) = &mut location {
-        kept::restore(
-            fields,
-            kept::parse(facility.hsds()).as_ref(),
-            "location",
-            &ids,
-        );
+        let kept = kept::parse(facility.hsds());
+        kept::restore(fields, kept.as_ref(), "location", &ids.strings());
     }
     location
 }
 
-/// The facility as one `service_at_location`, its service and location nested, with the
-/// capacities of `reports`.
+/// The facility as one `service_at_location`, its service and location nested (every
+/// attribute with its term), with the capacities of `reports`.
 ///
 /// ```
 /// use carefind::{Facility, LatLon, hsds};
@@ -581,18 +887,5 @@ pub fn service_at_location<'f>(
     reports: &[Update],
     taxonomies: &[Taxonomy],
 ) -> Value {
-    let facility = facility.into();
-    let ids = Ids::of(facility.id());
-    let mut object = json!({
-        "id": ids.service_at_location,
-        "service_id": ids.service,
-        "location_id": ids.location,
-        "service": service(facility, reports, taxonomies),
-        "location": location(facility, taxonomies),
-    });
-    if let Value::Object(fields) = &mut object {
-        let kept = kept::parse(facility.hsds());
-        kept::restore(fields, kept.as_ref(), "service_at_location", &ids);
-    }
-    object
+    Built::new(facility.into(), reports, taxonomies, Terms::Nested).to_value()
 }

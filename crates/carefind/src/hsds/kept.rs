@@ -95,74 +95,40 @@ pub(crate) fn keep(
     location: &Value,
     facility: &Facility,
 ) -> String {
-    let mut kept = said(service_at_location, service, organization, location);
     let derived = super::write::without_attributes(facility);
-    for (name, source) in [
-        ("service_at_location", Some(service_at_location)),
-        ("service", service),
-        ("organization", organization),
-        ("location", Some(location)),
-    ] {
-        let ours = match name {
-            "service_at_location" => Some(&derived),
-            "service" => derived.get("service"),
-            "organization" => derived.get("service").and_then(|s| s.get("organization")),
-            _ => derived.get("location"),
-        };
-        let (Some(Value::Object(ours)), Some(Value::Object(source))) = (ours, source) else {
-            continue;
-        };
-        let fields = kept
-            .entry(name)
-            .or_insert_with(|| Value::Object(Map::new()));
-        let Value::Object(theirs) = fields else {
-            continue;
-        };
-        theirs.retain(|key, value| !ours.get(key).is_some_and(|ours| same(ours, value)));
-        // What carefind would add that the source did not say (an alternate name made
-        // from the organization's name, a description of the levels) is left out on
-        // export: a kept null.
-        for (key, value) in ours {
-            if !NEVER_LEFT_OUT.contains(&key.as_str())
-                && !is_empty(value)
-                && source.get(key).is_none_or(is_empty)
-            {
-                theirs.insert(key.clone(), Value::Null);
-            }
-        }
-    }
-    kept.retain(|_, fields| !is_empty(fields));
-    if kept.is_empty() {
-        String::new()
-    } else {
-        Value::Object(kept).to_string()
-    }
-}
-
-/// Every field of the four objects that carefind does not read exactly into its own.
-fn said(
-    service_at_location: &Value,
-    service: Option<&Value>,
-    organization: Option<&Value>,
-    location: &Value,
-) -> Map<String, Value> {
+    let derived_service = derived.get("service");
     let mut kept = Map::new();
-    for (name, object) in [
-        ("service_at_location", Some(service_at_location)),
-        ("service", service),
-        ("organization", organization),
-        ("location", Some(location)),
+    for (name, source, ours) in [
+        (
+            "service_at_location",
+            Some(service_at_location),
+            Some(&derived),
+        ),
+        ("service", service, derived_service),
+        (
+            "organization",
+            organization,
+            derived_service.and_then(|s| s.get("organization")),
+        ),
+        ("location", Some(location), derived.get("location")),
     ] {
-        let Some(fields) = object.and_then(Value::as_object) else {
+        let Some(Value::Object(source)) = source else {
             continue;
         };
+        let ours = ours.and_then(Value::as_object);
         let used = OBJECTS
             .iter()
             .find(|(object, _)| *object == name)
             .map_or(&[][..], |(_, used)| *used);
         let mut own = Map::new();
-        for (key, value) in fields {
+        for (key, value) in source {
             if used.contains(&key.as_str()) || is_empty(value) {
+                continue;
+            }
+            // Compared before anything is copied: almost every field of a carefind
+            // export is what carefind writes.
+            let ours = ours.and_then(|ours| ours.get(key));
+            if ours.is_some_and(|ours| same(ours, value)) {
                 continue;
             }
             let value = match key.as_str() {
@@ -170,15 +136,30 @@ fn said(
                 "capacities" => others(value, |capacity| !in_beds(capacity)),
                 _ => value.clone(),
             };
-            if !is_empty(&value) {
+            if !is_empty(&value) && !ours.is_some_and(|ours| same(ours, &value)) {
                 own.insert(key.clone(), value);
+            }
+        }
+        // What carefind would add that the source did not say (an alternate name made
+        // from the organization's name, a description of the levels) is left out on
+        // export: a kept null.
+        for (key, value) in ours.into_iter().flatten() {
+            if !NEVER_LEFT_OUT.contains(&key.as_str())
+                && !is_empty(value)
+                && source.get(key).is_none_or(is_empty)
+            {
+                own.insert(key.clone(), Value::Null);
             }
         }
         if !own.is_empty() {
             kept.insert(name.to_string(), Value::Object(own));
         }
     }
-    kept
+    if kept.is_empty() {
+        String::new()
+    } else {
+        Value::Object(kept).to_string()
+    }
 }
 
 /// Equal values, numbers by value (a data package's CSV reads `18` back as `18.0`).
@@ -355,7 +336,9 @@ mod tests {
         });
         let location =
             json!({"id": "l", "latitude": 1.0, "longitude": 2.0, "transportation": "Bus 4"});
-        let kept = Value::Object(said(&sal, Some(&service), None, &location));
+        let facility = Facility::new("f", "Counselling", crate::LatLon::new(1.0, 2.0).unwrap());
+        let kept: Value =
+            serde_json::from_str(&keep(&sal, Some(&service), None, &location, &facility)).unwrap();
         assert_eq!(
             kept,
             json!({

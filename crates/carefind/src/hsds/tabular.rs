@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde_json::{Map, Value, json};
 
-use super::read::{Found, HsdsLoaded, Place, Reader};
+use super::read::{Converted, Found, HsdsLoaded, Place, Reader, convert};
 use crate::availability::Availability;
 use crate::error::Error;
 use crate::facility_ref::FacilityRef;
@@ -661,9 +661,33 @@ pub fn to_tabular<'f, F: Into<FacilityRef<'f>>>(
     commit_all(staged)
 }
 
-/// A table read: rows as maps, with their lines.
+/// One row of a table read: its non-empty cells, each with its column's name (shared by
+/// every row of the table, not copied into each as a map's keys would be).
+struct Row {
+    header: std::sync::Arc<[String]>,
+    cells: Vec<(usize, String)>,
+}
+
+impl Row {
+    /// The value of column `name`, when not empty.
+    fn get(&self, name: &str) -> Option<&String> {
+        self.cells
+            .iter()
+            .find(|(column, _)| self.header[*column] == name)
+            .map(|(_, value)| value)
+    }
+
+    /// The non-empty cells, by column name.
+    fn iter(&self) -> impl Iterator<Item = (&String, &String)> {
+        self.cells
+            .iter()
+            .map(|(column, value)| (&self.header[*column], value))
+    }
+}
+
+/// A table read: rows, with their lines.
 struct Read {
-    rows: Vec<(u64, HashMap<String, String>)>,
+    rows: Vec<(u64, Row)>,
     path: String,
 }
 
@@ -703,7 +727,7 @@ fn read_table(dir: &Path, path: &str, source: &str) -> Result<Option<Read>, Erro
     let mut reader = csv::ReaderBuilder::new()
         .flexible(false)
         .from_reader(&bytes[..]);
-    let header: Vec<String> = reader
+    let header: std::sync::Arc<[String]> = reader
         .headers()
         .map_err(|error| Error::Hsds {
             file: source.to_string(),
@@ -711,7 +735,8 @@ fn read_table(dir: &Path, path: &str, source: &str) -> Result<Option<Read>, Erro
         })?
         .iter()
         .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
-        .collect();
+        .collect::<Vec<_>>()
+        .into();
     let mut rows = Vec::new();
     // Lines are counted from the bytes (after a CRLF, the reader's own count lags one),
     // carried from one record to the next.
@@ -729,13 +754,20 @@ fn read_table(dir: &Path, path: &str, source: &str) -> Result<Option<Read>, Erro
         counted_to = at;
         let skipped = u64::from(bytes.get(at) == Some(&b'\n'));
         let line = 1 + newlines + skipped;
-        let row = header
+        let cells = record
             .iter()
-            .zip(record.iter())
-            .filter(|(_, value)| !value.trim().is_empty())
-            .map(|(name, value)| (name.clone(), value.trim().to_string()))
+            .enumerate()
+            .map(|(column, value)| (column, value.trim()))
+            .filter(|(_, value)| !value.is_empty())
+            .map(|(column, value)| (column, value.to_string()))
             .collect();
-        rows.push((line, row));
+        rows.push((
+            line,
+            Row {
+                header: std::sync::Arc::clone(&header),
+                cells,
+            },
+        ));
     }
     Ok(Some(Read { rows, path: shown }))
 }
@@ -860,7 +892,7 @@ pub(crate) fn read_dir(dir: &Path, options: &LoadOptions) -> Result<HsdsLoaded, 
     let taxonomy_ids = taxonomies.by_id(&mut notes);
     let unit_ids = units.by_id(&mut notes);
 
-    let object = |row: &HashMap<String, String>| -> Value {
+    let object = |row: &Row| -> Value {
         Value::Object(
             row.iter()
                 .map(|(key, value)| {
@@ -878,18 +910,19 @@ pub(crate) fn read_dir(dir: &Path, options: &LoadOptions) -> Result<HsdsLoaded, 
                 .collect(),
         )
     };
-    // Children of services, locations and capacities, by the id they point to.
-    let mut children: HashMap<(&'static str, String), Vec<Value>> = HashMap::new();
+    // Children of services, locations and capacities: rows by the id they point to,
+    // made objects only when their facility is (a package's attributes as objects all at
+    // once took gigabytes).
+    let mut children: HashMap<(&'static str, String), Vec<usize>> = HashMap::new();
     let mut link = |table: &Read,
                     resource: &'static str,
                     key: &str,
                     targets: &[(&'static str, &HashMap<String, usize>)],
-                    notes: &mut Vec<String>,
-                    build: &dyn Fn(&HashMap<String, String>) -> Value| {
-        for (line, row) in &table.rows {
+                    notes: &mut Vec<String>| {
+        for (at, (line, row)) in table.rows.iter().enumerate() {
             let target = row.get(key).cloned().unwrap_or_default();
             match targets.iter().find(|(_, ids)| ids.contains_key(&target)) {
-                Some(_) => children.entry((resource, target)).or_default().push(build(row)),
+                Some(_) => children.entry((resource, target)).or_default().push(at),
                 None => notes.push(format!(
                     "{} line {line}: the {resource}'s {key} {target:?} points to no {}; the row was not used",
                     table.path,
@@ -913,27 +946,29 @@ pub(crate) fn read_dir(dir: &Path, options: &LoadOptions) -> Result<HsdsLoaded, 
         Some(term)
     };
     let attributes = load("attribute")?.unwrap_or_else(empty);
-    {
-        let build = |row: &HashMap<String, String>| {
-            let mut attribute = object(row);
-            if let Some(term) = row.get("taxonomy_term_id").and_then(|id| term_object(id)) {
-                attribute["taxonomy_term"] = term;
-            }
-            attribute
-        };
-        link(
-            &attributes,
-            "attribute",
-            "link_id",
-            &[
-                ("service", &service_ids),
-                ("location", &location_ids),
-                ("service_capacity", &capacity_ids),
-            ],
-            &mut notes,
-            &build,
-        );
-    }
+    link(
+        &attributes,
+        "attribute",
+        "link_id",
+        &[
+            ("service", &service_ids),
+            ("location", &location_ids),
+            ("service_capacity", &capacity_ids),
+        ],
+        &mut notes,
+    );
+    // carefind's own terms are read by id; another's is nested from its row.
+    let attribute = |row: &Row| {
+        let mut attribute = object(row);
+        if let Some(term) = row
+            .get("taxonomy_term_id")
+            .filter(|id| super::term(id).is_none())
+            .and_then(|id| term_object(id))
+        {
+            attribute["taxonomy_term"] = term;
+        }
+        attribute
+    };
     // Every other child table, by the parent each row links (a row may link several).
     let mut tables: HashMap<&'static str, Read> = HashMap::new();
     for (_, _, child, _) in NESTED {
@@ -961,7 +996,7 @@ pub(crate) fn read_dir(dir: &Path, options: &LoadOptions) -> Result<HsdsLoaded, 
         };
         let ids = parent_ids.get(parent);
         for (at, (line, row)) in table.rows.iter().enumerate() {
-            let Some(target) = row.get(*column) else {
+            let Some(target) = row.get(column) else {
                 continue;
             };
             if ids.is_some_and(|ids| ids.contains_key(target)) {
@@ -987,7 +1022,7 @@ pub(crate) fn read_dir(dir: &Path, options: &LoadOptions) -> Result<HsdsLoaded, 
         object: &mut Value,
         tables: &HashMap<&'static str, Read>,
         nested: &HashMap<(&str, &str, String), Vec<usize>>,
-        build: &dyn Fn(&HashMap<String, String>) -> Value,
+        build: &dyn Fn(&Row) -> Value,
     ) {
         for (parent, key, child, column) in NESTED {
             if *parent != resource {
@@ -1012,36 +1047,39 @@ pub(crate) fn read_dir(dir: &Path, options: &LoadOptions) -> Result<HsdsLoaded, 
             object[*key] = items.into();
         }
     }
-    {
-        let build = |row: &HashMap<String, String>| {
-            let mut capacity = object(row);
-            if let Some(unit) = row.get("unit_id").and_then(|id| unit_ids.get(id)) {
-                capacity["unit"] = object(&units.rows[*unit].1);
-            }
-            capacity
-        };
-        link(
-            &capacities,
-            "service_capacity",
-            "service_id",
-            &[("service", &service_ids)],
-            &mut notes,
-            &build,
-        );
-    }
+    link(
+        &capacities,
+        "service_capacity",
+        "service_id",
+        &[("service", &service_ids)],
+        &mut notes,
+    );
+    let capacity = |row: &Row| {
+        let mut capacity = object(row);
+        if let Some(unit) = row.get("unit_id").and_then(|id| unit_ids.get(id)) {
+            capacity["unit"] = object(&units.rows[*unit].1);
+        }
+        capacity
+    };
     let of = |resource: &'static str, target: &str| -> Vec<Value> {
+        let (table, build): (&Read, &dyn Fn(&Row) -> Value) = match resource {
+            "attribute" => (&attributes, &attribute),
+            _ => (&capacities, &capacity),
+        };
         children
             .get(&(resource, target.to_string()))
-            .cloned()
-            .unwrap_or_default()
+            .into_iter()
+            .flatten()
+            .map(|at| build(&table.rows[*at].1))
+            .collect()
     };
 
     let mut reader = Reader::new(&source, options);
     for note in notes {
         reader.note(note);
     }
-    let mut built: Vec<(u64, Built)> = Vec::new();
-    for (line, row) in &places.rows {
+    // One service_at_location with what it links to, or the key that points nowhere.
+    let assemble = |row: &Row| -> Built {
         let mut sal = object(row);
         let id = row.get("id").cloned().unwrap_or_default();
         nest(
@@ -1054,88 +1092,94 @@ pub(crate) fn read_dir(dir: &Path, options: &LoadOptions) -> Result<HsdsLoaded, 
         );
         let service_id = row.get("service_id").cloned().unwrap_or_default();
         let location_id = row.get("location_id").cloned().unwrap_or_default();
-        match service_ids.get(&service_id) {
-            Some(at) => {
-                let mut service = object(&services.rows[*at].1);
-                if let Some(org) = services.rows[*at]
-                    .1
-                    .get("organization_id")
-                    .and_then(|id| organization_ids.get(id))
-                {
-                    service["organization"] = object(&organizations.rows[*org].1);
-                }
-                service["attributes"] = of("attribute", &service_id).into();
-                nest(
-                    "service",
-                    &service_id,
-                    &mut service,
-                    &tables,
-                    &nested,
-                    &object,
-                );
-                if let Some(organization) = service.get_mut("organization") {
-                    let id = organization["id"].as_str().unwrap_or_default().to_string();
-                    nest("organization", &id, organization, &tables, &nested, &object);
-                }
-                let program = services.rows[*at].1.get("program_id").and_then(|id| {
-                    let (table, ids) = programs.as_ref()?;
-                    Some(object(&table.rows[*ids.get(id)?].1))
-                });
-                if let Some(program) = program {
-                    service["program"] = program;
-                }
-                let capacities: Vec<Value> = of("service_capacity", &service_id)
-                    .into_iter()
-                    .map(|mut capacity| {
-                        let id = capacity["id"].as_str().unwrap_or_default().to_string();
-                        capacity["attributes"] = of("attribute", &id).into();
-                        capacity
-                    })
-                    .collect();
-                service["capacities"] = capacities.into();
-                sal["service"] = service;
-            }
-            None => {
-                built.push((*line, Err(("service_id", service_id.clone(), "service"))));
-                continue;
-            }
-        }
-        let Some(at) = location_ids.get(&location_id) else {
-            built.push((*line, Err(("location_id", location_id.clone(), "location"))));
-            continue;
+        let Some(at) = service_ids.get(&service_id) else {
+            return Err(("service_id", service_id, "service"));
         };
+        let mut service = object(&services.rows[*at].1);
+        if let Some(org) = services.rows[*at]
+            .1
+            .get("organization_id")
+            .and_then(|id| organization_ids.get(id))
         {
-            let mut location = object(&locations.rows[*at].1);
-            location["attributes"] = of("attribute", &location_id).into();
-            nest(
-                "location",
-                &location_id,
-                &mut location,
-                &tables,
-                &nested,
-                &object,
-            );
-            sal["location"] = location;
+            service["organization"] = object(&organizations.rows[*org].1);
         }
-        built.push((*line, Ok(sal)));
-    }
-    for (line, sal) in &built {
-        match sal {
-            Ok(sal) => reader.take(Found {
-                object: std::borrow::Cow::Borrowed(sal),
-                place: Place::Line(*line),
-                service: None,
-                organization: None,
-            })?,
-            Err((field, value, object)) => reader.reject(
-                *line,
-                crate::error::RowError {
-                    line: *line,
-                    column: Some((*field).into()),
-                    value: value.clone(),
-                    problem: crate::error::Problem::NoSuchObject(object),
-                },
-            )?,
+        service["attributes"] = of("attribute", &service_id).into();
+        nest(
+            "service",
+            &service_id,
+            &mut service,
+            &tables,
+            &nested,
+            &object,
+        );
+        if let Some(organization) = service.get_mut("organization") {
+            let id = organization["id"].as_str().unwrap_or_default().to_string();
+            nest("organization", &id, organization, &tables, &nested, &object);
+        }
+        let program = services.rows[*at].1.get("program_id").and_then(|id| {
+            let (table, ids) = programs.as_ref()?;
+            Some(object(&table.rows[*ids.get(id)?].1))
+        });
+        if let Some(program) = program {
+            service["program"] = program;
+        }
+        let capacities: Vec<Value> = of("service_capacity", &service_id)
+            .into_iter()
+            .map(|mut capacity| {
+                let id = capacity["id"].as_str().unwrap_or_default().to_string();
+                capacity["attributes"] = of("attribute", &id).into();
+                capacity
+            })
+            .collect();
+        service["capacities"] = capacities.into();
+        sal["service"] = service;
+        let Some(at) = location_ids.get(&location_id) else {
+            return Err(("location_id", location_id, "location"));
+        };
+        let mut location = object(&locations.rows[*at].1);
+        location["attributes"] = of("attribute", &location_id).into();
+        nest(
+            "location",
+            &location_id,
+            &mut location,
+            &tables,
+            &nested,
+            &object,
+        );
+        sal["location"] = location;
+        Ok(sal)
+    };
+    // Made and converted on every core a chunk at a time, accounted for in order.
+    for chunk in places.rows.chunks(2048) {
+        use rayon::prelude::*;
+        let converted: Vec<Result<Converted, (u64, crate::error::RowError)>> = chunk
+            .par_iter()
+            .map(|(line, row)| match assemble(row) {
+                Ok(sal) => Ok(convert(
+                    &Found {
+                        object: std::borrow::Cow::Borrowed(&sal),
+                        place: Place::Line(*line),
+                        service: None,
+                        organization: None,
+                    },
+                    options,
+                )),
+                Err((field, value, object)) => Err((
+                    *line,
+                    crate::error::RowError {
+                        line: *line,
+                        column: Some(field.into()),
+                        value,
+                        problem: crate::error::Problem::NoSuchObject(object),
+                    },
+                )),
+            })
+            .collect();
+        for converted in converted {
+            match converted {
+                Ok(converted) => reader.account(converted)?,
+                Err((line, error)) => reader.reject(line, error)?,
+            }
         }
     }
     Ok(reader.finish())

@@ -570,78 +570,177 @@ fn cell(value: Option<&Value>) -> String {
     }
 }
 
+/// The tables of a package being written: one CSV writer per table, and the ids of the
+/// rows written of the tables whose rows every facility shares (terms, units).
+struct Tables<'s> {
+    writers: Vec<csv::Writer<std::io::BufWriter<&'s mut std::fs::File>>>,
+    shown: Vec<String>,
+    required: Vec<Vec<&'static str>>,
+    shared: HashMap<&'static str, HashSet<String>>,
+}
+
+/// The tables whose rows many facilities' objects name: written once, the first met.
+const SHARED: [&str; 3] = ["taxonomy", "taxonomy_term", "unit"];
+
+impl<'s> Tables<'s> {
+    /// Writers on `files` (one per table of [`TABLES`], in order), each header written.
+    fn new(dir: &Path, files: &'s mut [StagedFile]) -> Result<Self, Error> {
+        let mut tables = Tables {
+            writers: Vec::new(),
+            shown: Vec::new(),
+            required: Vec::new(),
+            shared: HashMap::new(),
+        };
+        for (table, file) in TABLES.iter().zip(files) {
+            tables
+                .shown
+                .push(dir.join(table.path).display().to_string());
+            tables.required.push(required_columns(table.resource));
+            tables
+                .writers
+                .push(csv::Writer::from_writer(std::io::BufWriter::new(
+                    file.file(),
+                )));
+        }
+        for (i, table) in TABLES.iter().enumerate() {
+            let written = tables.writers[i].write_record(table.columns);
+            written.map_err(|error| tables.error(i, error))?;
+        }
+        Ok(tables)
+    }
+
+    fn error(&self, table: usize, error: csv::Error) -> Error {
+        Error::Io {
+            file: self.shown[table].clone(),
+            source: std::io::Error::other(error),
+        }
+    }
+
+    /// Writes `rows`, but a shared table's rows already written.
+    fn write(&mut self, rows: &Rows) -> Result<(), Error> {
+        for (i, table) in TABLES.iter().enumerate() {
+            let Some((rows, _)) = rows.tables.get(table.resource) else {
+                continue;
+            };
+            for row in rows {
+                // A row without a value the specification requires would make the
+                // package invalid: the object is left out (the JSON export does the same).
+                if self.required[i]
+                    .iter()
+                    .any(|column| cell(row.get(*column)).is_empty())
+                {
+                    continue;
+                }
+                if SHARED.contains(&table.resource) {
+                    let id = cell(row.get("id"));
+                    if !self.shared.entry(table.resource).or_default().insert(id) {
+                        continue;
+                    }
+                }
+                let written = self.writers[i]
+                    .write_record(table.columns.iter().map(|column| cell(row.get(*column))));
+                written.map_err(|error| self.error(i, error))?;
+            }
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<(), Error> {
+        for i in 0..self.writers.len() {
+            self.writers[i].flush().map_err(|error| Error::Io {
+                file: self.shown[i].clone(),
+                source: error,
+            })?;
+        }
+        Ok(())
+    }
+}
+
 /// Writes the facilities as a data package in `dir` (created if missing): one CSV per
 /// table and `datapackage.json` describing them. Every closed term of carefind's
 /// taxonomies is written, used or not. The files are written in full before any replaces
 /// what was there.
+///
+/// The rows are written as each chunk of facilities is made, never holding the whole
+/// package: a facility that keeps nothing from an HSDS source has ids of its own alone,
+/// so its rows meet no other's. What a source's objects kept may be shared (a contact
+/// of two services), so those facilities' rows are gathered and written last, a row met
+/// under two parents linking both.
 pub fn to_tabular<'f, F: Into<FacilityRef<'f>>>(
     dir: impl AsRef<Path>,
     facilities: impl IntoIterator<Item = F>,
     availability: Option<&Availability>,
 ) -> Result<(), Error> {
+    use rayon::prelude::*;
     let dir = dir.as_ref();
     std::fs::create_dir_all(dir).map_err(|error| Error::Io {
         file: dir.display().to_string(),
         source: error,
     })?;
-    let mut rows = Rows::default();
-    for taxonomy in super::taxonomy::all() {
-        rows.add("taxonomy", &super::taxonomy::taxonomy_json(taxonomy), &[]);
-    }
-    for term in super::taxonomy_terms() {
-        rows.add("taxonomy_term", &term, &[]);
-    }
-    for sal in super::to_json(facilities, availability)
-        .as_array()
-        .into_iter()
-        .flatten()
+    let mut staged = TABLES
+        .iter()
+        .map(|table| StagedFile::new(dir.join(table.path)))
+        .collect::<Result<Vec<_>, _>>()?;
     {
-        rows.service_at_location(sal);
-    }
-    let mut staged = Vec::new();
-    let mut resources = Vec::new();
-    for table in TABLES {
-        let path = dir.join(table.path);
-        let shown = path.display().to_string();
-        let mut file = StagedFile::new(&path)?;
-        let mut writer = csv::Writer::from_writer(std::io::BufWriter::new(file.file()));
-        let io_error = |error: csv::Error| Error::Io {
-            file: shown.clone(),
-            source: std::io::Error::other(error),
-        };
-        writer.write_record(table.columns).map_err(io_error)?;
-        let empty = Vec::new();
-        let required = required_columns(table.resource);
-        for row in rows
-            .tables
-            .get(table.resource)
-            .map_or(&empty, |(rows, _)| rows)
-        {
-            // A row without a value the specification requires would make the package
-            // invalid: the object is left out (the JSON export does the same).
-            if required
-                .iter()
-                .any(|column| cell(row.get(*column)).is_empty())
-            {
-                continue;
-            }
-            writer
-                .write_record(table.columns.iter().map(|column| cell(row.get(*column))))
-                .map_err(io_error)?;
+        let mut out = Tables::new(dir, &mut staged)?;
+        let mut rows = Rows::default();
+        for taxonomy in super::taxonomy::all() {
+            rows.add("taxonomy", &super::taxonomy::taxonomy_json(taxonomy), &[]);
         }
-        writer.flush().map_err(|error| Error::Io {
-            file: shown.clone(),
+        for term in super::taxonomy_terms() {
+            rows.add("taxonomy_term", &term, &[]);
+        }
+        out.write(&rows)?;
+        let facilities: Vec<FacilityRef<'f>> = facilities.into_iter().map(Into::into).collect();
+        let mut kept = Rows::default();
+        let mut failed = None;
+        let done = super::documents(&facilities, availability, |built| {
+            let rows: Vec<Option<Rows>> = built
+                .par_iter()
+                .map(|built| {
+                    (!built.keeps_hsds()).then(|| {
+                        let mut rows = Rows::default();
+                        rows.service_at_location(&built.to_value());
+                        rows
+                    })
+                })
+                .collect();
+            for (built, rows) in built.iter().zip(rows) {
+                let written = match rows {
+                    Some(rows) => out.write(&rows),
+                    None => {
+                        kept.service_at_location(&built.to_value());
+                        Ok(())
+                    }
+                };
+                if let Err(error) = written {
+                    failed = Some(error);
+                    return Err(std::io::ErrorKind::Other.into());
+                }
+            }
+            Ok(())
+        });
+        if let Some(error) = failed {
+            return Err(error);
+        }
+        done.map_err(|error| Error::Io {
+            file: dir.display().to_string(),
             source: error,
         })?;
-        drop(writer);
-        staged.push(file);
-        let mut resource = spec_resource(table.resource).clone();
-        resource["profile"] = "tabular-data-resource".into();
-        resource["format"] = "csv".into();
-        resource["mediatype"] = "text/csv".into();
-        resource["encoding"] = "utf-8".into();
-        resources.push(resource);
+        out.write(&kept)?;
+        out.flush()?;
     }
+    let resources: Vec<Value> = TABLES
+        .iter()
+        .map(|table| {
+            let mut resource = spec_resource(table.resource).clone();
+            resource["profile"] = "tabular-data-resource".into();
+            resource["format"] = "csv".into();
+            resource["mediatype"] = "text/csv".into();
+            resource["encoding"] = "utf-8".into();
+            resource
+        })
+        .collect();
     let descriptor = json!({
         "name": "carefind-hsds",
         "title": "Treatment facilities (carefind export, HSDS 3.1)",

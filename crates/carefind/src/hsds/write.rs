@@ -746,6 +746,12 @@ impl<'a> Built<'a> {
         }
     }
 
+    /// Whether the facility keeps what an HSDS source said (its objects may then share
+    /// ids with another facility's).
+    pub(crate) fn keeps_hsds(&self) -> bool {
+        !self.hsds.is_empty()
+    }
+
     /// The object as a `Value`, with what the facility's `hsds` kept restored.
     pub(crate) fn to_value(&self) -> Value {
         let mut value = serde_json::to_value(&self.object).expect("HSDS objects serialize");

@@ -591,6 +591,65 @@ fn attributes_that_name_carefind_terms_by_id_alone_are_read() {
     assert_eq!(read.loaded.facilities[0].care.to_string(), "iop");
 }
 
+#[test]
+fn a_document_publishes_each_term_once_and_names_it_by_id_after() {
+    let index = Index::sample();
+    let table = sample_availability();
+    let document = hsds::to_json(index.facilities(), Some(&table));
+    let published: std::collections::HashSet<String> = hsds::taxonomy_terms()
+        .iter()
+        .map(|term| term["id"].as_str().unwrap().to_string())
+        .collect();
+    let mut nested = std::collections::HashSet::new();
+    let mut named = 0;
+    for sal in document.as_array().unwrap() {
+        let service = &sal["service"];
+        let attributes = service["capacities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|capacity| capacity["attributes"].as_array().into_iter().flatten())
+            .chain(service["attributes"].as_array().unwrap())
+            .chain(sal["location"]["attributes"].as_array().unwrap());
+        for attribute in attributes {
+            let id = attribute["taxonomy_term_id"].as_str().unwrap();
+            assert!(published.contains(id), "{id} is one of carefind's terms");
+            match attribute.get("taxonomy_term") {
+                Some(term) => {
+                    assert_eq!(term["id"], id);
+                    assert!(nested.insert(id.to_string()), "{id} nested twice");
+                }
+                None => {
+                    assert!(nested.contains(id), "{id} named before it is nested");
+                    named += 1;
+                }
+            }
+        }
+    }
+    assert!(
+        named > 10 * nested.len(),
+        "{named} named, {} nested",
+        nested.len()
+    );
+
+    // The free-text services: one attribute, their list its value, read back whole.
+    let mut facility = at("a", 40.0);
+    facility.services = vec!["Peer support".into(), "Family counseling".into()];
+    let document = hsds::to_json([&facility], None);
+    let services_term = hsds::taxonomy::term_id(hsds::taxonomy::LISTING, "services");
+    let values: Vec<&str> = document[0]["service"]["attributes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|attribute| attribute["taxonomy_term_id"] == services_term.as_str())
+        .map(|attribute| attribute["value"].as_str().unwrap())
+        .collect();
+    assert_eq!(values, ["Peer support; Family counseling"]);
+    let bytes = serde_json::to_vec(&document).unwrap();
+    let read = hsds::from_slice(&bytes, "services.json", &LoadOptions::strict()).unwrap();
+    assert_eq!(read.loaded.facilities, [facility]);
+}
+
 /// The field of `column` in the specification: its `datapackage.json` field (name, type,
 /// format, the constraints that hold), or, for the tables whose fields that descriptor
 /// leaves out at this commit (`service_capacity`, `unit`: fixed in 3.1.1), the property of

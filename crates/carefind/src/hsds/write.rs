@@ -10,7 +10,7 @@ use std::collections::HashSet;
 
 use serde::Serialize;
 use serde::ser::{SerializeStruct, Serializer};
-use serde_json::Value;
+use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use super::kept;
@@ -780,15 +780,20 @@ fn restore(object: &mut Value, hsds: &str, ids: &Uuids) {
         return;
     };
     if let Some(Value::Object(service)) = sal.get_mut("service") {
-        if let Some(Value::Object(organization)) = service.get_mut("organization") {
-            kept::restore(organization, kept, "organization", &ids);
-        }
-        kept::restore(service, kept, "service", &ids);
+        restore_service(service, kept, &ids);
     }
     if let Some(Value::Object(location)) = sal.get_mut("location") {
         kept::restore(location, kept, "location", &ids);
     }
     kept::restore(sal, kept, "service_at_location", &ids);
+}
+
+/// Puts what was kept of a service and its organization into carefind's `service`.
+fn restore_service(service: &mut Map<String, Value>, kept: Option<&Map<String, Value>>, ids: &Ids) {
+    if let Some(Value::Object(organization)) = service.get_mut("organization") {
+        kept::restore(organization, kept, "organization", ids);
+    }
+    kept::restore(service, kept, "service", ids);
 }
 
 /// The facility's `service` object, with its attributes, languages, phones, cost options,
@@ -799,12 +804,14 @@ pub fn service<'f>(
     taxonomies: &[Taxonomy],
 ) -> Value {
     let facility = facility.into();
-    let built = Built::new(facility, reports, taxonomies, Terms::Nested);
-    let mut value = built.to_value();
+    let ids = Uuids::of(facility.id());
+    let service = service_of(facility, reports, taxonomies, &ids, Some(Terms::Nested));
+    let mut value = serde_json::to_value(service).expect("HSDS objects serialize");
+    if let Value::Object(service) = &mut value {
+        let kept = kept::parse(facility.hsds());
+        restore_service(service, kept.as_ref(), &ids.strings());
+    }
     value
-        .get_mut("service")
-        .map(Value::take)
-        .unwrap_or_default()
 }
 
 /// The facility as a `service_at_location` without the service's attributes: what an

@@ -94,6 +94,8 @@ pub mod error;
 pub mod hours;
 pub mod hsds;
 pub mod network;
+#[cfg(feature = "transit")]
+pub mod transit;
 pub use engine::{fields, words};
 
 #[cfg(feature = "sample")]

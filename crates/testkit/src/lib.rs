@@ -59,6 +59,19 @@ pub fn osm(file: &str) -> PathBuf {
     shared("CAREFIND_OSM", "osm", file, "the OpenStreetMap extracts").join(file)
 }
 
+/// `FILE` of the GTFS timetables: `shared/gtfs` beside the repository, or $CAREFIND_GTFS;
+/// a test that reads one is ignored by default and fails without it.
+pub fn gtfs(file: &str) -> PathBuf {
+    shared("CAREFIND_GTFS", "gtfs", file, "the GTFS timetables").join(file)
+}
+
+/// Whether a point is inside New York City's box (-74.27,40.49 to -73.68,40.92), where the
+/// subway timetable of `shared/gtfs` runs: the destinations of the transit tests and
+/// benchmarks.
+pub fn in_new_york_city(lat: f64, lon: f64) -> bool {
+    (-74.27..=-73.68).contains(&lon) && (40.49..=40.92).contains(&lat)
+}
+
 /// A JSON Schema validator of one of the specification's compiled schemas, checking
 /// formats (uuid, uri, date-time, email) too.
 pub fn hsds_validator(hsds: &std::path::Path, schema: &serde_json::Value) -> jsonschema::Validator {

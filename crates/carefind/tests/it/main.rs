@@ -15,4 +15,6 @@ mod no_panic;
 mod real_data;
 mod real_imports;
 mod snapshot;
+#[cfg(feature = "transit")]
+mod transit;
 mod workbooks;

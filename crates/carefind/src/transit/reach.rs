@@ -1,0 +1,511 @@
+//! Facilities reached by transit from a place: walking to stations, riding, walking on.
+
+use jiff::{SignedDuration, Timestamp};
+use rayon::prelude::*;
+
+use super::raptor::{Start, UNREACHED};
+use super::{Day, Timetable};
+use crate::availability::Judgement;
+use crate::hours::OpenNeed;
+use crate::{FacilityRef, Filter, Index, LatLon};
+
+/// How riders walk: to the first station, from the last, or all the way.
+///
+/// Without a walking network, a walk is the great-circle distance times `detour` (streets
+/// are not straight lines: 1.3 is a common figure for city grids) at `speed_kmh`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Walking {
+    /// Walking speed, km/h; 4.8 (3 mph) by default.
+    pub speed_kmh: f64,
+    /// How much longer a walk is than the straight line; 1.3 by default.
+    pub detour: f64,
+    /// The longest walk at either end of a journey, or the whole way, in seconds; 20
+    /// minutes by default.
+    pub max_s: f64,
+}
+
+impl Default for Walking {
+    fn default() -> Self {
+        Walking {
+            speed_kmh: 4.8,
+            detour: 1.3,
+            max_s: 20.0 * 60.0,
+        }
+    }
+}
+
+impl Walking {
+    /// The seconds it takes to walk from `a` to `b`.
+    ///
+    /// ```
+    /// use carefind::LatLon;
+    /// use carefind::transit::Walking;
+    ///
+    /// let walking = Walking { speed_kmh: 3.6, detour: 1.0, max_s: 600.0 };
+    /// let a = LatLon::new(0.0, 0.0)?;
+    /// let b = LatLon::new(0.0, 0.001)?; // 111 m
+    /// assert!((walking.seconds(a, b) - 111.2).abs() < 0.1);
+    /// # Ok::<(), carefind::CoordinateError>(())
+    /// ```
+    pub fn seconds(&self, a: LatLon, b: LatLon) -> f64 {
+        a.distance_m(b) * self.detour / (self.speed_kmh / 3.6)
+    }
+
+    /// The farthest straight line walked within `max_s`, in metres.
+    fn reach_m(&self) -> f64 {
+        self.max_s * (self.speed_kmh / 3.6) / self.detour
+    }
+}
+
+/// What a transit search asks besides the place and the moment.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TransitOptions {
+    /// How riders walk.
+    pub walking: Walking,
+    /// The most rides in a journey (transfers are one fewer); 5 by default.
+    pub max_rides: usize,
+    /// The longest journey, in seconds; 2 hours by default.
+    pub max_s: f64,
+    /// When set, a facility counts as reached only if its hours show it open at the
+    /// arrival and for this long after (such as 30 minutes to be dosed); facilities that
+    /// list no hours are kept and labelled unknown.
+    pub open_for: Option<SignedDuration>,
+}
+
+impl Default for TransitOptions {
+    fn default() -> Self {
+        TransitOptions {
+            walking: Walking::default(),
+            max_rides: 5,
+            max_s: 2.0 * 3600.0,
+            open_for: None,
+        }
+    }
+}
+
+/// What a transit search asks: from where, how many facilities, which, and how.
+#[derive(Clone, Debug)]
+pub struct TransitQuery<'f> {
+    /// Where the journey starts.
+    pub origin: LatLon,
+    /// The most facilities to answer.
+    pub limit: usize,
+    /// Which facilities count (a filter asking about hours is judged now, not at the
+    /// arrival: use [`TransitOptions::open_for`] instead).
+    pub filter: &'f Filter,
+    /// Walking, rides, the longest journey and the hours at the arrival.
+    pub options: TransitOptions,
+}
+
+/// Departures every minute over a window, and the percentile to report beside the median.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Window {
+    /// The number of departures, a minute apart.
+    pub minutes: u32,
+    /// The percentile (0-100) of the journey times reported beside the median.
+    pub percentile: f64,
+}
+
+/// A facility reached by transit.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TransitHit<'a> {
+    /// The facility.
+    pub facility: FacilityRef<'a>,
+    /// The journey's time, in seconds from the departure (for a window, the median).
+    pub seconds: f64,
+    /// The rides of the journey (0: walked all the way).
+    pub rides: u8,
+    /// The seconds walked to the first station and from the last (or the whole way).
+    pub walk_s: f64,
+    /// When the journey leaves.
+    pub departure: Timestamp,
+    /// When it arrives.
+    pub arrival: Timestamp,
+    /// With [`TransitOptions::open_for`]: [`Judgement::Meets`] when the facility's hours
+    /// show it open at the arrival, [`Judgement::Unknown`] when it lists none.
+    pub open: Option<Judgement>,
+    /// For a window: the chosen percentile of the journey times, in seconds.
+    pub percentile_s: Option<f64>,
+    /// For a window: the share of its departures from which the facility is reached.
+    pub reached_share: Option<f64>,
+}
+
+/// One facility's best journey: arrival (seconds from the day's start), rides, walk.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Journey {
+    arrival: i64,
+    rides: u8,
+    walk_s: f64,
+}
+
+/// The facilities of an index placed beside a timetable's stations, for transit searches.
+///
+/// ```no_run
+/// use carefind::transit::{Timetable, TransitIndex, TransitOptions, TransitQuery};
+/// use carefind::{CareLevel, Filter, Index, LatLon};
+///
+/// let timetable = Timetable::load("nyc_subway_gtfs.zip")?;
+/// let index = Index::sample();
+/// let otp = Filter::new().care(CareLevel::Otp);
+/// let query = TransitQuery {
+///     origin: LatLon::new(40.8116, -73.9465)?, // ZIP 10027
+///     limit: 10,
+///     filter: &otp,
+///     options: TransitOptions { max_s: 45.0 * 60.0, ..TransitOptions::default() },
+/// };
+/// let transit = TransitIndex::new(&timetable, &index, query.options.walking);
+/// let day = timetable.day("2026-09-15".parse()?)?;
+/// let depart = day.instant(7 * 3600 + 30 * 60);
+/// for hit in transit.nearest(&day, &query, depart) {
+///     println!("{:.0} min  {} rides  {}", hit.seconds / 60.0, hit.rides, hit.facility.name());
+/// }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct TransitIndex<'a> {
+    timetable: &'a Timetable,
+    index: &'a Index,
+    walking: Walking,
+    /// The facilities within a walk of each station: (position, seconds).
+    beside: Vec<Vec<(u32, f64)>>,
+}
+
+impl<'a> TransitIndex<'a> {
+    /// Places `index`'s facilities beside the stations of `timetable` within
+    /// `walking.max_s` of a walk.
+    pub fn new(timetable: &'a Timetable, index: &'a Index, walking: Walking) -> TransitIndex<'a> {
+        let reach = walking.reach_m();
+        let stations = timetable.stations();
+        let beside = stations
+            .par_iter()
+            .map(|station| {
+                let mut near = Vec::new();
+                for facility in index.facilities() {
+                    // A cheap bound first: a degree of latitude is 111 km at least.
+                    let location = facility.location();
+                    if (location.lat() - station.point.lat()).abs() * 110_000.0 > reach {
+                        continue;
+                    }
+                    let seconds = walking.seconds(station.point, location);
+                    if seconds <= walking.max_s {
+                        near.push((facility.position() as u32, seconds));
+                    }
+                }
+                near
+            })
+            .collect();
+        TransitIndex {
+            timetable,
+            index,
+            walking,
+            beside,
+        }
+    }
+
+    /// How riders walk in this index.
+    pub fn walking(&self) -> Walking {
+        self.walking
+    }
+
+    /// The number of facilities within a walk of some station.
+    pub fn placed(&self) -> usize {
+        let mut placed = vec![false; self.index.len()];
+        for near in &self.beside {
+            for &(position, _) in near {
+                placed[position as usize] = true;
+            }
+        }
+        placed.iter().filter(|p| **p).count()
+    }
+
+    /// Each facility's best journey leaving `origin` at `depart` (seconds from the day's
+    /// start), among those `keep` accepts.
+    fn journeys(
+        &self,
+        day: &Day<'_>,
+        origin: LatLon,
+        depart: i64,
+        options: &TransitOptions,
+        keep: &[bool],
+    ) -> Vec<Option<Journey>> {
+        let walking = &options.walking;
+        let horizon = (depart as f64 + options.max_s).min(f64::from(i32::MAX - 1)) as i32;
+        let starts: Vec<Start> = self
+            .timetable
+            .stations()
+            .iter()
+            .enumerate()
+            .filter_map(|(s, station)| {
+                let seconds = walking.seconds(origin, station.point);
+                (seconds <= walking.max_s).then(|| Start {
+                    station: s as u32,
+                    ready: (depart as f64 + seconds).ceil() as i32,
+                    walk_s: seconds.ceil() as u32,
+                })
+            })
+            .collect();
+        let arrivals = day.earliest_arrivals(&starts, options.max_rides, horizon);
+        let mut best: Vec<Option<Journey>> = vec![None; self.index.len()];
+        let mut offer = |position: usize, journey: Journey| {
+            if journey.arrival as f64 > depart as f64 + options.max_s || !keep[position] {
+                return;
+            }
+            let better = best[position].is_none_or(|known| {
+                (journey.arrival, journey.rides) < (known.arrival, known.rides)
+            });
+            if better {
+                best[position] = Some(journey);
+            }
+        };
+        for (s, near) in self.beside.iter().enumerate() {
+            let at = arrivals.arrival[s];
+            if at == UNREACHED {
+                continue;
+            }
+            for &(position, seconds) in near {
+                offer(
+                    position as usize,
+                    Journey {
+                        arrival: i64::from(at) + seconds.ceil() as i64,
+                        rides: arrivals.rides[s],
+                        walk_s: f64::from(arrivals.walk_s[s]) + seconds.ceil(),
+                    },
+                );
+            }
+        }
+        // Walking all the way.
+        for facility in self.index.facilities() {
+            let seconds = walking.seconds(origin, facility.location());
+            if seconds <= walking.max_s {
+                offer(
+                    facility.position(),
+                    Journey {
+                        arrival: depart + seconds.ceil() as i64,
+                        rides: 0,
+                        walk_s: seconds.ceil(),
+                    },
+                );
+            }
+        }
+        best
+    }
+
+    /// Whether each facility passes `filter` (which must not ask about hours: those are
+    /// judged at the arrival).
+    fn kept(&self, filter: &Filter) -> Vec<bool> {
+        self.index.facilities().map(|f| filter.matches(f)).collect()
+    }
+
+    /// How the facility's hours judge an arrival at `at`, when asked.
+    fn open_at(
+        &self,
+        facility: FacilityRef<'_>,
+        filter: &Filter,
+        at: Timestamp,
+        options: &TransitOptions,
+    ) -> Option<Judgement> {
+        let open_for = options.open_for?;
+        let need = OpenNeed::at(at).open_for(open_for);
+        Some(match facility.schedule() {
+            Some(schedule) => schedule.judge(facility.care(), filter.care, &need),
+            None => Judgement::Unknown,
+        })
+    }
+
+    /// The hit for the facility at `position`, reached by `journey` leaving at `leave`
+    /// (seconds from the day's start) in `seconds`.
+    fn hit(
+        &self,
+        day: &Day<'_>,
+        query: &TransitQuery<'_>,
+        position: usize,
+        journey: Journey,
+        leave: i64,
+        seconds: f64,
+    ) -> Option<TransitHit<'a>> {
+        let facility = self.index.facility(position)?;
+        let arrival = day.instant(journey.arrival);
+        Some(TransitHit {
+            facility,
+            seconds,
+            rides: journey.rides,
+            walk_s: journey.walk_s,
+            departure: day.instant(leave),
+            arrival,
+            open: self.open_at(facility, query.filter, arrival, &query.options),
+            percentile_s: None,
+            reached_share: None,
+        })
+    }
+
+    /// Each facility's best journey for each of `departures`, a facility found closed at
+    /// the arrival counting as not reached.
+    fn runs(
+        &self,
+        day: &Day<'_>,
+        query: &TransitQuery<'_>,
+        departures: &[i64],
+    ) -> Vec<Vec<Option<Journey>>> {
+        let keep = self.kept(query.filter);
+        departures
+            .par_iter()
+            .map(|&leave| {
+                let mut journeys = self.journeys(day, query.origin, leave, &query.options, &keep);
+                if query.options.open_for.is_some() {
+                    for (position, journey) in journeys.iter_mut().enumerate() {
+                        let closed = journey.is_some_and(|j| {
+                            self.index.facility(position).is_some_and(|facility| {
+                                let at = day.instant(j.arrival);
+                                self.open_at(facility, query.filter, at, &query.options)
+                                    == Some(Judgement::Fails)
+                            })
+                        });
+                        if closed {
+                            *journey = None;
+                        }
+                    }
+                }
+                journeys
+            })
+            .collect()
+    }
+
+    /// The facilities matching the query's filter reached soonest from its origin leaving
+    /// at `depart`, within [`TransitOptions::max_s`], soonest first (ties by fewer rides,
+    /// then by position), at most [`TransitQuery::limit`]. With
+    /// [`TransitOptions::open_for`], a facility whose hours show it closed at the arrival
+    /// is left out; one that lists none is kept.
+    pub fn nearest(
+        &self,
+        day: &Day<'_>,
+        query: &TransitQuery<'_>,
+        depart: Timestamp,
+    ) -> Vec<TransitHit<'a>> {
+        let from = day.seconds_of(depart);
+        let run = self.runs(day, query, &[from]).pop().unwrap_or_default();
+        let mut hits: Vec<(Journey, usize)> = run
+            .iter()
+            .enumerate()
+            .filter_map(|(position, journey)| journey.map(|j| (j, position)))
+            .collect();
+        hits.sort_by_key(|(j, position)| (j.arrival, j.rides, *position));
+        hits.into_iter()
+            .take(query.limit)
+            .filter_map(|(j, position)| {
+                self.hit(day, query, position, j, from, (j.arrival - from) as f64)
+            })
+            .collect()
+    }
+
+    /// The journey times from the origin for a departure every minute of the window from
+    /// `depart`, as r5 reports them: for each facility, the median (the hit's `seconds`)
+    /// and the window's percentile of the times over the departures, a departure from
+    /// which it is not reached (or reached closed) counting as never. The facilities
+    /// with the lowest median within [`TransitOptions::max_s`], lowest first.
+    pub fn window(
+        &self,
+        day: &Day<'_>,
+        query: &TransitQuery<'_>,
+        depart: Timestamp,
+        window: Window,
+    ) -> Vec<TransitHit<'a>> {
+        let from = day.seconds_of(depart);
+        let departures: Vec<i64> = (0..window.minutes.max(1))
+            .map(|m| from + 60 * i64::from(m))
+            .collect();
+        let runs = self.runs(day, query, &departures);
+        let mut hits = Vec::new();
+        for position in 0..self.index.len() {
+            let reached: Vec<(f64, Journey, i64)> = runs
+                .iter()
+                .zip(&departures)
+                .filter_map(|(run, &leave)| {
+                    run[position].map(|j| ((j.arrival - leave) as f64, j, leave))
+                })
+                .collect();
+            let mut times: Vec<f64> = reached.iter().map(|(t, _, _)| *t).collect();
+            times.resize(departures.len(), f64::INFINITY);
+            times.sort_by(f64::total_cmp);
+            let median = percentile_of(&times, 50.0);
+            if !median.is_finite() || median > query.options.max_s {
+                continue;
+            }
+            // The departure whose time is the median's, for the rides and walk shown.
+            let Some(&(_, journey, leave)) = reached
+                .iter()
+                .min_by(|a, b| (a.0 - median).abs().total_cmp(&(b.0 - median).abs()))
+            else {
+                continue;
+            };
+            let share = reached.len() as f64 / departures.len() as f64;
+            hits.push((
+                median,
+                position,
+                journey,
+                leave,
+                percentile_of(&times, window.percentile),
+                share,
+            ));
+        }
+        hits.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        hits.into_iter()
+            .take(query.limit)
+            .filter_map(|(median, position, journey, leave, at_percentile, share)| {
+                let hit = self.hit(day, query, position, journey, leave, median)?;
+                Some(TransitHit {
+                    percentile_s: Some(at_percentile),
+                    reached_share: Some(share),
+                    ..hit
+                })
+            })
+            .collect()
+    }
+
+    /// For each facility matching the filter, the latest departure from the origin, on
+    /// the minute, that arrives by `arrive_by` (and finds it open, with
+    /// [`TransitOptions::open_for`]), searching back [`TransitOptions::max_s`]; those
+    /// with the latest departures, latest first, at most [`TransitQuery::limit`].
+    pub fn arrive_by(
+        &self,
+        day: &Day<'_>,
+        query: &TransitQuery<'_>,
+        arrive_by: Timestamp,
+    ) -> Vec<TransitHit<'a>> {
+        let by = day.seconds_of(arrive_by);
+        let minutes = (query.options.max_s / 60.0).ceil() as i64;
+        let departures: Vec<i64> = (0..=minutes).map(|m| by - 60 * m).collect();
+        let runs = self.runs(day, query, &departures);
+        // Departures are latest first: the first that arrives in time is the latest.
+        let mut latest: Vec<Option<(i64, Journey)>> = vec![None; self.index.len()];
+        for (run, &leave) in runs.iter().zip(&departures) {
+            for (position, journey) in run.iter().enumerate() {
+                match journey {
+                    Some(j) if j.arrival <= by && latest[position].is_none() => {
+                        latest[position] = Some((leave, *j));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let mut hits: Vec<(i64, usize, Journey)> = latest
+            .iter()
+            .enumerate()
+            .filter_map(|(position, found)| found.map(|(leave, j)| (leave, position, j)))
+            .collect();
+        hits.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        hits.into_iter()
+            .take(query.limit)
+            .filter_map(|(leave, position, j)| {
+                self.hit(day, query, position, j, leave, (j.arrival - leave) as f64)
+            })
+            .collect()
+    }
+}
+
+/// The `p`th percentile (0-100) of sorted `values`, by the nearest rank, as r5 reports.
+fn percentile_of(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::INFINITY;
+    }
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}

@@ -170,13 +170,60 @@ pub struct FindArgs {
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
     pub fields: Vec<String>,
 
-    /// Rank by great-circle distance or by drive time on --network (then --within is a
-    /// time: 30min, 1h, or bare minutes)
+    /// Rank by great-circle distance, by drive time on --network, or by public transit on
+    /// --gtfs (then --within is a time: 30min, 1h, or bare minutes)
     #[arg(long, value_enum, default_value_t = By::Distance)]
     pub by: By,
 
     #[command(flatten)]
     pub drive: DriveArgs,
+
+    #[command(flatten)]
+    pub transit: TransitArgs,
+}
+
+/// A transit timetable and how riders walk: `find --by transit`.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Transit (--by transit)")]
+pub struct TransitArgs {
+    /// A GTFS feed (zip or folder): the timetable of the trips
+    #[arg(long, value_name = "FEED")]
+    pub gtfs: Option<PathBuf>,
+
+    /// When to leave: 2026-09-15T07:30 in the feed's time zone (or with an offset or Z);
+    /// a facility counts only if open at the arrival (those listing no hours are kept
+    /// and labelled)
+    #[arg(long, value_name = "TIME", conflicts_with = "arrive_by")]
+    pub depart: Option<String>,
+
+    /// Leave at every minute of this window from --depart (60min) and report the median
+    /// time, and --percentile, over the departures, as r5 does
+    #[arg(long, value_name = "TIME", requires = "depart")]
+    pub window: Option<String>,
+
+    /// The percentile of the journey times reported with --window (0-100)
+    #[arg(long, value_name = "P", default_value_t = 75.0)]
+    pub percentile: f64,
+
+    /// Arrive by this time instead (2026-09-15T09:00): the latest departure, on the minute
+    #[arg(long, value_name = "TIME")]
+    pub arrive_by: Option<String>,
+
+    /// Walking speed, km/h
+    #[arg(long, value_name = "KMH", default_value_t = 4.8)]
+    pub walk_speed: f64,
+
+    /// How much longer a walk is than the straight line
+    #[arg(long, value_name = "FACTOR", default_value_t = 1.3)]
+    pub detour: f64,
+
+    /// The longest walk to the first station, from the last, or all the way
+    #[arg(long, value_name = "TIME", default_value = "20min")]
+    pub max_walk: String,
+
+    /// The most transfers in a journey
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    pub max_transfers: usize,
 }
 
 /// A road network and how points reach it: shared by `find` and `coverage`.
@@ -210,6 +257,7 @@ pub enum Measure {
 pub enum By {
     Distance,
     DriveTime,
+    Transit,
 }
 
 /// `carefind network ...`
@@ -503,7 +551,7 @@ pub struct StatsArgs {
 
 /// Filters on what a facility offers besides its level of care: shared by `pathway` and
 /// `coverage`.
-#[derive(Debug, Args)]
+#[derive(Clone, Debug, Args)]
 pub struct AttributeArgs {
     /// Ways to pay, any of which will do (medicaid, medicare, private-insurance, cash, sliding-fee, ...)
     #[arg(long, value_name = "LIST")]

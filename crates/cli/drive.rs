@@ -137,16 +137,7 @@ fn row(
         row.insert("origin_id".into(), json!(origin_id));
     }
     row.insert("rank".into(), json!(rank));
-    row.insert("id".into(), json!(f.id()));
-    row.insert("name".into(), json!(f.name()));
-    row.insert("street".into(), json!(f.street()));
-    row.insert("city".into(), json!(f.city()));
-    row.insert("state".into(), json!(f.state()));
-    row.insert("zip".into(), json!(f.zip()));
-    row.insert("phone".into(), json!(f.phone()));
-    row.insert("care".into(), json!(f.care().to_string()));
-    row.insert("lat".into(), json!(f.location().lat()));
-    row.insert("lon".into(), json!(f.location().lon()));
+    facility_columns(&mut row, f);
     row.insert(
         "drive_time_s".into(),
         json!((hit.seconds * 1000.0).round() / 1000.0),
@@ -163,6 +154,30 @@ fn row(
     row.insert("origin_snap_m".into(), json!(round(legs.origin_m)));
     row.insert("snap_m".into(), json!(legs.facility_m.map(round)));
     row
+}
+
+/// The facility's columns of a result row: id, name, address, phone, care, lat, lon.
+pub fn facility_columns(row: &mut Map<String, Value>, f: carefind::FacilityRef<'_>) {
+    row.insert("id".into(), json!(f.id()));
+    row.insert("name".into(), json!(f.name()));
+    row.insert("street".into(), json!(f.street()));
+    row.insert("city".into(), json!(f.city()));
+    row.insert("state".into(), json!(f.state()));
+    row.insert("zip".into(), json!(f.zip()));
+    row.insert("phone".into(), json!(f.phone()));
+    row.insert("care".into(), json!(f.care().to_string()));
+    row.insert("lat".into(), json!(f.location().lat()));
+    row.insert("lon".into(), json!(f.location().lon()));
+}
+
+/// Refuses a search by travel time over an area: it needs a place to travel from.
+pub fn from_a_place(template: &Query, by: &str) -> Result<(), Failure> {
+    match template.area {
+        carefind::Area::Everywhere => Ok(()),
+        _ => Err(Failure::usage(format!(
+            "--by {by} searches from a place: give --near or --origins, not --bbox or --polygon"
+        ))),
+    }
 }
 
 /// The columns of `rows`, or the ones `--fields` chose (checked against them).
@@ -294,11 +309,7 @@ pub fn find(
             "--by drive-time needs --network FILE.net (build one with carefind network build)",
         ));
     };
-    if !matches!(template.area, carefind::Area::Everywhere) {
-        return Err(Failure::usage(
-            "--by drive-time searches from a place: give --near or --origins, not --bbox or --polygon",
-        ));
-    }
+    from_a_place(template, "drive-time")?;
     let bound = args
         .within
         .as_deref()
@@ -315,17 +326,7 @@ pub fn find(
             path.display()
         );
     }
-    let origins: Vec<(Option<String>, LatLon)> = match (origins_source, origin) {
-        (Some(source), _) => {
-            let read = origins::read(source, args.strict)?;
-            read.origins
-                .into_iter()
-                .map(|o| (Some(o.id), o.location))
-                .collect()
-        }
-        (None, Some(origin)) => vec![(None, origin)],
-        (None, None) => return Err(Failure::usage("give --near PLACE or --origins FILE")),
-    };
+    let origins = origins::located(origins_source, origin, args.strict)?;
     let k = if args.all || args.count {
         usize::MAX
     } else {

@@ -43,6 +43,9 @@ pub fn run(args: &FindArgs) -> Result<Outcome, Failure> {
     if args.by == By::DriveTime {
         return crate::drive::find(args, &template, origin, origins_source, &index, format);
     }
+    if args.by == By::Transit {
+        return crate::transit::find(args, &template, origin, origins_source, &index, format);
+    }
     if args.count {
         return count(args, &template, origin, origins_source, &index, format);
     }
@@ -156,7 +159,12 @@ fn query(args: &FindArgs) -> Result<Query, Failure> {
 fn filter(args: &FindArgs) -> Result<Filter, Failure> {
     let now = crate::availability::as_of(&args.availability)?;
     let include_unknown = args.availability.include_unknown;
-    Ok(attribute_filter(&args.attributes, now, include_unknown)?
+    let attributes = match args.by {
+        // By transit, hours are judged at each arrival, --open-for with them.
+        By::Transit => crate::transit::without_hours(&args.attributes)?,
+        _ => args.attributes.clone(),
+    };
+    Ok(attribute_filter(&attributes, now, include_unknown)?
         .care(set::<CareLevel>("--care", &args.care)?))
 }
 

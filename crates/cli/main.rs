@@ -21,6 +21,7 @@ mod plot;
 mod reports;
 mod serve;
 mod stats;
+mod transit;
 mod validate;
 
 use std::io;

@@ -39,6 +39,23 @@ pub fn read(source: &str, strict: bool) -> Result<Origins, Failure> {
     read_columns(source, strict, &Columns::default())
 }
 
+/// The places a search goes from: every origin of `source` with its id, or `near` alone.
+pub fn located(
+    source: Option<&str>,
+    near: Option<LatLon>,
+    strict: bool,
+) -> Result<Vec<(Option<String>, LatLon)>, Failure> {
+    match (source, near) {
+        (Some(source), _) => Ok(read(source, strict)?
+            .origins
+            .into_iter()
+            .map(|o| (Some(o.id), o.location))
+            .collect()),
+        (None, Some(origin)) => Ok(vec![(None, origin)]),
+        (None, None) => Err(Failure::usage("give --near PLACE or --origins FILE")),
+    }
+}
+
 /// [`read`], with columns named by the user.
 pub fn read_columns(source: &str, strict: bool, named: &Columns) -> Result<Origins, Failure> {
     let reader: Box<dyn Read> = if source == "-" {

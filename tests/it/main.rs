@@ -15,3 +15,4 @@ mod sample;
 mod serve;
 mod staff;
 mod swaps;
+mod transit_cli;

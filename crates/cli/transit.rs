@@ -1,0 +1,259 @@
+//! Public transit: `find --by transit --gtfs FEED --depart TIME`.
+
+use carefind::availability::Judgement;
+use carefind::jiff::civil::DateTime;
+use carefind::jiff::{SignedDuration, Timestamp};
+use carefind::transit::{
+    Timetable, TransitHit, TransitIndex, TransitOptions, TransitQuery, Walking, Window,
+};
+use carefind::{Index, LatLon, Query};
+use rayon::prelude::*;
+use serde_json::{Map, Value, json};
+
+use crate::args::{AttributeArgs, FindArgs, Format, TransitArgs};
+use crate::drive::{chosen_fields, facility_columns, from_a_place, print_rows, seconds};
+use crate::failure::Failure;
+use crate::find::Outcome;
+use crate::origins;
+
+/// The attribute flags with the hours left to the arrivals: `--open-for` is read there,
+/// and the flags that fix a moment of their own are refused.
+pub fn without_hours(attributes: &AttributeArgs) -> Result<AttributeArgs, Failure> {
+    let fixed = [
+        ("--open-now", attributes.open_now),
+        ("--open-at", attributes.open_at.is_some()),
+        ("--open-on", attributes.open_on.is_some()),
+        ("--evening", attributes.evening),
+        ("--weekend", attributes.weekend),
+        ("--walk-in-now", attributes.walk_in_now),
+    ];
+    if let Some((flag, _)) = fixed.iter().find(|(_, given)| *given) {
+        return Err(Failure::flag(
+            flag,
+            "cannot be used with --by transit: whether a facility is open is judged at each arrival (give --depart or --arrive-by, and --open-for)",
+        ));
+    }
+    let mut attributes = attributes.clone();
+    attributes.open_for = None;
+    Ok(attributes)
+}
+
+/// A time of the flag: a wall time in the feed's zone, or an instant with an offset.
+fn moment(flag: &str, text: &str, timetable: &Timetable) -> Result<Timestamp, Failure> {
+    if let Ok(instant) = text.parse::<Timestamp>() {
+        return Ok(instant);
+    }
+    let wall: DateTime = text.parse().map_err(|e| {
+        Failure::flag(
+            flag,
+            format!("{text:?} is not a time such as 2026-09-15T07:30 ({e})"),
+        )
+    })?;
+    timetable
+        .time_zone()
+        .to_ambiguous_timestamp(wall)
+        .compatible()
+        .map_err(|e| Failure::flag(flag, e))
+}
+
+/// The search's options, from the flags.
+fn options(args: &FindArgs) -> Result<TransitOptions, Failure> {
+    let transit: &TransitArgs = &args.transit;
+    for (flag, value) in [
+        ("--walk-speed", transit.walk_speed),
+        ("--detour", transit.detour),
+    ] {
+        if !(value > 0.0 && value.is_finite()) {
+            return Err(Failure::flag(
+                flag,
+                format!("{value} is not a number above 0"),
+            ));
+        }
+    }
+    if !(0.0..=100.0).contains(&transit.percentile) {
+        return Err(Failure::flag(
+            "--percentile",
+            format!("{} is not between 0 and 100", transit.percentile),
+        ));
+    }
+    let open_for = match &args.attributes.open_for {
+        Some(text) => SignedDuration::from_secs(seconds("--open-for", text)? as i64),
+        None => SignedDuration::ZERO,
+    };
+    Ok(TransitOptions {
+        walking: Walking {
+            speed_kmh: transit.walk_speed,
+            detour: transit.detour,
+            max_s: seconds("--max-walk", &transit.max_walk)?,
+        },
+        max_rides: transit.max_transfers.saturating_add(1),
+        max_s: match &args.within {
+            Some(within) => seconds("--within", within)?,
+            None => 2.0 * 3600.0,
+        },
+        open_for: Some(open_for),
+    })
+}
+
+/// `find --by transit`: the facilities reached soonest by transit from each origin.
+pub fn find(
+    args: &FindArgs,
+    template: &Query,
+    origin: Option<LatLon>,
+    origins_source: Option<&str>,
+    index: &Index,
+    format: Format,
+) -> Result<Outcome, Failure> {
+    let Some(path) = &args.transit.gtfs else {
+        return Err(Failure::usage(
+            "--by transit needs --gtfs FEED (a GTFS timetable, zip or folder)",
+        ));
+    };
+    from_a_place(template, "transit")?;
+    if args.count {
+        return Err(Failure::usage("--count cannot be used with --by transit"));
+    }
+    let options = options(args)?;
+    let timetable = Timetable::load(path).map_err(|e| Failure::flag("--gtfs", e))?;
+    let (flag, text) = match (&args.transit.depart, &args.transit.arrive_by) {
+        (Some(depart), _) => ("--depart", depart),
+        (None, Some(by)) => ("--arrive-by", by),
+        (None, None) => {
+            return Err(Failure::usage(
+                "--by transit needs --depart TIME (or --arrive-by TIME), such as 2026-09-15T07:30",
+            ));
+        }
+    };
+    let at = moment(flag, text, &timetable)?;
+    let date = timetable.time_zone().to_datetime(at).date();
+    let day = timetable.day(date).map_err(|e| Failure::flag(flag, e))?;
+    let window = args
+        .transit
+        .window
+        .as_deref()
+        .map(|w| seconds("--window", w))
+        .transpose()?
+        .map(|s| (s / 60.0).round().max(1.0) as u32);
+    let transit = TransitIndex::new(&timetable, index, options.walking);
+    let origins = origins::located(origins_source, origin, args.strict)?;
+    let k = if args.all {
+        usize::MAX
+    } else {
+        args.limit.saturating_add(args.offset)
+    };
+    let answers: Vec<Vec<TransitHit<'_>>> = origins
+        .par_iter()
+        .map(|(_, origin)| {
+            let query = TransitQuery {
+                origin: *origin,
+                limit: k,
+                filter: &template.filter,
+                options: options.clone(),
+            };
+            match (&args.transit.arrive_by, window) {
+                (Some(_), _) => transit.arrive_by(&day, &query, at),
+                (None, Some(minutes)) => transit.window(
+                    &day,
+                    &query,
+                    at,
+                    Window {
+                        minutes,
+                        percentile: args.transit.percentile,
+                    },
+                ),
+                (None, None) => transit.nearest(&day, &query, at),
+            }
+        })
+        .collect();
+    let mut all = vec![
+        "rank",
+        "id",
+        "name",
+        "street",
+        "city",
+        "state",
+        "zip",
+        "phone",
+        "care",
+        "lat",
+        "lon",
+        "travel_min",
+        "rides",
+        "transfers",
+        "walk_min",
+        "depart",
+        "arrive",
+        "open_at_arrival",
+        "distance_m",
+    ];
+    if window.is_some() {
+        all.extend(["percentile_min", "reached_share"]);
+    }
+    if origins_source.is_some() {
+        all.insert(0, "origin_id");
+    }
+    let fields = chosen_fields(&all, &args.fields)?;
+    let zone = timetable.time_zone();
+    let minutes = |s: f64| (s / 6.0).round() / 10.0;
+    let mut rows = Vec::new();
+    for ((id, origin), hits) in origins.iter().zip(&answers) {
+        for (rank, hit) in hits.iter().enumerate().skip(args.offset) {
+            let f = hit.facility;
+            let mut row = Map::new();
+            if let Some(id) = id {
+                row.insert("origin_id".into(), json!(id));
+            }
+            row.insert("rank".into(), json!(rank + 1));
+            facility_columns(&mut row, f);
+            row.insert("travel_min".into(), json!(minutes(hit.seconds)));
+            row.insert("rides".into(), json!(hit.rides));
+            row.insert("transfers".into(), json!(hit.rides.saturating_sub(1)));
+            row.insert("walk_min".into(), json!(minutes(hit.walk_s)));
+            let wall = |at: Timestamp| zone.to_datetime(at).to_string();
+            row.insert("depart".into(), json!(wall(hit.departure)));
+            row.insert("arrive".into(), json!(wall(hit.arrival)));
+            row.insert(
+                "open_at_arrival".into(),
+                match hit.open {
+                    Some(Judgement::Meets) => json!("yes"),
+                    Some(Judgement::Unknown) => json!("unknown"),
+                    Some(Judgement::Fails) => json!("no"),
+                    None => Value::Null,
+                },
+            );
+            row.insert(
+                "distance_m".into(),
+                json!((origin.distance_m(f.location()) * 10.0).round() / 10.0),
+            );
+            if let (Some(p), Some(share)) = (hit.percentile_s, hit.reached_share) {
+                row.insert(
+                    "percentile_min".into(),
+                    match p.is_finite() {
+                        true => json!(minutes(p)),
+                        false => Value::Null,
+                    },
+                );
+                row.insert(
+                    "reached_share".into(),
+                    json!((share * 1000.0).round() / 1000.0),
+                );
+            }
+            rows.push(row);
+        }
+    }
+    print_rows(format, &fields, &rows)?;
+    let unknown = rows
+        .iter()
+        .filter(|row| row.get("open_at_arrival") == Some(&json!("unknown")))
+        .count();
+    if unknown > 0 {
+        eprintln!(
+            "carefind: {unknown} of the facilities shown list no hours: open_at_arrival is unknown (call first)"
+        );
+    }
+    Ok(if rows.is_empty() {
+        Outcome::NothingFound
+    } else {
+        Outcome::Found
+    })
+}

@@ -160,6 +160,45 @@ impl Timetable {
     }
 }
 
+/// A time that is neither a wall time such as `2026-09-15T07:30` nor an instant with an
+/// offset.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("{text:?} is not a time such as 2026-09-15T07:30 ({reason})")]
+pub struct BadMoment {
+    /// The text given.
+    pub text: String,
+    /// Why it does not read.
+    pub reason: String,
+}
+
+impl Timetable {
+    /// The instant `text` names: a wall time in the feed's zone (`2026-09-15T07:30`, the
+    /// earlier of a repeated hour, the later side of a skipped one), or an instant with an
+    /// offset or `Z`.
+    ///
+    /// ```no_run
+    /// let timetable = carefind::transit::Timetable::load("nyc_subway_gtfs.zip")?;
+    /// let at = timetable.moment("2026-09-15T07:30")?;
+    /// assert_eq!(at.to_string(), "2026-09-15T11:30:00Z");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn moment(&self, text: &str) -> Result<Timestamp, BadMoment> {
+        if let Ok(instant) = text.parse::<Timestamp>() {
+            return Ok(instant);
+        }
+        let bad = |reason: String| BadMoment {
+            text: text.to_string(),
+            reason,
+        };
+        let wall: jiff::civil::DateTime =
+            text.parse().map_err(|e: jiff::Error| bad(e.to_string()))?;
+        self.zone
+            .to_ambiguous_timestamp(wall)
+            .compatible()
+            .map_err(|e| bad(e.to_string()))
+    }
+}
+
 impl Day<'_> {
     /// The date.
     pub fn date(&self) -> Date {

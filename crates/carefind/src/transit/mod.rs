@@ -27,7 +27,9 @@ mod feed;
 mod raptor;
 mod reach;
 
-pub use day::{Day, NoService};
+pub use day::{BadMoment, Day, NoService};
 pub use feed::{GtfsError, Mode, Station, Timetable};
 pub use raptor::{Arrivals, Start, UNREACHED};
-pub use reach::{TransitHit, TransitIndex, TransitOptions, TransitQuery, Walking, Window};
+pub use reach::{
+    Placement, TransitHit, TransitIndex, TransitOptions, TransitQuery, Walking, Window,
+};

@@ -1,5 +1,7 @@
 //! Facilities reached by transit from a place: walking to stations, riding, walking on.
 
+use std::sync::Arc;
+
 use jiff::{SignedDuration, Timestamp};
 use rayon::prelude::*;
 
@@ -164,18 +166,29 @@ struct Journey {
 pub struct TransitIndex<'a> {
     timetable: &'a Timetable,
     index: &'a Index,
+    placement: Arc<Placement>,
+}
+
+/// Which facilities of an index are within a walk of each station of a timetable: made
+/// once for a dataset and kept (a server keeps it until the dataset is swapped), as
+/// [`TransitIndex::with_placement`] takes it.
+#[derive(Debug)]
+pub struct Placement {
+    /// The [`Index::generation`] it was made for.
+    generation: u64,
+    stations: usize,
     walking: Walking,
     /// The facilities within a walk of each station: (position, seconds).
     beside: Vec<Vec<(u32, f64)>>,
 }
 
-impl<'a> TransitIndex<'a> {
+impl Placement {
     /// Places `index`'s facilities beside the stations of `timetable` within
     /// `walking.max_s` of a walk.
-    pub fn new(timetable: &'a Timetable, index: &'a Index, walking: Walking) -> TransitIndex<'a> {
+    pub fn new(timetable: &Timetable, index: &Index, walking: Walking) -> Placement {
         let reach = walking.reach_m();
-        let stations = timetable.stations();
-        let beside = stations
+        let beside = timetable
+            .stations()
             .par_iter()
             .map(|station| {
                 let mut near = Vec::new();
@@ -193,28 +206,73 @@ impl<'a> TransitIndex<'a> {
                 near
             })
             .collect();
-        TransitIndex {
-            timetable,
-            index,
+        Placement {
+            generation: index.generation(),
+            stations: timetable.stations().len(),
             walking,
             beside,
         }
     }
 
-    /// How riders walk in this index.
-    pub fn walking(&self) -> Walking {
-        self.walking
+    /// Whether it was made for `index`, `timetable` and `walking`.
+    pub fn is_for(&self, timetable: &Timetable, index: &Index, walking: Walking) -> bool {
+        self.generation == index.generation()
+            && self.stations == timetable.stations().len()
+            && self.walking == walking
     }
 
     /// The number of facilities within a walk of some station.
     pub fn placed(&self) -> usize {
-        let mut placed = vec![false; self.index.len()];
-        for near in &self.beside {
-            for &(position, _) in near {
-                placed[position as usize] = true;
-            }
+        let mut placed: Vec<u32> = self.beside.iter().flatten().map(|(p, _)| *p).collect();
+        placed.sort_unstable();
+        placed.dedup();
+        placed.len()
+    }
+}
+
+impl<'a> TransitIndex<'a> {
+    /// Places `index`'s facilities beside the stations of `timetable` within
+    /// `walking.max_s` of a walk.
+    pub fn new(timetable: &'a Timetable, index: &'a Index, walking: Walking) -> TransitIndex<'a> {
+        let placement = Arc::new(Placement::new(timetable, index, walking));
+        TransitIndex {
+            timetable,
+            index,
+            placement,
         }
-        placed.iter().filter(|p| **p).count()
+    }
+
+    /// A transit index with a placement made before: used when it is for this index,
+    /// timetable and walking, made again otherwise.
+    pub fn with_placement(
+        timetable: &'a Timetable,
+        index: &'a Index,
+        walking: Walking,
+        placement: Arc<Placement>,
+    ) -> TransitIndex<'a> {
+        match placement.is_for(timetable, index, walking) {
+            true => TransitIndex {
+                timetable,
+                index,
+                placement,
+            },
+            false => TransitIndex::new(timetable, index, walking),
+        }
+    }
+
+    /// The placement, to keep for the next search of the same dataset.
+    pub fn placement(&self) -> Arc<Placement> {
+        Arc::clone(&self.placement)
+    }
+
+    /// How riders walk in this index.
+    pub fn walking(&self) -> Walking {
+        self.placement.walking
+    }
+
+    /// The number of facilities within a walk of some station.
+    pub fn placed(&self) -> usize {
+        self.placement.placed()
     }
 
     /// Each facility's best journey leaving `origin` at `depart` (seconds from the day's
@@ -256,7 +314,7 @@ impl<'a> TransitIndex<'a> {
                 best[position] = Some(journey);
             }
         };
-        for (s, near) in self.beside.iter().enumerate() {
+        for (s, near) in self.placement.beside.iter().enumerate() {
             let at = arrivals.arrival[s];
             if at == UNREACHED {
                 continue;

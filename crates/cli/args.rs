@@ -971,6 +971,11 @@ pub struct ServeArgs {
     /// this server)
     #[arg(long, value_name = "URL")]
     pub tiles: Option<String>,
+
+    /// A GTFS timetable (zip or folder): searches may then ask by=transit, and the page
+    /// offers travel by its vehicles
+    #[arg(long, value_name = "FEED")]
+    pub gtfs: Option<PathBuf>,
 }
 
 const SERVE_HELP: &str = "\

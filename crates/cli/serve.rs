@@ -57,6 +57,17 @@ pub fn run(args: &ServeArgs) -> Result<Outcome, Failure> {
                 .clone()
                 .unwrap_or_else(|| format!("http://{}", args.addr)),
         );
+    if let Some(path) = &args.gtfs {
+        let timetable =
+            carefind::transit::Timetable::load(path).map_err(|e| Failure::flag("--gtfs", e))?;
+        eprintln!(
+            "carefind: {} trips at {} stations from {}",
+            timetable.trip_count(),
+            timetable.stations().len(),
+            path.display()
+        );
+        config = config.transit(Arc::new(timetable));
+    }
     if let Some(data) = args.data.clone() {
         config = config.reload_from(move || dataset::load(Some(&data)).map_err(|f| f.to_string()));
     }

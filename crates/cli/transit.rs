@@ -1,7 +1,6 @@
 //! Public transit: `find --by transit --gtfs FEED --depart TIME`.
 
 use carefind::availability::Judgement;
-use carefind::jiff::civil::DateTime;
 use carefind::jiff::{SignedDuration, Timestamp};
 use carefind::transit::{
     Timetable, TransitHit, TransitIndex, TransitOptions, TransitQuery, Walking, Window,
@@ -36,24 +35,6 @@ pub fn without_hours(attributes: &AttributeArgs) -> Result<AttributeArgs, Failur
     let mut attributes = attributes.clone();
     attributes.open_for = None;
     Ok(attributes)
-}
-
-/// A time of the flag: a wall time in the feed's zone, or an instant with an offset.
-fn moment(flag: &str, text: &str, timetable: &Timetable) -> Result<Timestamp, Failure> {
-    if let Ok(instant) = text.parse::<Timestamp>() {
-        return Ok(instant);
-    }
-    let wall: DateTime = text.parse().map_err(|e| {
-        Failure::flag(
-            flag,
-            format!("{text:?} is not a time such as 2026-09-15T07:30 ({e})"),
-        )
-    })?;
-    timetable
-        .time_zone()
-        .to_ambiguous_timestamp(wall)
-        .compatible()
-        .map_err(|e| Failure::flag(flag, e))
 }
 
 /// The search's options, from the flags.
@@ -124,7 +105,7 @@ pub fn find(
             ));
         }
     };
-    let at = moment(flag, text, &timetable)?;
+    let at = timetable.moment(text).map_err(|e| Failure::flag(flag, e))?;
     let date = timetable.time_zone().to_datetime(at).date();
     let day = timetable.day(date).map_err(|e| Failure::flag(flag, e))?;
     let window = args

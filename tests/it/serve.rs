@@ -258,7 +258,12 @@ fn every_bad_request_is_a_4xx_naming_its_parameter() {
 }
 
 /// Checks `value` against an OpenAPI 3.0 schema (the subset the document uses).
-fn conforms(value: &Value, schema: &Value, spec: &Value, at: &str) -> Result<(), String> {
+pub(crate) fn conforms(
+    value: &Value,
+    schema: &Value,
+    spec: &Value,
+    at: &str,
+) -> Result<(), String> {
     if let Some(reference) = schema["$ref"].as_str() {
         let name = reference.rsplit('/').next().unwrap();
         return conforms(value, &spec["components"]["schemas"][name], spec, at);

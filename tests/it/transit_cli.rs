@@ -131,3 +131,107 @@ fn find_by_transit_refuses_what_it_cannot_answer() {
         "no/such.zip: no such file or folder",
     );
 }
+
+#[test]
+#[ignore = "needs ../shared/gtfs"]
+fn the_server_answers_by_transit_as_the_library_and_its_openapi_say() {
+    use crate::common::app::App;
+    use std::sync::Arc;
+
+    let timetable =
+        Arc::new(Timetable::load(carefind_testkit::gtfs("nyc_subway_gtfs.zip")).unwrap());
+    let app = App::with(carefind_server::Config::new().transit(Arc::clone(&timetable)));
+    let spec: serde_json::Value = serde_json::from_str(carefind_server::OPENAPI).unwrap();
+    let page_schema = serde_json::json!({"$ref": "#/components/schemas/FacilityPage"});
+    let ask = "/v1/facilities?near=10001&by=transit&depart=2026-09-15T07:30&within=45min&limit=3";
+    let (status, body) = app.get(ask);
+    assert_eq!(status, 200, "{body}");
+    crate::serve::conforms(&body, &page_schema, &spec, "by transit")
+        .unwrap_or_else(|e| panic!("{e}\n{body}"));
+    assert_eq!(body["modes"][0], "subway");
+    assert_eq!(body["time_zone"], "America/New_York");
+
+    // The library's answer on the same data.
+    let index = carefind::Index::sample();
+    let everything = Filter::new();
+    let query = TransitQuery {
+        origin: carefind_places::resolve("10001").unwrap(),
+        limit: usize::MAX,
+        filter: &everything,
+        options: TransitOptions {
+            max_s: 45.0 * 60.0,
+            open_for: Some(carefind::jiff::SignedDuration::ZERO),
+            ..TransitOptions::default()
+        },
+    };
+    let transit = TransitIndex::new(&timetable, &index, query.options.walking);
+    let day = timetable.day("2026-09-15".parse().unwrap()).unwrap();
+    let hits = transit.nearest(&day, &query, day.instant(7 * 3600 + 30 * 60));
+    assert!(hits.len() > 3, "{} reached", hits.len());
+    assert_eq!(body["total"], hits.len());
+    for (i, hit) in hits.iter().take(3).enumerate() {
+        assert_eq!(body["results"][i]["id"], hit.facility.id());
+        assert_eq!(body["transit"][i]["id"], hit.facility.id());
+        assert_eq!(
+            body["transit"][i]["minutes"].as_f64().unwrap(),
+            (hit.seconds / 6.0).round() / 10.0
+        );
+        assert!(
+            body["transit"][i]["depart"]
+                .as_str()
+                .unwrap()
+                .starts_with("2026-09-15T07:30:00-04:00")
+        );
+    }
+    // The next page goes on by offset, and starts where this one ended.
+    let next = body["next"].as_str().unwrap();
+    assert!(next.contains("offset=3"), "{next}");
+    let (_, second) = app.get(&next[next.find("/v1/").unwrap()..]);
+    assert_eq!(second["results"][0]["id"], hits[3].facility.id());
+    assert_eq!(second["results"][0]["rank"], 4);
+
+    // A window reports the median and the percentile, and conforms too.
+    let (status, window) = app.get(&format!("{ask}&window=20min&percentile=90"));
+    assert_eq!(status, 200, "{window}");
+    crate::serve::conforms(&window, &page_schema, &spec, "window").unwrap();
+    assert!(window["transit"][0]["reached_share"].as_f64().unwrap() > 0.0);
+
+    // What it cannot answer is refused, naming the parameter.
+    for (extra, parameter) in [
+        ("&open_at=2026-09-15T08:00", "open_at"),
+        ("&arrive_by=2026-09-15T09:00", "arrive_by"),
+        ("&depart=x", "depart"),
+    ] {
+        let path = format!("/v1/facilities?near=10001&by=transit&depart=2026-09-15T07:30{extra}");
+        let (status, refused) = app.get(&path);
+        assert_eq!(
+            (status, refused["parameter"].as_str()),
+            (400, Some(parameter)),
+            "{path}: {refused}"
+        );
+    }
+    let (status, refused) = app.get("/v1/facilities?near=10001&by=bus&depart=2026-09-15T07:30");
+    assert_eq!((status, refused["parameter"].as_str()), (400, Some("by")));
+    let (status, refused) = app.get("/v1/facilities?near=10001&depart=2026-09-15T07:30");
+    assert_eq!(
+        (status, refused["parameter"].as_str()),
+        (400, Some("depart"))
+    );
+    let (status, refused) = app.get("/v1/facilities?near=10001&by=transit&depart=2027-01-05T07:30");
+    assert_eq!(
+        (status, refused["parameter"].as_str()),
+        (400, Some("depart")),
+        "{refused}"
+    );
+
+    // A server without a timetable says so.
+    let plain = App::sample();
+    let (status, refused) = plain.get(ask);
+    assert_eq!((status, refused["parameter"].as_str()), (400, Some("by")));
+    assert!(
+        refused["error"]
+            .as_str()
+            .unwrap()
+            .contains("no transit timetable")
+    );
+}

@@ -44,7 +44,27 @@ struct Page {
     /// `{"total":…,"count":…,"results":[…]`, to be closed by `into_response`.
     body: Vec<u8>,
     next_cursor: Option<String>,
+    /// Where the next page starts, for searches paged by offset (by transit).
+    next_offset: Option<usize>,
     next: Option<String>,
+}
+
+impl Page {
+    /// The page of a search by transit: its object, to be closed with the links, and the
+    /// offset of the next page.
+    fn of(
+        (object, next_offset): (serde_json::Map<String, serde_json::Value>, Option<usize>),
+    ) -> Page {
+        let mut body = serde_json::to_vec(&object).unwrap_or_else(|_| b"{}".to_vec());
+        // Reopen the object for the links `into_response` adds.
+        body.pop();
+        Page {
+            body,
+            next_cursor: None,
+            next_offset,
+            next: None,
+        }
+    }
 }
 
 impl IntoResponse for Page {
@@ -162,8 +182,31 @@ fn answer(
     Ok(Page {
         body,
         next_cursor,
+        next_offset: None,
         next: None,
     })
+}
+
+/// Runs a search on a worker: by distance, or by transit.
+async fn run(shared: &Arc<Shared>, params: Params, shown: Option<Shown>) -> Result<Page, ApiError> {
+    let index = shared.locator.index();
+    let lane = params.lane();
+    if params.by_transit()? {
+        let transit = shared.transit.clone();
+        return shared
+            .compute(lane, move |_| {
+                crate::transit::answer(transit.as_deref(), &index, &params, shown.as_ref())
+                    .map(Page::of)
+            })
+            .await;
+    }
+    let prepared = shared.prepared.load_full();
+    shared
+        .compute(lane, move |budget| {
+            let prepared = prepared.for_index(&index);
+            answer(&index, prepared, &params, shown.as_ref(), budget)
+        })
+        .await
 }
 
 pub(crate) async fn list(
@@ -174,21 +217,19 @@ pub(crate) async fn list(
     let pairs = pairs(raw.as_deref())?;
     let params = Params::from_pairs(&pairs)?;
     let shown = params.shown(shared.availability())?;
-    let index = shared.locator.index();
-    let prepared = shared.prepared.load_full();
-    let lane = params.lane();
-    let mut page = shared
-        .compute(lane, move |budget| {
-            let prepared = prepared.for_index(&index);
-            answer(&index, prepared, &params, shown.as_ref(), budget)
-        })
-        .await?;
-    if let Some(cursor) = &page.next_cursor {
+    let page = run(&shared, params, shown).await?;
+    let mut page = page;
+    let next = match (&page.next_cursor, page.next_offset) {
+        (Some(cursor), _) => Some(("after", cursor.clone())),
+        (None, Some(offset)) => Some(("offset", offset.to_string())),
+        (None, None) => None,
+    };
+    if let Some((name, value)) = next {
         let mut kept: Vec<(String, String)> = pairs
             .into_iter()
             .filter(|(k, _)| k != "after" && k != "offset")
             .collect();
-        kept.push(("after".into(), cursor.clone()));
+        kept.push((name.into(), value));
         let query = serde_urlencoded::to_string(&kept).unwrap_or_default();
         page.next = Some(mount.link(&format!("/v1/facilities?{query}")));
     }
@@ -220,15 +261,7 @@ pub(crate) async fn search(
         )
     })?;
     let shown = params.shown(shared.availability())?;
-    let index = shared.locator.index();
-    let prepared = shared.prepared.load_full();
-    let lane = params.lane();
-    let page = shared
-        .compute(lane, move |budget| {
-            let prepared = prepared.for_index(&index);
-            answer(&index, prepared, &params, shown.as_ref(), budget)
-        })
-        .await?;
+    let page = run(&shared, params, shown).await?;
     Ok(page.into_response())
 }
 

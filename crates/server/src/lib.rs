@@ -80,6 +80,7 @@ mod reports;
 mod session;
 mod stats;
 mod throttle;
+mod transit;
 mod updates;
 mod workers;
 
@@ -136,6 +137,7 @@ pub struct Config {
     tokens: Option<Tokens>,
     source: Option<Arc<Source>>,
     pages: Pages,
+    transit: Option<Arc<carefind::transit::Timetable>>,
 }
 
 impl Default for Config {
@@ -161,6 +163,7 @@ impl Config {
             tokens: None,
             source: None,
             pages: Pages::default(),
+            transit: None,
         }
     }
 
@@ -230,6 +233,13 @@ impl Config {
     /// ```
     pub fn pages(mut self, pages: Pages) -> Config {
         self.pages = pages;
+        self
+    }
+
+    /// A transit timetable: searches may then ask `by=transit` (`depart`, `arrive_by`,
+    /// `window`), answered with the facilities reached soonest by its trips.
+    pub fn transit(mut self, timetable: Arc<carefind::transit::Timetable>) -> Config {
+        self.transit = Some(timetable);
         self
     }
 
@@ -337,6 +347,8 @@ struct Shared {
     keys: Option<session::Keys>,
     /// The rate limits of problem reports and staff sign-ins.
     guards: throttle::Guards,
+    /// The transit timetable, when the server has one.
+    transit: Option<Arc<transit::Transit>>,
 }
 
 impl Server {
@@ -377,6 +389,9 @@ impl Server {
             reloading: tokio::sync::Mutex::new(()),
             keys,
             guards: throttle::Guards::default(),
+            transit: config
+                .transit
+                .map(|timetable| Arc::new(transit::Transit::new(timetable))),
         });
         if shared.access_log.is_some() {
             flush_access_log_while_alive(Arc::downgrade(&shared));

@@ -68,6 +68,14 @@ pub(crate) struct Params {
     /// GeoJSON (bodies only).
     pub(crate) polygon: Option<Value>,
     pub(crate) units: Option<String>,
+    /// `distance` (the default) or `transit`.
+    pub(crate) by: Option<String>,
+    /// By transit: when to leave, or when to arrive by.
+    pub(crate) depart: Option<String>,
+    pub(crate) arrive_by: Option<String>,
+    /// By transit: a departure every minute of this window, and the percentile reported.
+    pub(crate) window: Option<String>,
+    pub(crate) percentile: Option<f64>,
 }
 
 /// A list given as `"a,b"` or `["a", "b"]`.
@@ -177,6 +185,11 @@ impl Params {
             "max_wait",
             "fresh_within",
             "no_counselling_requirement",
+            "by",
+            "depart",
+            "arrive_by",
+            "window",
+            "percentile",
         ]
         .into_iter()
         .chain(Filter::WORDS.into_iter().filter(|word| {
@@ -239,6 +252,15 @@ impl Params {
                 }
                 "bbox" => params.bbox = Some(value),
                 "units" => params.units = Some(value),
+                "by" => params.by = Some(value),
+                "depart" => params.depart = Some(value),
+                "arrive_by" => params.arrive_by = Some(value),
+                "window" => params.window = Some(value),
+                "percentile" => {
+                    params.percentile = Some(value.trim().parse().map_err(|_| {
+                        ApiError::bad(key, format!("{value:?} is not a number from 0 to 100"))
+                    })?)
+                }
                 "polygon" => {
                     return Err(ApiError::bad(
                         "polygon",
@@ -259,7 +281,8 @@ impl Params {
     /// index; a nearest page or a radius with a short page walks a few tree nodes.
     pub(crate) fn lane(&self) -> Lane {
         let long_page = self.limit.unwrap_or(DEFAULT_LIMIT) > QUICK_LIMIT;
-        if self.polygon.is_some() || self.bbox.is_some() || long_page {
+        let transit = self.by.as_deref() == Some("transit");
+        if self.polygon.is_some() || self.bbox.is_some() || long_page || transit {
             Lane::Heavy
         } else {
             Lane::Quick
@@ -310,7 +333,58 @@ impl Params {
         }))
     }
 
+    /// Whether the search is by transit (`by=transit`) rather than by distance.
+    pub(crate) fn by_transit(&self) -> Result<bool, ApiError> {
+        match self.by.as_deref().map(str::trim) {
+            None | Some("distance") => {
+                for (name, given) in [
+                    ("depart", self.depart.is_some()),
+                    ("arrive_by", self.arrive_by.is_some()),
+                    ("window", self.window.is_some()),
+                    ("percentile", self.percentile.is_some()),
+                ] {
+                    if given {
+                        return Err(ApiError::bad(name, "goes with by=transit"));
+                    }
+                }
+                Ok(false)
+            }
+            Some("transit") => Ok(true),
+            Some(other) => Err(ApiError::bad(
+                "by",
+                format!("{other:?} is not distance or transit"),
+            )),
+        }
+    }
+
+    /// The filter, with the hours left to each arrival: by transit, `open_for` is how
+    /// long a facility must stay open after the arrival, and the parameters that fix a
+    /// moment of their own are refused.
+    pub(crate) fn filter_without_hours(&self) -> Result<Filter, ApiError> {
+        for (name, given) in [
+            ("open_now", self.open_now == Some(true)),
+            ("open_at", self.open_at.is_some()),
+            ("open_on", self.open_on.is_some()),
+            ("evening", self.evening == Some(true)),
+            ("weekend", self.weekend == Some(true)),
+            ("walk_in_now", self.walk_in_now == Some(true)),
+        ] {
+            if given {
+                return Err(ApiError::bad(
+                    name,
+                    "cannot be used with by=transit: whether a facility is open is judged at each arrival (give open_for)",
+                ));
+            }
+        }
+        self.filter_with(false)
+    }
+
     pub(crate) fn filter(&self) -> Result<Filter, ApiError> {
+        self.filter_with(true)
+    }
+
+    /// The filter of the words, with `open_for` among them or not.
+    fn filter_with(&self, open_for: bool) -> Result<Filter, ApiError> {
         let yes = |flag: Option<bool>| flag.unwrap_or(false).to_string();
         let words = [
             ("care", self.care.joined()),
@@ -339,7 +413,13 @@ impl Params {
             ("open_on", self.open_on.clone().unwrap_or_default()),
             ("evening", yes(self.evening)),
             ("weekend", yes(self.weekend)),
-            ("open_for", self.open_for.clone().unwrap_or_default()),
+            (
+                "open_for",
+                self.open_for
+                    .clone()
+                    .filter(|_| open_for)
+                    .unwrap_or_default(),
+            ),
             ("walk_in", yes(self.walk_in)),
             ("walk_in_now", yes(self.walk_in_now)),
             ("same_day_medication", yes(self.same_day_medication)),

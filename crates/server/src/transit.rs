@@ -1,13 +1,13 @@
 //! `/v1/facilities?by=transit`: the facilities reached soonest by public transit, with
 //! the timetable the server was started with.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use carefind::availability::Judgement;
 use carefind::jiff::{SignedDuration, Timestamp};
 use carefind::record::{Record, Reported, Shown};
 use carefind::transit::{
-    Placement, Timetable, TransitHit, TransitIndex, TransitOptions, TransitQuery, Walking, Window,
+    KeptPlacement, Timetable, TransitHit, TransitOptions, TransitQuery, Window,
 };
 use carefind::{Hit, Index, LatLon};
 use serde_json::{Value, json};
@@ -20,14 +20,14 @@ use carefind_places as place;
 /// stations (made again when the dataset is swapped).
 pub(crate) struct Transit {
     timetable: Arc<Timetable>,
-    placement: Mutex<Option<Arc<Placement>>>,
+    placement: KeptPlacement,
 }
 
 impl Transit {
     pub(crate) fn new(timetable: Arc<Timetable>) -> Transit {
         Transit {
             timetable,
-            placement: Mutex::new(None),
+            placement: KeptPlacement::default(),
         }
     }
 
@@ -38,26 +38,6 @@ impl Transit {
             .into_iter()
             .map(|mode| mode.as_str())
             .collect()
-    }
-
-    /// The transit index of `index`, with the placement kept from the last search when
-    /// it is for the same dataset.
-    fn index<'a>(&'a self, index: &'a Index, walking: Walking) -> TransitIndex<'a> {
-        let kept = self
-            .placement
-            .lock()
-            .map(|kept| kept.clone())
-            .unwrap_or_default();
-        let transit = match kept {
-            Some(placement) => {
-                TransitIndex::with_placement(&self.timetable, index, walking, placement)
-            }
-            None => TransitIndex::new(&self.timetable, index, walking),
-        };
-        if let Ok(mut kept) = self.placement.lock() {
-            *kept = Some(transit.placement());
-        }
-        transit
     }
 }
 
@@ -175,7 +155,9 @@ pub(crate) fn answer(
         filter: &filter,
         options,
     };
-    let search = transit.index(index, query.options.walking);
+    let search = transit
+        .placement
+        .index(timetable, index, query.options.walking);
     let all = match (params.arrive_by.is_some(), window) {
         (true, _) => search.arrive_by(&day, &query, at),
         (false, Some(window)) => search.window(&day, &query, at, window),

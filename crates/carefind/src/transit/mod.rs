@@ -31,5 +31,6 @@ pub use day::{BadMoment, Day, NoService};
 pub use feed::{GtfsError, Mode, Station, Timetable};
 pub use raptor::{Arrivals, Start, UNREACHED};
 pub use reach::{
-    Placement, TransitHit, TransitIndex, TransitOptions, TransitQuery, Walking, Window,
+    KeptPlacement, Placement, TransitHit, TransitIndex, TransitOptions, TransitQuery, Walking,
+    Window,
 };

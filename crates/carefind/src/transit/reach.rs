@@ -230,6 +230,45 @@ impl Placement {
     }
 }
 
+/// The placement of the dataset last searched, kept for the next search (a server's or a
+/// notebook's): made again when the dataset, timetable or walking changes.
+///
+/// ```no_run
+/// use carefind::Index;
+/// use carefind::transit::{KeptPlacement, Timetable, Walking};
+///
+/// let timetable = Timetable::load("nyc_subway_gtfs.zip")?;
+/// let kept = KeptPlacement::default();
+/// let index = Index::sample();
+/// let first = kept.index(&timetable, &index, Walking::default()); // places the facilities
+/// let again = kept.index(&timetable, &index, Walking::default()); // reuses the placement
+/// assert_eq!(first.placed(), again.placed());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Default)]
+pub struct KeptPlacement(std::sync::Mutex<Option<Arc<Placement>>>);
+
+impl KeptPlacement {
+    /// The transit index of `index` on `timetable`, with the kept placement when it is for
+    /// them and `walking`; the placement it used is kept for the next call.
+    pub fn index<'a>(
+        &self,
+        timetable: &'a Timetable,
+        index: &'a Index,
+        walking: Walking,
+    ) -> TransitIndex<'a> {
+        let kept = self.0.lock().ok().and_then(|kept| kept.clone());
+        let transit = match kept {
+            Some(placement) => TransitIndex::with_placement(timetable, index, walking, placement),
+            None => TransitIndex::new(timetable, index, walking),
+        };
+        if let Ok(mut kept) = self.0.lock() {
+            *kept = Some(transit.placement());
+        }
+        transit
+    }
+}
+
 impl<'a> TransitIndex<'a> {
     /// Places `index`'s facilities beside the stations of `timetable` within
     /// `walking.max_s` of a walk.

@@ -35,6 +35,9 @@ __all__ = [
     "Report",
     "Coverage",
     "Pathway",
+    "Timetable",
+    "Network",
+    "travel_times",
     "load",
     "detect",
     "coverage",
@@ -644,6 +647,127 @@ def coverage(
     per_origin = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     summary = pd.DataFrame(shares, columns=["target", "ring_m", "weight", "share"])
     return Coverage(per_origin, summary)
+
+
+Timetable = _carefind.Timetable
+Timetable.__doc__ = """A GTFS timetable (a zip or a folder), read and checked once:
+``Timetable.load(path)``; ``time_zone``, ``modes`` ("subway", "bus"...) and
+``service_span`` (the first and last dates any trip runs). A bad feed raises
+CarefindError with ``file``, ``line`` and ``field``."""
+Network = _carefind.Network
+Network.__doc__ = """A road network made by ``carefind network build``: ``Network.load(path)``."""
+
+
+def _seconds(name: str, value: Union[str, float, int, None]) -> Optional[float]:
+    """Seconds from a time such as "45min" (minutes when a bare number)."""
+    if value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return float(value) * 60.0
+    try:
+        return _carefind.seconds(str(value))
+    except CarefindError as error:
+        raise CarefindError(f"{name}: {error}") from None
+
+
+def travel_times(
+    index: "Index",
+    lat: Any,
+    lon: Any,
+    *,
+    by: str = "transit",
+    timetable: Optional["Timetable"] = None,
+    depart: Optional[str] = None,
+    window: Union[str, float, None] = None,
+    percentile: float = 75.0,
+    network: Optional["Network"] = None,
+    k: Optional[int] = None,
+    within: Union[str, float, None] = None,
+    open_for: Union[str, float, None] = None,
+    walk_speed: float = 4.8,
+    detour: float = 1.3,
+    max_walk: Union[str, float] = "20min",
+    max_transfers: int = 4,
+    max_snap: Union[str, float] = "1km",
+    access_speed: float = 5.0,
+    columns: Sequence[str] = (),
+    **filters: Any,
+) -> pd.DataFrame:
+    """Travel times from each origin to the facilities reached soonest, one row per
+    (origin, rank), as ``find --by transit`` and ``--by drive-time`` answer them.
+
+    Minutes are exact (not rounded as the command line shows them).
+
+    ``by="transit"`` needs a ``timetable`` and ``depart`` (``"2026-09-15T07:30"``, wall time in
+    the feed's zone, or with an offset): columns ``origin``, ``rank``, ``id``, ``minutes``,
+    ``rides``, ``transfers``, ``walk_minutes``, ``depart``, ``arrive``, ``open_at_arrival``
+    ("yes", or "unknown" where the hours are not listed: a facility whose hours show it
+    closed at the arrival, for ``open_for`` after, is not reached). With ``window``
+    ("60min"), a departure every minute: ``minutes`` is the median, ``percentile_minutes``
+    the ``percentile``, ``reached_share`` the share of departures that reach it. Walks are
+    the straight line times ``detour`` at ``walk_speed`` km/h, at most ``max_walk`` a leg.
+
+    ``by="drive"`` needs a ``network``: columns ``origin``, ``rank``, ``id``, ``minutes``,
+    ``drive_distance_m``; points reach the roads at ``access_speed`` km/h within
+    ``max_snap``.
+
+    ``k`` limits the facilities per origin; ``within`` is the longest journey (``"45min"``,
+    minutes when a number); the filters are ``Index.nearest``'s words.
+
+    >>> index = Index.sample()
+    >>> travel_times(index, [40.75], [-73.99], by="bus")
+    Traceback (most recent call last):
+    ...
+    carefind._errors.CarefindError: by: 'bus' is not 'transit' or 'drive'
+    """
+    lats, lons = _coordinates(lat, lon)
+    if k is not None and k < 0:
+        raise ValueError(f"k: {k} is negative")
+    words = _filters(**filters)
+    within_s = _seconds("within", within)
+    if by == "transit":
+        for fixed in ("open_now", "open_at", "open_on", "evening", "weekend", "walk_in_now"):
+            if filters.get(fixed):
+                raise CarefindError(
+                    f"{fixed}: cannot be used with by='transit': whether a facility is open is "
+                    "judged at each arrival (give open_for)"
+                )
+        if timetable is None or depart is None:
+            raise CarefindError("by='transit' needs timetable= and depart=")
+        minutes = _seconds("window", window)
+        walk = _seconds("max_walk", max_walk)
+        (origin, rank, position, seconds, rides, walk_s, departs, arrives, open_, at_percentile,
+         share) = _carefind.transit_times(
+            index._raw, lats, lons, timetable, str(depart),
+            None if minutes is None else max(1, round(minutes / 60.0)), float(percentile),
+            None if k is None else int(k), within_s, _seconds("open_for", open_for) or 0.0,
+            (float(walk_speed), float(detour), float(walk or 0.0)), int(max_transfers), words,
+        )
+        frame = index._rows(origin, rank, position, None, columns, "pandas", False)
+        frame["minutes"] = seconds / 60.0
+        frame["rides"] = rides
+        frame["transfers"] = np.maximum(rides - 1, 0)
+        frame["walk_minutes"] = walk_s / 60.0
+        frame["depart"] = departs
+        frame["arrive"] = arrives
+        frame["open_at_arrival"] = open_
+        if window is not None:
+            frame["percentile_minutes"] = at_percentile / 60.0
+            frame["reached_share"] = share
+        return frame
+    if by == "drive":
+        if network is None:
+            raise CarefindError("by='drive' needs network=")
+        snap = max_snap if isinstance(max_snap, (int, float)) else _carefind.meters(str(max_snap))
+        origin, rank, position, seconds, meters = _carefind.drive_times(
+            index._raw, lats, lons, network, None if k is None else int(k), within_s,
+            float(snap), float(access_speed), words,
+        )
+        frame = index._rows(origin, rank, position, None, columns, "pandas", False)
+        frame["minutes"] = seconds / 60.0
+        frame["drive_distance_m"] = meters
+        return frame
+    raise CarefindError(f"by: {by!r} is not 'transit' or 'drive'")
 
 
 Pathway = namedtuple("Pathway", ["steps", "pairs"])

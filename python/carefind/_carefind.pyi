@@ -14,6 +14,11 @@ __all__ = [
     "detect",
     "distance_m",
     "meters",
+    "seconds",
+    "Timetable",
+    "Network",
+    "transit_times",
+    "drive_times",
     "__version__",
     "CarefindError",
     "CarefindIOError",
@@ -119,3 +124,66 @@ def distance_m(
     lon2: npt.NDArray[np.float64],
 ) -> npt.NDArray[np.float64]: ...
 def meters(text: str) -> float: ...
+
+@final
+class Timetable:
+    @staticmethod
+    def load(path: str) -> Timetable: ...
+    @property
+    def time_zone(self) -> str: ...
+    @property
+    def modes(self) -> list[str]: ...
+    @property
+    def service_span(self) -> Optional[tuple[str, str]]: ...
+    def __len__(self) -> int: ...
+
+@final
+class Network:
+    @staticmethod
+    def load(path: str) -> Network: ...
+
+def seconds(text: str) -> float: ...
+def transit_times(
+    index: Index,
+    lat: npt.NDArray[np.float64],
+    lon: npt.NDArray[np.float64],
+    timetable: Timetable,
+    depart: str,
+    window: Optional[int],
+    percentile: float,
+    k: Optional[int],
+    within_s: Optional[float],
+    open_for_s: float,
+    walking: tuple[float, float, float],
+    max_transfers: int,
+    filters: dict[str, str],
+) -> tuple[
+    npt.NDArray[np.int64],
+    npt.NDArray[np.int32],
+    npt.NDArray[np.int64],
+    npt.NDArray[np.float64],
+    npt.NDArray[np.int32],
+    npt.NDArray[np.float64],
+    list[str],
+    list[str],
+    list[str],
+    npt.NDArray[np.float64],
+    npt.NDArray[np.float64],
+]: ...
+def drive_times(
+    index: Index,
+    lat: npt.NDArray[np.float64],
+    lon: npt.NDArray[np.float64],
+    network: Network,
+    k: Optional[int],
+    within_s: Optional[float],
+    max_snap_m: float,
+    access_kmh: float,
+    filters: dict[str, str],
+) -> tuple[
+    npt.NDArray[np.int64],
+    npt.NDArray[np.int32],
+    npt.NDArray[np.int64],
+    npt.NDArray[np.float64],
+    npt.NDArray[np.float64],
+]: ...

@@ -15,6 +15,8 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyType};
 use rayon::prelude::*;
 
+mod travel;
+
 /// The exception classes, defined in Python so that the I/O one can be both a
 /// `CarefindError` (a `ValueError`) and an `OSError`, as `except OSError` expects of a
 /// file that cannot be read. Made once, when the module is first imported.
@@ -708,6 +710,11 @@ fn meters(text: &str) -> PyResult<f64> {
 fn _carefind(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<PyIndex>()?;
     module.add_class::<PyReport>()?;
+    module.add_class::<travel::PyTimetable>()?;
+    module.add_class::<travel::PyNetwork>()?;
+    module.add_function(wrap_pyfunction!(travel::transit_times, module)?)?;
+    module.add_function(wrap_pyfunction!(travel::drive_times, module)?)?;
+    module.add_function(wrap_pyfunction!(travel::seconds, module)?)?;
     module.add_function(wrap_pyfunction!(load_file, module)?)?;
     module.add_function(wrap_pyfunction!(detect, module)?)?;
     module.add_function(wrap_pyfunction!(distance_m, module)?)?;

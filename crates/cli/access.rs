@@ -226,6 +226,9 @@ pub fn run(
                 json!(if total > 0.0 { under / total } else { 0.0 }),
             );
         }
+        if args.inequality {
+            crate::coverage::Measured::of(&scored).insert(&mut row);
+        }
         summary.push(row);
         scores_by_target.push(answer.score);
     }
@@ -257,6 +260,9 @@ pub fn run(
     .to_vec();
     if let Some(below) = args.below {
         fields.push(format!("share_below_{below}"));
+    }
+    if args.inequality {
+        fields.extend(["gini", "palma", "theil_t"].map(String::from));
     }
     drive::print_rows(format, &fields, &summary)?;
     Ok(if origins.is_empty() {

@@ -859,6 +859,11 @@ pub struct CoverageArgs {
     #[arg(long, value_name = "SCORE")]
     pub below: Option<f64>,
 
+    /// Also give how unequally the measure (the nearest distance, or the score) falls on
+    /// the weight: the Gini coefficient, the Palma ratio and Theil's T
+    #[arg(long)]
+    pub inequality: bool,
+
     /// Draw a map of the origins by distance, and the ring shares (.svg or .png)
     #[arg(long, value_name = "OUT.svg|OUT.png")]
     pub plot: Option<PathBuf>,

@@ -85,6 +85,11 @@ pub fn run(args: &CoverageArgs) -> Result<Outcome, Failure> {
         );
     }
     if by_drive_time {
+        if args.inequality {
+            return Err(Failure::usage(
+                "--inequality is given for distances and for 2sfca/e2sfca scores; not yet for drive-time rings",
+            ));
+        }
         return crate::drive::coverage(
             args,
             &origins,
@@ -136,7 +141,7 @@ pub fn run(args: &CoverageArgs) -> Result<Outcome, Failure> {
     let stdout = io::stdout();
     let format = Format::chosen(args.format, &stdout);
     let mut out = io::BufWriter::new(stdout.lock());
-    render(&mut out, format, &origins, &answer, unit)?;
+    render(&mut out, format, &origins, &answer, unit, args.inequality)?;
     out.flush()?;
     Ok(if origins.is_empty() {
         Outcome::NothingFound
@@ -166,6 +171,44 @@ struct Row<'a> {
     deserts: usize,
     desert_weight: f64,
     heaviest_deserts: Vec<DesertRow<'a>>,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    inequality: Option<Measured>,
+}
+
+/// The inequality of a measure over the weight, as the rows write it (`None` where it
+/// has no meaning: no weight, or every value 0; the Palma ratio `None` when infinite).
+#[derive(Clone, Copy, Default, Serialize)]
+pub struct Measured {
+    pub gini: Option<f64>,
+    pub palma: Option<f64>,
+    pub theil_t: Option<f64>,
+}
+
+impl Measured {
+    /// The inequality of `(value, weight)` pairs.
+    pub fn of(values: &[(f64, f64)]) -> Measured {
+        let round = |x: f64| Some((x * 1e6).round() / 1e6).filter(|x| x.is_finite());
+        match carefind::analysis::inequality::inequality(values) {
+            Ok(measured) => Measured {
+                gini: round(measured.gini),
+                palma: round(measured.palma),
+                theil_t: round(measured.theil_t),
+            },
+            Err(_) => Measured::default(),
+        }
+    }
+
+    /// The three, as cells.
+    pub fn cells(&self) -> [String; 3] {
+        [self.gini, self.palma, self.theil_t].map(|x| x.map_or(String::new(), |x| x.to_string()))
+    }
+
+    /// The three, as fields of a row.
+    pub fn insert(&self, row: &mut serde_json::Map<String, serde_json::Value>) {
+        row.insert("gini".into(), serde_json::json!(self.gini));
+        row.insert("palma".into(), serde_json::json!(self.palma));
+        row.insert("theil_t".into(), serde_json::json!(self.theil_t));
+    }
 }
 
 #[derive(Serialize)]
@@ -182,8 +225,14 @@ struct DesertRow<'a> {
     distance: Option<f64>,
 }
 
-fn row<'a>(summary: &'a Summary, origins: &'a [Origin], unit: Unit) -> Row<'a> {
+fn row<'a>(
+    summary: &'a Summary,
+    origins: &'a [Origin],
+    unit: Unit,
+    inequality: Option<Measured>,
+) -> Row<'a> {
     Row {
+        inequality,
         level: &summary.target.name,
         origins: origins.len(),
         weight: summary.weight,
@@ -220,11 +269,27 @@ fn render(
     origins: &[Origin],
     answer: &Coverage,
     unit: Unit,
+    inequality: bool,
 ) -> io::Result<()> {
     let rows: Vec<Row> = answer
         .summaries
         .iter()
-        .map(|summary| row(summary, origins, unit))
+        .enumerate()
+        .map(|(target, summary)| {
+            // The nearest distance of every origin that has one, with its weight.
+            let measured = inequality.then(|| {
+                let values: Vec<(f64, f64)> = answer
+                    .nearest
+                    .iter()
+                    .zip(origins)
+                    .filter_map(|(nearest, origin)| {
+                        Some((nearest[target]?.distance_m, origin.weight))
+                    })
+                    .collect();
+                Measured::of(&values)
+            });
+            row(summary, origins, unit, measured)
+        })
         .collect();
     let number = |x: Option<f64>| x.map_or(String::new(), |x| x.to_string());
     match format {
@@ -243,6 +308,9 @@ fn render(
                 );
             }
             header.extend(["median", "p90", "units", "deserts", "desert_weight"].map(String::from));
+            if inequality {
+                header.extend(["gini", "palma", "theil_t"].map(String::from));
+            }
             writer.write_record(&header)?;
             for row in &rows {
                 let mut fields = vec![
@@ -258,6 +326,9 @@ fn render(
                     row.deserts.to_string(),
                     row.desert_weight.to_string(),
                 ]);
+                if let Some(measured) = &row.inequality {
+                    fields.extend(measured.cells());
+                }
                 writer.write_record(&fields)?;
             }
             writer.flush()
@@ -339,6 +410,18 @@ fn table(out: &mut impl Write, rows: &[Row], unit: Unit) -> io::Result<()> {
             row.deserts
         ));
         writeln!(out, "{line}")?;
+    }
+    for row in rows {
+        if let Some(measured) = &row.inequality {
+            let [gini, palma, theil] = measured
+                .cells()
+                .map(|c| if c.is_empty() { "-".into() } else { c });
+            writeln!(
+                out,
+                "{}: the distance's inequality over the weight: Gini {gini}, Palma {palma}, Theil T {theil}",
+                row.level
+            )?;
+        }
     }
     let largest = rings
         .last()

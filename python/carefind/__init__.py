@@ -38,6 +38,7 @@ __all__ = [
     "Timetable",
     "Network",
     "travel_times",
+    "inequality",
     "load",
     "detect",
     "coverage",
@@ -768,6 +769,22 @@ def travel_times(
         frame["drive_distance_m"] = meters
         return frame
     raise CarefindError(f"by: {by!r} is not 'transit' or 'drive'")
+
+
+def inequality(values: Any, weights: Any = None) -> dict:
+    """How unequally `values` (any non-negative access measure: distances, minutes,
+    2SFCA scores) fall on a population, each value counting by its weight (1 each when
+    None): ``{"gini": ..., "palma": ..., "theil_t": ...}``. The Palma ratio is the share of
+    the total held by the top 10 % over the share held by the bottom 40 % (inf when they
+    hold none). Negative values or weights, or all-zero ones, raise CarefindError.
+
+    >>> inequality([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])["gini"]
+    0.3
+    """
+    values = _floats(values)
+    weight = np.ones(len(values)) if weights is None else _floats(weights)
+    gini, palma, theil_t = _carefind.inequality(values, weight)
+    return {"gini": round(gini, 12), "palma": palma, "theil_t": theil_t}
 
 
 Pathway = namedtuple("Pathway", ["steps", "pairs"])

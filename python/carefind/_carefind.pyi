@@ -15,6 +15,7 @@ __all__ = [
     "distance_m",
     "meters",
     "seconds",
+    "inequality",
     "Timetable",
     "Network",
     "transit_times",
@@ -187,3 +188,6 @@ def drive_times(
     npt.NDArray[np.float64],
     npt.NDArray[np.float64],
 ]: ...
+def inequality(
+    values: npt.NDArray[np.float64], weights: npt.NDArray[np.float64]
+) -> tuple[float, float, float]: ...

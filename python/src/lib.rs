@@ -700,6 +700,29 @@ fn distance_m<'py>(
     Ok(distances.into_pyarray(py))
 }
 
+/// The Gini coefficient, Palma ratio and Theil's T of `values` weighted by `weights`.
+#[pyfunction]
+fn inequality(
+    values: PyReadonlyArray1<'_, f64>,
+    weights: PyReadonlyArray1<'_, f64>,
+) -> PyResult<(f64, f64, f64)> {
+    let (values, weights) = (slice("values", &values)?, slice("weights", &weights)?);
+    if values.len() != weights.len() {
+        return Err(value_error(format!(
+            "values has {} entries and weights {}: give one weight per value",
+            values.len(),
+            weights.len()
+        )));
+    }
+    let pairs: Vec<(f64, f64)> = values
+        .iter()
+        .copied()
+        .zip(weights.iter().copied())
+        .collect();
+    let measured = carefind::analysis::inequality::inequality(&pairs).map_err(value_error)?;
+    Ok((measured.gini, measured.palma, measured.theil_t))
+}
+
 /// A distance in metres, from a text such as `25mi` or `40km` (miles when bare).
 #[pyfunction]
 fn meters(text: &str) -> PyResult<f64> {
@@ -719,6 +742,7 @@ fn _carefind(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(detect, module)?)?;
     module.add_function(wrap_pyfunction!(distance_m, module)?)?;
     module.add_function(wrap_pyfunction!(meters, module)?)?;
+    module.add_function(wrap_pyfunction!(inequality, module)?)?;
     module.add("__version__", env!("CARGO_PKG_VERSION"))?;
     let (plain, io) = classes(module.py())?;
     module.add("CarefindError", plain.clone_ref(module.py()))?;

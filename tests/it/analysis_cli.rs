@@ -298,3 +298,82 @@ fn real_otp_coverage_runs_on_the_population_centroids() {
         "{shares:?}"
     );
 }
+
+/// `coverage --inequality` gives the Gini, Palma and Theil T of the per-origin distances
+/// (the ones `--per-origin` writes) weighted by the origins' weights, as the library
+/// computes them; and of the 2SFCA scores.
+#[test]
+fn coverage_inequality_is_the_librarys_over_the_per_origin_distances() {
+    let origins = TempFile::new(
+        "origins.csv",
+        b"id,lat,lon,pop\na,40.75,-73.99,100\nb,41.88,-87.63,250\nc,34.05,-118.24,40\nd,47.61,-122.33,10\ne,44.98,-93.27,5\n",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let per_origin = dir.path().join("per.csv");
+    let run = carefind(&[
+        "coverage",
+        "--origins",
+        origins.path(),
+        "--weight-col",
+        "pop",
+        "--care",
+        "otp,iop",
+        "--inequality",
+        "--per-origin",
+        per_origin.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&stdout(&run)).unwrap();
+    let weights: std::collections::HashMap<&str, f64> = [
+        ("a", 100.0),
+        ("b", 250.0),
+        ("c", 40.0),
+        ("d", 10.0),
+        ("e", 5.0),
+    ]
+    .into();
+    let mut reader = csv::Reader::from_path(&per_origin).unwrap();
+    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    for row in &rows {
+        let level = row["level"].as_str().unwrap();
+        let values: Vec<(f64, f64)> = records
+            .iter()
+            .filter(|r| &r[1] == level && !r[3].is_empty())
+            .map(|r| (r[3].parse().unwrap(), weights[&r[0]]))
+            .collect();
+        assert_eq!(values.len(), 5);
+        let expected = carefind::analysis::inequality::inequality(&values).unwrap();
+        let close = |name: &str, want: f64| {
+            let got = row[name].as_f64().unwrap();
+            assert!(
+                (got - want).abs() < 1e-6,
+                "{level} {name}: {got} against {want}"
+            );
+        };
+        close("gini", expected.gini);
+        close("palma", expected.palma);
+        close("theil_t", expected.theil_t);
+    }
+    // And over 2SFCA scores.
+    let run = carefind(&[
+        "coverage",
+        "--origins",
+        origins.path(),
+        "--weight-col",
+        "pop",
+        "--care",
+        "otp",
+        "--measure",
+        "2sfca",
+        "--catchment",
+        "30mi",
+        "--inequality",
+        "--format",
+        "json",
+    ]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&stdout(&run)).unwrap();
+    assert!(rows[0]["gini"].as_f64().is_some(), "{}", rows[0]);
+}

@@ -11,7 +11,9 @@
 //! - [`duplicates`]: listings of one place (same address and phone), to show once;
 //! - [`same_facility`]: one facility in two releases whose ids differ;
 //! - [`access`]: two-step floating catchment (2SFCA) accessibility by distance or drive time;
-//! - [`audit`]: a stratified sample of listings to verify by phone, and its accuracy scored.
+//! - [`audit`]: a stratified sample of listings to verify by phone, and its accuracy scored;
+//! - [`inequality`]: how unequally an access measure falls on a population (Gini, Palma,
+//!   Theil T).
 //!
 //! [`Index`]: crate::Index
 
@@ -20,6 +22,7 @@ pub mod audit;
 pub mod counts;
 pub mod coverage;
 pub mod duplicates;
+pub mod inequality;
 pub mod pathway;
 pub mod same_facility;
 

@@ -18,12 +18,11 @@ use crate::origins;
 /// The attribute flags with the hours left to the arrivals: `--open-for` is read there,
 /// and the flags that fix a moment of their own are refused.
 pub fn without_hours(attributes: &AttributeArgs) -> Result<AttributeArgs, Failure> {
+    // The coming week's days and evenings (--open-on, --evening, --weekend) still mean
+    // what they say; a single moment of its own would contradict the arrival.
     let fixed = [
         ("--open-now", attributes.open_now),
         ("--open-at", attributes.open_at.is_some()),
-        ("--open-on", attributes.open_on.is_some()),
-        ("--evening", attributes.evening),
-        ("--weekend", attributes.weekend),
         ("--walk-in-now", attributes.walk_in_now),
     ];
     if let Some((flag, _)) = fixed.iter().find(|(_, given)| *given) {

@@ -727,7 +727,7 @@ def travel_times(
     words = _filters(**filters)
     within_s = _seconds("within", within)
     if by == "transit":
-        for fixed in ("open_now", "open_at", "open_on", "evening", "weekend", "walk_in_now"):
+        for fixed in ("open_now", "open_at", "walk_in_now"):
             if filters.get(fixed):
                 raise CarefindError(
                     f"{fixed}: cannot be used with by='transit': whether a facility is open is "

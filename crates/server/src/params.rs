@@ -359,14 +359,12 @@ impl Params {
 
     /// The filter, with the hours left to each arrival: by transit, `open_for` is how
     /// long a facility must stay open after the arrival, and the parameters that fix a
-    /// moment of their own are refused.
+    /// moment of their own (`open_now`, `open_at`, `walk_in_now`) are refused; the coming
+    /// week's days and evenings keep their meaning.
     pub(crate) fn filter_without_hours(&self) -> Result<Filter, ApiError> {
         for (name, given) in [
             ("open_now", self.open_now == Some(true)),
             ("open_at", self.open_at.is_some()),
-            ("open_on", self.open_on.is_some()),
-            ("evening", self.evening == Some(true)),
-            ("weekend", self.weekend == Some(true)),
             ("walk_in_now", self.walk_in_now == Some(true)),
         ] {
             if given {

@@ -489,3 +489,35 @@ if (realData) {
     }
   });
 }
+
+// With a timetable: the form's "by subway" choice, and its results, with axe, in both
+// languages; the cards are the API's by=transit answer. Needs ../shared/gtfs (or
+// $CAREFIND_GTFS); .ci/run sets it, and the test fails there without it.
+const gtfs = path.join(process.env.CAREFIND_GTFS || path.join(here, "../../../shared/gtfs"), "nyc_subway_gtfs.zip");
+test("by subway: the form offers it, the results list journeys, and axe finds nothing",
+  { skip: !existsSync(gtfs) && !process.env.CAREFIND_REQUIRE_DATA, timeout: 120000 }, async () => {
+    const { child, address } = await serve(["--gtfs", gtfs]);
+    try {
+      for (const lang of ["en", "es"]) {
+        const { context, page, requests, problems } = await open();
+        await page.goto(`${address}/?lang=${lang}`);
+        assert.deepEqual(await axe(page), [], `search form with transit (${lang})`);
+        await page.fill("#near", "10001");
+        await page.check("#care-outpatient");
+        await page.check("#by-transit");
+        await page.fill("#depart", "2026-09-15T07:30");
+        await Promise.all([page.waitForURL(/by=transit/), page.click("button[type=submit]")]);
+        assert.deepEqual(await axe(page), [], `results by subway (${lang})`);
+        const found = await (await fetch(`${address}/v1/facilities?near=10001&care=outpatient&by=transit&depart=2026-09-15T07:30&limit=10`)).json();
+        assert.deepEqual(await cardIds(page), found.results.map((r) => r.id));
+        const journeys = await page.$$eval("p.journey", (ps) => ps.map((p) => p.textContent));
+        assert.equal(journeys.length, found.results.length);
+        assert.match(journeys.join("\n"), lang === "en" ? /min by subway/ : /min en metro/);
+        onlyLocal(requests, address);
+        assert.deepEqual(problems, []);
+        await context.close();
+      }
+    } finally {
+      child.kill("SIGTERM");
+    }
+  });

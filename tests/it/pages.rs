@@ -561,3 +561,65 @@ fn the_printed_list_and_the_download_hold_the_whole_search_safely() {
     // Numbers stay numbers.
     assert_eq!(&c[column("lon")], "-73.99");
 }
+
+/// With a timetable, the search form offers getting there by its vehicle, and a search by
+/// transit lists the programs reached soonest, each with its journey, as `/v1/facilities`
+/// answers `by=transit`; in Spanish too; a departure the timetable does not run is a
+/// message beside the field, not a 5xx.
+#[test]
+#[ignore = "needs ../shared/gtfs"]
+fn a_search_by_subway_lists_the_apis_transit_answer_with_journeys() {
+    let timetable =
+        carefind::transit::Timetable::load(carefind_testkit::gtfs("nyc_subway_gtfs.zip")).unwrap();
+    let app = App::with(
+        Config::new()
+            .pages(Pages {
+                sample: true,
+                tiles: None,
+            })
+            .transit(std::sync::Arc::new(timetable)),
+    );
+    let (status, _, home) = page(&app, "/", &[]);
+    assert_eq!(status, 200);
+    assert!(home.contains("<fieldset id=\"getting-there\">"), "{home}");
+    assert!(home.contains("By subway"));
+    assert!(home.contains("The timetable runs from 2026-05-26 to 2026-10-31."));
+    let (_, _, plain) = page(&self::app(), "/", &[]);
+    assert!(!plain.contains("getting-there"), "no timetable, no choice");
+
+    let search = "near=10001&care=outpatient&by=transit&depart=2026-09-15T07%3A30";
+    let (status, _, html) = page(&app, &format!("/find?{search}"), &[]);
+    assert_eq!(status, 200, "{html}");
+    assert!(
+        html.contains("reached by subway within 2 hours, leaving 2026-09-15 07:30"),
+        "{html}"
+    );
+    let (_, api) = app.get(&format!("/v1/facilities?{search}&limit=10"));
+    assert_eq!(card_ids(&html), api_ids(&api));
+    assert_eq!(
+        html.matches("<p class=\"journey\">").count(),
+        card_ids(&html).len()
+    );
+    let first = &api["transit"][0];
+    let minutes = first["minutes"].as_f64().unwrap().round() as i64;
+    let how = match first["rides"].as_u64().unwrap() {
+        0 => format!("{minutes} min on foot"),
+        _ => format!("{minutes} min by subway"),
+    };
+    assert!(html.contains(&format!("<strong>{how}</strong>")), "{how}");
+
+    let (status, _, es) = page(&app, &format!("/find?{search}&lang=es"), &[]);
+    assert_eq!(status, 200);
+    assert!(es.contains("alcanzados en metro en 2 horas"), "{es}");
+    assert!(es.contains("min en metro") || es.contains("min a pie"));
+
+    let (status, _, refused) = page(
+        &app,
+        "/find?near=10001&by=transit&depart=2027-01-05T07%3A30",
+        &[],
+    );
+    assert_eq!(status, 400);
+    assert!(refused.contains("id=\"depart-error\""), "{refused}");
+    assert!(refused.contains("Choose a day and time when the timetable runs."));
+    assert!(refused.contains("href=\"#depart\""));
+}

@@ -31,6 +31,11 @@ impl Transit {
         }
     }
 
+    /// The timetable.
+    pub(crate) fn timetable(&self) -> &Timetable {
+        &self.timetable
+    }
+
     /// The kinds of vehicle of the timetable, most trips first ("subway", "bus").
     pub(crate) fn modes(&self) -> Vec<&'static str> {
         self.timetable
@@ -49,16 +54,13 @@ fn seconds(parameter: &str, text: &str) -> Result<f64, ApiError> {
         .map_err(|e| ApiError::bad(parameter, e))
 }
 
-/// A page of facilities reached by transit, as `/v1/facilities` answers, with beside the
-/// records a `transit` list of their journeys in the same order (minutes, rides,
-/// transfers, walking, departure, arrival, whether the hours show the facility open at
-/// the arrival); and the offset of the next page, if any.
-pub(crate) fn answer(
-    transit: Option<&Transit>,
-    index: &Index,
+/// Every facility reached by transit as `params` ask, soonest first, and where from.
+pub(crate) fn search<'a>(
+    transit: Option<&'a Transit>,
+    index: &'a Index,
     params: &Params,
     shown: Option<&Shown>,
-) -> Result<(serde_json::Map<String, Value>, Option<usize>), ApiError> {
+) -> Result<(Vec<TransitHit<'a>>, LatLon), ApiError> {
     let Some(transit) = transit else {
         return Err(ApiError::bad(
             "by",
@@ -141,14 +143,6 @@ pub(crate) fn answer(
         }),
         None => None,
     };
-    let limit = params.limit.unwrap_or(crate::DEFAULT_LIMIT);
-    if limit > crate::MAX_LIMIT {
-        return Err(ApiError::bad(
-            "limit",
-            format!("{limit} is more than {}", crate::MAX_LIMIT),
-        ));
-    }
-    let offset = params.offset.unwrap_or(0);
     let query = TransitQuery {
         origin,
         limit: usize::MAX,
@@ -163,6 +157,32 @@ pub(crate) fn answer(
         (false, Some(window)) => search.window(&day, &query, at, window),
         (false, None) => search.nearest(&day, &query, at),
     };
+    Ok((all, origin))
+}
+
+/// A page of facilities reached by transit, as `/v1/facilities` answers, with beside the
+/// records a `transit` list of their journeys in the same order (minutes, rides,
+/// transfers, walking, departure, arrival, whether the hours show the facility open at
+/// the arrival); and the offset of the next page, if any.
+pub(crate) fn answer(
+    transit: Option<&Transit>,
+    index: &Index,
+    params: &Params,
+    shown: Option<&Shown>,
+) -> Result<(serde_json::Map<String, Value>, Option<usize>), ApiError> {
+    let (all, origin) = search(transit, index, params, shown)?;
+    let limit = params.limit.unwrap_or(crate::DEFAULT_LIMIT);
+    if limit > crate::MAX_LIMIT {
+        return Err(ApiError::bad(
+            "limit",
+            format!("{limit} is more than {}", crate::MAX_LIMIT),
+        ));
+    }
+    let offset = params.offset.unwrap_or(0);
+    let Some(transit) = transit else {
+        return Err(ApiError::bad("by", "this server has no transit timetable"));
+    };
+    let timetable = &transit.timetable;
     let unit = params.unit()?;
     let zone = timetable.time_zone();
     let wall = |at: Timestamp| at.display_with_offset(zone.to_offset(at)).to_string();

@@ -217,7 +217,8 @@ pub fn report_line(
 /// A result's card: its rank (the map's marker), name, distance, the ways to act on it
 /// first (a person on a phone calls from here), then levels, availability, address, and
 /// what it takes and whom it serves. `others` are more listings of the same place.
-/// `key` makes the card's element ids unique on its page.
+/// `key` makes the card's element ids unique on its page; `journey` is how to get there
+/// by transit, shown under the name when the search was by transit.
 #[allow(clippy::too_many_arguments)] // each is one part of the card
 pub fn card(
     mount: &Mount,
@@ -228,6 +229,7 @@ pub fn card(
     shown: Option<&Shown>,
     lang: Lang,
     now: Timestamp,
+    journey: Option<Markup>,
 ) -> Markup {
     let text = lang.text();
     let f = hit.facility;
@@ -240,6 +242,7 @@ pub fn card(
                     a id=(name_id) href=(facility_url(mount, f.id(), lang)) { (f.name()) }
                 }
                 @if !f.name2().is_empty() { p { (f.name2()) } }
+                @if let Some(journey) = journey { (journey) }
                 // The call first: on a phone it is on the first screen with the name.
                 (calls(f, lang))
                 @if let Some(meters) = hit.distance_m {

@@ -70,6 +70,8 @@ pub enum Field {
     Population,
     Medication,
     Kind,
+    /// When to leave, by transit.
+    Depart,
     /// Not one field: the message goes above the form.
     General,
 }
@@ -95,6 +97,7 @@ impl Problem {
             Some("population") => Field::Population,
             Some("medication") => Field::Medication,
             Some("kind") => Field::Kind,
+            Some("depart") => Field::Depart,
             _ => Field::General,
         };
         Problem::at(field)
@@ -141,6 +144,10 @@ pub struct SearchForm {
     /// With `accepting` or a when/getting-in box: also list the programs whose data does
     /// not say.
     pub include_unknown: bool,
+    /// By public transit (when the server has a timetable), leaving at `depart` (a wall
+    /// time in the timetable's zone; empty for its default).
+    pub by_transit: bool,
+    pub depart: String,
     /// The stage the step-down page starts from (the pathway's form only).
     pub from: String,
     pub after: Option<String>,
@@ -176,6 +183,8 @@ impl SearchForm {
             same_day_medication: false,
             accepting: false,
             include_unknown: false,
+            by_transit: false,
+            depart: String::new(),
             from: String::new(),
             after: None,
             start: 1,
@@ -210,6 +219,12 @@ impl SearchForm {
                 "accepting" => form.accepting = yes(value),
                 "include_unknown" => form.include_unknown = yes(value),
                 "from" => form.from = value.to_string(),
+                "by" => match value {
+                    "transit" => form.by_transit = true,
+                    "" | "distance" => form.by_transit = false,
+                    _ => problems.push(Problem::at(Field::General)),
+                },
+                "depart" => form.depart = value.to_string(),
                 "after" if !value.is_empty() => form.after = Some(value.to_string()),
                 "start" => match value.parse::<usize>() {
                     Ok(start) if start >= 1 => form.start = start,
@@ -277,9 +292,14 @@ impl SearchForm {
         pairs.extend(
             self.filter_pairs()
                 .into_iter()
+                // By transit, every program is judged open or not at the arrival.
+                .filter(|(key, _)| !(self.by_transit && *key == "open_now"))
                 .map(|(key, value)| (key.to_string(), value)),
         );
-        if let Within::Miles(miles) = self.within {
+        if self.by_transit {
+            pairs.push(("by".into(), "transit".into()));
+            pairs.push(("depart".into(), self.depart.clone()));
+        } else if let Within::Miles(miles) = self.within {
             pairs.push(("within".into(), format!("{miles}mi")));
         }
         if let Some(after) = &self.after {
@@ -309,6 +329,10 @@ impl SearchForm {
         if let Some((after, start)) = after {
             pairs.push(("after", after.to_string()));
             pairs.push(("start", start.to_string()));
+        }
+        if self.by_transit {
+            pairs.push(("by", "transit".into()));
+            pairs.push(("depart", self.depart.clone()));
         }
         pairs.extend(extra.iter().cloned());
         if self.lang == Lang::Es {
@@ -403,6 +427,7 @@ fn field_hint(text: &Text, field: Field) -> &'static str {
         Field::Age | Field::Language | Field::Population | Field::Medication | Field::Kind => {
             text.err_filter
         }
+        Field::Depart => text.err_depart,
         Field::General => text.err_general,
     }
 }
@@ -419,6 +444,7 @@ fn anchor(field: Field) -> &'static str {
         Field::Population => "population",
         Field::Medication => "medication",
         Field::Kind => "kind",
+        Field::Depart => "depart",
         Field::General => "general-error",
     }
 }
@@ -434,6 +460,7 @@ fn label(text: &Text, field: Field) -> &'static str {
         Field::Population => text.population,
         Field::Medication => text.medication,
         Field::Kind => text.kind,
+        Field::Depart => text.depart,
         Field::General => text.err_general,
     }
 }
@@ -463,7 +490,13 @@ pub fn summary(form: &SearchForm, problems: &[Problem]) -> Markup {
 }
 
 /// The form, filled in with `form`, each problem beside its field.
-pub fn render(form: &SearchForm, problems: &[Problem], availability: bool, mode: Mode) -> Markup {
+pub fn render(
+    form: &SearchForm,
+    problems: &[Problem],
+    availability: bool,
+    transit: Option<&super::transit::Offer>,
+    mode: Mode,
+) -> Markup {
     let lang = form.lang;
     let text = lang.text();
     let near_invalid = has(problems, Field::Near);
@@ -564,6 +597,10 @@ pub fn render(form: &SearchForm, problems: &[Problem], availability: bool, mode:
             }
             @if form.include_unknown && form.asks_unknowable() {
                 input type="hidden" name="include_unknown" value="true";
+            }
+            @if let Some(offer) = transit.filter(|_| mode == Mode::Search) {
+                (super::transit::fieldset(form, offer, has(problems, Field::Depart),
+                    message(form, mode, problems, Field::Depart, "depart-error")))
             }
             div.field.invalid[has(problems, Field::Within)] {
                 label.field for="within" { (text.within) }

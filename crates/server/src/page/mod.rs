@@ -33,6 +33,7 @@ mod results;
 mod staff;
 mod steps;
 mod text;
+mod transit;
 mod trust_text;
 
 pub use text::Lang;
@@ -172,7 +173,7 @@ fn form_page(
     let body = html! {
         h1 { (title) }
         @if problems.is_empty() { p { (text.search_intro) } } @else { (form::summary(form, problems)) }
-        (form::render(form, problems, shared.availability().is_some(), form::Mode::Search))
+        (form::render(form, problems, shared.availability().is_some(), shared.transit.as_ref().map(|t| t.offer()).as_ref(), form::Mode::Search))
     };
     page(
         shared,

@@ -32,7 +32,17 @@ fn prepare(
     request: PageRequest,
 ) -> Result<(SearchForm, Params, Option<Shown>), Box<Response>> {
     let PageRequest { pairs, lang, mount } = request;
-    let (form, mut problems) = SearchForm::parse(&pairs, lang, mount);
+    let (mut form, mut problems) = SearchForm::parse(&pairs, lang, mount);
+    if form.by_transit {
+        match &shared.transit {
+            Some(transit) if form.depart.is_empty() => {
+                form.depart = transit.offer().default_depart;
+            }
+            Some(_) => {}
+            // A link from a server that had a timetable: search by distance instead.
+            None => form.by_transit = false,
+        }
+    }
     if form.near.trim().is_empty() && problems.is_empty() {
         problems.push(Problem::at(Field::Near));
     }
@@ -62,6 +72,9 @@ pub(crate) async fn find(State(shared): State<Arc<Shared>>, request: PageRequest
         Ok(prepared) => prepared,
         Err(response) => return *response,
     };
+    if form.by_transit {
+        return by_transit(shared, form, params, shown).await;
+    }
     let index = shared.locator.index();
     let worker = Arc::clone(&shared);
     let asked = form.clone();
@@ -72,6 +85,109 @@ pub(crate) async fn find(State(shared): State<Arc<Shared>>, request: PageRequest
         })
         .await;
     answer.unwrap_or_else(|error| search_failed(&shared, &form, error))
+}
+
+/// The results of a search by transit: the programs reached soonest, each with its
+/// journey, the first page of them.
+async fn by_transit(
+    shared: Arc<Shared>,
+    form: SearchForm,
+    params: Params,
+    shown: Option<Shown>,
+) -> Response {
+    let index = shared.locator.index();
+    let worker = Arc::clone(&shared);
+    let asked = form.clone();
+    shared
+        .compute(Lane::Heavy, move |_| {
+            let transit = worker.transit.as_deref();
+            let (hits, origin) = crate::transit::search(transit, &index, &params, shown.as_ref())?;
+            Ok(render_transit(
+                &worker,
+                &asked,
+                &hits,
+                origin,
+                shown.as_ref(),
+            ))
+        })
+        .await
+        .unwrap_or_else(|error| search_failed(&shared, &form, error))
+}
+
+fn render_transit(
+    shared: &Shared,
+    form: &SearchForm,
+    reached: &[carefind::transit::TransitHit<'_>],
+    origin: carefind::LatLon,
+    shown: Option<&Shown>,
+) -> Response {
+    let lang = form.lang;
+    let text = lang.text();
+    let now = Timestamp::now();
+    let title = searched(form);
+    let Some(transit) = shared.transit.as_deref() else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let mode = transit.offer().mode;
+    let zone = transit.timetable().time_zone().clone();
+    let shown_hits: Vec<(&carefind::transit::TransitHit<'_>, carefind::Hit<'_>)> = reached
+        .iter()
+        .take(PER_PAGE)
+        .map(|reach| {
+            let hit = carefind::Hit {
+                facility: reach.facility,
+                distance_m: Some(origin.distance_m(reach.facility.location())),
+                origin: Some(origin),
+            };
+            (reach, hit)
+        })
+        .collect();
+    let markers: Vec<(usize, carefind::LatLon, f64)> = shown_hits
+        .iter()
+        .enumerate()
+        .map(|(i, (_, hit))| {
+            (
+                i + 1,
+                hit.facility.location(),
+                hit.distance_m.unwrap_or(0.0),
+            )
+        })
+        .collect();
+    let body = html! {
+        h1 { (title) }
+        @if reached.is_empty() {
+            div.alert role="status" { p { (super::transit::nothing(mode, lang)) } }
+        } @else {
+            p.summary role="status" { (super::transit::found(reached.len(), mode, &form.depart, lang)) }
+            ol.cards {
+                @for (i, (reach, hit)) in shown_hits.iter().enumerate() {
+                    (cards::card(&form.mount, "r", i + 1, hit, &[], shown, lang, now,
+                        Some(super::transit::journey(reach, mode, &zone, lang))))
+                }
+            }
+            details.map-box {
+                summary { (text.show_map) }
+                (map::render(origin, &markers, None, text, shared.pages.tiles.as_deref().map(map::Tiles)))
+            }
+            (cards::source_line(reached.iter().map(|hit| hit.facility), lang))
+        }
+        p.tools { a href=(form.url("/", form.within, None)) { (text.new_search) } }
+    };
+    results_page(shared, form, &title, body)
+}
+
+/// A results page (`/find`), its language switch keeping the search.
+fn results_page(shared: &Shared, form: &SearchForm, title: &str, body: maud::Markup) -> Response {
+    page(
+        shared,
+        &form.mount,
+        form.lang,
+        title,
+        &switch_url("/find", form, None),
+        body,
+        false,
+        StatusCode::OK,
+    )
 }
 
 /// How a whole search is answered: the printed list or the download.
@@ -357,7 +473,7 @@ fn render(shared: &Shared, form: &SearchForm, found: &Found, shown: Option<&Show
                 @for listings in &groups {
                     // A place's rank is its nearest listing's.
                     @let rank = form.start + found.hits.iter().position(|hit| hit.facility.id() == listings[0].facility.id()).unwrap_or(0);
-                    (cards::card(&form.mount, "r", rank, &listings[0], &listings[1..], shown, lang, now))
+                    (cards::card(&form.mount, "r", rank, &listings[0], &listings[1..], shown, lang, now, None))
                 }
             }
             @if found.next_cursor.is_some() || form.after.is_some() {
@@ -385,16 +501,7 @@ fn render(shared: &Shared, form: &SearchForm, found: &Found, shown: Option<&Show
         }
         p { a href=(pathway_url(form)) { (text.pathway_link) } }
     };
-    page(
-        shared,
-        &form.mount,
-        lang,
-        &title,
-        &switch_url("/find", form, None),
-        body,
-        false,
-        StatusCode::OK,
-    )
+    results_page(shared, form, &title, body)
 }
 
 /// The whole list for a caller: what was searched, when, from which data, the list's

@@ -102,7 +102,7 @@ fn form_again(shared: &Shared, asked: &SearchForm, problems: &[Problem]) -> Resp
     let body = html! {
         h1 { (text.error_title) }
         (form::summary(asked, problems))
-        (form::render(asked, problems, shared.availability().is_some(), Mode::Pathway))
+        (form::render(asked, problems, shared.availability().is_some(), None, Mode::Pathway))
     };
     page(
         shared,
@@ -152,7 +152,7 @@ fn render(shared: &Shared, asked: &SearchForm, path: &Pathway, shown: Option<&Sh
         }
         details.change {
             summary { (text.new_search) }
-            (form::render(asked, &[], shared.availability().is_some(), Mode::Pathway))
+            (form::render(asked, &[], shared.availability().is_some(), None, Mode::Pathway))
         }
         @for (step_number, step) in path.steps.iter().enumerate() {
             @let heading = format!("step-{step_number}");
@@ -164,7 +164,7 @@ fn render(shared: &Shared, asked: &SearchForm, path: &Pathway, shown: Option<&Sh
                     @let step_shown = shown.map(|shown| shown.for_levels(step.stage.levels()));
                     ol.cards {
                         @for (i, hit) in step.options.iter().enumerate() {
-                            (cards::card(&asked.mount, &format!("s{step_number}-"), i + 1, hit, &[], step_shown.as_ref(), lang, now))
+                            (cards::card(&asked.mount, &format!("s{step_number}-"), i + 1, hit, &[], step_shown.as_ref(), lang, now, None))
                         }
                     }
                 }

@@ -697,3 +697,66 @@ fn kind_and_precision_filter_and_count() {
     ]));
     assert!(stats.contains("precision,zip,0,0"), "{stats}");
 }
+
+/// `--medication all:a,b,c` keeps the facilities offering every one of them, as the
+/// library's filter does, from the command line and the HTTP API alike; `asam` refuses it.
+#[test]
+fn all_of_a_list_needs_every_term_everywhere() {
+    let index = carefind::Index::sample();
+    let origin = carefind::LatLon::new(40.7506, -73.9972).unwrap();
+    let near = |filter: carefind::Filter| {
+        let query =
+            carefind::Query::within(origin, carefind::Distance::from_miles(50.0)).filter(filter);
+        index.count(&query).unwrap()
+    };
+    let all = near(
+        carefind::Filter::from_words([("medication", "all:methadone,buprenorphine,naltrexone")])
+            .unwrap(),
+    );
+    let any = near(
+        carefind::Filter::from_words([("medication", "methadone,buprenorphine,naltrexone")])
+            .unwrap(),
+    );
+    // Worked out from the records: every one of the three.
+    let every = index
+        .facilities()
+        .filter(|f| {
+            f.location().distance_m(origin) <= carefind::Distance::from_miles(50.0).as_meters()
+        })
+        .filter(|f| f.status() == carefind::Status::Active)
+        .filter(|f| {
+            ["methadone", "buprenorphine", "naltrexone"]
+                .iter()
+                .all(|m| f.medications().contains(m.parse().unwrap()))
+        })
+        .count();
+    assert_eq!(all, every);
+    assert!(0 < all && all < any, "{all} of {any}");
+    let run = carefind(&[
+        "find",
+        "--near",
+        "10001",
+        "--within",
+        "50mi",
+        "--count",
+        "--medication",
+        "all:methadone,buprenorphine,naltrexone",
+        "--format",
+        "csv",
+    ]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert_eq!(stdout(&run).lines().nth(1).unwrap(), format!(",{all}"));
+    let app = crate::common::app::App::sample();
+    let (status, body) = app.get(
+        "/v1/facilities?near=10001&within=50mi&medication=all:methadone,buprenorphine,naltrexone",
+    );
+    assert_eq!(status, 200);
+    assert_eq!(body["total"], all);
+    let run = carefind(&["find", "--near", "10001", "--asam", "all:2.1"]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(
+        stderr(&run).contains("asam takes any of them, never all:"),
+        "{}",
+        stderr(&run)
+    );
+}

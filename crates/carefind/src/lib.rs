@@ -61,6 +61,7 @@ mod geometry {
 
 /// Tier 3: the record, the index, and the queries it answers.
 mod engine {
+    pub(crate) mod all_of;
     pub(crate) mod facility;
     pub(crate) mod facility_ref;
     pub mod fields;
@@ -111,7 +112,7 @@ pub use jiff;
 
 // The modules' own paths inside the crate (`crate::care`, `crate::sphere`...).
 use engine::{
-    facility, facility_ref, filter, index, left_out, locator, query, search, store, tree,
+    all_of, facility, facility_ref, filter, index, left_out, locator, query, search, store, tree,
 };
 use geometry::{bbox, distance, sphere};
 use vocabularies::{
@@ -120,6 +121,7 @@ use vocabularies::{
 };
 
 pub use age::{AgeGroup, AgeSet};
+pub use all_of::AllOf;
 pub use asam::{Asam, AsamSet};
 pub use availability::feed::FeedError;
 #[cfg(feature = "store")]

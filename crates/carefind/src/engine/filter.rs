@@ -4,6 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::age::AgeSet;
+use crate::all_of::AllOf;
 use crate::asam::AsamSet;
 use crate::availability::{Availability, Need};
 use crate::care::CareSet;
@@ -84,6 +85,8 @@ pub struct Filter {
     hours: Option<OpenNeed>,
     getting_in: GettingIn,
     predicate: Option<Predicate>,
+    /// Sets to offer the whole of; boxed, so that a filter without them costs one test.
+    all_of: Option<Box<AllOf>>,
 }
 
 impl Filter {
@@ -368,6 +371,33 @@ impl Filter {
         self
     }
 
+    /// Also needs every value of each of `all_of`'s sets ("all of" beside the sets'
+    /// "any of"); added to what it needed before.
+    ///
+    /// ```
+    /// use carefind::{AllOf, Filter, Index, Medication};
+    ///
+    /// let all_three = AllOf {
+    ///     medications: [Medication::Methadone, Medication::Buprenorphine, Medication::Naltrexone].into(),
+    ///     ..AllOf::default()
+    /// };
+    /// let index = Index::sample();
+    /// let any = Filter::new().medications(all_three.medications);
+    /// let all = Filter::new().all_of(all_three);
+    /// let count = |f: &Filter| index.facilities().filter(|x| f.matches(*x)).count();
+    /// assert!(count(&all) < count(&any));
+    /// ```
+    pub fn all_of(mut self, all_of: AllOf) -> Self {
+        let merged = self.all_of.map_or(AllOf::default(), |known| *known) | all_of;
+        self.all_of = (!merged.is_empty()).then(|| Box::new(merged));
+        self
+    }
+
+    /// What [`Filter::all_of`] asks, if anything.
+    pub fn all_of_sets(&self) -> Option<&AllOf> {
+        self.all_of.as_deref()
+    }
+
     /// The opening-hours need of [`Filter::open`], if any.
     pub fn open_need(&self) -> Option<&OpenNeed> {
         self.hours.as_ref()
@@ -478,6 +508,7 @@ impl Filter {
             && self.min_precision.is_none()
             && self.verified_since.is_none()
             && !self.telehealth
+            && self.all_of.is_none()
     }
 
     /// Whether the filter keeps `facility`.
@@ -524,15 +555,19 @@ impl Filter {
                 .verified_since
                 .is_none_or(|since| offered.verified >= days_of(since))
             && (!self.telehealth || offered.care.contains(crate::CareLevel::Telehealth))
+            && self
+                .all_of
+                .as_ref()
+                .is_none_or(|all| all.matches_attributes(offered))
     }
 
     /// The filter's masks, as a key for counts that depend on nothing else.
-    pub(crate) fn masks(&self) -> [u64; 13] {
+    pub(crate) fn masks(&self) -> [u64; 21] {
         let precision = self.min_precision.map_or(0, |least| least as u64 + 1);
         let verified = self
             .verified_since
             .map_or(u64::MAX, |since| days_of(since) as u64);
-        [
+        let own = [
             self.care.bits(),
             self.payment.bits(),
             self.ages.bits(),
@@ -546,7 +581,12 @@ impl Filter {
             precision,
             u64::from(self.include_closed) | u64::from(self.telehealth) << 1,
             verified,
-        ]
+        ];
+        let all = self.all_of.as_deref().copied().unwrap_or_default().masks();
+        let mut key = [0; 21];
+        key[..13].copy_from_slice(&own);
+        key[13..].copy_from_slice(&all);
+        key
     }
 
     /// Whether the filter asks for levels of care and nothing else (closed facilities
@@ -568,10 +608,18 @@ impl Filter {
     /// ninth mask there took the array past a cache line a facility and slowed every
     /// search by 3-7 %, for a filter few searches ask.
     pub(crate) fn matches_record(&self, facility: FacilityRef<'_>) -> bool {
-        let wants_credentials = !(self.credentials.is_empty() && self.licenses.is_empty());
+        let all_credentials = self
+            .all_of
+            .as_ref()
+            .map_or(crate::CredentialSet::EMPTY, |all| all.credentials);
+        let wants_credentials = !(self.credentials.is_empty()
+            && self.licenses.is_empty()
+            && all_credentials.is_empty());
         (!wants_credentials || {
             let held = facility.credentials();
-            any_of(self.credentials, held) && any_of(self.licenses, held)
+            any_of(self.credentials, held)
+                && any_of(self.licenses, held)
+                && held.contains_all(all_credentials)
         }) && self
             .availability
             .as_ref()
@@ -621,6 +669,7 @@ impl fmt::Debug for Filter {
             .field("getting_in", &self.getting_in)
             .field("reported", &self.reported.is_some())
             .field("predicate", &self.predicate.as_ref().map(|_| "<closure>"))
+            .field("all_of", &self.all_of)
             .finish()
     }
 }

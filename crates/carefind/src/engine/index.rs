@@ -66,7 +66,7 @@ pub struct Index {
     by_care: [OnceLock<Tree>; CareLevel::COUNT],
     /// Counts of unbounded queries by filter (see `Index::count`): a services's `total`
     /// for "nearest, anywhere" would otherwise cost a pass over every facility.
-    pub(crate) totals: std::sync::Mutex<std::collections::HashMap<[u64; 13], usize>>,
+    pub(crate) totals: std::sync::Mutex<std::collections::HashMap<[u64; 21], usize>>,
     /// Which index this is, among every index this process has made (see
     /// [`Index::generation`]).
     generation: u64,

@@ -150,7 +150,9 @@ impl Filter {
     /// The filter that words name, as people type them: `care`, `payment`, `age`,
     /// `population`, `language`, `medication`, `kind`, `asam`, `accreditation` (any
     /// credential) and `licensed_by` (licenses only) take lists (`;` or `,` separated) of
-    /// terms, groups, aliases or FindTreatment codes; `triage` provisional
+    /// terms, groups, aliases or FindTreatment codes, any of which will do, or, written
+    /// `all:methadone,buprenorphine`, all of which are needed ([`crate::AllOf`]; not for
+    /// `asam`, which is derived); `triage` provisional
     /// levels (`1` to `4`, `ots`) that stand for their ASAM levels; `min_precision` a
     /// precision; `include_closed` and `telehealth` `true` or `false`; `verified_within`
     /// an age (a bare number is in days). Time: `open_now`, `evening` and `weekend` take
@@ -173,6 +175,8 @@ impl Filter {
     /// let hits = index.search(&Query::nearest(LatLon::new(40.75, -73.99)?, 3).filter(filter))?;
     /// assert!(hits.iter().all(|hit| hit.facility.care().contains(CareLevel::Iop)));
     /// assert!(Filter::from_words([("colour", "red")]).is_err());
+    /// let all_three = Filter::from_words([("medication", "all:methadone,buprenorphine,naltrexone")])?;
+    /// assert_eq!(all_three.all_of_sets().unwrap().medications.len(), 3);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn from_words<'a>(
@@ -200,6 +204,8 @@ impl Filter {
     ) -> Result<Filter, WordError> {
         let mut filter = Filter::new();
         let mut lists: [String; LISTS] = Default::default();
+        // The lists given as `all:...`: every one of their terms is needed.
+        let mut all_lists: [String; LISTS] = Default::default();
         let mut open = OpenNeed::from(now);
         let mut moment = false;
         let mut getting_in = GettingIn::default();
@@ -215,8 +221,20 @@ impl Filter {
             };
             let value = value.trim();
             if let Some(at) = Filter::WORDS[..LISTS].iter().position(|word| *word == name) {
-                lists[at].push(';');
-                lists[at].push_str(value);
+                let (list, value) = match value.strip_prefix("all:") {
+                    // ASAM levels are worked out from the levels of care, never stated:
+                    // "all of" them would ask what no listing says.
+                    Some(_) if name == "asam" => {
+                        return Err(wrong(Error::Value {
+                            value: value.to_string(),
+                            expected: "a list of ASAM levels: they are derived from the levels of care, so asam takes any of them, never all:",
+                        }));
+                    }
+                    Some(rest) => (&mut all_lists[at], rest),
+                    None => (&mut lists[at], value),
+                };
+                list.push(';');
+                list.push_str(value);
                 continue;
             }
             match name {
@@ -333,7 +351,20 @@ impl Filter {
             name: Filter::WORDS[at].to_string(),
             source: Box::new(Error::Term(Box::new(error))),
         };
+        let all = |at: usize| all_lists[at].as_str();
+        let all_of = crate::AllOf {
+            care: Set::parse_list(all(0)).map_err(|e| term(0, e))?,
+            payment: Set::parse_list(all(1)).map_err(|e| term(1, e))?,
+            ages: Set::parse_list(all(2)).map_err(|e| term(2, e))?,
+            populations: Set::parse_list(all(3)).map_err(|e| term(3, e))?,
+            languages: Set::parse_list(all(4)).map_err(|e| term(4, e))?,
+            medications: Set::parse_list(all(5)).map_err(|e| term(5, e))?,
+            kinds: Set::parse_list(all(6)).map_err(|e| term(6, e))?,
+            credentials: Set::parse_list(all(8)).map_err(|e| term(8, e))?
+                | licenses(all(9)).map_err(|e| term(9, e))?,
+        };
         Ok(filter
+            .all_of(all_of)
             .care(Set::parse_list(list(0)).map_err(|e| term(0, e))?)
             .payment(Set::parse_list(list(1)).map_err(|e| term(1, e))?)
             .ages(Set::parse_list(list(2)).map_err(|e| term(2, e))?)

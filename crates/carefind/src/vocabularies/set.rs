@@ -150,6 +150,20 @@ impl<T: Term> Set<T> {
         self.bits.count_ones() as usize
     }
 
+    /// Whether the set holds every term of `other`: the test of "all of".
+    ///
+    /// ```
+    /// use carefind::MedicationSet;
+    ///
+    /// let offered: MedicationSet = "methadone;buprenorphine".parse().unwrap();
+    /// assert!(offered.contains_all("methadone".parse().unwrap()));
+    /// assert!(!offered.contains_all("methadone;naltrexone".parse().unwrap()));
+    /// assert!(offered.contains_all(MedicationSet::EMPTY));
+    /// ```
+    pub const fn contains_all(self, other: Self) -> bool {
+        self.bits & other.bits == other.bits
+    }
+
     /// Whether the two sets share a term: the test a filter makes ("any of").
     ///
     /// ```

@@ -73,6 +73,10 @@ fn offers_any<T: Term>(wanted: Set<T>, offered: Set<T>) -> bool {
     wanted.is_empty() || wanted.iter().any(|term| offered.iter().any(|o| o == term))
 }
 
+fn offers_every<T: Term>(wanted: Set<T>, offered: Set<T>) -> bool {
+    wanted.iter().all(|term| offered.iter().any(|o| o == term))
+}
+
 fn in_area(area: &Area, point: LatLon) -> bool {
     let (lat, lon) = (point.lat(), point.lon());
     match area {
@@ -282,6 +286,11 @@ fn scan<'a>(facilities: &'a [Facility], query: &Query) -> Vec<(&'a Facility, Opt
         .iter()
         .filter(|f| {
             offers_any(filter.care, f.care)
+                && filter.all_of_sets().is_none_or(|all| {
+                    offers_every(all.care, f.care)
+                        && offers_every(all.payment, f.payment)
+                        && offers_every(all.languages, f.languages)
+                })
                 && offers_any(filter.payment, f.payment)
                 && offers_any(filter.languages, f.languages)
                 && offers_any(filter.kinds, f.kinds)

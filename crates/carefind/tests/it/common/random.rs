@@ -334,21 +334,37 @@ fn base_filters() -> impl Strategy<Value = Filter> {
         3 => Just(carefind::AsamSet::EMPTY),
         1 => prop::sample::select(carefind::Asam::ALL.to_vec()).prop_map(carefind::AsamSet::from),
     ];
+    // "All of": two or three levels, ways to pay or languages that must all be offered.
+    let all_of = prop_oneof![
+        4 => Just(carefind::AllOf::default()),
+        1 => (
+            prop::collection::vec(prop::sample::select(CareLevel::ALL.to_vec()), 0..3),
+            prop::collection::vec(prop::sample::select(Payment::ALL[..4].to_vec()), 0..3),
+            prop::collection::vec(prop::sample::select(Language::ALL[..3].to_vec()), 0..2),
+        )
+            .prop_map(|(care, payment, languages)| carefind::AllOf {
+                care: care.into_iter().collect(),
+                payment: payment.into_iter().collect(),
+                languages: languages.into_iter().collect(),
+                ..carefind::AllOf::default()
+            }),
+    ];
     (
         care,
         payment,
         languages,
-        (kinds, precision, asam),
+        (kinds, precision, asam, all_of),
         prop::bool::weighted(0.15),
     )
         .prop_map(
-            |(care, payment, languages, (kinds, precision, asam), odd_only)| {
+            |(care, payment, languages, (kinds, precision, asam, all_of), odd_only)| {
                 let mut filter = Filter::new()
                     .care(care)
                     .payment(payment)
                     .languages(languages)
                     .kinds(kinds)
-                    .asam(asam);
+                    .asam(asam)
+                    .all_of(all_of);
                 if let Some(precision) = precision {
                     filter = filter.min_precision(precision);
                 }

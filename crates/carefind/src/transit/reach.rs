@@ -369,8 +369,16 @@ impl<'a> TransitIndex<'a> {
                 );
             }
         }
-        // Walking all the way.
-        for facility in self.index.facilities() {
+        // Walking all the way: only the facilities within a walk, found by the index
+        // (never a scan of every facility, for each origin and departure).
+        // (A hair wider than the walk: the walk's own test below decides at the edge.)
+        let near = crate::Query::within(
+            origin,
+            crate::Distance::from_meters(walking.reach_m() * (1.0 + 1e-9) + 1e-6),
+        )
+        .filter(Filter::new().include_closed());
+        for hit in self.index.search(&near).unwrap_or_default() {
+            let facility = hit.facility;
             let seconds = walking.seconds(origin, facility.location());
             if seconds <= walking.max_s {
                 offer(

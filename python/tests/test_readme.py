@@ -31,6 +31,10 @@ def workdir(tmp_path, monkeypatch):
         if not (datasets / name).is_file():
             missing(f"the README's examples read {name}: not in {datasets} (set CAREFIND_DATASETS)")
         (tmp_path / name).symlink_to(datasets / name)
+    gtfs = Path(os.environ.get("CAREFIND_GTFS", REPO.parent / "shared" / "gtfs")) / "nyc_subway_gtfs.zip"
+    if not gtfs.is_file():
+        missing(f"the README's examples read {gtfs.name}: not in {gtfs.parent} (set CAREFIND_GTFS)")
+    (tmp_path / gtfs.name).symlink_to(gtfs)
     # The error example's file: a bad latitude on line 57.
     lines = ["id,name,lat,lon,care"] + [f"f{i},Fac {i},40.{i:03d},-74,iop" for i in range(2, 120)]
     lines[56] = "f57,Fac 57,north,-74,iop"
@@ -77,6 +81,10 @@ def test_the_python_readmes_examples_run_as_written_and_give_what_they_say(workd
     assert namespace["counts"].dtype == np.int64  # "numpy int64"
     assert isinstance(namespace["one"], list) and isinstance(namespace["one"][0], dict)
     assert namespace["cov"].summary.columns.tolist() == ["target", "ring_m", "weight", "share"]
+    by_transit = namespace["by_transit"]
+    assert by_transit.columns.tolist()[:3] == ["origin", "rank", "id"]
+    assert {"minutes", "rides", "open_at_arrival", "percentile_minutes", "reached_share"} <= set(by_transit.columns)
+    assert len(by_transit) > 0 and by_transit["rank"].max() <= 3
     assert (workdir / "near.parquet").is_file()
 
     printed = run(errors, namespace, "python/README.md: errors")

@@ -366,7 +366,13 @@ impl Timetable {
                 point,
             });
         }
-        let station_number = |stop_id: &str| number[station_of_stop(stop_id).as_str()];
+        // Each stop's station number, worked out once: stop times name stops half a
+        // million times in a large feed.
+        let stop_station: HashMap<&str, u32> = ids
+            .iter()
+            .map(|id| (id.as_str(), number[station_of_stop(id).as_str()]))
+            .collect();
+        let station_number = |stop_id: &str| stop_station[stop_id];
 
         // Transfers, between the stations of the stops they name.
         let mut change_s = vec![0u32; stations.len()];

@@ -54,13 +54,14 @@ fn seconds(parameter: &str, text: &str) -> Result<f64, ApiError> {
         .map_err(|e| ApiError::bad(parameter, e))
 }
 
-/// Every facility reached by transit as `params` ask, soonest first, and where from.
+/// Every facility reached by transit as `params` ask, soonest first, where from, and the
+/// timetable's owner.
 pub(crate) fn search<'a>(
     transit: Option<&'a Transit>,
     index: &'a Index,
     params: &Params,
     shown: Option<&Shown>,
-) -> Result<(Vec<TransitHit<'a>>, LatLon), ApiError> {
+) -> Result<(Vec<TransitHit<'a>>, LatLon, &'a Transit), ApiError> {
     let Some(transit) = transit else {
         return Err(ApiError::bad(
             "by",
@@ -157,7 +158,7 @@ pub(crate) fn search<'a>(
         (false, Some(window)) => search.window(&day, &query, at, window),
         (false, None) => search.nearest(&day, &query, at),
     };
-    Ok((all, origin))
+    Ok((all, origin, transit))
 }
 
 /// A page of facilities reached by transit, as `/v1/facilities` answers, with beside the
@@ -170,7 +171,7 @@ pub(crate) fn answer(
     params: &Params,
     shown: Option<&Shown>,
 ) -> Result<(serde_json::Map<String, Value>, Option<usize>), ApiError> {
-    let (all, origin) = search(transit, index, params, shown)?;
+    let (all, origin, transit) = search(transit, index, params, shown)?;
     let limit = params.limit.unwrap_or(crate::DEFAULT_LIMIT);
     if limit > crate::MAX_LIMIT {
         return Err(ApiError::bad(
@@ -179,9 +180,6 @@ pub(crate) fn answer(
         ));
     }
     let offset = params.offset.unwrap_or(0);
-    let Some(transit) = transit else {
-        return Err(ApiError::bad("by", "this server has no transit timetable"));
-    };
     let timetable = &transit.timetable;
     let unit = params.unit()?;
     let zone = timetable.time_zone();

@@ -101,7 +101,8 @@ async fn by_transit(
     shared
         .compute(Lane::Heavy, move |_| {
             let transit = worker.transit.as_deref();
-            let (hits, origin) = crate::transit::search(transit, &index, &params, shown.as_ref())?;
+            let (hits, origin, _) =
+                crate::transit::search(transit, &index, &params, shown.as_ref())?;
             Ok(render_transit(
                 &worker,
                 &asked,

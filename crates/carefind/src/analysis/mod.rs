@@ -10,7 +10,10 @@
 //!   lie in each state;
 //! - [`duplicates`]: listings of one place (same address and phone), to show once;
 //! - [`same_facility`]: one facility in two releases whose ids differ;
-//! - [`access`]: two-step floating catchment (2SFCA) accessibility by distance or drive time;
+//! - [`access`]: floating catchment accessibility (2SFCA, E2SFCA, 3SFCA) over any costs:
+//!   distance, drive time or transit time;
+//! - [`opportunities`]: the cost to the closest `n` facilities, and the facilities within
+//!   a cutoff or over an interval of cutoffs;
 //! - [`audit`]: a stratified sample of listings to verify by phone, and its accuracy scored;
 //! - [`inequality`]: how unequally an access measure falls on a population (Gini, Palma,
 //!   Theil T).
@@ -23,6 +26,7 @@ pub mod counts;
 pub mod coverage;
 pub mod duplicates;
 pub mod inequality;
+pub mod opportunities;
 pub mod pathway;
 pub mod same_facility;
 

@@ -75,6 +75,28 @@ impl Target {
         }
     }
 
+    /// Several levels or groups measured as one: a facility offering any of them counts,
+    /// so "within 10 miles of detox or residential care" is one share, not two.
+    ///
+    /// ```
+    /// use carefind::analysis::coverage::Target;
+    ///
+    /// let parts: Vec<Target> = ["detox", "residential"].iter().map(|w| w.parse().unwrap()).collect();
+    /// let one = Target::as_one(&parts);
+    /// assert_eq!(one.name, "detox+residential");
+    /// assert_eq!(one.care.len(), parts[0].care.len() + parts[1].care.len());
+    /// ```
+    pub fn as_one(targets: &[Target]) -> Target {
+        Target {
+            name: targets
+                .iter()
+                .map(|t| t.name.as_str())
+                .collect::<Vec<_>>()
+                .join("+"),
+            care: targets.iter().fold(CareSet::EMPTY, |all, t| all | t.care),
+        }
+    }
+
     /// Every level but telehealth, which distance does not describe.
     ///
     /// ```
@@ -94,8 +116,33 @@ impl Target {
 impl std::str::FromStr for Target {
     type Err = UnknownTerm;
 
-    /// A level or group name or code, such as `otp`, `detox` or `OIT`.
+    /// A level or group name or code, such as `otp`, `detox` or `OIT`; or several joined
+    /// by `+` (`detox+residential`), measured as one: a facility offering any of them.
+    ///
+    /// ```
+    /// use carefind::CareLevel;
+    /// use carefind::analysis::coverage::Target;
+    ///
+    /// let either: Target = "otp+OIT".parse().unwrap();
+    /// assert_eq!(either.name, "otp+iop");
+    /// assert!(either.care.contains(CareLevel::Otp) && either.care.contains(CareLevel::Iop));
+    /// assert!("otp+".parse::<Target>().is_err());
+    /// ```
     fn from_str(word: &str) -> Result<Self, Self::Err> {
+        if word.contains('+') {
+            let parts = word
+                .split('+')
+                .map(|part| {
+                    if part.trim().is_empty() {
+                        // An empty part is no level: the level parser says so, with the
+                        // words it takes.
+                        part.trim().parse::<CareLevel>()?;
+                    }
+                    part.parse()
+                })
+                .collect::<Result<Vec<Target>, _>>()?;
+            return Ok(Target::as_one(&parts));
+        }
         let care: CareSet = word.parse()?;
         let name = match care.iter().collect::<Vec<_>>()[..] {
             [level] => level.name().to_string(),

@@ -1,46 +1,155 @@
-//! `coverage --measure 2sfca|e2sfca`: supply per person within reach, by great-circle
-//! distance or by drive time on a network.
+//! `coverage --measure 2sfca|e2sfca|3sfca|closest|cumulative|cumulative-interval`: supply
+//! per person within reach, the cost to the closest facilities, and the facilities within
+//! a cutoff, by great-circle distance, drive time on a network or transit time on a
+//! timetable; and `coverage --gtfs` rings of transit time.
 
 use std::collections::HashMap;
 use std::io::{BufWriter, Write};
 
-use carefind::analysis::access::{Cost, Decay, two_step};
+use carefind::analysis::access::{Cost, Decay, three_step, two_step};
 use carefind::analysis::coverage::{Origin, Target};
+use carefind::analysis::opportunities::{self, Summary};
+use carefind::jiff::Timestamp;
 use carefind::network::drive::DriveIndex;
-use carefind::{Distance, Filter, Index, Query, Unit};
+use carefind::transit::{Day, TransitIndex, TransitOptions, TransitQuery, Window};
+use carefind::{Distance, FacilityRef, Filter, Index, LatLon, Query, Unit};
 use rayon::prelude::*;
 use serde_json::{Map, json};
 
-use crate::args::{CoverageArgs, Format, Measure};
+use crate::args::{CoverageArgs, Format, Measure, SummaryArg};
 use crate::drive;
 use crate::failure::Failure;
 use crate::find::Outcome;
+use crate::transit;
 
-/// The catchment in the costs' unit (metres, or seconds on a network), and the decay in
-/// the same unit.
-fn catchment_and_decay(args: &CoverageArgs, unit: Unit) -> Result<(f64, Decay), Failure> {
-    let text = args.catchment.as_deref().ok_or_else(|| {
-        Failure::usage(
-            "--measure 2sfca and e2sfca need --catchment (25mi, or 30min with --network)",
-        )
-    })?;
-    let by_time = args.drive.network.is_some();
-    let catchment = if by_time {
-        drive::seconds("--catchment", text)?
+/// Where the costs come from: the straight line (metres), a road network (seconds) or a
+/// timetable (seconds, leaving at one moment or every minute of a window).
+enum Costs<'a> {
+    Line,
+    Drive(DriveIndex<'a>),
+    Transit {
+        index: TransitIndex<'a>,
+        day: Day<'a>,
+        at: Timestamp,
+        window: Option<Window>,
+        options: TransitOptions,
+    },
+}
+
+impl<'a> Costs<'a> {
+    /// Costs in time (seconds) rather than metres.
+    fn by_time(&self) -> bool {
+        !matches!(self, Costs::Line)
+    }
+
+    /// The facilities matching `filter` within `limit` of `origin` (every one, or for
+    /// transit the journeys of the default 2 hours, without it), at most `k`, with
+    /// their costs.
+    fn reached(
+        &self,
+        index: &'a Index,
+        origin: LatLon,
+        filter: &Filter,
+        limit: Option<f64>,
+        k: usize,
+    ) -> Vec<(FacilityRef<'a>, f64)> {
+        match self {
+            Costs::Line => {
+                let mut query = Query::default().near(origin).filter(filter.clone());
+                if let Some(limit) = limit {
+                    query = query.max_distance(Distance::from_meters(limit));
+                }
+                if k != usize::MAX {
+                    query = query.limit(k);
+                }
+                index
+                    .search(&query)
+                    .map(|hits| {
+                        hits.iter()
+                            .filter_map(|h| Some((h.facility, h.distance_m?)))
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            }
+            Costs::Drive(drive) => drive
+                .nearest(origin, k, filter, limit)
+                .map(|hits| hits.iter().map(|h| (h.facility, h.seconds)).collect())
+                .unwrap_or_default(),
+            Costs::Transit {
+                index: transit,
+                day,
+                at,
+                window,
+                options,
+            } => {
+                let mut options = options.clone();
+                if let Some(limit) = limit {
+                    options.max_s = limit;
+                }
+                let query = TransitQuery {
+                    origin,
+                    limit: k,
+                    filter,
+                    options,
+                };
+                let hits = match window {
+                    Some(window) => transit.window(day, &query, *at, *window),
+                    None => transit.nearest(day, &query, *at),
+                };
+                // A window's median is infinite for a facility reached from fewer than
+                // half its departures: not reached.
+                hits.iter()
+                    .filter(|h| h.seconds.is_finite())
+                    .map(|h| (h.facility, h.seconds))
+                    .collect()
+            }
+        }
+    }
+}
+
+/// A distance (in `unit` when bare) in metres, or with costs in time, a time in seconds.
+fn cost(flag: &str, text: &str, by_time: bool, unit: Unit) -> Result<f64, Failure> {
+    if by_time {
+        drive::seconds(flag, text)
     } else {
-        Distance::parse(text, Some(unit))
-            .map_err(|e| Failure::flag("--catchment", e))?
-            .as_meters()
-    };
+        Ok(Distance::parse(text, Some(unit))
+            .map_err(|e| Failure::flag(flag, e))?
+            .as_meters())
+    }
+}
+
+/// How many metres (or seconds) one of the units shown is: a mile, a kilometre, a minute.
+fn shown_unit(by_time: bool, unit: Unit) -> f64 {
+    if by_time {
+        60.0
+    } else {
+        Distance::from_meters(1.0).in_unit(unit).recip()
+    }
+}
+
+/// The catchment in the costs' unit (metres, or seconds), and the decay in the same unit.
+fn catchment_and_decay(
+    args: &CoverageArgs,
+    unit: Unit,
+    by_time: bool,
+) -> Result<(f64, Decay), Failure> {
+    let text = args.catchment.as_deref().ok_or_else(|| {
+        Failure::usage(format!(
+            "--measure {} needs --catchment (25mi, or 30min with --network or --gtfs)",
+            args.measure.name()
+        ))
+    })?;
+    let catchment = cost("--catchment", text, by_time, unit)?;
     let decay = match (args.measure, args.decay.as_deref()) {
-        (Measure::EnhancedTwoStep, None) => {
-            return Err(Failure::usage(
-                "--measure e2sfca needs --decay (gaussian:SIGMA or step:10=1,20=0.68,30=0.22)",
-            ));
+        (Measure::EnhancedTwoStep | Measure::ThreeStep, None) => {
+            return Err(Failure::usage(format!(
+                "--measure {} needs --decay (gaussian:SIGMA or step:10=1,20=0.68,30=0.22)",
+                args.measure.name()
+            )));
         }
         (Measure::TwoStep, Some(_)) => {
             return Err(Failure::usage(
-                "--decay is for --measure e2sfca; 2sfca weighs every pair in the catchment alike",
+                "--decay is for --measure e2sfca and 3sfca; 2sfca weighs every pair in the catchment alike",
             ));
         }
         (_, None) => Decay::None,
@@ -48,12 +157,40 @@ fn catchment_and_decay(args: &CoverageArgs, unit: Unit) -> Result<(f64, Decay), 
             .parse::<Decay>()
             .map_err(|e| Failure::flag("--decay", e))?,
     };
-    let factor = if by_time {
-        60.0
-    } else {
-        Distance::from_meters(1.0).in_unit(unit).recip()
+    Ok((catchment, decay.scaled(shown_unit(by_time, unit))))
+}
+
+/// `--interval FROM,TO[,STEP]` in the costs' unit; the step 1 of the unit shown.
+fn interval(args: &CoverageArgs, unit: Unit, by_time: bool) -> Result<(f64, f64, f64), Failure> {
+    let text = args.interval.as_deref().ok_or_else(|| {
+        Failure::usage(
+            "--measure cumulative-interval needs --interval FROM,TO (20min,40min with --network or --gtfs; 5mi,15mi)",
+        )
+    })?;
+    let parts: Vec<&str> = text.split(',').collect();
+    let (from, to, step) = match parts[..] {
+        [from, to] => (from, to, None),
+        [from, to, step] => (from, to, Some(step)),
+        _ => {
+            return Err(Failure::flag(
+                "--interval",
+                format!("{text:?} is not FROM,TO or FROM,TO,STEP"),
+            ));
+        }
     };
-    Ok((catchment, decay.scaled(factor)))
+    let from = cost("--interval", from, by_time, unit)?;
+    let to = cost("--interval", to, by_time, unit)?;
+    let step = match step {
+        Some(step) => cost("--interval", step, by_time, unit)?,
+        None => shown_unit(by_time, unit),
+    };
+    if !(to > from && step > 0.0) {
+        return Err(Failure::flag(
+            "--interval",
+            format!("{text:?}: TO must be beyond FROM, and the step above 0"),
+        ));
+    }
+    Ok((from, to, step))
 }
 
 /// Each facility's supply: the `--capacity-col` of the data file by id, or 1.
@@ -122,6 +259,20 @@ fn quantile(scored: &[(f64, f64)], total: f64, q: f64) -> Option<f64> {
         .map(|(score, _)| *score)
 }
 
+/// The weight of the origins whose value is missing (or, where `zero_is_none`, 0).
+fn weight_without(values: &[Option<f64>], demand: &[f64], zero_is_none: bool) -> f64 {
+    // (+ 0.0: an empty f64 sum is -0.0.)
+    values
+        .iter()
+        .zip(demand)
+        .filter(|(v, _)| v.is_none_or(|v| zero_is_none && v == 0.0))
+        .map(|(_, w)| w)
+        .sum::<f64>()
+        + 0.0
+}
+
+/// The facilities, sources of costs, the measure's parameters: `coverage` with any
+/// measure but nearest by distance or drive time.
 pub fn run(
     args: &CoverageArgs,
     origins: &[Origin],
@@ -131,48 +282,98 @@ pub fn run(
     unit: Unit,
     format: Format,
 ) -> Result<Outcome, Failure> {
-    let (catchment, decay) = catchment_and_decay(args, unit)?;
+    if args.drive.network.is_some() && args.transit.gtfs.is_some() {
+        return Err(Failure::usage(
+            "--network and --gtfs: give one, the costs are drive times or transit times",
+        ));
+    }
+    let network = args.drive.network.as_deref().map(drive::load).transpose()?;
+    let timetable = args
+        .transit
+        .gtfs
+        .as_deref()
+        .map(transit::load)
+        .transpose()?;
+    let costs = match (&network, &timetable) {
+        (Some(network), _) => {
+            Costs::Drive(DriveIndex::new(network, index, drive::access(&args.drive)?))
+        }
+        (None, Some(timetable)) => {
+            let (flag, at, window) = transit::moment(&args.transit, timetable, "coverage --gtfs")?;
+            if flag == "--arrive-by" {
+                return Err(Failure::flag(
+                    "--arrive-by",
+                    "coverage measures journeys leaving at --depart (and over --window)",
+                ));
+            }
+            let options =
+                transit::options(&args.transit, None, args.attributes.open_for.as_deref())?;
+            Costs::Transit {
+                index: TransitIndex::new(timetable, index, options.walking),
+                day: transit::day(timetable, at, flag)?,
+                at,
+                window: window.map(|minutes| Window {
+                    minutes,
+                    percentile: args.transit.percentile,
+                }),
+                options,
+            }
+        }
+        (None, None) => Costs::Line,
+    };
+    let by_time = costs.by_time();
+    let per_unit = shown_unit(by_time, unit);
+    let units = if by_time { "min" } else { unit.symbol() };
+    if args.measure == Measure::Nearest {
+        return transit_rings(args, origins, targets, filter, index, &costs, format);
+    }
     let supply = supplies(args, index)?;
     let demand: Vec<f64> = origins.iter().map(|o| o.weight).collect();
-    let network = args.drive.network.as_deref().map(drive::load).transpose()?;
-    let access = drive::access(&args.drive)?;
-    let drive_index = network.as_ref().map(|n| DriveIndex::new(n, index, access));
     let total: f64 = demand.iter().sum();
-    let measure = match args.measure {
-        Measure::EnhancedTwoStep => "e2sfca",
-        _ => "2sfca",
+    // How far each origin's search goes, and how many facilities it keeps.
+    let (limit, k) = match args.measure {
+        Measure::Closest => {
+            if !(args.n > 0.0 && args.n.is_finite()) {
+                return Err(Failure::flag("--n", format!("{} is not above 0", args.n)));
+            }
+            let limit = args
+                .catchment
+                .as_deref()
+                .map(|text| cost("--catchment", text, by_time, unit))
+                .transpose()?;
+            // Each facility supplies 1 without --capacity-col: the n nearest will do.
+            let k = match args.capacity_col {
+                None => args.n.ceil() as usize,
+                Some(_) => usize::MAX,
+            };
+            (limit, k)
+        }
+        Measure::Cumulative => {
+            let text = args.cutoff.as_deref().ok_or_else(|| {
+                Failure::usage(
+                    "--measure cumulative needs --cutoff (10mi, or 45min with --network or --gtfs)",
+                )
+            })?;
+            (Some(cost("--cutoff", text, by_time, unit)?), usize::MAX)
+        }
+        Measure::CumulativeInterval => (Some(interval(args, unit, by_time)?.1), usize::MAX),
+        _ => (
+            Some(catchment_and_decay(args, unit, by_time)?.0),
+            usize::MAX,
+        ),
     };
+    let measure = args.measure.name();
     let mut summary = Vec::new();
-    let mut scores_by_target = Vec::new();
+    let mut values_by_target = Vec::new();
     for target in targets {
         let filter = filter.clone().care(target.care);
-        // Every pair within the catchment: one bounded search per origin.
+        // Every pair within reach: one bounded search per origin.
         let pairs: Vec<Vec<Cost>> = origins
             .par_iter()
             .enumerate()
             .map(|(i, origin)| {
-                // (facility, cost) of every facility within the catchment.
-                let reached: Vec<(carefind::FacilityRef<'_>, f64)> = match &drive_index {
-                    Some(drive) => drive
-                        .nearest(origin.location, usize::MAX, &filter, Some(catchment))
-                        .map(|hits| hits.iter().map(|h| (h.facility, h.seconds)).collect())
-                        .unwrap_or_default(),
-                    None => {
-                        let query = Query::default()
-                            .near(origin.location)
-                            .max_distance(Distance::from_meters(catchment))
-                            .filter(filter.clone());
-                        index
-                            .search(&query)
-                            .map(|hits| {
-                                hits.iter()
-                                    .filter_map(|h| Some((h.facility, h.distance_m?)))
-                                    .collect()
-                            })
-                            .unwrap_or_default()
-                    }
-                };
-                reached
+                costs
+                    .reached(index, origin.location, &filter, limit, k)
                     .into_iter()
                     .filter_map(|(facility, cost)| {
                         Some(Cost {
@@ -184,38 +385,80 @@ pub fn run(
                     .collect()
             })
             .collect();
-        let costs: Vec<Cost> = pairs.into_iter().flatten().collect();
-        let answer = two_step(&costs, &demand, &supply, catchment, &decay);
-        let mut scored: Vec<(f64, f64)> = answer
-            .score
+        let pairs: Vec<Cost> = pairs.into_iter().flatten().collect();
+        let n = origins.len();
+        // Each origin's value; whether 0 means "no access"; whether a missing value
+        // counts as 0 (a score) or as beyond reach (a cost) in the quantiles.
+        let (values, zero_is_none, none_is_zero): (Vec<Option<f64>>, bool, bool) = match args
+            .measure
+        {
+            Measure::Closest => (
+                opportunities::closest(&pairs, n, &supply, args.n)
+                    .into_iter()
+                    .map(|c| c.map(|c| c / per_unit))
+                    .collect(),
+                false,
+                false,
+            ),
+            Measure::Cumulative => (
+                opportunities::cumulative(&pairs, n, &supply, limit.unwrap_or(f64::MAX))
+                    .into_iter()
+                    .map(Some)
+                    .collect(),
+                true,
+                true,
+            ),
+            Measure::CumulativeInterval => {
+                let summary = match args.summary {
+                    SummaryArg::Median => Summary::Median,
+                    SummaryArg::Mean => Summary::Mean,
+                };
+                let values = opportunities::cumulative_interval(
+                    &pairs,
+                    n,
+                    &supply,
+                    interval(args, unit, by_time)?,
+                    summary,
+                )
+                .map_err(|e| Failure::flag("--interval", e))?;
+                (values.into_iter().map(Some).collect(), true, true)
+            }
+            _ => {
+                let (catchment, decay) = catchment_and_decay(args, unit, by_time)?;
+                let answer = match args.measure {
+                    Measure::ThreeStep => three_step(&pairs, &demand, &supply, catchment, &decay),
+                    _ => two_step(&pairs, &demand, &supply, catchment, &decay),
+                };
+                (answer.score, true, true)
+            }
+        };
+        let mut present: Vec<(f64, f64)> = values
             .iter()
             .zip(&demand)
-            .map(|(score, weight)| (score.unwrap_or(0.0), *weight))
+            .filter_map(|(value, weight)| match value {
+                Some(v) => Some((*v, *weight)),
+                None => none_is_zero.then_some((0.0, *weight)),
+            })
             .collect();
-        scored.sort_by(|a, b| a.0.total_cmp(&b.0));
-        // (+ 0.0: an empty f64 sum is -0.0.)
-        let none: f64 = answer
-            .score
-            .iter()
-            .zip(&demand)
-            .filter(|(s, _)| s.is_none())
-            .map(|(_, w)| w)
-            .sum::<f64>()
-            + 0.0;
+        present.sort_by(|a, b| a.0.total_cmp(&b.0));
         let mut row = Map::new();
         row.insert("measure".into(), json!(measure));
         row.insert("level".into(), json!(target.name));
         row.insert("origins".into(), json!(origins.len()));
         row.insert("weight".into(), json!(total));
         for (name, q) in [("p10", 0.1), ("median", 0.5), ("p90", 0.9)] {
-            row.insert(name.into(), json!(quantile(&scored, total, q)));
+            row.insert(name.into(), json!(quantile(&present, total, q)));
         }
+        if args.measure == Measure::Closest {
+            row.insert("units".into(), json!(units));
+        }
+        let without = weight_without(&values, &demand, zero_is_none);
         row.insert(
             "share_without_access".into(),
-            json!(if total > 0.0 { none / total } else { 0.0 }),
+            json!(if total > 0.0 { without / total } else { 0.0 }),
         );
         if let Some(below) = args.below {
-            let under: f64 = scored
+            let under: f64 = present
                 .iter()
                 .filter(|(s, _)| *s < below)
                 .map(|(_, w)| w)
@@ -227,40 +470,104 @@ pub fn run(
             );
         }
         if args.inequality {
-            crate::coverage::Measured::of(&scored).insert(&mut row);
+            crate::coverage::Measured::of(&present).insert(&mut row);
         }
         summary.push(row);
-        scores_by_target.push(answer.score);
+        values_by_target.push(values);
     }
     if let Some(path) = &args.per_origin {
-        let file = std::fs::File::create(path).map_err(|e| Failure::flag("--per-origin", e))?;
-        let mut out = BufWriter::new(file);
-        writeln!(out, "origin_id,level,{measure}")?;
-        for (target, scores) in targets.iter().zip(&scores_by_target) {
-            for (origin, score) in origins.iter().zip(scores) {
-                match score {
-                    Some(score) => writeln!(out, "{},{},{score}", origin.id, target.name)?,
-                    None => writeln!(out, "{},{},", origin.id, target.name)?,
-                }
-            }
-        }
-        out.flush()?;
+        write_per_origin(path, measure, origins, targets, &values_by_target)?;
     }
     let mut fields: Vec<String> = [
-        "measure",
-        "level",
-        "origins",
-        "weight",
-        "p10",
-        "median",
-        "p90",
-        "share_without_access",
+        "measure", "level", "origins", "weight", "p10", "median", "p90",
     ]
     .map(String::from)
     .to_vec();
+    if args.measure == Measure::Closest {
+        fields.push("units".into());
+    }
+    fields.push("share_without_access".into());
     if let Some(below) = args.below {
         fields.push(format!("share_below_{below}"));
     }
+    if args.inequality {
+        fields.extend(["gini", "palma", "theil_t"].map(String::from));
+    }
+    drive::print_rows(format, &fields, &summary)?;
+    Ok(if origins.is_empty() {
+        Outcome::NothingFound
+    } else {
+        Outcome::Found
+    })
+}
+
+/// `origin_id,level,<column>` with each origin's value for each target (empty when none).
+fn write_per_origin(
+    path: &std::path::Path,
+    column: &str,
+    origins: &[Origin],
+    targets: &[Target],
+    values: &[Vec<Option<f64>>],
+) -> Result<(), Failure> {
+    let file = std::fs::File::create(path).map_err(|e| Failure::flag("--per-origin", e))?;
+    let mut out = BufWriter::new(file);
+    writeln!(out, "origin_id,level,{column}")?;
+    for (target, values) in targets.iter().zip(values) {
+        for (origin, value) in origins.iter().zip(values) {
+            match value {
+                Some(value) => writeln!(out, "{},{},{value}", origin.id, target.name)?,
+                None => writeln!(out, "{},{},", origin.id, target.name)?,
+            }
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// `coverage --gtfs`: each origin's transit time to the nearest facility of each target
+/// and the weighted shares within each ring of time, as `--network` gives drive times.
+fn transit_rings(
+    args: &CoverageArgs,
+    origins: &[Origin],
+    targets: &[Target],
+    filter: &Filter,
+    index: &Index,
+    costs: &Costs<'_>,
+    format: Format,
+) -> Result<Outcome, Failure> {
+    let rings: Vec<f64> = args
+        .rings()
+        .split(',')
+        .map(|ring| drive::seconds("--rings", ring))
+        .collect::<Result<_, _>>()?;
+    let farthest = rings.iter().copied().fold(0.0, f64::max);
+    let mut summary = Vec::new();
+    let mut per_target = Vec::new();
+    for target in targets {
+        let filter = filter.clone().care(target.care);
+        let times: Vec<Option<f64>> = origins
+            .par_iter()
+            .map(|origin| {
+                let reached = costs.reached(index, origin.location, &filter, Some(farthest), 1);
+                reached.first().map(|(_, seconds)| *seconds)
+            })
+            .collect();
+        let mut row = drive::time_rings(&target.name, origins, &times, &rings);
+        if args.inequality {
+            let values: Vec<(f64, f64)> = times
+                .iter()
+                .zip(origins)
+                .filter_map(|(t, o)| Some(((*t)?, o.weight)))
+                .collect();
+            crate::coverage::Measured::of(&values).insert(&mut row);
+        }
+        summary.push(row);
+        per_target.push(times);
+    }
+    if let Some(path) = &args.per_origin {
+        write_per_origin(path, "transit_time_s", origins, targets, &per_target)?;
+    }
+    let mut fields = drive::time_ring_fields(&rings);
     if args.inequality {
         fields.extend(["gini", "palma", "theil_t"].map(String::from));
     }

@@ -184,7 +184,7 @@ pub struct FindArgs {
 
 /// A transit timetable and how riders walk: `find --by transit`.
 #[derive(Debug, Args)]
-#[command(next_help_heading = "Transit (--by transit)")]
+#[command(next_help_heading = "Transit (--by transit, or coverage with --gtfs)")]
 pub struct TransitArgs {
     /// A GTFS feed (zip or folder): the timetable of the trips
     #[arg(long, value_name = "FEED")]
@@ -245,11 +245,45 @@ pub struct DriveArgs {
 /// What `coverage` measures.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Measure {
+    /// The nearest facility's distance or time, and the shares within each ring
     Nearest,
+    /// Supply per person within a catchment (two-step floating catchment)
     #[value(name = "2sfca")]
     TwoStep,
+    /// 2SFCA with a decay over the catchment
     #[value(name = "e2sfca")]
     EnhancedTwoStep,
+    /// E2SFCA with each person's demand shared among the facilities within reach
+    #[value(name = "3sfca")]
+    ThreeStep,
+    /// The cost of reaching the closest --n facilities (or --n of supply)
+    Closest,
+    /// The facilities (or supply) within --cutoff
+    Cumulative,
+    /// The median (or --summary mean) of the facilities within each cutoff of --interval
+    CumulativeInterval,
+}
+
+impl Measure {
+    /// The measure's name in rows and column headers.
+    pub fn name(self) -> &'static str {
+        match self {
+            Measure::Nearest => "nearest",
+            Measure::TwoStep => "2sfca",
+            Measure::EnhancedTwoStep => "e2sfca",
+            Measure::ThreeStep => "3sfca",
+            Measure::Closest => "closest",
+            Measure::Cumulative => "cumulative",
+            Measure::CumulativeInterval => "cumulative_interval",
+        }
+    }
+}
+
+/// How `--measure cumulative-interval` sums up its cutoffs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SummaryArg {
+    Median,
+    Mean,
 }
 
 /// What `find` ranks by.
@@ -786,11 +820,22 @@ Examples:
   # Every level, a map of the deserts, and each origin's nearest facility
   carefind coverage --origins zips.csv --plot coverage.png --per-origin nearest.csv
 
+  # Within 10 miles of detox or residential care (as one), offering all three medications
+  carefind coverage --origins zips.csv --care detox+residential --rings 10mi \
+    --medication all:methadone,buprenorphine,naltrexone
+
+  # OTPs reached by subway within 45 minutes, leaving at 7:30, and its inequality
+  carefind coverage --origins tracts.csv --care otp --gtfs nyc_subway_gtfs.zip \
+    --depart 2026-09-15T07:30 --measure cumulative --cutoff 45min --inequality
+
 The origins file needs an id and latitude and longitude columns, found by common names
 (id, GEOID, zcta; lat, latitude, Y, INTPTLAT; lon, longitude, X, INTPTLONG; weight, POP) or
 named with the --*-col flags; without a weight column every origin counts once. Bad rows
 are reported with their line and skipped. --care takes levels or groups (detox,
-residential...), each measured on its own; by default every level but telehealth.";
+residential...), each measured on its own (join them with + or give --as-one to measure
+them as one); by default every level but telehealth. Costs are great-circle distances,
+drive times with --network, or transit times with --gtfs and --depart (a facility counts
+when open at the arrival; those listing no hours are kept).";
 
 /// The arguments of `carefind coverage`.
 #[derive(Debug, Args)]
@@ -816,18 +861,19 @@ pub struct CoverageArgs {
     #[arg(long, value_name = "C")]
     pub weight_col: Option<String>,
 
-    /// Levels or groups to measure, each on its own (comma-separated)
+    /// Levels or groups to measure, each on its own (comma-separated); join them with +
+    /// to measure them as one (otp+oit: a facility offering either)
     #[arg(long, value_name = "LIST")]
     pub care: Vec<String>,
 
-    /// Ring distances (a bare number is in --units)
-    #[arg(
-        long,
-        value_name = "LIST",
-        default_value = "10mi,25mi,50mi",
-        allow_hyphen_values = true
-    )]
-    pub rings: String,
+    /// Measure every --care level or group as one: a facility offering any of them
+    #[arg(long)]
+    pub as_one: bool,
+
+    /// Ring distances (a bare number is in --units), or times with --network or --gtfs
+    /// [default: 10mi,25mi,50mi, or 15min,30min,60min]
+    #[arg(long, value_name = "LIST", allow_hyphen_values = true)]
+    pub rings: Option<String>,
 
     #[command(flatten)]
     pub attributes: AttributeArgs,
@@ -836,27 +882,48 @@ pub struct CoverageArgs {
     #[arg(long, value_name = "OUT.csv")]
     pub per_origin: Option<PathBuf>,
 
-    /// What to measure: the nearest facility's distance, or supply per person within
-    /// reach (two-step floating catchment, plain or with distance decay)
+    /// What to measure: the nearest facility's distance or time; supply per person
+    /// within reach (floating catchments); the cost to the closest n; the facilities
+    /// within a cutoff, or over an interval of cutoffs
     #[arg(long, value_enum, default_value_t = Measure::Nearest)]
     pub measure: Measure,
 
-    /// With 2sfca/e2sfca: the catchment, a distance (25mi) or with --network a time (30min)
+    /// With 2sfca/e2sfca/3sfca: the catchment, a distance (25mi) or with --network or
+    /// --gtfs a time (30min); with closest, the farthest to look (all facilities without it)
     #[arg(long, value_name = "DIST|TIME")]
     pub catchment: Option<String>,
 
-    /// With e2sfca: gaussian:SIGMA or step:10=1,20=0.68,30=0.22 (in --units, or minutes
-    /// with --network)
+    /// With e2sfca/3sfca: gaussian:SIGMA or step:10=1,20=0.68,30=0.22 (in --units, or
+    /// minutes with --network or --gtfs)
     #[arg(long, value_name = "DECAY")]
     pub decay: Option<String>,
 
-    /// With 2sfca/e2sfca: the column of the --data CSV holding each facility's supply
-    /// (such as beds); 1 per facility without it
+    /// With closest: how many facilities (or, with --capacity-col, how much supply)
+    #[arg(long, value_name = "N", default_value_t = 1.0)]
+    pub n: f64,
+
+    /// With cumulative: the cutoff, a distance (10mi) or with --network or --gtfs a time
+    /// (45min); a facility at the cutoff counts
+    #[arg(long, value_name = "DIST|TIME")]
+    pub cutoff: Option<String>,
+
+    /// With cumulative-interval: FROM,TO or FROM,TO,STEP (20min,40min; the step is 1 of
+    /// the unit of FROM unless given)
+    #[arg(long, value_name = "FROM,TO[,STEP]")]
+    pub interval: Option<String>,
+
+    /// With cumulative-interval: the median or the mean over the cutoffs
+    #[arg(long, value_enum, default_value_t = SummaryArg::Median)]
+    pub summary: SummaryArg,
+
+    /// With every measure but nearest: the column of the --data CSV holding each
+    /// facility's supply (such as beds); 1 per facility without it
     #[arg(long, value_name = "C")]
     pub capacity_col: Option<String>,
 
-    /// With 2sfca/e2sfca: also give the share of the weight whose score is below this
-    #[arg(long, value_name = "SCORE")]
+    /// With every measure but nearest: also give the share of the weight whose value is
+    /// below this
+    #[arg(long, value_name = "VALUE")]
     pub below: Option<f64>,
 
     /// Also give how unequally the measure (the nearest distance, or the score) falls on
@@ -871,6 +938,9 @@ pub struct CoverageArgs {
     #[command(flatten)]
     pub drive: DriveArgs,
 
+    #[command(flatten)]
+    pub transit: TransitArgs,
+
     /// A carefind CSV file ("-" for stdin); without it, the embedded sample
     #[arg(long, value_name = "FILE")]
     pub data: Option<String>,
@@ -882,6 +952,19 @@ pub struct CoverageArgs {
     /// Output format [default: table when stdout is a terminal, csv otherwise]
     #[arg(long, value_enum)]
     pub format: Option<Format>,
+}
+
+impl CoverageArgs {
+    /// The rings given, or the default: distances, or times when the costs are times.
+    pub fn rings(&self) -> &str {
+        match &self.rings {
+            Some(rings) => rings,
+            None if self.drive.network.is_some() || self.transit.gtfs.is_some() => {
+                "15min,30min,60min"
+            }
+            None => "10mi,25mi,50mi",
+        }
+    }
 }
 
 /// The arguments of `carefind snapshot`.

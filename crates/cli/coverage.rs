@@ -19,22 +19,23 @@ const DESERTS_IN_JSON: usize = 20;
 pub fn run(args: &CoverageArgs) -> Result<Outcome, Failure> {
     let unit: Unit = args.units.into();
     let by_drive_time = args.drive.network.is_some();
+    let by_transit = args.transit.gtfs.is_some();
     let rings = if args.measure != Measure::Nearest {
         Vec::new()
-    } else if by_drive_time {
+    } else if by_drive_time || by_transit {
         // Times, read by the drive-time path; checked here so mistakes fail fast.
-        for ring in args.rings.split(',') {
+        for ring in args.rings().split(',') {
             crate::drive::seconds("--rings", ring)?;
         }
         Vec::new()
     } else {
-        args.rings
+        args.rings()
             .split(',')
             .map(|ring| Distance::parse(ring, Some(unit)))
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| Failure::flag("--rings", e))?
     };
-    let targets = match args.care.is_empty() {
+    let mut targets = match args.care.is_empty() {
         true => Target::every_level(),
         false => args
             .care
@@ -44,11 +45,19 @@ pub fn run(args: &CoverageArgs) -> Result<Outcome, Failure> {
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| Failure::flag("--care", e))?,
     };
+    if args.as_one {
+        targets = vec![Target::as_one(&targets)];
+    }
+    // By transit, whether a facility is open is judged at each arrival.
+    let attributes = match by_transit {
+        true => crate::transit::without_hours(&args.attributes, "--gtfs")?,
+        false => args.attributes.clone(),
+    };
     let query = CoverageQuery::default()
         .targets(targets)
         .rings(rings)
         .filter(attribute_filter(
-            &args.attributes,
+            &attributes,
             jiff::Timestamp::now(),
             false,
         )?);
@@ -73,7 +82,7 @@ pub fn run(args: &CoverageArgs) -> Result<Outcome, Failure> {
     let origins = read.origins;
     let index = dataset::load(args.data.as_deref())?;
     let format = Format::chosen(args.format, &io::stdout());
-    if args.measure != Measure::Nearest {
+    if args.measure != Measure::Nearest || by_transit {
         return crate::access::run(
             args,
             &origins,
@@ -249,7 +258,8 @@ fn row<'a>(
         p90: in_unit(summary.p90_m, unit),
         units: unit.symbol(),
         deserts: summary.deserts.len(),
-        desert_weight: summary.deserts.iter().map(|d| d.weight).sum(),
+        // (+ 0.0: an empty f64 sum is -0.0.)
+        desert_weight: summary.deserts.iter().map(|d| d.weight).sum::<f64>() + 0.0,
         heaviest_deserts: summary
             .deserts
             .iter()

@@ -439,7 +439,7 @@ pub fn coverage(
         return Err(Failure::usage("coverage by drive time needs --network"));
     };
     let rings: Vec<f64> = args
-        .rings
+        .rings()
         .split(',')
         .map(|ring| seconds("--rings", ring))
         .collect::<Result<_, _>>()?;
@@ -458,7 +458,6 @@ pub fn coverage(
             access.max_snap_m
         );
     }
-    let total: f64 = origins.iter().map(|o| o.weight).sum();
     let mut summary = Vec::new();
     let mut per_origin: Vec<Vec<Option<(f64, f64)>>> = Vec::new();
     for target in targets {
@@ -470,47 +469,8 @@ pub fn coverage(
                 placed.and_then(|_| drive.time_from(&times, o.location).ok().flatten())
             })
             .collect();
-        let mut row = Map::new();
-        row.insert("level".into(), json!(target.name));
-        row.insert("origins".into(), json!(origins.len()));
-        row.insert("weight".into(), json!(total));
-        for ring in &rings {
-            let within: f64 = origins
-                .iter()
-                .zip(&answers)
-                .filter(|(_, a)| a.is_some_and(|(s, _)| s <= *ring))
-                .map(|(o, _)| o.weight)
-                .sum::<f64>()
-                + 0.0;
-            let share = if total > 0.0 { within / total } else { 0.0 };
-            row.insert(
-                format!("share_within_{}min", ring / 60.0),
-                json!((share * 1e6).round() / 1e6),
-            );
-        }
-        let mut reached: Vec<(f64, f64)> = origins
-            .iter()
-            .zip(&answers)
-            .filter_map(|(o, a)| a.map(|(s, _)| (s, o.weight)))
-            .collect();
-        reached.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let quantile = |q: f64| {
-            let mut acc = 0.0;
-            reached
-                .iter()
-                .find(|(_, w)| {
-                    acc += w;
-                    acc >= q * total
-                })
-                .map(|(s, _)| (s * 10.0).round() / 10.0)
-        };
-        row.insert("median_s".into(), json!(quantile(0.5)));
-        row.insert("p90_s".into(), json!(quantile(0.9)));
-        row.insert(
-            "not_reached".into(),
-            json!(answers.iter().filter(|a| a.is_none()).count()),
-        );
-        summary.push(row);
+        let seconds: Vec<Option<f64>> = answers.iter().map(|a| a.map(|(s, _)| s)).collect();
+        summary.push(time_rings(&target.name, origins, &seconds, &rings));
         per_origin.push(answers);
     }
     if let Some(path) = &args.per_origin {
@@ -527,6 +487,69 @@ pub fn coverage(
         }
         out.flush()?;
     }
+    print_rows(format, &time_ring_fields(&rings), &summary)?;
+    Ok(if origins.is_empty() {
+        Outcome::NothingFound
+    } else {
+        Outcome::Found
+    })
+}
+
+/// A target's row of rings of time: the weighted share of the origins whose time to the
+/// nearest facility (`seconds`, `None` when not reached) is within each ring, the weighted
+/// median and 90th percentile, and how many are not reached.
+pub fn time_rings(
+    target: &str,
+    origins: &[Origin],
+    seconds: &[Option<f64>],
+    rings: &[f64],
+) -> Map<String, Value> {
+    let total: f64 = origins.iter().map(|o| o.weight).sum();
+    let mut row = Map::new();
+    row.insert("level".into(), json!(target));
+    row.insert("origins".into(), json!(origins.len()));
+    row.insert("weight".into(), json!(total));
+    for ring in rings {
+        let within: f64 = origins
+            .iter()
+            .zip(seconds)
+            .filter(|(_, s)| s.is_some_and(|s| s <= *ring))
+            .map(|(o, _)| o.weight)
+            .sum::<f64>()
+            + 0.0;
+        let share = if total > 0.0 { within / total } else { 0.0 };
+        row.insert(
+            format!("share_within_{}min", ring / 60.0),
+            json!((share * 1e6).round() / 1e6),
+        );
+    }
+    let mut reached: Vec<(f64, f64)> = origins
+        .iter()
+        .zip(seconds)
+        .filter_map(|(o, s)| Some(((*s)?, o.weight)))
+        .collect();
+    reached.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let quantile = |q: f64| {
+        let mut acc = 0.0;
+        reached
+            .iter()
+            .find(|(_, w)| {
+                acc += w;
+                acc >= q * total
+            })
+            .map(|(s, _)| (s * 10.0).round() / 10.0)
+    };
+    row.insert("median_s".into(), json!(quantile(0.5)));
+    row.insert("p90_s".into(), json!(quantile(0.9)));
+    row.insert(
+        "not_reached".into(),
+        json!(seconds.iter().filter(|s| s.is_none()).count()),
+    );
+    row
+}
+
+/// The fields of [`time_rings`]' rows.
+pub fn time_ring_fields(rings: &[f64]) -> Vec<String> {
     let mut fields: Vec<String> = ["level", "origins", "weight"].map(String::from).to_vec();
     fields.extend(
         rings
@@ -534,12 +557,7 @@ pub fn coverage(
             .map(|ring| format!("share_within_{}min", ring / 60.0)),
     );
     fields.extend(["median_s", "p90_s", "not_reached"].map(String::from));
-    print_rows(format, &fields, &summary)?;
-    Ok(if origins.is_empty() {
-        Outcome::NothingFound
-    } else {
-        Outcome::Found
-    })
+    fields
 }
 
 /// `pathway --network`: each later stage's options, and the program and sober-living

@@ -161,7 +161,7 @@ fn filter(args: &FindArgs) -> Result<Filter, Failure> {
     let include_unknown = args.availability.include_unknown;
     let attributes = match args.by {
         // By transit, hours are judged at each arrival, --open-for with them.
-        By::Transit => crate::transit::without_hours(&args.attributes)?,
+        By::Transit => crate::transit::without_hours(&args.attributes, "--by transit")?,
         _ => args.attributes.clone(),
     };
     Ok(attribute_filter(&attributes, now, include_unknown)?

@@ -1,5 +1,7 @@
 //! Public transit: `find --by transit --gtfs FEED --depart TIME`.
 
+use std::path::Path;
+
 use carefind::availability::Judgement;
 use carefind::jiff::{SignedDuration, Timestamp};
 use carefind::transit::{
@@ -16,8 +18,9 @@ use crate::find::Outcome;
 use crate::origins;
 
 /// The attribute flags with the hours left to the arrivals: `--open-for` is read there,
-/// and the flags that fix a moment of their own are refused.
-pub fn without_hours(attributes: &AttributeArgs) -> Result<AttributeArgs, Failure> {
+/// and the flags that fix a moment of their own are refused, naming `by`, the flag that
+/// asked for transit.
+pub fn without_hours(attributes: &AttributeArgs, by: &str) -> Result<AttributeArgs, Failure> {
     // The coming week's days and evenings (--open-on, --evening, --weekend) still mean
     // what they say; a single moment of its own would contradict the arrival.
     let fixed = [
@@ -28,7 +31,9 @@ pub fn without_hours(attributes: &AttributeArgs) -> Result<AttributeArgs, Failur
     if let Some((flag, _)) = fixed.iter().find(|(_, given)| *given) {
         return Err(Failure::flag(
             flag,
-            "cannot be used with --by transit: whether a facility is open is judged at each arrival (give --depart or --arrive-by, and --open-for)",
+            format!(
+                "cannot be used with {by}: whether a facility is open is judged at each arrival (give --depart or --arrive-by, and --open-for)"
+            ),
         ));
     }
     let mut attributes = attributes.clone();
@@ -36,9 +41,13 @@ pub fn without_hours(attributes: &AttributeArgs) -> Result<AttributeArgs, Failur
     Ok(attributes)
 }
 
-/// The search's options, from the flags.
-fn options(args: &FindArgs) -> Result<TransitOptions, Failure> {
-    let transit: &TransitArgs = &args.transit;
+/// The search's options, from the flags: the longest journey `within` (2 hours when
+/// not given) and `--open-for` from the attribute flags.
+pub fn options(
+    transit: &TransitArgs,
+    within: Option<&str>,
+    open_for: Option<&str>,
+) -> Result<TransitOptions, Failure> {
     for (flag, value) in [
         ("--walk-speed", transit.walk_speed),
         ("--detour", transit.detour),
@@ -56,7 +65,7 @@ fn options(args: &FindArgs) -> Result<TransitOptions, Failure> {
             format!("{} is not between 0 and 100", transit.percentile),
         ));
     }
-    let open_for = match &args.attributes.open_for {
+    let open_for = match open_for {
         Some(text) => SignedDuration::from_secs(seconds("--open-for", text)? as i64),
         None => SignedDuration::ZERO,
     };
@@ -67,12 +76,62 @@ fn options(args: &FindArgs) -> Result<TransitOptions, Failure> {
             max_s: seconds("--max-walk", &transit.max_walk)?,
         },
         max_rides: transit.max_transfers.saturating_add(1),
-        max_s: match &args.within {
+        max_s: match within {
             Some(within) => seconds("--within", within)?,
             None => 2.0 * 3600.0,
         },
         open_for: Some(open_for),
     })
+}
+
+/// The feed of `--gtfs`, refused when not given: `by` says what needs it.
+pub fn feed<'a>(transit: &'a TransitArgs, by: &str) -> Result<&'a Path, Failure> {
+    transit.gtfs.as_deref().ok_or_else(|| {
+        Failure::usage(format!(
+            "{by} needs --gtfs FEED (a GTFS timetable, zip or folder)"
+        ))
+    })
+}
+
+/// A feed read and checked.
+pub fn load(path: &Path) -> Result<Timetable, Failure> {
+    Timetable::load(path).map_err(|e| Failure::flag("--gtfs", e))
+}
+
+/// The moment of `--depart` (or `--arrive-by`) in the feed's zone, with the flag that
+/// gave it, and the minutes of `--window`.
+pub fn moment(
+    transit: &TransitArgs,
+    timetable: &Timetable,
+    by: &str,
+) -> Result<(&'static str, Timestamp, Option<u32>), Failure> {
+    let (flag, text) = match (&transit.depart, &transit.arrive_by) {
+        (Some(depart), _) => ("--depart", depart),
+        (None, Some(by)) => ("--arrive-by", by),
+        (None, None) => {
+            return Err(Failure::usage(format!(
+                "{by} needs --depart TIME (or --arrive-by TIME), such as 2026-09-15T07:30"
+            )));
+        }
+    };
+    let at = timetable.moment(text).map_err(|e| Failure::flag(flag, e))?;
+    let window = transit
+        .window
+        .as_deref()
+        .map(|w| seconds("--window", w))
+        .transpose()?
+        .map(|s| (s / 60.0).round().max(1.0) as u32);
+    Ok((flag, at, window))
+}
+
+/// The service day of a moment, refused (naming `flag`) when the feed has none.
+pub fn day<'t>(
+    timetable: &'t Timetable,
+    at: Timestamp,
+    flag: &str,
+) -> Result<carefind::transit::Day<'t>, Failure> {
+    let date = timetable.time_zone().to_datetime(at).date();
+    timetable.day(date).map_err(|e| Failure::flag(flag, e))
 }
 
 /// `find --by transit`: the facilities reached soonest by transit from each origin.
@@ -84,36 +143,19 @@ pub fn find(
     index: &Index,
     format: Format,
 ) -> Result<Outcome, Failure> {
-    let Some(path) = &args.transit.gtfs else {
-        return Err(Failure::usage(
-            "--by transit needs --gtfs FEED (a GTFS timetable, zip or folder)",
-        ));
-    };
+    let path = feed(&args.transit, "--by transit")?;
     from_a_place(template, "transit")?;
     if args.count {
         return Err(Failure::usage("--count cannot be used with --by transit"));
     }
-    let options = options(args)?;
-    let timetable = Timetable::load(path).map_err(|e| Failure::flag("--gtfs", e))?;
-    let (flag, text) = match (&args.transit.depart, &args.transit.arrive_by) {
-        (Some(depart), _) => ("--depart", depart),
-        (None, Some(by)) => ("--arrive-by", by),
-        (None, None) => {
-            return Err(Failure::usage(
-                "--by transit needs --depart TIME (or --arrive-by TIME), such as 2026-09-15T07:30",
-            ));
-        }
-    };
-    let at = timetable.moment(text).map_err(|e| Failure::flag(flag, e))?;
-    let date = timetable.time_zone().to_datetime(at).date();
-    let day = timetable.day(date).map_err(|e| Failure::flag(flag, e))?;
-    let window = args
-        .transit
-        .window
-        .as_deref()
-        .map(|w| seconds("--window", w))
-        .transpose()?
-        .map(|s| (s / 60.0).round().max(1.0) as u32);
+    let options = options(
+        &args.transit,
+        args.within.as_deref(),
+        args.attributes.open_for.as_deref(),
+    )?;
+    let timetable = load(path)?;
+    let (flag, at, window) = moment(&args.transit, &timetable, "--by transit")?;
+    let day = day(&timetable, at, flag)?;
     let transit = TransitIndex::new(&timetable, index, options.walking);
     let origins = origins::located(origins_source, origin, args.strict)?;
     let k = if args.all {

@@ -377,3 +377,61 @@ fn coverage_inequality_is_the_librarys_over_the_per_origin_distances() {
     let rows: Vec<serde_json::Value> = serde_json::from_str(&stdout(&run)).unwrap();
     assert!(rows[0]["gini"].as_f64().is_some(), "{}", rows[0]);
 }
+
+#[test]
+fn coverage_measures_need_their_parameters_and_name_their_units() {
+    let origins = TempFile::new("measures-origins.csv", ORIGINS.as_bytes());
+    let refused = |extra: &[&str], says: &str| {
+        let mut args = vec!["coverage", "--origins", origins.path(), "--care", "otp"];
+        args.extend_from_slice(extra);
+        let run = carefind(&args);
+        assert_eq!(run.status.code(), Some(2), "{extra:?}");
+        assert!(stderr(&run).contains(says), "{extra:?}: {}", stderr(&run));
+    };
+    refused(
+        &["--measure", "3sfca", "--catchment", "10mi"],
+        "--measure 3sfca needs --decay",
+    );
+    refused(
+        &["--measure", "cumulative"],
+        "--measure cumulative needs --cutoff",
+    );
+    refused(
+        &["--measure", "cumulative-interval", "--interval", "10mi"],
+        "is not FROM,TO or FROM,TO,STEP",
+    );
+    refused(
+        &["--measure", "cumulative-interval", "--interval", "10mi,5mi"],
+        "TO must be beyond FROM",
+    );
+    refused(
+        &["--measure", "closest", "--n", "0"],
+        "--n: 0 is not above 0",
+    );
+    refused(&["--care", "otp+"], "--care: unknown care level");
+
+    // The two nearest OTPs' distance, in miles, for the three good origins (one of which
+    // has no weight); and the same with the care levels measured as one.
+    let run = carefind(&[
+        "coverage",
+        "--origins",
+        origins.path(),
+        "--care",
+        "otp,iop",
+        "--as-one",
+        "--measure",
+        "closest",
+        "--n",
+        "2",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&stdout(&run)).unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["level"], "otp+iop");
+    assert_eq!(rows[0]["measure"], "closest");
+    assert_eq!(rows[0]["units"], "mi");
+    assert_eq!(rows[0]["share_without_access"], 0.0);
+    assert!(rows[0]["median"].as_f64().unwrap() > 0.0);
+}

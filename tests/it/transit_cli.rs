@@ -235,3 +235,142 @@ fn the_server_answers_by_transit_as_the_library_and_its_openapi_say() {
             .contains("no transit timetable")
     );
 }
+
+#[test]
+#[ignore = "needs ../shared/gtfs and ../shared/datasets"]
+fn coverage_by_transit_measures_the_librarys_journeys() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = nyc_facilities(&dir);
+    let feed = carefind_testkit::gtfs("nyc_subway_gtfs.zip");
+    // 40 origins on a grid over Manhattan, the Bronx and Brooklyn, 100 to 4,000 people.
+    let origins: Vec<(String, carefind::LatLon, f64)> = (0..40)
+        .map(|i| {
+            let lat = 40.62 + 0.0065 * f64::from(i);
+            let lon = -74.01 + 0.0021 * f64::from(i % 7);
+            let at = carefind::LatLon::new(lat, lon).unwrap();
+            (format!("o{i}"), at, 100.0 + 97.0 * f64::from(i))
+        })
+        .collect();
+    let path = dir.path().join("origins.csv");
+    let mut text = String::from("id,lat,lon,pop\n");
+    for (id, at, pop) in &origins {
+        text.push_str(&format!("{id},{},{},{pop}\n", at.lat(), at.lon()));
+    }
+    std::fs::write(&path, text).unwrap();
+    let per_origin = |measure: &[&str]| -> Vec<Option<f64>> {
+        let out = dir.path().join("per_origin.csv");
+        let mut args = vec![
+            "coverage",
+            "--origins",
+            path.to_str().unwrap(),
+            "--weight-col",
+            "pop",
+            "--care",
+            "otp",
+            "--data",
+            data.to_str().unwrap(),
+            "--gtfs",
+            feed.to_str().unwrap(),
+            "--depart",
+            "2026-09-15T07:30",
+            "--per-origin",
+            out.to_str().unwrap(),
+            "--format",
+            "json",
+        ];
+        args.extend_from_slice(measure);
+        let run = carefind(&args);
+        assert!(run.status.success(), "{measure:?}: {}", stderr(&run));
+        let mut reader = csv::Reader::from_path(&out).unwrap();
+        reader
+            .records()
+            .map(|r| r.unwrap()[2].parse::<f64>().ok())
+            .collect()
+    };
+
+    let index = carefind::Index::new(
+        carefind::load::native::from_path(&data, &Default::default())
+            .unwrap()
+            .facilities,
+    )
+    .unwrap();
+    let timetable = Timetable::load(&feed).unwrap();
+    let otp = Filter::new().care(CareLevel::Otp);
+    let options = TransitOptions {
+        max_s: 45.0 * 60.0,
+        open_for: Some(carefind::jiff::SignedDuration::ZERO),
+        ..TransitOptions::default()
+    };
+    let transit = TransitIndex::new(&timetable, &index, options.walking);
+    let day = timetable.day("2026-09-15".parse().unwrap()).unwrap();
+    let depart = day.instant(7 * 3600 + 30 * 60);
+    let journeys: Vec<Vec<(u32, f64)>> = origins
+        .iter()
+        .map(|(_, at, _)| {
+            let query = TransitQuery {
+                origin: *at,
+                limit: usize::MAX,
+                filter: &otp,
+                options: options.clone(),
+            };
+            transit
+                .nearest(&day, &query, depart)
+                .iter()
+                .map(|h| (index.position_of(h.facility).unwrap() as u32, h.seconds))
+                .collect()
+        })
+        .collect();
+
+    let nearest = per_origin(&["--rings", "30min,45min"]);
+    let cumulative = per_origin(&["--measure", "cumulative", "--cutoff", "45min"]);
+    let scores = per_origin(&["--measure", "2sfca", "--catchment", "45min"]);
+    let costs: Vec<carefind::analysis::access::Cost> = journeys
+        .iter()
+        .enumerate()
+        .flat_map(|(origin, hits)| {
+            hits.iter()
+                .map(move |&(facility, cost)| carefind::analysis::access::Cost {
+                    origin: origin as u32,
+                    facility,
+                    cost,
+                })
+        })
+        .collect();
+    let demand: Vec<f64> = origins.iter().map(|o| o.2).collect();
+    let expected = carefind::analysis::access::two_step(
+        &costs,
+        &demand,
+        &vec![1.0; index.len()],
+        45.0 * 60.0,
+        &carefind::analysis::access::Decay::None,
+    );
+    let mut reached = 0;
+    for (i, hits) in journeys.iter().enumerate() {
+        let soonest = hits.iter().map(|h| h.1).reduce(f64::min);
+        assert_eq!(
+            nearest[i].map(|s| s.round()),
+            soonest.map(f64::round),
+            "origin {i}"
+        );
+        assert_eq!(cumulative[i], Some(hits.len() as f64), "origin {i}");
+        match (scores[i], expected.score[i]) {
+            (Some(ours), Some(theirs)) => assert!((ours - theirs).abs() <= 1e-12 * theirs),
+            (ours, theirs) => assert_eq!(ours, theirs, "origin {i}"),
+        }
+        reached += usize::from(!hits.is_empty());
+    }
+    assert!(reached > 20, "only {reached} origins reach an OTP");
+
+    let refused = carefind(&[
+        "coverage",
+        "--origins",
+        path.to_str().unwrap(),
+        "--gtfs",
+        feed.to_str().unwrap(),
+        "--depart",
+        "2026-09-15T07:30",
+        "--open-now",
+    ]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(stderr(&refused).contains("--open-now: cannot be used with --gtfs"));
+}

@@ -38,6 +38,7 @@ __all__ = [
     "Timetable",
     "Network",
     "travel_times",
+    "accessibility",
     "inequality",
     "load",
     "detect",
@@ -785,6 +786,95 @@ def inequality(values: Any, weights: Any = None) -> dict:
     weight = np.ones(len(values)) if weights is None else _floats(weights)
     gini, palma, theil_t = _carefind.inequality(values, weight)
     return {"gini": round(gini, 12), "palma": palma, "theil_t": theil_t}
+
+
+_MEASURES = ("2sfca", "e2sfca", "3sfca", "closest", "cumulative", "cumulative_interval")
+
+
+def accessibility(
+    costs: pd.DataFrame,
+    measure: str,
+    *,
+    origin: str = "origin",
+    id: str = "id",
+    cost: str = "minutes",
+    demand: Optional[pd.Series] = None,
+    supply: Optional[pd.Series] = None,
+    catchment: Optional[float] = None,
+    decay: Optional[str] = None,
+    n: float = 1,
+    cutoff: Optional[float] = None,
+    interval: Optional[Sequence[float]] = None,
+    summary: str = "median",
+) -> pd.Series:
+    """An access measure for each origin over a travel matrix (one row per origin and
+    facility reached, such as ``travel_times`` returns, or ``Index.within``'s distances
+    with ``cost="distance_m"``), as R's ``accessibility`` and pysal's ``access`` compute
+    them. Costs are in the unit of the ``cost`` column; so are ``catchment``, ``cutoff``,
+    ``interval`` and the decay's widths.
+
+    - ``"2sfca"``, ``"e2sfca"``, ``"3sfca"``: supply per person within ``catchment``
+      (strictly below), e2sfca and 3sfca with a ``decay`` (``"gaussian:10"``,
+      ``"step:10=1,20=0.68,30=0.22"``); 3SFCA shares each person's demand among the
+      facilities they could choose. NaN where nothing is within the catchment.
+    - ``"closest"``: the least cost at which the supply reached adds up to ``n`` (the
+      ``n``-th closest facility's cost with 1 each); NaN where the matrix never reaches it.
+    - ``"cumulative"``: the supply at or below ``cutoff``.
+    - ``"cumulative_interval"``: the ``summary`` ("median" or "mean") of the cumulative
+      measure at every cutoff of ``interval`` = (from, to) or (from, to, step), step 1.
+
+    ``demand`` is each origin's population, indexed by origin (its index lists every
+    origin, reached or not; 1 for each origin of the matrix when None); ``supply`` each
+    facility's, indexed by id (1 each when None; 0 for ids it lacks). Returns a Series
+    indexed by origin.
+
+    >>> import pandas as pd
+    >>> costs = pd.DataFrame({"origin": ["a", "a", "b"], "id": ["x", "y", "y"], "minutes": [10, 25, 40]})
+    >>> accessibility(costs, "closest", n=2).tolist()
+    [25.0, nan]
+    >>> accessibility(costs, "cumulative", cutoff=30).tolist()
+    [2.0, 0.0]
+    """
+    if measure not in _MEASURES:
+        raise CarefindError(f"measure: {measure!r} is not one of {', '.join(_MEASURES)}")
+    for column in (origin, id, cost):
+        if column not in costs.columns:
+            raise CarefindError(f"costs has no column {column!r} (it has {', '.join(map(str, costs.columns))})")
+    if demand is None:
+        labels = pd.Index(pd.unique(costs[origin]))
+        people = np.ones(len(labels))
+    else:
+        labels = demand.index
+        people = _floats(demand)
+    origin_at = labels.get_indexer(costs[origin])
+    if (origin_at < 0).any():
+        missing = costs[origin][origin_at < 0].iloc[0]
+        raise CarefindError(f"origin {missing!r} of costs is not in demand's index")
+    facilities = pd.Index(pd.unique(costs[id]))
+    facility_at = facilities.get_indexer(costs[id])
+    if supply is None:
+        supplied = np.ones(len(facilities))
+    else:
+        supplied = _floats(supply.reindex(facilities).fillna(0.0))
+    if interval is not None:
+        if len(interval) not in (2, 3):
+            raise CarefindError(f"interval: {interval!r} is not (from, to) or (from, to, step)")
+        interval = (float(interval[0]), float(interval[1]), float(interval[2]) if len(interval) == 3 else 1.0)
+    values = _carefind.access_measure(
+        measure,
+        origin_at.astype(np.int64),
+        facility_at.astype(np.int64),
+        _floats(costs[cost]),
+        people,
+        supplied,
+        None if catchment is None else float(catchment),
+        decay,
+        float(n),
+        None if cutoff is None else float(cutoff),
+        interval,
+        summary,
+    )
+    return pd.Series(values, index=labels, name=measure)
 
 
 Pathway = namedtuple("Pathway", ["steps", "pairs"])

@@ -16,6 +16,7 @@ __all__ = [
     "meters",
     "seconds",
     "inequality",
+    "access_measure",
     "Timetable",
     "Network",
     "transit_times",
@@ -188,6 +189,20 @@ def drive_times(
     npt.NDArray[np.float64],
     npt.NDArray[np.float64],
 ]: ...
+def access_measure(
+    measure: str,
+    origin: npt.NDArray[np.int64],
+    facility: npt.NDArray[np.int64],
+    cost: npt.NDArray[np.float64],
+    demand: npt.NDArray[np.float64],
+    supply: npt.NDArray[np.float64],
+    catchment: Optional[float] = None,
+    decay: Optional[str] = None,
+    n: float = 1.0,
+    cutoff: Optional[float] = None,
+    interval: Optional[tuple[float, float, float]] = None,
+    summary: str = "median",
+) -> npt.NDArray[np.float64]: ...
 def inequality(
     values: npt.NDArray[np.float64], weights: npt.NDArray[np.float64]
 ) -> tuple[float, float, float]: ...

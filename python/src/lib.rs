@@ -15,6 +15,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyType};
 use rayon::prelude::*;
 
+mod measures;
 mod travel;
 
 /// The exception classes, defined in Python so that the I/O one can be both a
@@ -743,6 +744,7 @@ fn _carefind(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(distance_m, module)?)?;
     module.add_function(wrap_pyfunction!(meters, module)?)?;
     module.add_function(wrap_pyfunction!(inequality, module)?)?;
+    module.add_function(wrap_pyfunction!(measures::access_measure, module)?)?;
     module.add("__version__", env!("CARGO_PKG_VERSION"))?;
     let (plain, io) = classes(module.py())?;
     module.add("CarefindError", plain.clone_ref(module.py()))?;

@@ -298,7 +298,8 @@ pub enum By {
 #[derive(Debug, Subcommand)]
 pub enum NetworkCommand {
     /// Build a road network from an OpenStreetMap extract (.osm.pbf): the roads a car may
-    /// drive, the largest strongly connected part, saved for fast loading.
+    /// drive (or with --profile foot, the ways a person may walk), the largest strongly
+    /// connected part, saved for fast loading.
     Build(NetworkBuildArgs),
     /// Write a network's edges as CSV (tail, head, coordinates, metres, seconds).
     Edges(NetworkFileArgs),
@@ -306,13 +307,20 @@ pub enum NetworkCommand {
     Times(NetworkTimesArgs),
     /// The health amenities of an extract (clinics, doctors, hospitals) as a carefind CSV,
     /// to try drive time where no directory covers the extract.
-    Amenities(NetworkBuildArgs),
+    Amenities(NetworkAmenitiesArgs),
+}
+
+/// Which ways a network is built of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ProfileArg {
+    Car,
+    Foot,
 }
 
 /// The arguments of `carefind network build`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  carefind network build --osm helsinki.osm.pbf -o helsinki.net\n  carefind find --near 60.17,24.94 --network helsinki.net --by drive-time --within 15min"
+    after_help = "Examples:\n  carefind network build --osm helsinki.osm.pbf -o helsinki.net\n  carefind find --near 60.17,24.94 --network helsinki.net --by drive-time --within 15min\n\n  # Streets to walk to and from stations, for --by transit\n  carefind network build --osm nyc.osm.pbf --profile foot -o nyc-walk.net\n  carefind find --near 10027 --by transit --gtfs nyc_subway_gtfs.zip --network nyc-walk.net --depart 2026-09-15T07:30"
 )]
 pub struct NetworkBuildArgs {
     /// The OpenStreetMap extract
@@ -321,6 +329,23 @@ pub struct NetworkBuildArgs {
 
     /// Where to write the network
     #[arg(short, long, value_name = "REGION.net")]
+    pub output: PathBuf,
+
+    /// The roads a car may drive, or the ways a person may walk (streets, footpaths,
+    /// steps; both ways), for walking to and from stations with --by transit
+    #[arg(long, value_enum, default_value_t = ProfileArg::Car)]
+    pub profile: ProfileArg,
+}
+
+/// The arguments of `carefind network amenities`.
+#[derive(Debug, Args)]
+pub struct NetworkAmenitiesArgs {
+    /// The OpenStreetMap extract
+    #[arg(long, value_name = "REGION.osm.pbf")]
+    pub osm: PathBuf,
+
+    /// Where to write the facilities
+    #[arg(short, long, value_name = "OUT.csv")]
     pub output: PathBuf,
 }
 

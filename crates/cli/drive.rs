@@ -6,13 +6,14 @@ use std::path::Path;
 
 use carefind::analysis::coverage::{Origin, Target};
 use carefind::network::drive::{Access, DriveHit, DriveIndex};
+use carefind::network::profile::Profile;
 use carefind::network::{Network, build};
 use carefind::{Distance, Filter, Index, LatLon, Query, Unit};
 use jiff::SignedDuration;
 use rayon::prelude::*;
 use serde_json::{Map, Value, json};
 
-use crate::args::{CoverageArgs, DriveArgs, FindArgs, Format, NetworkCommand};
+use crate::args::{CoverageArgs, DriveArgs, FindArgs, Format, NetworkCommand, ProfileArg};
 use crate::failure::Failure;
 use crate::find::Outcome;
 use crate::origins;
@@ -20,8 +21,12 @@ use crate::origins;
 pub fn run(command: &NetworkCommand) -> Result<Outcome, Failure> {
     match command {
         NetworkCommand::Build(args) => {
-            let (network, report) =
-                build::from_pbf(&args.osm).map_err(|e| Failure::usage(e.to_string()))?;
+            let profile = match args.profile {
+                ProfileArg::Car => Profile::Car,
+                ProfileArg::Foot => Profile::Foot,
+            };
+            let (network, report) = build::with_profile(&args.osm, profile)
+                .map_err(|e| Failure::usage(e.to_string()))?;
             network
                 .save(&args.output)
                 .map_err(|e| Failure::usage(e.to_string()))?;

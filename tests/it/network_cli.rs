@@ -438,3 +438,35 @@ fn the_step_down_path_by_drive_time_ranks_each_stage_by_it() {
         "{trips:?}"
     );
 }
+
+#[test]
+#[ignore = "needs the OpenStreetMap extracts (../shared/osm or CAREFIND_OSM)"]
+fn a_foot_network_has_every_way_a_person_may_walk_both_ways() {
+    let dir = tempfile::tempdir().unwrap();
+    let (car, _) = built(&dir);
+    let foot = dir.path().join("walk.net");
+    let run = carefind(&[
+        "network",
+        "build",
+        "--osm",
+        helsinki().to_str().unwrap(),
+        "--profile",
+        "foot",
+        "-o",
+        foot.to_str().unwrap(),
+    ]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert!(stderr(&run).contains("walkable ways"), "{}", stderr(&run));
+    let (car, foot) = (Network::load(car).unwrap(), Network::load(&foot).unwrap());
+    // Footways, paths, steps and pedestrian streets join the streets a car may drive.
+    assert!(foot.edge_count() > 3 * car.edge_count());
+    // Every way is walked both ways: each edge has its twin, as long and as slow.
+    for edge in 0..foot.edge_count() as u32 {
+        let twin = foot
+            .twin_of(edge)
+            .expect("a one-way edge in a foot network");
+        let ((a, b, m, s), (c, d, m2, s2)) = (foot.edge(edge), foot.edge(twin));
+        assert_eq!((a, b, m, s), (d, c, m2, s2));
+        assert!((m / s * 3.6 - 5.0).abs() < 1e-9, "{} km/h", m / s * 3.6);
+    }
+}

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use osmpbf::{Element, ElementReader};
 
-use super::profile::{Direction, drivable};
+use super::profile::{Direction, Profile, WALK_KMH, drivable, walkable};
 use super::{BuildReport, Network, NetworkBuilder, NetworkError};
 use crate::{CareLevel, Facility, LatLon};
 
@@ -27,7 +27,27 @@ struct Way {
 /// # Ok::<(), carefind::network::NetworkError>(())
 /// ```
 pub fn from_pbf(path: impl AsRef<Path>) -> Result<(Network, BuildReport), NetworkError> {
+    with_profile(path, Profile::Car)
+}
+
+/// Builds the network of `profile` from the extract at `path`: for [`Profile::Foot`], the
+/// [`walkable`] ways, both ways at [`WALK_KMH`], the largest connected part.
+///
+/// ```no_run
+/// use carefind::network::profile::Profile;
+/// let (network, _) = carefind::network::build::with_profile("helsinki.osm.pbf", Profile::Foot)?;
+/// network.save("helsinki-walk.net")?;
+/// # Ok::<(), carefind::network::NetworkError>(())
+/// ```
+pub fn with_profile(
+    path: impl AsRef<Path>,
+    profile: Profile,
+) -> Result<(Network, BuildReport), NetworkError> {
     let path = path.as_ref();
+    let nothing = match profile {
+        Profile::Car => "no road a car may drive: is this the right extract?",
+        Profile::Foot => "no way a person may walk: is this the right extract?",
+    };
     let file = path.display().to_string();
     let extract = |problem: String| NetworkError::Extract {
         file: file.clone(),
@@ -47,7 +67,11 @@ pub fn from_pbf(path: impl AsRef<Path>) -> Result<(Network, BuildReport), Networ
     reader(path)?
         .for_each(|element| {
             if let Element::Way(way) = element {
-                match drivable(way.tags()) {
+                let usable = match profile {
+                    Profile::Car => drivable(way.tags()),
+                    Profile::Foot => walkable(way.tags()).then_some((WALK_KMH, Direction::Both)),
+                };
+                match usable {
                     Some((speed_kmh, direction)) => ways.push(Way {
                         nodes: way.refs().collect(),
                         speed_kmh,
@@ -59,9 +83,7 @@ pub fn from_pbf(path: impl AsRef<Path>) -> Result<(Network, BuildReport), Networ
         })
         .map_err(|e| extract(format!("not an OpenStreetMap PBF file: {e}")))?;
     if ways.is_empty() {
-        return Err(extract(
-            "no road a car may drive: is this the right extract?".into(),
-        ));
+        return Err(extract(nothing.into()));
     }
     let mut wanted: Vec<i64> = ways.iter().flat_map(|w| w.nodes.iter().copied()).collect();
     wanted.sort_unstable();
@@ -104,14 +126,13 @@ pub fn from_pbf(path: impl AsRef<Path>) -> Result<(Network, BuildReport), Networ
         }
     }
     let report = builder.report_mut();
+    report.profile = profile;
     report.ways = ways.len() as u64;
     report.ways_skipped = skipped;
     report.missing_nodes = missing;
     let (network, report) = builder.finish();
     if network.node_count() == 0 {
-        return Err(extract(
-            "no road a car may drive: is this the right extract?".into(),
-        ));
+        return Err(extract(nothing.into()));
     }
     Ok((network, report))
 }

@@ -371,9 +371,11 @@ impl Arrays<'_> {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuildReport {
-    /// Drivable ways read.
+    /// The ways the network is of.
+    pub profile: profile::Profile,
+    /// Drivable (or walkable) ways read.
     pub ways: u64,
-    /// Ways left out (not drivable by car, or closed to cars).
+    /// Ways left out (not drivable by car or closed to cars; not walkable).
     pub ways_skipped: u64,
     /// Node references of drivable ways with no node in the file.
     pub missing_nodes: u64,
@@ -393,8 +395,12 @@ impl fmt::Display for BuildReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{} drivable ways ({} other ways left out, {} node references missing); kept {} nodes and {} edges of the largest strongly connected component; dropped {} nodes and {} edges in {} smaller components",
+            "{} {} ways ({} other ways left out, {} node references missing); kept {} nodes and {} edges of the largest strongly connected component; dropped {} nodes and {} edges in {} smaller components",
             self.ways,
+            match self.profile {
+                profile::Profile::Car => "drivable",
+                profile::Profile::Foot => "walkable",
+            },
             self.ways_skipped,
             self.missing_nodes,
             self.nodes,

@@ -1,4 +1,5 @@
-//! Which OpenStreetMap ways a car may drive, in which directions, and how fast.
+//! Which OpenStreetMap ways a car may drive, in which directions, and how fast; and which
+//! ways a person may walk.
 //!
 //! The classes and default speeds are those of OSRM's car profile (`profiles/car.lua`,
 //! `speeds.highway`), in km/h; a way's `maxspeed`, where it is a number (km/h, or
@@ -33,6 +34,89 @@ const CLOSED: [&str; 6] = [
     "emergency",
     "psv",
 ];
+
+/// The `highway` classes a person may walk by default (OSRM's foot profile, less the
+/// motorways): streets, paths, steps, platforms.
+pub const WALKABLE: [&str; 22] = [
+    "trunk",
+    "trunk_link",
+    "primary",
+    "primary_link",
+    "secondary",
+    "secondary_link",
+    "tertiary",
+    "tertiary_link",
+    "unclassified",
+    "residential",
+    "road",
+    "living_street",
+    "service",
+    "track",
+    "path",
+    "steps",
+    "pedestrian",
+    "footway",
+    "platform",
+    "pier",
+    "corridor",
+    "crossing",
+];
+
+/// Which ways a network is built of.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Profile {
+    /// The roads a car may drive, at their speeds, in their directions.
+    #[default]
+    Car,
+    /// The ways a person may walk, both ways, at 5 km/h (a walk's own speed is the
+    /// searcher's to choose: transit walks use the metres).
+    Foot,
+}
+
+/// Walking speed of foot networks' edges, km/h (OSRM's foot profile).
+pub const WALK_KMH: f64 = 5.0;
+
+/// Whether a person may walk a way: a [`WALKABLE`] class not closed to people on foot, or
+/// any way (but a motorway) that says `foot=yes`, `designated` or `permissive`.
+///
+/// ```
+/// use carefind::network::profile::walkable;
+///
+/// assert!(walkable([("highway", "footway")]));
+/// assert!(walkable([("highway", "residential"), ("oneway", "yes")]));
+/// assert!(walkable([("highway", "cycleway"), ("foot", "designated")]));
+/// assert!(!walkable([("highway", "cycleway")]));
+/// assert!(!walkable([("highway", "motorway"), ("foot", "yes")]));
+/// assert!(!walkable([("highway", "service"), ("access", "private")]));
+/// assert!(!walkable([("highway", "primary"), ("foot", "no")]));
+/// ```
+pub fn walkable<'a>(tags: impl IntoIterator<Item = (&'a str, &'a str)>) -> bool {
+    let (mut highway, mut foot, mut access, mut area) = (None, None, None, false);
+    for (key, value) in tags {
+        match key {
+            "highway" => highway = Some(value),
+            "foot" => foot = Some(value),
+            "access" => access = Some(value),
+            "area" => area = value == "yes",
+            _ => {}
+        }
+    }
+    let Some(highway) = highway else {
+        return false;
+    };
+    if matches!(highway, "motorway" | "motorway_link") || area {
+        return false;
+    }
+    match foot {
+        Some("yes" | "designated" | "permissive") => return true,
+        Some(value) if CLOSED.contains(&value) || value == "use_sidepath" => return false,
+        _ => {}
+    }
+    if access.is_some_and(|a| CLOSED.contains(&a)) {
+        return false;
+    }
+    WALKABLE.contains(&highway)
+}
 
 /// The directions a car may drive a way in, along the order of its nodes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

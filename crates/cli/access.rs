@@ -282,12 +282,11 @@ pub fn run(
     unit: Unit,
     format: Format,
 ) -> Result<Outcome, Failure> {
-    if args.drive.network.is_some() && args.transit.gtfs.is_some() {
-        return Err(Failure::usage(
-            "--network and --gtfs: give one, the costs are drive times or transit times",
-        ));
-    }
-    let network = args.drive.network.as_deref().map(drive::load).transpose()?;
+    // With --gtfs, a --network is the streets walked to and from the stations.
+    let network = match args.transit.gtfs {
+        Some(_) => None,
+        None => args.drive.network.as_deref().map(drive::load).transpose()?,
+    };
     let timetable = args
         .transit
         .gtfs
@@ -309,7 +308,7 @@ pub fn run(
             let options =
                 transit::options(&args.transit, None, args.attributes.open_for.as_deref())?;
             Costs::Transit {
-                index: TransitIndex::new(timetable, index, options.walking),
+                index: transit::transit_index(timetable, index, options.walking, &args.drive)?,
                 day: transit::day(timetable, at, flag)?,
                 at,
                 window: window.map(|minutes| Window {
@@ -490,10 +489,21 @@ pub fn run(
     if let Some(below) = args.below {
         fields.push(format!("share_below_{below}"));
     }
-    if args.inequality {
+    print_summary(format, fields, &summary, args.inequality, origins)
+}
+
+/// Writes the summary rows, with the inequality's fields when asked.
+fn print_summary(
+    format: Format,
+    mut fields: Vec<String>,
+    summary: &[Map<String, serde_json::Value>],
+    inequality: bool,
+    origins: &[Origin],
+) -> Result<Outcome, Failure> {
+    if inequality {
         fields.extend(["gini", "palma", "theil_t"].map(String::from));
     }
-    drive::print_rows(format, &fields, &summary)?;
+    drive::print_rows(format, &fields, summary)?;
     Ok(if origins.is_empty() {
         Outcome::NothingFound
     } else {
@@ -567,14 +577,6 @@ fn transit_rings(
     if let Some(path) = &args.per_origin {
         write_per_origin(path, "transit_time_s", origins, targets, &per_target)?;
     }
-    let mut fields = drive::time_ring_fields(&rings);
-    if args.inequality {
-        fields.extend(["gini", "palma", "theil_t"].map(String::from));
-    }
-    drive::print_rows(format, &fields, &summary)?;
-    Ok(if origins.is_empty() {
-        Outcome::NothingFound
-    } else {
-        Outcome::Found
-    })
+    let fields = drive::time_ring_fields(&rings);
+    print_summary(format, fields, &summary, args.inequality, origins)
 }

@@ -5,13 +5,13 @@ use std::path::Path;
 use carefind::availability::Judgement;
 use carefind::jiff::{SignedDuration, Timestamp};
 use carefind::transit::{
-    Timetable, TransitHit, TransitIndex, TransitOptions, TransitQuery, Walking, Window,
+    Streets, Timetable, TransitHit, TransitIndex, TransitOptions, TransitQuery, Walking, Window,
 };
 use carefind::{Index, LatLon, Query};
 use rayon::prelude::*;
 use serde_json::{Map, Value, json};
 
-use crate::args::{AttributeArgs, FindArgs, Format, TransitArgs};
+use crate::args::{AttributeArgs, DriveArgs, FindArgs, Format, TransitArgs};
 use crate::drive::{chosen_fields, facility_columns, from_a_place, print_rows, seconds};
 use crate::failure::Failure;
 use crate::find::Outcome;
@@ -124,6 +124,24 @@ pub fn moment(
     Ok((flag, at, window))
 }
 
+/// The transit index of `index` on `timetable`: walks on the streets of `--network`
+/// (built with `--profile foot`, reached within `--max-snap` at `--access-speed`) when
+/// given, else straight lines with `--detour`.
+pub fn transit_index<'a>(
+    timetable: &'a Timetable,
+    index: &'a Index,
+    walking: Walking,
+    drive: &DriveArgs,
+) -> Result<TransitIndex<'a>, Failure> {
+    let Some(path) = &drive.network else {
+        return Ok(TransitIndex::new(timetable, index, walking));
+    };
+    let access = crate::drive::access(drive)?;
+    let network = std::sync::Arc::new(crate::drive::load(path)?);
+    let streets = Streets::new(network, access.max_snap_m, access.speed_kmh);
+    Ok(TransitIndex::on_streets(timetable, index, walking, streets))
+}
+
 /// The service day of a moment, refused (naming `flag`) when the feed has none.
 pub fn day<'t>(
     timetable: &'t Timetable,
@@ -156,7 +174,7 @@ pub fn find(
     let timetable = load(path)?;
     let (flag, at, window) = moment(&args.transit, &timetable, "--by transit")?;
     let day = day(&timetable, at, flag)?;
-    let transit = TransitIndex::new(&timetable, index, options.walking);
+    let transit = transit_index(&timetable, index, options.walking, &args.drive)?;
     let origins = origins::located(origins_source, origin, args.strict)?;
     let k = if args.all {
         usize::MAX

@@ -672,6 +672,16 @@ def _seconds(name: str, value: Union[str, float, int, None]) -> Optional[float]:
         raise CarefindError(f"{name}: {error}") from None
 
 
+def _meters(name: str, value: Union[str, float, int]) -> float:
+    """Metres, from a distance such as "1km" (metres when a bare number)."""
+    if isinstance(value, (int, float)):
+        return float(value)
+    try:
+        return _carefind.meters(str(value))
+    except CarefindError as error:
+        raise CarefindError(f"{name}: {error}") from None
+
+
 def travel_times(
     index: "Index",
     lat: Any,
@@ -707,7 +717,9 @@ def travel_times(
     closed at the arrival, for ``open_for`` after, is not reached). With ``window``
     ("60min"), a departure every minute: ``minutes`` is the median, ``percentile_minutes``
     the ``percentile``, ``reached_share`` the share of departures that reach it. Walks are
-    the straight line times ``detour`` at ``walk_speed`` km/h, at most ``max_walk`` a leg.
+    the straight line times ``detour`` at ``walk_speed`` km/h, at most ``max_walk`` a leg; with a
+    ``network`` (``carefind network build --profile foot``), the streets' metres at
+    ``walk_speed``, points reaching a street within ``max_snap`` at ``access_speed`` km/h.
 
     ``by="drive"`` needs a ``network``: columns ``origin``, ``rank``, ``id``, ``minutes``,
     ``drive_distance_m``; points reach the roads at ``access_speed`` km/h within
@@ -738,12 +750,16 @@ def travel_times(
             raise CarefindError("by='transit' needs timetable= and depart=")
         minutes = _seconds("window", window)
         walk = _seconds("max_walk", max_walk)
+        streets = None
+        if network is not None:
+            streets = (network, _meters("max_snap", max_snap), float(access_speed))
         (origin, rank, position, seconds, rides, walk_s, departs, arrives, open_, at_percentile,
          share) = _carefind.transit_times(
             index._raw, lats, lons, timetable, str(depart),
             None if minutes is None else max(1, round(minutes / 60.0)), float(percentile),
             None if k is None else int(k), within_s, _seconds("open_for", open_for) or 0.0,
             (float(walk_speed), float(detour), float(walk or 0.0)), int(max_transfers), words,
+            streets,
         )
         frame = index._rows(origin, rank, position, None, columns, "pandas", False)
         frame["minutes"] = seconds / 60.0
@@ -760,10 +776,9 @@ def travel_times(
     if by == "drive":
         if network is None:
             raise CarefindError("by='drive' needs network=")
-        snap = max_snap if isinstance(max_snap, (int, float)) else _carefind.meters(str(max_snap))
         origin, rank, position, seconds, meters = _carefind.drive_times(
             index._raw, lats, lons, network, None if k is None else int(k), within_s,
-            float(snap), float(access_speed), words,
+            _meters("max_snap", max_snap), float(access_speed), words,
         )
         frame = index._rows(origin, rank, position, None, columns, "pandas", False)
         frame["minutes"] = seconds / 60.0

@@ -159,6 +159,7 @@ def transit_times(
     walking: tuple[float, float, float],
     max_transfers: int,
     filters: dict[str, str],
+    streets: Optional[tuple[Network, float, float]] = None,
 ) -> tuple[
     npt.NDArray[np.int64],
     npt.NDArray[np.int32],

@@ -8,7 +8,7 @@ use carefind::availability::Judgement;
 use carefind::network::Network;
 use carefind::network::drive::{Access, DriveIndex};
 use carefind::transit::{
-    GtfsError, KeptPlacement, Timetable, TransitOptions, TransitQuery, Walking, Window,
+    GtfsError, KeptPlacement, Streets, Timetable, TransitOptions, TransitQuery, Walking, Window,
 };
 use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
@@ -150,7 +150,7 @@ type TransitRows<'py> = (
 /// window the percentile's seconds and the share of departures that reach it (NaN
 /// otherwise).
 #[pyfunction]
-#[pyo3(signature = (index, lat, lon, timetable, depart, window, percentile, k, within_s, open_for_s, walking, max_transfers, filters))]
+#[pyo3(signature = (index, lat, lon, timetable, depart, window, percentile, k, within_s, open_for_s, walking, max_transfers, filters, streets=None))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn transit_times<'py>(
     py: Python<'py>,
@@ -167,6 +167,7 @@ pub(crate) fn transit_times<'py>(
     walking: (f64, f64, f64),
     max_transfers: usize,
     filters: HashMap<String, String>,
+    streets: Option<(PyRef<'py, PyNetwork>, f64, f64)>,
 ) -> PyResult<TransitRows<'py>> {
     let origins = origins(slice("lat", &lat)?, slice("lon", &lon)?)?;
     let filter = filter_of(&filters)?;
@@ -198,9 +199,12 @@ pub(crate) fn transit_times<'py>(
         max_s: within_s.unwrap_or(TransitOptions::default().max_s),
         open_for: Some(jiff::SignedDuration::from_secs(open_for_s as i64)),
     };
+    let streets = streets.map(|(network, max_snap_m, access_kmh)| {
+        Streets::new(Arc::clone(&network.network), max_snap_m, access_kmh)
+    });
     let search = timetable
         .placement
-        .index(&feed, &index.index, options.walking);
+        .index_on(&feed, &index.index, options.walking, streets);
     let zone = feed.time_zone().clone();
     let wall = |at: jiff::Timestamp| at.display_with_offset(zone.to_offset(at)).to_string();
     let answers: Vec<_> = py.detach(|| {

@@ -85,6 +85,13 @@ def test_the_python_readmes_examples_run_as_written_and_give_what_they_say(workd
     assert by_transit.columns.tolist()[:3] == ["origin", "rank", "id"]
     assert {"minutes", "rides", "open_at_arrival", "percentile_minutes", "reached_share"} <= set(by_transit.columns)
     assert len(by_transit) > 0 and by_transit["rank"].max() <= 3
+    # "OTPs within 45 min", of the 3 soonest: every NYC ZIP has a value, at most 3.
+    otp_45 = namespace["otp_45"]
+    nyc = namespace["nyc"]
+    assert otp_45.index.tolist() == nyc["GEOID"].tolist()
+    assert otp_45.between(0, 3).all() and (otp_45 > 0).any()
+    reached = by_transit[by_transit["minutes"] <= 45].groupby("origin").size()
+    assert otp_45[otp_45 > 0].astype(int).to_dict() == reached.to_dict()
     assert (workdir / "near.parquet").is_file()
 
     printed = run(errors, namespace, "python/README.md: errors")

@@ -374,3 +374,86 @@ fn coverage_by_transit_measures_the_librarys_journeys() {
     assert_eq!(refused.status.code(), Some(2));
     assert!(stderr(&refused).contains("--open-now: cannot be used with --gtfs"));
 }
+
+#[test]
+#[ignore = "needs ../shared/gtfs and ../shared/datasets"]
+fn walks_to_and_from_stations_follow_the_streets_of_network() {
+    use carefind::network::NetworkBuilder;
+    use carefind::transit::{Streets, Walking};
+
+    let dir = tempfile::tempdir().unwrap();
+    let data = nyc_facilities(&dir);
+    let feed = carefind_testkit::gtfs("nyc_subway_gtfs.zip");
+    // A street grid over Harlem and the Upper West Side, a block about 220 m by 170 m.
+    let mut ways = NetworkBuilder::new();
+    let (rows, columns) = (30, 25);
+    let node = |ways: &mut NetworkBuilder, r: i64, c: i64| {
+        let at = carefind::LatLon::new(40.775 + r as f64 * 0.002, -73.985 + c as f64 * 0.002);
+        ways.node(r * 100 + c, at.unwrap())
+    };
+    for r in 0..rows {
+        for c in 0..columns {
+            let here = node(&mut ways, r, c);
+            if r + 1 < rows {
+                let up = node(&mut ways, r + 1, c);
+                ways.road(here, up, 5.0, true);
+            }
+            if c + 1 < columns {
+                let east = node(&mut ways, r, c + 1);
+                ways.road(here, east, 5.0, true);
+            }
+        }
+    }
+    let network = ways.finish().0;
+    let net = dir.path().join("grid.net");
+    network.save(&net).unwrap();
+    let run = carefind(&[
+        "find",
+        "--near",
+        "10027",
+        "--by",
+        "transit",
+        "--gtfs",
+        feed.to_str().unwrap(),
+        "--network",
+        net.to_str().unwrap(),
+        "--depart",
+        "2026-09-15T07:30",
+        "--within",
+        "45min",
+        "--data",
+        data.to_str().unwrap(),
+        "--format",
+        "json",
+        "--all",
+    ]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&stdout(&run)).unwrap();
+    let origin = carefind_places::resolve("10027").unwrap();
+    let streets = Streets::new(std::sync::Arc::new(network), 1000.0, 5.0);
+    let walking = Walking::default();
+    let mut walked = 0;
+    for row in &rows {
+        let at = carefind::LatLon::new(row["lat"].as_f64().unwrap(), row["lon"].as_f64().unwrap())
+            .unwrap();
+        let on_streets = streets.seconds(origin, at, &walking);
+        if row["rides"] == 0 {
+            // Walked all the way: the streets' time, not the straight line's.
+            let seconds = on_streets.expect("walked, yet no walk on the streets");
+            let minutes = (seconds.ceil() / 6.0).round() / 10.0;
+            assert_eq!(row["walk_min"].as_f64().unwrap(), minutes, "{row}");
+            walked += usize::from((seconds - walking.seconds(origin, at)).abs() > 1.0);
+        } else if let Some(seconds) = on_streets {
+            // Riding never beats walking the whole way by more than the rounding.
+            assert!(
+                row["travel_min"].as_f64().unwrap() * 60.0 <= seconds.ceil() + 6.0,
+                "{row}"
+            );
+        }
+    }
+    assert!(
+        walked > 0 && rows.len() > walked,
+        "{walked} of {} walked",
+        rows.len()
+    );
+}

@@ -19,13 +19,16 @@
 //!   only if it is open at the arrival.
 //!
 //! Walks are the great-circle distance times a detour factor at a walking speed
-//! ([`Walking`]), to the first station, from the last, or all the way; changes between
-//! trains take the feed's transfer times and nothing else is walked.
+//! ([`Walking`]), or with [`Streets`] the metres along a network of the ways a person may
+//! walk (`carefind network build --profile foot`); to the first station, from the last, or
+//! all the way. Changes between trains take the feed's transfer times and nothing else
+//! is walked.
 
 mod day;
 mod feed;
 mod raptor;
 mod reach;
+mod streets;
 
 pub use day::{BadMoment, Day, NoService};
 pub use feed::{GtfsError, Mode, Station, Timetable};
@@ -34,3 +37,4 @@ pub use reach::{
     KeptPlacement, Placement, TransitHit, TransitIndex, TransitOptions, TransitQuery, Walking,
     Window,
 };
+pub use streets::Streets;

@@ -6,9 +6,11 @@ use jiff::{SignedDuration, Timestamp};
 use rayon::prelude::*;
 
 use super::raptor::{Start, UNREACHED};
+use super::streets::{Spread, Streets};
 use super::{Day, Timetable};
 use crate::availability::Judgement;
 use crate::hours::OpenNeed;
+use crate::network::snap::Snap;
 use crate::{FacilityRef, Filter, Index, LatLon};
 
 /// How riders walk: to the first station, from the last, or all the way.
@@ -178,19 +180,75 @@ pub struct Placement {
     generation: u64,
     stations: usize,
     walking: Walking,
+    /// The streets walked on, with each station's and facility's place on them; walks
+    /// are straight lines with a detour without them.
+    streets: Option<Streets>,
+    station_snaps: Vec<Option<Snap>>,
+    facility_snaps: Vec<Option<Snap>>,
     /// The facilities within a walk of each station: (position, seconds).
     beside: Vec<Vec<(u32, f64)>>,
+}
+
+/// Walks from one point: the point itself (straight lines), or its spread on the streets
+/// (`None`: too far from every street to walk).
+enum WalksFrom {
+    Line(LatLon),
+    Streets(Option<Spread>),
 }
 
 impl Placement {
     /// Places `index`'s facilities beside the stations of `timetable` within
     /// `walking.max_s` of a walk.
     pub fn new(timetable: &Timetable, index: &Index, walking: Walking) -> Placement {
-        let reach = walking.reach_m();
-        let beside = timetable
+        Placement::build(timetable, index, walking, None)
+    }
+
+    /// Places `index`'s facilities beside the stations of `timetable` within
+    /// `walking.max_s` of a walk on `streets`.
+    pub fn on_streets(
+        timetable: &Timetable,
+        index: &Index,
+        walking: Walking,
+        streets: Streets,
+    ) -> Placement {
+        Placement::build(timetable, index, walking, Some(streets))
+    }
+
+    fn build(
+        timetable: &Timetable,
+        index: &Index,
+        walking: Walking,
+        streets: Option<Streets>,
+    ) -> Placement {
+        let (station_snaps, facility_snaps) = match &streets {
+            Some(streets) => (
+                timetable
+                    .stations()
+                    .par_iter()
+                    .map(|station| streets.snap(station.point))
+                    .collect(),
+                (0..index.len() as u32)
+                    .into_par_iter()
+                    .map(|position| streets.snap(index.store().location(position)))
+                    .collect(),
+            ),
+            None => (Vec::new(), Vec::new()),
+        };
+        let mut placement = Placement {
+            generation: index.generation(),
+            stations: timetable.stations().len(),
+            walking,
+            streets,
+            station_snaps,
+            facility_snaps,
+            beside: Vec::new(),
+        };
+        let reach = placement.reach_m(&walking);
+        placement.beside = timetable
             .stations()
             .par_iter()
             .map(|station| {
+                let from = placement.walks_from(station.point, &walking);
                 let mut near = Vec::new();
                 for facility in index.facilities() {
                     // A cheap bound first: a degree of latitude is 111 km at least.
@@ -198,27 +256,35 @@ impl Placement {
                     if (location.lat() - station.point.lat()).abs() * 110_000.0 > reach {
                         continue;
                     }
-                    let seconds = walking.seconds(station.point, location);
-                    if seconds <= walking.max_s {
+                    if let Some(seconds) =
+                        placement.walk(&from, location, facility.position(), &walking)
+                    {
                         near.push((facility.position() as u32, seconds));
                     }
                 }
                 near
             })
             .collect();
-        Placement {
-            generation: index.generation(),
-            stations: timetable.stations().len(),
-            walking,
-            beside,
-        }
+        placement
     }
 
-    /// Whether it was made for `index`, `timetable` and `walking`.
-    pub fn is_for(&self, timetable: &Timetable, index: &Index, walking: Walking) -> bool {
+    /// Whether it was made for `index`, `timetable`, `walking` and `streets`.
+    pub fn is_for(
+        &self,
+        timetable: &Timetable,
+        index: &Index,
+        walking: Walking,
+        streets: Option<&Streets>,
+    ) -> bool {
+        let same_streets = match (&self.streets, streets) {
+            (None, None) => true,
+            (Some(mine), Some(theirs)) => mine.same_as(theirs),
+            _ => false,
+        };
         self.generation == index.generation()
             && self.stations == timetable.stations().len()
             && self.walking == walking
+            && same_streets
     }
 
     /// The number of facilities within a walk of some station.
@@ -227,6 +293,61 @@ impl Placement {
         placed.sort_unstable();
         placed.dedup();
         placed.len()
+    }
+
+    /// The farthest straight line a walk can cover, in metres.
+    fn reach_m(&self, walking: &Walking) -> f64 {
+        match &self.streets {
+            Some(streets) => streets.reach_m(walking),
+            None => walking.reach_m(),
+        }
+    }
+
+    /// Walks from `point`, within `walking.max_s`.
+    fn walks_from(&self, point: LatLon, walking: &Walking) -> WalksFrom {
+        match &self.streets {
+            Some(streets) => WalksFrom::Streets(streets.spread(point, walking)),
+            None => WalksFrom::Line(point),
+        }
+    }
+
+    /// The seconds walked from `from` to `to` (placed on the streets at `snap`, when
+    /// walks are on streets), if within `walking.max_s`.
+    fn walk_to(
+        &self,
+        from: &WalksFrom,
+        to: LatLon,
+        snap: Option<&Snap>,
+        walking: &Walking,
+    ) -> Option<f64> {
+        match (from, &self.streets) {
+            (WalksFrom::Streets(spread), Some(streets)) => {
+                streets.seconds_to(spread.as_ref()?, snap?, walking)
+            }
+            _ => {
+                let WalksFrom::Line(from) = from else {
+                    return None;
+                };
+                let seconds = walking.seconds(*from, to);
+                (seconds <= walking.max_s).then_some(seconds)
+            }
+        }
+    }
+
+    /// The seconds walked from `from` to the facility at `position`.
+    fn walk(
+        &self,
+        from: &WalksFrom,
+        to: LatLon,
+        position: usize,
+        walking: &Walking,
+    ) -> Option<f64> {
+        self.walk_to(
+            from,
+            to,
+            self.facility_snaps.get(position).and_then(Option::as_ref),
+            walking,
+        )
     }
 }
 
@@ -257,10 +378,30 @@ impl KeptPlacement {
         index: &'a Index,
         walking: Walking,
     ) -> TransitIndex<'a> {
+        self.index_on(timetable, index, walking, None)
+    }
+
+    /// As [`KeptPlacement::index`], walking on `streets` when given.
+    pub fn index_on<'a>(
+        &self,
+        timetable: &'a Timetable,
+        index: &'a Index,
+        walking: Walking,
+        streets: Option<Streets>,
+    ) -> TransitIndex<'a> {
         let kept = self.0.lock().ok().and_then(|kept| kept.clone());
-        let transit = match kept {
-            Some(placement) => TransitIndex::with_placement(timetable, index, walking, placement),
-            None => TransitIndex::new(timetable, index, walking),
+        let transit = match (kept, streets) {
+            (Some(placement), streets)
+                if placement.is_for(timetable, index, walking, streets.as_ref()) =>
+            {
+                TransitIndex {
+                    timetable,
+                    index,
+                    placement,
+                }
+            }
+            (_, Some(streets)) => TransitIndex::on_streets(timetable, index, walking, streets),
+            (_, None) => TransitIndex::new(timetable, index, walking),
         };
         if let Ok(mut kept) = self.0.lock() {
             *kept = Some(transit.placement());
@@ -281,21 +422,43 @@ impl<'a> TransitIndex<'a> {
         }
     }
 
+    /// Places `index`'s facilities beside the stations of `timetable` within
+    /// `walking.max_s` of a walk on `streets`; every walk of its searches is on them.
+    pub fn on_streets(
+        timetable: &'a Timetable,
+        index: &'a Index,
+        walking: Walking,
+        streets: Streets,
+    ) -> TransitIndex<'a> {
+        let placement = Arc::new(Placement::on_streets(timetable, index, walking, streets));
+        TransitIndex {
+            timetable,
+            index,
+            placement,
+        }
+    }
+
     /// A transit index with a placement made before: used when it is for this index,
-    /// timetable and walking, made again otherwise.
+    /// timetable and walking, made again (on its streets, if any) otherwise.
     pub fn with_placement(
         timetable: &'a Timetable,
         index: &'a Index,
         walking: Walking,
         placement: Arc<Placement>,
     ) -> TransitIndex<'a> {
-        match placement.is_for(timetable, index, walking) {
-            true => TransitIndex {
+        let streets = placement.streets.clone();
+        if placement.is_for(timetable, index, walking, streets.as_ref()) {
+            return TransitIndex {
                 timetable,
                 index,
                 placement,
-            },
-            false => TransitIndex::new(timetable, index, walking),
+            };
+        }
+        let placement = Arc::new(Placement::build(timetable, index, walking, streets));
+        TransitIndex {
+            timetable,
+            index,
+            placement,
         }
     }
 
@@ -325,15 +488,20 @@ impl<'a> TransitIndex<'a> {
         keep: &[bool],
     ) -> Vec<Option<Journey>> {
         let walking = &options.walking;
+        let placement = &*self.placement;
         let horizon = (depart as f64 + options.max_s).min(f64::from(i32::MAX - 1)) as i32;
+        let from = placement.walks_from(origin, walking);
+        let reach = placement.reach_m(walking);
         let starts: Vec<Start> = self
             .timetable
             .stations()
             .iter()
             .enumerate()
+            .filter(|(_, station)| origin.distance_m(station.point) <= reach * (1.0 + 1e-9))
             .filter_map(|(s, station)| {
-                let seconds = walking.seconds(origin, station.point);
-                (seconds <= walking.max_s).then(|| Start {
+                let snap = placement.station_snaps.get(s).and_then(Option::as_ref);
+                let seconds = placement.walk_to(&from, station.point, snap, walking)?;
+                Some(Start {
                     station: s as u32,
                     ready: (depart as f64 + seconds).ceil() as i32,
                     walk_s: seconds.ceil() as u32,
@@ -374,13 +542,13 @@ impl<'a> TransitIndex<'a> {
         // (A hair wider than the walk: the walk's own test below decides at the edge.)
         let near = crate::Query::within(
             origin,
-            crate::Distance::from_meters(walking.reach_m() * (1.0 + 1e-9) + 1e-6),
+            crate::Distance::from_meters(reach * (1.0 + 1e-9) + 1e-6),
         )
         .filter(Filter::new().include_closed());
         for hit in self.index.search(&near).unwrap_or_default() {
             let facility = hit.facility;
-            let seconds = walking.seconds(origin, facility.location());
-            if seconds <= walking.max_s {
+            let walked = placement.walk(&from, facility.location(), facility.position(), walking);
+            if let Some(seconds) = walked {
                 offer(
                     facility.position(),
                     Journey {

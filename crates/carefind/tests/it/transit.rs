@@ -677,3 +677,115 @@ fn from_harlem_at_half_past_seven_the_opioid_programs_within_45_minutes_by_subwa
         assert!(hit.departure <= hit.arrival);
     }
 }
+
+/// A random street grid (some streets missing, some one-way), and two points near it.
+fn streets_case(seed: u64) -> (carefind::network::Network, [carefind::LatLon; 2]) {
+    use carefind::LatLon;
+    use carefind::network::NetworkBuilder;
+    let mut rng = Rng(seed | 1);
+    let (rows, columns) = (2 + rng.below(5), 2 + rng.below(5));
+    let mut ways = NetworkBuilder::new();
+    let at = |r: u64, c: u64| LatLon::new(40.7 + r as f64 * 0.001, -73.99 + c as f64 * 0.0013);
+    let mut node = |r: u64, c: u64| ways.node((r * 100 + c) as i64, at(r, c).unwrap());
+    let nodes: Vec<Vec<u32>> = (0..rows)
+        .map(|r| (0..columns).map(|c| node(r, c)).collect())
+        .collect();
+    for r in 0..rows as usize {
+        for c in 0..columns as usize {
+            for (r2, c2) in [(r + 1, c), (r, c + 1)] {
+                if r2 < rows as usize && c2 < columns as usize && !rng.chance(15) {
+                    let (a, b) = (nodes[r][c], nodes[r2][c2]);
+                    match rng.below(6) {
+                        0 => ways.road(a, b, 5.0, false),
+                        1 => ways.road(b, a, 5.0, false),
+                        _ => ways.road(a, b, 5.0, true),
+                    }
+                }
+            }
+        }
+    }
+    let mut point = || {
+        let lat = 40.6995 + rng.below(1000) as f64 * (rows as f64 * 0.001) / 1000.0;
+        let lon = -73.9905 + rng.below(1000) as f64 * (columns as f64 * 0.0013) / 1000.0;
+        LatLon::new(lat, lon).unwrap()
+    };
+    let points = [point(), point()];
+    (ways.finish().0, points)
+}
+
+/// The metres walked between two points placed on the network, by a plain Dijkstra over
+/// the network with each point's edge (and its twin) cut in two at the point.
+fn metres_by_cutting(
+    network: &carefind::network::Network,
+    from: carefind::network::snap::Snap,
+    to: carefind::network::snap::Snap,
+) -> f64 {
+    let (p, q) = (network.node_count() as u32, network.node_count() as u32 + 1);
+    let mut cuts: HashMap<u32, Vec<(f64, u32)>> = HashMap::new();
+    for (snap, node) in [(from, p), (to, q)] {
+        cuts.entry(snap.edge)
+            .or_default()
+            .push((snap.fraction, node));
+        if let Some(twin) = network.twin_of(snap.edge) {
+            cuts.entry(twin)
+                .or_default()
+                .push((1.0 - snap.fraction, node));
+        }
+    }
+    let mut out: HashMap<u32, Vec<(u32, f64)>> = HashMap::new();
+    for edge in 0..network.edge_count() as u32 {
+        let (tail, head, metres, _) = network.edge(edge);
+        let mut chain = vec![(0.0, tail)];
+        let mut cut = cuts.get(&edge).cloned().unwrap_or_default();
+        cut.sort_by(|a, b| a.0.total_cmp(&b.0));
+        chain.extend(cut);
+        chain.push((1.0, head));
+        for pair in chain.windows(2) {
+            out.entry(pair[0].1)
+                .or_default()
+                .push((pair[1].1, (pair[1].0 - pair[0].0) * metres));
+        }
+    }
+    let mut best: HashMap<u32, f64> = HashMap::from([(p, 0.0)]);
+    let mut heap = BinaryHeap::from([std::cmp::Reverse((0u64, p))]);
+    // Millimetres as integers: the heap needs an order.
+    while let Some(std::cmp::Reverse((mm, node))) = heap.pop() {
+        let m = mm as f64 / 1000.0;
+        if best.get(&node).is_some_and(|known| m > *known + 1e-6) {
+            continue;
+        }
+        for &(next, length) in out.get(&node).into_iter().flatten() {
+            let through = best[&node] + length;
+            if best.get(&next).is_none_or(|known| through < *known) {
+                best.insert(next, through);
+                heap.push(std::cmp::Reverse(((through * 1000.0) as u64, next)));
+            }
+        }
+    }
+    best.get(&q).copied().unwrap_or(f64::INFINITY)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+    /// Walks on streets against a Dijkstra over the network cut at both ends: the same
+    /// seconds, and none where the walk is longer than allowed or impossible.
+    #[test]
+    fn walks_on_streets_agree_with_a_dijkstra_over_cut_edges(seed in any::<u64>()) {
+        use carefind::transit::{Streets, Walking};
+        let (network, [from, to]) = streets_case(seed);
+        let network = std::sync::Arc::new(network);
+        let walking = Walking { speed_kmh: 4.8, detour: 1.3, max_s: 120.0 + (seed % 600) as f64 };
+        let streets = Streets::new(network.clone(), 150.0, 3.6);
+        let ours = streets.seconds(from, to, &walking);
+        let (Ok(a), Ok(b)) = (network.snap(from, 150.0), network.snap(to, 150.0)) else {
+            prop_assert_eq!(ours, None);
+            return Ok(());
+        };
+        let metres = metres_by_cutting(&network, a, b);
+        let expected = a.snap_m / 1.0 + metres / (4.8 / 3.6) + b.snap_m / 1.0;
+        match ours {
+            Some(seconds) => prop_assert!((seconds - expected).abs() < 1e-3, "{} against {}", seconds, expected),
+            None => prop_assert!(expected > walking.max_s - 1e-3, "none against {}", expected),
+        }
+    }
+}

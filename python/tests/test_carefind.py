@@ -16,9 +16,8 @@ import pandas as pd
 import pytest
 
 import carefind
-from _resources import missing
+from _resources import haversine, missing
 
-R = 6_371_008.8
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 
@@ -52,13 +51,6 @@ def run(*args, stdin=None):
     assert done.returncode in (0, 1), done.stderr.decode()
     return done.stdout.decode()
 
-
-def haversine(lat1, lon1, lat2, lon2):
-    """The library's formula, in the same order of operations."""
-    half_dlat = np.radians(lat2 - lat1) / 2.0
-    half_dlon = np.radians(lon2 - lon1) / 2.0
-    h = np.sin(half_dlat) ** 2 + np.cos(np.radians(lat1)) * np.cos(np.radians(lat2)) * np.sin(half_dlon) ** 2
-    return 2.0 * R * np.arcsin(np.minimum(np.sqrt(h), 1.0))
 
 
 def shown(table):

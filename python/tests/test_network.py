@@ -16,11 +16,10 @@ import pandas as pd
 import pytest
 
 import carefind
-from _resources import missing
+from _resources import haversine, missing
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
-R = 6_371_008.8
 
 # The car profile, as carefind documents it (OSRM's car speeds, km/h).
 SPEEDS = {
@@ -51,12 +50,6 @@ def extract(name):
         missing(f"{path} not found (set CAREFIND_OSM)")
     return path
 
-
-def haversine(lat1, lon1, lat2, lon2):
-    half_dlat = np.radians(lat2 - lat1) / 2.0
-    half_dlon = np.radians(lon2 - lon1) / 2.0
-    h = np.sin(half_dlat) ** 2 + np.cos(np.radians(lat1)) * np.cos(np.radians(lat2)) * np.sin(half_dlon) ** 2
-    return 2.0 * R * np.arcsin(np.minimum(np.sqrt(h), 1.0))
 
 
 def maxspeed(text):

@@ -52,6 +52,12 @@ fn transit(c: &mut Criterion) {
         b.iter(|| Timetable::load(black_box(&feed)).expect("the feed loads"))
     });
     let timetable = Timetable::load(&feed).expect("the feed loads");
+    let kept_dir = tempfile::tempdir().expect("a temporary folder");
+    let kept = kept_dir.path().join("nyc.timetable");
+    timetable.save(&kept).expect("the timetable is kept");
+    group.bench_function("load the kept timetable", |b| {
+        b.iter(|| Timetable::load(black_box(&kept)).expect("the kept timetable loads"))
+    });
     let date = "2026-09-15".parse().expect("a date");
     group.bench_function("lay out a day", |b| {
         b.iter(|| {

@@ -54,6 +54,9 @@ pub enum Command {
     /// Road networks from OpenStreetMap, for drive-time searches and coverage.
     #[command(subcommand)]
     Network(NetworkCommand),
+    /// Read and check a GTFS feed once and keep its timetable in a file that every --gtfs
+    /// reads back in milliseconds.
+    Timetable(TimetableArgs),
     /// Print a shell completion script.
     Completions {
         /// The shell to complete for.
@@ -990,6 +993,21 @@ impl CoverageArgs {
             None => "10mi,25mi,50mi",
         }
     }
+}
+
+/// The arguments of `carefind timetable`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Example:\n  carefind timetable --gtfs nyc_subway_gtfs.zip -o nyc.timetable\n  carefind find --near 10027 --by transit --gtfs nyc.timetable --depart 2026-09-15T07:30"
+)]
+pub struct TimetableArgs {
+    /// A GTFS feed (zip or folder)
+    #[arg(long, value_name = "FEED")]
+    pub gtfs: PathBuf,
+
+    /// Where to keep the timetable
+    #[arg(short, long, value_name = "OUT.timetable")]
+    pub output: PathBuf,
 }
 
 /// The arguments of `carefind snapshot`.

@@ -52,6 +52,7 @@ fn main() -> ExitCode {
         Command::Audit(command) => audit::run(&command),
         Command::Reports(command) => reports::run(&command),
         Command::Network(command) => drive::run(&command),
+        Command::Timetable(args) => transit::keep(&args),
         Command::Export(args) => export::run(&args),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "carefind", &mut io::stdout());

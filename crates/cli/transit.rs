@@ -11,7 +11,7 @@ use carefind::{Index, LatLon, Query};
 use rayon::prelude::*;
 use serde_json::{Map, Value, json};
 
-use crate::args::{AttributeArgs, DriveArgs, FindArgs, Format, TransitArgs};
+use crate::args::{AttributeArgs, DriveArgs, FindArgs, Format, TimetableArgs, TransitArgs};
 use crate::drive::{chosen_fields, facility_columns, from_a_place, print_rows, seconds};
 use crate::failure::Failure;
 use crate::find::Outcome;
@@ -82,6 +82,28 @@ pub fn options(
         },
         open_for: Some(open_for),
     })
+}
+
+/// `carefind timetable`: reads and checks a feed, and keeps its timetable in a file.
+pub fn keep(args: &TimetableArgs) -> Result<Outcome, Failure> {
+    let timetable = load(&args.gtfs)?;
+    timetable
+        .save(&args.output)
+        .map_err(|e| Failure::flag("--output", e))?;
+    let span = timetable
+        .service_span()
+        .map_or("no service".to_string(), |(first, last)| {
+            format!("service from {first} to {last}")
+        });
+    eprintln!(
+        "carefind: kept {} ({} stations, {} trips, {span}, {}) in {}",
+        args.gtfs.display(),
+        timetable.stations().len(),
+        timetable.trip_count(),
+        timetable.time_zone_name(),
+        args.output.display()
+    );
+    Ok(Outcome::Found)
 }
 
 /// The feed of `--gtfs`, refused when not given: `by` says what needs it.

@@ -652,8 +652,8 @@ def coverage(
 
 
 Timetable = _carefind.Timetable
-Timetable.__doc__ = """A GTFS timetable (a zip or a folder), read and checked once:
-``Timetable.load(path)``; ``time_zone``, ``modes`` ("subway", "bus"...) and
+Timetable.__doc__ = """A GTFS timetable (a zip or a folder, or a file kept by
+``carefind timetable``), read and checked once: ``Timetable.load(path)``; ``time_zone``, ``modes`` ("subway", "bus"...) and
 ``service_span`` (the first and last dates any trip runs). A bad feed raises
 CarefindError with ``file``, ``line`` and ``field``."""
 Network = _carefind.Network

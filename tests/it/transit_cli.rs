@@ -457,3 +457,53 @@ fn walks_to_and_from_stations_follow_the_streets_of_network() {
         rows.len()
     );
 }
+
+#[test]
+#[ignore = "needs ../shared/gtfs and ../shared/datasets"]
+fn a_kept_timetable_answers_as_its_feed() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = nyc_facilities(&dir);
+    let feed = carefind_testkit::gtfs("nyc_subway_gtfs.zip");
+    let kept = dir.path().join("nyc.timetable");
+    let run = carefind(&[
+        "timetable",
+        "--gtfs",
+        feed.to_str().unwrap(),
+        "-o",
+        kept.to_str().unwrap(),
+    ]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert!(
+        stderr(&run).contains("496 stations")
+            && stderr(&run).contains("service from 2026-05-26 to 2026-10-31"),
+        "{}",
+        stderr(&run)
+    );
+    let answer = |gtfs: &std::path::Path| {
+        let run = carefind(&[
+            "find",
+            "--near",
+            "10027",
+            "--by",
+            "transit",
+            "--gtfs",
+            gtfs.to_str().unwrap(),
+            "--depart",
+            "2026-09-15T07:30",
+            "--window",
+            "20min",
+            "--care",
+            "otp",
+            "--data",
+            data.to_str().unwrap(),
+            "--format",
+            "csv",
+            "--all",
+        ]);
+        assert!(run.status.success(), "{}", stderr(&run));
+        stdout(&run)
+    };
+    let from_feed = answer(&feed);
+    assert!(from_feed.lines().count() > 5);
+    assert_eq!(answer(&kept), from_feed);
+}

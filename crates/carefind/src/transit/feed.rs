@@ -28,7 +28,7 @@ pub struct GtfsError {
 }
 
 impl GtfsError {
-    fn new(path: &Path, message: impl Into<String>) -> GtfsError {
+    pub(crate) fn new(path: &Path, message: impl Into<String>) -> GtfsError {
         GtfsError {
             path: path.to_path_buf(),
             file: None,
@@ -211,8 +211,8 @@ impl fmt::Display for Mode {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Service {
     /// Monday (bit 0) to Sunday (bit 6), from the first date to the last, inclusive.
-    weekly: Option<(u8, Date, Date)>,
-    exceptions: HashMap<Date, bool>,
+    pub(crate) weekly: Option<(u8, Date, Date)>,
+    pub(crate) exceptions: HashMap<Date, bool>,
 }
 
 impl Service {
@@ -289,7 +289,9 @@ pub struct Timetable {
 }
 
 impl Timetable {
-    /// Reads and checks the GTFS feed at `path`: a zip file or a folder of `.txt` files.
+    /// Reads and checks the GTFS feed at `path`: a zip file or a folder of `.txt` files;
+    /// or a timetable kept by [`Timetable::save`], read back without checking the feed
+    /// again.
     ///
     /// A trip whose stop times have no time at its first or last stop, that goes back in
     /// time, or an agency time zone that is not in the time zone database, is an error
@@ -299,6 +301,17 @@ impl Timetable {
         let path = path.as_ref();
         if !path.exists() {
             return Err(GtfsError::new(path, "no such file or folder"));
+        }
+        if path.is_file() {
+            let mut start = [0u8; 8];
+            let kept = std::fs::File::open(path)
+                .and_then(|mut file| std::io::Read::read_exact(&mut file, &mut start))
+                .is_ok_and(|()| Timetable::is_kept(&start));
+            if kept {
+                let bytes = std::fs::read(path)
+                    .map_err(|e| GtfsError::new(path, format!("cannot be read: {e}")))?;
+                return Timetable::from_kept(path, &bytes);
+            }
         }
         let gtfs = GtfsReader::default()
             .read_shapes(false)

@@ -6,6 +6,8 @@
 //!   trips into patterns that never overtake, services by date (`calendar.txt` and
 //!   `calendar_dates.txt`), the feed's transfer times. Times past 24:00 belong to the day
 //!   the trip started, and every time is in the agency's time zone.
+//! - [`Timetable::save`] keeps a checked timetable in a file that [`Timetable::load`]
+//!   reads back without the feed (versioned and checksummed).
 //! - [`Timetable::day`] gathers the trips running around one date (those of the day
 //!   before still running after midnight, and those of the day after).
 //! - [`Day::earliest_arrivals`] is RAPTOR (Delling, Pajor and Werneck, 2012): the earliest
@@ -26,12 +28,14 @@
 
 mod day;
 mod feed;
+mod kept;
 mod raptor;
 mod reach;
 mod streets;
 
 pub use day::{BadMoment, Day, NoService};
 pub use feed::{GtfsError, Mode, Station, Timetable};
+pub use kept::{MAGIC as KEPT_MAGIC, VERSION as KEPT_VERSION};
 pub use raptor::{Arrivals, Start, UNREACHED};
 pub use reach::{
     KeptPlacement, Placement, TransitHit, TransitIndex, TransitOptions, TransitQuery, Walking,

@@ -478,6 +478,20 @@ fn check(seed: u64) -> Result<(), TestCaseError> {
     let max_rides = 1 + rng.below(4) as usize;
     let horizon = starts.iter().map(|s| s.ready).min().unwrap() + (1 + rng.below(8) as i32) * 1800;
     let raptor = day.earliest_arrivals(&starts, max_rides, horizon);
+    // The timetable kept in a file and read back answers alike.
+    let kept_path = dir.path().join("kept.timetable");
+    timetable
+        .save(&kept_path)
+        .map_err(|e| TestCaseError::fail(e.to_string()))?;
+    let kept = Timetable::load(&kept_path).map_err(|e| TestCaseError::fail(e.to_string()))?;
+    let kept_day = kept
+        .day(date)
+        .map_err(|e| TestCaseError::fail(e.to_string()))?;
+    prop_assert_eq!(
+        kept_day.earliest_arrivals(&starts, max_rides, horizon),
+        raptor.clone()
+    );
+    prop_assert_eq!(kept.service_span(), timetable.service_span());
     let reference = time_expanded(&feed, date, &starts, max_rides);
     for (s, reference) in reference.iter().enumerate() {
         let expected = reference.filter(|(at, _)| *at <= i64::from(horizon));
@@ -787,5 +801,82 @@ proptest! {
             Some(seconds) => prop_assert!((seconds - expected).abs() < 1e-3, "{} against {}", seconds, expected),
             None => prop_assert!(expected > walking.max_s - 1e-3, "none against {}", expected),
         }
+    }
+}
+
+#[test]
+fn a_kept_timetable_that_is_damaged_or_of_another_version_is_refused_by_name() {
+    let feed = Feed::random(7);
+    let dir = tempfile::tempdir().unwrap();
+    feed.write(dir.path());
+    let timetable = Timetable::load(dir.path()).unwrap();
+    let path = dir.path().join("kept.timetable");
+    timetable.save(&path).unwrap();
+    let good = std::fs::read(&path).unwrap();
+    let refused = |bytes: &[u8], says: &str| {
+        std::fs::write(&path, bytes).unwrap();
+        let Err(error) = Timetable::load(&path) else {
+            panic!("read a damaged file");
+        };
+        assert!(error.to_string().contains(says), "{error}");
+        assert_eq!(error.path(), path.as_path());
+    };
+    let mut flipped = good.clone();
+    flipped[good.len() / 2] ^= 0x40;
+    refused(&flipped, "fails its checksum");
+    refused(&good[..good.len() - 9], "fails its checksum");
+    let mut newer = good.clone();
+    newer[8] = 99;
+    refused(&newer, "is of format version 99, and this version reads 1");
+    refused(&good[..10], "does not begin as a kept timetable");
+}
+
+#[test]
+#[ignore = "needs ../shared/gtfs and ../shared/datasets"]
+fn the_new_york_subway_kept_in_a_file_answers_as_the_feed_does() {
+    use carefind::transit::{TransitIndex, TransitOptions, TransitQuery};
+    use carefind::{CareLevel, Filter, LatLon};
+
+    let timetable = nyc();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nyc.timetable");
+    timetable.save(&path).unwrap();
+    let kept = Timetable::load(&path).unwrap();
+    assert_eq!(kept.stations(), timetable.stations());
+    assert_eq!(kept.trip_count(), timetable.trip_count());
+    assert_eq!(kept.modes(), timetable.modes());
+    assert_eq!(kept.time_zone_name(), "America/New_York");
+    let index = nyc_facilities();
+    let filter = Filter::new().care(CareLevel::Otp);
+    let options = TransitOptions {
+        max_s: 60.0 * 60.0,
+        ..TransitOptions::default()
+    };
+    for (origin, hour) in [
+        ((40.8116, -73.9465), 7),
+        ((40.6782, -73.9442), 23),
+        ((40.7506, -73.9972), 1),
+    ] {
+        let query = TransitQuery {
+            origin: LatLon::new(origin.0, origin.1).unwrap(),
+            limit: usize::MAX,
+            filter: &filter,
+            options: options.clone(),
+        };
+        let date = "2026-09-15".parse().unwrap();
+        let answers: Vec<Vec<(String, f64, u8)>> = [&timetable, &kept]
+            .iter()
+            .map(|t| {
+                let day = t.day(date).unwrap();
+                let transit = TransitIndex::new(t, &index, options.walking);
+                transit
+                    .nearest(&day, &query, day.instant(hour * 3600))
+                    .iter()
+                    .map(|h| (h.facility.id().to_string(), h.seconds, h.rides))
+                    .collect()
+            })
+            .collect();
+        assert!(!answers[0].is_empty());
+        assert_eq!(answers[0], answers[1]);
     }
 }

@@ -189,6 +189,13 @@ pub struct Placement {
     beside: Vec<Vec<(u32, f64)>>,
 }
 
+/// The walks from an origin, in seconds: to each station within a walk (station,
+/// seconds), and all the way to each facility within one (position, seconds).
+struct Walks {
+    stations: Vec<(u32, f64)>,
+    facilities: Vec<(usize, f64)>,
+}
+
 /// Walks from one point: the point itself (straight lines), or its spread on the streets
 /// (`None`: too far from every street to walk).
 enum WalksFrom {
@@ -320,14 +327,13 @@ impl Placement {
         snap: Option<&Snap>,
         walking: &Walking,
     ) -> Option<f64> {
-        match (from, &self.streets) {
-            (WalksFrom::Streets(spread), Some(streets)) => {
-                streets.seconds_to(spread.as_ref()?, snap?, walking)
+        match from {
+            WalksFrom::Streets(spread) => {
+                self.streets
+                    .as_ref()?
+                    .seconds_to(spread.as_ref()?, snap?, walking)
             }
-            _ => {
-                let WalksFrom::Line(from) = from else {
-                    return None;
-                };
+            WalksFrom::Line(from) => {
                 let seconds = walking.seconds(*from, to);
                 (seconds <= walking.max_s).then_some(seconds)
             }
@@ -477,22 +483,14 @@ impl<'a> TransitIndex<'a> {
         self.placement.placed()
     }
 
-    /// Each facility's best journey leaving `origin` at `depart` (seconds from the day's
-    /// start), among those `keep` accepts.
-    fn journeys(
-        &self,
-        day: &Day<'_>,
-        origin: LatLon,
-        depart: i64,
-        options: &TransitOptions,
-        keep: &[bool],
-    ) -> Vec<Option<Journey>> {
-        let walking = &options.walking;
+    /// The walks from `origin`: to each station within a walk, and to each facility
+    /// (walking all the way). They are the same for every departure, so a window's
+    /// departures share them (on streets, one Dijkstra rather than one a departure).
+    fn walks(&self, origin: LatLon, walking: &Walking) -> Walks {
         let placement = &*self.placement;
-        let horizon = (depart as f64 + options.max_s).min(f64::from(i32::MAX - 1)) as i32;
         let from = placement.walks_from(origin, walking);
         let reach = placement.reach_m(walking);
-        let starts: Vec<Start> = self
+        let stations = self
             .timetable
             .stations()
             .iter()
@@ -501,11 +499,52 @@ impl<'a> TransitIndex<'a> {
             .filter_map(|(s, station)| {
                 let snap = placement.station_snaps.get(s).and_then(Option::as_ref);
                 let seconds = placement.walk_to(&from, station.point, snap, walking)?;
-                Some(Start {
-                    station: s as u32,
-                    ready: (depart as f64 + seconds).ceil() as i32,
-                    walk_s: seconds.ceil() as u32,
-                })
+                Some((s as u32, seconds))
+            })
+            .collect();
+        // Only the facilities within a walk, found by the index (never a scan of every
+        // facility), a hair wider than the walk: the walk's own test decides at the edge.
+        let near = crate::Query::within(
+            origin,
+            crate::Distance::from_meters(reach * (1.0 + 1e-9) + 1e-6),
+        )
+        .filter(Filter::new().include_closed());
+        let facilities = self
+            .index
+            .search(&near)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|hit| {
+                let facility = hit.facility;
+                let seconds =
+                    placement.walk(&from, facility.location(), facility.position(), walking)?;
+                Some((facility.position(), seconds))
+            })
+            .collect();
+        Walks {
+            stations,
+            facilities,
+        }
+    }
+
+    /// Each facility's best journey from the origin of `walks` leaving at `depart`
+    /// (seconds from the day's start), among those `keep` accepts.
+    fn journeys(
+        &self,
+        day: &Day<'_>,
+        walks: &Walks,
+        depart: i64,
+        options: &TransitOptions,
+        keep: &[bool],
+    ) -> Vec<Option<Journey>> {
+        let horizon = (depart as f64 + options.max_s).min(f64::from(i32::MAX - 1)) as i32;
+        let starts: Vec<Start> = walks
+            .stations
+            .iter()
+            .map(|&(station, seconds)| Start {
+                station,
+                ready: (depart as f64 + seconds).ceil() as i32,
+                walk_s: seconds.ceil() as u32,
             })
             .collect();
         let arrivals = day.earliest_arrivals(&starts, options.max_rides, horizon);
@@ -537,27 +576,15 @@ impl<'a> TransitIndex<'a> {
                 );
             }
         }
-        // Walking all the way: only the facilities within a walk, found by the index
-        // (never a scan of every facility, for each origin and departure).
-        // (A hair wider than the walk: the walk's own test below decides at the edge.)
-        let near = crate::Query::within(
-            origin,
-            crate::Distance::from_meters(reach * (1.0 + 1e-9) + 1e-6),
-        )
-        .filter(Filter::new().include_closed());
-        for hit in self.index.search(&near).unwrap_or_default() {
-            let facility = hit.facility;
-            let walked = placement.walk(&from, facility.location(), facility.position(), walking);
-            if let Some(seconds) = walked {
-                offer(
-                    facility.position(),
-                    Journey {
-                        arrival: depart + seconds.ceil() as i64,
-                        rides: 0,
-                        walk_s: seconds.ceil(),
-                    },
-                );
-            }
+        for &(position, seconds) in &walks.facilities {
+            offer(
+                position,
+                Journey {
+                    arrival: depart + seconds.ceil() as i64,
+                    rides: 0,
+                    walk_s: seconds.ceil(),
+                },
+            );
         }
         best
     }
@@ -619,10 +646,11 @@ impl<'a> TransitIndex<'a> {
         departures: &[i64],
     ) -> Vec<Vec<Option<Journey>>> {
         let keep = self.kept(query.filter);
+        let walks = self.walks(query.origin, &query.options.walking);
         departures
             .par_iter()
             .map(|&leave| {
-                let mut journeys = self.journeys(day, query.origin, leave, &query.options, &keep);
+                let mut journeys = self.journeys(day, &walks, leave, &query.options, &keep);
                 if query.options.open_for.is_some() {
                     for (position, journey) in journeys.iter_mut().enumerate() {
                         let closed = journey.is_some_and(|j| {

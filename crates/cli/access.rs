@@ -259,6 +259,83 @@ fn quantile(scored: &[(f64, f64)], total: f64, q: f64) -> Option<f64> {
         .map(|(score, _)| *score)
 }
 
+/// A measure's parameters, read from the flags once, in the costs' unit.
+enum Parsed {
+    Closest {
+        catchment: Option<f64>,
+    },
+    Cumulative {
+        cutoff: f64,
+    },
+    Interval {
+        interval: (f64, f64, f64),
+        summary: Summary,
+    },
+    Catchment {
+        catchment: f64,
+        decay: Decay,
+        three: bool,
+    },
+}
+
+impl Parsed {
+    /// The parameters of `--measure` (any but nearest), checked.
+    fn of(args: &CoverageArgs, unit: Unit, by_time: bool) -> Result<Parsed, Failure> {
+        Ok(match args.measure {
+            Measure::Closest => {
+                if !(args.n > 0.0 && args.n.is_finite()) {
+                    return Err(Failure::flag("--n", format!("{} is not above 0", args.n)));
+                }
+                let catchment = args
+                    .catchment
+                    .as_deref()
+                    .map(|text| cost("--catchment", text, by_time, unit))
+                    .transpose()?;
+                Parsed::Closest { catchment }
+            }
+            Measure::Cumulative => {
+                let text = args.cutoff.as_deref().ok_or_else(|| {
+                    Failure::usage(
+                        "--measure cumulative needs --cutoff (10mi, or 45min with --network or --gtfs)",
+                    )
+                })?;
+                Parsed::Cumulative {
+                    cutoff: cost("--cutoff", text, by_time, unit)?,
+                }
+            }
+            Measure::CumulativeInterval => Parsed::Interval {
+                interval: interval(args, unit, by_time)?,
+                summary: match args.summary {
+                    SummaryArg::Median => Summary::Median,
+                    SummaryArg::Mean => Summary::Mean,
+                },
+            },
+            _ => {
+                let (catchment, decay) = catchment_and_decay(args, unit, by_time)?;
+                Parsed::Catchment {
+                    catchment,
+                    decay,
+                    three: args.measure == Measure::ThreeStep,
+                }
+            }
+        })
+    }
+
+    /// How far each origin's search goes, and how many facilities it keeps.
+    fn reach(&self, args: &CoverageArgs) -> (Option<f64>, usize) {
+        match self {
+            // Each facility supplies 1 without --capacity-col: the n nearest will do.
+            Parsed::Closest { catchment } => match args.capacity_col {
+                None => (*catchment, args.n.ceil() as usize),
+                Some(_) => (*catchment, usize::MAX),
+            },
+            Parsed::Cumulative { cutoff } => (Some(*cutoff), usize::MAX),
+            Parsed::Interval { interval, .. } => (Some(interval.1), usize::MAX),
+            Parsed::Catchment { catchment, .. } => (Some(*catchment), usize::MAX),
+        }
+    }
+}
+
 /// The weight of the origins whose value is missing (or, where `zero_is_none`, 0).
 fn weight_without(values: &[Option<f64>], demand: &[f64], zero_is_none: bool) -> f64 {
     // (+ 0.0: an empty f64 sum is -0.0.)
@@ -330,37 +407,8 @@ pub fn run(
     let demand: Vec<f64> = origins.iter().map(|o| o.weight).collect();
     let total: f64 = demand.iter().sum();
     // How far each origin's search goes, and how many facilities it keeps.
-    let (limit, k) = match args.measure {
-        Measure::Closest => {
-            if !(args.n > 0.0 && args.n.is_finite()) {
-                return Err(Failure::flag("--n", format!("{} is not above 0", args.n)));
-            }
-            let limit = args
-                .catchment
-                .as_deref()
-                .map(|text| cost("--catchment", text, by_time, unit))
-                .transpose()?;
-            // Each facility supplies 1 without --capacity-col: the n nearest will do.
-            let k = match args.capacity_col {
-                None => args.n.ceil() as usize,
-                Some(_) => usize::MAX,
-            };
-            (limit, k)
-        }
-        Measure::Cumulative => {
-            let text = args.cutoff.as_deref().ok_or_else(|| {
-                Failure::usage(
-                    "--measure cumulative needs --cutoff (10mi, or 45min with --network or --gtfs)",
-                )
-            })?;
-            (Some(cost("--cutoff", text, by_time, unit)?), usize::MAX)
-        }
-        Measure::CumulativeInterval => (Some(interval(args, unit, by_time)?.1), usize::MAX),
-        _ => (
-            Some(catchment_and_decay(args, unit, by_time)?.0),
-            usize::MAX,
-        ),
-    };
+    let parsed = Parsed::of(args, unit, by_time)?;
+    let (limit, k) = parsed.reach(args);
     let measure = args.measure.name();
     let mut summary = Vec::new();
     let mut values_by_target = Vec::new();
@@ -388,47 +436,39 @@ pub fn run(
         let n = origins.len();
         // Each origin's value; whether 0 means "no access"; whether a missing value
         // counts as 0 (a score) or as beyond reach (a cost) in the quantiles.
-        let (values, zero_is_none, none_is_zero): (Vec<Option<f64>>, bool, bool) = match args
-            .measure
-        {
-            Measure::Closest => (
+        // Each origin's value. A cost (closest) missing is beyond reach; a score or a
+        // count missing is 0, and 0 means no access.
+        let (values, is_cost): (Vec<Option<f64>>, bool) = match &parsed {
+            Parsed::Closest { .. } => (
                 opportunities::closest(&pairs, n, &supply, args.n)
                     .into_iter()
                     .map(|c| c.map(|c| c / per_unit))
                     .collect(),
-                false,
-                false,
+                true,
             ),
-            Measure::Cumulative => (
-                opportunities::cumulative(&pairs, n, &supply, limit.unwrap_or(f64::MAX))
+            Parsed::Cumulative { cutoff } => (
+                opportunities::cumulative(&pairs, n, &supply, *cutoff)
                     .into_iter()
                     .map(Some)
                     .collect(),
-                true,
-                true,
+                false,
             ),
-            Measure::CumulativeInterval => {
-                let summary = match args.summary {
-                    SummaryArg::Median => Summary::Median,
-                    SummaryArg::Mean => Summary::Mean,
-                };
-                let values = opportunities::cumulative_interval(
-                    &pairs,
-                    n,
-                    &supply,
-                    interval(args, unit, by_time)?,
-                    summary,
-                )
-                .map_err(|e| Failure::flag("--interval", e))?;
-                (values.into_iter().map(Some).collect(), true, true)
+            Parsed::Interval { interval, summary } => {
+                let values =
+                    opportunities::cumulative_interval(&pairs, n, &supply, *interval, *summary)
+                        .map_err(|e| Failure::flag("--interval", e))?;
+                (values.into_iter().map(Some).collect(), false)
             }
-            _ => {
-                let (catchment, decay) = catchment_and_decay(args, unit, by_time)?;
-                let answer = match args.measure {
-                    Measure::ThreeStep => three_step(&pairs, &demand, &supply, catchment, &decay),
-                    _ => two_step(&pairs, &demand, &supply, catchment, &decay),
+            Parsed::Catchment {
+                catchment,
+                decay,
+                three,
+            } => {
+                let answer = match three {
+                    true => three_step(&pairs, &demand, &supply, *catchment, decay),
+                    false => two_step(&pairs, &demand, &supply, *catchment, decay),
                 };
-                (answer.score, true, true)
+                (answer.score, false)
             }
         };
         let mut present: Vec<(f64, f64)> = values
@@ -436,7 +476,7 @@ pub fn run(
             .zip(&demand)
             .filter_map(|(value, weight)| match value {
                 Some(v) => Some((*v, *weight)),
-                None => none_is_zero.then_some((0.0, *weight)),
+                None => (!is_cost).then_some((0.0, *weight)),
             })
             .collect();
         present.sort_by(|a, b| a.0.total_cmp(&b.0));
@@ -451,7 +491,7 @@ pub fn run(
         if args.measure == Measure::Closest {
             row.insert("units".into(), json!(units));
         }
-        let without = weight_without(&values, &demand, zero_is_none);
+        let without = weight_without(&values, &demand, !is_cost);
         row.insert(
             "share_without_access".into(),
             json!(if total > 0.0 { without / total } else { 0.0 }),

@@ -53,7 +53,7 @@ impl Heap {
         self.0.pop().map(|Entry(time, node)| (time, node))
     }
 
-    pub(crate) fn peek_time(&self) -> Option<f64> {
+    fn peek_time(&self) -> Option<f64> {
         self.0.peek().map(|entry| entry.0)
     }
 }

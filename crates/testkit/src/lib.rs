@@ -1,12 +1,13 @@
 //! What the workspace's tests, examples and benchmarks share: where the real datasets and
-//! the HSDS schemas are, validators of the HSDS schemas, and a small OpenStreetMap PBF
-//! writer ([`pbf`]).
+//! the HSDS schemas are, validators of the HSDS schemas, a small OpenStreetMap PBF
+//! writer ([`pbf`]) and a real PostgreSQL server of a test's own ([`postgres`]).
 
 #![forbid(unsafe_code)]
 
 use std::path::PathBuf;
 
 pub mod pbf;
+pub mod postgres;
 
 /// The directory of `shared/NAME`: `$VARIABLE` when set, else `shared/NAME` in the
 /// nearest directory above this crate that has `probe` in it (the repository's parent in

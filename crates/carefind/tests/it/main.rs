@@ -12,6 +12,8 @@ mod native_csv;
 #[cfg(feature = "osm")]
 mod network;
 mod no_panic;
+#[cfg(feature = "postgres")]
+mod postgres;
 mod real_data;
 mod real_imports;
 mod snapshot;

@@ -1,23 +1,28 @@
-//! The durable availability store: an embedded SQLite database (feature `store`).
+//! The durable availability store (feature `store`): an embedded SQLite file by default,
+//! or a shared PostgreSQL database (feature `postgres`) for several servers that must
+//! agree.
 //!
-//! The database keeps the current report per facility and level (table `current`) and
-//! every update ever accepted, stale ones included (table `history`). It runs in WAL mode
-//! with `synchronous=FULL`, so a transaction that [`Store::apply`] has returned from is on
-//! disk: it survives the process being killed and the machine losing power. Several
-//! processes may write to one store; each transaction waits its turn (up to
-//! [`Store::BUSY_TIMEOUT`]).
+//! A store keeps the current report per facility and level and every update ever
+//! accepted, stale ones included (the history), each with the label of who sent it, and
+//! the problem reports people send. A write that [`Store::apply`] has returned from is
+//! durable: it survives the process being killed and the machine losing power.
 //!
-//! A store is opened for writing: the database, its `-wal` and the WAL index `-shm` must
-//! be writable. SQLite maps the `-shm` into memory, and a write to that mapping once the
-//! file has turned unwritable (a file system remounted read-only, an immutable flag) is
-//! a bus error that kills the process. So every read and write first asks the file
-//! system (`access(2)`, opening nothing) whether the three files can still be written,
-//! and answers [`StoreErrorKind::ReadOnly`] when not: the server keeps answering queries from memory
-//! and refuses updates with 503 until the files are writable again. Other processes
-//! (`carefind availability import`, `show`, `export`) open the live store as before,
-//! under the same rule; none of them can use a store whose files are not writable.
-//! Opening refuses a database SQLite finds damaged (`PRAGMA quick_check`) and one that
-//! another program made.
+//! Every update in the history has a **change number**, given in the order the writes
+//! were committed, with no gaps a reader could fall into: [`Store::changes_since`] reads
+//! what was committed after a number a reader has seen. That is how a server that shares
+//! its store with others ([`Store::wait`] says when to look) keeps its table of reports
+//! true without missing an update or applying one twice.
+//!
+//! [`Store::connect`] takes where the store is as one string, the way the command line's
+//! `--store` and `CAREFIND_STORE` do:
+//!
+//! | spec | store |
+//! |---|---|
+//! | `availability.db`, `sqlite:availability.db` | an SQLite file (see [`Store::open`]) |
+//! | `postgres://user@host:5432/db?sslmode=require` | a PostgreSQL database (feature `postgres`) |
+//!
+//! Both are behind the one [`Backend`] trait; a program may bring its own
+//! ([`Store::from_backend`]).
 //!
 //! ```
 //! use carefind::availability::store::Store;
@@ -32,8 +37,9 @@
 //! assert_eq!((tally.applied, tally.stale), (1, 0));
 //! drop(store);
 //!
-//! let store = Store::open(&path)?;
-//! assert_eq!(store.load()?.reports("f1"), [update]);
+//! let store = Store::connect(&format!("sqlite:{}", path.display()))?;
+//! assert_eq!(store.load()?.reports("f1"), [update.clone()]);
+//! assert_eq!(store.changes_since(0, 10)?, [(1, update)]);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
@@ -41,107 +47,136 @@ use std::path::Path;
 use std::time::Duration;
 
 use jiff::Timestamp;
-use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior, params};
 
+use super::problems::{ProblemReport, Reason, Which};
 use super::{Availability, Update};
-use crate::care::CareLevel;
 
-mod problems;
+#[cfg(feature = "postgres")]
+mod postgres;
+mod sqlite;
+mod sqlite_problems;
 
-pub use problems::Resolved;
+/// The table of reports a store held at one moment, and the change number it was read
+/// at: [`Store::changes_since`] that number reads what came after.
+#[derive(Clone, Debug)]
+pub struct Loaded {
+    /// The current reports, remembering recent update times (see [`Store::load`]).
+    pub table: Availability,
+    /// The number of the last change the table holds (0 for an empty store).
+    pub change: u64,
+}
 
-/// A database's schema version and how many tables, views and indexes it has, read in one
-/// snapshot.
-const STATE: &str =
-    "SELECT (SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM sqlite_master)";
+/// What a [`Store::wait`] heard.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Heard {
+    /// Another writer committed changes (read them with [`Store::changes_since`]). A
+    /// backend that cannot tell says so at every wait.
+    pub changes: bool,
+    /// Who asked every server to reload ([`Store::announce_reload`]), in order.
+    pub reloads: Vec<String>,
+}
 
-/// The schema version this carefind writes (`PRAGMA user_version`).
-const SCHEMA_VERSION: i64 = 4;
+/// What [`Store::resolve_problem`] found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Resolved {
+    /// The report, resolved now.
+    Now(ProblemReport),
+    /// The report, which had been resolved before (and is left as it was).
+    Already(ProblemReport),
+    /// No report has that number.
+    Missing,
+}
 
-/// What each version added to the one before, from version 2: an older store is brought
-/// up to date when it is opened, one step at a time (its rows then state nothing new).
-const MIGRATIONS: [(i64, &str); 3] = [(2, SCHEMA_2), (3, SCHEMA_3), (4, SCHEMA_4)];
+/// Which updates of the history to read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HistoryRange<'a> {
+    /// The latest `limit` of facility `id`, newest first.
+    Latest {
+        /// The facility.
+        id: &'a str,
+        /// How many at most.
+        limit: usize,
+    },
+    /// Every update true from `since` until `until` (exclusive), by facility id and then
+    /// as received.
+    Between {
+        /// The first second.
+        since: Timestamp,
+        /// The end, not included.
+        until: Timestamp,
+    },
+}
 
-/// Version 4: problem reports from the public, and the server's secrets (the key staff
-/// sessions are signed with, the same for every server sharing the store).
-const SCHEMA_4: &str = "
-CREATE TABLE IF NOT EXISTS problems (
-    number INTEGER PRIMARY KEY,
-    id TEXT NOT NULL,
-    reason TEXT NOT NULL,
-    details TEXT NOT NULL,
-    received_s INTEGER NOT NULL,   -- to the minute: seconds since 1970 (UTC)
-    resolved_s INTEGER,            -- NULL while open
-    note TEXT,
-    label TEXT                     -- who resolved it
-);
-CREATE INDEX IF NOT EXISTS problems_by_facility ON problems (id, number);
-CREATE TABLE IF NOT EXISTS secrets (
-    name TEXT PRIMARY KEY,
-    value BLOB NOT NULL
-) WITHOUT ROWID;
-";
+/// Where a store keeps its data: SQLite and PostgreSQL are the two carefind brings. Each
+/// method is one of [`Store`]'s, which documents what it must do; every write is durable
+/// when it returns `Ok`, and nothing of a write that fails is kept.
+pub trait Backend: Send {
+    /// Where the store is, for messages: a file, or a database's address without its
+    /// password.
+    fn location(&self) -> &str;
+    /// What keeps it, in a word (`sqlite`, `postgres`).
+    fn kind(&self) -> &'static str;
+    /// See [`Store::apply_from`].
+    fn apply(
+        &mut self,
+        sent: &[(&Update, Option<&str>)],
+        received_at: Timestamp,
+    ) -> Result<Vec<bool>, StoreError>;
+    /// See [`Store::load_at`].
+    fn load(&self) -> Result<Loaded, StoreError>;
+    /// The current reports of facility `id`, or of all, with the label of who sent each,
+    /// by facility id then level (the whole facility first).
+    fn current(&self, id: Option<&str>) -> Result<Vec<(Update, Option<String>)>, StoreError>;
+    /// See [`Store::history_of`] and [`Store::history_between`].
+    fn history(&self, range: HistoryRange<'_>) -> Result<Vec<HistoryEntry>, StoreError>;
+    /// See [`Store::changes_since`].
+    fn changes_since(&self, after: u64, limit: usize) -> Result<Vec<(u64, Update)>, StoreError>;
+    /// See [`Store::latest_change`].
+    fn latest_change(&self) -> Result<u64, StoreError>;
+    /// See [`Store::wait`]. The default sleeps for `timeout` and says there may be changes.
+    fn wait(&mut self, timeout: Duration) -> Result<Heard, StoreError> {
+        std::thread::sleep(timeout);
+        Ok(Heard {
+            changes: true,
+            reloads: Vec::new(),
+        })
+    }
+    /// See [`Store::announce_reload`]. The default does nothing: a store only one server
+    /// uses has no one to tell.
+    fn announce_reload(&mut self, _by: &str) -> Result<(), StoreError> {
+        Ok(())
+    }
+    /// See [`Store::reopen`].
+    fn reopen(&self) -> Result<Box<dyn Backend>, StoreError>;
+    /// See [`Store::set_busy_timeout`]. The default does nothing.
+    fn set_busy_timeout(&mut self, _timeout: Duration) -> Result<(), StoreError> {
+        Ok(())
+    }
+    /// See [`Store::add_problem`].
+    fn add_problem(
+        &mut self,
+        id: &str,
+        reason: Reason,
+        details: &str,
+        received_at: Timestamp,
+    ) -> Result<u64, StoreError>;
+    /// See [`Store::problems`].
+    fn problems(&self, which: Which, id: Option<&str>) -> Result<Vec<ProblemReport>, StoreError>;
+    /// See [`Store::resolve_problem`].
+    fn resolve_problem(
+        &mut self,
+        number: u64,
+        note: &str,
+        label: Option<&str>,
+        at: Timestamp,
+    ) -> Result<Resolved, StoreError>;
+    /// See [`Store::secret`].
+    fn secret(&mut self, name: &str) -> Result<[u8; 32], StoreError>;
+}
 
-/// Version 3: who sent each report (the label of the sender's token, or of an import).
-const SCHEMA_3: &str = "
-ALTER TABLE current ADD COLUMN label TEXT;
-ALTER TABLE history ADD COLUMN label TEXT;
-";
-
-/// Version 2: the ways in, in both tables.
-const SCHEMA_2: &str = "
-ALTER TABLE current ADD COLUMN walk_in TEXT;
-ALTER TABLE current ADD COLUMN same_day_medication INTEGER;
-ALTER TABLE current ADD COLUMN counseling_required INTEGER;
-ALTER TABLE current ADD COLUMN telehealth_intake INTEGER;
-ALTER TABLE history ADD COLUMN walk_in TEXT;
-ALTER TABLE history ADD COLUMN same_day_medication INTEGER;
-ALTER TABLE history ADD COLUMN counseling_required INTEGER;
-ALTER TABLE history ADD COLUMN telehealth_intake INTEGER;
-";
-
-const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS current (
-    id TEXT NOT NULL,
-    care TEXT NOT NULL,            -- '' for the whole facility
-    accepting INTEGER,             -- 1 yes, 0 no, NULL unknown
-    beds_available INTEGER,
-    beds_total INTEGER,
-    wait_days INTEGER,
-    updated_s INTEGER NOT NULL,    -- updated_at: seconds since 1970 (UTC)
-    updated_ns INTEGER NOT NULL,   -- and nanoseconds
-    walk_in TEXT,                  -- yes, no or walk-in hours; NULL unknown
-    same_day_medication INTEGER,   -- 1 yes, 0 no, NULL unknown (and the two below)
-    counseling_required INTEGER,
-    telehealth_intake INTEGER,
-    label TEXT,                    -- who sent it: a token's or an import's label; NULL none
-    PRIMARY KEY (id, care)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS history (
-    seq INTEGER PRIMARY KEY,
-    id TEXT NOT NULL,
-    care TEXT NOT NULL,
-    accepting INTEGER,
-    beds_available INTEGER,
-    beds_total INTEGER,
-    wait_days INTEGER,
-    updated_s INTEGER NOT NULL,
-    updated_ns INTEGER NOT NULL,
-    received_at TEXT NOT NULL,     -- when the store took it (RFC 3339)
-    applied INTEGER NOT NULL,      -- 1 when it became current, 0 when it was stale
-    walk_in TEXT,
-    same_day_medication INTEGER,
-    counseling_required INTEGER,
-    telehealth_intake INTEGER,
-    label TEXT
-);
-CREATE INDEX IF NOT EXISTS history_by_facility ON history (id, seq);
-";
-
-/// A durable store of availability updates, in one SQLite file.
+/// A durable store of availability updates: an SQLite file or a PostgreSQL database.
 pub struct Store {
-    connection: Connection,
-    path: String,
+    backend: Box<dyn Backend>,
 }
 
 /// What [`Store::apply`] did with a batch of updates.
@@ -166,14 +201,15 @@ pub struct HistoryEntry {
     pub label: Option<String>,
 }
 
-/// Why the store could not be used; the message names the file.
+/// Why the store could not be used; the message names the file or the database (never
+/// its password).
 #[derive(Debug, thiserror::Error)]
 #[error("{path}: {kind}")]
 pub struct StoreError {
     path: String,
     kind: StoreErrorKind,
     #[source]
-    source: Option<rusqlite::Error>,
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
 /// What went wrong with a store.
@@ -183,7 +219,8 @@ pub enum StoreErrorKind {
     /// The file exists but is not an SQLite database.
     #[error("is not an availability store (not an SQLite database)")]
     NotADatabase,
-    /// The file (or its folder) cannot be written.
+    /// The file (or its folder) cannot be written, or the database takes no writes (a
+    /// PostgreSQL standby).
     #[error("is read-only: the store needs to write the file and its -wal beside it")]
     ReadOnly,
     /// Another writer held the store for longer than the busy timeout.
@@ -215,6 +252,20 @@ pub enum StoreErrorKind {
     /// Anything else SQLite reported (the source says what).
     #[error("SQLite failed")]
     Sqlite,
+    /// The database server cannot be reached, or the connection to it was lost: nothing
+    /// of a write that fails so was kept unless it was committed (see the source).
+    #[error("cannot be reached (the connection failed or was lost); try again")]
+    Unreachable,
+    /// The database server refused the connection: a wrong user, password or database.
+    #[error("refused the connection (user, password or database)")]
+    Refused,
+    /// The store is not a store carefind can open: a URL of another kind, or one this
+    /// build cannot reach.
+    #[error("is not a store carefind can open: {0}")]
+    Spec(&'static str),
+    /// Anything else PostgreSQL reported (the source says what).
+    #[error("PostgreSQL failed")]
+    Postgres,
 }
 
 impl StoreError {
@@ -223,24 +274,17 @@ impl StoreError {
         self.kind
     }
 
-    /// The store's file.
+    /// The store's file, or the database's address without its password.
     pub fn path(&self) -> &str {
         &self.path
     }
 
-    fn of(path: &str, error: rusqlite::Error) -> StoreError {
-        let kind = match error.sqlite_error_code() {
-            Some(ErrorCode::NotADatabase) => StoreErrorKind::NotADatabase,
-            Some(ErrorCode::ReadOnly | ErrorCode::PermissionDenied) => StoreErrorKind::ReadOnly,
-            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreErrorKind::Locked,
-            Some(ErrorCode::CannotOpen) => StoreErrorKind::CannotOpen,
-            Some(ErrorCode::DatabaseCorrupt) => StoreErrorKind::Corrupt,
-            Some(ErrorCode::DiskFull) => StoreErrorKind::DiskFull,
-            _ => StoreErrorKind::Sqlite,
-        };
-        // The kind's message says it all for the kinds carefind names; SQLite's own text
-        // is kept as the source for the rest.
-        let source = (kind == StoreErrorKind::Sqlite).then_some(error);
+    /// An error of `kind` at `path`, with what the backend reported as its source.
+    pub fn new(
+        path: &str,
+        kind: StoreErrorKind,
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> StoreError {
         StoreError {
             path: path.to_string(),
             kind,
@@ -248,13 +292,9 @@ impl StoreError {
         }
     }
 
-    /// An error of `kind` that SQLite did not report (so with no source).
+    /// An error of `kind` that the backend did not report (so with no source).
     fn refused(path: &str, kind: StoreErrorKind) -> StoreError {
-        StoreError {
-            path: path.to_string(),
-            kind,
-            source: None,
-        }
+        StoreError::new(path, kind, None)
     }
 
     fn bad_row(path: &str, reason: &'static str) -> StoreError {
@@ -266,79 +306,92 @@ impl Store {
     /// How long a write waits for another writer before giving up.
     pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
-    /// Opens the store at `path`, creating it (and its tables) on first use.
+    /// Opens the SQLite store at `path`, creating it (and its tables) on first use.
+    ///
+    /// The database runs in WAL mode with `synchronous=FULL`. Several processes may write
+    /// to one file; each transaction waits its turn (up to [`Store::BUSY_TIMEOUT`]). The
+    /// database, its `-wal` and the WAL index `-shm` must be writable: SQLite maps the
+    /// `-shm` into memory, and a write to that mapping once the file has turned
+    /// unwritable (a file system remounted read-only, an immutable flag) is a bus error
+    /// that kills the process. So every read and write first asks the file system
+    /// (`access(2)`, opening nothing) whether the three files can still be written, and
+    /// answers [`StoreErrorKind::ReadOnly`] when not. Opening refuses a database SQLite
+    /// finds damaged (`PRAGMA quick_check`) and one that another program made.
     pub fn open(path: impl AsRef<Path>) -> Result<Store, StoreError> {
-        let shown = path.as_ref().display().to_string();
-        let fail = |error| StoreError::of(&shown, error);
-        // Before SQLite maps the WAL index of a store this process has open already.
-        writable(&shown)?;
-        let connection = Connection::open(path.as_ref()).map_err(fail)?;
-        connection.busy_timeout(Store::BUSY_TIMEOUT).map_err(fail)?;
-        // The first read of the header is where a file that is not SQLite shows itself.
-        // Both in one statement, so one snapshot: a carefind creating the store now sets
-        // its tables and its version in one transaction, never seen half done.
-        let (version, tables): (i64, i64) = connection
-            .query_row(STATE, [], |row| Ok((row.get(0)?, row.get(1)?)))
-            .map_err(fail)?;
-        let refuse = |kind| Err(StoreError::refused(&shown, kind));
-        if !(0..=SCHEMA_VERSION).contains(&version) {
-            return refuse(StoreErrorKind::Version(version));
-        }
-        // Before anything is written to it (WAL mode is written into the header).
-        if version == 0 && tables > 0 {
-            return refuse(StoreErrorKind::Foreign);
-        }
-        // A database that SQLite finds damaged is refused before anything is written to
-        // it (a write could spread the damage); quick_check reads every page once.
-        let verdict: String = connection
-            .query_row("PRAGMA quick_check(1)", [], |row| row.get(0))
-            .map_err(fail)?;
-        if verdict != "ok" {
-            return refuse(StoreErrorKind::Corrupt);
-        }
-        // Two carefinds opening a new store at once can meet in SQLite's switch to WAL,
-        // which answers "busy" without waiting for the busy timeout: tried again until it.
-        let started = std::time::Instant::now();
-        loop {
-            match prepare(&connection, version, &shown) {
-                Err(error)
-                    if error.kind == StoreErrorKind::Locked
-                        && started.elapsed() < Store::BUSY_TIMEOUT =>
-                {
-                    std::thread::sleep(Duration::from_millis(20));
-                }
-                outcome => break outcome?,
-            }
-        }
-        Ok(Store {
-            connection,
-            path: shown,
-        })
+        Ok(Store::from_backend(Box::new(sqlite::Sqlite::open(path)?)))
     }
 
-    /// Whether the store's files can still be written, asked of the file system before a
-    /// transaction touches them. SQLite keeps the WAL's index in the `-shm` file mapped
-    /// into memory: if that file turns unwritable while the store is open (a file system
-    /// remounted read-only, an immutable flag), SQLite's next write to the mapping is a
-    /// bus error that kills the process, not an error it could return. Asking first
-    /// whether each file may be written (`access(2)`, which honours read-only file systems
-    /// and the immutable flag, for root too) turns that into [`StoreErrorKind::ReadOnly`].
-    /// (A file that turns unwritable in the microseconds between this check and the write
-    /// is not caught.)
-    fn writable(&self) -> Result<(), StoreError> {
-        writable(&self.path)
+    /// Opens the store `spec` names: a file (`availability.db`, `sqlite:availability.db`)
+    /// or a PostgreSQL URL (`postgres://` or `postgresql://`, with the `postgres`
+    /// feature). A PostgreSQL store is created or migrated on first use; see the
+    /// `postgres` backend's documentation in [`Store::postgres`].
+    pub fn connect(spec: &str) -> Result<Store, StoreError> {
+        if let Some(path) = file_of(spec) {
+            return Store::open(path);
+        }
+        if spec.starts_with("postgres://") || spec.starts_with("postgresql://") {
+            return Store::postgres(spec);
+        }
+        Err(StoreError::refused(
+            &redact(spec),
+            StoreErrorKind::Spec("give a file, sqlite:FILE or postgres://…"),
+        ))
+    }
+
+    /// Connects to the PostgreSQL store at `url` (`postgres://user@host:port/db`, with
+    /// libpq's `sslmode`, `connect_timeout` and the other key words tokio-postgres reads),
+    /// creating carefind's schema (`carefind`) or bringing it up to date under an advisory
+    /// lock, so that servers starting together migrate it once.
+    ///
+    /// The password comes from the URL, else from `PGPASSWORD`, else from the file
+    /// `CAREFIND_STORE_PASSWORD_FILE` names; it is never part of a message. With
+    /// `sslmode=prefer` (the default) or `require`, TLS is used when the server offers it,
+    /// checked against the system's certificates (or the file `SSL_CERT_FILE` names).
+    ///
+    /// Writers take turns on one row of the database, so change numbers are given in
+    /// the order the writes commit, and every commit notifies the channel
+    /// `carefind_changes` (`LISTEN/NOTIFY`), which [`Store::wait`] listens on.
+    #[cfg(feature = "postgres")]
+    pub fn postgres(url: &str) -> Result<Store, StoreError> {
+        Ok(Store::from_backend(Box::new(postgres::Postgres::connect(
+            url,
+        )?)))
+    }
+
+    /// Without the `postgres` feature, a PostgreSQL URL is refused.
+    #[cfg(not(feature = "postgres"))]
+    pub fn postgres(url: &str) -> Result<Store, StoreError> {
+        Err(StoreError::refused(
+            &redact(url),
+            StoreErrorKind::Spec("this carefind was built without the postgres feature"),
+        ))
+    }
+
+    /// A store kept by `backend`.
+    pub fn from_backend(backend: Box<dyn Backend>) -> Store {
+        Store { backend }
+    }
+
+    /// Another connection to the same store: for a reader that should neither wait behind
+    /// this store's writes nor hold them up (a long report), or a thread that follows it.
+    pub fn reopen(&self) -> Result<Store, StoreError> {
+        self.backend.reopen().map(Store::from_backend)
+    }
+
+    /// What keeps the store, in a word: `sqlite` or `postgres` (or a backend's own).
+    pub fn kind(&self) -> &'static str {
+        self.backend.kind()
     }
 
     /// Waits up to `timeout` for another writer, instead of [`Store::BUSY_TIMEOUT`].
     pub fn set_busy_timeout(&mut self, timeout: Duration) -> Result<(), StoreError> {
-        self.connection
-            .busy_timeout(timeout)
-            .map_err(|error| StoreError::of(&self.path, error))
+        self.backend.set_busy_timeout(timeout)
     }
 
-    /// The store's file, as given.
+    /// Where the store is: its file as given, or the database's address without its
+    /// password.
     pub fn path(&self) -> &str {
-        &self.path
+        self.backend.location()
     }
 
     /// Applies `updates` in one transaction: each becomes current unless the current
@@ -386,139 +439,33 @@ impl Store {
         sent: impl IntoIterator<Item = (&'u Update, Option<&'u str>)>,
         received_at: Timestamp,
     ) -> Result<Vec<bool>, StoreError> {
-        let path = self.path.clone();
-        let fail = |error| StoreError::of(&path, error);
-        self.writable()?;
-        let transaction = self
-            .connection
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(fail)?;
-        let mut outcomes = Vec::new();
-        {
-            let mut held = transaction
-                .prepare_cached(
-                    "SELECT updated_s, updated_ns FROM current WHERE id = ?1 AND care = ?2",
-                )
-                .map_err(fail)?;
-            let mut upsert = transaction
-                .prepare_cached(
-                    "INSERT INTO current (id, care, accepting, beds_available, beds_total, wait_days, updated_s, updated_ns,
-                       walk_in, same_day_medication, counseling_required, telehealth_intake, label)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
-                     ON CONFLICT (id, care) DO UPDATE SET accepting = ?3, beds_available = ?4,
-                       beds_total = ?5, wait_days = ?6, updated_s = ?7, updated_ns = ?8,
-                       walk_in = ?9, same_day_medication = ?10, counseling_required = ?11,
-                       telehealth_intake = ?12, label = ?13",
-                )
-                .map_err(fail)?;
-            let mut record = transaction
-                .prepare_cached(
-                    "INSERT INTO history (id, care, accepting, beds_available, beds_total, wait_days, updated_s, updated_ns,
-                       walk_in, same_day_medication, counseling_required, telehealth_intake, received_at, applied, label)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-                )
-                .map_err(fail)?;
-            let received = received_at.to_string();
-            for (update, label) in sent {
-                let care = update.care.map_or("", CareLevel::name);
-                let at = (
-                    update.updated_at.as_second(),
-                    update.updated_at.subsec_nanosecond(),
-                );
-                let current: Option<(i64, i32)> = held
-                    .query_row(params![update.id, care], |row| {
-                        Ok((row.get(0)?, row.get(1)?))
-                    })
-                    .optional()
-                    .map_err(fail)?;
-                let applies = current.is_none_or(|current| current <= at);
-                let walk_in = update.walk_in.as_ref().map(ToString::to_string);
-                let values = params![
-                    update.id,
-                    care,
-                    update.accepting,
-                    update.beds_available,
-                    update.beds_total,
-                    update.wait_days,
-                    at.0,
-                    at.1,
-                    walk_in,
-                    update.same_day_medication,
-                    update.counseling_required,
-                    update.telehealth_intake,
-                    label,
-                ];
-                if applies {
-                    upsert.execute(values).map_err(fail)?;
-                }
-                outcomes.push(applies);
-                record
-                    .execute(params![
-                        update.id,
-                        care,
-                        update.accepting,
-                        update.beds_available,
-                        update.beds_total,
-                        update.wait_days,
-                        at.0,
-                        at.1,
-                        walk_in,
-                        update.same_day_medication,
-                        update.counseling_required,
-                        update.telehealth_intake,
-                        received,
-                        applies,
-                        label,
-                    ])
-                    .map_err(fail)?;
-            }
-        }
-        transaction.commit().map_err(fail)?;
-        Ok(outcomes)
+        let sent: Vec<(&Update, Option<&str>)> = sent.into_iter().collect();
+        self.backend.apply(&sent, received_at)
     }
 
     /// The current reports, as a table for queries, remembering when the updates of the
     /// last [`RECENT_DAYS`](super::RECENT_DAYS) days (and two more) were true, for
     /// [`Availability::kept`].
     pub fn load(&self) -> Result<Availability, StoreError> {
-        let table = Availability::new().with(self.current(None)?).table;
-        let days = i64::from(super::RECENT_DAYS) + 2;
-        let since = Timestamp::now()
-            .checked_sub(jiff::SignedDuration::from_hours(24 * days))
-            .unwrap_or(Timestamp::MIN);
-        let recent: Vec<(String, Timestamp)> = self.rows(
-            "SELECT id, updated_s, updated_ns FROM history WHERE updated_s >= ?1",
-            params![since.as_second()],
-            |row| {
-                let (id, seconds, nanos): (String, i64, i32) =
-                    (row.get(0)?, row.get(1)?, row.get(2)?);
-                Ok(Timestamp::new(seconds, nanos)
-                    .map(|at| (id, at))
-                    .map_err(|_| "an updated_at out of range"))
-            },
-        )?;
-        Ok(table.with_times(recent.iter().map(|(id, at)| (id.as_str(), *at))))
+        Ok(self.load_at()?.table)
+    }
+
+    /// Like [`Store::load`], with the number of the last change the table holds, read in
+    /// the same snapshot: [`Store::changes_since`] that number misses nothing.
+    pub fn load_at(&self) -> Result<Loaded, StoreError> {
+        self.backend.load()
     }
 
     /// The current reports of facility `id` (the whole facility first, then by level).
     pub fn current_of(&self, id: &str) -> Result<Vec<Update>, StoreError> {
-        self.current(Some(id))
-    }
-
-    fn current(&self, id: Option<&str>) -> Result<Vec<Update>, StoreError> {
-        self.rows(
-            "SELECT id, care, accepting, beds_available, beds_total, wait_days, updated_s, updated_ns,
-               walk_in, same_day_medication, counseling_required, telehealth_intake
-             FROM current WHERE ?1 IS NULL OR id = ?1 ORDER BY id, care",
-            params![id],
-            read_update,
-        )
+        let labelled = self.backend.current(Some(id))?;
+        Ok(labelled.into_iter().map(|(update, _)| update).collect())
     }
 
     /// The current reports with the label of who sent each (as [`Store::load`] reads
     /// them, by facility id then level).
     pub fn current_labelled(&self) -> Result<Vec<(Update, Option<String>)>, StoreError> {
-        self.labelled(None)
+        self.backend.current(None)
     }
 
     /// The current reports of facility `id` with the label of who sent each (the whole
@@ -527,29 +474,12 @@ impl Store {
         &self,
         id: &str,
     ) -> Result<Vec<(Update, Option<String>)>, StoreError> {
-        self.labelled(Some(id))
-    }
-
-    fn labelled(&self, id: Option<&str>) -> Result<Vec<(Update, Option<String>)>, StoreError> {
-        self.rows(
-            "SELECT id, care, accepting, beds_available, beds_total, wait_days, updated_s, updated_ns,
-               walk_in, same_day_medication, counseling_required, telehealth_intake, label
-             FROM current WHERE ?1 IS NULL OR id = ?1 ORDER BY id, care",
-            params![id],
-            |row| {
-                let label: Option<String> = row.get(12)?;
-                Ok(read_update(row)?.map(|update| (update, label)))
-            },
-        )
+        self.backend.current(Some(id))
     }
 
     /// The latest `limit` updates of facility `id`, newest first, stale ones included.
     pub fn history_of(&self, id: &str, limit: usize) -> Result<Vec<HistoryEntry>, StoreError> {
-        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        self.history(
-            "WHERE id = ?1 ORDER BY seq DESC LIMIT ?2",
-            params![id, limit],
-        )
+        self.backend.history(HistoryRange::Latest { id, limit })
     }
 
     /// Every update of every facility true from `since` until `until` (exclusive), by
@@ -560,222 +490,178 @@ impl Store {
         since: Timestamp,
         until: Timestamp,
     ) -> Result<Vec<HistoryEntry>, StoreError> {
-        self.history(
-            "WHERE updated_s >= ?1 AND updated_s < ?2 ORDER BY id, seq",
-            params![since.as_second(), until.as_second()],
-        )
+        self.backend.history(HistoryRange::Between { since, until })
     }
 
-    fn history(
+    /// The updates committed after change `after`, at most `limit` of them, each with its
+    /// change number, in the order they were committed (stale ones included, as
+    /// [`Availability::with`] wants them). Applying them in order to the table loaded at
+    /// `after` gives the table as the store holds it.
+    pub fn changes_since(
         &self,
-        rest: &str,
-        parameters: impl rusqlite::Params,
-    ) -> Result<Vec<HistoryEntry>, StoreError> {
-        self.rows(
-            &format!(
-                "SELECT id, care, accepting, beds_available, beds_total, wait_days, updated_s, updated_ns,
-                   walk_in, same_day_medication, counseling_required, telehealth_intake, received_at, applied, label
-                 FROM history {rest}"
-            ),
-            parameters,
-            |row| {
-                let received: String = row.get(12)?;
-                let applied: bool = row.get(13)?;
-                let label: Option<String> = row.get(14)?;
-                Ok(read_update(row)?.and_then(|update| {
-                    let received_at = received
-                        .parse()
-                        .map_err(|_| "a received_at that is not a time")?;
-                    Ok(HistoryEntry {
-                        update,
-                        received_at,
-                        applied,
-                        label,
-                    })
-                }))
-            },
-        )
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<(u64, Update)>, StoreError> {
+        self.backend.changes_since(after, limit)
     }
 
-    /// Every row of `sql`, each read by `read` (which names a row it cannot take).
-    fn rows<T>(
+    /// The number of the last change committed (0 for an empty store).
+    pub fn latest_change(&self) -> Result<u64, StoreError> {
+        self.backend.latest_change()
+    }
+
+    /// Waits up to `timeout` for another writer's changes or a reload announced by another
+    /// server, and says which it heard. On PostgreSQL it listens (`LISTEN`) on the
+    /// channels `carefind_changes` and `carefind_reload`; a notice missed while the
+    /// connection was down is no loss, since [`Store::changes_since`] reads by number. On
+    /// SQLite it sleeps and says there may be changes.
+    pub fn wait(&mut self, timeout: Duration) -> Result<Heard, StoreError> {
+        self.backend.wait(timeout)
+    }
+
+    /// Asks every server following this store to reload its data and tokens (PostgreSQL:
+    /// `NOTIFY carefind_reload`, with `by` as the payload so that the sender can tell its
+    /// own notice). Does nothing on SQLite.
+    pub fn announce_reload(&mut self, by: &str) -> Result<(), StoreError> {
+        self.backend.announce_reload(by)
+    }
+
+    /// Keeps a problem report about facility `id` and answers its number; when this
+    /// returns, the report is on disk. `details` should have passed
+    /// [`check_details`](crate::availability::problems::check_details); the time is kept
+    /// to the minute.
+    ///
+    /// ```
+    /// use carefind::availability::problems::{Reason, Which};
+    /// use carefind::availability::store::Store;
+    ///
+    /// let dir = tempfile::tempdir()?;
+    /// let mut store = Store::open(dir.path().join("av.db"))?;
+    /// let number = store.add_problem("f1", Reason::Closed, "sign on the door", jiff::Timestamp::now())?;
+    /// let open = store.problems(Which::Open, None)?;
+    /// assert_eq!((open[0].number, open[0].reason), (number, Reason::Closed));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn add_problem(
+        &mut self,
+        id: &str,
+        reason: Reason,
+        details: &str,
+        received_at: Timestamp,
+    ) -> Result<u64, StoreError> {
+        self.backend.add_problem(id, reason, details, received_at)
+    }
+
+    /// The reports `which` asks for, of facility `id` or of all, in the order they
+    /// arrived.
+    pub fn problems(
         &self,
-        sql: &str,
-        parameters: impl rusqlite::Params,
-        read: impl FnMut(&rusqlite::Row) -> rusqlite::Result<Result<T, &'static str>>,
-    ) -> Result<Vec<T>, StoreError> {
-        // Reading marks the WAL index as well: the same bus error waits there.
-        self.writable()?;
-        let path = &self.path;
-        let fail = |error| StoreError::of(path, error);
-        let mut statement = self.connection.prepare(sql).map_err(fail)?;
-        let rows = statement.query_map(parameters, read).map_err(fail)?;
-        let mut all = Vec::new();
-        for row in rows {
-            all.push(
-                row.map_err(fail)?
-                    .map_err(|reason| StoreError::bad_row(path, reason))?,
-            );
-        }
-        Ok(all)
+        which: Which,
+        id: Option<&str>,
+    ) -> Result<Vec<ProblemReport>, StoreError> {
+        self.backend.problems(which, id)
+    }
+
+    /// Resolves report `number` at `at` with `note`, by `label` (who resolved it). A
+    /// report resolved before keeps its first resolution.
+    pub fn resolve_problem(
+        &mut self,
+        number: u64,
+        note: &str,
+        label: Option<&str>,
+        at: Timestamp,
+    ) -> Result<Resolved, StoreError> {
+        self.backend.resolve_problem(number, note, label, at)
+    }
+
+    /// The 32-byte secret called `name`, made from the system's random bytes the first
+    /// time it is asked for and kept in the store from then on: every server sharing
+    /// the store signs with the same key.
+    pub fn secret(&mut self, name: &str) -> Result<[u8; 32], StoreError> {
+        self.backend.secret(name)
     }
 }
 
-/// An update from a row's first twelve columns.
-fn read_update(row: &rusqlite::Row) -> rusqlite::Result<Result<Update, &'static str>> {
-    let id: String = row.get(0)?;
-    let care: String = row.get(1)?;
-    let count = |i| -> rusqlite::Result<Option<u32>> { row.get(i) };
-    let (seconds, nanos): (i64, i32) = (row.get(6)?, row.get(7)?);
-    let Ok(updated_at) = Timestamp::new(seconds, nanos) else {
-        return Ok(Err("an updated_at out of range"));
+/// Since how long ago [`Store::load`] remembers update times: the recent days a
+/// [`Kept`](super::Kept) judgement reads, and two more.
+fn recent_since() -> Timestamp {
+    let days = i64::from(super::RECENT_DAYS) + 2;
+    Timestamp::now()
+        .checked_sub(jiff::SignedDuration::from_hours(24 * days))
+        .unwrap_or(Timestamp::MIN)
+}
+
+/// The SQLite file a store spec names (`FILE` or `sqlite:FILE`), or `None` for a URL
+/// (`postgres://…`), as [`Store::connect`] reads it.
+///
+/// ```
+/// use carefind::availability::store::file_of;
+/// assert_eq!(file_of("sqlite:/var/lib/carefind/av.db"), Some(std::path::Path::new("/var/lib/carefind/av.db")));
+/// assert_eq!(file_of("av.db"), Some(std::path::Path::new("av.db")));
+/// assert_eq!(file_of("postgres://carefind@db/carefind"), None);
+/// ```
+pub fn file_of(spec: &str) -> Option<&Path> {
+    match spec.strip_prefix("sqlite:") {
+        Some(path) => Some(Path::new(path.strip_prefix("//").unwrap_or(path))),
+        None if spec.contains("://") => None,
+        None => Some(Path::new(spec)),
+    }
+}
+
+/// `spec` without a password: what messages say of a store.
+pub fn redact(spec: &str) -> String {
+    let Some((scheme, rest)) = spec.split_once("://") else {
+        return spec.to_string();
     };
-    let care = match care.as_str() {
-        "" => None,
-        name => match name.parse() {
-            Ok(level) => Some(level),
-            Err(_) => return Ok(Err("an unknown level of care")),
+    let (authority, tail) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let authority = match authority.rsplit_once('@') {
+        Some((user, host)) => match user.split_once(':') {
+            Some((user, _password)) => format!("{user}:***@{host}"),
+            None => format!("{user}@{host}"),
         },
+        None => authority.to_string(),
     };
-    let walk_in = match row.get::<_, Option<String>>(8)? {
-        None => None,
-        Some(text) => match text.parse() {
-            Ok(walk_in) => Some(walk_in),
-            Err(_) => return Ok(Err("a walk_in that is not yes, no or walk-in hours")),
-        },
+    // The query string may carry `password=` too.
+    let tail = match tail.split_once('?') {
+        Some((path, query)) => {
+            let kept: Vec<String> = query
+                .split('&')
+                .map(|pair| match pair.split_once('=') {
+                    Some((key, _)) if key.eq_ignore_ascii_case("password") => {
+                        format!("{key}=***")
+                    }
+                    _ => pair.to_string(),
+                })
+                .collect();
+            format!("{path}?{}", kept.join("&"))
+        }
+        None => tail.to_string(),
     };
-    Ok(Ok(Update {
-        id,
-        care,
-        accepting: row.get(2)?,
-        beds_available: count(3)?,
-        beds_total: count(4)?,
-        wait_days: count(5)?,
-        walk_in,
-        same_day_medication: row.get(9)?,
-        counseling_required: row.get(10)?,
-        telehealth_intake: row.get(11)?,
-        updated_at,
-    }))
-}
-
-/// Puts an opened store in WAL mode with its settings, and creates its tables when
-/// `version` says it has none.
-fn prepare(connection: &Connection, version: i64, shown: &str) -> Result<(), StoreError> {
-    let fail = |error| StoreError::of(shown, error);
-    let refuse = |kind| Err(StoreError::refused(shown, kind));
-    let mode: String = connection
-        .query_row("PRAGMA journal_mode=WAL", [], |row| row.get(0))
-        .map_err(fail)?;
-    if !mode.eq_ignore_ascii_case("wal") {
-        return refuse(StoreErrorKind::ReadOnly);
-    }
-    connection
-        .execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")
-        .map_err(fail)?;
-    if (1..SCHEMA_VERSION).contains(&version) {
-        // Under the write lock, so that of two carefinds opening it at once one adds the
-        // columns and the other sees them added.
-        connection.execute_batch("BEGIN IMMEDIATE").map_err(fail)?;
-        let upgraded = (|| {
-            let version: i64 = connection.query_row("PRAGMA user_version", [], |row| row.get(0))?;
-            for (to, step) in MIGRATIONS.iter().filter(|(to, _)| *to > version) {
-                connection.execute_batch(&format!("{step} PRAGMA user_version = {to};"))?;
-            }
-            connection.execute_batch("COMMIT")
-        })();
-        if let Err(error) = upgraded {
-            let _ = connection.execute_batch("ROLLBACK");
-            return Err(fail(error));
-        }
-    }
-    if version == 0 {
-        // Decided under the write lock: another carefind may be creating the store
-        // at this moment (its tables then are carefind's, and the version says so).
-        connection.execute_batch("BEGIN IMMEDIATE").map_err(fail)?;
-        let decided = (|| {
-            let (version, tables): (i64, i64) =
-                connection.query_row(STATE, [], |row| Ok((row.get(0)?, row.get(1)?)))?;
-            Ok::<_, rusqlite::Error>(match (version, tables) {
-                (0, 0) => {
-                    connection.execute_batch(&format!(
-                        "{SCHEMA} {SCHEMA_4} PRAGMA user_version = {SCHEMA_VERSION};"
-                    ))?;
-                    None
-                }
-                (0, _) => Some(StoreErrorKind::Foreign),
-                (SCHEMA_VERSION, _) => None,
-                (other, _) => Some(StoreErrorKind::Version(other)),
-            })
-        })();
-        match decided {
-            Ok(None) => connection.execute_batch("COMMIT").map_err(fail)?,
-            Ok(Some(kind)) => {
-                let _ = connection.execute_batch("ROLLBACK");
-                return refuse(kind);
-            }
-            Err(error) => {
-                let _ = connection.execute_batch("ROLLBACK");
-                return Err(fail(error));
-            }
-        }
-    }
-    Ok(())
-}
-
-/// Whether the files of the store at `path` can be written (see `Store::writable`),
-/// asked with `access(2)`: no descriptor is opened, since closing one this process had
-/// opened on a database file would release every POSIX lock SQLite holds on it (and a
-/// second process would then take the WAL index for its own and truncate it).
-fn writable(path: &str) -> Result<(), StoreError> {
-    use rustix::fs::{Access, access};
-    for file in [
-        path.to_string(),
-        format!("{path}-wal"),
-        format!("{path}-shm"),
-    ] {
-        match access(file.as_str(), Access::WRITE_OK) {
-            Ok(()) => {}
-            // The WAL and its index come and go with connections.
-            Err(rustix::io::Errno::NOENT) => {}
-            Err(errno) => {
-                let kind = match errno {
-                    rustix::io::Errno::ROFS
-                    | rustix::io::Errno::PERM
-                    | rustix::io::Errno::ACCESS => StoreErrorKind::ReadOnly,
-                    _ => StoreErrorKind::CannotOpen,
-                };
-                return Err(StoreError::refused(path, kind));
-            }
-        }
-    }
-    Ok(())
+    format!("{scheme}://{authority}{tail}")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// A full disk is said to be one: SQLite's SQLITE_FULL, here from a page limit on the
-    /// store's own connection (a small file system would need root to mount).
     #[test]
-    fn a_full_disk_is_named() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(dir.path().join("full.db")).unwrap();
-        let at = |id: usize| Update::new(format!("f{id}"), Timestamp::UNIX_EPOCH);
-        store.apply(&[at(0)], Timestamp::UNIX_EPOCH).unwrap();
-        let pages: i64 = store
-            .connection
-            .query_row("PRAGMA page_count", [], |row| row.get(0))
-            .unwrap();
-        store
-            .connection
-            .pragma_update(None, "max_page_count", pages + 1)
-            .unwrap();
-        let many: Vec<Update> = (1..5_000).map(at).collect();
-        let error = store.apply(&many, Timestamp::UNIX_EPOCH).unwrap_err();
-        assert_eq!(error.kind(), StoreErrorKind::DiskFull, "{error}");
-        assert!(error.to_string().contains("full disk"), "{error}");
-        assert!(store.current_of("f1").unwrap().is_empty(), "nothing kept");
+    fn a_password_never_shows() {
+        for (spec, shown) in [
+            (
+                "postgres://carefind:s3cret@db.example.org:5432/carefind",
+                "postgres://carefind:***@db.example.org:5432/carefind",
+            ),
+            (
+                "postgresql://u@h/db?sslmode=require&password=s3cret",
+                "postgresql://u@h/db?sslmode=require&password=***",
+            ),
+            ("postgres://h", "postgres://h"),
+            ("availability.db", "availability.db"),
+        ] {
+            assert_eq!(redact(spec), shown);
+        }
+        let error = Store::connect("mysql://u:s3cret@h/db").err().unwrap();
+        assert!(!error.to_string().contains("s3cret"), "{error}");
+        assert!(matches!(error.kind(), StoreErrorKind::Spec(_)), "{error}");
     }
 }

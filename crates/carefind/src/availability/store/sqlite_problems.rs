@@ -1,41 +1,16 @@
-//! Problem reports and secrets in the store: each report committed before it is
+//! Problem reports and secrets in the SQLite store: each report committed before it is
 //! acknowledged, as updates are.
 
 use jiff::Timestamp;
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
-use super::{Store, StoreError, StoreErrorKind};
+use super::sqlite::{Sqlite, sqlite_error};
+use super::{Resolved, StoreError, StoreErrorKind};
 use crate::availability::problems::{ProblemReport, Reason, Resolution, Which, to_the_minute};
 
-/// What [`Store::resolve_problem`] found.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Resolved {
-    /// The report, resolved now.
-    Now(ProblemReport),
-    /// The report, which had been resolved before (and is left as it was).
-    Already(ProblemReport),
-    /// No report has that number.
-    Missing,
-}
-
-impl Store {
-    /// Keeps a problem report about facility `id` and answers its number; when this
-    /// returns, the report is on disk. `details` should have passed
-    /// [`check_details`](crate::availability::problems::check_details); the time is kept
-    /// to the minute.
-    ///
-    /// ```
-    /// use carefind::availability::problems::{Reason, Which};
-    /// use carefind::availability::store::Store;
-    ///
-    /// let dir = tempfile::tempdir()?;
-    /// let mut store = Store::open(dir.path().join("av.db"))?;
-    /// let number = store.add_problem("f1", Reason::Closed, "sign on the door", jiff::Timestamp::now())?;
-    /// let open = store.problems(Which::Open, None)?;
-    /// assert_eq!((open[0].number, open[0].reason), (number, Reason::Closed));
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn add_problem(
+impl Sqlite {
+    /// See [`Store::add_problem`](super::Store::add_problem).
+    pub(super) fn add_problem(
         &mut self,
         id: &str,
         reason: Reason,
@@ -44,7 +19,7 @@ impl Store {
     ) -> Result<u64, StoreError> {
         self.writable()?;
         let path = &self.path;
-        let fail = |error| StoreError::of(path, error);
+        let fail = |error| sqlite_error(path, error);
         self.connection
             .execute(
                 "INSERT INTO problems (id, reason, details, received_s) VALUES (?1, ?2, ?3, ?4)",
@@ -61,7 +36,7 @@ impl Store {
 
     /// The reports `which` asks for, of facility `id` or of all, in the order they
     /// arrived.
-    pub fn problems(
+    pub(super) fn problems(
         &self,
         which: Which,
         id: Option<&str>,
@@ -77,7 +52,7 @@ impl Store {
 
     /// Resolves report `number` at `at` with `note`, by `label` (who resolved it). A
     /// report resolved before keeps its first resolution.
-    pub fn resolve_problem(
+    pub(super) fn resolve_problem(
         &mut self,
         number: u64,
         note: &str,
@@ -86,7 +61,7 @@ impl Store {
     ) -> Result<Resolved, StoreError> {
         self.writable()?;
         let path = self.path.clone();
-        let fail = |error| StoreError::of(&path, error);
+        let fail = |error| sqlite_error(&path, error);
         let Ok(number) = i64::try_from(number) else {
             return Ok(Resolved::Missing);
         };
@@ -129,10 +104,10 @@ impl Store {
     /// The 32-byte secret called `name`, made from the system's random bytes the first
     /// time it is asked for and kept in the store from then on: every server sharing
     /// the store signs with the same key.
-    pub fn secret(&mut self, name: &str) -> Result<[u8; 32], StoreError> {
+    pub(super) fn secret(&mut self, name: &str) -> Result<[u8; 32], StoreError> {
         self.writable()?;
         let path = self.path.clone();
-        let fail = |error| StoreError::of(&path, error);
+        let fail = |error| sqlite_error(&path, error);
         let transaction = self
             .connection
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -200,6 +175,7 @@ fn read_problem(row: &rusqlite::Row) -> rusqlite::Result<Result<ProblemReport, &
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::availability::store::Store;
 
     #[test]
     fn reports_are_kept_resolved_once_and_survive_reopening() {

@@ -7,7 +7,6 @@ use axum::Json;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use carefind::availability::compliance::{self, Rule, Window};
-use carefind::availability::store::Store;
 use jiff::Timestamp;
 use serde_json::Value;
 
@@ -60,7 +59,7 @@ pub(crate) async fn route(
     }
     let window = Window::asked(since, until, Timestamp::now())
         .map_err(|e| ApiError::bad(if since.is_some() { "since" } else { "until" }, e))?;
-    let path = writer.path().to_string();
+    let reader = writer.reader();
     let index = shared.locator.index();
     shared
         .compute(Lane::Heavy, move |_| {
@@ -74,7 +73,9 @@ pub(crate) async fn route(
                     ),
                 )
             };
-            let store = Store::open(&path).map_err(unreadable)?;
+            let store = reader
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             let report = compliance::report_of_store(&store, index.facilities(), &window, &rule)
                 .map_err(unreadable)?;
             Ok(Json(

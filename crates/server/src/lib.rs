@@ -37,6 +37,7 @@
 //! | `pathway`, `stats` | `/v1/pathway` and `/v1/stats` |
 //! | `hsds` | the `/hsds` API |
 //! | `updates` | availability updates: tokens, and the writer that owns the store |
+//! | `follow` | keeping the table of reports true to a store other servers share; readiness |
 //! | `compliance` | whether facilities keep their availability current (admin) |
 //! | `reports` | the problem reports people sent (admin) |
 //! | `session`, `throttle` | staff sessions (signed cookies, CSRF tokens); rate limits in memory |
@@ -69,6 +70,7 @@ mod compliance;
 mod connections;
 mod error;
 mod facilities;
+mod follow;
 mod hsds;
 mod media;
 mod mount;
@@ -316,6 +318,10 @@ struct Shared {
     locator: Arc<Locator>,
     /// Writes availability updates to the store (`None` without a store).
     writer: Option<updates::Writer>,
+    /// Where the table of reports stands against the store (`None` without a store).
+    follow: Option<Arc<follow::Follow>>,
+    /// Woken when another server sharing the store announces a reload.
+    reload_notice: tokio::sync::Notify,
     /// Who may send updates (`None` without tokens: updates are refused), swapped by a
     /// reload.
     tokens: Option<arc_swap::ArcSwap<Tokens>>,
@@ -356,19 +362,29 @@ impl Server {
     /// locator's availability table.
     pub fn new(locator: Arc<Locator>, config: Config) -> Result<Server, ServerError> {
         let mut keys = None;
-        let writer = match config.store {
+        let (writer, follow, follower) = match config.store {
             Some(mut store) => {
-                locator.replace_availability(store.load().map_err(ServerError::Store)?);
+                let loaded = store.load_at().map_err(ServerError::Store)?;
+                locator.replace_availability(loaded.table);
                 if config.tokens.is_some() {
                     let key = store
                         .secret(session::KEY_NAME)
                         .map_err(ServerError::Store)?;
                     keys = Some(session::Keys::new(key));
                 }
-                Some(updates::Writer::start(store, Arc::clone(&locator)))
+                let follow = Arc::new(follow::Follow::new(loaded.change, store.kind()));
+                let reader = store.reopen().map_err(ServerError::Store)?;
+                let follower = store.reopen().map_err(ServerError::Store)?;
+                let writer = updates::Writer::start(
+                    store,
+                    reader,
+                    Arc::clone(&locator),
+                    Arc::clone(&follow),
+                );
+                (Some(writer), Some(follow), Some(follower))
             }
             None if config.tokens.is_some() => return Err(ServerError::TokensWithoutStore),
-            None => None,
+            None => (None, None, None),
         };
         let index = locator.index();
         let shared = Arc::new(Shared {
@@ -378,6 +394,8 @@ impl Server {
             pages: config.pages,
             locator,
             writer,
+            follow,
+            reload_notice: tokio::sync::Notify::new(),
             tokens: config.tokens.map(arc_swap::ArcSwap::from_pointee),
             source: config.source,
             token: config.admin_token,
@@ -395,6 +413,9 @@ impl Server {
         });
         if shared.access_log.is_some() {
             flush_access_log_while_alive(Arc::downgrade(&shared));
+        }
+        if let Some(store) = follower {
+            follow::start(store, Arc::downgrade(&shared));
         }
         Ok(Server { shared })
     }
@@ -443,10 +464,32 @@ impl Server {
     /// that no longer reads refuses the whole reload. Unless `force`, data that would
     /// empty the service or lose more than [`Config::reload_max_loss`] is refused and the
     /// old data stays live. Answers the number of facilities now served.
+    /// With a store other servers share, they are asked to reload too (see
+    /// [`Server::follow_reloads`]).
     pub async fn reload(&self, force: bool) -> Result<usize, ReloadError> {
-        reload::reload(&self.shared, force)
+        let count = reload::reload(&self.shared, force)
             .await
-            .map_err(ReloadError::from)
+            .map_err(ReloadError::from)?;
+        reload::announce(&self.shared).await;
+        Ok(count)
+    }
+
+    /// Reloads whenever another server sharing the store announces a reload (its
+    /// [`Server::reload`], its `POST /v1/admin/reload`): a new directory release or token
+    /// file reaches every replica. Runs until the server is dropped; spawn it beside
+    /// [`serve`]. A reload refused here (the data would lose too much) leaves the old
+    /// data live, as anywhere.
+    pub async fn follow_reloads(&self) {
+        let shared = Arc::downgrade(&self.shared);
+        loop {
+            let Some(strong) = shared.upgrade() else {
+                return;
+            };
+            let notice = Arc::clone(&strong);
+            drop(strong);
+            notice.reload_notice.notified().await;
+            let _ = reload::reload(&notice, false).await;
+        }
     }
 
     /// Whether [`Config::admin_token`] was given, so that reload over HTTP is possible.
@@ -484,6 +527,8 @@ pub fn router(server: Server) -> Router {
     let shared = server.shared;
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/livez", get(livez))
+        .route("/readyz", get(readyz))
         .route("/openapi.json", get(openapi))
         .route("/v1/facilities", get(facilities::list))
         .route("/v1/facilities/search", post(facilities::search))
@@ -602,6 +647,24 @@ async fn not_found(
 
 async fn healthz(State(shared): State<Arc<Shared>>) -> Json<Value> {
     Json(json!({"status": "ok", "facilities": shared.locator.index().len()}))
+}
+
+/// Liveness, for a load balancer or an orchestrator: the process answers.
+async fn livez() -> Json<Value> {
+    Json(json!({"alive": true}))
+}
+
+/// Readiness: 200 when the replica has data and its table of reports is current with
+/// its store; 503, saying how far behind or how long out of touch, when not. A replica
+/// that is not ready still answers (from its last table) if asked.
+async fn readyz(State(shared): State<Arc<Shared>>) -> Response {
+    let (ready, body) = follow::readiness(&shared);
+    let status = if ready {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, Json(body)).into_response()
 }
 
 async fn openapi() -> Response {

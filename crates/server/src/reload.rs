@@ -128,7 +128,18 @@ pub(crate) async fn route(
         .iter()
         .any(|(key, value)| key == "force" && value == "true");
     let count = reload(&shared, force).await?;
+    announce(&shared).await;
     Ok(Json(json!({"reloaded": true, "facilities": count})))
+}
+
+/// Asks the other servers sharing the store to reload too. The reload here stands
+/// whether or not they can be told (a store they cannot reach now).
+pub(crate) async fn announce(shared: &Shared) {
+    let (Some(writer), Some(follow)) = (&shared.writer, &shared.follow) else {
+        return;
+    };
+    let by = follow.replica.clone();
+    let _ = writer.run(move |store| store.announce_reload(&by)).await;
 }
 
 /// Refuses a request without the admin token: 403 when the server has none (`what`

@@ -3,8 +3,8 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection};
@@ -21,6 +21,7 @@ use sha2::{Digest, Sha256};
 
 use crate::Shared;
 use crate::error::{ApiError, json_body};
+use crate::follow::Follow;
 use crate::media::{is_json, media_type};
 use crate::reload::constant_time_eq;
 use crate::workers::Lane;
@@ -233,29 +234,24 @@ enum Job {
 /// the transaction holding them is committed.
 pub struct Writer {
     jobs: mpsc::SyncSender<Job>,
-    /// The store's file, for readers that should not wait behind the writes.
-    path: String,
+    /// A connection of its own for long reads (a compliance report), which should
+    /// neither wait behind the writes nor hold them up.
+    reader: Arc<Mutex<Store>>,
 }
 
-/// Commits `batch` in one transaction, publishes its updates to `locator`'s availability,
-/// then answers each request.
-fn commit(store: &mut Store, locator: &Locator, batch: Vec<Sent>) {
+/// Commits `batch` in one transaction, brings `locator`'s table up to date with the store
+/// (this commit, and any other writer's before it), then answers each request.
+fn commit(store: &mut Store, locator: &Locator, follow: &Follow, batch: Vec<Sent>) {
     let sent = batch.iter().flat_map(|job| {
         job.updates
             .iter()
             .map(|update| (update, job.label.as_deref()))
     });
-    let applied = store.apply_from(sent, Timestamp::now());
-    let updates: Vec<Update> = batch
-        .iter()
-        .flat_map(|job| job.updates.iter().cloned())
-        .collect();
-    match applied {
+    match store.apply_from(sent, Timestamp::now()) {
         Ok(outcomes) => {
-            // Only this thread replaces the table, so no update is lost between reading
-            // it and replacing it.
-            let next = locator.availability().with(updates).table;
-            locator.replace_availability(next);
+            // Committed: a table that cannot be brought up to date now is by the
+            // follower once the store can be read again, and the update stands.
+            let _ = follow.catch_up(store, locator);
             let mut outcomes = outcomes.into_iter();
             for job in batch {
                 let mine = outcomes.by_ref().take(job.updates.len()).collect();
@@ -272,10 +268,14 @@ fn commit(store: &mut Store, locator: &Locator, batch: Vec<Sent>) {
 }
 
 impl Writer {
-    /// Starts the writer thread over `store`, publishing each commit's updates to
-    /// `locator`'s availability after the commit.
-    pub fn start(mut store: Store, locator: Arc<Locator>) -> Writer {
-        let path = store.path().to_string();
+    /// Starts the writer thread over `store`, bringing `locator`'s availability up to
+    /// date after each commit; `reader` is another connection to the store, for long reads.
+    pub(crate) fn start(
+        mut store: Store,
+        reader: Store,
+        locator: Arc<Locator>,
+        follow: Arc<Follow>,
+    ) -> Writer {
         let (jobs, queue) = mpsc::sync_channel::<Job>(4096);
         std::thread::Builder::new()
             .name("availability-writer".into())
@@ -300,21 +300,23 @@ impl Writer {
                             Err(_) => break,
                         }
                     }
-                    commit(&mut store, &locator, batch);
+                    commit(&mut store, &locator, &follow, batch);
                     if let Some(work) = after {
                         work(&mut store);
                     }
                 }
             })
             .expect("a thread starts");
-        Writer { jobs, path }
+        Writer {
+            jobs,
+            reader: Arc::new(Mutex::new(reader)),
+        }
     }
 
-    /// The store's file: a long read (a compliance report) opens a connection of its
-    /// own, to neither wait behind the writes nor hold them up (SQLite's WAL lets it read
-    /// a snapshot while the writer goes on).
-    pub(crate) fn path(&self) -> &str {
-        &self.path
+    /// The connection for long reads (a compliance report): SQLite's WAL and
+    /// PostgreSQL's snapshots let it read while the writer goes on.
+    pub(crate) fn reader(&self) -> Arc<Mutex<Store>> {
+        Arc::clone(&self.reader)
     }
 
     /// Commits `updates`, sent by the token labelled `label`, and says of each whether
@@ -375,7 +377,7 @@ impl Writer {
 /// server's, not the request's, and passes.
 fn not_stored(error: &StoreError) -> ApiError {
     let retry_after = match error.kind() {
-        StoreErrorKind::Locked => 5,
+        StoreErrorKind::Locked | StoreErrorKind::Unreachable => 5,
         StoreErrorKind::DiskFull | StoreErrorKind::ReadOnly => 60,
         _ => 30,
     };

@@ -537,8 +537,9 @@ pub struct ImportArgs {
     pub verified: Option<String>,
 
     /// Keep the bed counts an HSDS input gives (service_capacity) in this availability store
-    #[arg(long, value_name = "FILE")]
-    pub store: Option<PathBuf>,
+    /// (a file, sqlite:FILE or postgres://…)
+    #[arg(long, value_name = "STORE")]
+    pub store: Option<String>,
 }
 
 /// The arguments of `carefind export`.
@@ -559,9 +560,10 @@ pub struct ExportArgs {
     #[arg(short, long, value_name = "OUT")]
     pub output: String,
 
-    /// Write the bed counts of this availability store as service_capacity
-    #[arg(long, value_name = "FILE", env = "CAREFIND_STORE")]
-    pub store: Option<PathBuf>,
+    /// Write the bed counts of this availability store as service_capacity (a file,
+    /// sqlite:FILE or postgres://…)
+    #[arg(long, value_name = "STORE", env = "CAREFIND_STORE")]
+    pub store: Option<String>,
 }
 
 /// Formats `export` writes.
@@ -728,10 +730,11 @@ pub struct AttributeArgs {
 /// Availability filters and columns: shared by `find` and `pathway`.
 #[derive(Debug, Args)]
 pub struct AvailabilityArgs {
-    /// The availability store (an SQLite file written by `carefind availability import`):
-    /// needed by --accepting, --open-beds and --max-wait, and adds availability columns
-    #[arg(long, value_name = "FILE", env = "CAREFIND_STORE")]
-    pub store: Option<PathBuf>,
+    /// The availability store (an SQLite file written by `carefind availability import`,
+    /// sqlite:FILE or postgres://…): needed by --accepting, --open-beds and --max-wait,
+    /// and adds availability columns
+    #[arg(long, value_name = "STORE", env = "CAREFIND_STORE")]
+    pub store: Option<String>,
 
     /// Only facilities confirmed accepting new patients (for a wanted level, with --care)
     #[arg(long)]
@@ -1082,10 +1085,12 @@ pub struct ServeArgs {
     #[arg(long)]
     pub quiet: bool,
 
-    /// The availability store (SQLite, created on first use): queries read it, and
-    /// updates are written to it before they are acknowledged
-    #[arg(long, value_name = "FILE", env = "CAREFIND_STORE")]
-    pub store: Option<PathBuf>,
+    /// The availability store: an SQLite file (created on first use) or sqlite:FILE, or
+    /// postgres://user@host/db shared by several servers (the password from PGPASSWORD or
+    /// the file CAREFIND_STORE_PASSWORD_FILE names). Queries read it, and updates are
+    /// written to it before they are acknowledged
+    #[arg(long, value_name = "STORE", env = "CAREFIND_STORE")]
+    pub store: Option<String>,
 
     /// Who may send availability updates: a CSV of token_sha256,facilities (* or ids
     /// separated by ;); without it, updates over HTTP are refused
@@ -1140,9 +1145,11 @@ pub enum AvailabilityCommand {
 /// The store every `availability` command works on.
 #[derive(Debug, Args)]
 pub struct StoreArg {
-    /// The availability store, an SQLite file (created on first import)
-    #[arg(long, value_name = "FILE", env = "CAREFIND_STORE")]
-    pub store: PathBuf,
+    /// The availability store: an SQLite file (created on first import), sqlite:FILE, or
+    /// postgres://user@host/db (the password from PGPASSWORD or the file
+    /// CAREFIND_STORE_PASSWORD_FILE names)
+    #[arg(long, value_name = "STORE", env = "CAREFIND_STORE")]
+    pub store: String,
 }
 
 const AVAILABILITY_IMPORT_EXAMPLES: &str = "\

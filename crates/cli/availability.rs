@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use carefind::availability::feed::{self, Check, FeedFormat};
-use carefind::availability::store::{HistoryEntry, Store};
+use carefind::availability::store::{HistoryEntry, Store, StoreErrorKind, file_of, redact};
 use carefind::availability::{Need, Update};
 use carefind::hours::WalkIn;
 use carefind::record::Shown;
@@ -90,15 +90,35 @@ pub fn filter(filter: Filter, shown: Option<&Arc<Shown>>) -> Filter {
 }
 
 /// A store that must exist already (queries never create one).
-pub fn open_existing(path: &Path) -> Result<Store, Failure> {
-    if !path.exists() {
+pub fn open_existing(spec: &str) -> Result<Store, Failure> {
+    if let Some(path) = file_of(spec)
+        && !path.exists()
+    {
         return Err(Failure::usage(format!(
             "--store {}: no such file (create it with `carefind availability import FEED --store {}`)",
             path.display(),
             path.display()
         )));
     }
-    Store::open(path).map_err(store_failure)
+    open_store(spec).map_err(store_failure)
+}
+
+/// Opens the store `spec` names (an SQLite file is created on first use). A password
+/// written into a URL on the command line is refused: every user of the machine can read
+/// a process's arguments. It may come in `CAREFIND_STORE`, `PGPASSWORD` or the file
+/// `CAREFIND_STORE_PASSWORD_FILE` names.
+pub fn open_store(spec: &str) -> Result<Store, carefind::StoreError> {
+    let from_environment = std::env::var("CAREFIND_STORE").is_ok_and(|given| given == spec);
+    if redact(spec) != spec && !from_environment {
+        return Err(carefind::StoreError::new(
+            &redact(spec),
+            StoreErrorKind::Spec(
+                "a password in --store would be visible to every user of this machine; give it in PGPASSWORD or the file CAREFIND_STORE_PASSWORD_FILE names",
+            ),
+            None,
+        ));
+    }
+    Store::connect(spec)
 }
 
 pub fn store_failure(error: carefind::StoreError) -> Failure {
@@ -158,7 +178,7 @@ fn import(args: &AvailabilityImportArgs) -> Result<Outcome, Failure> {
             "{name}: {rejected} bad rows; the store is unchanged"
         )));
     }
-    let mut store = Store::open(&args.store.store).map_err(store_failure)?;
+    let mut store = open_store(&args.store.store).map_err(store_failure)?;
     let tally = store
         .apply_labelled(&feed.updates, args.label.as_deref(), now)
         .map_err(store_failure)?;

@@ -11,17 +11,19 @@ use crate::find::Outcome;
 pub fn run(args: &ExportArgs) -> Result<Outcome, Failure> {
     let index = dataset::load(args.data.as_deref())?;
     let availability = match &args.store {
-        Some(path) if path.exists() => Some(
-            carefind::availability::store::Store::open(path)
-                .and_then(|store| store.load())
-                .map_err(|e| Failure::flag("--store", e))?,
-        ),
-        Some(path) => {
-            return Err(Failure::flag(
-                "--store",
-                format!("{}: no such file", path.display()),
-            ));
-        }
+        Some(spec) => match carefind::availability::store::file_of(spec) {
+            Some(path) if !path.exists() => {
+                return Err(Failure::flag(
+                    "--store",
+                    format!("{}: no such file", path.display()),
+                ));
+            }
+            _ => Some(
+                crate::availability::open_store(spec)
+                    .and_then(|store| store.load())
+                    .map_err(|e| Failure::flag("--store", e))?,
+            ),
+        },
         None => None,
     };
     match args.to {

@@ -120,7 +120,7 @@ pub fn run(args: &ImportArgs) -> Result<Outcome, Failure> {
 /// Applies an HSDS input's bed counts to the store, or says they were left.
 fn keep_capacities(
     capacities: &[carefind::availability::Update],
-    store: Option<&Path>,
+    store: Option<&str>,
 ) -> Result<(), Failure> {
     if capacities.is_empty() {
         return Ok(());
@@ -132,15 +132,15 @@ fn keep_capacities(
         );
         return Ok(());
     };
-    let mut store = carefind::availability::store::Store::open(path)
-        .map_err(|e| Failure::flag("--store", e))?;
+    let mut store =
+        crate::availability::open_store(path).map_err(|e| Failure::flag("--store", e))?;
     let tally = store
         .apply(capacities, jiff::Timestamp::now())
         .map_err(|e| Failure::flag("--store", e))?;
     eprintln!(
         "carefind: {} bed counts into {}: applied {}, stale {}",
         capacities.len(),
-        path.display(),
+        carefind::availability::store::redact(path),
         tally.applied,
         tally.stale
     );

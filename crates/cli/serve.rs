@@ -7,7 +7,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use carefind::Locator;
-use carefind::availability::store::Store;
 use carefind_server::{Config, Limits, Network, Server, Tokens};
 
 use crate::args::ServeArgs;
@@ -80,7 +79,8 @@ pub fn run(args: &ServeArgs) -> Result<Outcome, Failure> {
         config = config.tokens(Tokens::from_path(path).map_err(Failure::usage)?);
     }
     if let Some(path) = &args.store {
-        let store = Store::open(path).map_err(|e| Failure::flag("--store", e))?;
+        let store =
+            crate::availability::open_store(path).map_err(|e| Failure::flag("--store", e))?;
         config = config.store(store);
     }
     let server = Server::new(locator, config).map_err(|e| match e {
@@ -91,7 +91,7 @@ pub fn run(args: &ServeArgs) -> Result<Outcome, Failure> {
         eprintln!(
             "carefind: {} availability reports from {}",
             server.locator().availability().len(),
-            path.display()
+            carefind::availability::store::redact(path)
         );
     }
     let max_connections = args.max_connections.max(1);
@@ -128,6 +128,9 @@ pub fn run(args: &ServeArgs) -> Result<Outcome, Failure> {
             );
         }
         tokio::spawn(reload_on_hangup(server.clone()));
+        // A reload another server sharing the store announces reaches this one too.
+        let following = server.clone();
+        tokio::spawn(async move { following.follow_reloads().await });
         carefind_server::serve(listener, server.router(), limits, shutdown()).await;
         server.flush_access_log();
         eprintln!("carefind: stopped");

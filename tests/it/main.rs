@@ -11,6 +11,7 @@ mod examples;
 mod import;
 mod network_cli;
 mod pages;
+mod replicas;
 mod sample;
 mod serve;
 mod staff;

@@ -10,6 +10,8 @@ use carefind::availability::{Availability, Update};
 use jiff::Timestamp;
 use proptest::prelude::*;
 
+use crate::common::updates::{update, updates_of};
+
 fn now() -> Timestamp {
     "2026-06-01T12:00:00Z".parse().unwrap()
 }
@@ -104,16 +106,6 @@ fn json_feeds_are_arrays_of_objects_or_one_object() {
         let error = feed::read(text.as_bytes(), format, &Check::at(now())).unwrap_err();
         assert!(error.to_string().contains(says), "{text}: {error}");
     }
-}
-
-fn update(id: &str, care: Option<CareLevel>, minute: i64, beds: u32) -> Update {
-    let mut update = Update::new(
-        id,
-        Timestamp::from_second(1_780_000_000 + minute * 60).unwrap(),
-    );
-    update.care = care;
-    update.beds_available = Some(beds);
-    update
 }
 
 #[test]
@@ -377,19 +369,7 @@ proptest! {
         rows in prop::collection::vec((0..6usize, prop::option::of(0..3usize), 0..20i64, 0..9u32, 0..4usize), 0..60),
         cut in 0..60usize,
     ) {
-        let levels = [CareLevel::Iop, CareLevel::Otp, CareLevel::SoberLiving];
-        let walk_ins = [None, Some("yes"), Some("no"), Some("Mo-Fr 08:00-11:00; PH off")];
-        let updates: Vec<Update> = rows
-            .iter()
-            .map(|(id, care, minute, beds, ways)| {
-                let mut update = update(&format!("f{id}"), care.map(|c| levels[c]), *minute, *beds);
-                update.walk_in = walk_ins[*ways].map(|text| text.parse().unwrap());
-                update.same_day_medication = (*beds % 3 != 0).then_some(*beds % 2 == 0);
-                update.counseling_required = (*ways % 2 == 1).then_some(*beds > 4);
-                update.telehealth_intake = (*minute % 3 == 0).then_some(*ways == 0);
-                update
-            })
-            .collect();
+        let updates = updates_of(&rows);
         let (first, second) = updates.split_at(cut.min(updates.len()));
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(dir.path().join("p.db")).unwrap();

@@ -7,11 +7,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Barrier, OnceLock};
 use std::time::{Duration, Instant};
 
-use carefind::CareLevel;
 use carefind::availability::problems::{Reason, Which};
 use carefind::availability::store::{Resolved, Store, StoreErrorKind};
 use carefind::availability::{Availability, Update};
 use carefind_testkit::postgres::Postgres;
+
+use crate::common::updates::{update, updates_of};
 use jiff::Timestamp;
 use proptest::prelude::*;
 
@@ -26,38 +27,6 @@ fn fresh_database() -> String {
     static NEXT: AtomicUsize = AtomicUsize::new(0);
     let name = format!("t{}", NEXT.fetch_add(1, Ordering::Relaxed));
     cluster().database(&name)
-}
-
-fn update(id: &str, care: Option<CareLevel>, minute: i64, beds: u32) -> Update {
-    let mut update = Update::new(
-        id,
-        Timestamp::from_second(1_780_000_000 + minute * 60).unwrap(),
-    );
-    update.care = care;
-    update.beds_available = Some(beds);
-    update
-}
-
-fn updates_of(rows: &[(usize, Option<usize>, i64, u32, usize)]) -> Vec<Update> {
-    let levels = [CareLevel::Iop, CareLevel::Otp, CareLevel::SoberLiving];
-    let walk_ins = [
-        None,
-        Some("yes"),
-        Some("no"),
-        Some("Mo-Fr 08:00-11:00; PH off"),
-    ];
-    rows.iter()
-        .map(|(id, care, minute, beds, ways)| {
-            let mut update = update(&format!("f{id}"), care.map(|c| levels[c]), *minute, *beds);
-            update.walk_in = walk_ins[*ways].map(|text| text.parse().unwrap());
-            update.same_day_medication = (*beds % 3 != 0).then_some(*beds % 2 == 0);
-            update.counseling_required = (*ways % 2 == 1).then_some(*beds > 4);
-            update.telehealth_intake = (*minute % 3 == 0).then_some(*ways == 0);
-            update.accepting = (*beds % 4 != 0).then_some(*beds > 2);
-            update.wait_days = (*ways == 2).then_some(*beds);
-            update
-        })
-        .collect()
 }
 
 proptest! {

@@ -53,6 +53,7 @@ use super::{Availability, Update};
 
 #[cfg(feature = "postgres")]
 mod postgres;
+mod rows;
 mod sqlite;
 mod sqlite_problems;
 
@@ -72,6 +73,8 @@ pub struct Heard {
     /// Another writer committed changes (read them with [`Store::changes_since`]). A
     /// backend that cannot tell says so at every wait.
     pub changes: bool,
+    /// The last change number the commits heard announce, when they announce one.
+    pub latest: Option<u64>,
     /// Who asked every server to reload ([`Store::announce_reload`]), in order.
     pub reloads: Vec<String>,
 }
@@ -116,12 +119,12 @@ pub trait Backend: Send {
     fn location(&self) -> &str;
     /// What keeps it, in a word (`sqlite`, `postgres`).
     fn kind(&self) -> &'static str;
-    /// See [`Store::apply_from`].
+    /// See [`Store::commit_from`].
     fn apply(
         &mut self,
         sent: &[(&Update, Option<&str>)],
         received_at: Timestamp,
-    ) -> Result<Vec<bool>, StoreError>;
+    ) -> Result<Committed, StoreError>;
     /// See [`Store::load_at`].
     fn load(&self) -> Result<Loaded, StoreError>;
     /// The current reports of facility `id`, or of all, with the label of who sent each,
@@ -138,7 +141,7 @@ pub trait Backend: Send {
         std::thread::sleep(timeout);
         Ok(Heard {
             changes: true,
-            reloads: Vec::new(),
+            ..Heard::default()
         })
     }
     /// See [`Store::announce_reload`]. The default does nothing: a store only one server
@@ -186,6 +189,16 @@ pub struct Tally {
     pub applied: u64,
     /// Updates older than the current report: kept in the history only.
     pub stale: u64,
+}
+
+/// What one transaction of updates did ([`Store::commit_from`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Committed {
+    /// Of each update, whether it became current (`false`: it was stale).
+    pub outcomes: Vec<bool>,
+    /// The change number of the first update; the others follow it one by one (0 when
+    /// there were no updates).
+    pub first_change: u64,
 }
 
 /// An update as the history holds it.
@@ -439,6 +452,17 @@ impl Store {
         sent: impl IntoIterator<Item = (&'u Update, Option<&'u str>)>,
         received_at: Timestamp,
     ) -> Result<Vec<bool>, StoreError> {
+        Ok(self.commit_from(sent, received_at)?.outcomes)
+    }
+
+    /// Like [`Store::apply_from`], with the change numbers the updates were given: a
+    /// server that holds the table up to the number before them can apply them itself,
+    /// without reading them back.
+    pub fn commit_from<'u>(
+        &mut self,
+        sent: impl IntoIterator<Item = (&'u Update, Option<&'u str>)>,
+        received_at: Timestamp,
+    ) -> Result<Committed, StoreError> {
         let sent: Vec<(&Update, Option<&str>)> = sent.into_iter().collect();
         self.backend.apply(&sent, received_at)
     }

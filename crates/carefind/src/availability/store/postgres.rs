@@ -8,18 +8,21 @@
 //! what is after `n`.
 
 use std::cell::{RefCell, RefMut};
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 use jiff::Timestamp;
 use postgres::error::SqlState;
 use postgres::fallible_iterator::FallibleIterator;
-use postgres::{Client, Config, IsolationLevel, Row};
+use postgres::{Client, Config, IsolationLevel, Statement};
 
+use super::rows::{self, Bad};
 use super::{
-    Backend, HistoryEntry, HistoryRange, Loaded, Resolved, StoreError, StoreErrorKind, redact,
+    Backend, Committed, HistoryEntry, HistoryRange, Loaded, Resolved, StoreError, StoreErrorKind,
+    redact,
 };
-use crate::availability::problems::{ProblemReport, Reason, Resolution, Which, to_the_minute};
+use crate::availability::problems::{ProblemReport, Reason, Which, to_the_minute};
 use crate::availability::{Availability, Update};
 use crate::care::CareLevel;
 
@@ -100,6 +103,40 @@ CREATE TABLE carefind.secrets (
 const UPDATE_COLUMNS: &str = "id, care, accepting, beds_available, beds_total, wait_days, updated_s, updated_ns, \
      walk_in, same_day_medication, counseling_required, telehealth_intake";
 
+/// The changes after a number, at most a number of them ([`Backend::changes_since`]):
+/// asked at every commit of every server, so prepared once a connection.
+const CHANGES_SINCE: &str = "SELECT id, care, accepting, beds_available, beds_total, wait_days, updated_s, \
+     updated_ns, walk_in, same_day_medication, counseling_required, telehealth_intake, seq \
+     FROM carefind.history WHERE seq > $1 ORDER BY seq LIMIT $2";
+
+/// The first statement of every write of updates: takes the writers' turn and the
+/// change numbers.
+const TAKE_NUMBERS: &str = "UPDATE carefind.changes SET last = last + $1 RETURNING last";
+
+/// One update: current unless the current report is later, and into the history either
+/// way, saying which.
+const APPLY_ONE: &str = "WITH made AS (
+   INSERT INTO carefind.current AS held (id, care, accepting, beds_available, beds_total,
+     wait_days, updated_s, updated_ns, walk_in, same_day_medication,
+     counseling_required, telehealth_intake, label)
+   VALUES ($2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+   ON CONFLICT (id, care) DO UPDATE SET accepting = EXCLUDED.accepting,
+     beds_available = EXCLUDED.beds_available, beds_total = EXCLUDED.beds_total,
+     wait_days = EXCLUDED.wait_days, updated_s = EXCLUDED.updated_s,
+     updated_ns = EXCLUDED.updated_ns, walk_in = EXCLUDED.walk_in,
+     same_day_medication = EXCLUDED.same_day_medication,
+     counseling_required = EXCLUDED.counseling_required,
+     telehealth_intake = EXCLUDED.telehealth_intake, label = EXCLUDED.label
+   WHERE (held.updated_s, held.updated_ns) <= (EXCLUDED.updated_s, EXCLUDED.updated_ns)
+   RETURNING 1
+ )
+ INSERT INTO carefind.history (seq, id, care, accepting, beds_available, beds_total,
+   wait_days, updated_s, updated_ns, walk_in, same_day_medication,
+   counseling_required, telehealth_intake, label, received_at, applied)
+ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
+   EXISTS (SELECT 1 FROM made))
+ RETURNING applied";
+
 /// A store in a PostgreSQL database.
 pub(super) struct Postgres {
     config: Config,
@@ -108,6 +145,8 @@ pub(super) struct Postgres {
     client: RefCell<Option<Client>>,
     /// Whether this connection listens to the channels (a new one does not).
     listening: bool,
+    /// The statements prepared on this connection, by their text.
+    statements: RefCell<HashMap<&'static str, Statement>>,
 }
 
 impl Postgres {
@@ -141,6 +180,7 @@ impl Postgres {
             location,
             client: RefCell::new(None),
             listening: false,
+            statements: RefCell::default(),
         };
         store.migrate()?;
         Ok(store)
@@ -151,11 +191,22 @@ impl Postgres {
         let mut slot = self.client.borrow_mut();
         if slot.as_ref().is_none_or(Client::is_closed) {
             *slot = Some(dial(&self.config, &self.location)?);
+            self.statements.borrow_mut().clear();
         }
         Ok(RefMut::map(slot, |slot| {
             slot.as_mut()
                 .unwrap_or_else(|| unreachable!("connected just above"))
         }))
+    }
+
+    /// `sql` prepared on `client` (this store's connection), once a connection.
+    fn prepared(&self, client: &mut Client, sql: &'static str) -> Result<Statement, StoreError> {
+        if let Some(statement) = self.statements.borrow().get(sql) {
+            return Ok(statement.clone());
+        }
+        let statement = client.prepare(sql).map_err(self.fail())?;
+        self.statements.borrow_mut().insert(sql, statement.clone());
+        Ok(statement)
     }
 
     fn fail(&self) -> impl Fn(postgres::Error) -> StoreError + '_ {
@@ -222,7 +273,7 @@ impl Postgres {
             .map_err(self.fail())?;
         rows.iter()
             .map(|row| {
-                let update = read_update(row)?;
+                let update = rows::update(row)?;
                 let received: String = row.try_get(12)?;
                 Ok(HistoryEntry {
                     update,
@@ -258,6 +309,7 @@ impl Backend for Postgres {
             location: self.location.clone(),
             client: RefCell::new(Some(client)),
             listening: false,
+            statements: RefCell::default(),
         }))
     }
 
@@ -265,49 +317,23 @@ impl Backend for Postgres {
         &mut self,
         sent: &[(&Update, Option<&str>)],
         received_at: Timestamp,
-    ) -> Result<Vec<bool>, StoreError> {
+    ) -> Result<Committed, StoreError> {
         if sent.is_empty() {
-            return Ok(Vec::new());
+            return Ok(Committed::default());
         }
         let fail = self.fail();
         let mut client = self.client()?;
+        let (take, statement) = (
+            self.prepared(&mut client, TAKE_NUMBERS)?,
+            self.prepared(&mut client, APPLY_ONE)?,
+        );
         let mut transaction = client.transaction().map_err(&fail)?;
         // First: the row lock that makes writers take turns until they commit.
         let count = sent.len() as i64;
         let last: i64 = transaction
-            .query_one(
-                "UPDATE carefind.changes SET last = last + $1 RETURNING last",
-                &[&count],
-            )
+            .query_one(&take, &[&count])
             .map_err(&fail)?
             .get(0);
-        // One statement an update: it becomes current unless the current report is
-        // later, and goes into the history either way, saying which.
-        let statement = transaction
-            .prepare(
-                "WITH made AS (
-                   INSERT INTO carefind.current AS held (id, care, accepting, beds_available, beds_total,
-                     wait_days, updated_s, updated_ns, walk_in, same_day_medication,
-                     counseling_required, telehealth_intake, label)
-                   VALUES ($2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-                   ON CONFLICT (id, care) DO UPDATE SET accepting = EXCLUDED.accepting,
-                     beds_available = EXCLUDED.beds_available, beds_total = EXCLUDED.beds_total,
-                     wait_days = EXCLUDED.wait_days, updated_s = EXCLUDED.updated_s,
-                     updated_ns = EXCLUDED.updated_ns, walk_in = EXCLUDED.walk_in,
-                     same_day_medication = EXCLUDED.same_day_medication,
-                     counseling_required = EXCLUDED.counseling_required,
-                     telehealth_intake = EXCLUDED.telehealth_intake, label = EXCLUDED.label
-                   WHERE (held.updated_s, held.updated_ns) <= (EXCLUDED.updated_s, EXCLUDED.updated_ns)
-                   RETURNING 1
-                 )
-                 INSERT INTO carefind.history (seq, id, care, accepting, beds_available, beds_total,
-                   wait_days, updated_s, updated_ns, walk_in, same_day_medication,
-                   counseling_required, telehealth_intake, label, received_at, applied)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
-                   EXISTS (SELECT 1 FROM made))
-                 RETURNING applied",
-            )
-            .map_err(&fail)?;
         let received = received_at.to_string();
         let mut outcomes = Vec::with_capacity(sent.len());
         for (seq, &(update, label)) in (last - count + 1..).zip(sent) {
@@ -344,7 +370,10 @@ impl Backend for Postgres {
             .execute("SELECT pg_notify($1, $2)", &[&CHANGES, &last.to_string()])
             .map_err(&fail)?;
         transaction.commit().map_err(&fail)?;
-        Ok(outcomes)
+        Ok(Committed {
+            outcomes,
+            first_change: (last - count + 1) as u64,
+        })
     }
 
     fn load(&self) -> Result<Loaded, StoreError> {
@@ -379,7 +408,7 @@ impl Backend for Postgres {
         snapshot.commit().map_err(&fail)?;
         let updates = current
             .iter()
-            .map(read_update)
+            .map(rows::update)
             .collect::<Result<Vec<_>, Bad>>()
             .map_err(|bad| self.bad(bad))?;
         let times = recent
@@ -410,7 +439,7 @@ impl Backend for Postgres {
             )
             .map_err(self.fail())?;
         rows.iter()
-            .map(|row| Ok((read_update(row)?, row.try_get(12)?)))
+            .map(|row| Ok((rows::update(row)?, row.try_get(12)?)))
             .collect::<Result<_, Bad>>()
             .map_err(|bad| self.bad(bad))
     }
@@ -431,19 +460,15 @@ impl Backend for Postgres {
     fn changes_since(&self, after: u64, limit: usize) -> Result<Vec<(u64, Update)>, StoreError> {
         let after = i64::try_from(after).unwrap_or(i64::MAX);
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let rows = self
-            .client()?
-            .query(
-                &format!(
-                    "SELECT {UPDATE_COLUMNS}, seq FROM carefind.history WHERE seq > $1 ORDER BY seq LIMIT $2"
-                ),
-                &[&after, &limit],
-            )
+        let mut client = self.client()?;
+        let statement = self.prepared(&mut client, CHANGES_SINCE)?;
+        let rows = client
+            .query(&statement, &[&after, &limit])
             .map_err(self.fail())?;
         rows.iter()
             .map(|row| {
                 let seq: i64 = row.try_get(12)?;
-                Ok((seq as u64, read_update(row)?))
+                Ok((seq as u64, rows::update(row)?))
             })
             .collect::<Result<_, Bad>>()
             .map_err(|bad| self.bad(bad))
@@ -465,6 +490,7 @@ impl Backend for Postgres {
             if slot.as_ref().is_none_or(Client::is_closed) {
                 *slot = Some(dial(&self.config, &self.location)?);
                 self.listening = false;
+                self.statements.get_mut().clear();
             }
             slot.as_mut()
                 .unwrap_or_else(|| unreachable!("connected just above"))
@@ -477,7 +503,7 @@ impl Backend for Postgres {
             // Whatever came before the LISTEN was not heard: look.
             return Ok(super::Heard {
                 changes: true,
-                reloads: Vec::new(),
+                ..super::Heard::default()
             });
         }
         let mut heard = super::Heard::default();
@@ -487,7 +513,12 @@ impl Backend for Postgres {
         for notification in first.into_iter().chain(rest) {
             match notification.channel() {
                 RELOAD => heard.reloads.push(notification.payload().to_string()),
-                _ => heard.changes = true,
+                _ => {
+                    heard.changes = true;
+                    if let Ok(last) = notification.payload().parse::<u64>() {
+                        heard.latest = heard.latest.max(Some(last));
+                    }
+                }
             }
         }
         Ok(heard)
@@ -534,7 +565,7 @@ impl Backend for Postgres {
             )
             .map_err(self.fail())?;
         rows.iter()
-            .map(read_problem)
+            .map(rows::problem)
             .collect::<Result<_, Bad>>()
             .map_err(|bad| self.bad(bad))
     }
@@ -557,7 +588,7 @@ impl Backend for Postgres {
         let Some(row) = transaction.query_opt(select, &[&number]).map_err(&fail)? else {
             return Ok(Resolved::Missing);
         };
-        let report = read_problem(&row).map_err(|bad| self.bad(bad))?;
+        let report = rows::problem(&row).map_err(|bad| self.bad(bad))?;
         if report.resolved.is_some() {
             return Ok(Resolved::Already(report));
         }
@@ -568,7 +599,7 @@ impl Backend for Postgres {
                 &[&number, &at.as_second(), &note, &label],
             )
             .map_err(&fail)?;
-        let report = read_problem(&row).map_err(|bad| self.bad(bad))?;
+        let report = rows::problem(&row).map_err(|bad| self.bad(bad))?;
         transaction.commit().map_err(&fail)?;
         Ok(Resolved::Now(report))
     }
@@ -598,76 +629,10 @@ impl Backend for Postgres {
     }
 }
 
-/// Why a row cannot be read.
-struct Bad(&'static str);
-
 impl From<postgres::Error> for Bad {
     fn from(_: postgres::Error) -> Self {
-        Bad("a value of another type than carefind's schema says")
+        super::rows::MISTYPED
     }
-}
-
-/// An update from a row's first twelve columns ([`UPDATE_COLUMNS`]).
-fn read_update(row: &Row) -> Result<Update, Bad> {
-    let care: &str = row.try_get(1)?;
-    let care = match care {
-        "" => None,
-        name => Some(
-            name.parse::<CareLevel>()
-                .map_err(|_| Bad("an unknown level of care"))?,
-        ),
-    };
-    let count = |i: usize| -> Result<Option<u32>, Bad> {
-        row.try_get::<_, Option<i64>>(i)?
-            .map(|value| u32::try_from(value).map_err(|_| Bad("a count out of range")))
-            .transpose()
-    };
-    let walk_in = match row.try_get::<_, Option<&str>>(8)? {
-        None => None,
-        Some(text) => Some(
-            text.parse()
-                .map_err(|_| Bad("a walk_in that is not yes, no or walk-in hours"))?,
-        ),
-    };
-    Ok(Update {
-        id: row.try_get(0)?,
-        care,
-        accepting: row.try_get(2)?,
-        beds_available: count(3)?,
-        beds_total: count(4)?,
-        wait_days: count(5)?,
-        walk_in,
-        same_day_medication: row.try_get(9)?,
-        counseling_required: row.try_get(10)?,
-        telehealth_intake: row.try_get(11)?,
-        updated_at: Timestamp::new(row.try_get(6)?, row.try_get(7)?)
-            .map_err(|_| Bad("an updated_at out of range"))?,
-    })
-}
-
-fn read_problem(row: &Row) -> Result<ProblemReport, Bad> {
-    let reason: &str = row.try_get(2)?;
-    let reason = reason
-        .parse::<Reason>()
-        .map_err(|_| Bad("an unknown problem reason"))?;
-    let received_at =
-        Timestamp::from_second(row.try_get(4)?).map_err(|_| Bad("a received time out of range"))?;
-    let resolved = match row.try_get::<_, Option<i64>>(5)? {
-        None => None,
-        Some(seconds) => Some(Resolution {
-            at: Timestamp::from_second(seconds).map_err(|_| Bad("a resolved time out of range"))?,
-            note: row.try_get::<_, Option<String>>(6)?.unwrap_or_default(),
-            label: row.try_get(7)?,
-        }),
-    };
-    Ok(ProblemReport {
-        number: row.try_get::<_, i64>(0)? as u64,
-        id: row.try_get(1)?,
-        reason,
-        details: row.try_get(3)?,
-        received_at,
-        resolved,
-    })
 }
 
 /// The password when the URL gives none: `PGPASSWORD`, or the file

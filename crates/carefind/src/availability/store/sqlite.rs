@@ -4,10 +4,13 @@
 use std::path::Path;
 use std::time::Duration;
 
+use super::rows;
 use jiff::Timestamp;
 use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior, params};
 
-use super::{Backend, HistoryEntry, HistoryRange, Loaded, Resolved, StoreError, StoreErrorKind};
+use super::{
+    Backend, Committed, HistoryEntry, HistoryRange, Loaded, Resolved, StoreError, StoreErrorKind,
+};
 use crate::availability::problems::{ProblemReport, Reason, Which};
 use crate::availability::{Availability, Update};
 use crate::care::CareLevel;
@@ -214,7 +217,7 @@ impl Backend for Sqlite {
         &mut self,
         sent: &[(&Update, Option<&str>)],
         received_at: Timestamp,
-    ) -> Result<Vec<bool>, StoreError> {
+    ) -> Result<Committed, StoreError> {
         let path = self.path.clone();
         let fail = |error| sqlite_error(&path, error);
         self.writable()?;
@@ -302,8 +305,19 @@ impl Backend for Sqlite {
                     .map_err(fail)?;
             }
         }
+        // Under the write lock, the history's new rows took the numbers after the
+        // largest, one by one.
+        let last = transaction.last_insert_rowid() as u64;
         transaction.commit().map_err(fail)?;
-        Ok(outcomes)
+        let first_change = if outcomes.is_empty() {
+            0
+        } else {
+            last + 1 - outcomes.len() as u64
+        };
+        Ok(Committed {
+            outcomes,
+            first_change,
+        })
     }
 
     fn load(&self) -> Result<Loaded, StoreError> {
@@ -346,7 +360,7 @@ impl Backend for Sqlite {
             params![id],
             |row| {
                 let label: Option<String> = row.get(12)?;
-                Ok(read_update(row)?.map(|update| (update, label)))
+                Ok(rows::update(row).map_err(|bad| bad.0).map(|update| (update, label)))
             },
         )
     }
@@ -379,7 +393,7 @@ impl Backend for Sqlite {
             params![after, limit],
             |row| {
                 let seq: i64 = row.get(12)?;
-                Ok(read_update(row)?.map(|update| (seq as u64, update)))
+                Ok(rows::update(row).map_err(|bad| bad.0).map(|update| (seq as u64, update)))
             },
         )
     }
@@ -437,7 +451,7 @@ impl Sqlite {
                 let received: String = row.get(12)?;
                 let applied: bool = row.get(13)?;
                 let label: Option<String> = row.get(14)?;
-                Ok(read_update(row)?.and_then(|update| {
+                Ok(rows::update(row).map_err(|bad| bad.0).and_then(|update| {
                     let received_at = received
                         .parse()
                         .map_err(|_| "a received_at that is not a time")?;
@@ -474,44 +488,6 @@ impl Sqlite {
         }
         Ok(all)
     }
-}
-
-/// An update from a row's first twelve columns.
-fn read_update(row: &rusqlite::Row) -> rusqlite::Result<Result<Update, &'static str>> {
-    let id: String = row.get(0)?;
-    let care: String = row.get(1)?;
-    let count = |i| -> rusqlite::Result<Option<u32>> { row.get(i) };
-    let (seconds, nanos): (i64, i32) = (row.get(6)?, row.get(7)?);
-    let Ok(updated_at) = Timestamp::new(seconds, nanos) else {
-        return Ok(Err("an updated_at out of range"));
-    };
-    let care = match care.as_str() {
-        "" => None,
-        name => match name.parse() {
-            Ok(level) => Some(level),
-            Err(_) => return Ok(Err("an unknown level of care")),
-        },
-    };
-    let walk_in = match row.get::<_, Option<String>>(8)? {
-        None => None,
-        Some(text) => match text.parse() {
-            Ok(walk_in) => Some(walk_in),
-            Err(_) => return Ok(Err("a walk_in that is not yes, no or walk-in hours")),
-        },
-    };
-    Ok(Ok(Update {
-        id,
-        care,
-        accepting: row.get(2)?,
-        beds_available: count(3)?,
-        beds_total: count(4)?,
-        wait_days: count(5)?,
-        walk_in,
-        same_day_medication: row.get(9)?,
-        counseling_required: row.get(10)?,
-        telehealth_intake: row.get(11)?,
-        updated_at,
-    }))
 }
 
 /// Puts an opened store in WAL mode with its settings, and creates its tables when

@@ -6,7 +6,7 @@ use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
 use super::sqlite::{Sqlite, sqlite_error};
 use super::{Resolved, StoreError, StoreErrorKind};
-use crate::availability::problems::{ProblemReport, Reason, Resolution, Which, to_the_minute};
+use crate::availability::problems::{ProblemReport, Reason, Which, to_the_minute};
 
 impl Sqlite {
     /// See [`Store::add_problem`](super::Store::add_problem).
@@ -142,34 +142,7 @@ impl Sqlite {
 }
 
 fn read_problem(row: &rusqlite::Row) -> rusqlite::Result<Result<ProblemReport, &'static str>> {
-    let reason: String = row.get(2)?;
-    let Ok(reason) = reason.parse::<Reason>() else {
-        return Ok(Err("an unknown problem reason"));
-    };
-    let Ok(received_at) = Timestamp::from_second(row.get(4)?) else {
-        return Ok(Err("a received time out of range"));
-    };
-    let resolved = match row.get::<_, Option<i64>>(5)? {
-        None => None,
-        Some(seconds) => {
-            let Ok(at) = Timestamp::from_second(seconds) else {
-                return Ok(Err("a resolved time out of range"));
-            };
-            Some(Resolution {
-                at,
-                note: row.get::<_, Option<String>>(6)?.unwrap_or_default(),
-                label: row.get(7)?,
-            })
-        }
-    };
-    Ok(Ok(ProblemReport {
-        number: row.get::<_, i64>(0)? as u64,
-        id: row.get(1)?,
-        reason,
-        details: row.get(3)?,
-        received_at,
-        resolved,
-    }))
+    Ok(super::rows::problem(row).map_err(|bad| bad.0))
 }
 
 #[cfg(test)]

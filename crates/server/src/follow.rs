@@ -14,6 +14,7 @@
 //! store, and how many changes it is behind. A replica that cannot reach the store goes
 //! on answering from its last table and says, there, that the table is stale.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, Weak};
 use std::time::{Duration, Instant};
 
@@ -24,6 +25,10 @@ use crate::Shared;
 
 /// How long a follower waits for a notice before it looks anyway.
 const POLL: Duration = Duration::from_millis(500);
+/// The least time between two catch-ups of a follower: the commits of other servers that
+/// arrive meanwhile are applied together, in one new table, so that a stream of updates
+/// costs a few tables a second, not one a commit, well within the second replicas promise.
+const COALESCE: Duration = Duration::from_millis(50);
 /// Changes read at a time while catching up.
 const BATCH: usize = 10_000;
 /// A replica that has not reached its store for this long says its table is stale.
@@ -34,6 +39,9 @@ pub(crate) struct Follow {
     /// The last change number the table holds; held while a catch-up applies changes,
     /// so that the writer and the follower never apply the same change twice.
     applied: Mutex<u64>,
+    /// The same number, for readers that must not wait behind a catch-up (`/readyz`
+    /// answers while the store hangs).
+    published: AtomicU64,
     health: Mutex<Health>,
     /// Who this server is in reload notices: its own are not acted on twice.
     pub(crate) replica: String,
@@ -58,6 +66,7 @@ impl Follow {
     pub(crate) fn new(change: u64, kind: &'static str) -> Follow {
         Follow {
             applied: Mutex::new(change),
+            published: AtomicU64::new(change),
             health: Mutex::new(Health {
                 contact: Instant::now(),
                 latest: change,
@@ -85,6 +94,7 @@ impl Follow {
                 .table;
             locator.replace_availability(next);
             *applied = last;
+            self.published.store(last, Ordering::Release);
             if whole {
                 break;
             }
@@ -92,14 +102,42 @@ impl Follow {
         Ok(*applied)
     }
 
-    /// The replica's health as of now.
-    pub(crate) fn health(&self) -> Health {
-        self.health
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+    /// Applies the writer's own commit, `updates` numbered from `first`, to `locator`'s
+    /// table without reading it back when the table holds every change before it;
+    /// otherwise catches up from `store` (another server committed in between).
+    pub(crate) fn publish_own(
+        &self,
+        store: &Store,
+        locator: &Locator,
+        first: u64,
+        updates: impl Iterator<Item = carefind::availability::Update>,
+    ) -> Result<u64, StoreError> {
+        let mut applied = self.applied.lock().unwrap_or_else(PoisonError::into_inner);
+        if *applied + 1 == first {
+            let next = locator.availability().with(updates);
+            *applied += (next.applied + next.stale) as u64;
+            locator.replace_availability(next.table);
+            self.published.store(*applied, Ordering::Release);
+            return Ok(*applied);
+        }
+        drop(applied);
+        self.catch_up(store, locator)
     }
 
+    /// The replica's health as of now.
+    pub(crate) fn health(&self) -> Health {
+        let mut health = self
+            .health
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        health.applied = self.published.load(Ordering::Acquire);
+        health.latest = health.latest.max(health.applied);
+        health
+    }
+
+    /// The store answered: the table holds change `applied`, and `latest` is the last
+    /// change a notice announced (0 when none did).
     fn reached(&self, latest: u64, applied: u64) {
         let mut health = self.health.lock().unwrap_or_else(PoisonError::into_inner);
         *health = Health {
@@ -124,6 +162,7 @@ pub(crate) fn start(mut store: Store, shared: Weak<Shared>) {
     let spawned = std::thread::Builder::new()
         .name("availability-follower".into())
         .spawn(move || {
+            let mut caught_up_at = Instant::now();
             loop {
                 let heard = store.wait(POLL);
                 let Some(shared) = shared.upgrade() else {
@@ -132,11 +171,12 @@ pub(crate) fn start(mut store: Store, shared: Weak<Shared>) {
                 let Some(follow) = shared.follow.as_ref() else {
                     return;
                 };
-                match heard {
+                let latest = match heard {
                     Ok(heard) => {
                         if heard.reloads.iter().any(|by| *by != follow.replica) {
                             shared.reload_notice.notify_one();
                         }
+                        heard.latest.unwrap_or(0)
                     }
                     Err(error) => {
                         follow.failed(&error);
@@ -145,12 +185,13 @@ pub(crate) fn start(mut store: Store, shared: Weak<Shared>) {
                         std::thread::sleep(POLL);
                         continue;
                     }
+                };
+                if let Some(rest) = COALESCE.checked_sub(caught_up_at.elapsed()) {
+                    std::thread::sleep(rest);
                 }
-                let caught_up = follow
-                    .catch_up(&store, &shared.locator)
-                    .and_then(|applied| Ok((store.latest_change()?, applied)));
-                match caught_up {
-                    Ok((latest, applied)) => follow.reached(latest, applied),
+                caught_up_at = Instant::now();
+                match follow.catch_up(&store, &shared.locator) {
+                    Ok(applied) => follow.reached(latest, applied),
                     Err(error) => follow.failed(&error),
                 }
             }

@@ -247,12 +247,13 @@ fn commit(store: &mut Store, locator: &Locator, follow: &Follow, batch: Vec<Sent
             .iter()
             .map(|update| (update, job.label.as_deref()))
     });
-    match store.apply_from(sent, Timestamp::now()) {
-        Ok(outcomes) => {
+    match store.commit_from(sent, Timestamp::now()) {
+        Ok(committed) => {
             // Committed: a table that cannot be brought up to date now is by the
             // follower once the store can be read again, and the update stands.
-            let _ = follow.catch_up(store, locator);
-            let mut outcomes = outcomes.into_iter();
+            let own = batch.iter().flat_map(|job| job.updates.iter().cloned());
+            let _ = follow.publish_own(store, locator, committed.first_change, own);
+            let mut outcomes = committed.outcomes.into_iter();
             for job in batch {
                 let mine = outcomes.by_ref().take(job.updates.len()).collect();
                 let _ = job.reply.send(Ok(mine));

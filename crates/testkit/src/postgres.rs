@@ -61,7 +61,26 @@ impl Postgres {
             user,
         };
         postgres.resume();
+        postgres.watch();
         postgres
+    }
+
+    /// A cluster held in a `static` is never dropped: a watchdog stops it, and removes
+    /// its directory, once this process has ended, so that no test leaves a server
+    /// running.
+    fn watch(&self) {
+        let script = "while kill -0 \"$0\" 2>/dev/null; do sleep 1; done; \
+                      pid=$(head -n 1 \"$1/data/postmaster.pid\" 2>/dev/null) && kill -QUIT \"$pid\"; \
+                      sleep 2; rm -rf \"$1\"";
+        let _ = Command::new("sh")
+            .arg("-c")
+            .arg(script)
+            .arg(std::process::id().to_string())
+            .arg(self.dir.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn();
     }
 
     /// The URL of database `postgres` as user `carefind`, without TLS.

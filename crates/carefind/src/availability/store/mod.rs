@@ -234,7 +234,9 @@ pub enum StoreErrorKind {
     NotADatabase,
     /// The file (or its folder) cannot be written, or the database takes no writes (a
     /// PostgreSQL standby).
-    #[error("is read-only: the store needs to write the file and its -wal beside it")]
+    #[error(
+        "is read-only: the store must be writable (an SQLite file and its -wal beside it; a PostgreSQL primary, not a standby)"
+    )]
     ReadOnly,
     /// Another writer held the store for longer than the busy timeout.
     #[error("is locked by another writer (waited for it and gave up); try again")]
@@ -246,7 +248,7 @@ pub enum StoreErrorKind {
     #[error("is damaged (SQLite reports a malformed database)")]
     Corrupt,
     /// The database was written by a carefind with another schema.
-    #[error("has schema version {0}; this carefind reads versions 1 to 4")]
+    #[error("has schema version {0}, which this carefind does not know: use a newer carefind")]
     Version(i64),
     /// The database holds a value this carefind cannot read.
     #[error("holds an unreadable row: {0}")]

@@ -6,6 +6,11 @@
 //! turns until they commit, so the change numbers it gives out are committed in order
 //! and without gaps, and a reader that has seen number `n` misses nothing by reading
 //! what is after `n`.
+//!
+//! Migrations are carefind's own numbered steps, as SQLite's are, rather than a tool's:
+//! refinery, which serves both databases, needs Rust 1.92 from its 0.10 (the workspace
+//! builds with 1.88), and its 0.8 links rusqlite 0.33 or older, a second `sqlite3` beside
+//! the store's, which Cargo does not allow.
 
 use std::cell::{RefCell, RefMut};
 use std::collections::HashMap;

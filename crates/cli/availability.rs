@@ -122,11 +122,7 @@ pub fn open_store(spec: &str) -> Result<Store, carefind::StoreError> {
 }
 
 pub fn store_failure(error: carefind::StoreError) -> Failure {
-    let mut message = error.to_string();
-    if let Some(source) = std::error::Error::source(&error) {
-        message.push_str(&format!(": {source}"));
-    }
-    Failure::usage(message)
+    Failure::usage(carefind::error::chain(&error))
 }
 
 fn import(args: &AvailabilityImportArgs) -> Result<Outcome, Failure> {

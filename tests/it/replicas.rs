@@ -364,3 +364,43 @@ fn store_specs_are_files_sqlite_urls_or_postgres_and_a_password_stays_off_the_co
         stderr(&down)
     );
 }
+
+/// A store on a PostgreSQL that takes TCP connections over TLS only: carefind connects
+/// with `sslmode=require`, checking the server's certificate against the authority
+/// `SSL_CERT_FILE` names; without that authority, or without TLS, it is refused.
+#[test]
+#[ignore = "needs PostgreSQL"]
+fn the_store_connection_uses_tls_and_checks_the_certificate() {
+    use crate::common::stderr;
+    use std::process::Command;
+    let postgres = Postgres::start_tls();
+    let plain = postgres.url();
+    let tls = plain.replace("sslmode=disable", "sslmode=require");
+    let feed = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/datasets/sample-availability.csv"
+    );
+    let import = |store: &str, authority: Option<&std::path::Path>| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_carefind"));
+        command.args(["availability", "import", feed, "--store", store]);
+        // An empty file: no authority at all, not the machine's.
+        let none = tempfile::NamedTempFile::new().unwrap();
+        command.env("SSL_CERT_FILE", authority.unwrap_or(none.path()));
+        command.output().unwrap()
+    };
+    let trusted = import(&tls, Some(&postgres.ca_file()));
+    assert!(trusted.status.success(), "{}", stderr(&trusted));
+    let count = postgres.psql("SELECT count(*) > 0 FROM carefind.current");
+    assert_eq!(count, "t");
+
+    let untrusted = import(&tls, None);
+    assert!(!untrusted.status.success());
+    assert!(
+        stderr(&untrusted).contains("certificate") || stderr(&untrusted).contains("Certificate"),
+        "{}",
+        stderr(&untrusted)
+    );
+    let refused = import(&plain, Some(&postgres.ca_file()));
+    assert!(!refused.status.success());
+    assert!(stderr(&refused).contains("refused"), "{}", stderr(&refused));
+}

@@ -21,12 +21,30 @@ pub struct Postgres {
     server: Option<Child>,
     /// The user the server runs as, when this process is root.
     user: Option<(u32, u32)>,
+    /// Whether it takes only TLS connections over TCP ([`Postgres::start_tls`]).
+    tls: bool,
 }
 
 impl Postgres {
     /// Makes a new cluster and starts it; panics, naming what is missing, when
     /// PostgreSQL is not installed.
     pub fn start() -> Postgres {
+        Postgres::make(false)
+    }
+
+    /// Like [`Postgres::start`], taking TCP connections over TLS only (`hostssl`), with a
+    /// certificate for 127.0.0.1 issued by a certificate authority of its own
+    /// ([`Postgres::ca_file`]), made with the `openssl` command.
+    pub fn start_tls() -> Postgres {
+        Postgres::make(true)
+    }
+
+    /// The certificate authority that issued a TLS cluster's certificate (PEM).
+    pub fn ca_file(&self) -> PathBuf {
+        self.dir.path().join("ca.pem")
+    }
+
+    fn make(tls: bool) -> Postgres {
         let bin = bin_dir();
         let dir = tempfile::Builder::new()
             .prefix("carefind-pg")
@@ -53,12 +71,22 @@ impl Postgres {
             .status()
             .expect("initdb runs");
         assert!(status.success(), "initdb failed: {status:?}");
+        if tls {
+            certificates(dir.path(), user);
+            // TCP only over TLS; the socket (psql's, of the tests) as before.
+            std::fs::write(
+                data.join("pg_hba.conf"),
+                "local all all trust\nhostssl all all 127.0.0.1/32 trust\n",
+            )
+            .expect("pg_hba.conf is written");
+        }
         let mut postgres = Postgres {
             bin,
             port: free_port(),
             dir,
             server: None,
             user,
+            tls,
         };
         postgres.resume();
         postgres.watch();
@@ -173,6 +201,24 @@ impl Postgres {
             ))
             .arg("-p")
             .arg(self.port.to_string())
+            .args(if self.tls {
+                vec![
+                    "-c".to_string(),
+                    "ssl=on".to_string(),
+                    "-c".to_string(),
+                    format!(
+                        "ssl_cert_file={}",
+                        self.dir.path().join("server.pem").display()
+                    ),
+                    "-c".to_string(),
+                    format!(
+                        "ssl_key_file={}",
+                        self.dir.path().join("server.key").display()
+                    ),
+                ]
+            } else {
+                Vec::new()
+            })
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()
@@ -211,6 +257,83 @@ impl Postgres {
 impl Drop for Postgres {
     fn drop(&mut self) {
         self.signal("QUIT");
+    }
+}
+
+/// A certificate authority (`ca.pem`) and a certificate it issued for 127.0.0.1
+/// (`server.pem`, `server.key`, the key readable by the server's user alone) in `dir`.
+fn certificates(dir: &Path, user: Option<(u32, u32)>) {
+    let openssl = |args: &[&str]| {
+        let status = Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .expect("this test needs the openssl command");
+        assert!(status.success(), "openssl {args:?} failed");
+    };
+    openssl(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=carefind test CA",
+    ]);
+    openssl(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+        "-subj",
+        "/CN=127.0.0.1",
+    ]);
+    std::fs::write(
+        dir.join("server.ext"),
+        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
+    )
+    .expect("the extensions are written");
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "server.pem",
+        "-days",
+        "2",
+        "-extfile",
+        "server.ext",
+    ]);
+    // Valid from the second it was made, to the second: a check at once may find it
+    // not valid yet when the clock steps.
+    std::thread::sleep(Duration::from_millis(1_500));
+    let key = dir.join("server.key");
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600))
+        .expect("the key is made private");
+    if let Some((uid, gid)) = user {
+        for file in ["server.key", "server.pem"] {
+            std::os::unix::fs::chown(dir.join(file), Some(uid), Some(gid))
+                .expect("the certificate is given to the postgres user");
+        }
     }
 }
 

@@ -162,6 +162,9 @@ pub(crate) fn start(mut store: Store, shared: Weak<Shared>) {
     let spawned = std::thread::Builder::new()
         .name("availability-follower".into())
         .spawn(move || {
+            // Others' commits may wait for the queries: they have a second to be seen,
+            // and the tables they make are what a replica spends beside its queries.
+            crate::workers::lowest_priority();
             let mut caught_up_at = Instant::now();
             loop {
                 let heard = store.wait(POLL);

@@ -118,7 +118,7 @@ impl Workers {
 
 /// Lowers the calling thread to the lowest CPU priority (nice 19). Linux gives each thread
 /// its own nice value; elsewhere heavy work runs at normal priority.
-fn lowest_priority() {
+pub(crate) fn lowest_priority() {
     #[cfg(target_os = "linux")]
     {
         let thread = rustix::thread::gettid();

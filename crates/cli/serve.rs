@@ -129,8 +129,7 @@ pub fn run(args: &ServeArgs) -> Result<Outcome, Failure> {
         }
         tokio::spawn(reload_on_hangup(server.clone()));
         // A reload another server sharing the store announces reaches this one too.
-        let following = server.clone();
-        tokio::spawn(async move { following.follow_reloads().await });
+        tokio::spawn(server.follow_reloads());
         carefind_server::serve(listener, server.router(), limits, shutdown()).await;
         server.flush_access_log();
         eprintln!("carefind: stopped");

@@ -404,3 +404,33 @@ fn the_store_connection_uses_tls_and_checks_the_certificate() {
     assert!(!refused.status.success());
     assert!(stderr(&refused).contains("refused"), "{}", stderr(&refused));
 }
+
+/// Following reloads holds the server only weakly: dropped, the server's follower and
+/// the future end.
+#[test]
+fn following_reloads_ends_with_the_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = carefind::availability::store::Store::open(dir.path().join("av.db")).unwrap();
+    let locator = Arc::new(carefind::Locator::new(carefind::Index::sample()));
+    let server = carefind_server::Server::new(
+        locator,
+        carefind_server::Config::new()
+            .access_log(false)
+            .store(store),
+    )
+    .unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let following = tokio::spawn(server.follow_reloads());
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert!(!following.is_finished());
+        drop(server);
+        tokio::time::timeout(Duration::from_secs(2), following)
+            .await
+            .expect("the future ended with the server")
+            .unwrap();
+    });
+}

@@ -320,8 +320,9 @@ struct Shared {
     writer: Option<updates::Writer>,
     /// Where the table of reports stands against the store (`None` without a store).
     follow: Option<Arc<follow::Follow>>,
-    /// Woken when another server sharing the store announces a reload.
-    reload_notice: tokio::sync::Notify,
+    /// Woken when another server sharing the store announces a reload, and when the
+    /// server is dropped (so that [`Server::follow_reloads`] ends).
+    reload_notice: Arc<tokio::sync::Notify>,
     /// Who may send updates (`None` without tokens: updates are refused), swapped by a
     /// reload.
     tokens: Option<arc_swap::ArcSwap<Tokens>>,
@@ -395,7 +396,7 @@ impl Server {
             locator,
             writer,
             follow,
-            reload_notice: tokio::sync::Notify::new(),
+            reload_notice: Arc::default(),
             tokens: config.tokens.map(arc_swap::ArcSwap::from_pointee),
             source: config.source,
             token: config.admin_token,
@@ -464,6 +465,7 @@ impl Server {
     /// that no longer reads refuses the whole reload. Unless `force`, data that would
     /// empty the service or lose more than [`Config::reload_max_loss`] is refused and the
     /// old data stays live. Answers the number of facilities now served.
+    ///
     /// With a store other servers share, they are asked to reload too (see
     /// [`Server::follow_reloads`]).
     pub async fn reload(&self, force: bool) -> Result<usize, ReloadError> {
@@ -476,19 +478,23 @@ impl Server {
 
     /// Reloads whenever another server sharing the store announces a reload (its
     /// [`Server::reload`], its `POST /v1/admin/reload`): a new directory release or token
-    /// file reaches every replica. Runs until the server is dropped; spawn it beside
-    /// [`serve`]. A reload refused here (the data would lose too much) leaves the old
-    /// data live, as anywhere.
-    pub async fn follow_reloads(&self) {
-        let shared = Arc::downgrade(&self.shared);
-        loop {
-            let Some(strong) = shared.upgrade() else {
-                return;
-            };
-            let notice = Arc::clone(&strong);
-            drop(strong);
-            notice.reload_notice.notified().await;
-            let _ = reload::reload(&notice, false).await;
+    /// file reaches every replica. Spawn the future beside [`serve`]
+    /// (`tokio::spawn(server.follow_reloads())`); it holds no strong reference to the
+    /// server, and ends once the server is dropped. A reload refused here (the data would
+    /// lose too much) leaves the old data live, as anywhere.
+    pub fn follow_reloads(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
+        let (shared, notice) = (
+            Arc::downgrade(&self.shared),
+            Arc::clone(&self.shared.reload_notice),
+        );
+        async move {
+            loop {
+                notice.notified().await;
+                let Some(shared) = shared.upgrade() else {
+                    return;
+                };
+                let _ = reload::reload(&shared, false).await;
+            }
         }
     }
 
@@ -557,6 +563,13 @@ pub fn router(server: Server) -> Router {
             access_log::guard,
         ))
         .with_state(shared)
+}
+
+impl Drop for Shared {
+    fn drop(&mut self) {
+        // Ends a `follow_reloads` waiting on a server that no longer exists.
+        self.reload_notice.notify_one();
+    }
 }
 
 impl Shared {

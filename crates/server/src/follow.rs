@@ -5,8 +5,9 @@
 //! Each commit's changes reach the table through [`Follow::catch_up`], which reads what
 //! the store committed after the last change number the table holds and applies it in
 //! order: a change is applied once, whoever wrote it, and none is missed, whether the
-//! notice of it arrived, came late or was lost with a connection. The writer catches up
-//! right after its commit (so the next query sees its own update); a follower thread
+//! notice of it arrived, came late or was lost with a connection. The writer publishes
+//! its own commit right after it ([`Follow::publish_own`], so the next query sees its
+//! own update); a follower thread
 //! catches up when the store says another writer committed ([`Store::wait`]: PostgreSQL's
 //! `LISTEN`), and at least every second in any case.
 //!
@@ -51,14 +52,13 @@ pub(crate) struct Follow {
 
 /// The replica's last contact with its store.
 #[derive(Clone, Debug)]
-pub(crate) struct Health {
+struct Health {
     /// When the store last answered a catch-up.
-    pub(crate) contact: Instant,
-    /// The store's last change number then, and the table's.
-    pub(crate) latest: u64,
-    pub(crate) applied: u64,
+    contact: Instant,
+    /// The last change number a notice announced then.
+    latest: u64,
     /// Why the last attempt failed, if it did (no address or password in it).
-    pub(crate) error: Option<String>,
+    error: Option<String>,
 }
 
 impl Follow {
@@ -70,7 +70,6 @@ impl Follow {
             health: Mutex::new(Health {
                 contact: Instant::now(),
                 latest: change,
-                applied: change,
                 error: None,
             }),
             replica: replica_name(),
@@ -84,17 +83,12 @@ impl Follow {
         let mut applied = self.applied.lock().unwrap_or_else(PoisonError::into_inner);
         loop {
             let changes = store.changes_since(*applied, BATCH)?;
-            let Some(&(last, _)) = changes.last() else {
+            if changes.is_empty() {
                 break;
-            };
+            }
             let whole = changes.len() < BATCH;
-            let next = locator
-                .availability()
-                .with(changes.into_iter().map(|(_, update)| update))
-                .table;
-            locator.replace_availability(next);
-            *applied = last;
-            self.published.store(last, Ordering::Release);
+            // The store numbers its changes without gaps: counting them is numbering.
+            self.publish(&mut applied, locator, changes.into_iter().map(|(_, u)| u));
             if whole {
                 break;
             }
@@ -114,36 +108,41 @@ impl Follow {
     ) -> Result<u64, StoreError> {
         let mut applied = self.applied.lock().unwrap_or_else(PoisonError::into_inner);
         if *applied + 1 == first {
-            let next = locator.availability().with(updates);
-            *applied += (next.applied + next.stale) as u64;
-            locator.replace_availability(next.table);
-            self.published.store(*applied, Ordering::Release);
+            self.publish(&mut applied, locator, updates);
             return Ok(*applied);
         }
         drop(applied);
         self.catch_up(store, locator)
     }
 
-    /// The replica's health as of now.
-    pub(crate) fn health(&self) -> Health {
-        let mut health = self
-            .health
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone();
-        health.applied = self.published.load(Ordering::Acquire);
-        health.latest = health.latest.max(health.applied);
-        health
+    /// Applies `updates`, the changes after `applied` in order, to `locator`'s table,
+    /// and counts them into `applied` (the lock's number) and the published one.
+    fn publish(
+        &self,
+        applied: &mut u64,
+        locator: &Locator,
+        updates: impl Iterator<Item = carefind::availability::Update>,
+    ) {
+        let next = locator.availability().with(updates);
+        *applied += (next.applied + next.stale) as u64;
+        locator.replace_availability(next.table);
+        self.published.store(*applied, Ordering::Release);
     }
 
-    /// The store answered: the table holds change `applied`, and `latest` is the last
-    /// change a notice announced (0 when none did).
-    fn reached(&self, latest: u64, applied: u64) {
-        let mut health = self.health.lock().unwrap_or_else(PoisonError::into_inner);
-        *health = Health {
+    /// The replica's health as of now.
+    fn health(&self) -> Health {
+        self.health
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// The store answered; `latest` is the last change a notice announced (0 when none
+    /// did).
+    fn reached(&self, latest: u64) {
+        *self.health.lock().unwrap_or_else(PoisonError::into_inner) = Health {
             contact: Instant::now(),
-            latest: latest.max(applied),
-            applied,
+            latest,
             error: None,
         };
     }
@@ -194,7 +193,7 @@ pub(crate) fn start(mut store: Store, shared: Weak<Shared>) {
                 }
                 caught_up_at = Instant::now();
                 match follow.catch_up(&store, &shared.locator) {
-                    Ok(applied) => follow.reached(latest, applied),
+                    Ok(_) => follow.reached(latest),
                     Err(error) => follow.failed(&error),
                 }
             }
@@ -223,9 +222,10 @@ pub(crate) fn readiness(shared: &Arc<Shared>) -> (bool, serde_json::Value) {
         );
     };
     let health = follow.health();
+    let applied = follow.published.load(Ordering::Acquire);
     let age = health.contact.elapsed();
     let stale = age > STALE_AFTER;
-    let behind = health.latest.saturating_sub(health.applied);
+    let behind = health.latest.saturating_sub(applied);
     let ready = facilities > 0 && !stale && behind == 0;
     (
         ready,
@@ -234,7 +234,7 @@ pub(crate) fn readiness(shared: &Arc<Shared>) -> (bool, serde_json::Value) {
             "facilities": facilities,
             "availability": {
                 "store": follow.kind,
-                "change": health.applied,
+                "change": applied,
                 "behind": behind,
                 "seconds_since_contact": (age.as_millis() as f64 / 1000.0),
                 "stale": stale,

@@ -134,8 +134,6 @@ pub trait Backend: Send {
     fn history(&self, range: HistoryRange<'_>) -> Result<Vec<HistoryEntry>, StoreError>;
     /// See [`Store::changes_since`].
     fn changes_since(&self, after: u64, limit: usize) -> Result<Vec<(u64, Update)>, StoreError>;
-    /// See [`Store::latest_change`].
-    fn latest_change(&self) -> Result<u64, StoreError>;
     /// See [`Store::wait`]. The default sleeps for `timeout` and says there may be changes.
     fn wait(&mut self, timeout: Duration) -> Result<Heard, StoreError> {
         std::thread::sleep(timeout);
@@ -529,11 +527,6 @@ impl Store {
         limit: usize,
     ) -> Result<Vec<(u64, Update)>, StoreError> {
         self.backend.changes_since(after, limit)
-    }
-
-    /// The number of the last change committed (0 for an empty store).
-    pub fn latest_change(&self) -> Result<u64, StoreError> {
-        self.backend.latest_change()
     }
 
     /// Waits up to `timeout` for another writer's changes or a reload announced by another

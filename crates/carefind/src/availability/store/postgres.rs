@@ -12,7 +12,7 @@
 //! builds with 1.88), and its 0.8 links rusqlite 0.33 or older, a second `sqlite3` beside
 //! the store's, which Cargo does not allow.
 
-use std::cell::{RefCell, RefMut};
+use std::cell::{Cell, RefCell, RefMut};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -149,7 +149,7 @@ pub(super) struct Postgres {
     /// `None` once the connection is lost: the next call connects again.
     client: RefCell<Option<Client>>,
     /// Whether this connection listens to the channels (a new one does not).
-    listening: bool,
+    listening: Cell<bool>,
     /// The statements prepared on this connection, by their text.
     statements: RefCell<HashMap<&'static str, Statement>>,
 }
@@ -184,7 +184,7 @@ impl Postgres {
             config,
             location,
             client: RefCell::new(None),
-            listening: false,
+            listening: Cell::new(false),
             statements: RefCell::default(),
         };
         store.migrate()?;
@@ -197,6 +197,7 @@ impl Postgres {
         if slot.as_ref().is_none_or(Client::is_closed) {
             *slot = Some(dial(&self.config, &self.location)?);
             self.statements.borrow_mut().clear();
+            self.listening.set(false);
         }
         Ok(RefMut::map(slot, |slot| {
             slot.as_mut()
@@ -313,7 +314,7 @@ impl Backend for Postgres {
             config: self.config.clone(),
             location: self.location.clone(),
             client: RefCell::new(Some(client)),
-            listening: false,
+            listening: Cell::new(false),
             statements: RefCell::default(),
         }))
     }
@@ -479,32 +480,14 @@ impl Backend for Postgres {
             .map_err(|bad| self.bad(bad))
     }
 
-    fn latest_change(&self) -> Result<u64, StoreError> {
-        let last: i64 = self
-            .client()?
-            .query_one("SELECT last FROM carefind.changes", &[])
-            .map_err(self.fail())?
-            .get(0);
-        Ok(last as u64)
-    }
-
     fn wait(&mut self, timeout: Duration) -> Result<super::Heard, StoreError> {
         let fail = |error| pg_error(&self.location, error);
-        let client = {
-            let slot = self.client.get_mut();
-            if slot.as_ref().is_none_or(Client::is_closed) {
-                *slot = Some(dial(&self.config, &self.location)?);
-                self.listening = false;
-                self.statements.get_mut().clear();
-            }
-            slot.as_mut()
-                .unwrap_or_else(|| unreachable!("connected just above"))
-        };
-        if !self.listening {
+        let mut client = self.client()?;
+        if !self.listening.get() {
             client
                 .batch_execute(&format!("LISTEN {CHANGES}; LISTEN {RELOAD};"))
                 .map_err(fail)?;
-            self.listening = true;
+            self.listening.set(true);
             // Whatever came before the LISTEN was not heard: look.
             return Ok(super::Heard {
                 changes: true,

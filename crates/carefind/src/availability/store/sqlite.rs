@@ -246,7 +246,7 @@ impl Backend for Sqlite {
             let mut record = transaction
                 .prepare_cached(
                     "INSERT INTO history (id, care, accepting, beds_available, beds_total, wait_days, updated_s, updated_ns,
-                       walk_in, same_day_medication, counseling_required, telehealth_intake, received_at, applied, label)
+                       walk_in, same_day_medication, counseling_required, telehealth_intake, label, received_at, applied)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
                 )
                 .map_err(fail)?;
@@ -265,44 +265,30 @@ impl Backend for Sqlite {
                     .map_err(fail)?;
                 let applies = current.is_none_or(|current| current <= at);
                 let walk_in = update.walk_in.as_ref().map(ToString::to_string);
-                let values = params![
-                    update.id,
-                    care,
-                    update.accepting,
-                    update.beds_available,
-                    update.beds_total,
-                    update.wait_days,
-                    at.0,
-                    at.1,
-                    walk_in,
-                    update.same_day_medication,
-                    update.counseling_required,
-                    update.telehealth_intake,
-                    label,
+                // The report's thirteen columns, in both statements' order; the history
+                // adds when it came and whether it became current.
+                let report: [&dyn rusqlite::ToSql; 13] = [
+                    &update.id,
+                    &care,
+                    &update.accepting,
+                    &update.beds_available,
+                    &update.beds_total,
+                    &update.wait_days,
+                    &at.0,
+                    &at.1,
+                    &walk_in,
+                    &update.same_day_medication,
+                    &update.counseling_required,
+                    &update.telehealth_intake,
+                    &label,
                 ];
                 if applies {
-                    upsert.execute(values).map_err(fail)?;
+                    upsert.execute(&report[..]).map_err(fail)?;
                 }
                 outcomes.push(applies);
-                record
-                    .execute(params![
-                        update.id,
-                        care,
-                        update.accepting,
-                        update.beds_available,
-                        update.beds_total,
-                        update.wait_days,
-                        at.0,
-                        at.1,
-                        walk_in,
-                        update.same_day_medication,
-                        update.counseling_required,
-                        update.telehealth_intake,
-                        received,
-                        applies,
-                        label,
-                    ])
-                    .map_err(fail)?;
+                let mut row = report.to_vec();
+                row.extend([&received as &dyn rusqlite::ToSql, &applies]);
+                record.execute(&row[..]).map_err(fail)?;
             }
         }
         // Under the write lock, the history's new rows took the numbers after the
@@ -398,13 +384,6 @@ impl Backend for Sqlite {
         )
     }
 
-    fn latest_change(&self) -> Result<u64, StoreError> {
-        let latest = self.rows("SELECT coalesce(max(seq), 0) FROM history", [], |row| {
-            Ok(Ok(row.get::<_, i64>(0)?))
-        })?;
-        Ok(latest.first().map_or(0, |&seq| seq as u64))
-    }
-
     fn add_problem(
         &mut self,
         id: &str,
@@ -435,6 +414,14 @@ impl Backend for Sqlite {
 }
 
 impl Sqlite {
+    /// The number of the last change committed (0 for an empty store).
+    fn latest_change(&self) -> Result<u64, StoreError> {
+        let latest = self.rows("SELECT coalesce(max(seq), 0) FROM history", [], |row| {
+            Ok(Ok(row.get::<_, i64>(0)?))
+        })?;
+        Ok(latest.first().map_or(0, |&seq| seq as u64))
+    }
+
     fn history_rows(
         &self,
         rest: &str,

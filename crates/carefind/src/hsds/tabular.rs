@@ -760,48 +760,98 @@ pub fn to_tabular<'f, F: Into<FacilityRef<'f>>>(
     commit_all(staged)
 }
 
-/// One row of a table read: its non-empty cells, each with its column's name (shared by
-/// every row of the table, not copied into each as a map's keys would be).
-struct Row {
-    header: std::sync::Arc<[String]>,
-    cells: Vec<(usize, String)>,
+/// A table read: every non-empty cell, trimmed, in one text; each cell its column and
+/// where it ends; each row its line and first cell. A package's attribute table is half a
+/// million rows: a `String` a cell took three times the file's size.
+struct Read {
+    header: Vec<String>,
+    text: String,
+    /// The column of each cell and the end of its text (it starts where the one before
+    /// it ends).
+    cells: Vec<(u32, u32)>,
+    /// The line of each row and its first cell (its last is before the next row's first).
+    rows: Vec<(u64, u32)>,
+    path: String,
 }
 
-impl Row {
+/// One row of a [`Read`] table.
+#[derive(Clone, Copy)]
+struct Row<'t> {
+    table: &'t Read,
+    at: usize,
+}
+
+impl<'t> Row<'t> {
+    /// The line the row starts on.
+    fn line(self) -> u64 {
+        self.table.rows[self.at].0
+    }
+
     /// The value of column `name`, when not empty.
-    fn get(&self, name: &str) -> Option<&String> {
-        self.cells
-            .iter()
-            .find(|(column, _)| self.header[*column] == name)
+    fn get(self, name: &str) -> Option<&'t str> {
+        self.iter()
+            .find(|(column, _)| *column == name)
             .map(|(_, value)| value)
     }
 
     /// The non-empty cells, by column name.
-    fn iter(&self) -> impl Iterator<Item = (&String, &String)> {
-        self.cells
-            .iter()
-            .map(|(column, value)| (&self.header[*column], value))
+    fn iter(self) -> impl Iterator<Item = (&'t str, &'t str)> {
+        let table = self.table;
+        let first = table.rows[self.at].1 as usize;
+        let last = table
+            .rows
+            .get(self.at + 1)
+            .map_or(table.cells.len(), |(_, next)| *next as usize);
+        (first..last).map(move |cell| {
+            let start = match cell {
+                0 => 0,
+                _ => table.cells[cell - 1].1 as usize,
+            };
+            let (column, end) = table.cells[cell];
+            (
+                table.header[column as usize].as_str(),
+                &table.text[start..end as usize],
+            )
+        })
     }
 }
 
-/// A table read: rows, with their lines.
-struct Read {
-    rows: Vec<(u64, Row)>,
-    path: String,
-}
-
 impl Read {
+    fn empty() -> Read {
+        Read {
+            header: Vec::new(),
+            text: String::new(),
+            cells: Vec::new(),
+            rows: Vec::new(),
+            path: String::new(),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    fn row(&self, at: usize) -> Row<'_> {
+        Row { table: self, at }
+    }
+
+    fn each(&self) -> impl Iterator<Item = (usize, Row<'_>)> {
+        (0..self.len()).map(|at| (at, self.row(at)))
+    }
+
     fn by_id(&self, notes: &mut Vec<String>) -> HashMap<String, usize> {
         let mut index: HashMap<String, usize> = HashMap::new();
-        for (i, (line, row)) in self.rows.iter().enumerate() {
-            let id = row.get("id").cloned().unwrap_or_default();
-            if let Some(first) = index.get(&id) {
+        for (i, row) in self.each() {
+            let id = row.get("id").unwrap_or_default();
+            if let Some(first) = index.get(id) {
                 notes.push(format!(
-                    "{} line {line}: id {id:?} repeats line {}; the first is used",
-                    self.path, self.rows[*first].0
+                    "{} line {}: id {id:?} repeats line {}; the first is used",
+                    self.path,
+                    row.line(),
+                    self.row(*first).line()
                 ));
             } else {
-                index.insert(id, i);
+                index.insert(id.to_string(), i);
             }
         }
         index
@@ -823,10 +873,14 @@ fn read_table(dir: &Path, path: &str, source: &str) -> Result<Option<Read>, Erro
         file: shown.clone(),
         source: error,
     })?;
+    let too_big = || Error::Hsds {
+        file: source.to_string(),
+        message: format!("{path}: a table's cells may hold at most 4 GiB of text"),
+    };
     let mut reader = csv::ReaderBuilder::new()
         .flexible(false)
         .from_reader(&bytes[..]);
-    let header: std::sync::Arc<[String]> = reader
+    let header: Vec<String> = reader
         .headers()
         .map_err(|error| Error::Hsds {
             file: source.to_string(),
@@ -834,17 +888,29 @@ fn read_table(dir: &Path, path: &str, source: &str) -> Result<Option<Read>, Erro
         })?
         .iter()
         .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
-        .collect::<Vec<_>>()
-        .into();
-    let mut rows = Vec::new();
+        .collect();
+    let mut table = Read {
+        header,
+        text: String::with_capacity(bytes.len()),
+        cells: Vec::new(),
+        rows: Vec::new(),
+        path: shown,
+    };
     // Lines are counted from the bytes (after a CRLF, the reader's own count lags one),
     // carried from one record to the next.
     let (mut counted_to, mut newlines) = (0usize, 0u64);
-    for record in reader.records() {
-        let record = record.map_err(|error| Error::Hsds {
-            file: source.to_string(),
-            message: format!("{path}: {error}"),
-        })?;
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(error) => {
+                return Err(Error::Hsds {
+                    file: source.to_string(),
+                    message: format!("{path}: {error}"),
+                });
+            }
+        }
         let at = record
             .position()
             .map_or(0, |p| p.byte() as usize)
@@ -852,23 +918,22 @@ fn read_table(dir: &Path, path: &str, source: &str) -> Result<Option<Read>, Erro
         newlines += memchr::memchr_iter(b'\n', &bytes[counted_to..at]).count() as u64;
         counted_to = at;
         let skipped = u64::from(bytes.get(at) == Some(&b'\n'));
-        let line = 1 + newlines + skipped;
-        let cells = record
-            .iter()
-            .enumerate()
-            .map(|(column, value)| (column, value.trim()))
-            .filter(|(_, value)| !value.is_empty())
-            .map(|(column, value)| (column, value.to_string()))
-            .collect();
-        rows.push((
-            line,
-            Row {
-                header: std::sync::Arc::clone(&header),
-                cells,
-            },
-        ));
+        let first = u32::try_from(table.cells.len()).map_err(|_| too_big())?;
+        table.rows.push((1 + newlines + skipped, first));
+        for (column, value) in record.iter().enumerate() {
+            let value = value.trim();
+            if value.is_empty() {
+                continue;
+            }
+            table.text.push_str(value);
+            let end = u32::try_from(table.text.len()).map_err(|_| too_big())?;
+            // A row has no more cells than the header has columns (the reader is not
+            // flexible), so the column fits.
+            table.cells.push((column as u32, end));
+        }
     }
-    Ok(Some(Read { rows, path: shown }))
+    // The text's unused capacity was never touched, so it holds no memory.
+    Ok(Some(table))
 }
 
 /// The files of a package: from its descriptor, or the specification's names when the
@@ -974,10 +1039,7 @@ pub(crate) fn read_dir(dir: &Path, options: &LoadOptions) -> Result<HsdsLoaded, 
                     .into(),
         });
     };
-    let empty = || Read {
-        rows: Vec::new(),
-        path: String::new(),
-    };
+    let empty = Read::empty;
     let services = load("service")?.unwrap_or_else(empty);
     let locations = load("location")?.unwrap_or_else(empty);
     let organizations = load("organization")?.unwrap_or_else(empty);
@@ -991,7 +1053,7 @@ pub(crate) fn read_dir(dir: &Path, options: &LoadOptions) -> Result<HsdsLoaded, 
     let taxonomy_ids = taxonomies.by_id(&mut notes);
     let unit_ids = units.by_id(&mut notes);
 
-    let object = |row: &Row| -> Value {
+    let object = |row: Row| -> Value {
         Value::Object(
             row.iter()
                 .map(|(key, value)| {
@@ -1001,10 +1063,10 @@ pub(crate) fn read_dir(dir: &Path, options: &LoadOptions) -> Result<HsdsLoaded, 
                             .parse::<i64>()
                             .map(Value::from)
                             .or_else(|_| value.parse::<f64>().map(Value::from))
-                            .unwrap_or_else(|_| value.clone().into()),
-                        false => Value::from(value.clone()),
+                            .unwrap_or_else(|_| value.into()),
+                        false => Value::from(value),
                     };
-                    (key.clone(), value)
+                    (key.to_string(), value)
                 })
                 .collect(),
         )
@@ -1018,13 +1080,17 @@ pub(crate) fn read_dir(dir: &Path, options: &LoadOptions) -> Result<HsdsLoaded, 
                     key: &str,
                     targets: &[(&'static str, &HashMap<String, usize>)],
                     notes: &mut Vec<String>| {
-        for (at, (line, row)) in table.rows.iter().enumerate() {
-            let target = row.get(key).cloned().unwrap_or_default();
-            match targets.iter().find(|(_, ids)| ids.contains_key(&target)) {
-                Some(_) => children.entry((resource, target)).or_default().push(at),
+        for (at, row) in table.each() {
+            let target = row.get(key).unwrap_or_default();
+            match targets.iter().find(|(_, ids)| ids.contains_key(target)) {
+                Some(_) => children
+                    .entry((resource, target.to_string()))
+                    .or_default()
+                    .push(at),
                 None => notes.push(format!(
-                    "{} line {line}: the {resource}'s {key} {target:?} points to no {}; the row was not used",
+                    "{} line {}: the {resource}'s {key} {target:?} points to no {}; the row was not used",
                     table.path,
+                    row.line(),
                     targets.iter().map(|(kind, _)| *kind).collect::<Vec<_>>().join(" or ")
                 )),
             }
@@ -1033,10 +1099,10 @@ pub(crate) fn read_dir(dir: &Path, options: &LoadOptions) -> Result<HsdsLoaded, 
     let capacities = load("service_capacity")?.unwrap_or_else(empty);
     let capacity_ids = capacities.by_id(&mut notes);
     let term_object = |id: &str| -> Option<Value> {
-        let row = &terms.rows[*term_ids.get(id)?].1;
+        let row = terms.row(*term_ids.get(id)?);
         let mut term = object(row);
         if let Some(taxonomy) = row.get("taxonomy_id").and_then(|t| taxonomy_ids.get(t)) {
-            let detail = object(&taxonomies.rows[*taxonomy].1);
+            let detail = object(taxonomies.row(*taxonomy));
             if term.get("taxonomy").is_none() {
                 term["taxonomy"] = detail["name"].clone();
             }
@@ -1057,12 +1123,12 @@ pub(crate) fn read_dir(dir: &Path, options: &LoadOptions) -> Result<HsdsLoaded, 
         &mut notes,
     );
     // carefind's own terms are read by id; another's is nested from its row.
-    let attribute = |row: &Row| {
+    let attribute = |row: Row| {
         let mut attribute = object(row);
         if let Some(term) = row
             .get("taxonomy_term_id")
             .filter(|id| super::term(id).is_none())
-            .and_then(|id| term_object(id))
+            .and_then(&term_object)
         {
             attribute["taxonomy_term"] = term;
         }
@@ -1094,19 +1160,20 @@ pub(crate) fn read_dir(dir: &Path, options: &LoadOptions) -> Result<HsdsLoaded, 
             continue;
         };
         let ids = parent_ids.get(parent);
-        for (at, (line, row)) in table.rows.iter().enumerate() {
+        for (at, row) in table.each() {
             let Some(target) = row.get(column) else {
                 continue;
             };
             if ids.is_some_and(|ids| ids.contains_key(target)) {
                 nested
-                    .entry((child, column, target.clone()))
+                    .entry((child, column, target.to_string()))
                     .or_default()
                     .push(at);
             } else {
                 notes.push(format!(
-                    "{} line {line}: the {child}'s {column} {target:?} points to no {parent}; the row was not used there",
-                    table.path
+                    "{} line {}: the {child}'s {column} {target:?} points to no {parent}; the row was not used there",
+                    table.path,
+                    row.line()
                 ));
             }
         }
@@ -1121,7 +1188,7 @@ pub(crate) fn read_dir(dir: &Path, options: &LoadOptions) -> Result<HsdsLoaded, 
         object: &mut Value,
         tables: &HashMap<&'static str, Read>,
         nested: &HashMap<(&str, &str, String), Vec<usize>>,
-        build: &dyn Fn(&Row) -> Value,
+        build: &dyn Fn(Row) -> Value,
     ) {
         for (parent, key, child, column) in NESTED {
             if *parent != resource {
@@ -1136,9 +1203,9 @@ pub(crate) fn read_dir(dir: &Path, options: &LoadOptions) -> Result<HsdsLoaded, 
             let items: Vec<Value> = rows
                 .iter()
                 .map(|at| {
-                    let row = &table.rows[*at].1;
+                    let row = table.row(*at);
                     let mut item = build(row);
-                    let child_id = row.get("id").map_or("", String::as_str);
+                    let child_id = row.get("id").unwrap_or_default();
                     nest(child, child_id, &mut item, tables, nested, build);
                     item
                 })
@@ -1153,15 +1220,15 @@ pub(crate) fn read_dir(dir: &Path, options: &LoadOptions) -> Result<HsdsLoaded, 
         &[("service", &service_ids)],
         &mut notes,
     );
-    let capacity = |row: &Row| {
+    let capacity = |row: Row| {
         let mut capacity = object(row);
         if let Some(unit) = row.get("unit_id").and_then(|id| unit_ids.get(id)) {
-            capacity["unit"] = object(&units.rows[*unit].1);
+            capacity["unit"] = object(units.row(*unit));
         }
         capacity
     };
     let of = |resource: &'static str, target: &str| -> Vec<Value> {
-        let (table, build): (&Read, &dyn Fn(&Row) -> Value) = match resource {
+        let (table, build): (&Read, &dyn Fn(Row) -> Value) = match resource {
             "attribute" => (&attributes, &attribute),
             _ => (&capacities, &capacity),
         };
@@ -1169,7 +1236,7 @@ pub(crate) fn read_dir(dir: &Path, options: &LoadOptions) -> Result<HsdsLoaded, 
             .get(&(resource, target.to_string()))
             .into_iter()
             .flatten()
-            .map(|at| build(&table.rows[*at].1))
+            .map(|at| build(table.row(*at)))
             .collect()
     };
 
@@ -1178,34 +1245,34 @@ pub(crate) fn read_dir(dir: &Path, options: &LoadOptions) -> Result<HsdsLoaded, 
         reader.note(note);
     }
     // One service_at_location with what it links to, or the key that points nowhere.
-    let assemble = |row: &Row| -> Built {
+    let assemble = |row: Row| -> Built {
         let mut sal = object(row);
-        let id = row.get("id").cloned().unwrap_or_default();
+        let id = row.get("id").unwrap_or_default();
         nest(
             "service_at_location",
-            &id,
+            id,
             &mut sal,
             &tables,
             &nested,
             &object,
         );
-        let service_id = row.get("service_id").cloned().unwrap_or_default();
-        let location_id = row.get("location_id").cloned().unwrap_or_default();
-        let Some(at) = service_ids.get(&service_id) else {
-            return Err(("service_id", service_id, "service"));
+        let service_id = row.get("service_id").unwrap_or_default();
+        let location_id = row.get("location_id").unwrap_or_default();
+        let Some(at) = service_ids.get(service_id) else {
+            return Err(("service_id", service_id.to_string(), "service"));
         };
-        let mut service = object(&services.rows[*at].1);
-        if let Some(org) = services.rows[*at]
-            .1
+        let service_row = services.row(*at);
+        let mut service = object(service_row);
+        if let Some(org) = service_row
             .get("organization_id")
             .and_then(|id| organization_ids.get(id))
         {
-            service["organization"] = object(&organizations.rows[*org].1);
+            service["organization"] = object(organizations.row(*org));
         }
-        service["attributes"] = of("attribute", &service_id).into();
+        service["attributes"] = of("attribute", service_id).into();
         nest(
             "service",
-            &service_id,
+            service_id,
             &mut service,
             &tables,
             &nested,
@@ -1215,14 +1282,14 @@ pub(crate) fn read_dir(dir: &Path, options: &LoadOptions) -> Result<HsdsLoaded, 
             let id = organization["id"].as_str().unwrap_or_default().to_string();
             nest("organization", &id, organization, &tables, &nested, &object);
         }
-        let program = services.rows[*at].1.get("program_id").and_then(|id| {
+        let program = service_row.get("program_id").and_then(|id| {
             let (table, ids) = programs.as_ref()?;
-            Some(object(&table.rows[*ids.get(id)?].1))
+            Some(object(table.row(*ids.get(id)?)))
         });
         if let Some(program) = program {
             service["program"] = program;
         }
-        let capacities: Vec<Value> = of("service_capacity", &service_id)
+        let capacities: Vec<Value> = of("service_capacity", service_id)
             .into_iter()
             .map(|mut capacity| {
                 let id = capacity["id"].as_str().unwrap_or_default().to_string();
@@ -1232,14 +1299,14 @@ pub(crate) fn read_dir(dir: &Path, options: &LoadOptions) -> Result<HsdsLoaded, 
             .collect();
         service["capacities"] = capacities.into();
         sal["service"] = service;
-        let Some(at) = location_ids.get(&location_id) else {
-            return Err(("location_id", location_id, "location"));
+        let Some(at) = location_ids.get(location_id) else {
+            return Err(("location_id", location_id.to_string(), "location"));
         };
-        let mut location = object(&locations.rows[*at].1);
-        location["attributes"] = of("attribute", &location_id).into();
+        let mut location = object(locations.row(*at));
+        location["attributes"] = of("attribute", location_id).into();
         nest(
             "location",
-            &location_id,
+            location_id,
             &mut location,
             &tables,
             &nested,
@@ -1249,24 +1316,27 @@ pub(crate) fn read_dir(dir: &Path, options: &LoadOptions) -> Result<HsdsLoaded, 
         Ok(sal)
     };
     // Made and converted on every core a chunk at a time, accounted for in order.
-    for chunk in places.rows.chunks(2048) {
+    for start in (0..places.len()).step_by(2048) {
         use rayon::prelude::*;
+        let chunk = start..places.len().min(start + 2048);
         let converted: Vec<Result<Converted, (u64, crate::error::RowError)>> = chunk
-            .par_iter()
+            .into_par_iter()
+            .map(|at| places.row(at))
+            .map(|row| (row.line(), row))
             .map(|(line, row)| match assemble(row) {
                 Ok(sal) => Ok(convert(
                     &Found {
                         object: std::borrow::Cow::Borrowed(&sal),
-                        place: Place::Line(*line),
+                        place: Place::Line(line),
                         service: None,
                         organization: None,
                     },
                     options,
                 )),
                 Err((field, value, object)) => Err((
-                    *line,
+                    line,
                     crate::error::RowError {
-                        line: *line,
+                        line,
                         column: Some(field.into()),
                         value,
                         problem: crate::error::Problem::NoSuchObject(object),

@@ -1,7 +1,8 @@
 //! What availability costs a search: nearest 10 detox programs from random US points in the
 //! embedded sample, without availability, then with open beds and with acceptance asked of
 //! the sample's fictitious feed (judged at the instant it is as of), in the same run; and
-//! what applying a request's update to the table costs the writer.
+//! what applying a request's update to the table costs the writer, and the first search of
+//! the table it makes (which lays its reports out by the index's positions).
 //!
 //! ```text
 //! cargo bench --bench availability
@@ -90,6 +91,21 @@ fn availability(c: &mut Criterion) {
         .collect();
     group.bench_function("table_with_16_updates", |b| {
         b.iter(|| black_box(table.with(batch.iter().cloned()).table.len()))
+    });
+    // The first search of a new table lays its reports out by the index's positions: the
+    // step above, that, and one search.
+    let need = Need::at(now).open_beds(1);
+    let mut hits = Vec::new();
+    let mut i = 0;
+    group.bench_function("table_with_16_updates_then_first_search", |b| {
+        b.iter(|| {
+            let next = Arc::new(table.with(batch.iter().cloned()).table);
+            i = (i + 1) % origins.len();
+            let query = carefind::Query::nearest(origins[i], 10)
+                .filter(detox.clone().available(next, need));
+            index.search_into(&query, &mut hits).unwrap();
+            black_box(hits.len())
+        })
     });
     group.finish();
 }

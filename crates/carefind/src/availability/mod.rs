@@ -43,6 +43,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod by_position;
 pub mod compliance;
 pub mod feed;
 mod getting_in;
@@ -54,9 +55,11 @@ pub mod store;
 mod table;
 mod update;
 
+pub(crate) use by_position::ByPosition;
 pub use getting_in::Stated;
 pub use kept::{Kept, RECENT_DAYS};
 pub use need::{Judgement, Need, Unknown};
+pub(crate) use table::judge;
 pub use table::{Applied, Availability};
 pub use update::{
     CLOCK_SKEW, MAX_BEDS, MAX_LABEL_BYTES, MAX_WAIT_DAYS, Update, UpdateError, check_label,

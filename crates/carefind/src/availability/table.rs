@@ -4,6 +4,9 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
+use arc_swap::ArcSwapOption;
+
+use super::by_position::{Base, ByPosition};
 use super::{Judgement, Need, Update};
 use crate::care::{CareLevel, CareSet};
 use crate::facility_ref::FacilityRef;
@@ -49,6 +52,12 @@ struct Held {
 pub struct Availability {
     shards: Vec<Arc<Shard>>,
     reports: usize,
+    /// The reports laid out by the positions of the last index a search read this table
+    /// with (see [`Availability::by_position`]); shared by the table's clones, which hold
+    /// the same reports.
+    positions: Arc<ArcSwapOption<ByPosition>>,
+    /// What that layout can be patched from, until it is made.
+    base: Arc<ArcSwapOption<Base>>,
 }
 
 /// The result of [`Availability::with`]: the new table, and how many updates it took.
@@ -78,6 +87,8 @@ impl Availability {
         Availability {
             shards: (0..SHARDS).map(|_| Arc::default()).collect(),
             reports: 0,
+            positions: Arc::default(),
+            base: Arc::default(),
         }
     }
 
@@ -88,7 +99,9 @@ impl Availability {
         let mut shards = self.shards.clone();
         let mut reports = self.reports;
         let (mut applied, mut stale) = (0, 0);
+        let mut changed = Vec::new();
         for update in updates {
+            changed.push(update.id.clone());
             let shard = Arc::make_mut(&mut shards[shard_of(&update.id)]);
             let held = shard.entry(update.id.clone()).or_default();
             super::kept::remember(Arc::make_mut(&mut held.times), update.updated_at);
@@ -107,7 +120,14 @@ impl Availability {
             }
         }
         Applied {
-            table: Availability { shards, reports },
+            table: Availability {
+                shards,
+                reports,
+                positions: Arc::default(),
+                base: Arc::new(ArcSwapOption::from(
+                    Base::after(self, changed).map(Arc::new),
+                )),
+            },
             applied,
             stale,
         }
@@ -129,9 +149,12 @@ impl Availability {
             };
             super::kept::remember(Arc::make_mut(&mut held.times), at);
         }
+        // The same reports: the same layouts.
         Availability {
             shards,
             reports: self.reports,
+            positions: Arc::clone(&self.positions),
+            base: Arc::clone(&self.base),
         }
     }
 
@@ -152,6 +175,41 @@ impl Availability {
         self.shards[shard_of(id)]
             .get(id)
             .map_or(&[], |held| held.reports.as_slice())
+    }
+
+    /// Each facility the table holds reports of, with its reports, in no order.
+    pub(super) fn held(&self) -> impl Iterator<Item = (&str, &[Update])> {
+        self.shards
+            .iter()
+            .flat_map(|shard| shard.iter())
+            .filter(|(_, held)| !held.reports.is_empty())
+            .map(|(id, held)| (id.as_str(), held.reports.as_slice()))
+    }
+
+    /// The reports laid out by the positions of `index`'s facilities: made at the first
+    /// search of `index` that reads this table (patched from the layout of the table it
+    /// was made from, when that has one), then kept with the table, and made again when a
+    /// search reads it with another index.
+    pub(crate) fn by_position(&self, index: &crate::Index) -> Arc<ByPosition> {
+        if let Some(made) = self.positions.load_full().filter(|made| made.is_of(index)) {
+            return made;
+        }
+        let base = self.base.load_full();
+        let made = Arc::new(ByPosition::of(self, index, base.as_deref()));
+        self.positions.store(Some(Arc::clone(&made)));
+        // Made: the earlier layout need not be kept alive for this one.
+        self.base.store(None);
+        made
+    }
+
+    /// This table's layout cell (see [`Availability::by_position`]).
+    pub(super) fn positions(&self) -> &Arc<ArcSwapOption<ByPosition>> {
+        &self.positions
+    }
+
+    /// What this table's layout would be patched from.
+    pub(super) fn base(&self) -> &Arc<ArcSwapOption<Base>> {
+        &self.base
     }
 
     /// How many reports the table holds.
@@ -292,46 +350,7 @@ impl Availability {
         need: &Need,
     ) -> Judgement {
         let facility = facility.into();
-        if !need.asks_anything() {
-            return Judgement::Meets;
-        }
-        let reports = self.reports(facility.id());
-        if reports.is_empty() {
-            return Judgement::Unknown;
-        }
-        let since = need.fresh_since();
-        if care.is_empty() {
-            let mut fresh = reports.iter().filter(|report| report.updated_at >= since);
-            let Some(first) = fresh.next() else {
-                return Judgement::Unknown;
-            };
-            return match std::iter::once(first)
-                .chain(fresh)
-                .any(|report| need.meets_since(since, report))
-            {
-                true => Judgement::Meets,
-                false => Judgement::Fails,
-            };
-        }
-        let whole = reports
-            .iter()
-            .find(|report| report.care.is_none() && report.updated_at >= since);
-        let mut unknown = false;
-        for level in (care & facility.care()).iter() {
-            match reports
-                .iter()
-                .find(|report| report.care == Some(level) && report.updated_at >= since)
-                .or(whole)
-            {
-                Some(report) if need.meets_since(since, report) => return Judgement::Meets,
-                Some(_) => {}
-                None => unknown = true,
-            }
-        }
-        match unknown {
-            true => Judgement::Unknown,
-            false => Judgement::Fails,
-        }
+        judge(self.reports(facility.id()), facility, care, need)
     }
 
     /// The latest report for `facility` at any age, for the levels `care` it offers (or
@@ -392,6 +411,55 @@ fn shard_of(id: &str) -> usize {
     });
     // The top bits: the maps inside a shard use the low ones.
     (hash >> 58) as usize % SHARDS
+}
+
+/// How `reports` (all of `facility`'s, from one table) answer `need` for the levels `care`:
+/// [`Availability::judge`], for a search that found them by the facility's position.
+pub(crate) fn judge(
+    reports: &[Update],
+    facility: FacilityRef<'_>,
+    care: CareSet,
+    need: &Need,
+) -> Judgement {
+    if !need.asks_anything() {
+        return Judgement::Meets;
+    }
+    if reports.is_empty() {
+        return Judgement::Unknown;
+    }
+    let since = need.fresh_since();
+    if care.is_empty() {
+        let mut fresh = reports.iter().filter(|report| report.updated_at >= since);
+        let Some(first) = fresh.next() else {
+            return Judgement::Unknown;
+        };
+        return match std::iter::once(first)
+            .chain(fresh)
+            .any(|report| need.meets_since(since, report))
+        {
+            true => Judgement::Meets,
+            false => Judgement::Fails,
+        };
+    }
+    let whole = reports
+        .iter()
+        .find(|report| report.care.is_none() && report.updated_at >= since);
+    let mut unknown = false;
+    for level in (care & facility.care()).iter() {
+        match reports
+            .iter()
+            .find(|report| report.care == Some(level) && report.updated_at >= since)
+            .or(whole)
+        {
+            Some(report) if need.meets_since(since, report) => return Judgement::Meets,
+            Some(_) => {}
+            None => unknown = true,
+        }
+    }
+    match unknown {
+        true => Judgement::Unknown,
+        false => Judgement::Fails,
+    }
 }
 
 #[cfg(test)]

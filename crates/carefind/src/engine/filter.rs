@@ -6,7 +6,7 @@ use std::sync::Arc;
 use crate::age::AgeSet;
 use crate::all_of::AllOf;
 use crate::asam::AsamSet;
-use crate::availability::{Availability, Need};
+use crate::availability::{Availability, ByPosition, Need};
 use crate::care::CareSet;
 use crate::credential::CredentialSet;
 use crate::facility_ref::FacilityRef;
@@ -532,7 +532,7 @@ impl Filter {
     /// ```
     pub fn matches<'f>(&self, facility: impl Into<FacilityRef<'f>>) -> bool {
         let facility = facility.into();
-        self.matches_attributes(&Attributes::of(facility)) && self.matches_record(facility)
+        self.matches_attributes(&Attributes::of(facility)) && self.matches_record(facility, None)
     }
 
     /// The bitmask part of the test, on the index's compact copy of the sets.
@@ -606,8 +606,14 @@ impl Filter {
     /// The part of the test that reads the record: credentials, availability, then the
     /// predicate. Credentials are read here rather than copied into [`Attributes`]: a
     /// ninth mask there took the array past a cache line a facility and slowed every
-    /// search by 3-7 %, for a filter few searches ask.
-    pub(crate) fn matches_record(&self, facility: FacilityRef<'_>) -> bool {
+    /// search by 3-7 %, for a filter few searches ask. A search gives the availability
+    /// table's reports by its index's positions (`by_position`), which find a facility's
+    /// reports without hashing its id.
+    pub(crate) fn matches_record(
+        &self,
+        facility: FacilityRef<'_>,
+        by_position: Option<&ByPosition>,
+    ) -> bool {
         let all_credentials = self
             .all_of
             .as_ref()
@@ -620,22 +626,23 @@ impl Filter {
             any_of(self.credentials, held)
                 && any_of(self.licenses, held)
                 && held.contains_all(all_credentials)
-        }) && self
-            .availability
-            .as_ref()
-            .is_none_or(|(table, need)| table.judge(facility, self.care, need).kept_by(need))
-            && self.hours.as_ref().is_none_or(|need| {
-                let judged = match facility.schedule() {
-                    Some(schedule) => schedule.judge(facility.care(), self.care, need),
-                    None => crate::availability::Judgement::Unknown,
-                };
-                judged.kept(need.unknown)
-            })
-            && (!self.getting_in.asks_anything()
-                || self
-                    .getting_in
-                    .judge(facility, self.care, self.reported.as_deref())
-                    .kept(self.getting_in.unknown))
+        }) && self.availability.as_ref().is_none_or(|(table, need)| {
+            let reports = match by_position {
+                Some(by_position) => by_position.reports(facility.position()),
+                None => table.reports(facility.id()),
+            };
+            crate::availability::judge(reports, facility, self.care, need).kept_by(need)
+        }) && self.hours.as_ref().is_none_or(|need| {
+            let judged = match facility.schedule() {
+                Some(schedule) => schedule.judge(facility.care(), self.care, need),
+                None => crate::availability::Judgement::Unknown,
+            };
+            judged.kept(need.unknown)
+        }) && (!self.getting_in.asks_anything()
+            || self
+                .getting_in
+                .judge(facility, self.care, self.reported.as_deref())
+                .kept(self.getting_in.unknown))
             && self.predicate.as_ref().is_none_or(|keep| keep(facility))
     }
 }

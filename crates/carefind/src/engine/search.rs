@@ -3,10 +3,12 @@
 use std::cell::Cell;
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
+use std::sync::Arc;
 
 use geo::{CoordinatePosition, coordinate_position::CoordPos};
 use rstar::AABB;
 
+use crate::availability::ByPosition;
 use crate::bbox::BBox;
 use crate::care::{CareLevel, CareSet};
 use crate::distance::Distance;
@@ -375,6 +377,9 @@ struct Plan<'i, 'q> {
     resume_at: Option<Key>,
     /// The work done so far, against the query's budget.
     work: Work,
+    /// The filter's availability table by the index's positions, when it asks for
+    /// availability.
+    reports: Option<Arc<ByPosition>>,
 }
 
 /// Work done by a query, counted against its [`Budget`](crate::Budget). Once the budget is
@@ -501,6 +506,10 @@ impl<'i, 'q> Plan<'i, 'q> {
             accepts_all,
             resume_at,
             work: Work::new(query),
+            reports: query
+                .filter
+                .availability()
+                .map(|(table, _)| table.by_position(index)),
         })
     }
 
@@ -541,10 +550,10 @@ impl<'i, 'q> Plan<'i, 'q> {
             && self
                 .region
                 .contains(self.index.locations[slot as usize].point)
-            && filter.matches_record(FacilityRef::stored(
-                &self.index.facilities,
-                self.position(slot),
-            ))
+            && filter.matches_record(
+                FacilityRef::stored(&self.index.facilities, self.position(slot)),
+                self.reports.as_deref(),
+            )
     }
 
     /// Where the facility in `slot` sits among the facilities, which is its place in id

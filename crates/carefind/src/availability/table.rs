@@ -99,9 +99,15 @@ impl Availability {
         let mut shards = self.shards.clone();
         let mut reports = self.reports;
         let (mut applied, mut stale) = (0, 0);
+        // The facilities changed, for patching a layout: only when this table has one, or
+        // can pass on what its own would be patched from (a table never searched with an
+        // availability filter, such as a feed's, copies no id).
+        let patchable = self.positions.load().is_some() || self.base.load().is_some();
         let mut changed = Vec::new();
         for update in updates {
-            changed.push(update.id.clone());
+            if patchable {
+                changed.push(update.id.clone());
+            }
             let shard = Arc::make_mut(&mut shards[shard_of(&update.id)]);
             let held = shard.entry(update.id.clone()).or_default();
             super::kept::remember(Arc::make_mut(&mut held.times), update.updated_at);

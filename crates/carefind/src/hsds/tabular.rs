@@ -763,6 +763,7 @@ pub fn to_tabular<'f, F: Into<FacilityRef<'f>>>(
 /// A table read: every non-empty cell, trimmed, in one text; each cell its column and
 /// where it ends; each row its line and first cell. A package's attribute table is half a
 /// million rows: a `String` a cell took three times the file's size.
+#[derive(Default)]
 struct Read {
     header: Vec<String>,
     text: String,
@@ -817,16 +818,6 @@ impl<'t> Row<'t> {
 }
 
 impl Read {
-    fn empty() -> Read {
-        Read {
-            header: Vec::new(),
-            text: String::new(),
-            cells: Vec::new(),
-            rows: Vec::new(),
-            path: String::new(),
-        }
-    }
-
     fn len(&self) -> usize {
         self.rows.len()
     }
@@ -1039,7 +1030,7 @@ pub(crate) fn read_dir(dir: &Path, options: &LoadOptions) -> Result<HsdsLoaded, 
                     .into(),
         });
     };
-    let empty = Read::empty;
+    let empty = Read::default;
     let services = load("service")?.unwrap_or_else(empty);
     let locations = load("location")?.unwrap_or_else(empty);
     let organizations = load("organization")?.unwrap_or_else(empty);

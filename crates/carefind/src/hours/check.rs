@@ -59,24 +59,18 @@ pub(crate) fn check(facility: &mut Facility) -> Result<(), (&'static str, Proble
             *field = field.trim().to_string();
         }
     }
-    if !facility.hours.is_empty() {
-        valid_once(Expression::Hours, &facility.hours, |text| {
-            text.parse::<Hours>().map(drop)
-        })
-        .map_err(|error| ("hours", Problem::Hours(error)))?;
-    }
-    if !facility.level_hours.is_empty() {
-        valid_once(Expression::LevelHours, &facility.level_hours, |text| {
-            level_hours(text).map(drop)
-        })
-        .map_err(|problem| ("level_hours", problem))?;
-    }
-    if !facility.walk_in.is_empty() {
-        valid_once(Expression::WalkIn, &facility.walk_in, |text| {
-            text.parse::<WalkIn>().map(drop)
-        })
-        .map_err(|error| ("walk_in", Problem::Hours(error)))?;
-    }
+    valid_once(Expression::Hours, &facility.hours, |text| {
+        text.parse::<Hours>().map(drop)
+    })
+    .map_err(|error| ("hours", Problem::Hours(error)))?;
+    valid_once(Expression::LevelHours, &facility.level_hours, |text| {
+        level_hours(text).map(drop)
+    })
+    .map_err(|problem| ("level_hours", problem))?;
+    valid_once(Expression::WalkIn, &facility.walk_in, |text| {
+        text.parse::<WalkIn>().map(drop)
+    })
+    .map_err(|error| ("walk_in", Problem::Hours(error)))?;
     if !facility.timezone.is_empty() {
         valid_once(Expression::TimeZone, &facility.timezone, |name| {
             time_zone(name).map(drop)
@@ -111,7 +105,8 @@ thread_local! {
     static VALID: RefCell<[HashSet<Box<str>>; 4]> = RefCell::default();
 }
 
-/// Checks `text` with `check` unless this thread has already found it valid: parsing an
+/// Checks `text` with `check` unless it is empty (a field not listed) or this thread has
+/// already found it valid: parsing an
 /// opening-hours expression costs microseconds, and with 1,000,000 rows of a few dozen
 /// schedules the parses were nine tenths of a load (and finding a zone by name a
 /// twentieth of what was left). Invalid text is checked each time, so
@@ -121,8 +116,7 @@ fn valid_once<E>(
     text: &str,
     check: impl FnOnce(&str) -> Result<(), E>,
 ) -> Result<(), E> {
-    let known = VALID.with(|valid| valid.borrow()[field as usize].contains(text));
-    if known {
+    if text.is_empty() || VALID.with(|valid| valid.borrow()[field as usize].contains(text)) {
         return Ok(());
     }
     check(text)?;

@@ -16,7 +16,7 @@ use crate::facility_ref::FacilityRef;
 use crate::filter::Attributes;
 use crate::sphere::Trig;
 use crate::store::{Facilities, FacilityStore};
-use crate::tree::{PackedTree as Tree, spatial_order};
+use crate::tree::PackedTree as Tree;
 
 /// An immutable spatial index of facilities, answering [`Query`](crate::Query) values.
 ///
@@ -95,6 +95,8 @@ impl Index {
     }
 
     /// Indexes a store (read from a snapshot, say) as it is, with no copy of its records.
+    /// A snapshot brings the index's spatial order with it, so that only the
+    /// trigonometry and the gathering of sets by slot are left to do.
     ///
     /// ```
     /// use carefind::{Index, snapshot};
@@ -107,19 +109,11 @@ impl Index {
     /// ```
     pub fn from_store(facilities: FacilityStore) -> Index {
         let positions = 0..facilities.len() as u32;
-        let trig: Vec<Trig> = positions
-            .clone()
-            .into_par_iter()
-            .map(|position| Trig::of(facilities.location(position)))
-            .collect();
-        let units: Vec<[f64; 3]> = trig.par_iter().map(Trig::unit_vector).collect();
-        let position_of_slot = spatial_order(&units);
-        drop(units);
+        let position_of_slot = facilities.slot_order().as_slice().to_vec();
         let locations: Vec<Trig> = position_of_slot
             .par_iter()
-            .map(|position| trig[*position as usize])
+            .map(|position| Trig::of(facilities.location(*position)))
             .collect();
-        drop(trig);
         // Read in the store's order, then gathered: a facility's sets come from three
         // columns, and reading them by slot cost three cache misses a facility, not one.
         let by_position: Vec<Attributes> = positions

@@ -13,6 +13,7 @@
 
 use std::sync::Arc;
 
+use rayon::iter::{IntoParallelIterator, ParallelIterator};
 use rayon::slice::ParallelSliceMut;
 
 use crate::error::Error;
@@ -24,6 +25,7 @@ use crate::precision::Precision;
 use crate::set::Set;
 use crate::sphere::LatLon;
 use crate::status::Status;
+use crate::tree::spatial_order;
 
 /// How many attribute masks each facility has: care, payment, ages, populations,
 /// languages, medications, kinds, mental-health types.
@@ -188,6 +190,11 @@ pub struct FacilityStore {
     /// The hours and walk-in intake, parsed the first time a search asks about them: not
     /// a column, but made from the columns and kept with them.
     pub(crate) schedules: Arc<std::sync::OnceLock<crate::hours::Schedules>>,
+    /// The position of the facility in each slot of an index of this store (the trees'
+    /// spatial order, see [`Index`](crate::Index)): also made from the columns when first
+    /// needed, unless a snapshot brought it (sorting a million points was a third of
+    /// opening one).
+    pub(crate) slot_order: Arc<std::sync::OnceLock<Column<u32>>>,
 }
 
 impl FacilityStore {
@@ -350,6 +357,19 @@ impl FacilityStore {
         LatLon::within_range(lat, lon)
     }
 
+    /// The position of the facility in each slot: the order in which an index lays the
+    /// facilities out, so that those near each other on the globe sit near each other in
+    /// memory. Sorted the first time it is asked for, or read from a snapshot.
+    pub(crate) fn slot_order(&self) -> &Column<u32> {
+        self.slot_order.get_or_init(|| {
+            let units: Vec<[f64; 3]> = (0..self.len() as u32)
+                .into_par_iter()
+                .map(|position| self.location(position).unit_vector())
+                .collect();
+            Column::Owned(spatial_order(&units))
+        })
+    }
+
     pub(crate) fn mask(&self, position: u32, which: usize) -> u64 {
         self.masks
             .as_slice()
@@ -446,6 +466,7 @@ impl FacilityStore {
             codes,
             verified,
             schedules: _,
+            slot_order: _,
         } = self;
         let (new_text, new_ends) =
             permute_arena(text.as_str(), ends.as_slice(), TEXT_FIELDS, order);
@@ -469,6 +490,7 @@ impl FacilityStore {
             codes: gather(&codes, CODES, order),
             verified: gather(&verified, 1, order),
             schedules: Arc::default(),
+            slot_order: Arc::default(),
         }
     }
 
@@ -874,6 +896,7 @@ impl Builder {
             codes: Column::Owned(self.codes),
             verified: Column::Owned(self.verified),
             schedules: Arc::default(),
+            slot_order: Arc::default(),
         }
     }
 

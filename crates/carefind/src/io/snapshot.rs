@@ -7,11 +7,11 @@
 //! | bytes | what |
 //! |---|---|
 //! | 8 | the magic `CFSNAP\r\n` (the `\r\n` catches a text-mode copy) |
-//! | 4 | the format version, little-endian (now 7) |
+//! | 4 | the format version, little-endian (now 8) |
 //! | 8 | the number of facilities |
 //! | 8 | the payload's length in bytes |
 //! | 4 | the CRC-32 of the payload |
-//! | payload | ten columns, each a u64 length in bytes, the bytes, and zeros up to a multiple of 8 |
+//! | payload | eleven columns, each a u64 length in bytes, the bytes, and zeros up to a multiple of 8 |
 //!
 //! The columns, all little-endian: the text arena (UTF-8: id, name, name2, street, city,
 //! state, zip, phone, intake phone, website, source, hours, level hours, time zone,
@@ -21,7 +21,8 @@
 //! longitudes (f64); nine attribute masks per facility (u64: care, payment, ages,
 //! populations, languages, medications, kinds, mental-health types, credentials);
 //! precision, status and the getting-in flags (a byte each); the day the listing was verified (i32 days from 1970-01-01, `i32::MIN`
-//! for never). The header is 32 bytes and every column starts at a multiple of 8, so a file
+//! for never); the position of the facility in each slot of the index (u32: the trees'
+//! spatial order, which opening a snapshot would otherwise sort again). The header is 32 bytes and every column starts at a multiple of 8, so a file
 //! read into 8-byte words has every column aligned.
 //!
 //! Reading checks everything a reader of the columns relies on (the checksum, then every
@@ -39,9 +40,9 @@ use crate::store::{Block, Column, FacilityStore, Number, Text};
 /// The file's first bytes.
 pub const MAGIC: &[u8; 8] = b"CFSNAP\r\n";
 /// The version this library writes and reads.
-pub const VERSION: u32 = 7;
+pub const VERSION: u32 = 8;
 const HEADER: usize = 8 + 4 + 8 + 8 + 4;
-const COLUMNS: usize = 10;
+const COLUMNS: usize = 11;
 
 pub use crate::error::SnapshotError;
 
@@ -69,6 +70,7 @@ pub fn to_writer(mut writer: impl Write, store: &FacilityStore) -> io::Result<()
         store.masks.to_le_bytes(),
         store.codes.to_le_bytes(),
         store.verified.to_le_bytes(),
+        store.slot_order().to_le_bytes(),
     ];
     let mut checksum = crc32fast::Hasher::new();
     let mut length = 0u64;
@@ -343,7 +345,9 @@ impl Columns<'_> {
             codes: self.next()?,
             verified: self.next()?,
             schedules: Arc::default(),
+            slot_order: Arc::default(),
         };
+        let slot_order: Column<u32> = self.next()?;
         if self.at != self.end {
             return Err(self.corrupt("bytes after the last column"));
         }
@@ -351,6 +355,13 @@ impl Columns<'_> {
             return Err(self.corrupt("a count that does not match the columns"));
         }
         store.check().map_err(|reason| corrupt(HEADER, reason))?;
+        if !is_permutation(slot_order.as_slice(), store.len()) {
+            return Err(corrupt(
+                HEADER,
+                "a slot order that is not one of the positions",
+            ));
+        }
+        store.slot_order.get_or_init(|| slot_order);
         Ok(store)
     }
 
@@ -408,6 +419,23 @@ impl Columns<'_> {
         self.at = padded;
         Ok((start, length))
     }
+}
+
+/// Whether `order` holds each of `0..count` once. Any such order gives exact answers (the
+/// trees prune by their boxes, whatever they hold), so this is all a reader checks.
+fn is_permutation(order: &[u32], count: usize) -> bool {
+    let mut seen = vec![0u64; count.div_ceil(64)];
+    order.len() == count
+        && order.iter().all(|position| {
+            let (word, bit) = (*position as usize / 64, 1 << (position % 64));
+            match seen.get_mut(word) {
+                Some(bits) if *bits & bit == 0 && (*position as usize) < count => {
+                    *bits |= bit;
+                    true
+                }
+                _ => false,
+            }
+        })
 }
 
 #[cfg(test)]
@@ -507,6 +535,54 @@ mod tests {
     }
 
     #[test]
+    fn a_slot_order_is_a_permutation_of_the_positions() {
+        assert!(is_permutation(&[2, 0, 1], 3));
+        assert!(is_permutation(&[], 0));
+        for (order, count) in [
+            (&[0, 0, 1][..], 3),
+            (&[0, 1][..], 3),
+            (&[0, 1, 3][..], 3),
+            (&[0, 1, 64][..], 3),
+            (&[0, 1, u32::MAX][..], 3),
+        ] {
+            assert!(!is_permutation(order, count), "{order:?}");
+        }
+    }
+
+    #[test]
+    fn a_snapshot_keeps_the_slot_order_and_any_order_answers_exactly() {
+        use crate::{Index, LatLon, Query};
+        let store = crate::Index::sample().into_store();
+        let facilities = store.to_facilities();
+        let mut bytes = Vec::new();
+        to_writer(&mut bytes, &store).unwrap();
+        let read = from_slice(&bytes).unwrap();
+        assert!(read.slot_order.get().is_some(), "read, not sorted again");
+        assert_eq!(read.slot_order().as_slice(), store.slot_order().as_slice());
+        // An order no sort would make (ids backwards): the trees hold other points, the
+        // answers are the same.
+        let odd = FacilityStore::new(facilities.clone()).unwrap();
+        let backwards: Vec<u32> = (0..odd.len() as u32).rev().collect();
+        odd.slot_order
+            .get_or_init(|| Column::Owned(backwards.clone()));
+        let mut bytes = Vec::new();
+        to_writer(&mut bytes, &odd).unwrap();
+        let odd = Index::from_store(from_slice(&bytes).unwrap());
+        assert_eq!(odd.position_of_slot, backwards);
+        let usual = Index::new(facilities).unwrap();
+        for (lat, lon) in [(40.7, -74.0), (-33.9, 151.2), (64.8, -147.7), (0.0, 180.0)] {
+            let query = Query::nearest(LatLon::new(lat, lon).unwrap(), 25);
+            let ids = |index: &Index| -> Vec<String> {
+                let hits = index.search(&query).unwrap();
+                hits.iter()
+                    .map(|hit| hit.facility.id().to_string())
+                    .collect()
+            };
+            assert_eq!(ids(&odd), ids(&usual), "near {lat},{lon}");
+        }
+    }
+
+    #[test]
     fn the_version_error_names_the_version_read() {
         let message = SnapshotError::Version { found: 1 }.to_string();
         assert!(
@@ -563,6 +639,7 @@ mod tests {
                         .collect::<Vec<u8>>(),
                     &[0, 0, flags],
                     &i32::MIN.to_le_bytes(),
+                    &0u32.to_le_bytes(),
                 ],
                 1,
             )
@@ -586,6 +663,15 @@ mod tests {
         assert_eq!(
             reason(one(b" N", 1.0, 1)),
             "ids that are empty, repeated or out of order"
+        );
+        let mut no_slot = one(b"aN", 1.0, 1);
+        let at = no_slot.len() - 8;
+        no_slot[at] = 1;
+        let payload = crc32fast::hash(&no_slot[HEADER..]);
+        no_slot[28..32].copy_from_slice(&payload.to_le_bytes());
+        assert_eq!(
+            reason(no_slot),
+            "a slot order that is not one of the positions"
         );
         let mut wrong_count = one(b"aN", 1.0, 1);
         wrong_count[12] = 2;

@@ -57,7 +57,9 @@ pub struct Index {
     /// together in memory (with 2,000,000 facilities, by position each one was a cache miss).
     pub(crate) locations: Vec<Trig>,
     pub(crate) attributes: Vec<Attributes>,
-    /// The position in `facilities` of the facility in each slot.
+    /// The position in `facilities` of the facility in each slot: the store's slot order,
+    /// copied, because a search reads it for every match it keeps (a plain array is one
+    /// load; the store's column is behind a lock and a borrowed block).
     pub(crate) position_of_slot: Vec<u32>,
     offering: [usize; CareLevel::COUNT],
     /// How many facilities are closed (searches leave them out by default).
@@ -109,7 +111,6 @@ impl Index {
     /// ```
     pub fn from_store(facilities: FacilityStore) -> Index {
         let positions = 0..facilities.len() as u32;
-        let position_of_slot = facilities.slot_order().as_slice().to_vec();
         // Computed in the store's order, then gathered: read by slot, a point's latitude
         // and longitude were two cache misses, a gathered `Trig` is one.
         let trig: Vec<Trig> = positions
@@ -117,6 +118,10 @@ impl Index {
             .into_par_iter()
             .map(|position| Trig::of(facilities.location(position)))
             .collect();
+        let position_of_slot = facilities
+            .slot_order_or_sort(|| trig.par_iter().map(Trig::unit_vector).collect())
+            .as_slice()
+            .to_vec();
         let locations: Vec<Trig> = position_of_slot
             .par_iter()
             .map(|position| trig[*position as usize])

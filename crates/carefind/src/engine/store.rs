@@ -361,13 +361,19 @@ impl FacilityStore {
     /// facilities out, so that those near each other on the globe sit near each other in
     /// memory. Sorted the first time it is asked for, or read from a snapshot.
     pub(crate) fn slot_order(&self) -> &Column<u32> {
-        self.slot_order.get_or_init(|| {
-            let units: Vec<[f64; 3]> = (0..self.len() as u32)
+        self.slot_order_or_sort(|| {
+            (0..self.len() as u32)
                 .into_par_iter()
                 .map(|position| self.location(position).unit_vector())
-                .collect();
-            Column::Owned(spatial_order(&units))
+                .collect()
         })
+    }
+
+    /// [`FacilityStore::slot_order`], sorting `units` (each facility's unit vector, by
+    /// position) when it is not known yet: for a caller that has the vectors at hand.
+    pub(crate) fn slot_order_or_sort(&self, units: impl FnOnce() -> Vec<[f64; 3]>) -> &Column<u32> {
+        self.slot_order
+            .get_or_init(|| Column::Owned(spatial_order(&units())))
     }
 
     pub(crate) fn mask(&self, position: u32, which: usize) -> u64 {

@@ -202,13 +202,14 @@ fn read_file(file: &std::fs::File, size: u64, parallel: bool) -> Result<Facility
     };
     // The arena's padding, then the other columns, checksummed.
     let read_rest = || {
-        let mut pad = vec![0; padding(text_len as usize)];
-        read_exact_at(file, &mut pad, at_rest)?;
+        let mut pad = [0; 8];
+        let pad = &mut pad[..padding(text_len as usize)];
+        read_exact_at(file, pad, at_rest)?;
         let mut words = vec![0u64; (rest_len as usize).div_ceil(8)];
         let rest = &mut bytemuck::cast_slice_mut::<u64, u8>(&mut words)[..rest_len as usize];
         read_exact_at(file, rest, at_rest + pad.len() as u64)?;
         let mut crc = crc32fast::Hasher::new();
-        crc.update(&pad);
+        crc.update(pad);
         crc.update(rest);
         Ok::<_, io::Error>((words, crc))
     };

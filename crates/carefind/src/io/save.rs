@@ -33,34 +33,100 @@ use crate::status::Status;
 /// assert!(text.contains(",40.7,-74,iop;otp,"));
 /// ```
 pub fn to_writer<'a, F: Into<FacilityRef<'a>>>(
-    writer: impl io::Write,
+    mut writer: impl io::Write,
     target: &str,
     facilities: impl IntoIterator<Item = F>,
 ) -> Result<(), Error> {
-    let io_error = |error: csv::Error| Error::Io {
+    let io_error = |source: io::Error| Error::Io {
         file: target.to_string(),
-        source: error.into(),
+        source,
     };
-    let mut csv = csv::Writer::from_writer(writer);
-    csv.write_record(COLUMNS).map_err(io_error)?;
-    for facility in facilities {
-        let facility = facility.into();
+    let mut header = csv::Writer::from_writer(Vec::new());
+    header
+        .write_record(COLUMNS)
+        .map_err(|error| io_error(error.into()))?;
+    let header = header
+        .into_inner()
+        .map_err(|error| io_error(error.into_error()))?;
+    writer.write_all(&header).map_err(io_error)?;
+    let mut batch = Vec::with_capacity(PARALLEL_ROWS);
+    let mut facilities = facilities.into_iter().map(Into::into);
+    loop {
+        batch.clear();
+        batch.extend(facilities.by_ref().take(PARALLEL_ROWS));
+        let (rows, failure) = if batch.len() < PARALLEL_ROWS {
+            format_rows(target, &batch)
+        } else {
+            format_in_parallel(target, &batch)
+        };
+        writer.write_all(&rows).map_err(io_error)?;
+        if let Some(failure) = failure {
+            return Err(failure);
+        }
+        if batch.len() < PARALLEL_ROWS {
+            return writer.flush().map_err(io_error);
+        }
+    }
+}
+
+/// The rows a writer formats on every core at once: a large file's rows (a directory's
+/// 18,000 made a seventh of an import's time on one core), never a search's few, which
+/// would wait for threads to start.
+const PARALLEL_ROWS: usize = 8192;
+
+/// `facilities` formatted as CSV rows on every core, in their order.
+fn format_in_parallel(target: &str, facilities: &[FacilityRef<'_>]) -> (Vec<u8>, Option<Error>) {
+    use rayon::prelude::*;
+    let parts: Vec<(Vec<u8>, Option<Error>)> = facilities
+        .par_chunks(1024)
+        .map(|chunk| format_rows(target, chunk))
+        .collect();
+    let mut rows = Vec::with_capacity(parts.iter().map(|(rows, _)| rows.len()).sum());
+    for (part, failure) in parts {
+        rows.extend_from_slice(&part);
+        if failure.is_some() {
+            return (rows, failure);
+        }
+    }
+    (rows, None)
+}
+
+/// `facilities` formatted as CSV rows, up to the first that cannot be written and why.
+fn format_rows(target: &str, facilities: &[FacilityRef<'_>]) -> (Vec<u8>, Option<Error>) {
+    let mut csv = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(Vec::with_capacity(facilities.len() * 256));
+    let mut failure = None;
+    for &facility in facilities {
         if let Some(service) = facility.services().find(|s| s.contains(';')) {
-            return Err(Error::InvalidFacility {
+            failure = Some(Error::InvalidFacility {
                 id: facility.id().to_string(),
                 reason: format!(
                     "service {service:?} contains ';', the list separator of the format"
                 ),
             });
+            break;
         }
         let fields = fields(facility);
-        csv.write_record(fields.iter().map(|field| field.as_bytes()))
-            .map_err(io_error)?;
+        if let Err(error) = csv.write_record(fields.iter().map(|field| field.as_bytes())) {
+            failure = Some(Error::Io {
+                file: target.to_string(),
+                source: error.into(),
+            });
+            break;
+        }
     }
-    csv.flush().map_err(|error| Error::Io {
-        file: target.to_string(),
-        source: error,
-    })
+    match csv.into_inner() {
+        Ok(rows) => (rows, failure),
+        // Writing into memory does not fail; were it to, the rows are not lost silently.
+        Err(error) => (
+            Vec::new(),
+            Some(Error::Io {
+                file: target.to_string(),
+                source: error.into_error(),
+            }),
+        ),
+    }
 }
 
 /// A facility as the writer writes it: one field per column of

@@ -244,6 +244,49 @@ fn the_writer_refuses_what_it_could_not_read_back() {
     assert!(error.to_string().contains("list separator"), "{error}");
 }
 
+/// Past a few thousand facilities the writer formats rows on every core: the bytes must
+/// be those of one row at a time, and a facility it refuses must leave exactly the rows
+/// before it, wherever it falls.
+#[test]
+fn a_large_file_is_written_as_row_by_row_and_stops_at_the_same_row() {
+    let facilities: Vec<Facility> = (0..20_000)
+        .map(|i| {
+            let point = LatLon::new(f64::from(i % 180) - 89.5, f64::from(i % 360) - 179.5);
+            let mut f = Facility::new(format!("f{i}"), format!("Place, {i}"), point.unwrap());
+            f.care = from_bits(1 + u64::try_from(i).unwrap() % 4095);
+            f.services = vec![format!("service \"{i}\"")];
+            f
+        })
+        .collect();
+    let mut expected = csv::Writer::from_writer(Vec::new());
+    expected
+        .write_record(carefind::load::native::COLUMNS)
+        .unwrap();
+    let mut lengths = vec![];
+    for facility in &facilities {
+        expected.write_record(save::row(facility)).unwrap();
+        expected.flush().unwrap();
+        lengths.push(expected.get_ref().len());
+    }
+    let expected = expected.into_inner().unwrap();
+    assert_eq!(save_to_vec(&facilities), expected);
+    // At the start, inside and at the edges of a parallel batch, and in the last rows.
+    for bad in [0, 1, 1023, 1024, 5000, 8191, 8192, 8193, 16_383, 19_999] {
+        let mut facilities = facilities.clone();
+        facilities[bad].services.push("one; two".into());
+        let mut out = Vec::new();
+        let error = save::to_writer(&mut out, "out", &facilities).unwrap_err();
+        assert!(error.to_string().contains(&format!("f{bad}")), "{error}");
+        let before = if bad == 0 {
+            expected.iter().position(|&b| b == b'\n').unwrap() + 1
+        } else {
+            lengths[bad - 1]
+        };
+        assert_eq!(out.len(), before, "a refused row at {bad}");
+        assert_eq!(out, expected[..before]);
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // Round trips.
 

@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::ID_SCHEME;
 use super::taxonomy;
@@ -85,39 +86,113 @@ fn syntax_error(source: &str, error: &serde_json::Error) -> Error {
     }
 }
 
-/// A top-level array, its items parsed on every core, one at a time (a whole document
-/// of 18,000 facilities as one `Value` took gigabytes).
+/// A top-level array, its items parsed on every core, a chunk at a time, as the scan of
+/// the array finds them (a whole document of 18,000 facilities as one `Value` took
+/// gigabytes; finding every item before parsing any left one core idle for a tenth of an
+/// import).
 fn from_array(bytes: &[u8], source: &str, options: &LoadOptions) -> Result<HsdsLoaded, Error> {
-    use rayon::prelude::*;
     let syntax = |error: serde_json::Error| syntax_error(source, &error);
-    let items: Vec<&serde_json::value::RawValue> = serde_json::from_slice(bytes).map_err(syntax)?;
-    let mut reader = Reader::new(source, options);
-    for (chunk_number, chunk) in items.chunks(2048).enumerate() {
-        // Each item parsed and converted on every core; accounted for in order.
-        let converted: Vec<Result<ItemRead, Error>> = chunk
-            .par_iter()
+    let read = |first: usize, chunk: &[&RawValue]| -> Vec<Result<ItemRead, Error>> {
+        chunk
+            .iter()
             .enumerate()
             .map(|(i, raw)| {
                 let value: Value = serde_json::from_str(raw.get()).map_err(syntax)?;
-                let pointer = format!("/{}", chunk_number * 2048 + i);
+                let pointer = format!("/{}", first + i);
                 let mut found = Vec::new();
                 let mut notes = Vec::new();
                 collect(&value, &pointer, None, None, source, &mut found, &mut notes)?;
                 let converted = found.iter().map(|found| convert(found, options)).collect();
                 Ok((notes, converted))
             })
-            .collect();
-        for item in converted {
-            let (notes, converted) = item?;
-            for note in notes {
-                reader.note(note);
-            }
-            for converted in converted {
-                reader.account(converted)?;
-            }
+            .collect()
+    };
+    let (send, receive) = std::sync::mpsc::channel();
+    let scanned = rayon::in_place_scope(|scope| {
+        let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+        let chunks = InChunks {
+            scope,
+            send,
+            read: &read,
+        };
+        serde::de::DeserializeSeed::deserialize(chunks, &mut deserializer)
+            .and_then(|()| deserializer.end())
+    });
+    scanned.map_err(syntax)?;
+    let mut chunks: Vec<(usize, Vec<Result<ItemRead, Error>>)> = receive.into_iter().collect();
+    chunks.sort_unstable_by_key(|(first, _)| *first);
+    // Accounted for in the document's order.
+    let mut reader = Reader::new(source, options);
+    for item in chunks.into_iter().flat_map(|(_, items)| items) {
+        let (notes, converted) = item?;
+        for note in notes {
+            reader.note(note);
+        }
+        for converted in converted {
+            reader.account(converted)?;
         }
     }
     Ok(reader.finish())
+}
+
+/// The items of a top-level array a chunk takes to read: enough for a chunk to outweigh
+/// handing it to a thread, few enough that the cores finish together.
+const CHUNK_ITEMS: usize = 256;
+
+/// Scans a JSON array, handing each [`CHUNK_ITEMS`] of its items, unparsed, to `read` on
+/// the scope's threads, and sends what it made, with the position of the chunk's first
+/// item.
+struct InChunks<'a, 'scope, F> {
+    scope: &'a rayon::Scope<'scope>,
+    send: std::sync::mpsc::Sender<(usize, Vec<Result<ItemRead, Error>>)>,
+    read: &'scope F,
+}
+
+impl<'de: 'scope, 'scope, F> serde::de::DeserializeSeed<'de> for InChunks<'_, 'scope, F>
+where
+    F: Fn(usize, &[&RawValue]) -> Vec<Result<ItemRead, Error>> + Sync,
+{
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de: 'scope, 'scope, F> serde::de::Visitor<'de> for InChunks<'_, 'scope, F>
+where
+    F: Fn(usize, &[&RawValue]) -> Vec<Result<ItemRead, Error>> + Sync,
+{
+    type Value = ();
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+        formatter.write_str("an array of HSDS objects")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut items: A) -> Result<(), A::Error> {
+        let mut first = 0;
+        loop {
+            let mut chunk: Vec<&'de RawValue> = Vec::with_capacity(CHUNK_ITEMS);
+            while chunk.len() < CHUNK_ITEMS {
+                match items.next_element()? {
+                    Some(item) => chunk.push(item),
+                    None => break,
+                }
+            }
+            let last = chunk.len() < CHUNK_ITEMS;
+            if !chunk.is_empty() {
+                let (send, read, at) = (self.send.clone(), self.read, first);
+                first += chunk.len();
+                self.scope.spawn(move |_| {
+                    // The receiver outlives the scope: sending cannot fail.
+                    let _ = send.send((at, read(at, &chunk)));
+                });
+            }
+            if last {
+                return Ok(());
+            }
+        }
+    }
 }
 
 /// A `service_at_location` turned into a facility (with its capacities, notes and unknown

@@ -317,6 +317,63 @@ fn at(id: &str, lat: f64) -> Facility {
     facility
 }
 
+/// A long array is read a chunk at a time on every core; what it says is accounted for in
+/// the document's order all the same, and a fault of syntax anywhere wins over any item's.
+#[test]
+fn a_long_array_is_accounted_for_in_order() {
+    let facilities: Vec<Facility> = (0..1_500)
+        .map(|i| at(&format!("f{i}"), 40.0 + f64::from(i) * 1e-3))
+        .collect();
+    let mut document = hsds::to_json(&facilities, None);
+    for bad in [1_400, 700, 255, 256] {
+        document[bad]["location"]["latitude"] = json!(123.0);
+    }
+    let bytes = serde_json::to_vec(&document).unwrap();
+    let read = hsds::from_slice(&bytes, "long.json", &LoadOptions::lenient()).unwrap();
+    let report = &read.loaded.report;
+    assert_eq!((report.read, report.loaded), (1_500, 1_496));
+    let said: Vec<String> = report.rejected.iter().map(ToString::to_string).collect();
+    for (said, bad) in said.iter().zip([255, 256, 700, 1_400]) {
+        assert!(
+            said.starts_with(&format!("at /{bad}/location/latitude")),
+            "{said}"
+        );
+    }
+    let ids: Vec<&str> = read
+        .loaded
+        .facilities
+        .iter()
+        .map(|f| f.id.as_str())
+        .collect();
+    let mut sorted = ids.clone();
+    sorted.sort_by_key(|id| id[1..].parse::<u32>().unwrap());
+    assert_eq!(ids, sorted, "facilities in the document's order");
+    // Strict: the first bad item in the document's order, not the first a thread finished.
+    let error = hsds::from_slice(&bytes, "long.json", &LoadOptions::strict()).unwrap_err();
+    assert!(
+        error.to_string().contains("/255/location/latitude"),
+        "{error}"
+    );
+    // An item that is no HSDS object, late in the array, after a bad one.
+    document[1_200] = json!({"hello": 1});
+    let bytes = serde_json::to_vec(&document).unwrap();
+    let error = hsds::from_slice(&bytes, "long.json", &LoadOptions::lenient()).unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("/1200 is an object that is none of these"),
+        "{error}"
+    );
+    // Cut short: the syntax, though every whole item before the cut is read.
+    let error = hsds::from_slice(
+        &bytes[..bytes.len() - 10],
+        "cut.json",
+        &LoadOptions::lenient(),
+    )
+    .unwrap_err();
+    assert!(error.to_string().contains("line 1"), "{error}");
+}
+
 #[test]
 fn bad_documents_are_named_and_nothing_is_lost() {
     let options = LoadOptions::lenient();

@@ -8,8 +8,27 @@ use carefind::{Facility, FacilityStore, Index, snapshot};
 
 use crate::failure::Failure;
 
-/// Loads `--data FILE` (`-` for stdin), or the embedded sample with a notice on stderr.
+/// Loads `--data FILE` (`-` for stdin), or the embedded sample with a notice on stderr. A
+/// snapshot file is mapped, not read: a command runs for moments, and carefind never
+/// rewrites a snapshot in place (see `snapshot::map_path`).
 pub fn load(data: Option<&str>) -> Result<Index, Failure> {
+    load_with(data, Snapshots::Map)
+}
+
+/// [`load`] for the server, which reads a snapshot file whole: it runs for months, and a
+/// mapped file another program truncated in place would kill it.
+pub fn load_to_serve(data: Option<&str>) -> Result<Index, Failure> {
+    load_with(data, Snapshots::Read)
+}
+
+/// How a snapshot file is opened.
+#[derive(Clone, Copy)]
+enum Snapshots {
+    Map,
+    Read,
+}
+
+fn load_with(data: Option<&str>, snapshots: Snapshots) -> Result<Index, Failure> {
     let Some(source) = data else {
         let index = Index::sample();
         eprintln!(
@@ -18,7 +37,7 @@ pub fn load(data: Option<&str>) -> Result<Index, Failure> {
         );
         return Ok(index);
     };
-    Ok(Index::from_store(match open(source)? {
+    Ok(Index::from_store(match open(source, snapshots)? {
         Opened::Snapshot(store) => *store,
         // Parsed straight into the store's columns, never held as records.
         Opened::Csv(reader) => {
@@ -29,7 +48,7 @@ pub fn load(data: Option<&str>) -> Result<Index, Failure> {
 
 /// The facilities of a carefind CSV or snapshot file, copied out.
 pub fn facilities(source: &str) -> Result<Vec<Facility>, Failure> {
-    Ok(match open(source)? {
+    Ok(match open(source, Snapshots::Map)? {
         Opened::Snapshot(store) => store.to_facilities(),
         Opened::Csv(reader) => {
             native::from_reader(reader, name(source), &LoadOptions::strict())?.facilities
@@ -48,7 +67,7 @@ fn name(source: &str) -> &str {
 }
 
 /// Opens a carefind CSV or snapshot file, or stdin (`-`), told apart by their first bytes.
-fn open(source: &str) -> Result<Opened, Failure> {
+fn open(source: &str, snapshots: Snapshots) -> Result<Opened, Failure> {
     if source == "-" {
         // CSV streams through the loader, which holds a bounded window of it.
         let mut reader = io::BufReader::with_capacity(1 << 16, io::stdin().lock());
@@ -68,8 +87,11 @@ fn open(source: &str) -> Result<Opened, Failure> {
     let file = std::fs::File::open(source).map_err(io_error)?;
     let mut reader = io::BufReader::with_capacity(1 << 16, file);
     if snapshot::is_snapshot(reader.fill_buf().map_err(io_error)?) {
-        // Read again in one block, into aligned words the store uses in place.
-        return Ok(Opened::Snapshot(Box::new(snapshot::from_path(source)?)));
+        return Ok(Opened::Snapshot(Box::new(match snapshots {
+            Snapshots::Map => snapshot::map_path(source)?,
+            // Read again in one block, into aligned words the store uses in place.
+            Snapshots::Read => snapshot::from_path(source)?,
+        })));
     }
     Ok(Opened::Csv(Box::new(reader)))
 }

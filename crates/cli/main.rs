@@ -1,5 +1,7 @@
 //! The `carefind` command: a thin shell over the carefind library.
 
+#![forbid(unsafe_code)]
+
 mod access;
 mod args;
 mod audit;

@@ -36,7 +36,7 @@ pub fn run(args: &ServeArgs) -> Result<Outcome, Failure> {
             ));
         }
     }
-    let index = dataset::load(args.data.as_deref())?;
+    let index = dataset::load_to_serve(args.data.as_deref())?;
     index.warm_up();
     let facilities = index.len();
     let locator = Arc::new(Locator::new(index));
@@ -68,7 +68,8 @@ pub fn run(args: &ServeArgs) -> Result<Outcome, Failure> {
         config = config.transit(Arc::new(timetable));
     }
     if let Some(data) = args.data.clone() {
-        config = config.reload_from(move || dataset::load(Some(&data)).map_err(|f| f.to_string()));
+        config = config
+            .reload_from(move || dataset::load_to_serve(Some(&data)).map_err(|f| f.to_string()));
     }
     if let Some(path) = &args.tokens {
         if args.store.is_none() {

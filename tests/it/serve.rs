@@ -811,6 +811,49 @@ fn a_reload_that_would_lose_most_facilities_is_refused_unless_forced() {
     assert_eq!((status, &body["facilities"]), (200, &json!(2999)));
 }
 
+/// The server reads a snapshot whole rather than mapping it (a one-off command maps): a
+/// file truncated in place under it changes nothing, where a mapping would kill the
+/// process at its next read of a page past the new end, and a reload of it is refused.
+#[test]
+fn a_served_snapshot_truncated_in_place_changes_nothing() {
+    let snapshot = TempFile::new("served.snap", b"");
+    let made = common::carefind(&[
+        "snapshot",
+        "--data",
+        "datasets/sample.csv",
+        "-o",
+        snapshot.path(),
+    ]);
+    assert!(made.status.success(), "{}", common::stderr(&made));
+    let server = Server::start(&["--data", snapshot.path(), "--quiet"], Some("secret"));
+    let search = "/v1/facilities?near=10001&care=iop&limit=3";
+    let before = server.get(search);
+    assert_eq!(before.0, 200);
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&snapshot.0)
+        .unwrap()
+        .set_len(100)
+        .unwrap();
+    assert_eq!(server.get(search), before);
+    let (status, body) = server.post(
+        "/v1/admin/reload",
+        &[("Authorization", "Bearer secret")],
+        b"",
+    );
+    assert!(status >= 400, "{status} {body}");
+    assert_eq!(server.get(search), before);
+    assert_eq!(server.get("/healthz").1["facilities"], 8000);
+    // A one-off command maps the file, and so reads it as it is now.
+    let cut = common::carefind(&["find", "--data", snapshot.path(), "--near", "10001"]);
+    assert_eq!(cut.status.code(), Some(2), "{}", common::stderr(&cut));
+    assert!(
+        common::stderr(&cut).contains("served.snap"),
+        "{}",
+        common::stderr(&cut)
+    );
+}
+
 #[test]
 fn the_access_log_names_routes_never_the_paths_sent() {
     let server = Server::start(&[], None);

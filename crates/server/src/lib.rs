@@ -51,6 +51,7 @@
 //! `carefind::polygon`, `carefind::words`, `carefind::analysis::counts`) or
 //! `carefind-places`'.
 #![deny(missing_docs)]
+#![forbid(unsafe_code)]
 
 use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};

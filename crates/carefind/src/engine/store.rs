@@ -32,10 +32,12 @@ use crate::tree::spatial_order;
 pub(crate) const MASKS: usize = 9;
 
 /// Bytes that columns may borrow: a snapshot read in one block (as 8-byte words, so that
-/// every column in it is aligned), or one embedded in the program.
+/// every column in it is aligned), one mapped from its file (page-aligned), or one
+/// embedded in the program.
 #[derive(Clone, Debug)]
 pub(crate) enum Block {
     Words(Arc<Vec<u64>>),
+    Mapped(Arc<carefind_mapped::Mapped>),
     Static(&'static [u8]),
 }
 
@@ -43,6 +45,7 @@ impl Block {
     pub(crate) fn bytes(&self) -> &[u8] {
         match self {
             Block::Words(words) => bytemuck::cast_slice(words),
+            Block::Mapped(mapped) => mapped.bytes(),
             Block::Static(bytes) => bytes,
         }
     }
@@ -64,11 +67,13 @@ macro_rules! numbers {
 }
 numbers!(u8, u32, u64, i32, f64);
 
-/// An arena of text: owned, or embedded in the program. Kept as `str`, so that reading a
-/// field is slicing (two boundary checks), not validating its UTF-8 again.
+/// An arena of text: owned, in a mapped snapshot, or embedded in the program. Kept as
+/// `str`, so that reading a field is slicing (two boundary checks), not validating its
+/// UTF-8 again.
 #[derive(Clone, Debug)]
 pub(crate) enum Text {
     Owned(String),
+    Mapped(carefind_mapped::MappedStr),
     Static(&'static str),
 }
 
@@ -76,6 +81,7 @@ impl Text {
     pub(crate) fn as_str(&self) -> &str {
         match self {
             Text::Owned(text) => text,
+            Text::Mapped(text) => text.as_str(),
             Text::Static(text) => text,
         }
     }

@@ -152,6 +152,38 @@ pub fn from_path(path: impl AsRef<Path>) -> Result<FacilityStore, Error> {
     }
 }
 
+/// Opens a snapshot file by mapping it into memory rather than reading it: nothing is
+/// copied, the store's columns and text are the file's own pages, and the whole is still
+/// checksummed and checked before it is used. Where the system cannot map the file, reads
+/// it as [`from_path`] does.
+///
+/// The file must not be changed in place while the store lives: a mapping shows the file
+/// as it is, and reading past a truncated end kills the process (`SIGBUS`). carefind only
+/// ever writes a snapshot as a new file renamed over the old one ([`to_path`]), which
+/// leaves a mapping of the old one whole. A long-running program reading files that
+/// others may rewrite in place should use [`from_path`]; carefind's server does.
+///
+/// ```no_run
+/// use carefind::{Index, snapshot};
+///
+/// let index = Index::from_store(snapshot::map_path("facilities.snap")?);
+/// # Ok::<(), carefind::Error>(())
+/// ```
+pub fn map_path(path: impl AsRef<Path>) -> Result<FacilityStore, Error> {
+    let path = path.as_ref();
+    let file = path.display().to_string();
+    let opened = std::fs::File::open(path).map_err(|source| Error::Io {
+        file: file.clone(),
+        source,
+    })?;
+    let Ok(mapped) = carefind_mapped::Mapped::open(&opened) else {
+        return from_path(path);
+    };
+    let len = mapped.bytes().len();
+    from_block(Block::Mapped(Arc::new(mapped)), len)
+        .map_err(|error| Error::Snapshot { file, error })
+}
+
 enum Failed {
     Io(io::Error),
     Snapshot(SnapshotError),
@@ -356,7 +388,7 @@ fn from_block(block: Block, len: usize) -> Result<FacilityStore, SnapshotError> 
         checksum,
     } = header(bytes, bytes.len() as u64)?;
     let end = HEADER + length as usize;
-    if crc32fast::hash(&bytes[HEADER..end]) != checksum {
+    if crc32(&bytes[HEADER..end]) != checksum {
         return Err(SnapshotError::Checksum);
     }
     let mut columns = Columns {
@@ -367,6 +399,22 @@ fn from_block(block: Block, len: usize) -> Result<FacilityStore, SnapshotError> 
     };
     let text = columns.text()?;
     columns.store(text, count)
+}
+
+/// The CRC-32 of `bytes`, the halves of a large block on two threads.
+fn crc32(bytes: &[u8]) -> u32 {
+    if (bytes.len() as u64) < PARALLEL_READ {
+        return crc32fast::hash(bytes);
+    }
+    let (first, second) = bytes.split_at(bytes.len() / 2);
+    let hasher = |bytes: &[u8]| {
+        let mut hasher = crc32fast::Hasher::new();
+        hasher.update(bytes);
+        hasher
+    };
+    let (mut first, second) = rayon::join(|| hasher(first), || hasher(second));
+    first.combine(&second);
+    first.finalize()
 }
 
 /// Walks the payload's columns in `block[at..end]`, checking each length; `offset` is
@@ -427,6 +475,10 @@ impl Columns<'_> {
                 let bytes: &'static [u8] = bytes.get(start..start + len).unwrap_or_default();
                 Text::Static(std::str::from_utf8(bytes).map_err(|_| not_utf8())?)
             }
+            Block::Mapped(mapped) => Text::Mapped(
+                carefind_mapped::MappedStr::new(mapped.clone(), start..start + len)
+                    .ok_or_else(not_utf8)?,
+            ),
             Block::Words(_) => {
                 let bytes = self
                     .block
@@ -527,6 +579,26 @@ mod tests {
     }
 
     #[test]
+    fn a_large_block_is_checksummed_in_halves_as_a_whole() {
+        let mut state = 0x2545_F491_4F6C_DD1D_u64;
+        let bytes: Vec<u8> = (0..PARALLEL_READ as usize + 13)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                state as u8
+            })
+            .collect();
+        for len in [bytes.len(), bytes.len() - 1, PARALLEL_READ as usize] {
+            assert_eq!(
+                crc32(&bytes[..len]),
+                crc32fast::hash(&bytes[..len]),
+                "{len}"
+            );
+        }
+    }
+
+    #[test]
     fn columns_are_used_in_place() {
         let bytes = sample_bytes();
         let store = from_slice(&bytes).unwrap();
@@ -552,13 +624,29 @@ mod tests {
                 Err(Failed::Io(_)) => Err(None),
             }
         };
+        // Mapped, each store dropped before the file is written again.
+        let mapped = || match map_path(&path) {
+            Ok(store) => Ok(store),
+            Err(Error::Snapshot { error, .. }) => Err(Some(error)),
+            Err(_) => Err(None),
+        };
         assert_eq!(read(true).unwrap(), from_slice(&bytes).unwrap());
         assert!(read(true).unwrap().slot_order.get().is_some());
+        let store = mapped().unwrap();
+        assert_eq!(store, from_slice(&bytes).unwrap());
+        assert!(matches!(store.text, Text::Mapped(_)));
+        assert!(matches!(store.masks, Column::Borrowed { .. }) == cfg!(target_endian = "little"));
+        drop(store);
         for cut in (0..bytes.len()).step_by(211) {
             std::fs::write(&path, &bytes[..cut]).unwrap();
             assert!(from_path(&path).is_err(), "cut at {cut}");
             assert_eq!(read(true).err(), read(false).err(), "cut at {cut}");
             assert!(read(true).is_err(), "cut at {cut}");
+            assert_eq!(
+                mapped().err(),
+                Some(from_slice(&bytes[..cut]).err()),
+                "cut at {cut}"
+            );
         }
         for at in (0..bytes.len()).step_by(193) {
             let mut bad = bytes.clone();
@@ -566,6 +654,11 @@ mod tests {
             std::fs::write(&path, &bad).unwrap();
             assert!(from_path(&path).is_err(), "flipped byte {at}");
             assert_eq!(read(true).err(), read(false).err(), "flipped byte {at}");
+            assert_eq!(
+                mapped().err(),
+                Some(from_slice(&bad).err()),
+                "flipped byte {at}"
+            );
             assert_eq!(
                 read(true).err(),
                 Some(Some(from_slice(&bad).unwrap_err())),

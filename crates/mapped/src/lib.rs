@@ -1,6 +1,7 @@
 //! A read-only memory map of a file ([`Mapped`]), and text in it checked once to be UTF-8
 //! ([`MappedStr`]): what lets carefind open a snapshot without copying it. This crate
-//! holds the only `unsafe` code of carefind; every other crate forbids it.
+//! holds the only `unsafe` code of carefind; every other crate forbids it (but the Python
+//! extension, whose PyO3 macros expand to unsafe code).
 //!
 //! # What a mapping asks of the file
 //!

@@ -25,8 +25,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let start = Instant::now();
     let (store, what) = if snapshot::is_snapshot(&start_bytes) {
         (
-            snapshot::from_path(&path)?,
-            "snapshot::from_path".to_string(),
+            // As the command line opens one.
+            snapshot::map_path(&path)?,
+            "snapshot::map_path".to_string(),
         )
     } else {
         let loaded = native::store_from_path(&path, &LoadOptions::strict())?;

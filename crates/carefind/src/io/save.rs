@@ -37,10 +37,7 @@ pub fn to_writer<'a, F: Into<FacilityRef<'a>>>(
     target: &str,
     facilities: impl IntoIterator<Item = F>,
 ) -> Result<(), Error> {
-    let io_error = |source: io::Error| Error::Io {
-        file: target.to_string(),
-        source,
-    };
+    let io_error = |source| io_error(target, source);
     let mut header = csv::Writer::from_writer(Vec::new());
     header
         .write_record(COLUMNS)
@@ -54,14 +51,21 @@ pub fn to_writer<'a, F: Into<FacilityRef<'a>>>(
     loop {
         batch.clear();
         batch.extend(facilities.by_ref().take(PARALLEL_ROWS));
-        let (rows, failure) = if batch.len() < PARALLEL_ROWS {
-            format_rows(target, &batch)
+        let parts = if batch.len() < PARALLEL_ROWS {
+            vec![format_rows(target, &batch)]
         } else {
-            format_in_parallel(target, &batch)
+            use rayon::prelude::*;
+            batch
+                .par_chunks(1024)
+                .map(|chunk| format_rows(target, chunk))
+                .collect()
         };
-        writer.write_all(&rows).map_err(io_error)?;
-        if let Some(failure) = failure {
-            return Err(failure);
+        // In order, up to the first facility that cannot be written.
+        for (rows, failure) in parts {
+            writer.write_all(&rows).map_err(io_error)?;
+            if let Some(failure) = failure {
+                return Err(failure);
+            }
         }
         if batch.len() < PARALLEL_ROWS {
             return writer.flush().map_err(io_error);
@@ -74,21 +78,11 @@ pub fn to_writer<'a, F: Into<FacilityRef<'a>>>(
 /// would wait for threads to start.
 const PARALLEL_ROWS: usize = 8192;
 
-/// `facilities` formatted as CSV rows on every core, in their order.
-fn format_in_parallel(target: &str, facilities: &[FacilityRef<'_>]) -> (Vec<u8>, Option<Error>) {
-    use rayon::prelude::*;
-    let parts: Vec<(Vec<u8>, Option<Error>)> = facilities
-        .par_chunks(1024)
-        .map(|chunk| format_rows(target, chunk))
-        .collect();
-    let mut rows = Vec::with_capacity(parts.iter().map(|(rows, _)| rows.len()).sum());
-    for (part, failure) in parts {
-        rows.extend_from_slice(&part);
-        if failure.is_some() {
-            return (rows, failure);
-        }
+fn io_error(target: &str, source: io::Error) -> Error {
+    Error::Io {
+        file: target.to_string(),
+        source,
     }
-    (rows, None)
 }
 
 /// `facilities` formatted as CSV rows, up to the first that cannot be written and why.
@@ -109,23 +103,14 @@ fn format_rows(target: &str, facilities: &[FacilityRef<'_>]) -> (Vec<u8>, Option
         }
         let fields = fields(facility);
         if let Err(error) = csv.write_record(fields.iter().map(|field| field.as_bytes())) {
-            failure = Some(Error::Io {
-                file: target.to_string(),
-                source: error.into(),
-            });
+            failure = Some(io_error(target, error.into()));
             break;
         }
     }
     match csv.into_inner() {
         Ok(rows) => (rows, failure),
         // Writing into memory does not fail; were it to, the rows are not lost silently.
-        Err(error) => (
-            Vec::new(),
-            Some(Error::Io {
-                file: target.to_string(),
-                source: error.into_error(),
-            }),
-        ),
+        Err(error) => (Vec::new(), Some(io_error(target, error.into_error()))),
     }
 }
 

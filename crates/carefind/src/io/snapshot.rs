@@ -1,9 +1,9 @@
 //! A binary snapshot of a dataset, for services that must start fast.
 //!
-//! A snapshot is a [`FacilityStore`]'s columns as they are in memory, so reading one is
-//! reading the file (the text arena and the rest, on two threads when it is large),
-//! checking it, and using its columns in place: no record is decoded and no field
-//! allocated.
+//! A snapshot is a [`FacilityStore`]'s columns as they are in memory, so opening one is
+//! reading the file (the text arena and the rest, on two threads when it is large) or
+//! mapping it ([`map_path`]), checking it, and using its columns in place: no record is
+//! decoded and no field allocated.
 //!
 //! | bytes | what |
 //! |---|---|
@@ -138,18 +138,7 @@ pub fn is_snapshot(bytes: &[u8]) -> bool {
 /// ```
 pub fn from_path(path: impl AsRef<Path>) -> Result<FacilityStore, Error> {
     let path = path.as_ref();
-    let file = path.display().to_string();
-    let io_error = |source| Error::Io {
-        file: file.clone(),
-        source,
-    };
-    let opened = std::fs::File::open(path).map_err(io_error)?;
-    let size = opened.metadata().map_err(io_error)?.len();
-    match read_file(&opened, size, size >= PARALLEL_READ) {
-        Ok(store) => Ok(store),
-        Err(Failed::Io(source)) => Err(io_error(source)),
-        Err(Failed::Snapshot(error)) => Err(Error::Snapshot { file, error }),
-    }
+    read_opened(&open(path)?, path)
 }
 
 /// Opens a snapshot file by mapping it into memory rather than reading it: nothing is
@@ -171,17 +160,37 @@ pub fn from_path(path: impl AsRef<Path>) -> Result<FacilityStore, Error> {
 /// ```
 pub fn map_path(path: impl AsRef<Path>) -> Result<FacilityStore, Error> {
     let path = path.as_ref();
-    let file = path.display().to_string();
-    let opened = std::fs::File::open(path).map_err(|source| Error::Io {
-        file: file.clone(),
-        source,
-    })?;
+    let opened = open(path)?;
     let Ok(mapped) = carefind_mapped::Mapped::open(&opened) else {
-        return from_path(path);
+        return read_opened(&opened, path);
     };
     let len = mapped.bytes().len();
-    from_block(Block::Mapped(Arc::new(mapped)), len)
-        .map_err(|error| Error::Snapshot { file, error })
+    from_block(Block::Mapped(Arc::new(mapped)), len).map_err(|error| Error::Snapshot {
+        file: path.display().to_string(),
+        error,
+    })
+}
+
+fn open(path: &Path) -> Result<std::fs::File, Error> {
+    std::fs::File::open(path).map_err(|source| Error::Io {
+        file: path.display().to_string(),
+        source,
+    })
+}
+
+/// Reads the snapshot file `opened` (at `path`, for errors).
+fn read_opened(opened: &std::fs::File, path: &Path) -> Result<FacilityStore, Error> {
+    let file = path.display().to_string();
+    let io_error = |source| Error::Io {
+        file: file.clone(),
+        source,
+    };
+    let size = opened.metadata().map_err(io_error)?.len();
+    match read_file(opened, size, size >= PARALLEL_READ) {
+        Ok(store) => Ok(store),
+        Err(Failed::Io(source)) => Err(io_error(source)),
+        Err(Failed::Snapshot(error)) => Err(Error::Snapshot { file, error }),
+    }
 }
 
 enum Failed {

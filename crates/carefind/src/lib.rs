@@ -1,6 +1,6 @@
 //! Find addiction-treatment facilities near a place, by level of care.
 //!
-//! carefind indexes facility records in R-trees of 3D unit vectors and answers nearest-k,
+//! carefind indexes facility records in k-d trees of 3D unit vectors and answers nearest-k,
 //! radius, bounding-box and polygon queries combined with attribute filters, with exact
 //! great-circle (haversine) distances: correct across the antimeridian and at the poles,
 //! checked against brute force by property tests.

@@ -1,4 +1,4 @@
-//! The index: facilities stored once, and R-trees of their 3D unit vectors.
+//! The index: facilities stored once, and k-d trees of their 3D unit vectors.
 //!
 //! This file builds it and keeps what queries read. The queries themselves
 //! (`Index::search`, `Index::search_into`, `Index::count`) are methods written in
@@ -16,13 +16,13 @@ use crate::facility_ref::FacilityRef;
 use crate::filter::Attributes;
 use crate::sphere::Trig;
 use crate::store::{Facilities, FacilityStore};
-use crate::tree::PackedTree as Tree;
+use crate::tree::KdTree as Tree;
 
 /// An immutable spatial index of facilities, answering [`Query`](crate::Query) values.
 ///
 /// Facilities are kept once, sorted by id, in a columnar [`FacilityStore`], and addressed
-/// by their position (a `u32`), so ordering by position is ordering by id. Points go into R-trees as 3D unit vectors: one
-/// tree over every facility and one per level of care, each facility in the tree of each
+/// by their position (a `u32`), so ordering by position is ordering by id. Points go into
+/// k-d trees as 3D unit vectors: one tree over every facility and one per level of care, each facility in the tree of each
 /// level it offers. The straight-line (chord) distance between unit vectors grows with the
 /// great-circle distance, so the trees prune exactly, with no special case at the
 /// antimeridian or the poles.

@@ -17,7 +17,7 @@ use crate::facility_ref::FacilityRef;
 use crate::index::Index;
 use crate::query::{Area, Cursor, Query};
 use crate::sphere::{LatLon, Trig, chord2_bound, chord2_floor, widen_chord2};
-use crate::tree::{Collector, PackedTree};
+use crate::tree::{Collector, KdTree};
 
 /// One result: a facility, with its distance and bearing from the query's origin.
 ///
@@ -518,7 +518,7 @@ impl<'i, 'q> Plan<'i, 'q> {
         self.work.result()
     }
 
-    fn trees(&self) -> impl Iterator<Item = (&'i PackedTree, Option<CareLevel>)> + use<'i> {
+    fn trees(&self) -> impl Iterator<Item = (&'i KdTree, Option<CareLevel>)> + use<'i> {
         let index = self.index;
         let (all, levels) = match self.sources {
             Sources::All => (Some(index.all_tree()), CareSet::EMPTY),

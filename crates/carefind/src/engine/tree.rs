@@ -1,162 +1,43 @@
-//! The packed R-tree the queries walk: sort-tile-recursive packing of 3D unit vectors, laid
-//! out flat.
+//! The tree the queries walk: a balanced, implicit k-d tree of 3D unit vectors.
 //!
-//! Points on the sphere fill a surface, not a volume. A loader that cuts 3D space along
-//! x, y and z (rstar's bulk load does) leaves thin slabs of that surface in its leaves, and
-//! thin boxes prune badly: measured on 2,000,000 uniform points, a nearest-10 walk visited
-//! 34 nodes of such a tree, and 13 of this one (BENCHMARKS.md). So the leaves are tiled on the surface instead: points sorted into
-//! slabs of longitude, each slab into runs of latitude, so that every leaf holds a compact
-//! patch, and each level above is tiled the same way from its children's centres. Boxes
-//! are still 3D envelopes of what lies below, so pruning stays exact everywhere, the poles
-//! and the antimeridian included; the tiling only decides which points share a leaf.
+//! Each node is a range of the tree's arrays, split at its middle along the axis over which
+//! its points spread most; a node of at most [`LEAF_SIZE`] points is a leaf. The children
+//! of node `n` are `2n` and `2n + 1`, and their ranges follow from the node's, so an inner
+//! node keeps only its axis and split value. A nearest walk therefore pays one comparison
+//! and one 8-byte load a node, where the packed R-tree it replaced paid a box distance for
+//! each of up to 16 children: measured against kiddo's `ImmutableKdTree` in the same
+//! criterion runs, nearest 10 went from 2.6x kiddo's time to 1.2-1.4x at 2,000,000
+//! points (BENCHMARKS.md).
 //!
-//! Nodes sit level by level from the root, every node's children side by side, and every
-//! leaf's points side by side, so a walk touches a few cache lines per node, allocates
-//! nothing (the recursion is as deep as the tree), and an entry costs 28 bytes, 32 with
-//! its share of the nodes.
+//! Pruning is exact with no allowance for rounding (see [`Far`]): the antimeridian and the
+//! poles need no special case, because straight-line distance between unit vectors grows
+//! with great-circle distance everywhere. Points sit by axis in three arrays, leaf after
+//! leaf, and a walk allocates nothing (the recursion is as deep as the tree).
+//!
+//! The index's slot order, which keeps the facilities a query meets together in memory,
+//! is the tree's own order ([`spatial_order`]).
 
-use rayon::iter::{IndexedParallelIterator, IntoParallelRefIterator, ParallelIterator};
-use rayon::slice::ParallelSliceMut;
 use rstar::AABB;
 
 use crate::sphere::chord2;
 
 /// Points per leaf and children per inner node, chosen by measurement (BENCHMARKS.md).
 const LEAF_SIZE: usize = 16;
-const MAX_NODE: usize = 16;
 
-/// Below this many items a level is sorted on the calling thread.
-const PARALLEL_SORT: usize = 1 << 15;
+/// Below this many points a node's halves are split on the calling thread.
+const PARALLEL_SPLIT: usize = 1 << 15;
 
-/// A node: its envelope, and the ranges of its child nodes and of its points (a leaf has
-/// points and no child nodes; an inner node, the reverse).
-#[derive(Clone, Copy, Debug)]
-struct Node {
-    lower: [f64; 3],
-    upper: [f64; 3],
-    first_node: u32,
-    end_node: u32,
-    first_point: u32,
-    end_point: u32,
-}
-
-impl Node {
-    fn empty() -> Self {
-        Node {
-            lower: [f64::INFINITY; 3],
-            upper: [f64::NEG_INFINITY; 3],
-            first_node: 0,
-            end_node: 0,
-            first_point: 0,
-            end_point: 0,
-        }
-    }
-
-    fn grow(&mut self, lower: &[f64; 3], upper: &[f64; 3]) {
-        for (mine, theirs) in self.lower.iter_mut().zip(lower) {
-            *mine = mine.min(*theirs);
-        }
-        for (mine, theirs) in self.upper.iter_mut().zip(upper) {
-            *mine = mine.max(*theirs);
-        }
-    }
-
-    /// Where the node sits on the surface, for tiling the level above: the longitude and
-    /// the z (sine of the latitude) of its centre.
-    fn tiling_key(&self) -> (f64, f64) {
-        tiling_key(&std::array::from_fn(|axis| {
-            (self.lower[axis] + self.upper[axis]) / 2.0
-        }))
-    }
-
-    /// The squared distance from `xyz` to the envelope: 0 inside, and never more than the
-    /// chord to any point inside.
-    fn chord2_from(&self, xyz: &[f64; 3]) -> f64 {
-        let outside = |axis: usize| {
-            let beyond = (self.lower[axis] - xyz[axis]).max(xyz[axis] - self.upper[axis]);
-            beyond.max(0.0)
-        };
-        let (dx, dy, dz) = (outside(0), outside(1), outside(2));
-        dx * dx + dy * dy + dz * dz
-    }
-
-    fn intersects(&self, lower: &[f64; 3], upper: &[f64; 3]) -> bool {
-        (0..3).all(|axis| self.lower[axis] <= upper[axis] && lower[axis] <= self.upper[axis])
-    }
-
-    fn nodes(&self) -> std::ops::Range<usize> {
-        self.first_node as usize..self.end_node as usize
-    }
-
-    fn points(&self) -> std::ops::Range<usize> {
-        self.first_point as usize..self.end_point as usize
-    }
-}
-
-/// Where a point sits on the surface, for tiling: an angle that orders longitudes as they
-/// go round (the "diamond angle", in (-2, 2], no trigonometry: the sorts compare millions
-/// of keys), and z, which orders latitudes.
-fn tiling_key(xyz: &[f64; 3]) -> (f64, f64) {
-    let [x, y, z] = *xyz;
-    let sum = x.abs() + y.abs();
-    // At the poles every longitude is the same place.
-    let turn = if sum > 0.0 { x / sum } else { 1.0 };
-    let angle = if y < 0.0 { turn - 1.0 } else { 1.0 - turn };
-    (angle, z)
-}
-
-/// The order in which to lay `items` out so that every run of `size` consecutive items is a
-/// compact tile: slabs by the first key, each slab by the second (sort-tile-recursive
-/// packing in two dimensions). Indices into `items`.
+/// The order in which the tree lays `points` out, leaf after leaf: indices into `points`.
 ///
-/// The keys are computed once per item and sorted with the item's place, and the caller
-/// moves the items once: sorting the items themselves computed each key about 2 log n
-/// times and moved 32- or 64-byte items at every step. The slabs are sorted side by side,
-/// each too small to be worth splitting on its own.
-fn tiled_order<T: Sync>(
-    items: &[T],
-    size: usize,
-    key: impl Fn(&T) -> (f64, f64) + Sync,
-) -> Vec<u32> {
-    let groups = items.len().div_ceil(size);
-    let slabs = (groups as f64).sqrt().ceil().max(1.0) as usize;
-    let slab_len = (groups.div_ceil(slabs) * size).max(1);
-    // Small levels stay on the calling thread.
-    let chunk = PARALLEL_SORT;
-    let mut keyed: Vec<(f64, f64, u32)> = items
-        .par_iter()
-        .enumerate()
-        .with_min_len(chunk)
-        .map(|(at, item)| {
-            let (across, along) = key(item);
-            // Counts fit in u32: an index holds at most u32::MAX facilities.
-            (across, along, at as u32)
-        })
-        .collect();
-    keyed.par_sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
-    keyed
-        .par_chunks_mut(slab_len)
-        .with_min_len(chunk.div_ceil(slab_len))
-        .for_each(|slab| slab.sort_unstable_by(|a, b| a.1.total_cmp(&b.1)));
-    keyed.into_iter().map(|(_, _, at)| at).collect()
-}
-
-/// `items` in `order` (from [`tiled_order`]).
-fn in_order<T: Copy + Send + Sync, U: Send>(
-    items: &[T],
-    order: &[u32],
-    each: impl Fn(T) -> U + Sync,
-) -> Vec<U> {
-    order
-        .par_iter()
-        .with_min_len(PARALLEL_SORT)
-        .map(|at| each(items[*at as usize]))
-        .collect()
-}
-
-/// The order in which the packing lays points out, leaf after leaf: indices into `points`.
+/// The index puts its per-facility arrays in this order (its slots), so that the points of
+/// a leaf of the tree of every facility are neighbours in memory too: measured with the
+/// R-tree's surface tiling kept as the slot order instead, searches with a thousand hits
+/// or more at 2,000,000 facilities were 10-16 % slower.
 pub(crate) fn spatial_order(points: &[[f64; 3]]) -> Vec<u32> {
-    tiled_order(points, LEAF_SIZE, tiling_key)
+    // Counts fit in u32: an index holds at most u32::MAX facilities.
+    let mut entries: Vec<([f64; 3], u32)> = points.iter().copied().zip(0..).collect();
+    split_below(1, &mut entries, &mut Vec::new());
+    entries.into_iter().map(|(_, at)| at).collect()
 }
 
 /// What a nearest-first walk reports to: it offers each point within the current bound, and
@@ -168,171 +49,147 @@ pub(crate) trait Collector {
     fn offer(&mut self, chord2: f64, slot: u32);
 }
 
-/// An immutable R-tree of 3D unit vectors, each carrying a facility's slot in the index.
-pub(crate) struct PackedTree {
-    /// Breadth first from the root (at 0); a node's children are contiguous.
-    nodes: Vec<Node>,
-    points: Vec<[f64; 3]>,
+/// An immutable k-d tree of 3D unit vectors, each carrying a facility's slot in the index.
+///
+/// Balanced and implicit: the points of a node are a range of the arrays, split at its
+/// middle along the axis over which they spread most, so a node's children are its two
+/// halves and a node is found by its number alone (the root is 1, the children of `n` are
+/// `2n` and `2n + 1`). A node of at most [`LEAF_SIZE`] points is a leaf. Each inner node
+/// keeps one axis and one split value: a walk costs a comparison a node, where a box costs
+/// six.
+pub(crate) struct KdTree {
+    /// Per inner node, by number: the split value, and the axis it splits.
+    splits: Vec<f64>,
+    axes: Vec<u8>,
+    /// The points, by axis, in the tree's order, and their slots.
+    xs: Vec<f64>,
+    ys: Vec<f64>,
+    zs: Vec<f64>,
     slots: Vec<u32>,
 }
 
-impl PackedTree {
-    /// Packs the entries: unit vectors, each with a facility's slot in the index.
-    pub(crate) fn new(entries: Vec<([f64; 3], u32)>) -> Self {
-        if entries.is_empty() {
-            return PackedTree {
-                nodes: Vec::new(),
-                points: Vec::new(),
-                slots: Vec::new(),
-            };
+impl KdTree {
+    /// Builds the tree of the entries: unit vectors, each with a facility's slot in the index.
+    pub(crate) fn new(mut entries: Vec<([f64; 3], u32)>) -> Self {
+        let inner = inner_nodes(entries.len());
+        let mut splits = vec![0.0; inner];
+        let mut axes = vec![0; inner];
+        let mut stems = Vec::new();
+        split_below(1, &mut entries, &mut stems);
+        for (node, axis, split) in stems {
+            splits[node as usize] = split;
+            axes[node as usize] = axis;
         }
-        let order = tiled_order(&entries, LEAF_SIZE, |(xyz, _)| tiling_key(xyz));
-        let points: Vec<[f64; 3]> = in_order(&entries, &order, |(xyz, _)| xyz);
-        let slots: Vec<u32> = in_order(&entries, &order, |(_, slot)| slot);
-        drop((entries, order));
-        let mut level: Vec<Node> = Vec::with_capacity(points.len().div_ceil(LEAF_SIZE));
-        for (leaf, chunk) in points.chunks(LEAF_SIZE).enumerate() {
-            let mut node = Node::empty();
-            for xyz in chunk {
-                node.grow(xyz, xyz);
-            }
-            // Counts fit in u32: an index holds at most u32::MAX facilities.
-            node.first_point = (leaf * LEAF_SIZE) as u32;
-            node.end_point = (leaf * LEAF_SIZE + chunk.len()) as u32;
-            level.push(node);
-        }
-
-        // Levels from the leaves up; each parent's children are one run of the level below.
-        let mut levels = vec![];
-        while level.len() > 1 {
-            let order = tiled_order(&level, MAX_NODE, Node::tiling_key);
-            level = in_order(&level, &order, |node| node);
-            let parents = level
-                .chunks(MAX_NODE)
-                .enumerate()
-                .map(|(at, children)| {
-                    let mut parent = Node::empty();
-                    for child in children {
-                        parent.grow(&child.lower, &child.upper);
-                    }
-                    parent.first_node = (at * MAX_NODE) as u32;
-                    parent.end_node = (at * MAX_NODE + children.len()) as u32;
-                    parent
-                })
-                .collect();
-            levels.push(std::mem::replace(&mut level, parents));
-        }
-        levels.push(level);
-
-        // Root first: shift each level's child ranges by where the level below starts.
-        let mut nodes = Vec::with_capacity(levels.iter().map(Vec::len).sum());
-        for (depth, level) in levels.iter().enumerate().rev() {
-            let below_start = (nodes.len() + level.len()) as u32;
-            nodes.extend(level.iter().map(|node| {
-                let mut node = *node;
-                if depth > 0 {
-                    node.first_node += below_start;
-                    node.end_node += below_start;
-                }
-                node
-            }));
-        }
-        PackedTree {
-            nodes,
-            points,
-            slots,
+        KdTree {
+            splits,
+            axes,
+            xs: entries.iter().map(|(xyz, _)| xyz[0]).collect(),
+            ys: entries.iter().map(|(xyz, _)| xyz[1]).collect(),
+            zs: entries.iter().map(|(xyz, _)| xyz[2]).collect(),
+            slots: entries.iter().map(|(_, slot)| *slot).collect(),
         }
     }
 
     /// How many points the tree holds.
     pub(crate) fn len(&self) -> usize {
-        self.points.len()
+        self.slots.len()
     }
 
     /// The heap memory the tree holds, in bytes.
     pub(crate) fn heap_bytes(&self) -> usize {
-        self.nodes.capacity() * std::mem::size_of::<Node>()
-            + self.points.capacity() * std::mem::size_of::<[f64; 3]>()
+        self.splits.capacity() * std::mem::size_of::<f64>()
+            + self.axes.capacity()
+            + (self.xs.capacity() + self.ys.capacity() + self.zs.capacity())
+                * std::mem::size_of::<f64>()
             + self.slots.capacity() * std::mem::size_of::<u32>()
     }
 
-    /// Offers the collector every point within its bound, nearest nodes first, depth first,
-    /// so that the bound tightens early and prunes the rest.
-    pub(crate) fn nearest(&self, xyz: &[f64; 3], collector: &mut impl Collector) {
-        if let Some(root) = self.nodes.first()
-            && root.chord2_from(xyz) <= collector.bound2()
-        {
-            self.nearest_below(root, xyz, collector);
+    fn point(&self, at: usize) -> [f64; 3] {
+        [self.xs[at], self.ys[at], self.zs[at]]
+    }
+
+    fn root(&self) -> Node {
+        Node {
+            number: 1,
+            start: 0,
+            // Counts fit in u32: an index holds at most u32::MAX facilities.
+            end: self.len() as u32,
         }
     }
 
-    fn nearest_below(&self, node: &Node, xyz: &[f64; 3], collector: &mut impl Collector) {
-        let range = node.points();
-        for (point, slot) in self.points[range.clone()].iter().zip(&self.slots[range]) {
-            let chord2 = chord2(point, xyz);
-            if chord2 <= collector.bound2() {
-                collector.offer(chord2, *slot);
-            }
+    /// The half of an inner node that holds `xyz`'s side of its split, the other half, and
+    /// how far `xyz` lies outside that other half, given how far it lies outside the node.
+    // Always inlined, as are `Node::halves` and `Far::of`: left to the compiler, the
+    // benchmarks' build (16 codegen units, no link-time optimisation) called them, and
+    // nearest 10 took about 15 % longer than with the same steps written in the walk.
+    #[inline(always)]
+    fn near_and_far(&self, node: Node, xyz: &[f64; 3], outside: [f64; 3]) -> (Node, Node, Far) {
+        let far = Far::of(self.axes[node.at()], self.splits[node.at()], xyz, outside);
+        let (left, right) = node.halves();
+        if far.right {
+            (left, right, far)
+        } else {
+            (right, left, far)
         }
-        // At most MAX_NODE children: the packing makes no larger node.
-        let mut order = [(0.0, 0); MAX_NODE];
-        let mut count = 0;
-        for (child, at) in self.nodes[node.nodes()].iter().zip(node.first_node..) {
-            let chord2 = child.chord2_from(xyz);
-            if chord2 <= collector.bound2() {
-                order[count] = (chord2, at);
-                count += 1;
+    }
+
+    /// Offers the collector every point within its bound, the nearer half of each node
+    /// first, so that the bound tightens early and prunes the rest.
+    pub(crate) fn nearest(&self, xyz: &[f64; 3], collector: &mut impl Collector) {
+        self.nearest_below(self.root(), xyz, [0.0; 3], collector);
+    }
+
+    /// `outside` holds, per axis, how far `xyz` lies outside the node's cell along it: the
+    /// squares' sum never exceeds the squared chord to any point of the node (see
+    /// [`Far`]).
+    fn nearest_below(
+        &self,
+        node: Node,
+        xyz: &[f64; 3],
+        outside: [f64; 3],
+        collector: &mut impl Collector,
+    ) {
+        if node.is_leaf() {
+            for at in node.points() {
+                let chord2 = chord2(&self.point(at), xyz);
+                if chord2 <= collector.bound2() {
+                    collector.offer(chord2, self.slots[at]);
+                }
             }
-        }
-        // The nearest child first, before ordering the rest: its points usually tighten the
-        // bound so far that few siblings are left to order.
-        let Some(nearest) = (0..count).min_by(|a, b| order[*a].0.total_cmp(&order[*b].0)) else {
             return;
-        };
-        order.swap(0, nearest);
-        self.nearest_below(&self.nodes[order[0].1 as usize], xyz, collector);
-        let mut left = 0;
-        for at in 1..count {
-            if order[at].0 <= collector.bound2() {
-                order[left] = order[at];
-                left += 1;
-            }
         }
-        let order = &mut order[..left];
-        order.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
-        for (chord2, at) in order {
-            if *chord2 > collector.bound2() {
-                break;
-            }
-            self.nearest_below(&self.nodes[*at as usize], xyz, collector);
+        let (near, far_node, far) = self.near_and_far(node, xyz, outside);
+        self.nearest_below(near, xyz, outside, collector);
+        if far.chord2 <= collector.bound2() {
+            self.nearest_below(far_node, xyz, far.outside, collector);
         }
     }
 
     /// Calls `visit` with the slot of every point within `max_chord2` of `xyz`.
     pub(crate) fn each_within(&self, xyz: &[f64; 3], max_chord2: f64, visit: &mut impl FnMut(u32)) {
-        if let Some(root) = self.nodes.first() {
-            self.within_below(root, xyz, max_chord2, visit);
-        }
+        self.within_below(self.root(), xyz, [0.0; 3], max_chord2, visit);
     }
 
     fn within_below(
         &self,
-        node: &Node,
+        node: Node,
         xyz: &[f64; 3],
+        outside: [f64; 3],
         max_chord2: f64,
         visit: &mut impl FnMut(u32),
     ) {
-        if node.chord2_from(xyz) > max_chord2 {
+        if node.is_leaf() {
+            for at in node.points() {
+                if chord2(&self.point(at), xyz) <= max_chord2 {
+                    visit(self.slots[at]);
+                }
+            }
             return;
         }
-        let range = node.points();
-        for (point, slot) in self.points[range.clone()].iter().zip(&self.slots[range]) {
-            if chord2(point, xyz) <= max_chord2 {
-                visit(*slot);
-            }
-        }
-        for child in &self.nodes[node.nodes()] {
-            self.within_below(child, xyz, max_chord2, visit);
+        let (near, far_node, far) = self.near_and_far(node, xyz, outside);
+        self.within_below(near, xyz, outside, max_chord2, visit);
+        if far.chord2 <= max_chord2 {
+            self.within_below(far_node, xyz, far.outside, max_chord2, visit);
         }
     }
 
@@ -343,30 +200,164 @@ impl PackedTree {
 
     /// Calls `visit` with the slot of every point inside `envelope`, edges included.
     pub(crate) fn each_in_envelope(&self, envelope: &AABB<[f64; 3]>, visit: &mut impl FnMut(u32)) {
-        if let Some(root) = self.nodes.first() {
-            self.envelope_below(root, &envelope.lower(), &envelope.upper(), visit);
-        }
+        self.envelope_below(self.root(), &envelope.lower(), &envelope.upper(), visit);
     }
 
     fn envelope_below(
         &self,
-        node: &Node,
+        node: Node,
         lower: &[f64; 3],
         upper: &[f64; 3],
         visit: &mut impl FnMut(u32),
     ) {
-        if !node.intersects(lower, upper) {
+        if node.is_leaf() {
+            for at in node.points() {
+                let point = self.point(at);
+                if (0..3).all(|axis| lower[axis] <= point[axis] && point[axis] <= upper[axis]) {
+                    visit(self.slots[at]);
+                }
+            }
             return;
         }
-        let range = node.points();
-        for (point, slot) in self.points[range.clone()].iter().zip(&self.slots[range]) {
-            if (0..3).all(|axis| lower[axis] <= point[axis] && point[axis] <= upper[axis]) {
-                visit(*slot);
-            }
+        let (axis, split) = (usize::from(self.axes[node.at()]), self.splits[node.at()]);
+        let (left, right) = node.halves();
+        if lower[axis] <= split {
+            self.envelope_below(left, lower, upper, visit);
         }
-        for child in &self.nodes[node.nodes()] {
-            self.envelope_below(child, lower, upper, visit);
+        if split <= upper[axis] {
+            self.envelope_below(right, lower, upper, visit);
         }
+    }
+}
+
+/// A node of the tree: its number, and the range of the tree's arrays that holds its
+/// points, in `u32`s (an index holds at most `u32::MAX` facilities) so that it fits in two
+/// registers.
+#[derive(Clone, Copy)]
+struct Node {
+    number: u32,
+    start: u32,
+    end: u32,
+}
+
+impl Node {
+    fn is_leaf(&self) -> bool {
+        (self.end - self.start) as usize <= LEAF_SIZE
+    }
+
+    fn points(&self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+
+    fn at(&self) -> usize {
+        self.number as usize
+    }
+
+    /// The node's two children: the first half of its points, then the second.
+    #[inline(always)]
+    fn halves(&self) -> (Node, Node) {
+        let middle = self.start + (self.end - self.start) / 2;
+        (
+            Node {
+                number: 2 * self.number,
+                start: self.start,
+                end: middle,
+            },
+            Node {
+                number: 2 * self.number + 1,
+                start: middle,
+                end: self.end,
+            },
+        )
+    }
+}
+
+/// The far half of a node, seen from a point: which half it is, and how far the point lies
+/// outside it.
+///
+/// The points left of a split are at most the split value along its axis, those right of
+/// it at least that. For a point right of them all, the difference along the axis is at
+/// least the split's (subtraction and squaring round monotonically), so the sum of the
+/// squared differences, added in [`chord2`]'s order, is at most the point's squared chord:
+/// the bound prunes exactly, with no allowance for rounding.
+struct Far {
+    /// Whether the far half is the right one (the point lies left of the split).
+    right: bool,
+    outside: [f64; 3],
+    chord2: f64,
+}
+
+impl Far {
+    #[inline(always)]
+    fn of(axis: u8, split: f64, xyz: &[f64; 3], mut outside: [f64; 3]) -> Far {
+        let axis = usize::from(axis);
+        let beyond = xyz[axis] - split;
+        outside[axis] = beyond.abs();
+        Far {
+            right: beyond < 0.0,
+            outside,
+            chord2: outside[0] * outside[0] + outside[1] * outside[1] + outside[2] * outside[2],
+        }
+    }
+}
+
+/// How many node numbers a tree of `points` points uses, the unused 0 included.
+fn inner_nodes(points: usize) -> usize {
+    fn highest(node: usize, points: usize) -> usize {
+        if points <= LEAF_SIZE {
+            return 0;
+        }
+        let left = points / 2;
+        node.max(highest(2 * node, left))
+            .max(highest(2 * node + 1, points - left))
+    }
+    highest(1, points) + 1
+}
+
+/// Splits `entries` (node `node`'s points) at the middle along the axis of widest spread,
+/// recursively, and records each inner node's axis and split value.
+fn split_below(node: u32, entries: &mut [([f64; 3], u32)], stems: &mut Vec<(u32, u8, f64)>) {
+    if entries.len() <= LEAF_SIZE {
+        return;
+    }
+    // Comparisons rather than `f64::min` and `max`, whose care for NaN (no unit vector has
+    // one) kept this pass, over every point at every level, from compiling to plain
+    // minimum and maximum instructions: with them, a query on a million-facility snapshot,
+    // whose level tree is built on first use, was 8 % slower end to end.
+    let mut lower = [f64::INFINITY; 3];
+    let mut upper = [f64::NEG_INFINITY; 3];
+    for (xyz, _) in entries.iter() {
+        for axis in 0..3 {
+            let value = xyz[axis];
+            lower[axis] = if value < lower[axis] {
+                value
+            } else {
+                lower[axis]
+            };
+            upper[axis] = if value > upper[axis] {
+                value
+            } else {
+                upper[axis]
+            };
+        }
+    }
+    let axis = (0..3)
+        .max_by(|a, b| (upper[*a] - lower[*a]).total_cmp(&(upper[*b] - lower[*b])))
+        .unwrap_or(0);
+    let middle = entries.len() / 2;
+    entries.select_nth_unstable_by(middle, |a, b| a.0[axis].total_cmp(&b.0[axis]));
+    stems.push((node, axis as u8, entries[middle].0[axis]));
+    let (left, right) = entries.split_at_mut(middle);
+    if left.len() >= PARALLEL_SPLIT {
+        let mut right_stems = Vec::new();
+        rayon::join(
+            || split_below(2 * node, left, stems),
+            || split_below(2 * node + 1, right, &mut right_stems),
+        );
+        stems.append(&mut right_stems);
+    } else {
+        split_below(2 * node, left, stems);
+        split_below(2 * node + 1, right, stems);
     }
 }
 
@@ -388,39 +379,94 @@ mod tests {
     }
 
     #[test]
-    fn tiling_angles_go_round_with_longitude() {
-        let keys: Vec<f64> = (-179..=180)
-            .map(|lon| {
-                tiling_key(
-                    &crate::LatLon::new(30.0, f64::from(lon))
-                        .unwrap()
-                        .unit_vector(),
-                )
-                .0
-            })
-            .collect();
-        assert!(keys.windows(2).all(|pair| pair[0] < pair[1]), "{keys:?}");
-        assert_eq!(tiling_key(&[0.0, 0.0, 1.0]), (0.0, 1.0));
-    }
-
-    #[test]
-    fn every_entry_is_packed_once_and_nodes_cover_their_contents() {
-        for count in [0, 1, 2, 17, 300, 5_000] {
-            let tree = PackedTree::new(entries(count));
+    fn every_entry_is_kept_once_and_splits_divide_their_halves() {
+        for count in [0, 1, 2, 16, 17, 33, 300, 5_000] {
+            let tree = KdTree::new(entries(count));
             let mut seen: Vec<u32> = tree.slots.clone();
             seen.sort_unstable();
             assert_eq!(seen, (0..count as u32).collect::<Vec<_>>());
-            for node in &tree.nodes {
-                assert!(node.nodes().len() <= MAX_NODE && node.points().len() <= LEAF_SIZE);
-                assert!(node.nodes().is_empty() || node.points().is_empty());
-                for point in &tree.points[node.points()] {
-                    assert_eq!(node.chord2_from(point), 0.0);
+            // Every inner node's left half lies at or below its split, its right half at
+            // or above it.
+            // Leaves are at least half full.
+            fn check(tree: &KdTree, node: usize, start: usize, end: usize) {
+                if end - start <= LEAF_SIZE {
+                    assert!(end - start >= (LEAF_SIZE / 2).min(tree.len()));
+                    return;
                 }
-                for child in &tree.nodes[node.nodes()] {
-                    assert!(node.intersects(&child.lower, &child.upper));
-                    assert!((0..3).all(|a| node.lower[a] <= child.lower[a]));
-                    assert!((0..3).all(|a| child.upper[a] <= node.upper[a]));
-                }
+                let middle = start + (end - start) / 2;
+                let (axis, split) = (usize::from(tree.axes[node]), tree.splits[node]);
+                assert!((start..middle).all(|at| tree.point(at)[axis] <= split));
+                assert!((middle..end).all(|at| tree.point(at)[axis] >= split));
+                check(tree, 2 * node, start, middle);
+                check(tree, 2 * node + 1, middle, end);
+            }
+            check(&tree, 1, 0, count);
+            // 28 bytes a point, and 9 an inner node: about one node per eight points.
+            if count >= 300 {
+                assert!(tree.heap_bytes() <= 30 * count, "{}", tree.heap_bytes());
+            }
+        }
+    }
+
+    /// Keeps the `k` nearest chords offered, with no slack: the walk must still offer
+    /// every point that belongs among them.
+    struct Nearest {
+        k: usize,
+        chords2: Vec<f64>,
+    }
+
+    impl Collector for Nearest {
+        fn bound2(&self) -> f64 {
+            if self.chords2.len() < self.k {
+                f64::INFINITY
+            } else {
+                self.chords2[self.k - 1]
+            }
+        }
+
+        fn offer(&mut self, chord2: f64, _slot: u32) {
+            let at = self.chords2.partition_point(|c| *c <= chord2);
+            self.chords2.insert(at, chord2);
+            self.chords2.truncate(self.k);
+        }
+    }
+
+    #[test]
+    fn nearest_walks_find_the_nearest_a_scan_finds_at_the_poles_the_antimeridian_and_repeats() {
+        let mut state = 0x9E37_79B9_7F4A_7C15_u64;
+        let mut random = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let mut points = Vec::new();
+        for i in 0..4_000 {
+            let (lat, lon) = match i % 4 {
+                0 => (random() * 180.0 - 90.0, random() * 360.0 - 180.0),
+                1 => (random() * 160.0 - 80.0, 179.9 + random() * 0.1),
+                2 => (89.9 + random() * 0.1, random() * 360.0 - 180.0),
+                _ => (40.0 + (random() * 4.0).floor() / 100.0, -74.0), // many repeats
+            };
+            let lon = if i % 8 == 1 { -lon } else { lon };
+            points.push(crate::LatLon::new(lat, lon).unwrap().unit_vector());
+        }
+        let tree = KdTree::new(points.iter().copied().zip(0..).collect());
+        for origin in points
+            .iter()
+            .step_by(97)
+            .chain(&[[0.0, 0.0, 1.0], [-1.0, 0.0, 0.0]])
+        {
+            for k in [1, 10, 100] {
+                let mut found = Nearest {
+                    k,
+                    chords2: Vec::new(),
+                };
+                tree.nearest(origin, &mut found);
+                let mut expected: Vec<f64> = points.iter().map(|p| chord2(p, origin)).collect();
+                expected.sort_by(f64::total_cmp);
+                expected.truncate(k);
+                assert_eq!(found.chords2, expected);
             }
         }
     }
@@ -428,7 +474,7 @@ mod tests {
     #[test]
     fn within_and_envelope_walks_find_what_a_scan_finds() {
         let all = entries(3_000);
-        let tree = PackedTree::new(all.clone());
+        let tree = KdTree::new(all.clone());
         let origin = all[7].0;
         for max_chord2 in [0.0, 1e-4, 0.05, 4.0] {
             let mut found = Vec::new();

@@ -141,7 +141,7 @@ impl BBox {
         lon_inside && (self.min_lat..=self.max_lat).contains(&lat)
     }
 
-    /// A 3D box around every unit vector of the box, for R-tree candidates.
+    /// A 3D box around every unit vector of the box, for the trees' candidates.
     ///
     /// Each coordinate is a product of a function of latitude and one of longitude, such as
     /// x = cos(lat) * cos(lon), so its extremes over the box lie at products of the two

@@ -193,7 +193,7 @@ impl std::fmt::Display for LatLon {
 
 /// The squared chord between unit vectors that bounds every point within `distance_m`
 /// along the great circle, with slack for rounding. Chord length grows monotonically with
-/// great-circle distance, which is what makes Euclidean R-tree pruning exact.
+/// great-circle distance, which is what makes Euclidean tree pruning exact.
 pub(crate) fn chord2_bound(distance_m: f64) -> f64 {
     let angle = (distance_m / EARTH_RADIUS_M).min(std::f64::consts::PI);
     let chord = 2.0 * (angle / 2.0).sin() + CHORD_SLACK;

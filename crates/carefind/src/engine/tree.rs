@@ -71,11 +71,16 @@ pub(crate) struct KdTree {
 impl KdTree {
     /// Builds the tree of the entries: unit vectors, each with a facility's slot in the index.
     pub(crate) fn new(mut entries: Vec<([f64; 3], u32)>) -> Self {
-        let inner = inner_nodes(entries.len());
-        let mut splits = vec![0.0; inner];
-        let mut axes = vec![0; inner];
         let mut stems = Vec::new();
         split_below(1, &mut entries, &mut stems);
+        // Node numbers start at 1; 0 is unused.
+        let numbers = stems
+            .iter()
+            .map(|(node, _, _)| *node as usize + 1)
+            .max()
+            .unwrap_or(1);
+        let mut splits = vec![0.0; numbers];
+        let mut axes = vec![0; numbers];
         for (node, axis, split) in stems {
             splits[node as usize] = split;
             axes[node as usize] = axis;
@@ -299,19 +304,6 @@ impl Far {
             chord2: outside[0] * outside[0] + outside[1] * outside[1] + outside[2] * outside[2],
         }
     }
-}
-
-/// How many node numbers a tree of `points` points uses, the unused 0 included.
-fn inner_nodes(points: usize) -> usize {
-    fn highest(node: usize, points: usize) -> usize {
-        if points <= LEAF_SIZE {
-            return 0;
-        }
-        let left = points / 2;
-        node.max(highest(2 * node, left))
-            .max(highest(2 * node + 1, points - left))
-    }
-    highest(1, points) + 1
 }
 
 /// Splits `entries` (node `node`'s points) at the middle along the axis of widest spread,

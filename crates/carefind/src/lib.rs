@@ -71,6 +71,7 @@ mod engine {
     pub(crate) mod locator;
     pub(crate) mod query;
     pub(crate) mod search;
+    pub(crate) mod slots;
     pub(crate) mod store;
     pub(crate) mod tree;
     pub mod words;
@@ -112,7 +113,8 @@ pub use jiff;
 
 // The modules' own paths inside the crate (`crate::care`, `crate::sphere`...).
 use engine::{
-    all_of, facility, facility_ref, filter, index, left_out, locator, query, search, store, tree,
+    all_of, facility, facility_ref, filter, index, left_out, locator, query, search, slots, store,
+    tree,
 };
 use geometry::{bbox, distance, sphere};
 use vocabularies::{

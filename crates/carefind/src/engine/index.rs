@@ -7,16 +7,12 @@
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use rayon::iter::{IntoParallelIterator, IntoParallelRefIterator, ParallelIterator};
-
 use crate::care::CareLevel;
 use crate::error::Error;
 use crate::facility::Facility;
 use crate::facility_ref::FacilityRef;
-use crate::filter::Attributes;
-use crate::sphere::Trig;
+use crate::slots::Slots;
 use crate::store::{Facilities, FacilityStore};
-use crate::tree::KdTree as Tree;
 
 /// An immutable spatial index of facilities, answering [`Query`](crate::Query) values.
 ///
@@ -51,21 +47,6 @@ use crate::tree::KdTree as Tree;
 /// ```
 pub struct Index {
     pub(crate) facilities: FacilityStore,
-    /// What queries read of each facility, its location (with the trigonometry every
-    /// distance to it needs) and its sets, is kept apart from the store, by slot: slots
-    /// run in the trees' spatial order, so that the facilities a query meets together sit
-    /// together in memory (with 2,000,000 facilities, by position each one was a cache miss).
-    pub(crate) locations: Vec<Trig>,
-    pub(crate) attributes: Vec<Attributes>,
-    /// The position in `facilities` of the facility in each slot: the store's slot order,
-    /// copied, because a search reads it for every match it keeps (a plain array is one
-    /// load; the store's column is behind a lock and a borrowed block).
-    pub(crate) position_of_slot: Vec<u32>,
-    offering: [usize; CareLevel::COUNT],
-    /// How many facilities are closed (searches leave them out by default).
-    pub(crate) closed: usize,
-    all: OnceLock<Tree>,
-    by_care: [OnceLock<Tree>; CareLevel::COUNT],
     /// Counts of unbounded queries by filter (see `Index::count`): a services's `total`
     /// for "nearest, anywhere" would otherwise cost a pass over every facility.
     pub(crate) totals: std::sync::Mutex<std::collections::HashMap<[u64; 21], usize>>,
@@ -97,8 +78,8 @@ impl Index {
     }
 
     /// Indexes a store (read from a snapshot, say) as it is, with no copy of its records.
-    /// A snapshot brings the index's spatial order with it, so that only the
-    /// trigonometry and the gathering of sets by slot are left to do.
+    /// A snapshot brings what the index reads by slot and its trees with it, so that
+    /// indexing one builds nothing.
     ///
     /// ```
     /// use carefind::{Index, snapshot};
@@ -110,48 +91,12 @@ impl Index {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn from_store(facilities: FacilityStore) -> Index {
-        let positions = 0..facilities.len() as u32;
-        // Computed in the store's order, then gathered: read by slot, a point's latitude
-        // and longitude were two cache misses, a gathered `Trig` is one.
-        let trig: Vec<Trig> = positions
-            .clone()
-            .into_par_iter()
-            .map(|position| Trig::of(facilities.location(position)))
-            .collect();
-        let position_of_slot = facilities
-            .slot_order_or_sort(|| trig.par_iter().map(Trig::unit_vector).collect())
-            .as_slice()
-            .to_vec();
-        let locations: Vec<Trig> = position_of_slot
-            .par_iter()
-            .map(|position| trig[*position as usize])
-            .collect();
-        drop(trig);
-        // Read in the store's order, then gathered: a facility's sets come from three
-        // columns, and reading them by slot cost three cache misses a facility, not one.
-        let by_position: Vec<Attributes> = positions
-            .into_par_iter()
-            .map(|position| facilities.attributes(position))
-            .collect();
-        let attributes: Vec<Attributes> = position_of_slot
-            .par_iter()
-            .map(|position| by_position[*position as usize])
-            .collect();
-        drop(by_position);
-        let mut offering = [0; CareLevel::COUNT];
-        for level in attributes.iter().flat_map(|a| a.care.iter()) {
-            offering[level as usize] += 1;
-        }
-        let closed = attributes.iter().filter(|a| a.status.is_closed()).count();
+        // What queries read by slot is made now (unless a snapshot brought it), so that
+        // the first query does not pay for it; the trees wait for the queries that need
+        // them.
+        facilities.slots();
         Index {
-            closed,
             facilities,
-            locations,
-            attributes,
-            position_of_slot,
-            offering,
-            all: OnceLock::new(),
-            by_care: std::array::from_fn(|_| OnceLock::new()),
             totals: Default::default(),
             generation: NEXT_GENERATION.fetch_add(1, Ordering::Relaxed),
         }
@@ -177,26 +122,14 @@ impl Index {
         self.generation
     }
 
-    /// The tree of every facility.
-    pub(crate) fn all_tree(&self) -> &Tree {
-        self.all.get_or_init(|| self.bulk_load(|_| true))
+    /// What queries read by slot, and the trees.
+    pub(crate) fn slots(&self) -> &Slots {
+        self.facilities.slots()
     }
 
-    /// The tree of the facilities that offer `level`.
-    pub(crate) fn level_tree(&self, level: CareLevel) -> &Tree {
-        self.by_care[level as usize].get_or_init(|| self.bulk_load(|a| a.care.contains(level)))
-    }
-
-    fn bulk_load(&self, keep: impl Fn(&Attributes) -> bool) -> Tree {
-        let entries = self
-            .attributes
-            .iter()
-            .zip(&self.locations)
-            .zip(0..)
-            .filter(|((attributes, _), _)| keep(attributes))
-            .map(|((_, location), slot)| (location.unit_vector(), slot))
-            .collect();
-        Tree::new(entries)
+    /// How many facilities are closed (searches leave them out by default).
+    pub(crate) fn closed(&self) -> usize {
+        self.slots().counts[CareLevel::COUNT]
     }
 
     /// Builds every tree now rather than on first use, for steady latency from the first
@@ -209,46 +142,39 @@ impl Index {
     /// index.warm_up();
     /// ```
     pub fn warm_up(&self) {
-        rayon::scope(|scope| {
-            scope.spawn(|_| {
-                self.all_tree();
-            });
-            for level in CareLevel::ALL {
-                scope.spawn(move |_| {
-                    self.level_tree(*level);
-                });
-            }
-        });
+        self.slots().build_trees();
     }
 
-    /// What the trees built so far hold: how many trees, how many entries in all (a
-    /// facility is an entry in the tree of every facility and in the tree of each of its
-    /// levels), and the bytes of heap memory they use.
+    /// What the trees built (or read from a snapshot) so far hold: how many trees, how
+    /// many entries in all (a facility is an entry in the tree of every facility and in
+    /// the tree of each of its levels), and the bytes they take, in memory or in a mapped
+    /// file.
     ///
     /// ```
     /// use carefind::Index;
     ///
-    /// let index = Index::sample();
+    /// let index = Index::new(Index::sample().into_facilities())?;
     /// assert_eq!(index.tree_memory().entries, 0); // trees are built on first use
     /// index.warm_up();
     /// let memory = index.tree_memory();
     /// assert!(memory.entries > index.len());
     /// assert!(memory.bytes / memory.entries <= 48);
+    /// // A snapshot, such as the embedded sample, brings its trees.
+    /// assert_eq!(Index::sample().tree_memory(), memory);
+    /// # Ok::<(), carefind::Error>(())
     /// ```
     pub fn tree_memory(&self) -> TreeMemory {
-        let built = std::iter::once(&self.all)
-            .chain(&self.by_care)
-            .filter_map(OnceLock::get);
+        let built = self.slots().trees.iter().filter_map(OnceLock::get);
         built.fold(TreeMemory::default(), |memory, tree| TreeMemory {
             trees: memory.trees + 1,
             entries: memory.entries + tree.len(),
-            bytes: memory.bytes + tree.heap_bytes(),
+            bytes: memory.bytes + tree.bytes(),
         })
     }
 
     /// The index of the embedded sample of fictitious facilities (feature `sample`, on by
-    /// default). The sample is embedded as a snapshot and used in place; only the index's
-    /// own arrays are built, on each call: keep the result.
+    /// default). The sample is embedded as a snapshot, index and trees included, and used
+    /// in place: each call checks it again, so keep the result.
     ///
     /// ```
     /// use carefind::Index;
@@ -288,7 +214,7 @@ impl Index {
     /// assert_eq!(carefind::Index::sample().closed_count(), 0);
     /// ```
     pub fn closed_count(&self) -> usize {
-        self.closed
+        self.closed()
     }
 
     /// How many facilities the index holds.
@@ -374,7 +300,7 @@ impl Index {
     /// assert!(index.count_offering(CareLevel::HospitalInpatient) < index.count_offering(CareLevel::Outpatient));
     /// ```
     pub fn count_offering(&self, level: CareLevel) -> usize {
-        self.offering[level as usize]
+        self.slots().counts[level as usize]
     }
 
     /// Copies the facilities out, sorted by id.
@@ -414,7 +340,7 @@ pub struct TreeMemory {
     pub trees: usize,
     /// Entries in all of them.
     pub entries: usize,
-    /// Heap bytes they hold.
+    /// Bytes they take.
     pub bytes: usize,
 }
 
@@ -438,10 +364,10 @@ mod tests {
         let index = Index::new(vec![facility]).unwrap();
         let sizes: Vec<usize> = CareLevel::ALL
             .iter()
-            .map(|level| index.level_tree(*level).len())
+            .map(|level| index.slots().level_tree(*level).len())
             .collect();
         assert_eq!(sizes.iter().sum::<usize>(), 4);
-        assert_eq!(index.all_tree().len(), 1);
+        assert_eq!(index.slots().all_tree().len(), 1);
         assert_eq!(index.count_offering(CareLevel::Iop), 1);
     }
 }

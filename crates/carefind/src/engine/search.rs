@@ -16,6 +16,7 @@ use crate::error::QueryError;
 use crate::facility_ref::FacilityRef;
 use crate::index::Index;
 use crate::query::{Area, Cursor, Query};
+use crate::slots::{Packed, Slots};
 use crate::sphere::{LatLon, Trig, chord2_bound, chord2_floor, widen_chord2};
 use crate::tree::{Collector, KdTree};
 
@@ -365,6 +366,12 @@ enum Sources {
 /// A validated query, ready to run against one index.
 struct Plan<'i, 'q> {
     index: &'i Index,
+    /// The index's slots, and what is read of each, borrowed once: a borrowed column is a
+    /// match and a cast, which a search should not pay a candidate.
+    slots: &'i Slots,
+    locations: &'i [Trig],
+    sets: &'i [Packed],
+    order: &'i [u32],
     query: &'q Query,
     origin: Option<(Trig, [f64; 3])>,
     max_distance_m: Option<f64>,
@@ -488,13 +495,18 @@ impl<'i, 'q> Plan<'i, 'q> {
         let sources = choose_sources(index, query.filter.care);
         let accepts_all = matches!(region, Region::Everywhere)
             && query.filter.is_care_only()
-            && (query.filter.include_closed || index.closed == 0)
+            && (query.filter.include_closed || index.closed() == 0)
             && match sources {
                 Sources::All => query.filter.care.is_empty(),
                 Sources::Levels(care) => care.len() == 1,
             };
+        let slots = index.slots();
         Ok(Plan {
             index,
+            slots,
+            locations: slots.locations.as_slice(),
+            sets: slots.sets.as_slice(),
+            order: slots.order.as_slice(),
             query,
             origin: query
                 .origin
@@ -519,14 +531,14 @@ impl<'i, 'q> Plan<'i, 'q> {
     }
 
     fn trees(&self) -> impl Iterator<Item = (&'i KdTree, Option<CareLevel>)> + use<'i> {
-        let index = self.index;
+        let slots = self.slots;
         let (all, levels) = match self.sources {
-            Sources::All => (Some(index.all_tree()), CareSet::EMPTY),
+            Sources::All => (Some(slots.all_tree()), CareSet::EMPTY),
             Sources::Levels(care) => (None, care),
         };
         let levels = levels
             .iter()
-            .map(move |level| (index.level_tree(level), Some(level)));
+            .map(move |level| (slots.level_tree(level), Some(level)));
         all.map(|tree| (tree, None)).into_iter().chain(levels)
     }
 
@@ -539,7 +551,7 @@ impl<'i, 'q> Plan<'i, 'q> {
         if self.accepts_all {
             return true;
         }
-        let attributes = &self.index.attributes[slot as usize];
+        let attributes = &self.sets[slot as usize].attributes();
         let filter = &self.query.filter;
         // A facility sits in the tree of each level it offers; take it from the first
         // wanted one only, so that it is met once.
@@ -547,9 +559,7 @@ impl<'i, 'q> Plan<'i, 'q> {
             return false;
         }
         filter.matches_attributes(attributes)
-            && self
-                .region
-                .contains(self.index.locations[slot as usize].point)
+            && self.region.contains(self.locations[slot as usize].point())
             && filter.matches_record(
                 FacilityRef::stored(&self.index.facilities, self.position(slot)),
                 self.reports.as_deref(),
@@ -559,13 +569,13 @@ impl<'i, 'q> Plan<'i, 'q> {
     /// Where the facility in `slot` sits among the facilities, which is its place in id
     /// order.
     fn position(&self, slot: u32) -> u32 {
-        self.index.position_of_slot[slot as usize]
+        self.order[slot as usize]
     }
 
     /// The key of the match in `slot`, or `None` when it lies beyond the maximum distance.
     fn key(&self, slot: u32) -> Option<Key> {
         let distance = match self.origin {
-            Some((origin, _)) => origin.distance_m(&self.index.locations[slot as usize]),
+            Some((origin, _)) => origin.distance_m(&self.locations[slot as usize]),
             None => 0.0,
         };
         let within = self.max_distance_m.is_none_or(|max| distance <= max);

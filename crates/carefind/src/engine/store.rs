@@ -13,7 +13,6 @@
 
 use std::sync::Arc;
 
-use rayon::iter::{IntoParallelIterator, ParallelIterator};
 use rayon::slice::ParallelSliceMut;
 
 use crate::error::Error;
@@ -25,7 +24,6 @@ use crate::precision::Precision;
 use crate::set::Set;
 use crate::sphere::LatLon;
 use crate::status::Status;
-use crate::tree::spatial_order;
 
 /// How many attribute masks each facility has: care, payment, ages, populations,
 /// languages, medications, kinds, mental-health types.
@@ -196,11 +194,11 @@ pub struct FacilityStore {
     /// The hours and walk-in intake, parsed the first time a search asks about them: not
     /// a column, but made from the columns and kept with them.
     pub(crate) schedules: Arc<std::sync::OnceLock<crate::hours::Schedules>>,
-    /// The position of the facility in each slot of an index of this store (the trees'
-    /// spatial order, see [`Index`](crate::Index)): also made from the columns when first
-    /// needed, unless a snapshot brought it (sorting a million points was a third of
-    /// opening one).
-    pub(crate) slot_order: Arc<std::sync::OnceLock<Column<u32>>>,
+    /// What an index of this store reads by slot, and its trees (see
+    /// [`Slots`](crate::slots::Slots)): also made from the columns when first needed,
+    /// unless a snapshot brought them (sorting a million points and building their trees
+    /// was most of opening one).
+    pub(crate) slots: Arc<std::sync::OnceLock<crate::slots::Slots>>,
 }
 
 impl FacilityStore {
@@ -363,23 +361,10 @@ impl FacilityStore {
         LatLon::within_range(lat, lon)
     }
 
-    /// The position of the facility in each slot: the order in which an index lays the
-    /// facilities out, so that those near each other on the globe sit near each other in
-    /// memory. Sorted the first time it is asked for, or read from a snapshot.
-    pub(crate) fn slot_order(&self) -> &Column<u32> {
-        self.slot_order_or_sort(|| {
-            (0..self.len() as u32)
-                .into_par_iter()
-                .map(|position| self.location(position).unit_vector())
-                .collect()
-        })
-    }
-
-    /// [`FacilityStore::slot_order`], sorting `units` (each facility's unit vector, by
-    /// position) when it is not known yet: for a caller that has the vectors at hand.
-    pub(crate) fn slot_order_or_sort(&self, units: impl FnOnce() -> Vec<[f64; 3]>) -> &Column<u32> {
-        self.slot_order
-            .get_or_init(|| Column::Owned(spatial_order(&units())))
+    /// What an index of this store reads by slot: made the first time it is asked for,
+    /// or read from a snapshot.
+    pub(crate) fn slots(&self) -> &crate::slots::Slots {
+        self.slots.get_or_init(|| crate::slots::Slots::of(self))
     }
 
     pub(crate) fn mask(&self, position: u32, which: usize) -> u64 {
@@ -478,7 +463,7 @@ impl FacilityStore {
             codes,
             verified,
             schedules: _,
-            slot_order: _,
+            slots: _,
         } = self;
         let (new_text, new_ends) =
             permute_arena(text.as_str(), ends.as_slice(), TEXT_FIELDS, order);
@@ -502,7 +487,7 @@ impl FacilityStore {
             codes: gather(&codes, CODES, order),
             verified: gather(&verified, 1, order),
             schedules: Arc::default(),
-            slot_order: Arc::default(),
+            slots: Arc::default(),
         }
     }
 
@@ -923,7 +908,7 @@ impl Builder {
             codes: Column::Owned(self.codes),
             verified: Column::Owned(self.verified),
             schedules: Arc::default(),
-            slot_order: Arc::default(),
+            slots: Arc::default(),
         }
     }
 

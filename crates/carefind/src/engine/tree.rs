@@ -20,6 +20,7 @@
 use rstar::AABB;
 
 use crate::sphere::chord2;
+use crate::store::Column;
 
 /// Points per leaf and children per inner node, chosen by measurement (BENCHMARKS.md).
 const LEAF_SIZE: usize = 16;
@@ -57,28 +58,27 @@ pub(crate) trait Collector {
 /// `2n` and `2n + 1`). A node of at most [`LEAF_SIZE`] points is a leaf. Each inner node
 /// keeps one axis and one split value: a walk costs a comparison a node, where a box costs
 /// six.
+#[derive(Debug)]
 pub(crate) struct KdTree {
     /// Per inner node, by number: the split value, and the axis it splits.
-    splits: Vec<f64>,
-    axes: Vec<u8>,
+    splits: Column<f64>,
+    axes: Column<u8>,
     /// The points, by axis, in the tree's order, and their slots.
-    xs: Vec<f64>,
-    ys: Vec<f64>,
-    zs: Vec<f64>,
-    slots: Vec<u32>,
+    xs: Column<f64>,
+    ys: Column<f64>,
+    zs: Column<f64>,
+    slots: Column<u32>,
 }
+
+/// How many columns a tree is kept in (see [`KdTree::columns`]).
+pub(crate) const TREE_COLUMNS: usize = 6;
 
 impl KdTree {
     /// Builds the tree of the entries: unit vectors, each with a facility's slot in the index.
     pub(crate) fn new(mut entries: Vec<([f64; 3], u32)>) -> Self {
         let mut stems = Vec::new();
         split_below(1, &mut entries, &mut stems);
-        // Node numbers start at 1; 0 is unused.
-        let numbers = stems
-            .iter()
-            .map(|(node, _, _)| *node as usize + 1)
-            .max()
-            .unwrap_or(1);
+        let numbers = node_numbers(entries.len());
         let mut splits = vec![0.0; numbers];
         let mut axes = vec![0; numbers];
         for (node, axis, split) in stems {
@@ -86,31 +86,168 @@ impl KdTree {
             axes[node as usize] = axis;
         }
         KdTree {
+            splits: Column::Owned(splits),
+            axes: Column::Owned(axes),
+            xs: Column::Owned(entries.iter().map(|(xyz, _)| xyz[0]).collect()),
+            ys: Column::Owned(entries.iter().map(|(xyz, _)| xyz[1]).collect()),
+            zs: Column::Owned(entries.iter().map(|(xyz, _)| xyz[2]).collect()),
+            slots: Column::Owned(entries.iter().map(|(_, slot)| *slot).collect()),
+        }
+    }
+
+    /// A tree kept in columns (read from a snapshot), as [`KdTree::columns`] gives them.
+    /// [`KdTree::check`] it before it is walked.
+    pub(crate) fn from_columns(
+        splits: Column<f64>,
+        axes: Column<u8>,
+        [xs, ys, zs]: [Column<f64>; 3],
+        slots: Column<u32>,
+    ) -> Self {
+        KdTree {
             splits,
             axes,
-            xs: entries.iter().map(|(xyz, _)| xyz[0]).collect(),
-            ys: entries.iter().map(|(xyz, _)| xyz[1]).collect(),
-            zs: entries.iter().map(|(xyz, _)| xyz[2]).collect(),
-            slots: entries.iter().map(|(_, slot)| *slot).collect(),
+            xs,
+            ys,
+            zs,
+            slots,
         }
+    }
+
+    /// The tree's columns as little-endian bytes, in the order [`KdTree::from_columns`]
+    /// takes them.
+    pub(crate) fn columns(&self) -> [std::borrow::Cow<'_, [u8]>; TREE_COLUMNS] {
+        [
+            self.splits.to_le_bytes(),
+            self.axes.to_le_bytes(),
+            self.xs.to_le_bytes(),
+            self.ys.to_le_bytes(),
+            self.zs.to_le_bytes(),
+            self.slots.to_le_bytes(),
+        ]
+    }
+
+    /// Checks what a walk relies on, for a tree read from a file over `count` slots: the
+    /// arrays' lengths match the tree's shape (which follows from its size alone), every
+    /// axis is one of three, and every slot is below `count`. A walk of a tree that passes
+    /// never reads out of bounds; its split values are covered by the file's checksum.
+    pub(crate) fn check(&self, count: usize) -> Result<(), &'static str> {
+        let len = self.slots.as_slice().len();
+        let view = self.view();
+        if [view.xs.len(), view.ys.len(), view.zs.len()] != [len; 3] {
+            return Err("a tree whose point columns differ in length");
+        }
+        let numbers = node_numbers(len);
+        if view.splits.len() != numbers || view.axes.len() != numbers {
+            return Err("a tree whose nodes do not match its size");
+        }
+        if view.axes.iter().any(|axis| *axis > 2) {
+            return Err("a tree node that splits no axis");
+        }
+        if view.slots.iter().any(|slot| *slot as usize >= count) {
+            return Err("a tree entry that is no slot");
+        }
+        Ok(())
     }
 
     /// How many points the tree holds.
     pub(crate) fn len(&self) -> usize {
-        self.slots.len()
+        self.slots.as_slice().len()
     }
 
-    /// The heap memory the tree holds, in bytes.
-    pub(crate) fn heap_bytes(&self) -> usize {
-        self.splits.capacity() * std::mem::size_of::<f64>()
-            + self.axes.capacity()
-            + (self.xs.capacity() + self.ys.capacity() + self.zs.capacity())
-                * std::mem::size_of::<f64>()
-            + self.slots.capacity() * std::mem::size_of::<u32>()
+    /// The bytes the tree's arrays take (in memory, or in a mapped file).
+    pub(crate) fn bytes(&self) -> usize {
+        let view = self.view();
+        std::mem::size_of_val(view.splits)
+            + std::mem::size_of_val(view.axes)
+            + std::mem::size_of_val(view.xs)
+            + std::mem::size_of_val(view.ys)
+            + std::mem::size_of_val(view.zs)
+            + std::mem::size_of_val(view.slots)
     }
 
+    /// The arrays, borrowed once for a walk.
+    fn view(&self) -> View<'_> {
+        View {
+            splits: self.splits.as_slice(),
+            axes: self.axes.as_slice(),
+            xs: self.xs.as_slice(),
+            ys: self.ys.as_slice(),
+            zs: self.zs.as_slice(),
+            slots: self.slots.as_slice(),
+        }
+    }
+
+    /// Offers the collector every point within its bound, the nearer half of each node
+    /// first, so that the bound tightens early and prunes the rest.
+    pub(crate) fn nearest(&self, xyz: &[f64; 3], collector: &mut impl Collector) {
+        let view = self.view();
+        view.nearest_below(view.root(), xyz, [0.0; 3], collector);
+    }
+
+    /// Calls `visit` with the slot of every point within `max_chord2` of `xyz`.
+    pub(crate) fn each_within(&self, xyz: &[f64; 3], max_chord2: f64, visit: &mut impl FnMut(u32)) {
+        let view = self.view();
+        view.within_below(view.root(), xyz, [0.0; 3], max_chord2, visit);
+    }
+
+    /// Calls `visit` with the slot of every point.
+    pub(crate) fn each(&self, visit: &mut impl FnMut(u32)) {
+        self.slots.as_slice().iter().for_each(|slot| visit(*slot));
+    }
+
+    /// Calls `visit` with the slot of every point inside `envelope`, edges included.
+    pub(crate) fn each_in_envelope(&self, envelope: &AABB<[f64; 3]>, visit: &mut impl FnMut(u32)) {
+        let view = self.view();
+        view.envelope_below(view.root(), &envelope.lower(), &envelope.upper(), visit);
+    }
+}
+
+/// How many entries the arrays of inner nodes of a tree of `len` points have: one past
+/// the largest inner node's number (node numbers start at 1; 0 is unused).
+fn node_numbers(len: usize) -> usize {
+    fn largest_below(number: usize, len: usize) -> usize {
+        if len <= LEAF_SIZE {
+            return 0;
+        }
+        let middle = len / 2;
+        number
+            .max(largest_below(2 * number, middle))
+            .max(largest_below(2 * number + 1, len - middle))
+    }
+    largest_below(1, len) + 1
+}
+
+/// A tree's arrays, borrowed for one walk.
+struct View<'t> {
+    splits: &'t [f64],
+    axes: &'t [u8],
+    xs: &'t [f64],
+    ys: &'t [f64],
+    zs: &'t [f64],
+    slots: &'t [u32],
+}
+
+impl View<'_> {
+    #[cfg(test)]
     fn point(&self, at: usize) -> [f64; 3] {
         [self.xs[at], self.ys[at], self.zs[at]]
+    }
+
+    /// The points of a leaf and their slots: each array sliced once, so that the loop
+    /// over them checks no bounds.
+    #[inline(always)]
+    fn leaf(&self, node: Node) -> impl Iterator<Item = ([f64; 3], u32)> + use<'_> {
+        let points = node.points();
+        let (xs, ys, zs) = (
+            &self.xs[points.clone()],
+            &self.ys[points.clone()],
+            &self.zs[points.clone()],
+        );
+        xs.iter()
+            .zip(ys)
+            .zip(zs)
+            .zip(&self.slots[points])
+            .map(|(((x, y), z), slot)| ([*x, *y, *z], *slot))
     }
 
     fn root(&self) -> Node {
@@ -118,7 +255,7 @@ impl KdTree {
             number: 1,
             start: 0,
             // Counts fit in u32: an index holds at most u32::MAX facilities.
-            end: self.len() as u32,
+            end: self.slots.len() as u32,
         }
     }
 
@@ -138,12 +275,6 @@ impl KdTree {
         }
     }
 
-    /// Offers the collector every point within its bound, the nearer half of each node
-    /// first, so that the bound tightens early and prunes the rest.
-    pub(crate) fn nearest(&self, xyz: &[f64; 3], collector: &mut impl Collector) {
-        self.nearest_below(self.root(), xyz, [0.0; 3], collector);
-    }
-
     /// `outside` holds, per axis, how far `xyz` lies outside the node's cell along it: the
     /// squares' sum never exceeds the squared chord to any point of the node (see
     /// [`Far`]).
@@ -155,10 +286,10 @@ impl KdTree {
         collector: &mut impl Collector,
     ) {
         if node.is_leaf() {
-            for at in node.points() {
-                let chord2 = chord2(&self.point(at), xyz);
+            for (point, slot) in self.leaf(node) {
+                let chord2 = chord2(&point, xyz);
                 if chord2 <= collector.bound2() {
-                    collector.offer(chord2, self.slots[at]);
+                    collector.offer(chord2, slot);
                 }
             }
             return;
@@ -170,11 +301,6 @@ impl KdTree {
         }
     }
 
-    /// Calls `visit` with the slot of every point within `max_chord2` of `xyz`.
-    pub(crate) fn each_within(&self, xyz: &[f64; 3], max_chord2: f64, visit: &mut impl FnMut(u32)) {
-        self.within_below(self.root(), xyz, [0.0; 3], max_chord2, visit);
-    }
-
     fn within_below(
         &self,
         node: Node,
@@ -184,9 +310,9 @@ impl KdTree {
         visit: &mut impl FnMut(u32),
     ) {
         if node.is_leaf() {
-            for at in node.points() {
-                if chord2(&self.point(at), xyz) <= max_chord2 {
-                    visit(self.slots[at]);
+            for (point, slot) in self.leaf(node) {
+                if chord2(&point, xyz) <= max_chord2 {
+                    visit(slot);
                 }
             }
             return;
@@ -198,16 +324,6 @@ impl KdTree {
         }
     }
 
-    /// Calls `visit` with the slot of every point.
-    pub(crate) fn each(&self, visit: &mut impl FnMut(u32)) {
-        self.slots.iter().for_each(|slot| visit(*slot));
-    }
-
-    /// Calls `visit` with the slot of every point inside `envelope`, edges included.
-    pub(crate) fn each_in_envelope(&self, envelope: &AABB<[f64; 3]>, visit: &mut impl FnMut(u32)) {
-        self.envelope_below(self.root(), &envelope.lower(), &envelope.upper(), visit);
-    }
-
     fn envelope_below(
         &self,
         node: Node,
@@ -216,10 +332,9 @@ impl KdTree {
         visit: &mut impl FnMut(u32),
     ) {
         if node.is_leaf() {
-            for at in node.points() {
-                let point = self.point(at);
+            for (point, slot) in self.leaf(node) {
                 if (0..3).all(|axis| lower[axis] <= point[axis] && point[axis] <= upper[axis]) {
-                    visit(self.slots[at]);
+                    visit(slot);
                 }
             }
             return;
@@ -373,16 +488,18 @@ mod tests {
     #[test]
     fn every_entry_is_kept_once_and_splits_divide_their_halves() {
         for count in [0, 1, 2, 16, 17, 33, 300, 5_000] {
-            let tree = KdTree::new(entries(count));
-            let mut seen: Vec<u32> = tree.slots.clone();
+            let built = KdTree::new(entries(count));
+            built.check(count).unwrap();
+            let tree = built.view();
+            let mut seen: Vec<u32> = tree.slots.to_vec();
             seen.sort_unstable();
             assert_eq!(seen, (0..count as u32).collect::<Vec<_>>());
             // Every inner node's left half lies at or below its split, its right half at
             // or above it.
             // Leaves are at least half full.
-            fn check(tree: &KdTree, node: usize, start: usize, end: usize) {
+            fn check(tree: &View<'_>, node: usize, start: usize, end: usize) {
                 if end - start <= LEAF_SIZE {
-                    assert!(end - start >= (LEAF_SIZE / 2).min(tree.len()));
+                    assert!(end - start >= (LEAF_SIZE / 2).min(tree.slots.len()));
                     return;
                 }
                 let middle = start + (end - start) / 2;
@@ -395,9 +512,41 @@ mod tests {
             check(&tree, 1, 0, count);
             // 28 bytes a point, and 9 an inner node: about one node per eight points.
             if count >= 300 {
-                assert!(tree.heap_bytes() <= 30 * count, "{}", tree.heap_bytes());
+                assert!(built.bytes() <= 30 * count, "{}", built.bytes());
             }
         }
+    }
+
+    #[test]
+    fn a_tree_read_back_is_checked_before_it_is_walked() {
+        let built = KdTree::new(entries(300));
+        let view = built.view();
+        let read = |splits: &[f64], axes: &[u8], slots: &[u32]| {
+            let column = |values: &[f64]| Column::Owned(values.to_vec());
+            KdTree::from_columns(
+                column(splits),
+                Column::Owned(axes.to_vec()),
+                [column(view.xs), column(view.ys), column(view.zs)],
+                Column::Owned(slots.to_vec()),
+            )
+            .check(300)
+        };
+        assert_eq!(read(view.splits, view.axes, view.slots), Ok(()));
+        let short = &view.splits[..view.splits.len() - 1];
+        assert!(read(short, view.axes, view.slots).is_err());
+        let mut axes = view.axes.to_vec();
+        axes[1] = 3;
+        assert_eq!(
+            read(view.splits, &axes, view.slots),
+            Err("a tree node that splits no axis")
+        );
+        let mut slots = view.slots.to_vec();
+        slots[7] = 300;
+        assert_eq!(
+            read(view.splits, view.axes, &slots),
+            Err("a tree entry that is no slot")
+        );
+        assert!(read(view.splits, view.axes, &slots[1..]).is_err());
     }
 
     /// Keeps the `k` nearest chords offered, with no slack: the walk must still offer

@@ -143,9 +143,14 @@ impl LatLon {
 /// and bearings a query measures from one origin to facilities whose values the index keeps.
 /// [`LatLon::distance_m`] and [`LatLon::bearing_deg`] go through it too, so every distance
 /// is computed by the same operations in the same order, to the last bit.
-#[derive(Clone, Copy, Debug, PartialEq)]
+///
+/// An index keeps one per facility, in a snapshot too, so it is plain numbers: four
+/// `f64`s, with no padding, readable in place from a file's bytes.
+#[derive(Clone, Copy, Debug, PartialEq, bytemuck::Pod, bytemuck::Zeroable)]
+#[repr(C)]
 pub(crate) struct Trig {
-    pub(crate) point: LatLon,
+    lat: f64,
+    lon: f64,
     cos_lat: f64,
     sin_lat: f64,
 }
@@ -154,29 +159,47 @@ impl Trig {
     pub(crate) fn of(point: LatLon) -> Self {
         let (sin_lat, cos_lat) = point.lat.to_radians().sin_cos();
         Trig {
-            point,
+            lat: point.lat,
+            lon: point.lon,
             cos_lat,
             sin_lat,
         }
     }
 
+    /// The point (clamped into range: a `Trig` read from a file is only as good as its
+    /// checksum).
+    pub(crate) fn point(&self) -> LatLon {
+        LatLon::within_range(self.lat, self.lon)
+    }
+
+    /// Each number byte-swapped from little-endian, for a big-endian reader of a file.
+    pub(crate) fn swap_from_le(self) -> Self {
+        let swap = |value: f64| f64::from_le_bytes(value.to_ne_bytes());
+        Trig {
+            lat: swap(self.lat),
+            lon: swap(self.lon),
+            cos_lat: swap(self.cos_lat),
+            sin_lat: swap(self.sin_lat),
+        }
+    }
+
     /// The point as a 3D unit vector (see [`LatLon::unit_vector`]).
     pub(crate) fn unit_vector(&self) -> [f64; 3] {
-        let (sin_lon, cos_lon) = self.point.lon.to_radians().sin_cos();
+        let (sin_lon, cos_lon) = self.lon.to_radians().sin_cos();
         [self.cos_lat * cos_lon, self.cos_lat * sin_lon, self.sin_lat]
     }
 
     /// The haversine distance in metres.
     pub(crate) fn distance_m(&self, other: &Trig) -> f64 {
-        let half_dlat = (other.point.lat - self.point.lat).to_radians() / 2.0;
-        let half_dlon = (other.point.lon - self.point.lon).to_radians() / 2.0;
+        let half_dlat = (other.lat - self.lat).to_radians() / 2.0;
+        let half_dlon = (other.lon - self.lon).to_radians() / 2.0;
         let h = half_dlat.sin().powi(2) + self.cos_lat * other.cos_lat * half_dlon.sin().powi(2);
         2.0 * EARTH_RADIUS_M * h.sqrt().min(1.0).asin()
     }
 
     /// The initial bearing in degrees from north, in [0, 360).
     pub(crate) fn bearing_deg(&self, other: &Trig) -> f64 {
-        let (sin_dlon, cos_dlon) = (other.point.lon - self.point.lon).to_radians().sin_cos();
+        let (sin_dlon, cos_dlon) = (other.lon - self.lon).to_radians().sin_cos();
         let y = sin_dlon * other.cos_lat;
         let x = self.cos_lat * other.sin_lat - self.sin_lat * other.cos_lat * cos_dlon;
         let degrees = y.atan2(x).to_degrees().rem_euclid(360.0);

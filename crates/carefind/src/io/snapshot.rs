@@ -1,49 +1,58 @@
 //! A binary snapshot of a dataset, for services that must start fast.
 //!
-//! A snapshot is a [`FacilityStore`]'s columns as they are in memory, so opening one is
+//! A snapshot is a [`FacilityStore`]'s columns as they are in memory, and the index of
+//! them (what an index reads of each facility by slot, and its trees), so opening one is
 //! reading the file (the text arena and the rest, on two threads when it is large) or
 //! mapping it ([`map_path`]), checking it, and using its columns in place: no record is
-//! decoded and no field allocated.
+//! decoded, no field allocated and no tree built.
 //!
 //! | bytes | what |
 //! |---|---|
 //! | 8 | the magic `CFSNAP\r\n` (the `\r\n` catches a text-mode copy) |
-//! | 4 | the format version, little-endian (now 8) |
+//! | 4 | the format version, little-endian (now 9) |
 //! | 8 | the number of facilities |
 //! | 8 | the payload's length in bytes |
 //! | 4 | the CRC-32 of the payload |
-//! | payload | eleven columns, each a u64 length in bytes, the bytes, and zeros up to a multiple of 8 |
+//! | payload | columns, each a u64 length in bytes, the bytes, and zeros up to a multiple of 8 |
 //!
-//! The columns, all little-endian: the text arena (UTF-8: id, name, name2, street, city,
-//! state, zip, phone, intake phone, website, source, hours, level hours, time zone,
-//! walk-in intake and kept HSDS of each facility, back to back);
-//! where each of those fields ends (u32); the services arena; where each service ends
-//! (u32); how many services the facilities up to each one have (u32); latitudes and
-//! longitudes (f64); nine attribute masks per facility (u64: care, payment, ages,
-//! populations, languages, medications, kinds, mental-health types, credentials);
-//! precision, status and the getting-in flags (a byte each); the day the listing was verified (i32 days from 1970-01-01, `i32::MIN`
-//! for never); the position of the facility in each slot of the index (u32: the trees'
-//! spatial order, which opening a snapshot would otherwise sort again). The header is 32 bytes and every column starts at a multiple of 8, so a file
-//! read into 8-byte words has every column aligned.
+//! The columns, all little-endian. The store's: the text arena (UTF-8: id, name, name2,
+//! street, city, state, zip, phone, intake phone, website, source, hours, level hours,
+//! time zone, walk-in intake and kept HSDS of each facility, back to back); where each of
+//! those fields ends (u32); the services arena; where each service ends (u32); how many
+//! services the facilities up to each one have (u32); latitudes and longitudes (f64); nine
+//! attribute masks per facility (u64: care, payment, ages, populations, languages,
+//! medications, kinds, mental-health types, credentials); precision, status and the
+//! getting-in flags (a byte each); the day the listing was verified (i32 days from
+//! 1970-01-01, `i32::MIN` for never). Then the index's, by slot (the trees' spatial
+//! order): the position of the facility in each slot (u32); each slot's latitude,
+//! longitude and the cosine and sine of its latitude (four f64); each slot's sets (seven
+//! u64 masks, the verified day as an i32, the precision and status codes and two zero
+//! bytes); how many facilities offer each of the twelve levels of care, then how many are
+//! closed (u64); and thirteen k-d trees (every facility, then each level of care), each
+//! as six columns: the split values of its inner nodes by node number (f64), their axes
+//! (u8), the points' x, y and z (f64) and their slots (u32), in the tree's order. The
+//! header is 32 bytes and every column starts at a multiple of 8, so a file read into
+//! 8-byte words has every column aligned.
 //!
 //! Reading checks everything a reader of the columns relies on (the checksum, then every
-//! length, offset and value, and that the ids are sorted and unique), so a truncated,
-//! corrupted or other-version file is a typed [`SnapshotError`], never a panic or a wrong
-//! dataset.
+//! length, offset and value, that the ids are sorted and unique, that the slot order is
+//! a permutation, and each tree's shape, axes and slots), so a truncated, corrupted or
+//! other-version file is a typed [`SnapshotError`], never a panic or a wrong dataset.
 
 use std::io::{self, Write};
 use std::path::Path;
 use std::sync::Arc;
 
 use crate::error::Error;
+use crate::slots::{COUNTS, Slots, TREES};
 use crate::store::{Block, Column, FacilityStore, Number, Text};
+use crate::tree::KdTree;
 
 /// The file's first bytes.
 pub const MAGIC: &[u8; 8] = b"CFSNAP\r\n";
 /// The version this library writes and reads.
-pub const VERSION: u32 = 8;
+pub const VERSION: u32 = 9;
 const HEADER: usize = 8 + 4 + 8 + 8 + 4;
-const COLUMNS: usize = 11;
 
 pub use crate::error::SnapshotError;
 
@@ -60,7 +69,7 @@ pub use crate::error::SnapshotError;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn to_writer(mut writer: impl Write, store: &FacilityStore) -> io::Result<()> {
-    let columns: [std::borrow::Cow<'_, [u8]>; COLUMNS] = [
+    let mut columns: Vec<std::borrow::Cow<'_, [u8]>> = vec![
         std::borrow::Cow::Borrowed(store.text.as_str().as_bytes()),
         store.ends.to_le_bytes(),
         std::borrow::Cow::Borrowed(store.services_text.as_str().as_bytes()),
@@ -71,8 +80,8 @@ pub fn to_writer(mut writer: impl Write, store: &FacilityStore) -> io::Result<()
         store.masks.to_le_bytes(),
         store.codes.to_le_bytes(),
         store.verified.to_le_bytes(),
-        store.slot_order().to_le_bytes(),
     ];
+    columns.extend(slot_columns(store.slots()));
     let mut checksum = crc32fast::Hasher::new();
     let mut length = 0u64;
     for column in &columns {
@@ -93,6 +102,23 @@ pub fn to_writer(mut writer: impl Write, store: &FacilityStore) -> io::Result<()
         writer.write_all(&[0; 8][..padding(column.len())])?;
     }
     writer.flush()
+}
+
+/// The columns of `slots`, every tree built: the slot order, the locations, the sets, the
+/// counts, then each tree's columns.
+fn slot_columns(slots: &Slots) -> Vec<std::borrow::Cow<'_, [u8]>> {
+    slots.build_trees();
+    let counts: Vec<u64> = slots.counts.iter().map(|count| *count as u64).collect();
+    let mut columns = vec![
+        slots.order.to_le_bytes(),
+        slots.locations.to_le_bytes(),
+        slots.sets.to_le_bytes(),
+        std::borrow::Cow::Owned(Column::Owned(counts).to_le_bytes().into_owned()),
+    ];
+    for which in 0..TREES {
+        columns.extend(slots.tree(which).columns());
+    }
+    columns
 }
 
 fn padding(len: usize) -> usize {
@@ -454,9 +480,20 @@ impl Columns<'_> {
             codes: self.next()?,
             verified: self.next()?,
             schedules: Arc::default(),
-            slot_order: Arc::default(),
+            slots: Arc::default(),
         };
-        let slot_order: Column<u32> = self.next()?;
+        let slots = Slots {
+            order: self.next()?,
+            locations: self.next()?,
+            sets: self.next()?,
+            counts: self.counts()?,
+            trees: Default::default(),
+        };
+        for tree in &slots.trees {
+            let (splits, axes) = (self.next()?, self.next()?);
+            let points = [self.next()?, self.next()?, self.next()?];
+            let _ = tree.set(KdTree::from_columns(splits, axes, points, self.next()?));
+        }
         if self.at != self.end {
             return Err(self.corrupt("bytes after the last column"));
         }
@@ -464,14 +501,28 @@ impl Columns<'_> {
             return Err(self.corrupt("a count that does not match the columns"));
         }
         store.check().map_err(|reason| corrupt(HEADER, reason))?;
-        if !is_permutation(slot_order.as_slice(), store.len()) {
-            return Err(corrupt(
-                HEADER,
-                "a slot order that is not one of the positions",
-            ));
-        }
-        store.slot_order.get_or_init(|| slot_order);
+        slots
+            .check(store.len())
+            .map_err(|reason| corrupt(HEADER, reason))?;
+        let _ = store.slots.set(slots);
         Ok(store)
+    }
+
+    /// The counts column: how many facilities offer each level of care, then how many are
+    /// closed.
+    fn counts(&mut self) -> Result<[usize; COUNTS], SnapshotError> {
+        let column: Column<u64> = self.next()?;
+        let mut counts = [0; COUNTS];
+        match column.as_slice() {
+            read if read.len() == COUNTS => {
+                for (count, read) in counts.iter_mut().zip(read) {
+                    *count = usize::try_from(*read)
+                        .map_err(|_| self.corrupt("a count larger than memory"))?;
+                }
+                Ok(counts)
+            }
+            _ => Err(self.corrupt("a column of counts of the wrong length")),
+        }
     }
 
     /// A text column: borrowed when the block is embedded in the program, copied otherwise.
@@ -532,23 +583,6 @@ impl Columns<'_> {
         self.at = padded;
         Ok((start, length))
     }
-}
-
-/// Whether `order` holds each of `0..count` once. Any such order gives exact answers (the
-/// trees prune by their boxes, whatever they hold), so this is all a reader checks.
-fn is_permutation(order: &[u32], count: usize) -> bool {
-    let mut seen = vec![0u64; count.div_ceil(64)];
-    order.len() == count
-        && order.iter().all(|position| {
-            let (word, bit) = (*position as usize / 64, 1 << (position % 64));
-            match seen.get_mut(word) {
-                Some(bits) if *bits & bit == 0 && (*position as usize) < count => {
-                    *bits |= bit;
-                    true
-                }
-                _ => false,
-            }
-        })
 }
 
 #[cfg(test)]
@@ -640,7 +674,7 @@ mod tests {
             Err(_) => Err(None),
         };
         assert_eq!(read(true).unwrap(), from_slice(&bytes).unwrap());
-        assert!(read(true).unwrap().slot_order.get().is_some());
+        assert!(read(true).unwrap().slots.get().is_some());
         let store = mapped().unwrap();
         assert_eq!(store, from_slice(&bytes).unwrap());
         assert!(matches!(store.text, Text::Mapped(_)));
@@ -709,40 +743,34 @@ mod tests {
     }
 
     #[test]
-    fn a_slot_order_is_a_permutation_of_the_positions() {
-        assert!(is_permutation(&[2, 0, 1], 3));
-        assert!(is_permutation(&[], 0));
-        for (order, count) in [
-            (&[0, 0, 1][..], 3),
-            (&[0, 1][..], 3),
-            (&[0, 1, 3][..], 3),
-            (&[0, 1, 64][..], 3),
-            (&[0, 1, u32::MAX][..], 3),
-        ] {
-            assert!(!is_permutation(order, count), "{order:?}");
-        }
-    }
-
-    #[test]
-    fn a_snapshot_keeps_the_slot_order_and_any_order_answers_exactly() {
+    fn a_snapshot_keeps_the_slots_and_trees_and_any_order_answers_exactly() {
         use crate::{Index, LatLon, Query};
         let store = crate::Index::sample().into_store();
         let facilities = store.to_facilities();
         let mut bytes = Vec::new();
         to_writer(&mut bytes, &store).unwrap();
         let read = from_slice(&bytes).unwrap();
-        assert!(read.slot_order.get().is_some(), "read, not sorted again");
-        assert_eq!(read.slot_order().as_slice(), store.slot_order().as_slice());
+        let (kept, made) = (read.slots.get().unwrap(), store.slots());
+        assert_eq!(kept.order.as_slice(), made.order.as_slice());
+        assert_eq!(kept.locations.as_slice(), made.locations.as_slice());
+        assert_eq!(kept.sets.as_slice(), made.sets.as_slice());
+        assert_eq!(kept.counts, made.counts);
+        assert!(
+            kept.trees.iter().all(|tree| tree.get().is_some()),
+            "read, not built"
+        );
+        for which in 0..TREES {
+            assert_eq!(kept.tree(which).columns(), made.tree(which).columns());
+        }
         // An order no sort would make (ids backwards): the trees hold other points, the
         // answers are the same.
         let odd = FacilityStore::new(facilities.clone()).unwrap();
         let backwards: Vec<u32> = (0..odd.len() as u32).rev().collect();
-        odd.slot_order
-            .get_or_init(|| Column::Owned(backwards.clone()));
+        let _ = odd.slots.set(Slots::in_order(&odd, backwards.clone()));
         let mut bytes = Vec::new();
         to_writer(&mut bytes, &odd).unwrap();
         let odd = Index::from_store(from_slice(&bytes).unwrap());
-        assert_eq!(odd.position_of_slot, backwards);
+        assert_eq!(odd.slots().order.as_slice(), backwards);
         let usual = Index::new(facilities).unwrap();
         for (lat, lon) in [(40.7, -74.0), (-33.9, 151.2), (64.8, -147.7), (0.0, 180.0)] {
             let query = Query::nearest(LatLon::new(lat, lon).unwrap(), 25);
@@ -797,27 +825,32 @@ mod tests {
             .chain([2; crate::fields::TEXT_FIELDS - 1])
             .flat_map(|end| end.to_le_bytes())
             .collect();
-        let with_flags = |text: &'static [u8], lat: f64, mask: u64, flags: u8| {
-            forge(
-                &[
-                    text,
-                    &id_ends,
-                    b"",
-                    b"",
-                    &0u32.to_le_bytes(),
-                    &lat.to_le_bytes(),
-                    &0f64.to_le_bytes(),
-                    &[mask, 0, 0, 0, 0, 0, 0, 0, 0]
-                        .iter()
-                        .flat_map(|m| m.to_le_bytes())
-                        .collect::<Vec<u8>>(),
-                    &[0, 0, flags],
-                    &i32::MIN.to_le_bytes(),
-                    &0u32.to_le_bytes(),
-                ],
-                1,
-            )
+        // Valid slots for the one facility, from a store that holds it.
+        let mut held = Facility::new("a", "N", crate::LatLon::new(1.0, 0.0).unwrap());
+        held.care = crate::CareSet::from_bits(1).unwrap();
+        let held = FacilityStore::new(vec![held]).unwrap();
+        let slots: Vec<Vec<u8>> = slot_columns(held.slots())
+            .into_iter()
+            .map(std::borrow::Cow::into_owned)
+            .collect();
+        let forged = |text: &'static [u8], lat: f64, mask: u64, flags: u8, order: &[u8]| {
+            let mask = [mask, 0, 0, 0, 0, 0, 0, 0, 0]
+                .iter()
+                .flat_map(|m| m.to_le_bytes())
+                .collect::<Vec<u8>>();
+            let (lat, lon, verified) = (
+                lat.to_le_bytes(),
+                0f64.to_le_bytes(),
+                i32::MIN.to_le_bytes(),
+            );
+            let codes = [0, 0, flags];
+            let mut columns: Vec<&[u8]> = vec![
+                text, &id_ends, b"", b"", &[0; 4], &lat, &lon, &mask, &codes, &verified, order,
+            ];
+            columns.extend(slots[1..].iter().map(Vec::as_slice));
+            forge(&columns, 1)
         };
+        let with_flags = |text, lat, mask, flags| forged(text, lat, mask, flags, &slots[0]);
         let one = |text, lat, mask| with_flags(text, lat, mask, 0);
         assert_eq!(
             from_slice(&one(b"aN", 1.0, 1)).unwrap().to_facilities()[0].name,
@@ -838,13 +871,8 @@ mod tests {
             reason(one(b" N", 1.0, 1)),
             "ids that are empty, repeated or out of order"
         );
-        let mut no_slot = one(b"aN", 1.0, 1);
-        let at = no_slot.len() - 8;
-        no_slot[at] = 1;
-        let payload = crc32fast::hash(&no_slot[HEADER..]);
-        no_slot[28..32].copy_from_slice(&payload.to_le_bytes());
         assert_eq!(
-            reason(no_slot),
+            reason(forged(b"aN", 1.0, 1, 0, &1u32.to_le_bytes())),
             "a slot order that is not one of the positions"
         );
         let mut wrong_count = one(b"aN", 1.0, 1);

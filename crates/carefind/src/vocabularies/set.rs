@@ -77,16 +77,27 @@ impl<T: Term> Set<T> {
     /// assert_eq!(PaymentSet::from_bits(1 << 63), None);
     /// ```
     pub fn from_bits(bits: u64) -> Option<Self> {
-        let width = T::ALL.len();
-        let valid = if width >= 64 {
-            u64::MAX
-        } else {
-            (1u64 << width) - 1
-        };
-        (bits & !valid == 0).then_some(Set {
+        (bits & !Self::VALID == 0).then_some(Set {
             bits,
             marker: PhantomData,
         })
+    }
+
+    /// The bits some term stands for.
+    const VALID: u64 = if T::ALL.len() >= 64 {
+        u64::MAX
+    } else {
+        (1u64 << T::ALL.len()) - 1
+    };
+
+    /// The set of a raw mask's bits that some term stands for, the others dropped: one
+    /// AND, for masks read where a branch per set would cost (an index's compact copy of
+    /// a facility's sets, which was checked when written).
+    pub(crate) const fn from_bits_truncate(bits: u64) -> Self {
+        Set {
+            bits: bits & Self::VALID,
+            marker: PhantomData,
+        }
     }
 
     /// Adds a term.

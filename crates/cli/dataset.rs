@@ -10,9 +10,30 @@ use crate::failure::Failure;
 
 /// Loads `--data FILE` (`-` for stdin), or the embedded sample with a notice on stderr. A
 /// snapshot file is mapped, not read: a command runs for moments, and carefind never
-/// rewrites a snapshot in place (see `snapshot::map_path`).
+/// rewrites a snapshot in place (see `snapshot::map_path`). It is checked whole before the
+/// command reads it (most read all of it).
 pub fn load(data: Option<&str>) -> Result<Index, Failure> {
+    let index = load_with(data, Snapshots::Map)?;
+    verify(&index, data)?;
+    Ok(index)
+}
+
+/// [`load`] for a command whose every read of the facilities is a search (`find`): a
+/// mapped snapshot is checked a block at a time as the searches read it, and a search
+/// that meets damage fails, so a query on a million facilities reads and checks a few
+/// hundred kilobytes of the file.
+pub fn load_to_search(data: Option<&str>) -> Result<Index, Failure> {
     load_with(data, Snapshots::Map)
+}
+
+/// Checks a mapped snapshot whole (nothing to do for one read into memory, or a CSV).
+fn verify(index: &Index, data: Option<&str>) -> Result<(), Failure> {
+    index.store().verify().map_err(|error| {
+        Failure::Message(format!(
+            "{}: {error}",
+            data.unwrap_or("the embedded sample")
+        ))
+    })
 }
 
 /// [`load`] for the server, which reads a snapshot file whole: it runs for months, and a
@@ -49,7 +70,12 @@ fn load_with(data: Option<&str>, snapshots: Snapshots) -> Result<Index, Failure>
 /// The facilities of a carefind CSV or snapshot file, copied out.
 pub fn facilities(source: &str) -> Result<Vec<Facility>, Failure> {
     Ok(match open(source, Snapshots::Map)? {
-        Opened::Snapshot(store) => store.to_facilities(),
+        Opened::Snapshot(store) => {
+            store
+                .verify()
+                .map_err(|error| Failure::Message(format!("{source}: {error}")))?;
+            store.to_facilities()
+        }
         Opened::Csv(reader) => {
             native::from_reader(reader, name(source), &LoadOptions::strict())?.facilities
         }

@@ -37,17 +37,38 @@ pub fn run(args: &FindArgs) -> Result<Outcome, Failure> {
             "nothing to search around: give --near PLACE, --origins FILE, --bbox or --polygon",
         ));
     }
-    let index = dataset::load(args.data.as_deref())?;
+    let index = dataset::load_to_search(args.data.as_deref())?;
+    let outcome = answer(args, template, origin, origins_source, &index, shown)?;
+    // Searches fail on damage they meet in a snapshot checked as it is read; this is for
+    // anything else the answer read.
+    match index.store().damage() {
+        Some(error) => Err(Failure::Message(format!(
+            "{}: {error}",
+            args.data.as_deref().unwrap_or("the embedded sample")
+        ))),
+        None => Ok(outcome),
+    }
+}
+
+/// Answers the query (or each origin's) on `index`.
+fn answer(
+    args: &FindArgs,
+    template: Query,
+    origin: Option<carefind::LatLon>,
+    origins_source: Option<&str>,
+    index: &Index,
+    shown: Option<std::sync::Arc<carefind::record::Shown>>,
+) -> Result<Outcome, Failure> {
     let stdout = io::stdout();
     let format = Format::chosen(args.format, &stdout);
     if args.by == By::DriveTime {
-        return crate::drive::find(args, &template, origin, origins_source, &index, format);
+        return crate::drive::find(args, &template, origin, origins_source, index, format);
     }
     if args.by == By::Transit {
-        return crate::transit::find(args, &template, origin, origins_source, &index, format);
+        return crate::transit::find(args, &template, origin, origins_source, index, format);
     }
     if args.count {
-        return count(args, &template, origin, origins_source, &index, format);
+        return count(args, &template, origin, origins_source, index, format);
     }
     let style = Style {
         format: Format::chosen(args.format, &stdout),
@@ -60,11 +81,11 @@ pub fn run(args: &FindArgs) -> Result<Outcome, Failure> {
     };
     let out = BufWriter::with_capacity(1 << 16, stdout.lock());
     match origins_source {
-        Some(source) => batch(&index, &template, style, source, args.strict, out),
+        Some(source) => batch(index, &template, style, source, args.strict, out),
         None => {
             let mut query = template;
             query.origin = origin;
-            single(&index, query, style, out)
+            single(index, query, style, out)
         }
     }
 }

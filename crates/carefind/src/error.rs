@@ -296,6 +296,10 @@ pub enum QueryError {
     /// The query's [`Budget`](crate::Budget) deadline passed before it was answered.
     #[error("the query ran past its deadline")]
     DeadlinePassed,
+    /// The index reads a mapped or embedded snapshot a block at a time, and a block the
+    /// query read does not match its checksum: the file is damaged there (write it again).
+    #[error("the snapshot is damaged: {0}")]
+    Damaged(SnapshotError),
 }
 
 /// Any error of the library: loading, building an index, writing, or querying.

@@ -79,6 +79,7 @@ mod engine {
 
 /// Tier 4: reading, writing and combining datasets.
 mod io {
+    pub(crate) mod checked;
     pub mod load;
     pub mod merge;
     pub mod polygon;
@@ -117,6 +118,7 @@ use engine::{
     tree,
 };
 use geometry::{bbox, distance, sphere};
+use io::checked;
 use vocabularies::{
     age, care, credential, kind, language, medication, mh_type, payment, population, precision,
     set, status, vocabulary,

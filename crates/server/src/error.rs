@@ -60,6 +60,11 @@ impl ApiError {
             QueryError::DeadlinePassed => {
                 ApiError::busy("the query ran past the request's deadline; try again")
             }
+            // The server reads its snapshots whole, so this is a library caller's index
+            // served as it is: the fault is the data's, not the request's.
+            QueryError::Damaged(_) => {
+                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, None, &error.to_string())
+            }
             other => ApiError::bad(parameter, other),
         }
     }

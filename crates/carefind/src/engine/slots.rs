@@ -38,6 +38,9 @@ pub(crate) struct Slots {
     /// The tree of every facility, then one per level, each built when first needed
     /// unless a snapshot brought it.
     pub(crate) trees: [OnceLock<KdTree>; TREES],
+    /// Whether each tree of a snapshot checked as it is read was found whole (its blocks
+    /// and values), the first time a search walked it.
+    pub(crate) whole: [OnceLock<bool>; TREES],
 }
 
 impl Slots {
@@ -99,6 +102,7 @@ impl Slots {
             sets: Column::Owned(sets),
             counts,
             trees: Default::default(),
+            whole: Default::default(),
         }
     }
 
@@ -121,6 +125,34 @@ impl Slots {
             Some(level) => self.level_tree(*level),
             None => self.all_tree(),
         }
+    }
+
+    /// Whether tree `which` (see [`Slots::tree`]) can be walked: always, but when it was
+    /// read from a snapshot checked as it is read, it is checked whole (its blocks, axes
+    /// and slots) the first time this is asked, and a damaged one cannot.
+    pub(crate) fn is_whole(&self, which: usize) -> bool {
+        let Some(whole) = self.whole.get(which) else {
+            return false;
+        };
+        *whole.get_or_init(|| {
+            let tree = self.tree(which);
+            !self.is_checked_on_read()
+                || (tree.check_blocks() && tree.check(self.locations.as_slice().len()).is_ok())
+        })
+    }
+
+    /// Whether the slots were read from a snapshot that checks each block as it is first
+    /// read: then what a search reads of a slot, it checks ([`Slots::check_slot`]).
+    pub(crate) fn is_checked_on_read(&self) -> bool {
+        self.order.is_checked_on_read()
+    }
+
+    /// Whether what a search reads of `slot` (its position, location and sets) lies in
+    /// blocks that match their checksums.
+    #[inline]
+    pub(crate) fn check_slot(&self, slot: u32) -> bool {
+        let at = slot as usize..slot as usize + 1;
+        self.order.check(at.clone()) && self.locations.check(at.clone()) && self.sets.check(at)
     }
 
     /// Builds every tree not built yet, on the thread pool.
@@ -154,15 +186,30 @@ impl Slots {
     /// checksum, and read so that no value can take a reader out of bounds (a set's
     /// unknown bits are dropped, an unknown code reads as the default).
     pub(crate) fn check(&self, count: usize) -> Result<(), &'static str> {
-        if self.locations.as_slice().len() != count || self.sets.as_slice().len() != count {
-            return Err("per-slot columns whose lengths do not match the facilities");
-        }
+        self.check_lengths(count)?;
         if !is_permutation(self.order.as_slice(), count) {
             return Err("a slot order that is not one of the positions");
         }
+        for tree in self.trees.iter().filter_map(OnceLock::get) {
+            tree.check(count)?;
+        }
+        Ok(())
+    }
+
+    /// What [`Slots::check`] checks but the values: the lengths, each tree's shape and size
+    /// against its count. What slots read as they are used must hold from the start.
+    pub(crate) fn check_lengths(&self, count: usize) -> Result<(), &'static str> {
+        let lengths = [
+            self.order.as_slice().len(),
+            self.locations.as_slice().len(),
+            self.sets.as_slice().len(),
+        ];
+        if lengths != [count; 3] {
+            return Err("per-slot columns whose lengths do not match the facilities");
+        }
         for (which, tree) in self.trees.iter().enumerate() {
             let Some(tree) = tree.get() else { continue };
-            tree.check(count)?;
+            tree.check_shape()?;
             let expected = match which {
                 0 => count,
                 level => self.counts[level - 1],

@@ -15,7 +15,9 @@ use std::sync::Arc;
 
 use rayon::slice::ParallelSliceMut;
 
+use crate::checked::Checked;
 use crate::error::Error;
+use crate::error::SnapshotError;
 use crate::facility::Facility;
 use crate::facility_ref::FacilityRef;
 use crate::fields::{Field, TEXT_FIELDS};
@@ -32,11 +34,15 @@ pub(crate) const MASKS: usize = 9;
 /// Bytes that columns may borrow: a snapshot read in one block (as 8-byte words, so that
 /// every column in it is aligned), one mapped from its file (page-aligned), or one
 /// embedded in the program.
+///
+/// A snapshot read into words was checked whole; a mapped or embedded one is `Checked`: its
+/// blocks are checked as they are first read (see [`Checked`]).
 #[derive(Clone, Debug)]
 pub(crate) enum Block {
     Words(Arc<Vec<u64>>),
     Mapped(Arc<carefind_mapped::Mapped>),
     Static(&'static [u8]),
+    Checked(Arc<Checked>),
 }
 
 impl Block {
@@ -45,6 +51,7 @@ impl Block {
             Block::Words(words) => bytemuck::cast_slice(words),
             Block::Mapped(mapped) => mapped.bytes(),
             Block::Static(bytes) => bytes,
+            Block::Checked(checked) => checked.bytes(),
         }
     }
 }
@@ -65,22 +72,69 @@ macro_rules! numbers {
 }
 numbers!(u8, u32, u64, i32, f64);
 
-/// An arena of text: owned, in a mapped snapshot, or embedded in the program. Kept as
-/// `str`, so that reading a field is slicing (two boundary checks), not validating its
-/// UTF-8 again.
+/// An arena of text: owned (kept as `str`, so that reading a field is slicing), or the
+/// bytes of a mapped or embedded snapshot, whose blocks are checked as they are first read
+/// and whose fields are checked to be UTF-8 as they are read (a field is short; the arena
+/// of a million facilities is 200 MB).
 #[derive(Clone, Debug)]
 pub(crate) enum Text {
     Owned(String),
-    Mapped(carefind_mapped::MappedStr),
-    Static(&'static str),
+    Checked {
+        block: Arc<Checked>,
+        start: usize,
+        len: usize,
+    },
 }
 
 impl Text {
-    pub(crate) fn as_str(&self) -> &str {
+    /// The text at `span` (offsets in the arena): `None` where it is out of bounds, off a
+    /// character boundary, or in a damaged block.
+    #[inline]
+    pub(crate) fn get(&self, span: std::ops::Range<usize>) -> Option<&str> {
         match self {
-            Text::Owned(text) => text,
-            Text::Mapped(text) => text.as_str(),
-            Text::Static(text) => text,
+            Text::Owned(text) => text.get(span),
+            Text::Checked { block, start, len } => {
+                if span.start > span.end || span.end > *len {
+                    return None;
+                }
+                let range = start + span.start..start + span.end;
+                if !block.check(range.clone()) {
+                    return None;
+                }
+                std::str::from_utf8(block.bytes().get(range)?).ok()
+            }
+        }
+    }
+
+    /// The arena's bytes, checked or not.
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        match self {
+            Text::Owned(text) => text.as_bytes(),
+            Text::Checked { block, start, len } => {
+                block.bytes().get(*start..start + len).unwrap_or_default()
+            }
+        }
+    }
+
+    /// The whole arena as text, every block of it checked: `None` when one is damaged or
+    /// the arena is not UTF-8.
+    pub(crate) fn whole(&self) -> Option<&str> {
+        match self {
+            Text::Owned(text) => Some(text),
+            Text::Checked { block, start, len } => {
+                if !block.check(*start..start + len) {
+                    return None;
+                }
+                std::str::from_utf8(self.as_bytes()).ok()
+            }
+        }
+    }
+
+    /// The blocks it lies in, when they are checked as they are read.
+    pub(crate) fn checked(&self) -> Option<&Checked> {
+        match self {
+            Text::Owned(_) => None,
+            Text::Checked { block, .. } => Some(block),
         }
     }
 }
@@ -124,6 +178,46 @@ impl<T: Number> Column<T> {
         }
     }
 
+    /// Whether the values at `at` can be read: always, but in a snapshot checked as it is
+    /// read, where the blocks they lie in must match their checksums (checked now, if no
+    /// read has checked them before).
+    #[inline]
+    pub(crate) fn check(&self, at: std::ops::Range<usize>) -> bool {
+        match self {
+            Column::Borrowed {
+                block: Block::Checked(checked),
+                start,
+                ..
+            } => {
+                let size = std::mem::size_of::<T>();
+                checked.check(start + at.start * size..start + at.end * size)
+            }
+            _ => true,
+        }
+    }
+
+    /// Whether the column's blocks are checked as they are read.
+    pub(crate) fn is_checked_on_read(&self) -> bool {
+        matches!(
+            self,
+            Column::Borrowed {
+                block: Block::Checked(_),
+                ..
+            }
+        )
+    }
+
+    /// The value at `at`: `None` past the end or in a damaged block.
+    #[inline]
+    pub(crate) fn get(&self, at: usize) -> Option<T> {
+        if !self.check(at..at + 1) {
+            return None;
+        }
+        self.as_slice().get(at).copied()
+    }
+
+    /// The values, unchecked: for a caller that checks what it reads
+    /// ([`Column::check`]), or that checked the whole.
     pub(crate) fn as_slice(&self) -> &[T] {
         match self {
             Column::Owned(values) => values,
@@ -318,9 +412,9 @@ impl FacilityStore {
     /// assert!(index.store().bytes() < 400 * index.len());
     /// ```
     pub fn bytes(&self) -> usize {
-        self.text.as_str().len()
+        self.text.as_bytes().len()
             + 4 * self.ends.as_slice().len()
-            + self.services_text.as_str().len()
+            + self.services_text.as_bytes().len()
             + 4 * self.service_ends.as_slice().len()
             + 4 * self.services_end.as_slice().len()
             + 16 * self.len()
@@ -336,29 +430,99 @@ impl FacilityStore {
     /// A text field: a slice of the arena (whose offsets were checked to fall on
     /// character boundaries when the store was built or read).
     pub(crate) fn field(&self, position: u32, field: Field) -> &str {
-        let span = span(
-            self.ends.as_slice(),
-            position as usize * TEXT_FIELDS + field as usize,
-        );
-        self.text.as_str().get(span).unwrap_or_default()
+        let span = span(&self.ends, position as usize * TEXT_FIELDS + field as usize);
+        self.text.get(span).unwrap_or_default()
     }
 
     /// The range of service numbers of the facility at `position`.
     pub(crate) fn service_range(&self, position: u32) -> std::ops::Range<usize> {
-        span(self.services_end.as_slice(), position as usize)
+        span(&self.services_end, position as usize)
     }
 
     pub(crate) fn service(&self, number: usize) -> &str {
-        let span = span(self.service_ends.as_slice(), number);
-        self.services_text.as_str().get(span).unwrap_or_default()
+        let span = span(&self.service_ends, number);
+        self.services_text.get(span).unwrap_or_default()
     }
 
     pub(crate) fn location(&self, position: u32) -> LatLon {
         let at = position as usize;
-        let lat = self.lat.as_slice().get(at).copied().unwrap_or_default();
-        let lon = self.lon.as_slice().get(at).copied().unwrap_or_default();
+        let lat = self.lat.get(at).unwrap_or_default();
+        let lon = self.lon.get(at).unwrap_or_default();
         // In range: checked when the store was built or read.
         LatLon::within_range(lat, lon)
+    }
+
+    /// Where a store read from a mapped or embedded snapshot, which checks each block of
+    /// the file as it is first read, found one damaged: what it read there came back
+    /// empty. `None` for a store that is whole, or held in memory.
+    ///
+    /// A search that meets a damaged block fails with
+    /// [`QueryError::Damaged`](crate::QueryError::Damaged); a program that reads
+    /// facilities otherwise can look here, or [`FacilityStore::verify`] the whole first.
+    ///
+    /// ```
+    /// use carefind::Index;
+    ///
+    /// assert_eq!(Index::sample().store().damage(), None);
+    /// ```
+    pub fn damage(&self) -> Option<SnapshotError> {
+        let offset = self.text.checked()?.damage()?;
+        Some(SnapshotError::Corrupt {
+            offset,
+            reason: "a block whose checksum does not match",
+        })
+    }
+
+    /// Checks the whole store now, as reading a snapshot into memory does: every block of
+    /// a mapped or embedded snapshot against its checksum, then every value a reader
+    /// relies on (offsets, ids in order, the index's order and trees). A store read as it
+    /// is used checks only what each read touches; this is for a program about to read
+    /// all of it, or to trust it whole.
+    ///
+    /// ```
+    /// use carefind::Index;
+    ///
+    /// assert_eq!(Index::sample().store().verify(), Ok(()));
+    /// ```
+    pub fn verify(&self) -> Result<(), SnapshotError> {
+        let damaged = |offset| SnapshotError::Corrupt {
+            offset,
+            reason: "a block whose checksum does not match",
+        };
+        if let Some(checked) = self.text.checked() {
+            checked.check_all().map_err(damaged)?;
+        }
+        let checked = self.check().and_then(|()| match self.slots.get() {
+            Some(slots) => slots.check(self.len()),
+            None => Ok(()),
+        });
+        checked.map_err(|reason| SnapshotError::Corrupt { offset: 0, reason })
+    }
+
+    /// Checks the blocks that hold what is read of the facility at `position` (in a
+    /// snapshot checked as it is read; a store in memory holds no blocks): whether they
+    /// are whole. Damage found is kept ([`FacilityStore::damage`]).
+    pub(crate) fn check_facility(&self, position: u32) -> bool {
+        let at = position as usize;
+        let fields = at * TEXT_FIELDS..(at + 1) * TEXT_FIELDS;
+        let services = span(&self.services_end, at);
+        let text_whole = |text: &Text, ends: &Column<u32>, items: std::ops::Range<usize>| {
+            let first = items.start.saturating_sub(1);
+            ends.check(first..items.end) && {
+                let start = slice_span(ends.as_slice(), items.start).start;
+                let end = items.end.checked_sub(1).map_or(start, |last| {
+                    slice_span(ends.as_slice(), last).end.max(start)
+                });
+                items.is_empty() || text.get(start..end).is_some()
+            }
+        };
+        text_whole(&self.text, &self.ends, fields)
+            && text_whole(&self.services_text, &self.service_ends, services)
+            && self.lat.check(at..at + 1)
+            && self.lon.check(at..at + 1)
+            && self.masks.check(at * MASKS..(at + 1) * MASKS)
+            && self.codes.check(at * CODES..(at + 1) * CODES)
+            && self.verified.check(at..at + 1)
     }
 
     /// What an index of this store reads by slot: made the first time it is asked for,
@@ -369,9 +533,7 @@ impl FacilityStore {
 
     pub(crate) fn mask(&self, position: u32, which: usize) -> u64 {
         self.masks
-            .as_slice()
             .get(position as usize * MASKS + which)
-            .copied()
             .unwrap_or(0)
     }
 
@@ -403,18 +565,12 @@ impl FacilityStore {
 
     fn code(&self, position: u32, which: usize) -> u8 {
         self.codes
-            .as_slice()
             .get(position as usize * CODES + which)
-            .copied()
             .unwrap_or(0)
     }
 
     pub(crate) fn verified_days(&self, position: u32) -> i32 {
-        self.verified
-            .as_slice()
-            .get(position as usize)
-            .copied()
-            .unwrap_or(i32::MIN)
+        self.verified.get(position as usize).unwrap_or(i32::MIN)
     }
 
     /// What filters read of the facility at `position`.
@@ -465,11 +621,15 @@ impl FacilityStore {
             schedules: _,
             slots: _,
         } = self;
-        let (new_text, new_ends) =
-            permute_arena(text.as_str(), ends.as_slice(), TEXT_FIELDS, order);
+        let (new_text, new_ends) = permute_arena(
+            text.whole().unwrap_or_default(),
+            ends.as_slice(),
+            TEXT_FIELDS,
+            order,
+        );
         drop((text, ends));
         let (new_services_text, new_service_ends, new_services_end) = permute_lists(
-            services_text.as_str(),
+            services_text.whole().unwrap_or_default(),
             service_ends.as_slice(),
             services_end.as_slice(),
             order,
@@ -496,6 +656,22 @@ impl FacilityStore {
     /// ids non-empty and strictly increasing. A store that passes cannot make a
     /// [`FacilityRef`] read out of bounds or return a wrong value.
     pub(crate) fn check(&self) -> Result<(), &'static str> {
+        self.check_lengths()?;
+        let count = self.len();
+        // The text's offsets are the largest check (a million facilities: 16 million
+        // offsets), so they are checked beside the rest; errors come in the same order.
+        let text = || check_ends(self.ends.as_slice(), whole(&self.text)?);
+        let (text, rest) = if count >= PARALLEL_CHECK {
+            rayon::join(text, || self.check_rest(count))
+        } else {
+            (text(), self.check_rest(count))
+        };
+        text.and(rest)
+    }
+
+    /// Checks that the columns' lengths match: what a store read as it is used must hold
+    /// (each read of a value is bounded, and checks the blocks it reads).
+    pub(crate) fn check_lengths(&self) -> Result<(), &'static str> {
         let count = self.len();
         if self.lon.as_slice().len() != count
             || self.ends.as_slice().len() != count * TEXT_FIELDS
@@ -506,20 +682,12 @@ impl FacilityStore {
         {
             return Err("columns of different lengths");
         }
-        // The text's offsets are the largest check (a million facilities: 16 million
-        // offsets), so they are checked beside the rest; errors come in the same order.
-        let text = || check_ends(self.ends.as_slice(), self.text.as_str());
-        let (text, rest) = if count >= PARALLEL_CHECK {
-            rayon::join(text, || self.check_rest(count))
-        } else {
-            (text(), self.check_rest(count))
-        };
-        text.and(rest)
+        Ok(())
     }
 
     /// What [`FacilityStore::check`] checks besides the lengths and the text's offsets.
     fn check_rest(&self, count: usize) -> Result<(), &'static str> {
-        check_ends(self.service_ends.as_slice(), self.services_text.as_str())?;
+        check_ends(self.service_ends.as_slice(), whole(&self.services_text)?)?;
         let services_end = self.services_end.as_slice();
         if !services_end.is_sorted()
             || services_end.last().map_or(0, |last| *last as usize)
@@ -567,8 +735,18 @@ impl PartialEq for FacilityStore {
     }
 }
 
-/// Item `at` of a list kept as where each item ends (the first starting at 0).
-fn span(ends: &[u32], at: usize) -> std::ops::Range<usize> {
+/// Item `at` of a list kept as where each item ends (the first starting at 0); empty
+/// where the ends cannot be read.
+fn span(ends: &Column<u32>, at: usize) -> std::ops::Range<usize> {
+    let first = at.saturating_sub(1);
+    if !ends.check(first..at + 1) {
+        return 0..0;
+    }
+    slice_span(ends.as_slice(), at)
+}
+
+/// [`span`] in a slice of ends.
+fn slice_span(ends: &[u32], at: usize) -> std::ops::Range<usize> {
     let start = match at.checked_sub(1) {
         Some(before) => ends.get(before).map_or(0, |end| *end as usize),
         None => 0,
@@ -612,7 +790,7 @@ fn permute_lists(
     let mut new_ends = Vec::with_capacity(ends.len());
     let mut new_counts = Vec::with_capacity(counts.len());
     for position in order {
-        let services = span(counts, *position as usize);
+        let services = slice_span(counts, *position as usize);
         // A subset of a store's services fits where the store's did: this cannot fail.
         let _ = append_run(text, ends, services, &mut new_text, &mut new_ends);
         new_counts.push(new_ends.len() as u32);
@@ -639,6 +817,12 @@ fn masks_known(masks: &[u64]) -> bool {
         && KindSet::from_bits(masks[6]).is_some()
         && MhTypeSet::from_bits(masks[7]).is_some()
         && CredentialSet::from_bits(masks[8]).is_some()
+}
+
+/// A text arena, whole, for checking.
+fn whole(text: &Text) -> Result<&str, &'static str> {
+    text.whole()
+        .ok_or("text that is not UTF-8, or in a damaged block")
 }
 
 fn check_ends(ends: &[u32], text: &str) -> Result<(), &'static str> {
@@ -794,7 +978,7 @@ impl Builder {
 
     /// The id of facility number `at`.
     pub(crate) fn id(&self, at: u32) -> &[u8] {
-        let span = span(&self.ends, at as usize * TEXT_FIELDS);
+        let span = slice_span(&self.ends, at as usize * TEXT_FIELDS);
         self.text.as_bytes().get(span).unwrap_or_default()
     }
 
@@ -869,7 +1053,7 @@ impl Builder {
             &mut self.ends,
         )
         .ok_or_else(overflow)?;
-        let services = span(&other.services_end, at);
+        let services = slice_span(&other.services_end, at);
         let (services_text, service_ends) = (&mut self.services_text, &mut self.service_ends);
         append_run(
             &other.services_text,
@@ -954,7 +1138,7 @@ fn append_run(
     to_text: &mut String,
     to_ends: &mut Vec<u32>,
 ) -> Option<()> {
-    let start = span(ends, run.start).start;
+    let start = slice_span(ends, run.start).start;
     let run_ends = ends.get(run).unwrap_or_default();
     let end = run_ends.last().map_or(start, |end| *end as usize);
     let shift = |end: &u32| (*end as usize).saturating_sub(start) + to_text.len();

@@ -131,6 +131,20 @@ impl KdTree {
     /// axis is one of three, and every slot is below `count`. A walk of a tree that passes
     /// never reads out of bounds; its split values are covered by the file's checksum.
     pub(crate) fn check(&self, count: usize) -> Result<(), &'static str> {
+        self.check_shape()?;
+        let view = self.view();
+        if view.axes.iter().any(|axis| *axis > 2) {
+            return Err("a tree node that splits no axis");
+        }
+        if view.slots.iter().any(|slot| *slot as usize >= count) {
+            return Err("a tree entry that is no slot");
+        }
+        Ok(())
+    }
+
+    /// Checks that the arrays' lengths match the tree's shape: what a tree read as it is
+    /// used must hold from the start (its values are checked when first walked).
+    pub(crate) fn check_shape(&self) -> Result<(), &'static str> {
         let len = self.slots.as_slice().len();
         let view = self.view();
         if [view.xs.len(), view.ys.len(), view.zs.len()] != [len; 3] {
@@ -140,13 +154,21 @@ impl KdTree {
         if view.splits.len() != numbers || view.axes.len() != numbers {
             return Err("a tree whose nodes do not match its size");
         }
-        if view.axes.iter().any(|axis| *axis > 2) {
-            return Err("a tree node that splits no axis");
-        }
-        if view.slots.iter().any(|slot| *slot as usize >= count) {
-            return Err("a tree entry that is no slot");
-        }
         Ok(())
+    }
+
+    /// Whether every block the tree lies in matches its checksum (in a snapshot checked as
+    /// it is read; a tree in memory always does), checking them now.
+    pub(crate) fn check_blocks(&self) -> bool {
+        fn whole<T: crate::store::Number>(column: &Column<T>) -> bool {
+            column.check(0..column.as_slice().len())
+        }
+        whole(&self.splits)
+            && whole(&self.axes)
+            && whole(&self.xs)
+            && whole(&self.ys)
+            && whole(&self.zs)
+            && whole(&self.slots)
     }
 
     /// How many points the tree holds.

@@ -9,11 +9,13 @@
 //! | bytes | what |
 //! |---|---|
 //! | 8 | the magic `CFSNAP\r\n` (the `\r\n` catches a text-mode copy) |
-//! | 4 | the format version, little-endian (now 9) |
+//! | 4 | the format version, little-endian (now 10) |
 //! | 8 | the number of facilities |
 //! | 8 | the payload's length in bytes |
-//! | 4 | the CRC-32 of the payload |
-//! | payload | columns, each a u64 length in bytes, the bytes, and zeros up to a multiple of 8 |
+//! | 4 | the CRC-32 of the head (the two tables that follow) |
+//! | 4 per block | the table of checksums: the CRC-32 of each 64 KiB block of the payload, then zeros up to a multiple of 8 |
+//! | 8 + 8 per column | the table of contents: how many columns, then each one's length in bytes |
+//! | payload | the columns, back to back, each followed by zeros up to a multiple of 8 |
 //!
 //! The columns, all little-endian. The store's: the text arena (UTF-8: id, name, name2,
 //! street, city, state, zip, phone, intake phone, website, source, hours, level hours,
@@ -30,19 +32,27 @@
 //! bytes); how many facilities offer each of the twelve levels of care, then how many are
 //! closed (u64); and thirteen k-d trees (every facility, then each level of care), each
 //! as six columns: the split values of its inner nodes by node number (f64), their axes
-//! (u8), the points' x, y and z (f64) and their slots (u32), in the tree's order. The
-//! header is 32 bytes and every column starts at a multiple of 8, so a file read into
-//! 8-byte words has every column aligned.
+//! (u8), the points' x, y and z (f64) and their slots (u32), in the tree's order. Every
+//! column starts at a multiple of 8, so a file read into 8-byte words has every column
+//! aligned. The lengths sit together at the start, so that opening a mapped file reads
+//! one place of it, not one a column.
 //!
-//! Reading checks everything a reader of the columns relies on (the checksum, then every
-//! length, offset and value, that the ids are sorted and unique, that the slot order is
-//! a permutation, and each tree's shape, axes and slots), so a truncated, corrupted or
-//! other-version file is a typed [`SnapshotError`], never a panic or a wrong dataset.
+//! A file read into memory ([`from_path`], [`from_slice`]) is checked whole: every block
+//! against its checksum, then every length, offset and value, that the ids are sorted and
+//! unique, that the slot order is a permutation, and each tree's shape, axes and slots.
+//! A mapped or embedded one ([`map_path`], [`from_static`]) is checked as it is read (see
+//! `checked.rs`): opening it checks the head and the lengths, each read checks the blocks
+//! it touches, each tree is checked whole when first walked, and values are read so that
+//! none can take a reader out of bounds. Either way a truncated, corrupted or
+//! other-version file is a typed [`SnapshotError`] (or, for a damaged block met later, a
+//! search's [`QueryError::Damaged`](crate::QueryError::Damaged)), never a panic or a
+//! wrong dataset.
 
 use std::io::{self, Write};
 use std::path::Path;
 use std::sync::Arc;
 
+use crate::checked::{BLOCK, BlockSums, Checked, block_sums};
 use crate::error::Error;
 use crate::slots::{COUNTS, Slots, TREES};
 use crate::store::{Block, Column, FacilityStore, Number, Text};
@@ -51,7 +61,7 @@ use crate::tree::KdTree;
 /// The file's first bytes.
 pub const MAGIC: &[u8; 8] = b"CFSNAP\r\n";
 /// The version this library writes and reads.
-pub const VERSION: u32 = 9;
+pub const VERSION: u32 = 10;
 const HEADER: usize = 8 + 4 + 8 + 8 + 4;
 
 pub use crate::error::SnapshotError;
@@ -69,10 +79,15 @@ pub use crate::error::SnapshotError;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn to_writer(mut writer: impl Write, store: &FacilityStore) -> io::Result<()> {
+    // A store read from a snapshot checked as it is read is checked whole first: new
+    // checksums over a damaged block would make the damage look whole.
+    if let Some(error) = store.verify().err() {
+        return Err(io::Error::new(io::ErrorKind::InvalidData, error));
+    }
     let mut columns: Vec<std::borrow::Cow<'_, [u8]>> = vec![
-        std::borrow::Cow::Borrowed(store.text.as_str().as_bytes()),
+        std::borrow::Cow::Borrowed(store.text.as_bytes()),
         store.ends.to_le_bytes(),
-        std::borrow::Cow::Borrowed(store.services_text.as_str().as_bytes()),
+        std::borrow::Cow::Borrowed(store.services_text.as_bytes()),
         store.service_ends.to_le_bytes(),
         store.services_end.to_le_bytes(),
         store.lat.to_le_bytes(),
@@ -82,22 +97,30 @@ pub fn to_writer(mut writer: impl Write, store: &FacilityStore) -> io::Result<()
         store.verified.to_le_bytes(),
     ];
     columns.extend(slot_columns(store.slots()));
-    let mut checksum = crc32fast::Hasher::new();
+    let mut sums = BlockSums::default();
     let mut length = 0u64;
     for column in &columns {
-        let size = (column.len() as u64).to_le_bytes();
-        checksum.update(&size);
-        checksum.update(column);
-        checksum.update(&[0; 8][..padding(column.len())]);
-        length += 8 + (column.len() + padding(column.len())) as u64;
+        sums.update(column);
+        sums.update(&[0; 8][..padding(column.len())]);
+        length += (column.len() + padding(column.len())) as u64;
+    }
+    let mut head: Vec<u8> = sums
+        .finish()
+        .iter()
+        .flat_map(|crc| crc.to_le_bytes())
+        .collect();
+    head.extend(&[0; 8][..padding(head.len())]);
+    head.extend((columns.len() as u64).to_le_bytes());
+    for column in &columns {
+        head.extend((column.len() as u64).to_le_bytes());
     }
     writer.write_all(MAGIC)?;
     writer.write_all(&VERSION.to_le_bytes())?;
     writer.write_all(&(store.len() as u64).to_le_bytes())?;
     writer.write_all(&length.to_le_bytes())?;
-    writer.write_all(&checksum.finalize().to_le_bytes())?;
+    writer.write_all(&crc32fast::hash(&head).to_le_bytes())?;
+    writer.write_all(&head)?;
     for column in &columns {
-        writer.write_all(&(column.len() as u64).to_le_bytes())?;
         writer.write_all(column)?;
         writer.write_all(&[0; 8][..padding(column.len())])?;
     }
@@ -154,7 +177,8 @@ pub fn is_snapshot(bytes: &[u8]) -> bool {
 }
 
 /// Reads a snapshot file: the text arena straight into the string the store keeps, the
-/// rest in one block of 8-byte words whose columns the store then uses in place.
+/// rest in one block of 8-byte words whose columns the store then uses in place; every
+/// block is checked against its checksum, and every value, before it is used.
 ///
 /// ```no_run
 /// use carefind::{Index, snapshot};
@@ -168,9 +192,13 @@ pub fn from_path(path: impl AsRef<Path>) -> Result<FacilityStore, Error> {
 }
 
 /// Opens a snapshot file by mapping it into memory rather than reading it: nothing is
-/// copied, the store's columns and text are the file's own pages, and the whole is still
-/// checksummed and checked before it is used. Where the system cannot map the file, reads
-/// it as [`from_path`] does.
+/// copied, the store's columns, text and trees are the file's own pages, and each 64 KiB
+/// block of the file is checked against its checksum when a read first touches it. A
+/// query on a million facilities reads (and checks) a few hundred kilobytes of the file.
+/// A search that meets a damaged block fails with
+/// [`QueryError::Damaged`](crate::QueryError::Damaged); a program about to read every
+/// facility can check the whole first with [`FacilityStore::verify`]. Where the system
+/// cannot map the file, reads it as [`from_path`] does.
 ///
 /// The file must not be changed in place while the store lives: a mapping shows the file
 /// as it is, and reading past a truncated end kills the process (`SIGBUS`). carefind only
@@ -230,79 +258,103 @@ impl From<SnapshotError> for Failed {
     }
 }
 
-/// Reads a file of `size` bytes: the header and the text arena's length, then the arena
-/// and the rest, each checksummed as it arrives. A large file's two parts are read and
-/// checked on two threads (`parallel`: a third of opening a 1,000,000-facility snapshot
-/// was the kernel copying it, on one core), the checksums then combined.
+/// Reads a file of `size` bytes: the header and the table of checksums, the text arena's
+/// length, then the arena and the rest, and checks every block. A large file's two parts
+/// are read on two threads (`parallel`: a third of opening a 1,000,000-facility snapshot
+/// was the kernel copying it, on one core), and its blocks checked on the thread pool.
 fn read_file(file: &std::fs::File, size: u64, parallel: bool) -> Result<FacilityStore, Failed> {
-    let mut start = vec![0; (HEADER + 8).min(size as usize)];
+    let mut start = vec![0; HEADER.min(size as usize)];
     read_exact_at(file, &mut start, 0).map_err(Failed::Io)?;
-    let Header {
-        count,
-        length,
-        checksum,
-    } = header(&start, size)?;
-    let at_text = HEADER + 8;
-    let text_len = match start.get(HEADER..at_text) {
-        Some(bytes) => u64::from_le_bytes(bytes.try_into().unwrap_or_default()),
-        None => return Err(corrupt(HEADER, "a column runs past the end").into()),
+    let header = header(&start, size)?;
+    let truncated_head = SnapshotError::Truncated {
+        expected: header.contents_at() as u64 + 8,
+        found: size,
     };
-    let rest_len = text_len
-        .checked_add(padding(text_len as usize) as u64 + 8)
-        .and_then(|span| length.checked_sub(span))
-        .ok_or_else(|| corrupt(HEADER, "a column runs past the end"))?;
+    let mut word = [0; 8];
+    if (header.contents_at() as u64).saturating_add(8) > size {
+        return Err(truncated_head.into());
+    }
+    read_exact_at(file, &mut word, header.contents_at() as u64).map_err(Failed::Io)?;
+    let head_len = header
+        .head_len(u64::from_le_bytes(word), size)
+        .ok_or(truncated_head)?;
+    let mut head = vec![0; head_len];
+    read_exact_at(file, &mut head, HEADER as u64).map_err(Failed::Io)?;
+    let Layout {
+        crcs,
+        lengths,
+        payload,
+    } = header.layout(&head, size)?;
+    let at_text = payload.start;
+    let text_len = lengths
+        .first()
+        .copied()
+        .filter(|len| len.saturating_add(padding(*len as usize) as u64) <= header.length)
+        .ok_or_else(|| corrupt(at_text, "a column runs past the end"))?;
+    let pad_len = padding(text_len as usize);
+    let rest_len = (header.length - text_len - pad_len as u64) as usize;
     let truncated = |error: io::Error| match error.kind() {
         io::ErrorKind::UnexpectedEof => Failed::Snapshot(SnapshotError::Truncated {
-            expected: HEADER as u64 + length,
+            expected: payload.end as u64,
             found: size,
         }),
         _ => Failed::Io(error),
     };
     let at_rest = at_text as u64 + text_len;
-    // The arena, checksummed and checked to be UTF-8.
     let read_text = || {
         let mut text = vec![0; text_len as usize];
         read_exact_at(file, &mut text, at_text as u64)?;
-        let mut crc = crc32fast::Hasher::new();
-        crc.update(&text);
-        Ok::<_, io::Error>((String::from_utf8(text).ok(), crc))
+        Ok::<_, io::Error>(text)
     };
-    // The arena's padding, then the other columns, checksummed.
+    // The arena's padding, then the other columns, in words.
     let read_rest = || {
         let mut pad = [0; 8];
-        let pad = &mut pad[..padding(text_len as usize)];
-        read_exact_at(file, pad, at_rest)?;
-        let mut words = vec![0u64; (rest_len as usize).div_ceil(8)];
-        let rest = &mut bytemuck::cast_slice_mut::<u64, u8>(&mut words)[..rest_len as usize];
-        read_exact_at(file, rest, at_rest + pad.len() as u64)?;
-        let mut crc = crc32fast::Hasher::new();
-        crc.update(pad);
-        crc.update(rest);
-        Ok::<_, io::Error>((words, crc))
+        read_exact_at(file, &mut pad[..pad_len], at_rest)?;
+        let mut words = vec![0u64; rest_len.div_ceil(8)];
+        let rest = &mut bytemuck::cast_slice_mut::<u64, u8>(&mut words)[..rest_len];
+        read_exact_at(file, rest, at_rest + pad_len as u64)?;
+        Ok::<_, io::Error>((pad, words))
     };
     let (text, rest) = if parallel {
         rayon::join(read_text, read_rest)
     } else {
         (read_text(), read_rest())
     };
-    let ((text, text_crc), (words, rest_crc)) =
-        (text.map_err(truncated)?, rest.map_err(truncated)?);
-    let mut crc = crc32fast::Hasher::new();
-    crc.update(&start[HEADER..]);
-    crc.combine(&text_crc);
-    crc.combine(&rest_crc);
-    if crc.finalize() != checksum {
+    let (text, (pad, words)) = (text.map_err(truncated)?, rest.map_err(truncated)?);
+    let rest = &bytemuck::cast_slice::<u64, u8>(&words)[..rest_len];
+    if !parts_match(&[&text, &pad[..pad_len], rest], &crcs) {
         return Err(SnapshotError::Checksum.into());
     }
-    let text = text.ok_or_else(|| corrupt(at_text, "text that is not UTF-8"))?;
-    let rest_len = rest_len as usize;
+    let text = String::from_utf8(text).map_err(|_| corrupt(at_text, "text that is not UTF-8"))?;
     let mut columns = Columns {
         block: &Block::Words(Arc::new(words)),
         at: 0,
         end: rest_len,
-        offset: at_text + text_len as usize + padding(text_len as usize),
+        offset: at_text + text_len as usize + pad_len,
+        lengths: lengths.into_iter().skip(1).collect::<Vec<_>>().into_iter(),
     };
-    Ok(columns.store(Text::Owned(text), count)?)
+    Ok(columns.store(Text::Owned(text), header.count)?)
+}
+
+/// Whether the payload made of `parts`, back to back, matches its checksums, one a
+/// [`BLOCK`] (a block may span parts).
+fn parts_match(parts: &[&[u8]], crcs: &[u32]) -> bool {
+    use rayon::iter::{IntoParallelIterator, ParallelIterator};
+    let total: usize = parts.iter().map(|part| part.len()).sum();
+    crcs.len() == total.div_ceil(BLOCK)
+        && (0..crcs.len()).into_par_iter().all(|block| {
+            let (start, end) = (block * BLOCK, ((block + 1) * BLOCK).min(total));
+            let mut hasher = crc32fast::Hasher::new();
+            let mut at = 0;
+            for part in parts {
+                let (from, to) = (start.max(at), end.min(at + part.len()));
+                if from < to {
+                    hasher.update(&part[from - at..to - at]);
+                }
+                at += part.len();
+            }
+            hasher.finalize() == crcs[block]
+        })
 }
 
 /// From this size a file is read on two threads.
@@ -349,7 +401,8 @@ pub fn from_slice(bytes: &[u8]) -> Result<FacilityStore, SnapshotError> {
     from_block(Block::Words(Arc::new(words)), bytes.len())
 }
 
-/// Reads a snapshot embedded in the program, in place when it is aligned to 8 bytes.
+/// Reads a snapshot embedded in the program, in place when it is aligned to 8 bytes, and
+/// checked a block at a time as it is read, as [`map_path`] checks a mapped file.
 ///
 /// ```
 /// use carefind::{Index, snapshot};
@@ -368,11 +421,70 @@ pub fn from_static(bytes: &'static [u8]) -> Result<FacilityStore, SnapshotError>
 struct Header {
     count: u64,
     length: u64,
-    checksum: u32,
+    head_crc: u32,
 }
 
-/// Checks the start of a snapshot of `size` bytes: the magic, the version, and that the
-/// payload the header promises is there.
+impl Header {
+    /// How many blocks the payload has, so checksums in the table.
+    fn blocks(&self) -> usize {
+        usize::try_from(self.length.div_ceil(BLOCK as u64)).unwrap_or(usize::MAX)
+    }
+
+    /// Where the table of contents starts: after the table of checksums and its padding.
+    fn contents_at(&self) -> usize {
+        let table = self.blocks().saturating_mul(4);
+        HEADER.saturating_add(table).saturating_add(padding(table))
+    }
+
+    /// The table of checksums and the table of contents, `head` being the file from the
+    /// end of the header to the payload (`columns` long, its first word read).
+    fn layout(&self, head: &[u8], size: u64) -> Result<Layout, SnapshotError> {
+        if crc32fast::hash(head) != self.head_crc {
+            return Err(SnapshotError::Checksum);
+        }
+        let crcs = head
+            .chunks_exact(4)
+            .take(self.blocks())
+            .map(|crc| u32::from_le_bytes([crc[0], crc[1], crc[2], crc[3]]))
+            .collect();
+        let lengths = head
+            .get(self.contents_at() - HEADER + 8..)
+            .unwrap_or_default()
+            .chunks_exact(8)
+            .map(|length| u64::from_le_bytes(length.try_into().unwrap_or_default()))
+            .collect();
+        let payload_at = HEADER + head.len();
+        if (payload_at as u64).saturating_add(self.length) > size {
+            return Err(SnapshotError::Truncated {
+                expected: (payload_at as u64).saturating_add(self.length),
+                found: size,
+            });
+        }
+        Ok(Layout {
+            crcs,
+            lengths,
+            payload: payload_at..payload_at + self.length as usize,
+        })
+    }
+
+    /// How long the head (the two tables) is, given the number of columns the table of
+    /// contents starts with: `None` when it cannot fit in a file of `size` bytes.
+    fn head_len(&self, columns: u64, size: u64) -> Option<usize> {
+        let contents = columns.checked_mul(8)?.checked_add(8)?;
+        let end = (self.contents_at() as u64).checked_add(contents)?;
+        (end <= size).then(|| end as usize - HEADER)
+    }
+}
+
+/// Where the payload and each column lie, and the payload's checksums.
+struct Layout {
+    crcs: Vec<u32>,
+    /// Each column's length in bytes, in order.
+    lengths: Vec<u64>,
+    payload: std::ops::Range<usize>,
+}
+
+/// Checks the start of a snapshot of `size` bytes: the magic and the version.
 fn header(bytes: &[u8], size: u64) -> Result<Header, SnapshotError> {
     if !bytes.starts_with(MAGIC) {
         return Err(if MAGIC.starts_with(bytes) && !bytes.is_empty() {
@@ -396,60 +508,65 @@ fn header(bytes: &[u8], size: u64) -> Result<Header, SnapshotError> {
     if version != VERSION {
         return Err(SnapshotError::Version { found: version });
     }
-    let (count, length, checksum) = (long(12), long(20), word(28));
-    if size.saturating_sub(HEADER as u64) < length {
-        return Err(SnapshotError::Truncated {
-            expected: (HEADER as u64).saturating_add(length),
-            found: size,
-        });
-    }
     Ok(Header {
-        count,
-        length,
-        checksum,
+        count: long(12),
+        length: long(20),
+        head_crc: word(28),
     })
 }
+
+/// The head (the tables between the header and the payload) of the snapshot `bytes`.
+fn head<'b>(header: &Header, bytes: &'b [u8]) -> Result<&'b [u8], SnapshotError> {
+    let size = bytes.len() as u64;
+    let truncated = SnapshotError::Truncated {
+        expected: header.contents_at() as u64 + 8,
+        found: size,
+    };
+    let at = header.contents_at();
+    let columns = bytes
+        .get(at..at.saturating_add(8))
+        .ok_or(truncated.clone())?;
+    let columns = u64::from_le_bytes(columns.try_into().unwrap_or_default());
+    let len = header.head_len(columns, size).ok_or(truncated)?;
+    Ok(&bytes[HEADER..HEADER + len])
+}
+
+/// What a block whose checksum does not match is.
+const DAMAGED: &str = "a block whose checksum does not match";
 
 fn corrupt(offset: usize, reason: &'static str) -> SnapshotError {
     SnapshotError::Corrupt { offset, reason }
 }
 
+/// Reads the snapshot in `block[..len]`: checked whole now when it was read into words,
+/// or a block at a time as it is read when it is mapped or embedded (see [`Checked`]).
 fn from_block(block: Block, len: usize) -> Result<FacilityStore, SnapshotError> {
     let all = block.bytes();
     let bytes = &all[..len.min(all.len())];
-    let Header {
-        count,
-        length,
-        checksum,
-    } = header(bytes, bytes.len() as u64)?;
-    let end = HEADER + length as usize;
-    if crc32(&bytes[HEADER..end]) != checksum {
-        return Err(SnapshotError::Checksum);
-    }
+    let header = header(bytes, bytes.len() as u64)?;
+    let Layout {
+        crcs,
+        lengths,
+        payload,
+    } = header.layout(head(&header, bytes)?, bytes.len() as u64)?;
+    let block = match block {
+        Block::Words(_) => {
+            if block_sums(&bytes[payload.clone()]) != crcs {
+                return Err(SnapshotError::Checksum);
+            }
+            block
+        }
+        unread => Block::Checked(Arc::new(Checked::new(unread, payload.clone(), crcs))),
+    };
     let mut columns = Columns {
         block: &block,
-        at: HEADER,
-        end,
+        at: payload.start,
+        end: payload.end,
         offset: 0,
+        lengths: lengths.into_iter(),
     };
     let text = columns.text()?;
-    columns.store(text, count)
-}
-
-/// The CRC-32 of `bytes`, the halves of a large block on two threads.
-fn crc32(bytes: &[u8]) -> u32 {
-    if (bytes.len() as u64) < PARALLEL_READ {
-        return crc32fast::hash(bytes);
-    }
-    let (first, second) = bytes.split_at(bytes.len() / 2);
-    let hasher = |bytes: &[u8]| {
-        let mut hasher = crc32fast::Hasher::new();
-        hasher.update(bytes);
-        hasher
-    };
-    let (mut first, second) = rayon::join(|| hasher(first), || hasher(second));
-    first.combine(&second);
-    first.finalize()
+    columns.store(text, header.count)
 }
 
 /// Walks the payload's columns in `block[at..end]`, checking each length; `offset` is
@@ -459,6 +576,8 @@ struct Columns<'b> {
     at: usize,
     end: usize,
     offset: usize,
+    /// The lengths of the columns still to come, from the table of contents.
+    lengths: std::vec::IntoIter<u64>,
 }
 
 impl Columns<'_> {
@@ -488,22 +607,29 @@ impl Columns<'_> {
             sets: self.next()?,
             counts: self.counts()?,
             trees: Default::default(),
+            whole: Default::default(),
         };
         for tree in &slots.trees {
             let (splits, axes) = (self.next()?, self.next()?);
             let points = [self.next()?, self.next()?, self.next()?];
             let _ = tree.set(KdTree::from_columns(splits, axes, points, self.next()?));
         }
-        if self.at != self.end {
+        if self.at != self.end || self.lengths.len() != 0 {
             return Err(self.corrupt("bytes after the last column"));
         }
         if store.len() as u64 != count {
             return Err(self.corrupt("a count that does not match the columns"));
         }
-        store.check().map_err(|reason| corrupt(HEADER, reason))?;
-        slots
-            .check(store.len())
-            .map_err(|reason| corrupt(HEADER, reason))?;
+        // A file checked as it is read is checked now only for what makes it a store:
+        // every read of a value is bounded, and checks its blocks.
+        let checked = if matches!(self.block, Block::Checked(_)) {
+            store
+                .check_lengths()
+                .and_then(|()| slots.check_lengths(store.len()))
+        } else {
+            store.check().and_then(|()| slots.check(store.len()))
+        };
+        checked.map_err(|reason| corrupt(HEADER, reason))?;
         let _ = store.slots.set(slots);
         Ok(store)
     }
@@ -512,6 +638,9 @@ impl Columns<'_> {
     /// closed.
     fn counts(&mut self) -> Result<[usize; COUNTS], SnapshotError> {
         let column: Column<u64> = self.next()?;
+        if !column.check(0..column.as_slice().len()) {
+            return Err(self.corrupt(DAMAGED));
+        }
         let mut counts = [0; COUNTS];
         match column.as_slice() {
             read if read.len() == COUNTS => {
@@ -529,29 +658,22 @@ impl Columns<'_> {
     fn text(&mut self) -> Result<Text, SnapshotError> {
         let at = self.at;
         let (start, len) = self.span(1)?;
-        let not_utf8 = || corrupt(self.offset + at, "text that is not UTF-8");
-        Ok(match self.block {
-            Block::Static(bytes) => {
-                let bytes: &'static [u8] = bytes.get(start..start + len).unwrap_or_default();
-                Text::Static(std::str::from_utf8(bytes).map_err(|_| not_utf8())?)
-            }
-            Block::Mapped(mapped) => Text::Mapped(
-                carefind_mapped::MappedStr::new(mapped.clone(), start..start + len)
-                    .ok_or_else(not_utf8)?,
-            ),
-            Block::Words(_) => {
-                let bytes = self
-                    .block
-                    .bytes()
-                    .get(start..start + len)
-                    .unwrap_or_default();
-                Text::Owned(
-                    std::str::from_utf8(bytes)
-                        .map_err(|_| not_utf8())?
-                        .to_string(),
-                )
-            }
-        })
+        if let Block::Checked(checked) = self.block {
+            // Each field is checked to be UTF-8 as it is read.
+            return Ok(Text::Checked {
+                block: checked.clone(),
+                start,
+                len,
+            });
+        }
+        let bytes = self
+            .block
+            .bytes()
+            .get(start..start + len)
+            .unwrap_or_default();
+        let text = std::str::from_utf8(bytes)
+            .map_err(|_| corrupt(self.offset + at, "text that is not UTF-8"))?;
+        Ok(Text::Owned(text.to_string()))
     }
 
     fn next<T: Number>(&mut self) -> Result<Column<T>, SnapshotError> {
@@ -563,13 +685,11 @@ impl Columns<'_> {
     /// The next column's bytes (where they start and how many), a whole number of
     /// `size`-byte values; moves past them and their padding.
     fn span(&mut self, size: usize) -> Result<(usize, usize), SnapshotError> {
-        let bytes = self.block.bytes();
-        let length = bytes
-            .get(self.at..self.at + 8)
-            .filter(|_| self.at + 8 <= self.end)
-            .ok_or_else(|| self.corrupt("a column runs past the end"))?;
-        let length = u64::from_le_bytes(length.try_into().unwrap_or_default());
-        let start = self.at + 8;
+        let length = self
+            .lengths
+            .next()
+            .ok_or_else(|| self.corrupt("fewer columns than a store has"))?;
+        let start = self.at;
         let padded = usize::try_from(length)
             .ok()
             .and_then(|length| length.checked_add(padding(length)))
@@ -622,9 +742,9 @@ mod tests {
     }
 
     #[test]
-    fn a_large_block_is_checksummed_in_halves_as_a_whole() {
+    fn a_payload_read_in_parts_matches_the_checksums_of_its_blocks() {
         let mut state = 0x2545_F491_4F6C_DD1D_u64;
-        let bytes: Vec<u8> = (0..PARALLEL_READ as usize + 13)
+        let bytes: Vec<u8> = (0..3 * BLOCK + 13)
             .map(|_| {
                 state ^= state << 13;
                 state ^= state >> 7;
@@ -632,13 +752,25 @@ mod tests {
                 state as u8
             })
             .collect();
-        for len in [bytes.len(), bytes.len() - 1, PARALLEL_READ as usize] {
-            assert_eq!(
-                crc32(&bytes[..len]),
-                crc32fast::hash(&bytes[..len]),
-                "{len}"
-            );
+        let crcs = block_sums(&bytes);
+        for cuts in [
+            [0, 0, 0],
+            [8, BLOCK, BLOCK + 3],
+            [8, 2 * BLOCK + 1, 3 * BLOCK + 13],
+        ] {
+            let parts = [
+                &bytes[..cuts[0]],
+                &bytes[cuts[0]..cuts[1]],
+                &bytes[cuts[1]..cuts[2]],
+                &bytes[cuts[2]..],
+            ];
+            assert!(parts_match(&parts, &crcs), "{cuts:?}");
+            let mut bad = bytes.clone();
+            bad[cuts[1].max(1) - 1] ^= 4;
+            let parts = [&bad[..cuts[1]], &bad[cuts[1]..]];
+            assert!(!parts_match(&parts, &crcs), "{cuts:?}");
         }
+        assert!(!parts_match(&[&bytes[1..]], &crcs));
     }
 
     #[test]
@@ -647,7 +779,7 @@ mod tests {
         let store = from_slice(&bytes).unwrap();
         assert!(matches!(store.masks, Column::Borrowed { .. }) == cfg!(target_endian = "little"));
         let embedded = from_static(Box::leak(bytes.into_boxed_slice())).unwrap();
-        assert!(matches!(embedded.text, Text::Static(_)));
+        assert!(matches!(embedded.text, Text::Checked { .. }));
     }
 
     #[test]
@@ -677,7 +809,7 @@ mod tests {
         assert!(read(true).unwrap().slots.get().is_some());
         let store = mapped().unwrap();
         assert_eq!(store, from_slice(&bytes).unwrap());
-        assert!(matches!(store.text, Text::Mapped(_)));
+        assert!(matches!(store.text, Text::Checked { .. }));
         assert!(matches!(store.masks, Column::Borrowed { .. }) == cfg!(target_endian = "little"));
         drop(store);
         for cut in (0..bytes.len()).step_by(211) {
@@ -698,16 +830,78 @@ mod tests {
             assert!(from_path(&path).is_err(), "flipped byte {at}");
             assert_eq!(read(true).err(), read(false).err(), "flipped byte {at}");
             assert_eq!(
-                mapped().err(),
-                Some(from_slice(&bad).err()),
-                "flipped byte {at}"
-            );
-            assert_eq!(
                 read(true).err(),
                 Some(Some(from_slice(&bad).unwrap_err())),
                 "flipped byte {at}"
             );
+            // Mapped, the file is checked as it is read: the flip is an error on opening
+            // (in the header, the table or a column's length), or else for the first read
+            // of its block, which in a file this small is every read.
+            match mapped() {
+                Err(error) => assert!(error.is_some(), "flipped byte {at}"),
+                Ok(store) => {
+                    let index = crate::Index::from_store(store);
+                    let near = crate::Query::nearest(crate::LatLon::new(40.0, -75.0).unwrap(), 3);
+                    assert!(
+                        matches!(index.search(&near), Err(crate::QueryError::Damaged(_))),
+                        "flipped byte {at}"
+                    );
+                    assert!(index.store().damage().is_some(), "flipped byte {at}");
+                    assert!(index.store().verify().is_err(), "flipped byte {at}");
+                }
+            }
         }
+    }
+
+    #[test]
+    fn a_mapped_file_checks_the_blocks_a_search_reads_and_no_others() {
+        use crate::{Index, LatLon, Query, QueryError};
+        let store = Index::sample().into_store();
+        let mut bytes = Vec::new();
+        to_writer(&mut bytes, &store).unwrap();
+        // Damage the name of the facility nearest Chicago.
+        let chicago = Query::nearest(LatLon::new(41.88, -87.63).unwrap(), 1);
+        let index = Index::from_store(store);
+        let name = index.search(&chicago).unwrap()[0]
+            .facility
+            .name()
+            .to_string();
+        let at = bytes
+            .windows(name.len())
+            .position(|window| window == name.as_bytes())
+            .unwrap();
+        bytes[at] ^= 0x21;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("damaged.snap");
+        std::fs::write(&path, &bytes).unwrap();
+        assert!(
+            from_path(&path).is_err(),
+            "read whole, the damage is found at once"
+        );
+        let damaged = Index::from_store(map_path(&path).unwrap());
+        // Searches that read other blocks answer as the whole file does.
+        let mut answered = 0;
+        for (lat, lon) in [
+            (21.3, -157.8),
+            (47.6, -122.3),
+            (25.8, -80.2),
+            (61.2, -149.9),
+        ] {
+            let query = Query::nearest(LatLon::new(lat, lon).unwrap(), 1);
+            if let Ok(hits) = damaged.search(&query) {
+                assert_eq!(hits, index.search(&query).unwrap());
+                answered += 1;
+            }
+        }
+        assert!(answered > 0);
+        assert_eq!(damaged.store().damage(), None);
+        let error = damaged.search(&chicago).unwrap_err();
+        let QueryError::Damaged(SnapshotError::Corrupt { offset, .. }) = error else {
+            panic!("{error:?}");
+        };
+        assert!(offset <= at && at < offset + BLOCK, "{offset} {at}");
+        assert!(damaged.store().damage().is_some());
+        assert!(damaged.store().verify().is_err());
     }
 
     #[test]
@@ -729,15 +923,24 @@ mod tests {
     fn forge(columns: &[&[u8]], count: u64) -> Vec<u8> {
         let mut payload = Vec::new();
         for column in columns {
-            payload.extend((column.len() as u64).to_le_bytes());
             payload.extend(*column);
             payload.extend(&[0; 8][..padding(column.len())]);
+        }
+        let mut head: Vec<u8> = block_sums(&payload)
+            .iter()
+            .flat_map(|crc| crc.to_le_bytes())
+            .collect();
+        head.extend(&[0; 8][..padding(head.len())]);
+        head.extend((columns.len() as u64).to_le_bytes());
+        for column in columns {
+            head.extend((column.len() as u64).to_le_bytes());
         }
         let mut forged = MAGIC.to_vec();
         forged.extend(VERSION.to_le_bytes());
         forged.extend(count.to_le_bytes());
         forged.extend((payload.len() as u64).to_le_bytes());
-        forged.extend(crc32fast::hash(&payload).to_le_bytes());
+        forged.extend(crc32fast::hash(&head).to_le_bytes());
+        forged.extend(&head);
         forged.extend(&payload);
         forged
     }
@@ -810,12 +1013,16 @@ mod tests {
         let mut flipped = bytes.clone();
         *flipped.last_mut().unwrap() ^= 1;
         assert_eq!(from_slice(&flipped), Err(SnapshotError::Checksum));
-        // A column claiming more bytes than there are.
-        let mut huge = 1_000_000u64.to_le_bytes().to_vec();
-        huge.extend(b"abc");
         assert!(matches!(
             from_slice(&forge(&[], 0)[..HEADER]),
-            Err(SnapshotError::Corrupt { .. })
+            Err(SnapshotError::Truncated { .. })
+        ));
+        assert!(matches!(
+            from_slice(&forge(&[], 0)),
+            Err(SnapshotError::Corrupt {
+                reason: "fewer columns than a store has",
+                ..
+            })
         ));
     }
 
@@ -856,9 +1063,23 @@ mod tests {
             from_slice(&one(b"aN", 1.0, 1)).unwrap().to_facilities()[0].name,
             "N"
         );
-        let reason = |bytes: Vec<u8>| match from_slice(&bytes) {
-            Err(SnapshotError::Corrupt { reason, .. }) => reason,
-            other => panic!("{other:?}"),
+        let reason = |bytes: Vec<u8>| {
+            // Embedded (or mapped), the file is checked as it is read, and values only as
+            // they are used: what is read of it is bounded, and nothing panics.
+            if let Ok(store) = from_static(Box::leak(bytes.clone().into_boxed_slice())) {
+                let index = crate::Index::from_store(store);
+                let near = crate::Query::nearest(crate::LatLon::new(1.0, 0.0).unwrap(), 5);
+                if let Ok(hits) = index.search(&near) {
+                    let _: Vec<Facility> =
+                        hits.iter().map(|hit| hit.facility.to_facility()).collect();
+                }
+                let _: Vec<Facility> = index.facilities().map(|f| f.to_facility()).collect();
+                assert!(index.store().verify().is_err());
+            }
+            match from_slice(&bytes) {
+                Err(SnapshotError::Corrupt { reason, .. }) => reason,
+                other => panic!("{other:?}"),
+            }
         };
         assert_eq!(reason(one(b"aN", 91.0, 1)), "a point off the globe");
         assert_eq!(reason(one(b"aN", 1.0, 1 << 63)), "an unknown attribute");

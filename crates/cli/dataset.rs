@@ -13,9 +13,7 @@ use crate::failure::Failure;
 /// rewrites a snapshot in place (see `snapshot::map_path`). It is checked whole before the
 /// command reads it (most read all of it).
 pub fn load(data: Option<&str>) -> Result<Index, Failure> {
-    let index = load_with(data, Snapshots::Map)?;
-    verify(&index, data)?;
-    Ok(index)
+    load_with(data, Snapshots::Map)
 }
 
 /// [`load`] for a command whose every read of the facilities is a search (`find`): a
@@ -23,17 +21,7 @@ pub fn load(data: Option<&str>) -> Result<Index, Failure> {
 /// that meets damage fails, so a query on a million facilities reads and checks a few
 /// hundred kilobytes of the file.
 pub fn load_to_search(data: Option<&str>) -> Result<Index, Failure> {
-    load_with(data, Snapshots::Map)
-}
-
-/// Checks a mapped snapshot whole (nothing to do for one read into memory, or a CSV).
-fn verify(index: &Index, data: Option<&str>) -> Result<(), Failure> {
-    index.store().verify().map_err(|error| {
-        Failure::Message(format!(
-            "{}: {error}",
-            data.unwrap_or("the embedded sample")
-        ))
-    })
+    load_with(data, Snapshots::MapToSearch)
 }
 
 /// [`load`] for the server, which reads a snapshot file whole: it runs for months, and a
@@ -45,7 +33,11 @@ pub fn load_to_serve(data: Option<&str>) -> Result<Index, Failure> {
 /// How a snapshot file is opened.
 #[derive(Clone, Copy)]
 enum Snapshots {
+    /// Mapped, and checked whole.
     Map,
+    /// Mapped, and checked as searches read it.
+    MapToSearch,
+    /// Read into memory (and so checked whole).
     Read,
 }
 
@@ -70,12 +62,7 @@ fn load_with(data: Option<&str>, snapshots: Snapshots) -> Result<Index, Failure>
 /// The facilities of a carefind CSV or snapshot file, copied out.
 pub fn facilities(source: &str) -> Result<Vec<Facility>, Failure> {
     Ok(match open(source, Snapshots::Map)? {
-        Opened::Snapshot(store) => {
-            store
-                .verify()
-                .map_err(|error| Failure::Message(format!("{source}: {error}")))?;
-            store.to_facilities()
-        }
+        Opened::Snapshot(store) => store.to_facilities(),
         Opened::Csv(reader) => {
             native::from_reader(reader, name(source), &LoadOptions::strict())?.facilities
         }
@@ -114,7 +101,17 @@ fn open(source: &str, snapshots: Snapshots) -> Result<Opened, Failure> {
     let mut reader = io::BufReader::with_capacity(1 << 16, file);
     if snapshot::is_snapshot(reader.fill_buf().map_err(io_error)?) {
         return Ok(Opened::Snapshot(Box::new(match snapshots {
-            Snapshots::Map => snapshot::map_path(source)?,
+            Snapshots::Map => {
+                let store = snapshot::map_path(source)?;
+                // A mapped file's blocks are checked as they are read; a command that
+                // reads everything checks them all now, so that damage is an error
+                // before any output rather than an empty field in it.
+                store
+                    .verify()
+                    .map_err(|error| Failure::Message(format!("{source}: {error}")))?;
+                store
+            }
+            Snapshots::MapToSearch => snapshot::map_path(source)?,
             // Read again in one block, into aligned words the store uses in place.
             Snapshots::Read => snapshot::from_path(source)?,
         })));

@@ -479,18 +479,15 @@ impl FacilityStore {
     /// assert_eq!(Index::sample().store().damage(), None);
     /// ```
     pub fn damage(&self) -> Option<SnapshotError> {
-        let offset = self.text.checked()?.damage()?;
-        Some(SnapshotError::Corrupt {
-            offset,
-            reason: "a block whose checksum does not match",
-        })
+        self.text.checked()?.damage().map(crate::checked::damaged)
     }
 
-    /// Checks the whole store now, as reading a snapshot into memory does: every block of
-    /// a mapped or embedded snapshot against its checksum, then every value a reader
-    /// relies on (offsets, ids in order, the index's order and trees). A store read as it
-    /// is used checks only what each read touches; this is for a program about to read
-    /// all of it, or to trust it whole.
+    /// Checks the whole of a store read from a mapped or embedded snapshot now, as reading
+    /// a snapshot into memory does: every block against its checksum, then every value a
+    /// reader relies on (offsets, ids in order, the index's order and trees). Such a store
+    /// checks only what each read touches; this is for a program about to read all of it,
+    /// or to trust it whole. A store built or read into memory was checked when made, and
+    /// passes at once.
     ///
     /// ```
     /// use carefind::Index;
@@ -498,13 +495,11 @@ impl FacilityStore {
     /// assert_eq!(Index::sample().store().verify(), Ok(()));
     /// ```
     pub fn verify(&self) -> Result<(), SnapshotError> {
-        let damaged = |offset| SnapshotError::Corrupt {
-            offset,
-            reason: "a block whose checksum does not match",
+        // A store built in memory, or read into it, was checked whole when it was made.
+        let Some(checked) = self.text.checked() else {
+            return Ok(());
         };
-        if let Some(checked) = self.text.checked() {
-            checked.check_all().map_err(damaged)?;
-        }
+        checked.check_all().map_err(crate::checked::damaged)?;
         let checked = self.check().and_then(|()| match self.slots.get() {
             Some(slots) => slots.check(self.len()),
             None => Ok(()),

@@ -119,6 +119,14 @@ impl Checked {
     }
 }
 
+/// The error for a damaged block, or the first of them, starting at byte `offset`.
+pub(crate) fn damaged(offset: usize) -> crate::error::SnapshotError {
+    crate::error::SnapshotError::Corrupt {
+        offset,
+        reason: "a block whose checksum does not match",
+    }
+}
+
 /// The checksums of each [`BLOCK`] bytes of a payload written a part at a time.
 #[derive(Default)]
 pub(crate) struct BlockSums {

@@ -531,9 +531,6 @@ fn head<'b>(header: &Header, bytes: &'b [u8]) -> Result<&'b [u8], SnapshotError>
     Ok(&bytes[HEADER..HEADER + len])
 }
 
-/// What a block whose checksum does not match is.
-const DAMAGED: &str = "a block whose checksum does not match";
-
 fn corrupt(offset: usize, reason: &'static str) -> SnapshotError {
     SnapshotError::Corrupt { offset, reason }
 }
@@ -639,7 +636,7 @@ impl Columns<'_> {
     fn counts(&mut self) -> Result<[usize; COUNTS], SnapshotError> {
         let column: Column<u64> = self.next()?;
         if !column.check(0..column.as_slice().len()) {
-            return Err(self.corrupt(DAMAGED));
+            return Err(crate::checked::damaged(self.offset + self.at));
         }
         let mut counts = [0; COUNTS];
         match column.as_slice() {

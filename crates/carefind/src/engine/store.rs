@@ -952,6 +952,13 @@ pub(crate) struct Builder {
     masks: Vec<u64>,
     codes: Vec<u8>,
     verified: Vec<i32>,
+    /// Whether some id came not strictly after the one before it: only then does
+    /// [`Builder::finish_sorted`] sort and look for repeats. Files usually come sorted, and
+    /// comparing each id with the last one, still in cache, costs next to nothing, where
+    /// finding it out afterwards reads every id again from the arena.
+    out_of_order: bool,
+    /// Whether some id is blank, which [`Builder::finish_sorted`] refuses.
+    blank_id: bool,
 }
 
 impl Builder {
@@ -978,6 +985,8 @@ impl Builder {
             masks: Vec::with_capacity(count * MASKS),
             codes: Vec::with_capacity(count * CODES),
             verified: Vec::with_capacity(count),
+            out_of_order: false,
+            blank_id: false,
         }
     }
 
@@ -990,6 +999,18 @@ impl Builder {
     pub(crate) fn id(&self, at: u32) -> &[u8] {
         let span = slice_span(&self.ends, at as usize * TEXT_FIELDS);
         self.text.as_bytes().get(span).unwrap_or_default()
+    }
+
+    /// The id of the facility pushed last.
+    fn last_id(&self) -> Option<&[u8]> {
+        let last = self.len().checked_sub(1)?;
+        Some(self.id(last as u32))
+    }
+
+    /// Notes how `id`, about to be pushed, stands to the ids before it.
+    fn note_id(&mut self, id: &str) {
+        self.blank_id |= id.trim().is_empty();
+        self.out_of_order |= self.last_id().is_some_and(|last| id.as_bytes() <= last);
     }
 
     /// Appends a facility; fails, leaving the builder to be dropped, when the store would
@@ -1005,6 +1026,7 @@ impl Builder {
             })
         };
         end_of(self.len() + 1)?;
+        self.note_id(facility.id());
         for field in Field::ALL {
             self.text.push_str(facility.text(field));
             self.ends.push(end_of(self.text.len())?);
@@ -1040,21 +1062,30 @@ impl Builder {
         Ok(())
     }
 
-    /// Appends facility number `at` of `other` (a builder a loader filled on another
-    /// thread), copying its text as one run; fails as [`Builder::push`] does.
-    pub(crate) fn push_from(&mut self, other: &Builder, at: u32) -> Result<(), Error> {
-        let at = at as usize;
-        let id = || String::from_utf8_lossy(other.id(at as u32)).into_owned();
+    /// Appends facilities `run` of `other` (a builder a loader filled on another thread),
+    /// copying each column as one slice; fails as [`Builder::push`] does.
+    pub(crate) fn append_from(
+        &mut self,
+        other: &Builder,
+        run: std::ops::Range<u32>,
+    ) -> Result<(), Error> {
+        let (first, last) = (run.start as usize, (run.end as usize).min(other.len()));
+        if first >= last {
+            return Ok(());
+        }
         let overflow = || {
-            invalid(
-                &id(),
-                "a store holds at most 4 GiB of text, and u32::MAX services and facilities".into(),
-            )
+            let id = String::from_utf8_lossy(other.id(run.start)).into_owned();
+            let limits =
+                "a store holds at most 4 GiB of text, and u32::MAX services and facilities";
+            invalid(&id, limits.into())
         };
-        if u32::try_from(self.len() + 1).is_err() {
+        if u32::try_from(self.len() + (last - first)).is_err() {
             return Err(overflow());
         }
-        let fields = at * TEXT_FIELDS..(at + 1) * TEXT_FIELDS;
+        self.out_of_order |=
+            other.out_of_order || self.last_id().is_some_and(|id| other.id(run.start) <= id);
+        self.blank_id |= other.blank_id;
+        let fields = first * TEXT_FIELDS..last * TEXT_FIELDS;
         append_run(
             &other.text,
             &other.ends,
@@ -1063,7 +1094,11 @@ impl Builder {
             &mut self.ends,
         )
         .ok_or_else(overflow)?;
-        let services = slice_span(&other.services_end, at);
+        // Each facility's services end where its services end in `service_ends`, so the
+        // ends move by where the run's services start there and here.
+        let services = slice_span(&other.services_end, first).start
+            ..slice_span(&other.services_end, last - 1).end;
+        let (from, to) = (services.start, self.service_ends.len());
         let (services_text, service_ends) = (&mut self.services_text, &mut self.service_ends);
         append_run(
             &other.services_text,
@@ -1073,18 +1108,19 @@ impl Builder {
             service_ends,
         )
         .ok_or_else(overflow)?;
-        let services_end = u32::try_from(self.service_ends.len()).map_err(|_| overflow())?;
-        self.services_end.push(services_end);
-        self.lat
-            .push(other.lat.get(at).copied().unwrap_or_default());
-        self.lon
-            .push(other.lon.get(at).copied().unwrap_or_default());
-        let masks = other.masks.get(at * MASKS..(at + 1) * MASKS);
-        self.masks.extend_from_slice(masks.unwrap_or(&[0; MASKS]));
-        let codes = other.codes.get(at * CODES..(at + 1) * CODES);
-        self.codes.extend_from_slice(codes.unwrap_or(&[0; CODES]));
-        self.verified
-            .push(other.verified.get(at).copied().unwrap_or(i32::MIN));
+        u32::try_from(self.service_ends.len()).map_err(|_| overflow())?;
+        let services_end = other.services_end.get(first..last).unwrap_or_default();
+        self.services_end.extend(
+            services_end
+                .iter()
+                .map(|end| ((*end as usize).saturating_sub(from) + to) as u32),
+        );
+        let facilities = first..last;
+        extend_run(&mut self.lat, &other.lat, &facilities, 1);
+        extend_run(&mut self.lon, &other.lon, &facilities, 1);
+        extend_run(&mut self.masks, &other.masks, &facilities, MASKS);
+        extend_run(&mut self.codes, &other.codes, &facilities, CODES);
+        extend_run(&mut self.verified, &other.verified, &facilities, 1);
         Ok(())
     }
 
@@ -1114,6 +1150,10 @@ impl Builder {
     /// each one up in a table as it goes (a cache miss a row, on the one thread that keeps
     /// the rows in order).
     pub(crate) fn finish_sorted(self) -> Result<(FacilityStore, Vec<Repeat>), Error> {
+        let blank_id = self.blank_id;
+        if !(self.out_of_order || blank_id) {
+            return Ok((self.finish(), Vec::new()));
+        }
         let unsorted = self.finish();
         let id = |position: u32| unsorted.field_bytes(position, Field::Id);
         let (order, repeats) = id_order(unsorted.len() as u32, id);
@@ -1121,7 +1161,10 @@ impl Builder {
             None => unsorted,
             Some(order) => unsorted.permuted(&order),
         };
-        check_ids(store.iter().map(|f| (f.id(), f.name())))?;
+        // Repeats are gone, so only a blank id is left to refuse.
+        if blank_id {
+            check_ids(store.iter().map(|f| (f.id(), f.name())))?;
+        }
         Ok((store, repeats))
     }
 
@@ -1158,6 +1201,19 @@ fn append_run(
     Some(())
 }
 
+/// Appends the `width` values of each of `facilities` in `from` to `to`.
+fn extend_run<T: Copy>(
+    to: &mut Vec<T>,
+    from: &[T],
+    facilities: &std::ops::Range<usize>,
+    width: usize,
+) {
+    to.extend_from_slice(
+        from.get(facilities.start * width..facilities.end * width)
+            .unwrap_or_default(),
+    );
+}
+
 /// A facility pushed under an id that an earlier one has: where each was pushed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Repeat {
@@ -1173,8 +1229,8 @@ fn id_order<'a>(
     id: impl Fn(u32) -> &'a [u8] + Sync,
 ) -> (Option<Vec<u32>>, Vec<Repeat>) {
     let sorted = (1..count).all(|position| id(position - 1) <= id(position));
-    let mut order: Vec<u32> = if sorted {
-        (0..count).collect()
+    let mut keys: Vec<(u64, u32)> = if sorted {
+        (0..count).map(|p| (0, p)).collect()
     } else {
         // By compact keys (the id's first eight bytes, then the position), which settle
         // most comparisons without reading the arena.
@@ -1184,11 +1240,13 @@ fn id_order<'a>(
                 .then_with(|| id(a.1).cmp(id(b.1)))
                 .then(a.1.cmp(&b.1))
         });
-        keys.into_iter().map(|(_, position)| position).collect()
+        keys
     };
     let mut repeats = Vec::new();
-    order.dedup_by(|later, first| {
-        let repeated = id(*later) == id(*first);
+    // Ids whose first eight bytes differ differ: the arena, where the ids lie in scattered
+    // order once sorted, is read only for ids that share them (or, sorted, for all).
+    keys.dedup_by(|(later_prefix, later), (first_prefix, first)| {
+        let repeated = later_prefix == first_prefix && id(*later) == id(*first);
         if repeated {
             repeats.push(Repeat {
                 id: String::from_utf8_lossy(id(*later)).into_owned(),
@@ -1200,7 +1258,7 @@ fn id_order<'a>(
     });
     let order = match sorted && repeats.is_empty() {
         true => None,
-        false => Some(order),
+        false => Some(keys.into_iter().map(|(_, position)| position).collect()),
     };
     (order, repeats)
 }
@@ -1402,9 +1460,74 @@ mod tests {
         // Interleaved back into input order, every other one from each part.
         let mut copied = Builder::default();
         for n in 0..facilities.len() {
-            copied.push_from(&parts[n % 2], (n / 2) as u32).unwrap();
+            let at = (n / 2) as u32;
+            copied.append_from(&parts[n % 2], at..at + 1).unwrap();
         }
         assert_eq!(copied.into_facilities(), facilities);
+    }
+
+    #[test]
+    fn runs_copied_from_other_builders_are_the_facilities_pushed() {
+        let index = crate::Index::sample();
+        let mut facilities: Vec<Facility> = index
+            .facilities()
+            .take(60)
+            .map(|f| f.to_facility())
+            .collect();
+        facilities[3].services = vec!["".into(), "ü".into(), "".into()];
+        facilities[7].services.clear();
+        facilities[20].services.clear();
+        // Runs of every length, empty ones too, each from a part that holds other
+        // facilities before and after it.
+        let runs = [0, 1, 2, 0, 3, 5, 1, 8, 13, 21, 6];
+        assert_eq!(runs.iter().sum::<usize>(), facilities.len());
+        let mut copied = Builder::default();
+        let mut start = 0;
+        for (n, length) in runs.into_iter().enumerate() {
+            let mut part = Builder::default();
+            let before = n % 3;
+            for facility in facilities.iter().cycle().skip(start + 7).take(before) {
+                part.push(facility.view()).unwrap();
+            }
+            for facility in &facilities[start..start + length] {
+                part.push(facility.view()).unwrap();
+            }
+            part.push(facilities[0].view()).unwrap();
+            let first = before as u32;
+            copied
+                .append_from(&part, first..first + length as u32)
+                .unwrap();
+            start += length;
+        }
+        assert_eq!(copied.len(), facilities.len());
+        assert_eq!(copied.into_facilities(), facilities);
+    }
+
+    #[test]
+    fn ids_out_of_order_or_blank_are_noted_as_they_come() {
+        let here = LatLon::new(1.0, 2.0).unwrap();
+        let builder = |ids: &[&str]| {
+            let mut builder = Builder::default();
+            for id in ids {
+                builder.push(Facility::new(*id, "F", here).view()).unwrap();
+            }
+            builder
+        };
+        let sorted = builder(&["a", "ab", "b"]);
+        assert!(!sorted.out_of_order && !sorted.blank_id);
+        assert!(builder(&["a", "b", "b"]).out_of_order);
+        assert!(builder(&["b", "a"]).out_of_order);
+        assert!(builder(&["a", "\u{a0}"]).blank_id);
+        // A run after the ids already in: in order only when it starts after the last.
+        let mut joined = builder(&["a", "b"]);
+        joined
+            .append_from(&builder(&["a", "c", "d"]), 1..3)
+            .unwrap();
+        assert!(!joined.out_of_order);
+        joined.append_from(&builder(&["c"]), 0..1).unwrap();
+        assert!(joined.out_of_order);
+        let error = builder(&["a", " "]).finish_sorted().unwrap_err();
+        assert!(error.to_string().contains("empty id"), "{error}");
     }
 
     #[test]

@@ -234,9 +234,7 @@ impl<T: Term> Set<T> {
     /// assert_eq!(error.suggestion, Some("iop"));
     /// ```
     pub fn parse_list(list: &str) -> Result<Self, UnknownTerm> {
-        list.split([';', ','])
-            .map(str::trim)
-            .filter(|word| !word.is_empty())
+        crate::vocabulary::list_words(list)
             .try_fold(Self::EMPTY, |set, word| Ok(set | parse_word::<T>(word)?))
     }
 }

@@ -80,6 +80,37 @@ pub struct Group<T: 'static> {
 }
 
 /// Parses one trimmed word that may also name a group: the set of terms it stands for.
+/// `text` without leading and trailing white space, as [`str::trim`] gives it, but
+/// without a look at the characters when both ends are plainly not space: a load trims
+/// every field and list word, almost none of which has any, and `str::trim`'s Unicode scan
+/// was a twentieth of a million-row load.
+pub(crate) fn trim(text: &str) -> &str {
+    // Bytes above space and below 0x80 are printable ASCII, never white space; anything
+    // else (controls, space, the start of a multi-byte character) takes the full trim.
+    let plain = |byte: &u8| (b'!'..0x80).contains(byte);
+    let bytes = text.as_bytes();
+    match (bytes.first(), bytes.last()) {
+        (Some(first), Some(last)) if !(plain(first) && plain(last)) => text.trim(),
+        _ => text,
+    }
+}
+
+/// The words of a list separated by `;` or `,`, trimmed, empty ones left out.
+pub(crate) fn list_words(list: &str) -> impl Iterator<Item = &str> {
+    // Both separators are ASCII, so each cut falls between characters; finding them as
+    // bytes, not decoding characters to compare them with a set, took the nine list
+    // fields of a million-row load from a sixteenth of it to a trifle.
+    let mut start = 0;
+    memchr::memchr2_iter(b';', b',', list.as_bytes())
+        .chain(std::iter::once(list.len()))
+        .map(move |end| {
+            let word = list.get(start..end).unwrap_or_default();
+            start = end + 1;
+            trim(word)
+        })
+        .filter(|word| !word.is_empty())
+}
+
 pub(crate) fn parse_word<T: Term>(word: &str) -> Result<Set<T>, UnknownTerm> {
     if let Some(term) = canonical::<T>(word) {
         return Ok(Set::from(term));
@@ -336,7 +367,24 @@ pub(crate) use vocabulary;
 mod tests {
     use super::*;
     use crate::{AgeGroup, CareLevel, Language, Medication, Payment, Population};
+    use proptest::prelude::*;
     use std::collections::HashMap;
+
+    proptest! {
+        /// Ends of every kind: ASCII and Unicode white space, controls, multi-byte
+        /// characters, printable ASCII.
+        #[test]
+        fn trim_is_str_trim(text in "[ \t\n\x0b\x0c\r\u{85}\u{a0}\u{2003}\u{3000}\x01é😀a!~-]{0,8}") {
+            prop_assert_eq!(trim(&text), text.trim());
+        }
+
+        #[test]
+        fn list_words_split_at_both_separators(list in "[ ;,a\u{a0}é]{0,12}") {
+            let expected: Vec<&str> =
+                list.split([';', ',']).map(str::trim).filter(|w| !w.is_empty()).collect();
+            prop_assert_eq!(list_words(&list).collect::<Vec<_>>(), expected);
+        }
+    }
 
     fn no_spelling_is_ambiguous<T: Term>() {
         let mut seen: HashMap<String, String> = HashMap::new();

@@ -135,7 +135,7 @@ struct LineCounter<'a, R> {
 impl<R: io::Read> io::Read for LineCounter<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        let newlines = buf[..n].iter().filter(|&&b| b == b'\n').count() as u64;
+        let newlines = super::guard::newlines(&buf[..n]);
         self.newlines.set(self.newlines.get() + newlines);
         Ok(n)
     }

@@ -220,8 +220,9 @@ fn has_lone_cr(bytes: &[u8]) -> bool {
         .any(|(i, &b)| b == b'\r' && bytes.get(i + 1).is_some_and(|&next| next != b'\n'))
 }
 
-fn newlines(bytes: &[u8]) -> u64 {
-    bytes.iter().filter(|&&byte| byte == b'\n').count() as u64
+/// How many lines end in `bytes`.
+pub(crate) fn newlines(bytes: &[u8]) -> u64 {
+    super::cuts::count(bytes, b'\n') as u64
 }
 
 impl<R: io::Read> io::Read for Guarded<R> {

@@ -18,7 +18,8 @@ use crate::error::{Error, Problem, RowError};
 use crate::facility::Facility;
 use crate::fields::Column;
 use crate::load::guard::{
-    InputProblem, MAX_COLUMNS, MAX_HEADER_BYTES, MAX_RECORD_BYTES, nul_line, problem_at_start,
+    InputProblem, MAX_COLUMNS, MAX_HEADER_BYTES, MAX_RECORD_BYTES, newlines, nul_line,
+    problem_at_start,
 };
 use crate::load::records::{open, read_record, reader_builder};
 use crate::load::tally::Tally;
@@ -251,10 +252,6 @@ fn fill<R: io::Read>(
     Ok((read as u64) < wanted)
 }
 
-fn newlines(bytes: &[u8]) -> u64 {
-    bytes.iter().filter(|&&byte| byte == b'\n').count() as u64
-}
-
 /// Loads native CSV held in memory, parsing on every core when it is large; the result is
 /// the same as [`from_reader`]'s, rejections, lines and first error included.
 ///
@@ -347,6 +344,10 @@ fn parse_parts(
             false => Part::Records(Vec::new()),
         };
         let mut last_start = range.start;
+        // Each row is read into this one record, whose text keeps its memory from row to
+        // row: allocating and freeing a record's twenty strings a row was a tenth of a
+        // load into a store, which copies the record into its columns.
+        let mut scratch = Facility::new("", "", LatLon::within_range(0.0, 0.0));
         while read_record(&mut csv, &mut record, source)? {
             let position = record.position();
             let line = lines_before + position.map_or(0, |position| position.line());
@@ -354,13 +355,13 @@ fn parse_parts(
                 return Err(input_error(source, line, InputProblem::RowTooLong));
             }
             last_start = range.start + position.map_or(0, |position| position.byte() as usize);
-            let parsed = header.read(&mut record, line);
+            let parsed = header.read(&mut record, line, &mut scratch);
             match &mut rows {
-                Part::Records(rows) => rows.push((line, parsed)),
+                Part::Records(rows) => rows.push((line, parsed.map(|()| scratch.clone()))),
                 Part::Stored(builder, rows) => {
                     let stored = match parsed {
-                        Ok(facility) => {
-                            builder.push(facility.view())?;
+                        Ok(()) => {
+                            builder.push(scratch.view())?;
                             Ok(builder.len() as u32 - 1)
                         }
                         Err(row) => Err(row),
@@ -393,12 +394,22 @@ fn parse_parts(
                 }
             }
             Part::Stored(builder, rows) => {
+                // The rows stored one after another go in as one run.
+                let (mut run, mut first) = (Vec::new(), 0);
                 for (line, row) in rows {
                     match row {
-                        Ok(at) => tally.take_stored(line, &builder, at)?,
-                        Err(row) => tally.take(line, Err(row))?,
+                        Ok(at) => {
+                            first = if run.is_empty() { at } else { first };
+                            run.push(line);
+                        }
+                        Err(row) => {
+                            tally.take_stored(&run, &builder, first)?;
+                            run.clear();
+                            tally.take(line, Err(row))?;
+                        }
                     }
                 }
+                tally.take_stored(&run, &builder, first)?;
             }
         }
     }
@@ -483,12 +494,18 @@ impl Header {
         })
     }
 
-    /// Parses a data row, checking its UTF-8 once for the whole record (per field, a tenth
-    /// of the load went into the checks); `record` gets its buffer back for the next row.
-    fn read(&self, record: &mut ByteRecord, line: u64) -> Result<Facility, RowError> {
+    /// Parses a data row into `facility` (every field of it), checking its UTF-8 once for
+    /// the whole record (per field, a tenth of the load went into the checks); `record`
+    /// gets its buffer back for the next row.
+    fn read(
+        &self,
+        record: &mut ByteRecord,
+        line: u64,
+        facility: &mut Facility,
+    ) -> Result<(), RowError> {
         match StringRecord::from_byte_record(std::mem::take(record)) {
             Ok(text) => {
-                let parsed = self.facility(&text, line);
+                let parsed = self.facility(&text, line, facility);
                 *record = text.into_byte_record();
                 parsed
             }
@@ -515,10 +532,20 @@ impl Header {
         }
     }
 
-    fn facility(&self, record: &StringRecord, line: u64) -> Result<Facility, RowError> {
-        if let Some((at, swallowed)) =
-            super::guard::runaway_quote(record.iter().map(str::as_bytes), self.names.len(), b',')
-        {
+    fn facility(
+        &self,
+        record: &StringRecord,
+        line: u64,
+        facility: &mut Facility,
+    ) -> Result<(), RowError> {
+        // One search of the whole record rules out a line end in any field (searching
+        // field by field was a call a field, a twentieth of a load).
+        let fields = record.iter().map(str::as_bytes);
+        let runaway = match record.as_slice().contains('\n') {
+            true => super::guard::runaway_quote(fields, self.names.len(), b','),
+            false => None,
+        };
+        if let Some((at, swallowed)) = runaway {
             return Err(RowError {
                 line,
                 column: self.names.get(at).cloned(),
@@ -545,12 +572,9 @@ impl Header {
             record,
             line,
         };
-        let location = row.location()?;
-        let mut facility = Facility::new(
-            row.required(Column::Id.at())?,
-            row.required(Column::Name.at())?,
-            location,
-        );
+        facility.location = row.location()?;
+        set(&mut facility.id, row.required(Column::Id.at())?);
+        set(&mut facility.name, row.required(Column::Name.at())?);
         for (column, field) in [
             (Column::Name2.at(), &mut facility.name2),
             (Column::Street.at(), &mut facility.street),
@@ -561,7 +585,7 @@ impl Header {
             (Column::IntakePhone.at(), &mut facility.intake_phone),
             (Column::Website.at(), &mut facility.website),
         ] {
-            *field = row.text(column).to_string();
+            set(field, row.text(column));
         }
         // Empty when the source names no level (an HSDS directory of services): such a
         // facility is found by place and every other filter, never by a level filter.
@@ -571,13 +595,19 @@ impl Header {
         facility.populations = row.list(Column::Populations.at())?;
         facility.languages = row.list(Column::Languages.at())?;
         facility.medications = row.list(Column::Medications.at())?;
-        facility.services = row
-            .text(Column::Services.at())
-            .split(';')
-            .map(str::trim)
-            .filter(|service| !service.is_empty())
-            .map(String::from)
-            .collect();
+        let services = row.text(Column::Services.at()).split(';');
+        let services = services
+            .map(crate::vocabulary::trim)
+            .filter(|service| !service.is_empty());
+        let mut count = 0;
+        for service in services {
+            match facility.services.get_mut(count) {
+                Some(kept) => set(kept, service),
+                None => facility.services.push(service.to_string()),
+            }
+            count += 1;
+        }
+        facility.services.truncate(count);
         facility.kinds = row.list(Column::Kinds.at())?;
         facility.mh_types = row.list(Column::MhTypes.at())?;
         facility.credentials = row.list(Column::Credentials.at())?;
@@ -596,27 +626,33 @@ impl Header {
                     .ok_or_else(|| row.error(Column::Verified.at(), Problem::Date))?,
             ),
         };
-        facility.source = row.text(Column::Source.at()).to_string();
         for (column, field) in [
+            (Column::Source.at(), &mut facility.source),
             (Column::Hours.at(), &mut facility.hours),
             (Column::LevelHours.at(), &mut facility.level_hours),
             (Column::Hsds.at(), &mut facility.hsds),
             (Column::Timezone.at(), &mut facility.timezone),
             (Column::WalkIn.at(), &mut facility.walk_in),
         ] {
-            *field = row.text(column).to_string();
+            set(field, row.text(column));
         }
         facility.same_day_medication = row.flag(Column::SameDayMedication.at())?;
         facility.counseling_required = row.flag(Column::CounselingRequired.at())?;
         facility.telehealth_intake = row.flag(Column::TelehealthIntake.at())?;
         crate::hsds::check_kept(&facility.hsds)
             .map_err(|problem| row.error(Column::Hsds.at(), problem))?;
-        crate::hours::check(&mut facility).map_err(|(name, problem)| {
+        crate::hours::check(facility).map_err(|(name, problem)| {
             let column = COLUMNS.iter().position(|c| *c == name).unwrap_or(0);
             row.error(column, problem)
         })?;
-        Ok(facility)
+        Ok(())
     }
+}
+
+/// Sets `field` to `text` in the memory it has.
+fn set(field: &mut String, text: &str) {
+    field.clear();
+    field.push_str(text);
 }
 
 /// One data row, read through the header.
@@ -640,8 +676,8 @@ impl Row<'_> {
     fn text(&self, column: usize) -> &str {
         self.header.positions[column]
             .and_then(|position| self.record.get(position))
+            .map(crate::vocabulary::trim)
             .unwrap_or_default()
-            .trim()
     }
 
     fn required(&self, column: usize) -> Result<&str, RowError> {
@@ -728,8 +764,9 @@ mod tests {
         let mut tally = Tally::new("in", options, header.ignored.clone());
         while read_record(&mut csv, &mut record, "in")? {
             let line = record.position().map_or(0, |position| position.line());
-            let parsed = header.read(&mut record, line);
-            tally.take(line, parsed)?;
+            let mut facility = Facility::new("", "", LatLon::within_range(0.0, 0.0));
+            let parsed = header.read(&mut record, line, &mut facility);
+            tally.take(line, parsed.map(|()| facility))?;
         }
         Ok(tally.finish())
     }

@@ -162,21 +162,33 @@ impl<'a> Tally<'a> {
         }
     }
 
-    /// Accounts for one row whose id the file gave and that a parsing thread already
-    /// stored, as facility `at` of `part`: copied into this tally's store. (Parsing into a
-    /// store on each thread leaves this thread a copy of each row's columns, not the
-    /// building of records and their freeing.)
-    pub(crate) fn take_stored(&mut self, line: u64, part: &Builder, at: u32) -> Result<(), Error> {
+    /// Accounts for rows whose ids the file gave and that a parsing thread already stored,
+    /// one after another, as facilities `first..` of `part`, each row's line in `lines`:
+    /// copied into this tally's store as one run. (Parsing into a store on each thread
+    /// leaves this thread a copy of each column, not the building of records and their
+    /// freeing, nor a copy a row.)
+    pub(crate) fn take_stored(
+        &mut self,
+        lines: &[u64],
+        part: &Builder,
+        first: u32,
+    ) -> Result<(), Error> {
         let Sink::Store(builder) = &mut self.sink else {
-            // Records are checked as they come: the row goes through `take` as a record.
-            let mut one = Builder::default();
-            one.push_from(part, at)?;
-            let mut facilities = one.into_facilities().into_iter();
-            return facilities.try_for_each(|facility| self.take(line, Ok(facility)));
+            // Records are checked as they come: each row goes through `take` as a record.
+            return (first..).zip(lines).try_for_each(|(at, line)| {
+                let mut one = Builder::default();
+                one.append_from(part, at..at + 1)?;
+                let facilities = one.into_facilities().into_iter();
+                facilities
+                    .into_iter()
+                    .try_for_each(|facility| self.take(*line, Ok(facility)))
+            });
         };
-        self.report.read += 1;
-        builder.push_from(part, at)?;
-        self.stored(line);
+        let count = lines.len() as u32;
+        builder.append_from(part, first..first.saturating_add(count))?;
+        self.report.read += u64::from(count);
+        self.report.loaded += u64::from(count);
+        self.stored_lines.extend_from_slice(lines);
         Ok(())
     }
 
@@ -420,7 +432,7 @@ mod tests {
     }
 
     fn take_all(tally: &mut Tally<'_>, part: &Builder) -> Result<(), Error> {
-        (0..5).try_for_each(|at| tally.take_stored(at as u64 + 2, part, at))
+        (0..5).try_for_each(|at| tally.take_stored(&[at as u64 + 2], part, at))
     }
 
     #[test]

@@ -12,7 +12,7 @@ use std::io::{self, Read as _};
 use std::path::Path;
 
 use csv::{ByteRecord, StringRecord};
-use rayon::iter::{IntoParallelIterator, ParallelIterator};
+use rayon::iter::{IndexedParallelIterator, IntoParallelIterator, ParallelIterator};
 
 use crate::error::{Error, Problem, RowError};
 use crate::facility::Facility;
@@ -335,13 +335,17 @@ fn parse_parts(
         at = part.start;
         starts.push((part.clone(), lines));
     }
-    let stores = tally.stores();
-    let parse = |(range, lines_before): (std::ops::Range<usize>, u64)| {
+    // A load into a store gives each part a builder, one filled before when there is one.
+    let builders: Vec<Option<Box<Builder>>> = match tally.stores() {
+        true => starts.iter().map(|_| Some(tally.part_builder())).collect(),
+        false => starts.iter().map(|_| None).collect(),
+    };
+    let parse = |((range, lines_before), builder): Parse| {
         let mut csv = reader_builder().from_reader(&bytes[range.clone()]);
         let mut record = ByteRecord::new();
-        let mut rows = match stores {
-            true => Part::Stored(Box::default(), Vec::new()),
-            false => Part::Records(Vec::new()),
+        let mut rows = match builder {
+            Some(builder) => Part::Stored(builder, Vec::new()),
+            None => Part::Records(Vec::new()),
         };
         let mut last_start = range.start;
         // Each row is read into this one record, whose text keeps its memory from row to
@@ -375,9 +379,9 @@ fn parse_parts(
         Ok::<_, Error>((rows, holds))
     };
     let parsed: Vec<Result<(Part, bool), Error>> = if starts.len() > 1 {
-        starts.into_par_iter().map(parse).collect()
+        starts.into_par_iter().zip(builders).map(parse).collect()
     } else {
-        starts.into_iter().map(parse).collect()
+        starts.into_iter().zip(builders).map(parse).collect()
     };
     if guessed
         && !parsed
@@ -410,11 +414,16 @@ fn parse_parts(
                     }
                 }
                 tally.take_stored(&run, &builder, first)?;
+                tally.give_back(builder);
             }
         }
     }
     Ok(true)
 }
+
+/// A part to parse: its bytes, the lines before it, and the builder to store its rows in
+/// (none when the load makes records).
+type Parse = ((std::ops::Range<usize>, u64), Option<Box<Builder>>);
 
 /// What a part's rows parsed to, before duplicate ids are checked: each data row's line,
 /// and its facility or why it has none. A load into a store has each thread store its

@@ -39,6 +39,9 @@ pub(crate) struct Tally<'a> {
     /// The line of each facility in a store sink, in the order stored: a store's ids are
     /// checked when it is finished (`Builder::finish_sorted`), and these name the lines.
     stored_lines: Vec<u64>,
+    /// Builders parsing threads filled and this tally has copied from, emptied, for the
+    /// threads to fill again (see [`Builder::clear`]).
+    spare_parts: Vec<Builder>,
 }
 
 /// Where loaded facilities go: into records, or straight into a store's columns (each
@@ -86,6 +89,7 @@ impl<'a> Tally<'a> {
             content_of_id: HashMap::new(),
             unknown_labels: HashMap::new(),
             stored_lines: Vec::new(),
+            spare_parts: Vec::new(),
         }
     }
 
@@ -245,6 +249,18 @@ impl<'a> Tally<'a> {
             file: self.source.to_string(),
             row,
         })
+    }
+
+    /// A builder for a parsing thread to store rows in for [`Tally::take_stored`]: one
+    /// given back with [`Tally::give_back`] when there is one.
+    pub(crate) fn part_builder(&mut self) -> Box<Builder> {
+        Box::new(self.spare_parts.pop().unwrap_or_default())
+    }
+
+    /// Takes back a builder of [`Tally::part_builder`] whose rows are accounted for.
+    pub(crate) fn give_back(&mut self, mut part: Box<Builder>) {
+        part.clear();
+        self.spare_parts.push(*part);
     }
 
     /// Whether loaded facilities go into a store, so that parsing threads may store

@@ -1466,18 +1466,25 @@ mod tests {
         );
     }
 
-    #[test]
-    fn a_facility_copied_from_another_builder_is_the_facility_pushed() {
+    /// The sample's first `count` facilities (at least 10), with empty and non-ASCII
+    /// services, none, and a closed one placed by ZIP code among them.
+    fn varied_facilities(count: usize) -> Vec<Facility> {
         let index = crate::Index::sample();
         let mut facilities: Vec<Facility> = index
             .facilities()
-            .take(40)
+            .take(count)
             .map(|f| f.to_facility())
             .collect();
         facilities[3].services = vec!["".into(), "ü".into(), "".into()];
         facilities[7].services.clear();
         facilities[9].status = Status::Closed;
         facilities[9].precision = Precision::Zip;
+        facilities
+    }
+
+    #[test]
+    fn a_facility_copied_from_another_builder_is_the_facility_pushed() {
+        let facilities = varied_facilities(40);
         let mut parts = [Builder::default(), Builder::default()];
         for (n, facility) in facilities.iter().enumerate() {
             parts[n % 2].push(facility.view()).unwrap();
@@ -1493,14 +1500,7 @@ mod tests {
 
     #[test]
     fn runs_copied_from_other_builders_are_the_facilities_pushed() {
-        let index = crate::Index::sample();
-        let mut facilities: Vec<Facility> = index
-            .facilities()
-            .take(60)
-            .map(|f| f.to_facility())
-            .collect();
-        facilities[3].services = vec!["".into(), "ü".into(), "".into()];
-        facilities[7].services.clear();
+        let mut facilities = varied_facilities(60);
         facilities[20].services.clear();
         // Runs of every length, empty ones too, each from a part that holds other
         // facilities before and after it: one part, cleared and filled again, as a

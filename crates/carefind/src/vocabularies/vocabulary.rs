@@ -79,7 +79,6 @@ pub struct Group<T: 'static> {
     pub members: &'static [T],
 }
 
-/// Parses one trimmed word that may also name a group: the set of terms it stands for.
 /// `text` without leading and trailing white space, as [`str::trim`] gives it, but
 /// without a look at the characters when both ends are plainly not space: a load trims
 /// every field and list word, almost none of which has any, and `str::trim`'s Unicode scan
@@ -111,6 +110,7 @@ pub(crate) fn list_words(list: &str) -> impl Iterator<Item = &str> {
         .filter(|word| !word.is_empty())
 }
 
+/// Parses one trimmed word that may also name a group: the set of terms it stands for.
 pub(crate) fn parse_word<T: Term>(word: &str) -> Result<Set<T>, UnknownTerm> {
     if let Some(term) = canonical::<T>(word) {
         return Ok(Set::from(term));

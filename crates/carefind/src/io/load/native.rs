@@ -403,7 +403,9 @@ fn parse_parts(
                 for (line, row) in rows {
                     match row {
                         Ok(at) => {
-                            first = if run.is_empty() { at } else { first };
+                            if run.is_empty() {
+                                first = at;
+                            }
                             run.push(line);
                         }
                         Err(row) => {

@@ -130,7 +130,7 @@ impl<'a> Tally<'a> {
             return match parsed {
                 Ok(facility) => {
                     builder.push(facility.view())?;
-                    self.stored(line);
+                    self.stored(&[line]);
                     Ok(())
                 }
                 Err(row) => self.reject(row),
@@ -182,8 +182,7 @@ impl<'a> Tally<'a> {
             return (first..).zip(lines).try_for_each(|(at, line)| {
                 let mut one = Builder::default();
                 one.append_from(part, at..at + 1)?;
-                let facilities = one.into_facilities().into_iter();
-                facilities
+                one.into_facilities()
                     .into_iter()
                     .try_for_each(|facility| self.take(*line, Ok(facility)))
             });
@@ -191,16 +190,15 @@ impl<'a> Tally<'a> {
         let count = lines.len() as u32;
         builder.append_from(part, first..first.saturating_add(count))?;
         self.report.read += u64::from(count);
-        self.report.loaded += u64::from(count);
-        self.stored_lines.extend_from_slice(lines);
+        self.stored(lines);
         Ok(())
     }
 
-    /// Notes that the store sink's next facility came from `line`; its id is checked when
-    /// the store is finished.
-    fn stored(&mut self, line: u64) {
-        self.stored_lines.push(line);
-        self.report.loaded += 1;
+    /// Notes that the store sink's next facilities came from `lines`; their ids are checked
+    /// when the store is finished.
+    fn stored(&mut self, lines: &[u64]) {
+        self.stored_lines.extend_from_slice(lines);
+        self.report.loaded += lines.len() as u64;
     }
 
     /// The rows a store sink holds under an id that an earlier row has, as rejections, in

@@ -121,6 +121,16 @@ pub(crate) fn keep(
             .find(|(object, _)| *object == name)
             .map_or(&[][..], |(_, used)| *used);
         let mut own = Map::new();
+        // The link from an item of one of this object's lists back to it: carefind does
+        // not write it (the item is nested) and would rewrite it to its own id.
+        let link = format!("{name}_id");
+        let same = |ours: &Value, theirs: &Value| match (ours, theirs) {
+            (Value::Array(ours), Value::Array(theirs)) => {
+                ours.len() == theirs.len()
+                    && ours.iter().zip(theirs).all(|(a, b)| same_but(a, b, &link))
+            }
+            (ours, theirs) => same(ours, theirs),
+        };
         for (key, value) in source {
             if used.contains(&key.as_str()) || is_empty(value) {
                 continue;
@@ -175,6 +185,20 @@ fn same(a: &Value, b: &Value) -> bool {
                     .all(|(key, a)| b.get(key).is_some_and(|b| same(a, b)))
         }
         (a, b) => a == b,
+    }
+}
+
+/// Equal objects but for the field `link`, which either may lack.
+fn same_but(a: &Value, b: &Value, link: &str) -> bool {
+    match (a, b) {
+        (Value::Object(a), Value::Object(b)) => {
+            let fields = |o: &'_ Map<String, Value>| o.keys().filter(|k| *k != link).count();
+            fields(a) == fields(b)
+                && a.iter()
+                    .filter(|(key, _)| *key != link)
+                    .all(|(key, a)| b.get(key).is_some_and(|b| same(a, b)))
+        }
+        (a, b) => same(a, b),
     }
 }
 

@@ -531,31 +531,39 @@ impl Rows {
         }
     }
 
+    /// The rows of a `service_at_location` as carefind nests it: the nested objects do not
+    /// repeat their parents' ids, so each row's links are taken from where it is nested.
     fn service_at_location(&mut self, sal: &Value) {
-        self.walk("service_at_location", sal, &[]);
         let service = &sal["service"];
+        let location = &sal["location"];
+        let id = |object: &Value| object.get("id").cloned().unwrap_or(Value::Null);
+        let (service_id, location_id) = (id(service), id(location));
+        self.walk(
+            "service_at_location",
+            sal,
+            &[("service_id", &service_id), ("location_id", &location_id)],
+        );
         let organization = service.get("organization");
+        let organization_id = organization.map_or(Value::Null, id);
+        let mut links = Vec::new();
         if let Some(organization) = organization {
             self.walk("organization", organization, &[]);
+            links.push(("organization_id", &organization_id));
         }
         // A service's program is one object, linked from the service by program_id.
-        match service.get("program").filter(|p| p.get("id").is_some()) {
-            Some(program) => {
-                let organization_id = service.get("organization_id").unwrap_or(&Value::Null);
-                self.walk("program", program, &[("organization_id", organization_id)]);
-                self.walk("service", service, &[("program_id", &program["id"])]);
-            }
-            None => self.walk("service", service, &[]),
+        if let Some(program) = service.get("program").filter(|p| p.get("id").is_some()) {
+            self.walk("program", program, &[("organization_id", &organization_id)]);
+            links.push(("program_id", &program["id"]));
         }
+        self.walk("service", service, &links);
         for capacity in Rows::each(service, "capacities") {
             if let Some(unit) = capacity.get("unit") {
                 self.add("unit", unit, &[]);
             }
-            self.add("service_capacity", capacity, &[]);
+            self.add("service_capacity", capacity, &[("service_id", &service_id)]);
             self.attributes(capacity, "service_capacity");
         }
         self.attributes(service, "service");
-        let location = &sal["location"];
         self.walk("location", location, &[]);
         self.attributes(location, "location");
     }

@@ -4,6 +4,12 @@
 //! serialized straight to JSON: an export of a facility with nothing kept never builds a
 //! `serde_json::Value` (building one per object was most of an export's time). The public
 //! functions give `Value`s for the API and the data package, made from the same structs.
+//!
+//! An object nested in its parent does not repeat the parent's id (no `service_id` in a
+//! service's phones, no `location_id` in a location's address, no `organization_id` in a
+//! service that nests its organization), as the specification's own examples nest: the
+//! data package's rows take those links from where each object is nested. The real 2022
+//! directories' export is about a tenth smaller for it.
 
 use std::borrow::Cow;
 use std::collections::HashSet;
@@ -225,7 +231,6 @@ fn set_attributes<'a, T: Term>(
 #[derive(Serialize)]
 struct Phone<'a> {
     id: Uuid,
-    service_id: Uuid,
     number: &'a str,
     #[serde(rename = "type")]
     kind: &'static str,
@@ -235,7 +240,6 @@ struct Phone<'a> {
 #[derive(Serialize)]
 struct Language {
     id: Uuid,
-    service_id: Uuid,
     name: &'static str,
     code: &'static str,
 }
@@ -243,7 +247,6 @@ struct Language {
 #[derive(Serialize)]
 struct CostOption {
     id: Uuid,
-    service_id: Uuid,
     option: &'static str,
 }
 
@@ -268,7 +271,6 @@ fn bed() -> BedUnit {
 #[derive(Serialize)]
 struct Capacity<'a> {
     id: Uuid,
-    service_id: Uuid,
     unit: BedUnit,
     unit_id: Uuid,
     available: u32,
@@ -292,7 +294,6 @@ struct Organization<'a> {
 #[derive(Serialize)]
 struct Service<'a> {
     id: Uuid,
-    organization_id: Uuid,
     name: &'a str,
     #[serde(skip_serializing_if = "is_empty")]
     alternate_name: &'a str,
@@ -323,7 +324,6 @@ struct Service<'a> {
 #[derive(Serialize)]
 struct Address<'a> {
     id: Uuid,
-    location_id: Uuid,
     address_1: &'a str,
     city: &'a str,
     state_province: &'a str,
@@ -350,8 +350,6 @@ struct Location<'a> {
 #[derive(Serialize)]
 struct ServiceAtLocation<'a> {
     id: Uuid,
-    service_id: Uuid,
-    location_id: Uuid,
     service: Service<'a>,
     location: Location<'a>,
 }
@@ -488,7 +486,7 @@ fn service_attributes<'a>(
     out
 }
 
-fn phones<'a>(facility: FacilityRef<'a>, ids: &Uuids) -> Vec<Phone<'a>> {
+fn phones(facility: FacilityRef<'_>) -> Vec<Phone<'_>> {
     [
         ("main", facility.phone()),
         ("intake", facility.intake_phone()),
@@ -497,7 +495,6 @@ fn phones<'a>(facility: FacilityRef<'a>, ids: &Uuids) -> Vec<Phone<'a>> {
     .filter(|(_, number)| !number.is_empty())
     .map(|(kind, number)| Phone {
         id: uuid_of("phone", &format!("{}/{kind}", facility.id())),
-        service_id: ids.service,
         number,
         kind: "voice",
         description: kind,
@@ -510,7 +507,6 @@ fn phones<'a>(facility: FacilityRef<'a>, ids: &Uuids) -> Vec<Phone<'a>> {
 fn capacities<'a>(
     facility: FacilityRef<'_>,
     reports: &[Update],
-    service: Uuid,
     care: &'a Taxonomy,
     terms: Terms,
 ) -> Vec<Capacity<'a>> {
@@ -536,7 +532,6 @@ fn capacities<'a>(
                 .collect();
             Some(Capacity {
                 id,
-                service_id: service,
                 unit_id: unit.id,
                 unit,
                 available,
@@ -592,7 +587,6 @@ fn service_of<'a>(
     let terms = attributes.unwrap_or(Terms::ById);
     Service {
         id: ids.service,
-        organization_id: ids.organization,
         name: facility.name(),
         alternate_name: facility.name2(),
         description: description(facility),
@@ -603,14 +597,13 @@ fn service_of<'a>(
         assured_date: facility.verified().map(|day| day.to_string()),
         accreditations: said(&|c| c.kind() == crate::CredentialKind::Accreditation),
         licenses: said(&|c| c.kind() != crate::CredentialKind::Accreditation),
-        schedules: super::schedules(facility, &ids.service.to_string()),
-        phones: phones(facility, ids),
+        schedules: nested_schedules(facility),
+        phones: phones(facility),
         languages: facility
             .languages()
             .iter()
             .map(|language| Language {
                 id: uuid_of("language", &format!("{id}/{}", language.name())),
-                service_id: ids.service,
                 name: language.label(),
                 code: language.name(),
             })
@@ -620,23 +613,27 @@ fn service_of<'a>(
             .iter()
             .map(|payment| CostOption {
                 id: uuid_of("cost_option", &format!("{id}/{}", payment.name())),
-                service_id: ids.service,
                 option: payment.label(),
             })
             .collect(),
-        capacities: capacities(
-            facility,
-            reports,
-            ids.service,
-            named(taxonomies, taxonomy::CARE),
-            terms,
-        ),
+        capacities: capacities(facility, reports, named(taxonomies, taxonomy::CARE), terms),
         attributes: match attributes {
             Some(terms) => service_attributes(facility, ids.service, taxonomies, terms),
             None => Vec::new(),
         },
         organization: organization(facility, ids),
     }
+}
+
+/// The facility's weekly hours as schedules nested in its service, so not naming it.
+fn nested_schedules(facility: FacilityRef<'_>) -> Vec<Value> {
+    let mut schedules = super::schedules(facility, "");
+    for schedule in &mut schedules {
+        if let Value::Object(fields) = schedule {
+            fields.remove("service_id");
+        }
+    }
+    schedules
 }
 
 fn location_of<'a>(
@@ -666,7 +663,6 @@ fn location_of<'a>(
         .then(|| {
             [Address {
                 id: uuid_of("address", facility.id()),
-                location_id: ids.location,
                 address_1: street,
                 city,
                 state_province: state,
@@ -711,8 +707,6 @@ impl<'a> Built<'a> {
         Built {
             object: ServiceAtLocation {
                 id: ids.service_at_location,
-                service_id: ids.service,
-                location_id: ids.location,
                 service: service_of(facility, reports, taxonomies, &ids, Some(terms)),
                 location: location_of(facility, taxonomies, &ids, terms),
             },
@@ -823,8 +817,6 @@ pub(crate) fn without_attributes(facility: &crate::Facility) -> Value {
     let ids = Uuids::of(facility.id());
     let object = ServiceAtLocation {
         id: ids.service_at_location,
-        service_id: ids.service,
-        location_id: ids.location,
         service: service_of(facility, &[], taxonomies, &ids, None),
         location: location_of(facility, taxonomies, &ids, Terms::Nested),
     };
@@ -851,9 +843,8 @@ pub fn service_capacities<'f>(
     taxonomies: &[Taxonomy],
 ) -> Vec<Value> {
     let facility = facility.into();
-    let service = uuid_of("service", facility.id());
     let care = named(taxonomies, taxonomy::CARE);
-    capacities(facility, reports, service, care, Terms::Nested)
+    capacities(facility, reports, care, Terms::Nested)
         .iter()
         .map(|capacity| serde_json::to_value(capacity).expect("HSDS objects serialize"))
         .collect()

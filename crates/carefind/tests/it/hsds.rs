@@ -707,6 +707,86 @@ fn a_document_publishes_each_term_once_and_names_it_by_id_after() {
     assert_eq!(read.loaded.facilities, [facility]);
 }
 
+/// Every link to another object (`service_id` and the like) in `value`, by path, but the
+/// location's own `organization_id` (a location nests no organization).
+fn parent_links(value: &Value, path: &str, found: &mut Vec<String>) {
+    const LINKS: [&str; 4] = [
+        "service_at_location_id",
+        "service_id",
+        "location_id",
+        "organization_id",
+    ];
+    match value {
+        Value::Object(fields) => {
+            for (key, field) in fields {
+                let at = format!("{path}/{key}");
+                if LINKS.contains(&key.as_str()) && at != "/location/organization_id" {
+                    found.push(at.clone());
+                }
+                parent_links(field, &at, found);
+            }
+        }
+        Value::Array(items) => items
+            .iter()
+            .for_each(|item| parent_links(item, path, found)),
+        _ => {}
+    }
+}
+
+#[test]
+fn nested_objects_do_not_repeat_their_parents_ids_and_older_exports_read_the_same() {
+    let index = Index::sample();
+    let table = sample_availability();
+    let document = hsds::to_json(index.facilities(), Some(&table));
+    let mut found = Vec::new();
+    for sal in document.as_array().unwrap() {
+        parent_links(sal, "", &mut found);
+    }
+    assert!(found.is_empty(), "{:?}", &found[..found.len().min(5)]);
+
+    // An export written before the links were left out names every parent: it reads
+    // back as the same facilities, with nothing kept.
+    let mut older = document.clone();
+    let mut linked = [0; 3];
+    for sal in older.as_array_mut().unwrap() {
+        let service = sal["service"]["id"].clone();
+        let location = sal["location"]["id"].clone();
+        let organization = sal["service"]["organization"]["id"].clone();
+        sal["service_id"] = service.clone();
+        sal["location_id"] = location.clone();
+        sal["service"]["organization_id"] = organization;
+        for list in [
+            "phones",
+            "languages",
+            "cost_options",
+            "capacities",
+            "schedules",
+        ] {
+            for item in sal["service"][list].as_array_mut().into_iter().flatten() {
+                item["service_id"] = service.clone();
+                linked[0] += 1;
+            }
+        }
+        for address in sal["location"]["addresses"]
+            .as_array_mut()
+            .into_iter()
+            .flatten()
+        {
+            address["location_id"] = location.clone();
+            linked[1] += 1;
+        }
+        linked[2] += sal["service"]["schedules"].as_array().map_or(0, Vec::len);
+    }
+    assert!(linked.iter().all(|n| *n > 100), "{linked:?}");
+    let bytes = serde_json::to_vec(&older).unwrap();
+    let read = hsds::from_slice(&bytes, "older.json", &LoadOptions::strict()).unwrap();
+    assert_eq!(read.loaded.facilities, index.store().to_facilities());
+    assert_eq!(
+        sorted(read.capacities),
+        beds(&table, &index.store().to_facilities())
+    );
+}
+
 /// The field of `column` in the specification: its `datapackage.json` field (name, type,
 /// format, the constraints that hold), or, for the tables whose fields that descriptor
 /// leaves out at this commit (`service_capacity`, `unit`: fixed in 3.1.1), the property of

@@ -124,10 +124,13 @@ pub(crate) fn keep(
         // The link from an item of one of this object's lists back to it: carefind does
         // not write it (the item is nested) and would rewrite it to its own id.
         let link = format!("{name}_id");
-        let same = |ours: &Value, theirs: &Value| match (ours, theirs) {
+        let same_as_ours = |ours: &Value, theirs: &Value| match (ours, theirs) {
             (Value::Array(ours), Value::Array(theirs)) => {
                 ours.len() == theirs.len()
-                    && ours.iter().zip(theirs).all(|(a, b)| same_but(a, b, &link))
+                    && ours
+                        .iter()
+                        .zip(theirs)
+                        .all(|(a, b)| same_but(a, b, Some(&link)))
             }
             (ours, theirs) => same(ours, theirs),
         };
@@ -138,7 +141,7 @@ pub(crate) fn keep(
             // Compared before anything is copied: almost every field of a carefind
             // export is what carefind writes.
             let ours = ours.and_then(|ours| ours.get(key));
-            if ours.is_some_and(|ours| same(ours, value)) {
+            if ours.is_some_and(|ours| same_as_ours(ours, value)) {
                 continue;
             }
             let value = match key.as_str() {
@@ -146,7 +149,7 @@ pub(crate) fn keep(
                 "capacities" => others(value, |capacity| !in_beds(capacity)),
                 _ => value.clone(),
             };
-            if !is_empty(&value) && !ours.is_some_and(|ours| same(ours, &value)) {
+            if !is_empty(&value) && !ours.is_some_and(|ours| same_as_ours(ours, &value)) {
                 own.insert(key.clone(), value);
             }
         }
@@ -174,31 +177,27 @@ pub(crate) fn keep(
 
 /// Equal values, numbers by value (a data package's CSV reads `18` back as `18.0`).
 fn same(a: &Value, b: &Value) -> bool {
+    same_but(a, b, None)
+}
+
+/// Equal values as [`same`] has them, but for an object's field `link` (at the top level
+/// only), which either may lack.
+fn same_but(a: &Value, b: &Value, link: Option<&str>) -> bool {
     match (a, b) {
         (Value::Number(a), Value::Number(b)) => a.as_f64() == b.as_f64(),
         (Value::Array(a), Value::Array(b)) => {
             a.len() == b.len() && a.iter().zip(b).all(|(a, b)| same(a, b))
         }
         (Value::Object(a), Value::Object(b)) => {
-            a.len() == b.len()
+            let compared = |o: &'_ Map<String, Value>| {
+                o.keys().filter(|key| Some(key.as_str()) != link).count()
+            };
+            compared(a) == compared(b)
                 && a.iter()
+                    .filter(|(key, _)| Some(key.as_str()) != link)
                     .all(|(key, a)| b.get(key).is_some_and(|b| same(a, b)))
         }
         (a, b) => a == b,
-    }
-}
-
-/// Equal objects but for the field `link`, which either may lack.
-fn same_but(a: &Value, b: &Value, link: &str) -> bool {
-    match (a, b) {
-        (Value::Object(a), Value::Object(b)) => {
-            let fields = |o: &'_ Map<String, Value>| o.keys().filter(|k| *k != link).count();
-            fields(a) == fields(b)
-                && a.iter()
-                    .filter(|(key, _)| *key != link)
-                    .all(|(key, a)| b.get(key).is_some_and(|b| same(a, b)))
-        }
-        (a, b) => same(a, b),
     }
 }
 

@@ -51,7 +51,16 @@ fn clock(minutes: u16) -> String {
 /// assert!(schedules[1]["description"].as_str().unwrap().ends_with("PH off"));
 /// ```
 pub fn schedules<'f>(facility: impl Into<FacilityRef<'f>>, service_id: &str) -> Vec<Value> {
-    let facility = facility.into();
+    let mut schedules = unlinked(facility.into());
+    for schedule in &mut schedules {
+        schedule["service_id"] = service_id.into();
+    }
+    schedules
+}
+
+/// The facility's hours as [`schedules`] gives them, naming no service: what a service
+/// nests.
+pub(crate) fn unlinked(facility: FacilityRef<'_>) -> Vec<Value> {
     let Ok(hours) = facility.hours().parse::<Hours>() else {
         return Vec::new();
     };
@@ -59,7 +68,7 @@ pub fn schedules<'f>(facility: impl Into<FacilityRef<'f>>, service_id: &str) -> 
     let id = |n: usize| id_of("schedule", &format!("{}/{n}", facility.id()));
     let Some(week) = hours.regular_week() else {
         // Not weekly: the expression alone says it.
-        return vec![json!({"id": id(0), "service_id": service_id, "description": description})];
+        return vec![json!({"id": id(0), "description": description})];
     };
     // Days sharing a stretch, in the week's order of first appearance.
     let mut stretches: Vec<((u16, u16), Vec<&str>)> = Vec::new();
@@ -77,7 +86,6 @@ pub fn schedules<'f>(facility: impl Into<FacilityRef<'f>>, service_id: &str) -> 
         .map(|(n, ((opens, closes), days))| {
             json!({
                 "id": id(n),
-                "service_id": service_id,
                 "freq": "WEEKLY",
                 "byday": days.join(","),
                 "opens_at": clock(*opens),

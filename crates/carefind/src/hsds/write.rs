@@ -597,7 +597,7 @@ fn service_of<'a>(
         assured_date: facility.verified().map(|day| day.to_string()),
         accreditations: said(&|c| c.kind() == crate::CredentialKind::Accreditation),
         licenses: said(&|c| c.kind() != crate::CredentialKind::Accreditation),
-        schedules: nested_schedules(facility),
+        schedules: super::schedule::unlinked(facility),
         phones: phones(facility),
         languages: facility
             .languages()
@@ -623,17 +623,6 @@ fn service_of<'a>(
         },
         organization: organization(facility, ids),
     }
-}
-
-/// The facility's weekly hours as schedules nested in its service, so not naming it.
-fn nested_schedules(facility: FacilityRef<'_>) -> Vec<Value> {
-    let mut schedules = super::schedules(facility, "");
-    for schedule in &mut schedules {
-        if let Value::Object(fields) = schedule {
-            fields.remove("service_id");
-        }
-    }
-    schedules
 }
 
 fn location_of<'a>(

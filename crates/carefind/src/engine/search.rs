@@ -330,9 +330,7 @@ impl Best {
     }
 
     fn clear(&mut self) {
-        for place in self.sorted.iter_mut().take(self.used) {
-            *place = f64::INFINITY;
-        }
+        self.sorted[..self.used].fill(f64::INFINITY);
         self.used = 0;
         self.heap.clear();
     }

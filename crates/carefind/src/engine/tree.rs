@@ -255,20 +255,25 @@ impl View<'_> {
         [self.xs[at], self.ys[at], self.zs[at]]
     }
 
-    /// The points of a leaf and their slots: each array sliced once, so that the loop
-    /// over them checks no bounds.
+    /// The coordinates of a leaf's points by axis, and their slots: each array sliced
+    /// once, so that the loops over them check no bounds.
+    #[inline(always)]
+    fn leaf_arrays(&self, node: Node) -> ([&[f64]; 3], &[u32]) {
+        let points = node.points();
+        let xs = &self.xs[points.clone()];
+        let ys = &self.ys[points.clone()];
+        let zs = &self.zs[points.clone()];
+        ([xs, ys, zs], &self.slots[points])
+    }
+
+    /// The points of a leaf and their slots.
     #[inline(always)]
     fn leaf(&self, node: Node) -> impl Iterator<Item = ([f64; 3], u32)> + use<'_> {
-        let points = node.points();
-        let (xs, ys, zs) = (
-            &self.xs[points.clone()],
-            &self.ys[points.clone()],
-            &self.zs[points.clone()],
-        );
+        let ([xs, ys, zs], slots) = self.leaf_arrays(node);
         xs.iter()
             .zip(ys)
             .zip(zs)
-            .zip(&self.slots[points])
+            .zip(slots)
             .map(|(((x, y), z), slot)| ([*x, *y, *z], *slot))
     }
 
@@ -311,16 +316,11 @@ impl View<'_> {
             // The leaf's chords first, all of them, in a loop without branches that the
             // compiler vectorizes; then the few within the bound are offered.
             let mut chords = [0.0; LEAF_SIZE];
-            let points = node.points();
-            let (xs, ys, zs) = (
-                &self.xs[points.clone()],
-                &self.ys[points.clone()],
-                &self.zs[points.clone()],
-            );
+            let ([xs, ys, zs], slots) = self.leaf_arrays(node);
             for (((chord, x), y), z) in chords.iter_mut().zip(xs).zip(ys).zip(zs) {
                 *chord = chord2(&[*x, *y, *z], xyz);
             }
-            for (chord, slot) in chords.iter().zip(&self.slots[points]) {
+            for (chord, slot) in chords.iter().zip(slots) {
                 if *chord <= collector.bound2() {
                     collector.offer(*chord, *slot);
                 }
